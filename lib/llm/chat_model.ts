@@ -1,0 +1,96 @@
+/**
+ * The language-model seam: one small interface that every client (OpenAI, Anthropic,
+ * scripted) and every wrapper (retry, limits, budget, cache) implements.
+ *
+ * @example
+ * ```ts
+ * import { ScriptedChatModel } from "./scripted.ts";
+ * const model = new ScriptedChatModel(["{\"action\": \"C\"}"]);
+ * const reply = await model.complete({ messages: [{ role: "user", content: "Move?" }] });
+ * console.log(reply.text, reply.usage.input);
+ * ```
+ * @module
+ */
+
+/** One message of a conversation. */
+export interface ChatMessage {
+  role: "user" | "assistant";
+  content: string;
+}
+
+/** A completion request. */
+export interface ChatRequest {
+  /** The system prompt; keep it static across calls so providers can cache it. */
+  system?: string;
+  messages: ChatMessage[];
+  /** Sampling temperature. */
+  temperature?: number;
+  /** Upper bound on output tokens. */
+  maxTokens?: number;
+  /** A sampling seed, passed to providers that accept one. */
+  seed?: number;
+  /** Cancels the request. */
+  signal?: AbortSignal;
+}
+
+/** Token usage reported by the provider (or estimated, for scripted models). */
+export interface TokenUsage {
+  input: number;
+  output: number;
+  /** Input tokens served from the provider's prompt cache. */
+  cached: number;
+}
+
+/** A completion. */
+export interface ChatResponse {
+  text: string;
+  usage: TokenUsage;
+  /** The model that answered, as the provider names it. */
+  model: string;
+  /** Wall time of the call that produced this text, in milliseconds. */
+  latencyMs: number;
+  /** HTTP attempts it took (set by the retry wrapper; 1 otherwise). */
+  attempts?: number;
+  /** `true` when the reply came from the record/replay cache. */
+  fromCache?: boolean;
+}
+
+/** A chat model. */
+export interface ChatModel {
+  /** A stable identifier, e.g. `"openai:gpt-4o-mini"`; part of the cache key. */
+  readonly id: string;
+  /** The model name used for pricing. */
+  readonly model: string;
+  complete(request: ChatRequest): Promise<ChatResponse>;
+}
+
+/** Why a call failed, normalised across providers. */
+export type ChatErrorKind =
+  | "rate_limit"
+  | "server"
+  | "timeout"
+  | "connection"
+  | "bad_response"
+  | "client"
+  | "auth";
+
+/** A failed call, with what a retry policy needs to know. */
+export class ChatError extends Error {
+  override name = "ChatError";
+  constructor(
+    message: string,
+    readonly kind: ChatErrorKind,
+    readonly status?: number,
+    /** The server's `Retry-After`, in milliseconds, when it sent one. */
+    readonly retryAfterMs?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+
+  /** `true` for kinds worth retrying: 429, 5xx, timeouts, resets, malformed bodies. */
+  get retryable(): boolean {
+    return this.kind === "rate_limit" || this.kind === "server" || this.kind === "timeout" ||
+      this.kind === "connection" || this.kind === "bad_response";
+  }
+}
