@@ -150,7 +150,7 @@ export class Rng {
 
   /** The serialisable state. */
   getState(): RngState {
-    return { seed: this.seed, words: this.#gen.getState!() };
+    return { seed: this.seed, words: [...this.#gen.getState!()] };
   }
 
   /** Restores the state taken by {@linkcode Rng.getState}. */
