@@ -58,6 +58,8 @@ export interface Engine<Action, Obs, Info, State> {
   readonly revives?: boolean;
   /** Starts a new game. */
   reset(options: ResetOptions): ResetResult<Obs, Info>;
+  /** The current observations and infos (what `reset` or the last `step` returned). */
+  view(): ResetResult<Obs, Info>;
   /** Plays one round: `actions` holds one action for each of {@linkcode liveAgents}. */
   step(actions: Record<AgentId, Action>): StepResult<Obs, Info>;
   /** The agents that must act in the next step. */

@@ -1,0 +1,170 @@
+/**
+ * Command-line flags of `deno task run`, parsed with `node:util` `parseArgs` and checked at
+ * once: an unknown flag or bad value is a {@linkcode ConfigError} naming the flag.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { ConfigError } from "../core/config.ts";
+
+/** Parsed flags. */
+export interface CliArgs {
+  experiments: string[];
+  config?: string;
+  agents?: string;
+  seed: number;
+  rounds?: number;
+  out?: string;
+  lang: "zh" | "en";
+  resume?: string;
+  cache?: string;
+  offline: boolean;
+  maxTokens?: number;
+  maxUsd?: number;
+  replay?: string;
+  sweep?: string;
+  seeds?: [number, number];
+  workers: number;
+  shard?: [number, number];
+  quiet: boolean;
+  help: boolean;
+  reports: string | null;
+}
+
+const OPTIONS = {
+  config: { type: "string" },
+  agents: { type: "string" },
+  seed: { type: "string" },
+  rounds: { type: "string" },
+  out: { type: "string" },
+  lang: { type: "string" },
+  resume: { type: "string" },
+  cache: { type: "string" },
+  offline: { type: "boolean" },
+  "max-tokens": { type: "string" },
+  "max-usd": { type: "string" },
+  replay: { type: "string" },
+  sweep: { type: "string" },
+  seeds: { type: "string" },
+  workers: { type: "string" },
+  shard: { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  reports: { type: "string" },
+  "no-report": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function int(flag: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v)) || Number(v) < min) {
+    throw new ConfigError(`--${flag}: expected an integer >= ${min}, got '${v}'`);
+  }
+  return Number(v);
+}
+
+function positive(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n <= 0) {
+    throw new ConfigError(`--${flag}: expected a positive number, got '${v}'`);
+  }
+  return n;
+}
+
+/** Parses `argv` (without the program name). */
+export function parseCliArgs(argv: string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    const msg = (e as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(msg);
+    if (unknown) throw new ConfigError(`${unknown[1]}: unknown flag (see --help)`);
+    const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(msg);
+    if (missing) throw new ConfigError(`${missing[1].replace(/^-\w, /, "")}: needs a value`);
+    throw new ConfigError(msg.split("\n")[0]);
+  }
+  const v = parsed.values;
+  const lang = v.lang ?? "en";
+  if (lang !== "zh" && lang !== "en") {
+    throw new ConfigError(`--lang: expected zh or en, got '${lang}'`);
+  }
+  let seeds: [number, number] | undefined;
+  if (v.seeds !== undefined) {
+    const m = /^(\d+)(?:\.\.(\d+))?$/.exec(v.seeds.trim());
+    if (!m) throw new ConfigError(`--seeds: expected A..B (e.g. 0..19), got '${v.seeds}'`);
+    seeds = [Number(m[1]), Number(m[2] ?? m[1])];
+    if (seeds[1] < seeds[0]) throw new ConfigError(`--seeds: ${seeds[0]}..${seeds[1]} is empty`);
+  }
+  let shard: [number, number] | undefined;
+  if (v.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(v.shard.trim());
+    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) {
+      throw new ConfigError(`--shard: expected i/n with 0 <= i < n (e.g. 0/4), got '${v.shard}'`);
+    }
+    shard = [Number(m[1]), Number(m[2])];
+  }
+  const args: CliArgs = {
+    experiments: parsed.positionals,
+    config: v.config,
+    agents: v.agents,
+    seed: int("seed", v.seed, 0) ?? 0,
+    rounds: int("rounds", v.rounds, 1),
+    out: v.out,
+    lang,
+    resume: v.resume,
+    cache: v.cache,
+    offline: v.offline ?? false,
+    maxTokens: int("max-tokens", v["max-tokens"], 1),
+    maxUsd: positive("max-usd", v["max-usd"]),
+    replay: v.replay,
+    sweep: v.sweep,
+    seeds,
+    workers: int("workers", v.workers, 1) ?? 1,
+    shard,
+    quiet: v.quiet ?? false,
+    help: v.help ?? false,
+    reports: v["no-report"] ? null : (v.reports ?? "reports"),
+  };
+  if ((args.seeds || args.shard || v.workers !== undefined) && !args.sweep) {
+    throw new ConfigError(`--${args.seeds ? "seeds" : args.shard ? "shard" : "workers"}: only with --sweep`);
+  }
+  if (args.sweep && args.resume) throw new ConfigError("--resume: cannot be combined with --sweep");
+  if (args.offline && !args.cache) throw new ConfigError("--offline: needs --cache DIR");
+  return args;
+}
+
+/** The `--help` text. */
+export const HELP = `LLM Game Lab: run game-theoretic experiments with LLM and scripted agents.
+
+Usage:
+  deno task run [experiment ...] [flags]      run experiments (none named: the default set)
+  deno task run --resume DIR                  continue an interrupted run
+  deno task run --sweep grid.json --seeds 0..19 [--workers N] [--shard i/n]
+
+Experiments: {experiments}
+
+Flags:
+  --config F        engine parameters, a JSON object (e.g. {"kappa": 0.3, "rounds": 30})
+  --agents F        agents file: which LLM or policy plays each seat (see README)
+  --seed N          run seed (default 0)
+  --rounds N        override the config's rounds
+  --out DIR         run directory (default data/runs/<experiment>-<UTC>-s<seed>);
+                    with --sweep, the sweep directory (default data/sweeps/<grid name>)
+  --lang zh|en      prompt language for LLM agents (default en)
+  --resume DIR      continue the run in DIR from its last checkpoint
+  --cache DIR       record/replay cache of LLM replies
+  --offline         fail on a cache miss instead of calling an API (needs --cache)
+  --max-tokens N    stop cleanly (resumable) after N LLM tokens
+  --max-usd X       stop cleanly (resumable) after X dollars of LLM calls
+  --replay F        replay the actions of a recorded run (engine-specific)
+  --sweep F         run every cell of a grid file x every seed of --seeds
+  --seeds A..B      seed range of a sweep, inclusive
+  --workers N       parallel worker processes of a sweep (default 1)
+  --shard i/n       run only slice i (0-based) of n of a sweep
+  --reports DIR     where reports go (default reports); --no-report to skip them
+  -q, --quiet       no progress bar
+  -h, --help        this text
+
+Exit codes: 0 done, 1 run failed (resumable), 2 bad flag, value or config file.
+`;

@@ -1,0 +1,90 @@
+/**
+ * The records of a run directory, one zod schema each. Every record carries the schema
+ * version `v`; readers validate every line and name the file and line of a bad one.
+ *
+ * Engines add their own fields to decision rows and events (`passthrough`), so the shared
+ * schemas fix only the columns every engine writes.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** The schema version written into every record. */
+export const SCHEMA_VERSION = 1;
+
+const version = z.literal(SCHEMA_VERSION);
+
+/** One row per agent per round (`decisions.jsonl`). */
+export const DecisionRecordSchema = z.object({
+  v: version,
+  round: z.number().int().min(1),
+  agent: z.string(),
+  action: z.unknown(),
+  reward: z.number(),
+  parse_ok: z.boolean(),
+}).passthrough();
+export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
+
+/** One row per LLM call (`llm_calls.jsonl`). */
+export const LlmCallRecordSchema = z.object({
+  v: version,
+  round: z.number().int().min(0),
+  agent: z.string(),
+  purpose: z.string(),
+  model: z.string(),
+  prompt_hash: z.string(),
+  input_tokens: z.number().int().min(0),
+  output_tokens: z.number().int().min(0),
+  cached_tokens: z.number().int().min(0),
+  latency_ms: z.number().min(0),
+  cost_usd: z.number().min(0),
+  parse_ok: z.boolean(),
+  attempts: z.number().int().min(0),
+  from_cache: z.boolean(),
+  /** The raw reply, kept when parsing failed. */
+  raw: z.string().optional(),
+  /** The parse or call error, when there was one. */
+  error: z.string().optional(),
+});
+export type LlmCallRecord = z.infer<typeof LlmCallRecordSchema>;
+
+/** Engine events (`events.jsonl`). */
+export const EventRecordSchema = z.object({
+  v: version,
+  round: z.number().int().min(0),
+  type: z.string(),
+}).passthrough();
+export type EventRecord = z.infer<typeof EventRecordSchema>;
+
+/** The state after a round (`checkpoints.jsonl`), what resume starts from. */
+export const CheckpointRecordSchema = z.object({
+  v: version,
+  round: z.number().int().min(0),
+  engine: z.unknown(),
+  agents: z.record(z.string(), z.unknown()),
+  budget: z.object({ tokens: z.number(), usd: z.number() }),
+});
+export type CheckpointRecord = z.infer<typeof CheckpointRecordSchema>;
+
+/** The resolved config of a run (`config.json`), secrets replaced by `<redacted>`. */
+export const RunConfigSchema = z.object({
+  v: version,
+  experiment: z.string(),
+  seed: z.number().int(),
+  created_at: z.string(),
+  options: z.record(z.string(), z.unknown()),
+  config: z.record(z.string(), z.unknown()),
+  agents: z.array(z.record(z.string(), z.unknown())).nullable(),
+});
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+
+/** The names of the log streams of a run directory. */
+export type Stream = "decisions" | "llm_calls" | "events" | "checkpoints";
+
+/** The schema of each stream. */
+export const STREAM_SCHEMAS: Record<Stream, z.ZodType> = {
+  decisions: DecisionRecordSchema,
+  llm_calls: LlmCallRecordSchema,
+  events: EventRecordSchema,
+  checkpoints: CheckpointRecordSchema,
+};

@@ -1,0 +1,38 @@
+/**
+ * Config of the iterated prisoner's dilemma: a JSON object such as `{"rounds": 20}`.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { parseWith } from "../../core/config.ts";
+
+/** The IPD config with its defaults. */
+export const IpdConfigSchema = z.object({
+  /** Rounds to play. */
+  rounds: z.number().int().min(1).max(100_000).default(10),
+  /** The two players' names. */
+  players: z.tuple([z.string().min(1), z.string().min(1)]).default(["alice", "bob"]),
+  /** Temptation, reward, punishment, sucker: T > R > P > S and 2R > T + S. */
+  payoffs: z.object({
+    T: z.number().default(5),
+    R: z.number().default(3),
+    P: z.number().default(1),
+    S: z.number().default(0),
+  }).strict().default({ T: 5, R: 3, P: 1, S: 0 }),
+  /** Policy per player for offline runs (see `policies.ts`). */
+  policies: z.tuple([z.string(), z.string()]).default(["tit_for_tat", "random"]),
+}).strict().superRefine((c, ctx) => {
+  const { T, R, P, S } = c.payoffs;
+  if (!(T > R && R > P && P > S)) {
+    ctx.addIssue({ code: "custom", path: ["payoffs"], message: "need T > R > P > S" });
+  }
+  if (c.players[0] === c.players[1]) {
+    ctx.addIssue({ code: "custom", path: ["players"], message: "names must differ" });
+  }
+});
+export type IpdConfig = z.infer<typeof IpdConfigSchema>;
+
+/** Validates and fills defaults; throws `ConfigError` naming the field. */
+export function parseIpdConfig(input: unknown): IpdConfig {
+  return parseWith(IpdConfigSchema, input ?? {}, "config");
+}

@@ -1,0 +1,12 @@
+/**
+ * The iterated prisoner's dilemma, the example engine and the template for adding a game:
+ * `config.ts` (zod schema), `engine.ts` (rules behind the shared contract), `policies.ts`
+ * (scripted players), `llm_player.ts` (prompt and parse), `experiment.ts` (registration).
+ *
+ * @module
+ */
+export * from "./config.ts";
+export * from "./engine.ts";
+export * from "./policies.ts";
+export * from "./llm_player.ts";
+export * from "./experiment.ts";

@@ -1,0 +1,84 @@
+/**
+ * A budget guard shared by every model of a run: once the run has used `maxTokens` tokens or
+ * `maxUsd` dollars, the next call throws {@linkcode BudgetExceededError}; the runner catches
+ * it, stops cleanly after checkpointing, and the run stays resumable with a larger budget.
+ *
+ * Replies served from the cache count too, so a rerun stops at the same place.
+ *
+ * @example
+ * ```ts
+ * import { Budget, withBudget } from "./budget.ts";
+ * import { ScriptedChatModel } from "./scripted.ts";
+ * const budget = new Budget({ maxTokens: 1_000 });
+ * const model = withBudget(new ScriptedChatModel(["ok"]), budget);
+ * await model.complete({ messages: [{ role: "user", content: "hi" }] });
+ * console.log(budget.tokens > 0); // true
+ * ```
+ * @module
+ */
+import type { ChatModel, ChatRequest, ChatResponse, TokenUsage } from "./chat_model.ts";
+import { costUsd } from "./pricing.ts";
+
+/** Limits of a {@linkcode Budget}; omitted means unlimited. */
+export interface BudgetLimits {
+  /** Input plus output tokens for the whole run. */
+  maxTokens?: number;
+  /** Dollars for the whole run, priced with the pricing table. */
+  maxUsd?: number;
+}
+
+/** Raised before a call once the budget is spent. */
+export class BudgetExceededError extends Error {
+  override name = "BudgetExceededError";
+}
+
+/** Running totals of a run's LLM use, checked against limits. */
+export class Budget {
+  tokens = 0;
+  usd = 0;
+  readonly limits: BudgetLimits;
+
+  constructor(limits: BudgetLimits = {}) {
+    for (const [k, v] of Object.entries(limits)) {
+      if (v !== undefined && !(Number.isFinite(v) && v > 0)) {
+        throw new RangeError(`Cannot create budget: '${k}' must be a positive number, got ${v}`);
+      }
+    }
+    this.limits = limits;
+  }
+
+  /** Adds a call's usage. */
+  add(model: string, usage: TokenUsage): void {
+    this.tokens += usage.input + usage.output;
+    this.usd += costUsd(model, usage);
+  }
+
+  /** Throws when a limit is reached. */
+  check(): void {
+    const { maxTokens, maxUsd } = this.limits;
+    if (maxTokens !== undefined && this.tokens >= maxTokens) {
+      throw new BudgetExceededError(
+        `Token budget reached: used ${this.tokens} of --max-tokens ${maxTokens}`,
+      );
+    }
+    if (maxUsd !== undefined && this.usd >= maxUsd) {
+      throw new BudgetExceededError(
+        `Dollar budget reached: used $${this.usd.toFixed(4)} of --max-usd ${maxUsd}`,
+      );
+    }
+  }
+}
+
+/** Wraps `model` so every call is checked against and added to `budget`. */
+export function withBudget(model: ChatModel, budget: Budget): ChatModel {
+  return {
+    id: model.id,
+    model: model.model,
+    async complete(request: ChatRequest): Promise<ChatResponse> {
+      budget.check();
+      const response = await model.complete(request);
+      budget.add(model.model, response.usage);
+      return response;
+    },
+  };
+}

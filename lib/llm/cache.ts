@@ -1,0 +1,81 @@
+/**
+ * A record/replay cache around any {@linkcode ChatModel}: replies are stored under a hash of
+ * the canonical request (model id, system prompt, messages, temperature, max tokens, seed),
+ * one JSON file per entry, so a rerun with the same cache makes zero network calls and gives
+ * identical results. With `offline: true` a miss is an error instead of a call.
+ *
+ * @example
+ * ```ts
+ * import { withCache } from "./cache.ts";
+ * import { ScriptedChatModel } from "./scripted.ts";
+ * const dir = await Deno.makeTempDir();
+ * const model = withCache(new ScriptedChatModel(["hi"]), { dir });
+ * await model.complete({ messages: [{ role: "user", content: "x" }] }); // recorded
+ * const again = await model.complete({ messages: [{ role: "user", content: "x" }] });
+ * console.log(again.fromCache); // true
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
+import { canonicalJson, sha256Hex } from "./canonical.ts";
+
+/** Options of {@linkcode withCache}. */
+export interface CacheOptions {
+  /** The cache folder (created when missing). */
+  dir: string;
+  /** Fail on a miss instead of calling the model. @default {false} */
+  offline?: boolean;
+}
+
+/** Raised in offline mode when a request is not in the cache. */
+export class CacheMissError extends Error {
+  override name = "CacheMissError";
+  constructor(readonly key: string, readonly modelId: string) {
+    super(`Cache miss in offline mode: no recorded reply for ${modelId} (key ${key.slice(0, 12)})`);
+  }
+}
+
+/** The canonical cache key of a request to `model`. */
+export function cacheKey(modelId: string, request: ChatRequest): Promise<string> {
+  const { system, messages, temperature, maxTokens, seed } = request;
+  return sha256Hex(canonicalJson({ modelId, system, messages, temperature, maxTokens, seed }));
+}
+
+interface Entry {
+  v: 1;
+  key: string;
+  modelId: string;
+  response: Omit<ChatResponse, "fromCache">;
+}
+
+/** Wraps `model` with the record/replay cache. */
+export function withCache(model: ChatModel, options: CacheOptions): ChatModel {
+  const { dir, offline = false } = options;
+  if (!dir) throw new TypeError("Cannot create cache: 'dir' is required");
+  return {
+    id: model.id,
+    model: model.model,
+    async complete(request: ChatRequest): Promise<ChatResponse> {
+      const key = await cacheKey(model.id, request);
+      const file = join(dir, key.slice(0, 2), `${key}.json`);
+      try {
+        const entry = JSON.parse(await Deno.readTextFile(file)) as Entry;
+        return { ...entry.response, fromCache: true };
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) {
+          throw new Error(`Cannot read cache entry ${file}: ${(e as Error).message}`);
+        }
+      }
+      if (offline) throw new CacheMissError(key, model.id);
+      const response = await model.complete(request);
+      await Deno.mkdir(join(dir, key.slice(0, 2)), { recursive: true });
+      const entry: Entry = { v: 1, key, modelId: model.id, response: { ...response } };
+      delete (entry.response as ChatResponse).fromCache;
+      const tmp = `${file}.${crypto.randomUUID()}.tmp`;
+      await Deno.writeTextFile(tmp, JSON.stringify(entry, null, 1));
+      await Deno.rename(tmp, file);
+      return response;
+    },
+  };
+}

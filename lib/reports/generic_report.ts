@@ -1,0 +1,57 @@
+/**
+ * The report of an engine that has no report of its own: configuration and summary as
+ * tables, in `report.md` and a self-contained `report.html`.
+ *
+ * @module
+ */
+import { basename, join } from "node:path";
+import { escapeHtml, htmlPage, htmlTable, mdTable } from "./html.ts";
+
+/** Flattens nested objects into `a.b.c` keys. */
+export function flatten(value: unknown, prefix = "", out: [string, unknown][] = []): [string, unknown][] {
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else out.push([prefix, value]);
+  return out;
+}
+
+/** Writes `report.md` and `report.html` for the run in `runDir`; returns the HTML path. */
+export async function writeGenericReport(
+  runDir: string,
+  outDir: string,
+  summary: Record<string, unknown>,
+): Promise<string> {
+  const config = JSON.parse(await Deno.readTextFile(join(runDir, "config.json")));
+  const id = basename(runDir);
+  const cfgRows = flatten(config.config);
+  const sumRows = flatten(summary);
+  const md = [
+    `# Run ${id}`,
+    "",
+    `Experiment \`${config.experiment}\`, seed ${config.seed}.`,
+    "",
+    "## Configuration",
+    "",
+    mdTable(["parameter", "value"], cfgRows),
+    "",
+    "## Summary",
+    "",
+    mdTable(["metric", "value"], sumRows),
+    "",
+  ].join("\n");
+  await Deno.writeTextFile(join(outDir, "report.md"), md);
+  const html = htmlPage(
+    `Run ${id}`,
+    [
+      `<h1>Run ${escapeHtml(id)}</h1>`,
+      `<p>Experiment <code>${escapeHtml(config.experiment)}</code>, seed ${config.seed}.</p>`,
+      "<h2>Configuration</h2>",
+      htmlTable(["parameter", "value"], cfgRows),
+      "<h2>Summary</h2>",
+      htmlTable(["metric", "value"], sumRows),
+    ].join("\n"),
+  );
+  const path = join(outDir, "report.html");
+  await Deno.writeTextFile(path, html);
+  return path;
+}

@@ -1,0 +1,57 @@
+/**
+ * Small HTML helpers shared by the report generators: escaping, tables, and a self-contained
+ * page shell (inline CSS, no external resources).
+ *
+ * @module
+ */
+
+/** Escapes text for HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) =>
+    ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** Formats a cell value: numbers to 4 significant decimals, arrays joined. */
+export function formatCell(v: unknown): string {
+  if (typeof v === "number") {
+    return Number.isInteger(v) ? String(v) : v.toFixed(Math.abs(v) >= 100 ? 1 : 4);
+  }
+  if (Array.isArray(v)) return `[${v.map(formatCell).join(", ")}]`;
+  if (v === null || v === undefined) return "";
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
+
+/** An HTML table. */
+export function htmlTable(header: string[], rows: unknown[][]): string {
+  const th = header.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(formatCell(c))}</td>`).join("")}</tr>`)
+    .join("\n");
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/** A Markdown table. */
+export function mdTable(header: string[], rows: unknown[][]): string {
+  const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return [
+    `| ${header.map(esc).join(" | ")} |`,
+    `|${header.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.map((c) => esc(formatCell(c))).join(" | ")} |`),
+  ].join("\n");
+}
+
+/** A complete self-contained HTML page. */
+export function htmlPage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
+th{background:#f3f3f3}code,pre{background:#f6f6f6;padding:2px 4px}blockquote{border-left:3px solid #ccc;margin:0;padding-left:1em;color:#555}
+.verdict{display:inline-block;padding:2px 8px;border-radius:4px;font-weight:600}.yes{background:#d7f5dd}.no{background:#f5d7d7}
+figure{margin:1em 0}figcaption{font-size:13px;color:#555}
+</style></head><body>
+${body}
+</body></html>
+`;
+}
