@@ -1,0 +1,155 @@
+/**
+ * The blockchain CPD game's configuration: a zod schema with the SPEC defaults and a parser
+ * whose errors are one line naming the field.
+ *
+ * @example
+ * ```ts
+ * import { parseBlockchainConfig } from "./config.ts";
+ * const config = parseBlockchainConfig({ rounds: 10 });
+ * console.log(config.miners); // ["miner_a", "miner_b", "miner_c"]
+ * ```
+ * @module
+ */
+import { z } from "zod";
+
+/** A finite number >= 0, with an error message that shows the bad value. */
+function nonNegative(fallback: number) {
+  return z.number().min(0, { error: (iss) => `must be >= 0, got ${iss.input}` }).default(
+    fallback,
+  );
+}
+
+/** A positive integer, with an error message that shows the bad value. */
+function positiveInt(fallback: number) {
+  return z.number()
+    .int({ error: (iss) => `must be a positive integer, got ${iss.input}` })
+    .min(1, { error: (iss) => `must be a positive integer, got ${iss.input}` })
+    .default(fallback);
+}
+
+/** Default miner names for `n` miners: `miner_a`, `miner_b`, ... (`miner_27` past `z`). */
+function defaultMiners(n: number): string[] {
+  return Array.from(
+    { length: n },
+    (_, i) => `miner_${i < 26 ? String.fromCharCode(97 + i) : i + 1}`,
+  );
+}
+
+/** Shows a sum without float noise, e.g. `0.95` rather than `0.9500000000000001`. */
+function showNumber(x: number): string {
+  return String(Number(x.toPrecision(12)));
+}
+
+/**
+ * The schema of a blockchain game config; every field has the SPEC default, unknown keys
+ * are rejected. Parsing fills `miners` with `miner_a`, `miner_b`, ... when omitted.
+ */
+export const BlockchainConfigSchema = z.strictObject({
+  /** Hash power of each miner. @default [0.25, 0.20, 0.15] */
+  alpha: z.array(z.number().min(0, { error: (iss) => `must be >= 0, got ${iss.input}` }))
+    .min(1, { error: "at least one miner is required" })
+    .default(() => [0.25, 0.20, 0.15]),
+  /** Hash power of the honest group. @default 0.40 */
+  honest_power: nonNegative(0.40),
+  /** Rounds per run. @default 30 */
+  rounds: positiveInt(30),
+  /** Block reward per round. @default 10 */
+  R: nonNegative(10),
+  /** Convexity of the parasitic gain. @default 1.5 */
+  beta: nonNegative(1.5),
+  /** Quadratic cost of destruction. @default 2.0 */
+  lambda: nonNegative(2.0),
+  /** Efficiency lost per unit of rivals' destruction. @default 0.2 */
+  kappa: nonNegative(0.2),
+  /** Efficiency recovered per round. @default 0.05 */
+  gamma: nonNegative(0.05),
+  /** Efficiency floor. @default 0.1 */
+  eta_min: nonNegative(0.1),
+  /** Efficiency of every participant at the start. @default 1.0 */
+  eta_init: nonNegative(1.0),
+  /** Miner names, one per `alpha` entry. @default ["miner_a", "miner_b", "miner_c"] */
+  miners: z.array(z.string().min(1, { error: "names must be non-empty" })).optional(),
+  /** Rounds in the late window of the metrics (halved for short runs). @default 15 */
+  late_window: positiveInt(15),
+  /** Parasitic equilibrium needs late mean `d` below this. @default 0.08 */
+  parasitic_d_max: nonNegative(0.08),
+  /** Parasitic equilibrium needs late mean `p` above this. @default 0.40 */
+  parasitic_p_min: nonNegative(0.40),
+  /** Honest convergence needs late mean `c` above this. @default 0.55 */
+  honest_c_min: nonNegative(0.55),
+}).superRefine((v, ctx) => {
+  const sum = v.alpha.reduce((a, b) => a + b, 0) + v.honest_power;
+  if (v.alpha.length > 0 && Math.abs(sum - 1) > 1e-9) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["alpha"],
+      message: `hash powers must sum to 1 with honest_power, got ${showNumber(sum)}`,
+    });
+  }
+  if (v.eta_min > v.eta_init) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["eta_min"],
+      message: `must be <= eta_init (${v.eta_init}), got ${v.eta_min}`,
+    });
+  }
+  if (v.eta_init > 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["eta_init"],
+      message: `must be <= 1, got ${v.eta_init}`,
+    });
+  }
+  if (v.miners !== undefined) {
+    if (v.miners.length !== v.alpha.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["miners"],
+        message: `expected ${v.alpha.length} names (one per alpha entry), got ${v.miners.length}`,
+      });
+    }
+    const dup = v.miners.find((m, i) => v.miners!.indexOf(m) !== i);
+    if (dup !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["miners"], message: `duplicate name "${dup}"` });
+    }
+  }
+}).transform((v) => ({ ...v, miners: v.miners ?? defaultMiners(v.alpha.length) }));
+
+/** A parsed blockchain game config (all defaults filled in, `miners` always set). */
+export type BlockchainConfig = z.output<typeof BlockchainConfigSchema>;
+
+/** What a config file may hold before defaults are applied. */
+export type BlockchainConfigInput = z.input<typeof BlockchainConfigSchema>;
+
+/**
+ * Parses and checks a blockchain game config.
+ *
+ * @param input Any value, typically parsed JSON; `undefined` gives the defaults.
+ * @returns The config with every default filled in.
+ * @throws {TypeError} One line `config.<field>: <problem>` for the first problem found.
+ *
+ * @example
+ * ```ts
+ * import { parseBlockchainConfig } from "./config.ts";
+ * try {
+ *   parseBlockchainConfig({ honest_power: 0.35 });
+ * } catch (e) {
+ *   console.log((e as Error).message);
+ *   // config.alpha: hash powers must sum to 1 with honest_power, got 0.95
+ * }
+ * ```
+ */
+export function parseBlockchainConfig(input: unknown): BlockchainConfig {
+  const result = BlockchainConfigSchema.safeParse(input === undefined ? {} : input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (issue.code === "unrecognized_keys") {
+    throw new TypeError(`config.${issue.keys[0]}: unknown key`);
+  }
+  const field = issue.path.length === 0
+    ? "config"
+    : `config.${issue.path.map((p) => typeof p === "number" ? `[${p}]` : String(p)).join(".")}`
+      .replaceAll(".[", "[");
+  const problem = issue.message.replace(/^Invalid input: /, "");
+  throw new TypeError(`${field}: ${problem}`);
+}
