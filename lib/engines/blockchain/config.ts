@@ -11,6 +11,7 @@
  * @module
  */
 import { z } from "zod";
+import { ConfigError } from "../../core/config.ts";
 
 /** A finite number >= 0, with an error message that shows the bad value. */
 function nonNegative(fallback: number) {
@@ -126,7 +127,7 @@ export type BlockchainConfigInput = z.input<typeof BlockchainConfigSchema>;
  *
  * @param input Any value, typically parsed JSON; `undefined` gives the defaults.
  * @returns The config with every default filled in.
- * @throws {TypeError} One line `config.<field>: <problem>` for the first problem found.
+ * @throws {ConfigError} One line `config.<field>: <problem>` for the first problem found.
  *
  * @example
  * ```ts
@@ -144,12 +145,12 @@ export function parseBlockchainConfig(input: unknown): BlockchainConfig {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (issue.code === "unrecognized_keys") {
-    throw new TypeError(`config.${issue.keys[0]}: unknown key`);
+    throw new ConfigError(`config: unknown field '${issue.keys[0]}'`);
   }
   const field = issue.path.length === 0
     ? "config"
     : `config.${issue.path.map((p) => typeof p === "number" ? `[${p}]` : String(p)).join(".")}`
       .replaceAll(".[", "[");
   const problem = issue.message.replace(/^Invalid input: /, "");
-  throw new TypeError(`${field}: ${problem}`);
+  throw new ConfigError(`${field}: ${problem}`);
 }

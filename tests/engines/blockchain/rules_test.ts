@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ConfigError } from "../../../lib/core/config.ts";
 import { parseBlockchainConfig } from "../../../lib/engines/blockchain/config.ts";
 import { LABELS, strategyLabel } from "../../../lib/engines/blockchain/labels.ts";
 import {
@@ -166,7 +167,7 @@ Deno.test("parseBlockchainConfig: one-line errors naming the field", () => {
       { alpha: [0.3, 0.3, 0.3] },
       "config.alpha: hash powers must sum to 1 with honest_power, got 1.3",
     ],
-    [{ foo: 1 }, "config.foo: unknown key"],
+    [{ foo: 1 }, "config: unknown field 'foo'"],
     [{ kappa: -0.1 }, "config.kappa: must be >= 0, got -0.1"],
     [{ lambda: -2 }, "config.lambda: must be >= 0, got -2"],
     [{ alpha: [0.3, -0.1, 0.4] }, "config.alpha[1]: must be >= 0, got -0.1"],
@@ -182,7 +183,7 @@ Deno.test("parseBlockchainConfig: one-line errors naming the field", () => {
   ];
   for (const [input, message] of bad) {
     assert.throws(() => parseBlockchainConfig(input), (e: unknown) => {
-      assert.ok(e instanceof TypeError, `not a TypeError for ${JSON.stringify(input)}`);
+      assert.ok(e instanceof ConfigError, `not a ConfigError for ${JSON.stringify(input)}`);
       assert.equal(e.message, message);
       assert.ok(!e.message.includes("\n"));
       return true;
