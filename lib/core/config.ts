@@ -58,22 +58,95 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - before.lastIndexOf("\n") };
 }
 
+/**
+ * The offset of the first JSON syntax error in `text` and what was expected there, or
+ * `undefined` when the text is valid JSON. A small recursive-descent checker, because the
+ * runtime's error messages do not always give a position.
+ */
+export function jsonErrorAt(text: string): { offset: number; expected: string } | undefined {
+  let i = 0;
+  const fail = (expected: string): never => {
+    throw { offset: i, expected };
+  };
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i])) i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail("a double-quoted property name");
+        string();
+        ws();
+        if (text[i] !== ":") fail("':'");
+        i++;
+        value();
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        if (text[i] === "}") return void i++;
+        fail("',' or '}'");
+      }
+    }
+    if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        if (text[i] === "]") return void i++;
+        fail("',' or ']'");
+      }
+    }
+    if (c === '"') return string();
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|^true|^false|^null/.exec(text.slice(i, i + 400));
+    if (!m) fail("a value");
+    i += m![0].length;
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === "\\") i++;
+      else if (text[i] === "\n") fail("a closing '\"'");
+      i++;
+    }
+    if (i >= text.length) fail("a closing '\"'");
+    i++;
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail("end of input");
+    return undefined;
+  } catch (e) {
+    return e as { offset: number; expected: string };
+  }
+}
+
 /** Parses JSON text, turning a syntax error into a {@linkcode ConfigError} with the line. */
 export function parseJsonText(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    const pos = /position (\d+)/.exec(msg);
-    const where = lc
-      ? `line ${lc[1]} column ${lc[2]}`
-      : pos
-      ? (({ line, column }) => `line ${line} column ${column}`)(lineColumn(text, Number(pos[1])))
-      : "end of file";
-    const what = msg.replace(/\s*\(line \d+ column \d+\)/, "").replace(/ in JSON at position \d+/, "")
-      .replace(/^JSON\.parse: /, "");
-    throw new ConfigError(`${source}: invalid JSON at ${where}: ${what}`);
+    const at = jsonErrorAt(text);
+    if (!at) throw new ConfigError(`${source}: invalid JSON: ${(e as Error).message}`);
+    const { line, column } = lineColumn(text, at.offset);
+    const found = at.offset >= text.length ? "end of file" : JSON.stringify(text[at.offset]);
+    throw new ConfigError(
+      `${source}: invalid JSON at line ${line} column ${column}: expected ${at.expected}, found ${found}`,
+    );
   }
 }
 

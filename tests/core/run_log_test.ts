@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ConfigError, parseJsonText, readJsonFile } from "../../lib/core/config.ts";
+import { DecisionRecordSchema, EventRecordSchema } from "../../lib/core/records.ts";
+import { LogFormatError, readJsonl, RunLog } from "../../lib/core/run_log.ts";
+
+Deno.test("run log: appends validated records that are on disk at once", async () => {
+  const dir = await Deno.makeTempDir();
+  const log = RunLog.create(dir);
+  log.append("decisions", { v: 1, round: 1, agent: "a", action: "C", reward: 3, parse_ok: true });
+  // on disk before close: another reader sees it
+  assert.equal((await readJsonl(join(dir, "decisions.jsonl"), DecisionRecordSchema)).length, 1);
+  assert.throws(() => log.append("decisions", { v: 1, round: 0, agent: "a" }), LogFormatError);
+  assert.throws(() => log.append("events", { v: 2, round: 1, type: "x" }), /record\.v/);
+  log.close();
+});
+
+Deno.test("run log: readers name the file and line; a torn tail is dropped on request", async () => {
+  const dir = await Deno.makeTempDir();
+  const p = join(dir, "events.jsonl");
+  await Deno.writeTextFile(p, '{"v":1,"round":1,"type":"a"}\n{"v":1,"round":"x","type":"b"}\n');
+  await assert.rejects(() => readJsonl(p, EventRecordSchema), (e: Error) => {
+    assert.ok(e instanceof LogFormatError);
+    assert.match(e.message, /events\.jsonl:2: record\.round: /);
+    return true;
+  });
+  await Deno.writeTextFile(p, '{"v":1,"round":1,"type":"a"}\n{"v":1,"rou');
+  await assert.rejects(() => readJsonl(p, EventRecordSchema), /events\.jsonl:2: invalid JSON/);
+  assert.equal((await readJsonl(p, EventRecordSchema, { tolerateTornTail: true })).length, 1);
+});
+
+Deno.test("run log: truncateTo keeps rounds up to the checkpoint and drops torn lines", async () => {
+  const dir = await Deno.makeTempDir();
+  const p = join(dir, "events.jsonl");
+  await Deno.writeTextFile(p, [1, 2, 3].map((r) => `{"v":1,"round":${r},"type":"t"}\n`).join("") + '{"v":1,"ro');
+  await RunLog.truncateTo(dir, 2);
+  assert.deepEqual((await readJsonl(p, EventRecordSchema)).map((e) => e.round), [1, 2]);
+});
+
+Deno.test("config: JSON errors name the line and column", async () => {
+  assert.throws(() => parseJsonText('{\n  "a": 1,\n  "b": ,\n}', "f.json"), (e: Error) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /^f\.json: invalid JSON at line 3 column \d+: /);
+    return true;
+  });
+  await assert.rejects(() => readJsonFile("/nonexistent/x.json"), /x\.json: file not found/);
+});
