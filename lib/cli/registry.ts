@@ -5,10 +5,11 @@
  * @module
  */
 import type { Experiment } from "../core/experiment.ts";
+import { blockchainExperiment } from "../engines/blockchain/experiment.ts";
 import { ipdExperiment } from "../engines/ipd/experiment.ts";
 
 /** Every registered experiment. */
-export const EXPERIMENTS: readonly Experiment[] = [ipdExperiment];
+export const EXPERIMENTS: readonly Experiment[] = [blockchainExperiment, ipdExperiment];
 
 /** The experiment called `name`, or `undefined`. */
 export function findExperiment(name: string): Experiment | undefined {

@@ -1,0 +1,399 @@
+/**
+ * Vega-Lite spec builders for the blockchain CPD game. Each takes plain records (e.g.
+ * `loadDecisions(dir).toRecords()`) and returns a spec object; nothing is rendered here
+ * (see `render.ts`). Colours are fixed across charts: `c` green, `p` orange, `d` red.
+ *
+ * @example
+ * ```ts
+ * import { cpdAllocationChart } from "./blockchain_charts.ts";
+ * const spec = cpdAllocationChart([
+ *   { round: 1, agent: "miner_a", c: 1, p: 0, d: 0 },
+ *   { round: 2, agent: "miner_a", c: 0.5, p: 0.5, d: 0 },
+ * ]);
+ * console.log(spec.title); // "Effort allocation per miner"
+ * ```
+ * @module
+ */
+import type { TopLevelSpec } from "vega-lite";
+
+/** Colours of the three efforts. */
+export const CPD_COLORS: Readonly<Record<"c" | "p" | "d", string>> = Object.freeze({
+  c: "#2ca02c",
+  p: "#ff7f0e",
+  d: "#d62728",
+});
+
+/** Name of the honest group's series in {@linkcode efficiencyChart}. */
+export const HONEST_GROUP = "honest group";
+
+/** A decision row with an action split into `c`, `p`, `d`. */
+export interface CpdRow {
+  round: number;
+  agent: string;
+  c: number | null;
+  p: number | null;
+  d: number | null;
+}
+
+/** A decision row with efficiencies after the round. */
+export interface EfficiencyRow {
+  round: number;
+  agent: string;
+  efficiency: number | null;
+  honest_efficiency: number | null;
+}
+
+/** A decision row with the cumulative reward after the round. */
+export interface RewardRow {
+  round: number;
+  agent: string;
+  cumulative_reward: number | null;
+}
+
+/**
+ * A decisions-frame row as every builder here reads it: `loadDecisions(dir).toRecords()`
+ * cast to this type (Polars types records loosely).
+ */
+export type DecisionChartRow = CpdRow & EfficiencyRow & RewardRow;
+
+/** Late-window means, as from `lateMeansFrame`. */
+export interface LateCpd {
+  c: number;
+  p: number;
+  d: number;
+  /** Rounds covered, shown in the title when given. */
+  from?: number;
+  to?: number;
+}
+
+/** Verdict thresholds of {@linkcode verdictPanel} (the config's field names). */
+export interface PanelThresholds {
+  /** Parasitic equilibrium needs late `d` below this. @default 0.08 */
+  parasitic_d_max?: number;
+  /** Parasitic equilibrium needs late `p` above this. @default 0.40 */
+  parasitic_p_min?: number;
+  /** Honest convergence needs late `c` above this. @default 0.55 */
+  honest_c_min?: number;
+}
+
+const CPD_NAMES = "{'c': 'c construct', 'p': 'p parasitise', 'd': 'd destroy'}[datum.label]";
+
+const cpdColor = {
+  field: "effort",
+  type: "nominal",
+  title: "effort",
+  scale: { domain: ["c", "p", "d"], range: [CPD_COLORS.c, CPD_COLORS.p, CPD_COLORS.d] },
+  legend: { labelExpr: CPD_NAMES, orient: "top" },
+} as const;
+
+/**
+ * Stacked areas of each miner's `c`, `p`, `d` over the rounds, one panel per miner.
+ *
+ * @param rows Decision rows; rows without a 3-vector action (`c` null) are left out.
+ * @returns A faceted Vega-Lite spec.
+ *
+ * @example
+ * ```ts
+ * import { cpdAllocationChart } from "./blockchain_charts.ts";
+ * const spec = cpdAllocationChart([{ round: 1, agent: "miner_a", c: 0.5, p: 0.25, d: 0.25 }]);
+ * console.log("facet" in spec); // true
+ * ```
+ */
+export function cpdAllocationChart(rows: readonly CpdRow[]): TopLevelSpec {
+  const values = rows
+    .filter((r) => r.c !== null && r.p !== null && r.d !== null)
+    .map(({ round, agent, c, p, d }) => ({ round, agent, c, p, d }));
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: "Effort allocation per miner",
+    data: { values },
+    transform: [
+      { fold: ["c", "p", "d"], as: ["effort", "share"] },
+      { calculate: "indexof(['c', 'p', 'd'], datum.effort)", as: "stack_order" },
+    ],
+    facet: { row: { field: "agent", type: "nominal", title: null, header: { labelAngle: 0 } } },
+    spec: {
+      width: 560,
+      height: 90,
+      mark: { type: "area", interpolate: "step-after" },
+      encoding: {
+        x: { field: "round", type: "quantitative", title: "round", axis: { tickMinStep: 1 } },
+        y: {
+          field: "share",
+          type: "quantitative",
+          stack: "zero",
+          title: "share",
+          scale: { domain: [0, 1] },
+        },
+        color: cpdColor,
+        order: { field: "stack_order", type: "quantitative" },
+        tooltip: [
+          { field: "agent", type: "nominal" },
+          { field: "round", type: "quantitative" },
+          { field: "effort", type: "nominal" },
+          { field: "share", type: "quantitative", format: ".3f" },
+        ],
+      },
+    },
+  };
+}
+
+/**
+ * Efficiency of every miner and of the honest group after each round, with a dashed rule
+ * at the floor `eta_min`.
+ *
+ * @param rows Decision rows; the honest group's line comes from `honest_efficiency`.
+ * @param etaMin The efficiency floor (`config.eta_min`).
+ * @returns A layered Vega-Lite spec.
+ *
+ * @example
+ * ```ts
+ * import { efficiencyChart } from "./blockchain_charts.ts";
+ * const spec = efficiencyChart(
+ *   [{ round: 1, agent: "miner_a", efficiency: 0.9, honest_efficiency: 0.8 }],
+ *   0.1,
+ * );
+ * console.log("layer" in spec); // true
+ * ```
+ */
+export function efficiencyChart(rows: readonly EfficiencyRow[], etaMin: number): TopLevelSpec {
+  const miners = [...new Set(rows.map((r) => r.agent))].sort();
+  const values: { round: number; participant: string; efficiency: number }[] = [];
+  for (const r of rows) {
+    if (r.efficiency !== null) {
+      values.push({ round: r.round, participant: r.agent, efficiency: r.efficiency });
+    }
+  }
+  const honest = new Map<number, number>();
+  for (const r of rows) {
+    if (r.honest_efficiency !== null && !honest.has(r.round)) {
+      honest.set(r.round, r.honest_efficiency);
+    }
+  }
+  for (const [round, efficiency] of [...honest].sort((a, b) => a[0] - b[0])) {
+    values.push({ round, participant: HONEST_GROUP, efficiency });
+  }
+  const domain = [...miners, HONEST_GROUP];
+  const palette = ["#1f77b4", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
+  const range = [...miners.map((_, i) => palette[i % palette.length]), "#000000"];
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: "Efficiency after each round",
+    width: 560,
+    height: 260,
+    layer: [
+      {
+        data: { values },
+        mark: { type: "line", point: true },
+        encoding: {
+          x: { field: "round", type: "quantitative", title: "round", axis: { tickMinStep: 1 } },
+          y: {
+            field: "efficiency",
+            type: "quantitative",
+            title: "efficiency η",
+            scale: { domain: [0, 1] },
+          },
+          color: {
+            field: "participant",
+            type: "nominal",
+            title: "participant",
+            scale: { domain, range },
+          },
+          strokeDash: {
+            condition: { test: `datum.participant === '${HONEST_GROUP}'`, value: [6, 3] },
+            value: [1, 0],
+          },
+          strokeWidth: {
+            condition: { test: `datum.participant === '${HONEST_GROUP}'`, value: 3 },
+            value: 1.5,
+          },
+          tooltip: [
+            { field: "participant", type: "nominal" },
+            { field: "round", type: "quantitative" },
+            { field: "efficiency", type: "quantitative", format: ".3f" },
+          ],
+        },
+      },
+      {
+        data: { values: [{ eta_min: etaMin, text: `η_min = ${etaMin}` }] },
+        layer: [
+          {
+            mark: { type: "rule", color: "#555555", strokeDash: [4, 4] },
+            encoding: { y: { field: "eta_min", type: "quantitative" } },
+          },
+          {
+            mark: { type: "text", align: "left", dx: 4, dy: -6, color: "#555555" },
+            encoding: {
+              y: { field: "eta_min", type: "quantitative" },
+              x: { value: 0 },
+              text: { field: "text", type: "nominal" },
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * Cumulative reward of each miner over the rounds.
+ *
+ * @param rows Decision rows.
+ * @returns A Vega-Lite line chart spec.
+ *
+ * @example
+ * ```ts
+ * import { cumulativeRewardChart } from "./blockchain_charts.ts";
+ * const spec = cumulativeRewardChart([{ round: 1, agent: "miner_a", cumulative_reward: 2.5 }]);
+ * console.log(spec.title); // "Cumulative reward"
+ * ```
+ */
+export function cumulativeRewardChart(rows: readonly RewardRow[]): TopLevelSpec {
+  const values = rows
+    .filter((r) => r.cumulative_reward !== null)
+    .map(({ round, agent, cumulative_reward }) => ({ round, agent, cumulative_reward }));
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: "Cumulative reward",
+    width: 560,
+    height: 260,
+    data: { values },
+    mark: { type: "line", point: true },
+    encoding: {
+      x: { field: "round", type: "quantitative", title: "round", axis: { tickMinStep: 1 } },
+      y: { field: "cumulative_reward", type: "quantitative", title: "cumulative reward" },
+      color: { field: "agent", type: "nominal", title: "miner" },
+      tooltip: [
+        { field: "agent", type: "nominal" },
+        { field: "round", type: "quantitative" },
+        { field: "cumulative_reward", type: "quantitative", format: ".2f" },
+      ],
+    },
+  };
+}
+
+/**
+ * Bars of the late-window mean `c`, `p`, `d`, each with a dashed rule at the threshold its
+ * verdict tests (`c > 0.55` honest convergence; `p > 0.40` and `d < 0.08` parasitic
+ * equilibrium), annotated with the condition and whether it holds.
+ *
+ * @param late Late-window means (`from`/`to` go into the title when given).
+ * @param thresholds The verdict thresholds, SPEC defaults otherwise.
+ * @returns A layered Vega-Lite spec.
+ *
+ * @example
+ * ```ts
+ * import { verdictPanel } from "./blockchain_charts.ts";
+ * const spec = verdictPanel({ c: 0.1, p: 0.8, d: 0.05, from: 16, to: 30 });
+ * console.log(JSON.stringify(spec).includes("p > 0.4")); // true
+ * ```
+ */
+export function verdictPanel(late: LateCpd, thresholds: PanelThresholds = {}): TopLevelSpec {
+  const { parasitic_d_max = 0.08, parasitic_p_min = 0.40, honest_c_min = 0.55 } = thresholds;
+  const fmt = (x: number) => String(Number(x.toFixed(4)));
+  const rows = [
+    {
+      effort: "c",
+      value: late.c,
+      threshold: honest_c_min,
+      condition: `c > ${fmt(honest_c_min)}`,
+      holds: late.c > honest_c_min,
+      verdict: "honest convergence",
+    },
+    {
+      effort: "p",
+      value: late.p,
+      threshold: parasitic_p_min,
+      condition: `p > ${fmt(parasitic_p_min)}`,
+      holds: late.p > parasitic_p_min,
+      verdict: "parasitic equilibrium",
+    },
+    {
+      effort: "d",
+      value: late.d,
+      threshold: parasitic_d_max,
+      condition: `d < ${fmt(parasitic_d_max)}`,
+      holds: late.d < parasitic_d_max,
+      verdict: "parasitic equilibrium",
+    },
+  ].map((r) => ({
+    ...r,
+    value_text: fmt(r.value),
+    note: `${r.condition}: ${r.holds ? "yes" : "no"}`,
+  }));
+  const parasitic = rows[1].holds && rows[2].holds;
+  const honest = rows[0].holds;
+  const span = late.from !== undefined && late.to !== undefined
+    ? ` (rounds ${late.from}–${late.to})`
+    : "";
+  const x = {
+    field: "effort",
+    type: "nominal",
+    title: null,
+    sort: ["c", "p", "d"],
+    axis: { labelExpr: CPD_NAMES, labelAngle: 0 },
+  } as const;
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: {
+      text: `Late-window means${span}`,
+      subtitle: `parasitic equilibrium: ${parasitic ? "yes" : "no"} · honest convergence: ${
+        honest ? "yes" : "no"
+      }`,
+    },
+    width: 360,
+    height: 240,
+    data: { values: rows },
+    encoding: { x },
+    layer: [
+      {
+        mark: { type: "bar", width: { band: 0.6 } },
+        encoding: {
+          y: {
+            field: "value",
+            type: "quantitative",
+            title: "late mean",
+            scale: { domain: [0, 1] },
+          },
+          color: {
+            field: "effort",
+            type: "nominal",
+            legend: null,
+            scale: {
+              domain: ["c", "p", "d"],
+              range: [CPD_COLORS.c, CPD_COLORS.p, CPD_COLORS.d],
+            },
+          },
+          tooltip: [
+            { field: "effort", type: "nominal" },
+            { field: "value", type: "quantitative", format: ".4f" },
+            { field: "condition", type: "nominal" },
+            { field: "verdict", type: "nominal" },
+          ],
+        },
+      },
+      {
+        mark: { type: "rule", color: "#222222", strokeDash: [5, 3], strokeWidth: 2 },
+        encoding: {
+          x: { ...x, bandPosition: 0 },
+          x2: { field: "effort", bandPosition: 1 },
+          y: { field: "threshold", type: "quantitative" },
+        },
+      },
+      {
+        mark: { type: "text", dy: -8, fontSize: 11, color: "#222222" },
+        encoding: {
+          y: { field: "threshold", type: "quantitative" },
+          text: { field: "note", type: "nominal" },
+        },
+      },
+      {
+        mark: { type: "text", baseline: "bottom", dy: -4, fontSize: 11, fontWeight: "bold" },
+        encoding: {
+          y: { value: 240 },
+          text: { field: "value_text", type: "nominal" },
+        },
+      },
+    ],
+  };
+}

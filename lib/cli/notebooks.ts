@@ -1,0 +1,90 @@
+/**
+ * `deno task notebooks`: executes every notebook in `notebooks/` headlessly on the Deno
+ * kernel with `jupyter nbconvert --to notebook --execute`, into a temporary folder (the
+ * committed notebooks stay clean). Exits non-zero when any notebook fails.
+ *
+ * @module
+ */
+import { join } from "node:path";
+
+/** The outcome of one notebook. */
+export interface NotebookResult {
+  notebook: string;
+  ok: boolean;
+  seconds: number;
+  /** The last lines of nbconvert's output when it failed. */
+  error?: string;
+  /** The executed copy. */
+  output?: string;
+}
+
+/** `true` when `jupyter nbconvert` runs here. */
+export async function hasJupyter(): Promise<boolean> {
+  try {
+    const r = await new Deno.Command("jupyter", {
+      args: ["nbconvert", "--version"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return r.success;
+  } catch {
+    return false;
+  }
+}
+
+/** Executes one notebook; its cells run with the notebook's folder as working directory. */
+export async function executeNotebook(path: string, outDir: string): Promise<NotebookResult> {
+  const t0 = performance.now();
+  const r = await new Deno.Command("jupyter", {
+    args: [
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      "--ExecutePreprocessor.timeout=900",
+      "--ExecutePreprocessor.kernel_name=deno",
+      "--output-dir",
+      outDir,
+      path,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - t0) / 1000;
+  const name = path.split("/").pop()!;
+  if (r.success) return { notebook: path, ok: true, seconds, output: join(outDir, name) };
+  const err = new TextDecoder().decode(r.stderr).trim().split("\n").slice(-25).join("\n");
+  return { notebook: path, ok: false, seconds, error: err };
+}
+
+/** Every `.ipynb` in `dir`, sorted. */
+export async function listNotebooks(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && e.name.endsWith(".ipynb")) out.push(join(dir, e.name));
+  }
+  return out.sort();
+}
+
+if (import.meta.main) {
+  if (!(await hasJupyter())) {
+    console.error(
+      "error: jupyter nbconvert not found: apt-get install -y jupyter-nbconvert jupyter-client; deno jupyter --install",
+    );
+    Deno.exit(2);
+  }
+  const dir = new URL("../../notebooks", import.meta.url).pathname;
+  const out = await Deno.makeTempDir({ prefix: "lab-notebooks-" });
+  let failed = 0;
+  for (const nb of await listNotebooks(dir)) {
+    const r = await executeNotebook(nb, out);
+    console.log(
+      `${r.ok ? "ok  " : "FAIL"} ${nb} (${r.seconds.toFixed(1)}s)${r.ok ? ` -> ${r.output}` : ""}`,
+    );
+    if (!r.ok) {
+      failed++;
+      console.error(r.error);
+    }
+  }
+  Deno.exit(failed ? 1 : 0);
+}

@@ -1,0 +1,570 @@
+/**
+ * Frames and blockchain metrics on synthetic run directories whose numbers are chosen to be
+ * exact in binary floating point, so every metric is checked against a hand-computed value.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import pl from "nodejs-polars";
+import {
+  agentTable,
+  constructiveTrend,
+  crossRunStats,
+  honestFloorRound,
+  honestTrace,
+  labelChanges,
+  lateMeansByRun,
+  lateMeansFrame,
+  loadDecisions,
+  loadEvents,
+  loadLlmCalls,
+  rewardRanking,
+} from "../../lib/analysis/mod.ts";
+import { LogFormatError } from "../../lib/core/run_log.ts";
+import { strategyLabel } from "../../lib/engines/blockchain/labels.ts";
+import { lateMeans } from "../../lib/engines/blockchain/metrics.ts";
+
+type Cpd = [number, number, number];
+
+interface MinerScript {
+  actions: Cpd[];
+  rewards: number[];
+  efficiency: number[];
+  parse_ok?: boolean[];
+  thoughts?: string[];
+  kind?: string;
+}
+
+interface FakeRun {
+  seed: number;
+  experiment?: string;
+  config?: Record<string, unknown>;
+  agents?: Record<string, unknown>[] | null;
+  miners: Record<string, MinerScript>;
+  honest: number[];
+  calls?: Record<string, unknown>[];
+  events?: Record<string, unknown>[];
+}
+
+/** Writes a blockchain-like run directory from per-miner scripts. */
+async function writeRun(dir: string, run: FakeRun): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(
+    join(dir, "config.json"),
+    JSON.stringify({
+      v: 1,
+      experiment: run.experiment ?? "blockchain",
+      seed: run.seed,
+      created_at: "2025-01-01T00:00:00Z",
+      options: {},
+      config: { rounds: run.honest.length, eta_min: 0.1, kappa: 0.2, ...run.config },
+      agents: run.agents ?? null,
+    }),
+  );
+  const lines: string[] = [];
+  run.honest.forEach((honest, i) => {
+    for (const [agent, m] of Object.entries(run.miners)) {
+      const cumulative = m.rewards.slice(0, i + 1).reduce((a, b) => a + b, 0);
+      lines.push(JSON.stringify({
+        v: 1,
+        round: i + 1,
+        agent,
+        action: m.actions[i],
+        reward: m.rewards[i],
+        cumulative_reward: cumulative,
+        efficiency: m.efficiency[i],
+        honest_efficiency: honest,
+        label: strategyLabel(m.actions[i]),
+        parse_ok: m.parse_ok?.[i] ?? true,
+        ...(m.thoughts ? { thought: m.thoughts[i] } : {}),
+        ...(m.kind ? { kind: m.kind } : {}),
+      }));
+    }
+  });
+  const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r) + "\n").join("");
+  await Deno.writeTextFile(join(dir, "decisions.jsonl"), lines.map((l) => l + "\n").join(""));
+  await Deno.writeTextFile(join(dir, "llm_calls.jsonl"), jsonl(run.calls ?? []));
+  await Deno.writeTextFile(join(dir, "events.jsonl"), jsonl(run.events ?? []));
+  return dir;
+}
+
+function call(round: number, input: number, output: number, cached: number, purpose = "decision") {
+  return {
+    v: 1,
+    round,
+    agent: "miner_a",
+    purpose,
+    model: "gpt-4o-mini",
+    prompt_hash: `h${round}${purpose}`,
+    input_tokens: input,
+    output_tokens: output,
+    cached_tokens: cached,
+    latency_ms: 12.5,
+    cost_usd: 0.5,
+    parse_ok: round !== 3,
+    attempts: 1,
+    from_cache: false,
+    ...(round === 3 ? { raw: "not json", error: "no action" } : {}),
+  };
+}
+
+/** Seed 1: miner_a is an LLM drifting to free-riding, miner_b a greedy policy. */
+const LLM_RUN: FakeRun = {
+  seed: 1,
+  agents: [
+    { name: "miner_a", provider: "openai", model: "gpt-4o-mini", api_key: "<redacted>" },
+    { name: "miner_b", provider: "policy", policy: "greedy" },
+  ],
+  miners: {
+    miner_a: {
+      actions: [[1, 0, 0], [0.5, 0.5, 0], [0.25, 0.75, 0], [0, 0.875, 0.125]],
+      rewards: [2, 3, 4, 5],
+      efficiency: [1, 0.75, 0.5, 0.25],
+      parse_ok: [true, true, false, true],
+      thoughts: ["build first", "free ride now", "keep riding", "ride harder"],
+    },
+    miner_b: {
+      actions: [[0.5, 0.25, 0.25], [0.5, 0.25, 0.25], [0, 0.5, 0.5], [0, 0.5, 0.5]],
+      rewards: [4, 4, 1, 1],
+      efficiency: [1, 0.5, 0.5, 0.25],
+    },
+  },
+  honest: [1, 0.75, 0.5, 0.1],
+  calls: [
+    call(1, 100, 20, 50),
+    call(2, 100, 20, 50),
+    call(3, 100, 20, 50),
+    call(4, 100, 20, 50),
+    call(4, 200, 40, 0, "reflection"),
+  ],
+  events: [
+    { v: 1, round: 2, type: "fallback_action", agent: "miner_a", raw: "x" },
+    { v: 1, round: 4, type: "honest_floor", efficiency: 0.1 },
+  ],
+};
+
+/** Seed 2: two policies (kinds written in the rows), no agents file, kappa 0.3. */
+const POLICY_RUN: FakeRun = {
+  seed: 2,
+  config: { kappa: 0.3 },
+  miners: {
+    miner_a: {
+      actions: [[1, 0, 0], [1, 0, 0], [1, 0, 0], [1, 0, 0]],
+      rewards: [1, 1, 1, 1],
+      efficiency: [1, 1, 1, 1],
+      kind: "policy:honest",
+    },
+    miner_b: {
+      actions: [[0.5, 0.5, 0], [0.5, 0.5, 0], [0.5, 0.5, 0], [0.5, 0.5, 0]],
+      rewards: [2, 2, 2, 2],
+      efficiency: [1, 1, 1, 1],
+      kind: "policy:parasite",
+    },
+  },
+  honest: [1, 1, 1, 1],
+};
+
+const DECISION_COLUMNS = [
+  "run",
+  "experiment",
+  "seed",
+  "round",
+  "agent",
+  "kind",
+  "model",
+  "llm",
+  "action",
+  "c",
+  "p",
+  "d",
+  "reward",
+  "cumulative_reward",
+  "efficiency",
+  "honest_efficiency",
+  "label",
+  "parse_ok",
+  "thought",
+];
+
+async function fixtures() {
+  const root = await Deno.makeTempDir({ prefix: "frames_test_" });
+  const llm = await writeRun(join(root, "llm-1"), LLM_RUN);
+  const policy = await writeRun(join(root, "policy-2"), POLICY_RUN);
+  return { root, llm, policy };
+}
+
+Deno.test("loadDecisions: typed columns, split action, seed and experiment", async () => {
+  const { root, llm } = await fixtures();
+  try {
+    const df = await loadDecisions(llm);
+    assert.deepEqual(df.columns, DECISION_COLUMNS);
+    assert.equal(df.height, 8);
+    assert.equal(String(df.schema.round), String(pl.Int32));
+    assert.equal(String(df.schema.seed), String(pl.Int64));
+    assert.equal(String(df.schema.c), String(pl.Float64));
+    assert.equal(String(df.schema.parse_ok), String(pl.Bool));
+    const [first, second] = df.toRecords();
+    assert.deepEqual(first, {
+      run: "llm-1",
+      experiment: "blockchain",
+      seed: 1,
+      round: 1,
+      agent: "miner_a",
+      kind: "openai:gpt-4o-mini",
+      model: "gpt-4o-mini",
+      llm: true,
+      action: "[1,0,0]",
+      c: 1,
+      p: 0,
+      d: 0,
+      reward: 2,
+      cumulative_reward: 2,
+      efficiency: 1,
+      honest_efficiency: 1,
+      label: "honest_builder",
+      parse_ok: true,
+      thought: "build first",
+    });
+    assert.equal(second.kind, "policy:greedy");
+    assert.equal(second.model, null);
+    assert.equal(second.llm, false);
+    assert.equal(second.thought, null);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("loadDecisions: many runs, config columns, kinds from rows", async () => {
+  const { root, llm, policy } = await fixtures();
+  try {
+    const df = await loadDecisions([llm, policy], { config: ["kappa", "missing"] });
+    assert.deepEqual(df.columns, [...DECISION_COLUMNS, "kappa", "missing"]);
+    const byRun = df.groupBy("run").agg(
+      pl.col("seed").first(),
+      pl.col("kappa").first(),
+      pl.col("missing").first(),
+      pl.col("kind").unique().sort().alias("kinds"),
+      pl.len().alias("rows"),
+    ).sort("run").toRecords();
+    assert.deepEqual(byRun, [
+      {
+        run: "llm-1",
+        seed: 1,
+        kappa: 0.2,
+        missing: null,
+        kinds: ["openai:gpt-4o-mini", "policy:greedy"],
+        rows: 8,
+      },
+      {
+        run: "policy-2",
+        seed: 2,
+        kappa: 0.3,
+        missing: null,
+        kinds: ["policy:honest", "policy:parasite"],
+        rows: 8,
+      },
+    ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("loadDecisions: other engines keep the action as JSON; clashing names use paths", async () => {
+  const root = await Deno.makeTempDir({ prefix: "frames_test_" });
+  try {
+    const dirs = [join(root, "x", "run"), join(root, "y", "run")];
+    for (const [i, dir] of dirs.entries()) {
+      await Deno.mkdir(dir, { recursive: true });
+      await Deno.writeTextFile(
+        join(dir, "config.json"),
+        JSON.stringify({ experiment: "ipd", seed: i, config: {}, agents: null }),
+      );
+      await Deno.writeTextFile(
+        join(dir, "decisions.jsonl"),
+        JSON.stringify({ v: 1, round: 1, agent: "alice", action: "C", reward: 3, parse_ok: true }) +
+          "\n",
+      );
+    }
+    const df = await loadDecisions(dirs);
+    const rows = df.select("run", "action", "c", "p", "d", "llm").toRecords();
+    assert.deepEqual(rows, [
+      { run: dirs[0], action: '"C"', c: null, p: null, d: null, llm: false },
+      { run: dirs[1], action: '"C"', c: null, p: null, d: null, llm: false },
+    ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("loaders: empty logs give empty frames with the right columns", async () => {
+  const root = await Deno.makeTempDir({ prefix: "frames_test_" });
+  try {
+    await Deno.writeTextFile(
+      join(root, "config.json"),
+      JSON.stringify({ experiment: "blockchain", seed: 3, config: {}, agents: null }),
+    );
+    const decisions = await loadDecisions(root);
+    assert.equal(decisions.height, 0);
+    assert.deepEqual(decisions.columns, DECISION_COLUMNS);
+    assert.equal(String(decisions.schema.c), String(pl.Float64));
+    const calls = await loadLlmCalls(root);
+    assert.equal(calls.height, 0);
+    assert.deepEqual(calls.columns.slice(0, 6), [
+      "run",
+      "experiment",
+      "seed",
+      "round",
+      "agent",
+      "purpose",
+    ]);
+    const events = await loadEvents(root);
+    assert.deepEqual(events.columns, [
+      "run",
+      "experiment",
+      "seed",
+      "round",
+      "type",
+      "agent",
+      "data",
+    ]);
+    assert.equal(events.height, 0);
+    assert.deepEqual(agentTable(decisions), []);
+    assert.deepEqual(honestTrace(decisions), []);
+    assert.deepEqual(rewardRanking(decisions), []);
+    assert.equal(honestFloorRound(decisions, 0.1), null);
+    assert.deepEqual(constructiveTrend(decisions), {
+      first_half: null,
+      second_half: null,
+      delta: null,
+    });
+    assert.throws(() => lateMeansFrame(decisions), RangeError);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("loaders: a bad line names the file and line", async () => {
+  const { root, llm } = await fixtures();
+  try {
+    await Deno.writeTextFile(join(llm, "decisions.jsonl"), '{"v":1,"round":0}\n', {
+      append: true,
+    });
+    await assert.rejects(() => loadDecisions(llm), (e: Error) => {
+      assert.ok(e instanceof LogFormatError);
+      assert.match(e.message, /decisions\.jsonl:9:/);
+      return true;
+    });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("loadLlmCalls and loadEvents: values and extra fields", async () => {
+  const { root, llm } = await fixtures();
+  try {
+    const calls = await loadLlmCalls(llm);
+    assert.equal(calls.height, 5);
+    const totals = calls.select(
+      pl.col("input_tokens").sum(),
+      pl.col("output_tokens").sum(),
+      pl.col("cached_tokens").sum(),
+      pl.col("cost_usd").sum(),
+      pl.col("parse_ok").not().sum().alias("failures"),
+    ).toRecords();
+    assert.deepEqual(totals, [{
+      input_tokens: 600,
+      output_tokens: 120,
+      cached_tokens: 200,
+      cost_usd: 2.5,
+      failures: 1,
+    }]);
+    assert.deepEqual(calls.filter(pl.col("round").eq(3)).select("raw", "error").toRecords(), [
+      { raw: "not json", error: "no action" },
+    ]);
+    const events = await loadEvents(llm);
+    assert.deepEqual(events.select("round", "type", "agent", "data").toRecords(), [
+      { round: 2, type: "fallback_action", agent: "miner_a", data: '{"raw":"x"}' },
+      { round: 4, type: "honest_floor", agent: null, data: '{"efficiency":0.1}' },
+    ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("blockchain metrics: hand-computed values of the LLM run", async () => {
+  const { root, llm } = await fixtures();
+  try {
+    const df = await loadDecisions(llm);
+    // 4 rounds: window = 2 (rounds 3-4), only the LLM miner counts.
+    const late = lateMeansFrame(df);
+    assert.deepEqual(late, {
+      run: "llm-1",
+      c: 0.125,
+      p: 0.8125,
+      d: 0.0625,
+      from: 3,
+      to: 4,
+      window: 2,
+      miners: ["miner_a"],
+    });
+    // Same as the engine's pure function on the LLM rows.
+    const rows = df.filter(pl.col("llm")).toRecords().map((r) => ({
+      round: Number(r.round),
+      action: [Number(r.c), Number(r.p), Number(r.d)],
+    }));
+    const ref = lateMeans(rows, 2);
+    assert.deepEqual([ref.c, ref.p, ref.d, ref.from, ref.to], [0.125, 0.8125, 0.0625, 3, 4]);
+    assert.deepEqual(lateMeansFrame(df, 1), {
+      ...late,
+      c: 0,
+      p: 0.875,
+      d: 0.125,
+      from: 4,
+      window: 1,
+    });
+
+    const calls = await loadLlmCalls(llm);
+    assert.deepEqual(agentTable(df, calls), [
+      {
+        run: "llm-1",
+        agent: "miner_a",
+        kind: "openai:gpt-4o-mini",
+        model: "gpt-4o-mini",
+        llm: true,
+        rounds: 4,
+        c: 0.4375,
+        p: 0.53125,
+        d: 0.03125,
+        label: "parasitic_free_rider",
+        reward: 14,
+        final_cumulative_reward: 14,
+        valid_action_rate: 0.75,
+        calls: 5,
+        input_tokens: 600,
+        output_tokens: 120,
+        cached_tokens: 200,
+        tokens: 720,
+        cost_usd: 2.5,
+      },
+      {
+        run: "llm-1",
+        agent: "miner_b",
+        kind: "policy:greedy",
+        model: null,
+        llm: false,
+        rounds: 4,
+        c: 0.25,
+        p: 0.375,
+        d: 0.375,
+        label: "attacker",
+        reward: 10,
+        final_cumulative_reward: 10,
+        valid_action_rate: 1,
+        calls: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        cached_tokens: 0,
+        tokens: 0,
+        cost_usd: 0,
+      },
+    ]);
+    assert.equal(agentTable(df)[0].tokens, 0);
+    assert.deepEqual(honestTrace(df), [1, 0.75, 0.5, 0.1]);
+    assert.equal(honestFloorRound(df, 0.1), 4);
+    assert.equal(honestFloorRound(df, 0.5), 3);
+    assert.equal(honestFloorRound(df, 0.05), null);
+    assert.deepEqual(constructiveTrend(df), {
+      first_half: 0.75,
+      second_half: 0.125,
+      delta: -0.625,
+    });
+    assert.deepEqual(rewardRanking(df), ["miner_a", "miner_b"]);
+    assert.deepEqual(labelChanges(df), [{
+      run: "llm-1",
+      round: 2,
+      agent: "miner_a",
+      from: "honest_builder",
+      to: "parasitic_free_rider",
+      c: 0.5,
+      p: 0.5,
+      d: 0,
+      thought: "free ride now",
+    }]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("blockchain metrics: policy runs count every miner; one-run functions refuse many", async () => {
+  const { root, llm, policy } = await fixtures();
+  try {
+    const df = await loadDecisions([llm, policy]);
+    const late = lateMeansByRun(df);
+    assert.deepEqual(late.map((r) => [r.run, r.c, r.p, r.d, r.miners]), [
+      ["llm-1", 0.125, 0.8125, 0.0625, ["miner_a"]],
+      ["policy-2", 0.75, 0.25, 0, ["miner_a", "miner_b"]],
+    ]);
+    assert.deepEqual(lateMeansByRun(df, { window: 4 }).map((r) => [r.from, r.c]), [
+      [1, 0.4375],
+      [1, 0.75],
+    ]);
+    // Run 2 ties: 4 x 2 = 8 for miner_b beats 4 for miner_a.
+    assert.deepEqual(rewardRanking(df.filter(pl.col("run").eq(pl.lit("policy-2")))), [
+      "miner_b",
+      "miner_a",
+    ]);
+    assert.deepEqual(agentTable(df).map((a) => [a.run, a.agent, a.label]), [
+      ["llm-1", "miner_a", "parasitic_free_rider"],
+      ["llm-1", "miner_b", "attacker"],
+      ["policy-2", "miner_a", "honest_builder"],
+      ["policy-2", "miner_b", "parasitic_free_rider"],
+    ]);
+    assert.throws(() => lateMeansFrame(df), /2 runs/);
+    assert.throws(() => honestTrace(df), RangeError);
+    assert.throws(() => constructiveTrend(df), RangeError);
+    assert.throws(() => rewardRanking(df), RangeError);
+    assert.throws(() => honestFloorRound(df, 0.1), RangeError);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("crossRunStats: verdict rates and 95% CI across seeds", async () => {
+  const { root, llm, policy } = await fixtures();
+  try {
+    const df = await loadDecisions([llm, policy], { config: ["kappa"] });
+    const { runs, groups } = crossRunStats(df);
+    assert.deepEqual(
+      runs.map((r) => [r.run, r.seed, r.parasitic_equilibrium, r.honest_convergence]),
+      [["llm-1", 1, true, false], ["policy-2", 2, false, true]],
+    );
+    assert.equal(groups.length, 1);
+    const g = groups[0];
+    assert.equal(g.experiment, "blockchain");
+    assert.equal(g.runs, 2);
+    assert.deepEqual(g.seeds, [1, 2]);
+    assert.equal(g.parasitic_rate, 0.5);
+    assert.equal(g.honest_rate, 0.5);
+    // c: 0.125 and 0.75; sd = 0.625 / sqrt(2); half-width = 1.96 * sd / sqrt(2) = 0.6125.
+    const close = (a: number | null, b: number) =>
+      assert.ok(a !== null && Math.abs(a - b) < 1e-12, `${a} != ${b}`);
+    close(g.c_mean, 0.4375);
+    close(g.c_sd, 0.625 / Math.SQRT2);
+    close(g.c_ci_low, 0.4375 - 0.6125);
+    close(g.c_ci_high, 0.4375 + 0.6125);
+    close(g.p_mean, 0.53125);
+    close(g.p_ci_high, 0.53125 + 1.96 * 0.5625 / 2);
+    close(g.d_mean, 0.03125);
+    close(g.d_ci_low, 0.03125 - 1.96 * 0.0625 / 2);
+
+    const byKappa = crossRunStats(df, { by: ["kappa"] }).groups;
+    assert.deepEqual(byKappa.map((k) => [k.kappa, k.runs, k.c_mean, k.c_sd, k.c_ci_low]), [
+      [0.2, 1, 0.125, null, null],
+      [0.3, 1, 0.75, null, null],
+    ]);
+    const strict = crossRunStats(df, { thresholds: { honest_c_min: 0.8 } }).groups[0];
+    assert.equal(strict.honest_rate, 0);
+    assert.throws(() => crossRunStats(df, { by: ["beta"] }), /no column 'beta'/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
