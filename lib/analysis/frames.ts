@@ -187,7 +187,7 @@ const num = (v: unknown): number | null => typeof v === "number" ? v : null;
  * | `agent` | str | agent name |
  * | `kind` | str? | what drives the agent (`policy:greedy`, `openai:gpt-4o-mini`): the row's `kind`, else derived from `config.json` `agents` |
  * | `model` | str? | the LLM model: the row's `model`, else from `config.json` `agents` |
- * | `llm` | bool | an LLM agent: has a model, a thought, or a kind not starting with `policy` |
+ * | `llm` | bool | an LLM agent (or the replay of one): a kind not starting with `policy`; without a kind, a model is set |
  * | `action` | str | the action as JSON text (any engine) |
  * | `c`, `p`, `d` | f64? | the action's entries when it is a 3-vector of numbers, else null |
  * | `reward` | f64 | reward this round |
@@ -241,7 +241,7 @@ export async function loadDecisions(
         agent: rec.agent,
         kind,
         model,
-        llm: model !== null || thought !== null || (kind !== null && !kind.startsWith("policy")),
+        llm: kind !== null ? !kind.startsWith("policy") : model !== null,
         action: JSON.stringify(a ?? null),
         c: cpd?.[0],
         p: cpd?.[1],

@@ -81,6 +81,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
     const unknown = /Unknown option '([^']+)'/.exec(msg);
     if (unknown) throw new ConfigError(`${unknown[1]}: unknown flag (see --help)`);
     const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(msg);
+    const ambiguous = /Option '([^']+?)' argument is ambiguous/.exec(msg);
+    if (ambiguous) {
+      const flag = ambiguous[1].replace(/^-\w, /, "");
+      throw new ConfigError(`${flag}: the value looks like a flag; write ${flag}=VALUE`);
+    }
     if (missing) throw new ConfigError(`${missing[1].replace(/^-\w, /, "")}: needs a value`);
     throw new ConfigError(msg.split("\n")[0]);
   }
@@ -127,7 +132,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
     reports: v["no-report"] ? null : (v.reports ?? "reports"),
   };
   if ((args.seeds || args.shard || v.workers !== undefined) && !args.sweep) {
-    throw new ConfigError(`--${args.seeds ? "seeds" : args.shard ? "shard" : "workers"}: only with --sweep`);
+    throw new ConfigError(
+      `--${args.seeds ? "seeds" : args.shard ? "shard" : "workers"}: only with --sweep`,
+    );
   }
   if (args.sweep && args.resume) throw new ConfigError("--resume: cannot be combined with --sweep");
   if (args.offline && !args.cache) throw new ConfigError("--offline: needs --cache DIR");

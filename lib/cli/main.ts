@@ -5,7 +5,7 @@
  */
 import { ConfigError, readJsonFile } from "../core/config.ts";
 import { loadAgentsFile } from "../llm/agents_file.ts";
-import { writeReportIndex, type IndexEntry } from "../reports/index_page.ts";
+import { type IndexEntry, writeReportIndex } from "../reports/index_page.ts";
 import { type CliArgs, HELP, parseCliArgs } from "./args.ts";
 import { EXPERIMENTS, findExperiment } from "./registry.ts";
 import { resumeRun, type RunResult, startRun } from "./run_one.ts";
@@ -48,13 +48,20 @@ export async function main(argv: string[]): Promise<number> {
   try {
     args = parseCliArgs(argv);
     if (args.help) {
-      console.log(HELP.replace("{experiments}", EXPERIMENTS.map((e) => `\n  ${e.name.padEnd(12)} ${e.description}`).join("")));
+      console.log(
+        HELP.replace(
+          "{experiments}",
+          EXPERIMENTS.map((e) => `\n  ${e.name.padEnd(12)} ${e.description}`).join(""),
+        ),
+      );
       return 0;
     }
     for (const name of args.experiments) {
       if (!findExperiment(name)) {
         throw new ConfigError(
-          `experiment '${name}' is unknown; expected one of ${EXPERIMENTS.map((e) => e.name).join(", ")}`,
+          `experiment '${name}' is unknown; expected one of ${
+            EXPERIMENTS.map((e) => e.name).join(", ")
+          }`,
         );
       }
     }
@@ -82,7 +89,9 @@ export async function main(argv: string[]): Promise<number> {
     const names = args.experiments.length ? args.experiments : EXPERIMENTS.map((e) => e.name);
     if (names.length > 1 && (args.config || args.out || args.replay)) {
       throw new ConfigError(
-        `--${args.config ? "config" : args.out ? "out" : "replay"}: applies to one experiment; name it`,
+        `--${
+          args.config ? "config" : args.out ? "out" : "replay"
+        }: applies to one experiment; name it`,
       );
     }
     const config = await loadConfigFile(args.config);

@@ -20,7 +20,7 @@ import {
 } from "../core/records.ts";
 import { Rng } from "../core/rng.ts";
 import { readJsonl, RunLog, writeJsonAtomic } from "../core/run_log.ts";
-import { runRounds, type RunOutcome } from "../core/runner.ts";
+import { type RunOutcome, runRounds } from "../core/runner.ts";
 import { type AgentSpec, redactAgents } from "../llm/agents_file.ts";
 import { Budget } from "../llm/budget.ts";
 import { createChatModel } from "../llm/factory.ts";

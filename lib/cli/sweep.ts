@@ -104,11 +104,15 @@ export async function runSweep(
 ): Promise<{ ran: number; skipped: number; failed: number; dir: string }> {
   if (!args.seeds) throw new ConfigError("--sweep: needs --seeds A..B");
   if (args.experiments.length) {
-    throw new ConfigError("--sweep: the grid file names the experiment; name none on the command line");
+    throw new ConfigError(
+      "--sweep: the grid file names the experiment; name none on the command line",
+    );
   }
   const grid = parseWith(GridFileSchema, await readJsonFile(args.sweep), args.sweep);
   const experiment = findExperiment(grid.experiment);
-  if (!experiment) throw new ConfigError(`${args.sweep}: experiment: '${grid.experiment}' is unknown`);
+  if (!experiment) {
+    throw new ConfigError(`${args.sweep}: experiment: '${grid.experiment}' is unknown`);
+  }
   const cells = gridCells(grid);
   // Validate every cell before any work, so a bad grid leaves nothing behind.
   const cellConfigs = new Map<string, Record<string, unknown>>();
@@ -119,7 +123,9 @@ export async function runSweep(
     try {
       experiment.parseConfig(cfg);
     } catch (e) {
-      throw new ConfigError(`${args.sweep}: cell ${cell.id} ${JSON.stringify(cell.params)}: ${(e as Error).message}`);
+      throw new ConfigError(
+        `${args.sweep}: cell ${cell.id} ${JSON.stringify(cell.params)}: ${(e as Error).message}`,
+      );
     }
     cellConfigs.set(cell.id, cfg);
   }
@@ -140,7 +146,7 @@ export async function runSweep(
       .filter((r) => r.status === "completed").map((r) => r.run),
   );
   const items = sweepItems(grid, args.seeds, args.shard);
-  const todo = items.filter((it) => !done.has(it.run));
+  const todo = items.filter((it) => !done.has(join("runs", it.run)));
   const bar = new ProgressBar({ label: `sweep ${stem}`, total: items.length, quiet: args.quiet });
   let finished = items.length - todo.length;
   bar.update({ done: finished });
@@ -234,7 +240,9 @@ export async function runSweep(
   }
   if (!args.quiet) {
     console.log(
-      `sweep ${dir}: ${todo.length - failed} ran, ${items.length - todo.length} skipped (done before), ${failed} failed`,
+      `sweep ${dir}: ${todo.length - failed} ran, ${
+        items.length - todo.length
+      } skipped (done before), ${failed} failed`,
     );
   }
   return { ran: todo.length - failed, skipped: items.length - todo.length, failed, dir };

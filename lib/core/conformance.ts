@@ -69,7 +69,10 @@ export async function engineConformance<A>(
       }
       const returns = engine.returns();
       for (const [agent, sum] of Object.entries(sums)) {
-        assert.ok(Math.abs(returns[agent] - sum) < 1e-9, `returns of ${agent}: ${returns[agent]} != ${sum}`);
+        assert.ok(
+          Math.abs(returns[agent] - sum) < 1e-9,
+          `returns of ${agent}: ${returns[agent]} != ${sum}`,
+        );
       }
     }
   });
@@ -83,10 +86,13 @@ export async function engineConformance<A>(
         const revived = new Set(
           s.events.filter((e) => e.type === "revive").map((e) => String(e.agent ?? e.target)),
         );
-        if (revived.size) assert.ok(engine.revives, "a revive event from an engine without revives");
+        if (revived.size) {
+          assert.ok(engine.revives, "a revive event from an engine without revives");
+        }
         for (const agent of dead) {
-          if (!revived.has(agent)) assert.notEqual(s.terminations[agent], false, `${agent} came back`);
-          else dead.delete(agent);
+          if (!revived.has(agent)) {
+            assert.notEqual(s.terminations[agent], false, `${agent} came back`);
+          } else dead.delete(agent);
         }
         for (const [agent, term] of Object.entries(s.terminations)) if (term) dead.add(agent);
       }
@@ -110,7 +116,9 @@ export async function engineConformance<A>(
           assert.deepEqual(b.view(), a.view());
           assert.equal(b.round, a.round);
         }
-        const actions = Object.fromEntries(a.liveAgents().map((x) => [x, options.randomAction(x, rng)]));
+        const actions = Object.fromEntries(
+          a.liveAgents().map((x) => [x, options.randomAction(x, rng)]),
+        );
         const sa = a.step(actions);
         if (b) {
           const sb = b.step(actions);

@@ -119,7 +119,9 @@ export class Rng {
   /** A Gamma(shape, 1) draw (Marsaglia-Tsang), shape > 0. */
   gamma(shape: number): number {
     if (!(shape > 0)) throw new RangeError(`Cannot draw gamma: 'shape' must be > 0, got ${shape}`);
-    if (shape < 1) return this.gamma(shape + 1) * Math.pow(this.next() || Number.MIN_VALUE, 1 / shape);
+    if (shape < 1) {
+      return this.gamma(shape + 1) * Math.pow(this.next() || Number.MIN_VALUE, 1 / shape);
+    }
     const d = shape - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);
     for (;;) {

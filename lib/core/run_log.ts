@@ -22,7 +22,7 @@
 import { join } from "node:path";
 import type { z } from "zod";
 import { describeZodError } from "./config.ts";
-import { STREAM_SCHEMAS, type Stream } from "./records.ts";
+import { type Stream, STREAM_SCHEMAS } from "./records.ts";
 
 const STREAMS: Stream[] = ["decisions", "llm_calls", "events", "checkpoints"];
 const encoder = new TextEncoder();

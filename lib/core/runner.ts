@@ -6,7 +6,7 @@
  */
 import type { Decision } from "../agents/agent.ts";
 import type { CallRecorder } from "../agents/call_recorder.ts";
-import { BudgetExceededError, type Budget } from "../llm/budget.ts";
+import { type Budget, BudgetExceededError } from "../llm/budget.ts";
 import type { BuiltRun } from "./experiment.ts";
 import type { CheckpointRecord } from "./records.ts";
 import { SCHEMA_VERSION } from "./records.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import { DecisionRecordSchema, LlmCallRecordSchema, type DecisionRecord } from "./records.ts";
+import { type DecisionRecord, DecisionRecordSchema, LlmCallRecordSchema } from "./records.ts";
 import type { LlmCallRecord } from "./records.ts";
 import { readJsonl } from "./run_log.ts";
 
@@ -40,7 +40,7 @@ export function usageTotals(calls: readonly LlmCallRecord[]): UsageTotals {
   const all = zero();
   const by: Record<string, ReturnType<typeof zero>> = {};
   for (const c of calls) {
-    for (const t of [all, (by[c.agent] ??= zero())]) {
+    for (const t of [all, by[c.agent] ??= zero()]) {
       t.calls++;
       t.input_tokens += c.input_tokens;
       t.output_tokens += c.output_tokens;

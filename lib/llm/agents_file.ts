@@ -46,7 +46,11 @@ export const AgentSpecSchema = z.object({
   max_attempts: z.number().int().min(1).max(20).optional(),
 }).strict().superRefine((a, ctx) => {
   if (a.provider === "policy" && !a.policy) {
-    ctx.addIssue({ code: "custom", path: ["policy"], message: "required when provider is 'policy'" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["policy"],
+      message: "required when provider is 'policy'",
+    });
   }
   if (a.provider !== "policy" && !a.model) {
     ctx.addIssue({

@@ -8,7 +8,11 @@ import { basename, join } from "node:path";
 import { escapeHtml, htmlPage, htmlTable, mdTable } from "./html.ts";
 
 /** Flattens nested objects into `a.b.c` keys. */
-export function flatten(value: unknown, prefix = "", out: [string, unknown][] = []): [string, unknown][] {
+export function flatten(
+  value: unknown,
+  prefix = "",
+  out: [string, unknown][] = [],
+): [string, unknown][] {
   if (value && typeof value === "object" && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else out.push([prefix, value]);

@@ -13,38 +13,202 @@ async function file(name: string, text: string): Promise<string> {
   return p;
 }
 
-const cases: { name: string; argv: () => Promise<string[]>; message: string | RegExp }[] = [
-  { name: "unknown flag", argv: async () => ["ipd", "--colour", "red"], message: "error: --colour: unknown flag (see --help)" },
-  { name: "bad seed", argv: async () => ["ipd", "--seed", "abc"], message: "error: --seed: expected an integer >= 0, got 'abc'" },
-  { name: "bad rounds", argv: async () => ["ipd", "--rounds", "0"], message: "error: --rounds: expected an integer >= 1, got '0'" },
-  { name: "bad lang", argv: async () => ["ipd", "--lang", "fr"], message: "error: --lang: expected zh or en, got 'fr'" },
-  { name: "unknown experiment", argv: async () => ["chess"], message: /^error: experiment 'chess' is unknown; expected one of ipd/ },
-  { name: "bad seeds range", argv: async () => ["--sweep", "g.json", "--seeds", "5..2"], message: "error: --seeds: 5..2 is empty" },
-  { name: "bad shard", argv: async () => ["--sweep", "g.json", "--seeds", "0..1", "--shard", "2/2"], message: "error: --shard: expected i/n with 0 <= i < n (e.g. 0/4), got '2/2'" },
-  { name: "seeds without sweep", argv: async () => ["ipd", "--seeds", "0..3"], message: "error: --seeds: only with --sweep" },
-  { name: "offline without cache", argv: async () => ["ipd", "--offline"], message: "error: --offline: needs --cache DIR" },
-  { name: "bad max-usd", argv: async () => ["ipd", "--max-usd", "-1"], message: "error: --max-usd: expected a positive number, got '-1'" },
-  { name: "missing config file", argv: async () => ["ipd", "--config", join(dir, "nope.json")], message: `error: ${join(dir, "nope.json")}: file not found` },
-  { name: "config JSON syntax error names the line", argv: async () => ["ipd", "--config", await file("syntax.json", '{\n  "rounds": 5,\n  "players": [\'a\', "b"]\n}')], message: /^error: .*syntax\.json: invalid JSON at line 3 column \d+/ },
-  { name: "config not an object", argv: async () => ["ipd", "--config", await file("arr.json", "[1, 2]")], message: /arr\.json: expected a JSON object of engine parameters/ },
-  { name: "config unknown field", argv: async () => ["ipd", "--config", await file("unk.json", '{"round": 5}')], message: "error: config: unknown field 'round'" },
-  { name: "config bad type", argv: async () => ["ipd", "--config", await file("type.json", '{"rounds": "five"}')], message: /^error: config\.rounds: Invalid input: expected number, received string$/ },
-  { name: "config bad nested value", argv: async () => ["ipd", "--config", await file("pay.json", '{"payoffs": {"T": 1, "R": 3, "P": 1, "S": 0}}')], message: "error: config.payoffs: need T > R > P > S" },
-  { name: "empty config file", argv: async () => ["ipd", "--config", await file("empty.json", "  \n")], message: /empty\.json: file is empty/ },
-  { name: "agents file bad provider", argv: async () => ["ipd", "--agents", await file("ag1.json", '{"agents": [{"name": "a", "provider": "gemini", "model": "x"}, {"name": "b", "provider": "policy", "policy": "grim"}]}')], message: /ag1\.json\.agents\[0\]\.provider: Invalid option: expected one of "openai"\|"anthropic"\|"policy"/ },
-  { name: "agents file missing model", argv: async () => ["ipd", "--agents", await file("ag2.json", '{"agents": [{"name": "a", "provider": "openai"}]}')], message: /ag2\.json\.agents\[0\]\.model: required when provider is 'openai'/ },
-  { name: "agents file duplicate names", argv: async () => ["ipd", "--agents", await file("ag3.json", '{"agents": [{"name": "a", "provider": "policy", "policy": "grim"}, {"name": "a", "provider": "policy", "policy": "grim"}]}')], message: /ag3\.json\.agents\[1\]\.name: duplicate agent name 'a'/ },
-  { name: "agents file wrong count for the engine", argv: async () => ["ipd", "--agents", await file("ag4.json", '{"agents": [{"name": "a", "provider": "policy", "policy": "grim"}]}')], message: "error: agents: the IPD needs exactly 2 agents, got 1" },
-  { name: "agents file unknown policy", argv: async () => ["ipd", "--agents", await file("ag5.json", '{"agents": [{"name": "a", "provider": "policy", "policy": "nice"}, {"name": "b", "provider": "policy", "policy": "grim"}]}')], message: /policy 'nice' is not an IPD policy; expected one of always_cooperate/ },
-  { name: "agents file literal key field typo", argv: async () => ["ipd", "--agents", await file("ag6.json", '{"agents": [{"name": "a", "provider": "openai", "model": "m", "apikey": "x"}]}')], message: /ag6\.json\.agents\[0\]: unknown field 'apikey'/ },
-  { name: "missing API key", argv: async () => ["ipd", "--agents", await file("ag7.json", '{"agents": [{"name": "a", "provider": "openai", "model": "m", "api_key_env": "LAB_TEST_NO_SUCH_KEY"}, {"name": "b", "provider": "policy", "policy": "grim"}]}')], message: "error: agents 'a': no API key: set LAB_TEST_NO_SUCH_KEY or api_key_env" },
+const cases: {
+  name: string;
+  argv: () => string[] | Promise<string[]>;
+  message: string | RegExp;
+}[] = [
+  {
+    name: "unknown flag",
+    argv: () => ["ipd", "--colour", "red"],
+    message: "error: --colour: unknown flag (see --help)",
+  },
+  {
+    name: "bad seed",
+    argv: () => ["ipd", "--seed", "abc"],
+    message: "error: --seed: expected an integer >= 0, got 'abc'",
+  },
+  {
+    name: "bad rounds",
+    argv: () => ["ipd", "--rounds", "0"],
+    message: "error: --rounds: expected an integer >= 1, got '0'",
+  },
+  {
+    name: "bad lang",
+    argv: () => ["ipd", "--lang", "fr"],
+    message: "error: --lang: expected zh or en, got 'fr'",
+  },
+  {
+    name: "unknown experiment",
+    argv: () => ["chess"],
+    message: /^error: experiment 'chess' is unknown; expected one of blockchain, ipd$/,
+  },
+  {
+    name: "bad seeds range",
+    argv: () => ["--sweep", "g.json", "--seeds", "5..2"],
+    message: "error: --seeds: 5..2 is empty",
+  },
+  {
+    name: "bad shard",
+    argv: () => ["--sweep", "g.json", "--seeds", "0..1", "--shard", "2/2"],
+    message: "error: --shard: expected i/n with 0 <= i < n (e.g. 0/4), got '2/2'",
+  },
+  {
+    name: "seeds without sweep",
+    argv: () => ["ipd", "--seeds", "0..3"],
+    message: "error: --seeds: only with --sweep",
+  },
+  {
+    name: "offline without cache",
+    argv: () => ["ipd", "--offline"],
+    message: "error: --offline: needs --cache DIR",
+  },
+  {
+    name: "bad max-usd",
+    argv: () => ["ipd", "--max-usd", "0"],
+    message: "error: --max-usd: expected a positive number, got '0'",
+  },
+  {
+    name: "negative value taken for a flag",
+    argv: () => ["ipd", "--max-usd", "-1"],
+    message: "error: --max-usd: the value looks like a flag; write --max-usd=VALUE",
+  },
+  {
+    name: "missing config file",
+    argv: () => ["ipd", "--config", join(dir, "nope.json")],
+    message: `error: ${join(dir, "nope.json")}: file not found`,
+  },
+  {
+    name: "config JSON syntax error names the line",
+    argv: async () => [
+      "ipd",
+      "--config",
+      await file("syntax.json", '{\n  "rounds": 5,\n  "players": [\'a\', "b"]\n}'),
+    ],
+    message: /^error: .*syntax\.json: invalid JSON at line 3 column \d+/,
+  },
+  {
+    name: "config not an object",
+    argv: async () => ["ipd", "--config", await file("arr.json", "[1, 2]")],
+    message: /arr\.json: expected a JSON object of engine parameters/,
+  },
+  {
+    name: "config unknown field",
+    argv: async () => ["ipd", "--config", await file("unk.json", '{"round": 5}')],
+    message: "error: config: unknown field 'round'",
+  },
+  {
+    name: "config bad type",
+    argv: async () => ["ipd", "--config", await file("type.json", '{"rounds": "five"}')],
+    message: /^error: config\.rounds: Invalid input: expected number, received string$/,
+  },
+  {
+    name: "config bad nested value",
+    argv: async () => [
+      "ipd",
+      "--config",
+      await file("pay.json", '{"payoffs": {"T": 1, "R": 3, "P": 1, "S": 0}}'),
+    ],
+    message: "error: config.payoffs: need T > R > P > S",
+  },
+  {
+    name: "empty config file",
+    argv: async () => ["ipd", "--config", await file("empty.json", "  \n")],
+    message: /empty\.json: file is empty/,
+  },
+  {
+    name: "agents file bad provider",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "ag1.json",
+        '{"agents": [{"name": "a", "provider": "gemini", "model": "x"}, {"name": "b", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message:
+      /ag1\.json\.agents\[0\]\.provider: Invalid option: expected one of "openai"\|"anthropic"\|"policy"/,
+  },
+  {
+    name: "agents file missing model",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file("ag2.json", '{"agents": [{"name": "a", "provider": "openai"}]}'),
+    ],
+    message: /ag2\.json\.agents\[0\]\.model: required when provider is 'openai'/,
+  },
+  {
+    name: "agents file duplicate names",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "ag3.json",
+        '{"agents": [{"name": "a", "provider": "policy", "policy": "grim"}, {"name": "a", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message: /ag3\.json\.agents\[1\]\.name: duplicate agent name 'a'/,
+  },
+  {
+    name: "agents file wrong count for the engine",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "ag4.json",
+        '{"agents": [{"name": "a", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message: "error: agents: the IPD needs exactly 2 agents, got 1",
+  },
+  {
+    name: "agents file unknown policy",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "ag5.json",
+        '{"agents": [{"name": "a", "provider": "policy", "policy": "nice"}, {"name": "b", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message: /policy 'nice' is not an IPD policy; expected one of always_cooperate/,
+  },
+  {
+    name: "agents file literal key field typo",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "ag6.json",
+        '{"agents": [{"name": "a", "provider": "openai", "model": "m", "apikey": "x"}]}',
+      ),
+    ],
+    message: /ag6\.json\.agents\[0\]: unknown field 'apikey'/,
+  },
+  {
+    name: "missing API key",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "ag7.json",
+        '{"agents": [{"name": "a", "provider": "openai", "model": "m", "api_key_env": "LAB_TEST_NO_SUCH_KEY"}, {"name": "b", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message: "error: agents 'a': no API key: set LAB_TEST_NO_SUCH_KEY or api_key_env",
+  },
 ];
 
 for (const c of cases) {
   Deno.test(`config error: ${c.name}`, async () => {
     const out = join(dir, `run-${c.name.replace(/\W+/g, "_")}`);
     const argv = await c.argv();
-    const r = await runCli([...argv, ...(argv.includes("--sweep") ? [] : ["--out", out]), "--quiet"]);
+    const r = await runCli([
+      ...argv,
+      ...(argv.includes("--sweep") ? [] : ["--out", out]),
+      "--quiet",
+    ]);
     assert.equal(r.code, 2, `exit code (stderr: ${r.err})`);
     const line = r.err.trim();
     assert.equal(line.split("\n").length, 1, `one line: ${line}`);

@@ -17,7 +17,13 @@ async function agentsFile(dir: string, baseURL: string): Promise<string> {
     path,
     JSON.stringify({
       agents: [
-        { name: "gpt", provider: "openai", model: "gpt-4o-mini", base_url: baseURL, api_key: SECRET },
+        {
+          name: "gpt",
+          provider: "openai",
+          model: "gpt-4o-mini",
+          base_url: baseURL,
+          api_key: SECRET,
+        },
         { name: "tft", provider: "policy", policy: "tit_for_tat" },
       ],
     }),
@@ -31,7 +37,20 @@ Deno.test("llm run: completes with tokens and latency logged; cache rerun makes 
   const agents = await agentsFile(dir, server.baseURL);
   const cache = join(dir, "cache");
   const reports = join(dir, "reports");
-  const a = await runCli(["ipd", "--agents", agents, "--rounds", "6", "--out", join(dir, "a"), "--cache", cache, "--reports", reports, "--quiet"]);
+  const a = await runCli([
+    "ipd",
+    "--agents",
+    agents,
+    "--rounds",
+    "6",
+    "--out",
+    join(dir, "a"),
+    "--cache",
+    cache,
+    "--reports",
+    reports,
+    "--quiet",
+  ]);
   assert.equal(a.code, 0, a.err);
   assert.equal(server.count(), 6);
   // the key went to the server, in the header
@@ -41,7 +60,10 @@ Deno.test("llm run: completes with tokens and latency logged; cache rerun makes 
   for (const c of calls) {
     assert.equal(c.agent, "gpt");
     assert.equal(c.purpose, "decision");
-    assert.ok(c.input_tokens > 50 && c.output_tokens > 5, `tokens ${c.input_tokens}/${c.output_tokens}`);
+    assert.ok(
+      c.input_tokens > 50 && c.output_tokens > 5,
+      `tokens ${c.input_tokens}/${c.output_tokens}`,
+    );
     assert.ok(c.latency_ms > 0, "latency measured");
     assert.ok(c.cost_usd > 0, "priced as gpt-4o-mini");
     assert.equal(c.parse_ok, true);
@@ -49,7 +71,21 @@ Deno.test("llm run: completes with tokens and latency logged; cache rerun makes 
     assert.equal(c.prompt_hash.length, 16);
   }
 
-  const b = await runCli(["ipd", "--agents", agents, "--rounds", "6", "--out", join(dir, "b"), "--cache", cache, "--offline", "--reports", reports, "--quiet"]);
+  const b = await runCli([
+    "ipd",
+    "--agents",
+    agents,
+    "--rounds",
+    "6",
+    "--out",
+    join(dir, "b"),
+    "--cache",
+    cache,
+    "--offline",
+    "--reports",
+    reports,
+    "--quiet",
+  ]);
   assert.equal(b.code, 0, b.err);
   assert.equal(server.count(), 6, "the cached rerun made zero requests");
   assert.equal(
@@ -75,7 +111,20 @@ Deno.test("llm run: offline with an empty cache fails on the miss and calls noth
   const dir = await Deno.makeTempDir({ prefix: "lab-llm-" });
   await using server = startOpenAIServer((body) => ({ reply: ipdReply(body) }));
   const agents = await agentsFile(dir, server.baseURL);
-  const r = await runCli(["ipd", "--agents", agents, "--rounds", "3", "--out", join(dir, "a"), "--cache", join(dir, "c"), "--offline", "--no-report", "--quiet"]);
+  const r = await runCli([
+    "ipd",
+    "--agents",
+    agents,
+    "--rounds",
+    "3",
+    "--out",
+    join(dir, "a"),
+    "--cache",
+    join(dir, "c"),
+    "--offline",
+    "--no-report",
+    "--quiet",
+  ]);
   assert.equal(r.code, 1);
   assert.match(r.err, /Cache miss in offline mode: no recorded reply for openai:gpt-4o-mini/);
   assert.equal(server.count(), 0);
@@ -85,14 +134,45 @@ Deno.test("llm run: the budget stops the run cleanly; resume finishes with the s
   const dir = await Deno.makeTempDir({ prefix: "lab-llm-" });
   await using server = startOpenAIServer((body) => ({ reply: ipdReply(body) }));
   const agents = await agentsFile(dir, server.baseURL);
-  const full = await runCli(["ipd", "--agents", agents, "--rounds", "8", "--out", join(dir, "full"), "--no-report", "--quiet"]);
+  const full = await runCli([
+    "ipd",
+    "--agents",
+    agents,
+    "--rounds",
+    "8",
+    "--out",
+    join(dir, "full"),
+    "--no-report",
+    "--quiet",
+  ]);
   assert.equal(full.code, 0, full.err);
   const perCall = (await readJsonl(join(dir, "full", "llm_calls.jsonl"), LlmCallRecordSchema))[0];
   const budget = String((perCall.input_tokens + perCall.output_tokens) * 3);
-  const cut = await runCli(["ipd", "--agents", agents, "--rounds", "8", "--out", join(dir, "cut"), "--max-tokens", budget, "--no-report", "--quiet"]);
+  const cut = await runCli([
+    "ipd",
+    "--agents",
+    agents,
+    "--rounds",
+    "8",
+    "--out",
+    join(dir, "cut"),
+    "--max-tokens",
+    budget,
+    "--no-report",
+    "--quiet",
+  ]);
   assert.equal(cut.code, 1);
   assert.match(cut.err, /stopped after round 3: Token budget reached/);
-  const resumed = await runCli(["--resume", join(dir, "cut"), "--agents", agents, "--max-tokens", "1000000", "--no-report", "--quiet"]);
+  const resumed = await runCli([
+    "--resume",
+    join(dir, "cut"),
+    "--agents",
+    agents,
+    "--max-tokens",
+    "1000000",
+    "--no-report",
+    "--quiet",
+  ]);
   assert.equal(resumed.code, 0, resumed.err);
   assert.equal(
     await Deno.readTextFile(join(dir, "cut", "summary.json")),

@@ -11,18 +11,45 @@ const MAIN = new URL("../../lib/cli/main.ts", import.meta.url).pathname;
 
 Deno.test("resume after a run killed mid-way gives the uninterrupted summary", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab-kill-" });
-  await using server = startOpenAIServer((body) => ({ delayMs: 60, then: { reply: ipdReply(body) } }));
-  const agentsPath = join(dir, "agents.json");
-  await Deno.writeTextFile(agentsPath, JSON.stringify({
-    agents: [
-      { name: "gpt", provider: "openai", model: "gpt-4o-mini", base_url: server.baseURL, api_key_env: "LAB_TEST_KEY" },
-      { name: "rnd", provider: "policy", policy: "random" },
-    ],
+  await using server = startOpenAIServer((body) => ({
+    delayMs: 60,
+    then: { reply: ipdReply(body) },
   }));
+  const agentsPath = join(dir, "agents.json");
+  await Deno.writeTextFile(
+    agentsPath,
+    JSON.stringify({
+      agents: [
+        {
+          name: "gpt",
+          provider: "openai",
+          model: "gpt-4o-mini",
+          base_url: server.baseURL,
+          api_key_env: "LAB_TEST_KEY",
+        },
+        { name: "rnd", provider: "policy", policy: "random" },
+      ],
+    }),
+  );
   const env = { ...Deno.env.toObject(), LAB_TEST_KEY: "k" };
   const killedDir = join(dir, "killed");
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "ipd", "--agents", agentsPath, "--rounds", "20", "--seed", "3", "--out", killedDir, "--no-report", "--quiet"],
+    args: [
+      "run",
+      "-A",
+      MAIN,
+      "ipd",
+      "--agents",
+      agentsPath,
+      "--rounds",
+      "20",
+      "--seed",
+      "3",
+      "--out",
+      killedDir,
+      "--no-report",
+      "--quiet",
+    ],
     env,
     stdout: "null",
     stderr: "null",
@@ -45,7 +72,19 @@ Deno.test("resume after a run killed mid-way gives the uninterrupted summary", a
   try {
     const resumed = await runCli(["--resume", killedDir, "--no-report", "--quiet"]);
     assert.equal(resumed.code, 0, resumed.err);
-    const full = await runCli(["ipd", "--agents", agentsPath, "--rounds", "20", "--seed", "3", "--out", join(dir, "full"), "--no-report", "--quiet"]);
+    const full = await runCli([
+      "ipd",
+      "--agents",
+      agentsPath,
+      "--rounds",
+      "20",
+      "--seed",
+      "3",
+      "--out",
+      join(dir, "full"),
+      "--no-report",
+      "--quiet",
+    ]);
     assert.equal(full.code, 0, full.err);
   } finally {
     Deno.env.delete("LAB_TEST_KEY");
@@ -56,5 +95,8 @@ Deno.test("resume after a run killed mid-way gives the uninterrupted summary", a
   );
   const rows = (await Deno.readTextFile(decisions)).trim().split("\n").map((l) => JSON.parse(l));
   assert.equal(rows.length, 40, "every round logged exactly once");
-  assert.deepEqual(rows.map((r) => r.round), Array.from({ length: 40 }, (_, i) => Math.floor(i / 2) + 1));
+  assert.deepEqual(
+    rows.map((r) => r.round),
+    Array.from({ length: 40 }, (_, i) => Math.floor(i / 2) + 1),
+  );
 });

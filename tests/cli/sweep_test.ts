@@ -20,13 +20,26 @@ Deno.test("sweep: grid cells are the cartesian product; shards partition the ite
 Deno.test("sweep: runs every cell x seed in parallel workers; a rerun skips finished runs", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab-sweep-" });
   const gridPath = join(dir, "grid.json");
-  await Deno.writeTextFile(gridPath, JSON.stringify({
-    experiment: "ipd",
-    base: { rounds: 5 },
-    grid: { policies: [["tit_for_tat", "random"], ["grim", "always_defect"]] },
-  }));
+  await Deno.writeTextFile(
+    gridPath,
+    JSON.stringify({
+      experiment: "ipd",
+      base: { rounds: 5 },
+      grid: { policies: [["tit_for_tat", "random"], ["grim", "always_defect"]] },
+    }),
+  );
   const out = join(dir, "sw");
-  const shard = await runCli(["--sweep", gridPath, "--seeds", "0..2", "--shard", "0/2", "--out", out, "--quiet"]);
+  const shard = await runCli([
+    "--sweep",
+    gridPath,
+    "--seeds",
+    "0..2",
+    "--shard",
+    "0/2",
+    "--out",
+    out,
+    "--quiet",
+  ]);
   assert.equal(shard.code, 0, shard.err);
   assert.equal((await readJsonl(join(out, "index.jsonl"), SweepIndexRowSchema)).length, 3);
   const r = await runCli(["--sweep", gridPath, "--seeds", "0..2", "--workers", "2", "--out", out]);
@@ -47,8 +60,19 @@ Deno.test("sweep: runs every cell x seed in parallel workers; a rerun skips fini
 Deno.test("sweep: a bad cell is rejected before any run starts", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab-sweep-" });
   const gridPath = join(dir, "grid.json");
-  await Deno.writeTextFile(gridPath, JSON.stringify({ experiment: "ipd", grid: { rounds: [3, -1] } }));
-  const r = await runCli(["--sweep", gridPath, "--seeds", "0..1", "--out", join(dir, "sw"), "--quiet"]);
+  await Deno.writeTextFile(
+    gridPath,
+    JSON.stringify({ experiment: "ipd", grid: { rounds: [3, -1] } }),
+  );
+  const r = await runCli([
+    "--sweep",
+    gridPath,
+    "--seeds",
+    "0..1",
+    "--out",
+    join(dir, "sw"),
+    "--quiet",
+  ]);
   assert.equal(r.code, 2);
   assert.match(r.err, /cell c001 \{"rounds":-1\}: config\.rounds: /);
 });

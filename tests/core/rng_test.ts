@@ -6,7 +6,10 @@ Deno.test("rng: same seed, same stream; different seeds differ", () => {
   const b = new Rng(42);
   const xs = Array.from({ length: 100 }, () => a.next());
   assert.deepEqual(Array.from({ length: 100 }, () => b.next()), xs);
-  assert.notDeepEqual(Array.from({ length: 100 }, () => new Rng(43).next()), xs.slice(0, 100).map(() => 0));
+  assert.notDeepEqual(
+    Array.from({ length: 100 }, () => new Rng(43).next()),
+    xs.slice(0, 100).map(() => 0),
+  );
   assert.notEqual(new Rng(43).next(), xs[0]);
   for (const x of xs) assert.ok(x >= 0 && x < 1);
 });
@@ -35,7 +38,10 @@ Deno.test("rng: state round-trips through JSON", () => {
   a.next();
   const state = JSON.parse(JSON.stringify(a.getState()));
   const b = Rng.fromState(state);
-  assert.deepEqual(Array.from({ length: 10 }, () => b.next()), Array.from({ length: 10 }, () => a.next()));
+  assert.deepEqual(
+    Array.from({ length: 10 }, () => b.next()),
+    Array.from({ length: 10 }, () => a.next()),
+  );
 });
 
 Deno.test("rng: distributions are in range and roughly right", () => {

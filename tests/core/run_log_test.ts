@@ -32,7 +32,10 @@ Deno.test("run log: readers name the file and line; a torn tail is dropped on re
 Deno.test("run log: truncateTo keeps rounds up to the checkpoint and drops torn lines", async () => {
   const dir = await Deno.makeTempDir();
   const p = join(dir, "events.jsonl");
-  await Deno.writeTextFile(p, [1, 2, 3].map((r) => `{"v":1,"round":${r},"type":"t"}\n`).join("") + '{"v":1,"ro');
+  await Deno.writeTextFile(
+    p,
+    [1, 2, 3].map((r) => `{"v":1,"round":${r},"type":"t"}\n`).join("") + '{"v":1,"ro',
+  );
   await RunLog.truncateTo(dir, 2);
   assert.deepEqual((await readJsonl(p, EventRecordSchema)).map((e) => e.round), [1, 2]);
 });

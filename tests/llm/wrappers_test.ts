@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseAgentsFile, redactAgents, resolveApiKey } from "../../lib/llm/agents_file.ts";
 import { Budget, BudgetExceededError, withBudget } from "../../lib/llm/budget.ts";
-import { CacheMissError, cacheKey, withCache } from "../../lib/llm/cache.ts";
+import { cacheKey, CacheMissError, withCache } from "../../lib/llm/cache.ts";
 import { canonicalJson } from "../../lib/llm/canonical.ts";
 import { costUsd, priceOf, registerPrice } from "../../lib/llm/pricing.ts";
 import { ScriptedChatModel } from "../../lib/llm/scripted.ts";
@@ -15,7 +15,10 @@ Deno.test("pricing: table lookups, dated names, cached input, unknown models cos
   assert.equal(priceOf("gpt-4o-2024-08-06"), priceOf("gpt-4o"));
   assert.equal(priceOf("gpt-4o-mini-2024-07-18")?.input, 0.15, "longest prefix wins");
   // 1M input of which 400k cached at half price
-  assert.equal(costUsd("gpt-4o", { input: 1_000_000, output: 0, cached: 400_000 }), 0.6 * 2.5 + 0.4 * 1.25);
+  assert.equal(
+    costUsd("gpt-4o", { input: 1_000_000, output: 0, cached: 400_000 }),
+    0.6 * 2.5 + 0.4 * 1.25,
+  );
   assert.equal(costUsd("policy", { input: 10, output: 10, cached: 0 }), 0);
   registerPrice("my-local-model", { input: 1, output: 2 });
   assert.equal(costUsd("my-local-model", { input: 500_000, output: 500_000, cached: 0 }), 1.5);
@@ -30,7 +33,10 @@ Deno.test("tokens: the real o200k tokenizer", () => {
 });
 
 Deno.test("canonical json sorts keys at every depth and drops undefined", () => {
-  assert.equal(canonicalJson({ b: 1, a: [{ y: 1, x: undefined, w: 2 }] }), '{"a":[{"w":2,"y":1}],"b":1}');
+  assert.equal(
+    canonicalJson({ b: 1, a: [{ y: 1, x: undefined, w: 2 }] }),
+    '{"a":[{"w":2,"y":1}],"b":1}',
+  );
 });
 
 Deno.test("cache: records, replays, keys on the request, offline misses fail", async () => {
@@ -49,7 +55,10 @@ Deno.test("cache: records, replays, keys on the request, offline misses fail", a
   await model.complete({ ...req("x"), temperature: 0.5 });
   assert.equal(inner.requests.length, 3, "temperature is part of the key");
   assert.notEqual(await cacheKey("m1", req("x")), await cacheKey("m2", req("x")));
-  const offline = withCache(new ScriptedChatModel(["never"], "m"), { dir: join(dir, "c"), offline: true });
+  const offline = withCache(new ScriptedChatModel(["never"], "m"), {
+    dir: join(dir, "c"),
+    offline: true,
+  });
   assert.equal((await offline.complete(req("x"))).text, "reply to x");
   await assert.rejects(() => offline.complete(req("z")), CacheMissError);
 });
@@ -90,9 +99,30 @@ Deno.test("agents file: validation, redaction, key resolution", () => {
   assert.ok(!JSON.stringify(red).includes("sk-secret"));
   assert.equal(resolveApiKey(file.agents[0], () => undefined), "sk-secret");
   assert.equal(resolveApiKey(file.agents[1], (n) => (n === "MY_KEY" ? "k2" : undefined)), "k2");
-  assert.equal(resolveApiKey({ name: "d", provider: "openai", model: "m" }, (n) => n === "OPENAI_API_KEY" ? "k3" : undefined), "k3");
+  assert.equal(
+    resolveApiKey(
+      { name: "d", provider: "openai", model: "m" },
+      (n) => n === "OPENAI_API_KEY" ? "k3" : undefined,
+    ),
+    "k3",
+  );
   assert.throws(() => resolveApiKey(red[0]), /literal api_key was not saved/);
-  assert.throws(() => parseAgentsFile({ agents: [] }, "f.json"), /f\.json\.agents: must list at least one agent/);
-  assert.throws(() => parseAgentsFile({ agents: [{ name: "a", provider: "openai", model: "m", api_key_env: "1BAD" }] }, "f.json"), /agents\[0\]\.api_key_env: must be an environment variable name/);
-  assert.throws(() => parseAgentsFile({ agents: [{ name: "a", provider: "openai", model: "m", base_url: "not a url" }] }, "f.json"), /agents\[0\]\.base_url/);
+  assert.throws(
+    () => parseAgentsFile({ agents: [] }, "f.json"),
+    /f\.json\.agents: must list at least one agent/,
+  );
+  assert.throws(
+    () =>
+      parseAgentsFile({
+        agents: [{ name: "a", provider: "openai", model: "m", api_key_env: "1BAD" }],
+      }, "f.json"),
+    /agents\[0\]\.api_key_env: must be an environment variable name/,
+  );
+  assert.throws(
+    () =>
+      parseAgentsFile({
+        agents: [{ name: "a", provider: "openai", model: "m", base_url: "not a url" }],
+      }, "f.json"),
+    /agents\[0\]\.base_url/,
+  );
 });

@@ -51,7 +51,7 @@ export async function exists(path: string): Promise<boolean> {
 export function ipdReply(body: Record<string, unknown>): string {
   const text = JSON.stringify(body.messages ?? "");
   const betrayed = /opponent D/.test(text);
-  return `Thinking... {"thought": "${betrayed ? "They defected." : "Keep cooperating."}", "action": "${
-    betrayed ? "D" : "C"
-  }"}`;
+  return `Thinking... {"thought": "${
+    betrayed ? "They defected." : "Keep cooperating."
+  }", "action": "${betrayed ? "D" : "C"}"}`;
 }

@@ -121,7 +121,9 @@ export class IpdEngine implements Engine<IpdAction, IpdObs, IpdInfo, IpdState> {
       rewards[id] = ipdPayoff(actions[id], actions[this.#opponent(id)], this.config.payoffs);
     }
     const events = [];
-    if (this.agents.every((id) => actions[id] === "D") && this.agents.some((id) => s.last[id] !== "D")) {
+    if (
+      this.agents.every((id) => actions[id] === "D") && this.agents.some((id) => s.last[id] !== "D")
+    ) {
       events.push({ type: "mutual_defection_start" });
     }
     for (const id of this.agents) {

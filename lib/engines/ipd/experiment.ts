@@ -26,7 +26,11 @@ function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
   const agents: Agent<IpdObs, IpdInfo, IpdAction>[] = cfg.players.map((name, i) => {
     const spec = ctx.agents?.[i];
     if (!spec || spec.provider === "policy") {
-      return createIpdPolicy(spec?.policy ?? cfg.policies[i], name, ctx.rng.derive(`agent:${name}`));
+      return createIpdPolicy(
+        spec?.policy ?? cfg.policies[i],
+        name,
+        ctx.rng.derive(`agent:${name}`),
+      );
     }
     return createIpdLlmPlayer({
       name,
@@ -60,7 +64,9 @@ function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
         per[a.name] = {
           kind: a.kind,
           total: mine.reduce((s, d) => s + d.reward, 0),
-          cooperation_rate: mine.length ? mine.filter((d) => d.action === "C").length / mine.length : 0,
+          cooperation_rate: mine.length
+            ? mine.filter((d) => d.action === "C").length / mine.length
+            : 0,
         };
       }
       const rounds = decisions.reduce((m, d) => Math.max(m, d.round), 0);

@@ -38,7 +38,10 @@ Deno.test("ipd rejects bad actions and bad configs", () => {
   g.reset({ seed: 0 });
   assert.throws(() => g.step({ alice: "X" as "C", bob: "C" }), /action of 'alice'/);
   assert.throws(() => parseIpdConfig({ rounds: 0 }), ConfigError);
-  assert.throws(() => parseIpdConfig({ payoffs: { T: 1, R: 3, P: 1, S: 0 } }), /config.payoffs: need T > R > P > S/);
+  assert.throws(
+    () => parseIpdConfig({ payoffs: { T: 1, R: 3, P: 1, S: 0 } }),
+    /config.payoffs: need T > R > P > S/,
+  );
   assert.throws(() => parseIpdConfig({ players: ["a", "a"] }), /config.players: names must differ/);
   assert.throws(() => parseIpdConfig({ colour: 1 }), /config: unknown field 'colour'/);
 });

@@ -1,0 +1,15 @@
+/**
+ * Core: the seeded RNG, the game contract and its conformance suite, run records and logs,
+ * the round runner, config loading and the progress bar.
+ *
+ * @module
+ */
+export * from "./rng.ts";
+export * from "./game.ts";
+export * from "./config.ts";
+export * from "./records.ts";
+export * from "./run_log.ts";
+export * from "./runner.ts";
+export * from "./experiment.ts";
+export * from "./summary.ts";
+export * from "./progress.ts";

@@ -1,0 +1,142 @@
+/**
+ * The blockchain CPD experiment as the CLI, sweeps and notebooks see it: config, miners
+ * (scripted policies, LLM miners from an agents file, or the actions of a recorded run),
+ * decision rows, summary and report.
+ *
+ * Seats: with `--agents`, the agents file defines the miners in order and `alpha` gives
+ * their hash powers in the same order. With `--replay FILE` (the original implementation's
+ * `rq2_result.json` format) every miner replays its recorded actions and thoughts. Without
+ * either, the offline default mix {@linkcode DEFAULT_POLICIES} plays.
+ *
+ * @module
+ */
+import type { Agent, Decision } from "../../agents/agent.ts";
+import { ConfigError, readJsonFile } from "../../core/config.ts";
+import type { BuildContext, BuiltRun, Experiment } from "../../core/experiment.ts";
+import { SCHEMA_VERSION } from "../../core/records.ts";
+import { type BlockchainConfig, parseBlockchainConfig } from "./config.ts";
+import {
+  type BlockchainAction,
+  BlockchainEngine,
+  type BlockchainInfo,
+  type BlockchainObs,
+} from "./engine.ts";
+import { createLlmMiner } from "./llm_miner.ts";
+import { createPolicy } from "./policies.ts";
+import { loadRq2Result } from "./replay_file.ts";
+import { summarizeBlockchainRun } from "./summary.ts";
+import { writeBlockchainReport } from "../../reports/blockchain_report.ts";
+
+type Miner = Agent<BlockchainObs, BlockchainInfo, BlockchainAction>;
+
+/**
+ * The offline default mix, cycled over the miners: a learner (multiplicative weights), a
+ * retaliator and a random (Dirichlet) miner whose occasional attacks set the dynamics going.
+ * (Without an attacker every myopic miner drifts to pure parasitism.)
+ */
+export const DEFAULT_POLICIES = ["adaptive", "tit_for_tat", "random"] as const;
+
+function replayMiner(
+  name: string,
+  model: string | undefined,
+  records: { action: number[]; thought?: string }[],
+): Miner {
+  return {
+    name,
+    kind: `replay:${model ?? "recorded"}`,
+    model,
+    act({ round }): Promise<Decision<BlockchainAction>> {
+      const r = records[Math.min(round, records.length) - 1];
+      return Promise.resolve({ action: [...r.action], thought: r.thought, parseOk: true });
+    },
+    getState: () => ({}),
+    setState: () => {},
+  };
+}
+
+async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Promise<BuiltRun> {
+  let cfg = config;
+  let miners: Miner[];
+  if (ctx.replay) {
+    const file = loadRq2Result(await readJsonFile(ctx.replay));
+    if (file.agents.length !== cfg.alpha.length) {
+      throw new ConfigError(
+        `--replay: the file has ${file.agents.length} miners but config.alpha has ${cfg.alpha.length}`,
+      );
+    }
+    cfg = parseBlockchainConfig({ ...cfg, miners: file.agents.map((a) => a.name) });
+    if (file.agents.some((a) => a.records.length < cfg.rounds)) {
+      throw new ConfigError(
+        `--replay: the file records fewer than config.rounds = ${cfg.rounds} rounds`,
+      );
+    }
+    miners = file.agents.map((a) => replayMiner(a.name, a.model, a.records));
+  } else if (ctx.agents) {
+    if (ctx.agents.length !== cfg.alpha.length) {
+      throw new ConfigError(
+        `agents: the agents file lists ${ctx.agents.length} miners but config.alpha gives ${cfg.alpha.length} hash powers`,
+      );
+    }
+    cfg = parseBlockchainConfig({ ...cfg, miners: ctx.agents.map((a) => a.name) });
+    miners = ctx.agents.map((spec, index) =>
+      spec.provider === "policy"
+        ? createPolicy(spec.policy!, {
+          rng: ctx.rng.derive(`agent:${spec.name}`),
+          config: cfg,
+          index,
+        })
+        : createLlmMiner({
+          name: spec.name,
+          model: ctx.chatModel(spec),
+          recorder: ctx.recorder,
+          config: cfg,
+          index,
+          lang: ctx.lang,
+          temperature: spec.temperature,
+          maxTokens: spec.max_tokens,
+        })
+    );
+  } else {
+    miners = cfg.miners.map((name, index) =>
+      createPolicy(DEFAULT_POLICIES[index % DEFAULT_POLICIES.length], {
+        rng: ctx.rng.derive(`agent:${name}`),
+        config: cfg,
+        index,
+      })
+    );
+  }
+  const engine = new BlockchainEngine(cfg);
+  const kinds = Object.fromEntries(miners.map((m) => [m.name, { kind: m.kind, model: m.model }]));
+  return {
+    engine,
+    agents: miners,
+    decisionRow(agent, decision, step) {
+      const d = step.infos[agent].stepDetail!;
+      return {
+        v: SCHEMA_VERSION,
+        round: engine.round,
+        agent,
+        action: d.action,
+        reward: d.reward,
+        cumulative_reward: d.cumulative_reward,
+        efficiency: d.efficiency,
+        honest_efficiency: d.honest_efficiency,
+        label: d.label,
+        parse_ok: decision.parseOk && !d.fallback,
+        kind: kinds[agent].kind,
+        ...(kinds[agent].model ? { model: kinds[agent].model } : {}),
+        ...(decision.thought ? { thought: decision.thought } : {}),
+      };
+    },
+    summarize: (dir) => summarizeBlockchainRun(dir, cfg),
+    report: (runDir, outDir) => writeBlockchainReport(runDir, outDir),
+  };
+}
+
+/** The registered blockchain experiment. */
+export const blockchainExperiment: Experiment<BlockchainConfig> = {
+  name: "blockchain",
+  description: "Blockchain CPD mining game (RQ2): construct / parasitic / destroy",
+  parseConfig: parseBlockchainConfig,
+  build: buildBlockchain,
+};

@@ -1,0 +1,324 @@
+/**
+ * An LLM-driven miner for the blockchain CPD game, with its own isolated cognition pipeline:
+ * translator (numbers to narrative), memory (working rounds, episodic summaries computed from
+ * the data, latest reflection), a static cacheable system prompt, a JSON decision
+ * `{thought, action: [c, p, d]}` parsed robustly by `ask()` (one retry with the error shown,
+ * then the fallback `[1, 0, 0]`), and a reflection call every few rounds whose text is fed
+ * into later prompts.
+ *
+ * @example
+ * ```ts
+ * import { CallRecorder } from "../../agents/call_recorder.ts";
+ * import { ScriptedChatModel } from "../../llm/scripted.ts";
+ * import { parseBlockchainConfig } from "./config.ts";
+ * import { BlockchainEngine } from "./engine.ts";
+ * import { createLlmMiner } from "./llm_miner.ts";
+ * const config = parseBlockchainConfig({ rounds: 1 });
+ * const model = new ScriptedChatModel(['{"thought": "build", "action": [0.7, 0.3, 0]}']);
+ * const miner = createLlmMiner({ name: "miner_a", model, recorder: new CallRecorder(), config, index: 0, lang: "en" });
+ * const view = new BlockchainEngine(config).reset({ seed: 0 });
+ * const decision = await miner.act({
+ *   agent: "miner_a", round: 1, observation: view.observations.miner_a, info: view.infos.miner_a,
+ * });
+ * console.log(decision.action); // [0.7, 0.3, 0]
+ * ```
+ * @module
+ */
+import { z } from "zod";
+import type { Agent, Decision, DecisionContext, Outcome } from "../../agents/agent.ts";
+import { ask, recordCall } from "../../agents/ask.ts";
+import type { CallRecorder } from "../../agents/call_recorder.ts";
+import { BudgetExceededError } from "../../llm/budget.ts";
+import type { ChatModel, ChatRequest } from "../../llm/chat_model.ts";
+import { extractJson, vectorLike } from "../../llm/parse.ts";
+import type { BlockchainConfig } from "./config.ts";
+import type { BlockchainAction, BlockchainInfo, BlockchainObs } from "./engine.ts";
+import { MinerMemory, type RoundRecord } from "./memory.ts";
+import { decisionPrompt, reflectionPrompt, systemPrompt } from "./prompts.ts";
+import { normalizeAction } from "./rules.ts";
+import { type Lang, narrate } from "./translator.ts";
+
+/** An LLM miner as an agent of the blockchain engine. */
+export type LlmMiner = Agent<BlockchainObs, BlockchainInfo, BlockchainAction>;
+
+/** Options of {@linkcode createLlmMiner}. */
+export interface LlmMinerOptions {
+  /** The miner's name, `config.miners[index]`. */
+  name: string;
+  /** Its own chat model (never shared context: each call carries the whole prompt). */
+  model: ChatModel;
+  /** Where its calls are logged. */
+  recorder: CallRecorder;
+  config: BlockchainConfig;
+  /** The miner's index in `config.miners` (its hash power is `config.alpha[index]`). */
+  index: number;
+  /** Prompt language. */
+  lang: Lang;
+  /** Sampling temperature. @default {undefined} (the provider's default) */
+  temperature?: number;
+  /** Output token limit of each call. @default {600} */
+  maxTokens?: number;
+  /**
+   * Reflect after every round that is a multiple of this (the review shows the last
+   * `min(reflectEvery, 10)` rounds); 0 turns reflection off.
+   *
+   * @default {7}
+   */
+  reflectEvery?: number;
+  /** Retries after an unparseable decision, each showing the error. @default {1} */
+  parseRetries?: number;
+}
+
+/** The JSON a miner answers: `{thought, action: [c, p, d]}`. */
+export const MinerReplySchema = z.object({
+  thought: z.preprocess(thoughtText, z.string().optional()),
+  action: vectorLike(3),
+});
+
+/** A thought given as an object or array (step by step) flattened to one string. */
+function thoughtText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) {
+    return value.map((v) => thoughtText(v)).filter((s) => s !== undefined && s !== "").join(" ");
+  }
+  if (typeof value === "object") {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => [k, thoughtText(v)] as const)
+      .filter(([, v]) => v !== undefined && v !== "")
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("; ");
+  }
+  return String(value);
+}
+
+/**
+ * The text of a free-text reply: `<think>…</think>` blocks dropped, and a reply that came
+ * as JSON anyway (the system prompt asks for JSON) read as its text field(s).
+ */
+function replyText(text: string): string {
+  const clean = text.replace(/<think>[\s\S]*?<\/think>/gi, "").trim();
+  if (!/^(```|\{)/.test(clean)) return clean;
+  try {
+    const value = extractJson(clean);
+    if (typeof value !== "object" || value === null) return clean;
+    const strings = Object.values(value).filter((v) => typeof v === "string");
+    return (strings.length === 1 ? strings[0] : thoughtText(value))?.trim() || clean;
+  } catch {
+    return clean;
+  }
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/**
+ * The round record of an outcome, as the miner remembers it.
+ *
+ * @param outcome The outcome passed to `observe`.
+ * @param pending What the model said when deciding (thought, parse outcome).
+ * @returns The record.
+ */
+export function roundRecord(
+  outcome: Outcome<BlockchainObs, BlockchainInfo, BlockchainAction>,
+  pending: { thought?: string; parseOk: boolean } | null,
+): RoundRecord {
+  const { info } = outcome;
+  const played = info.stepDetail?.action ?? normalizeAction(outcome.action).action;
+  return {
+    round: outcome.round,
+    action: [...played],
+    ...(pending?.thought ? { thought: pending.thought } : {}),
+    parseOk: pending?.parseOk ?? true,
+    reward: outcome.reward,
+    efficiency: info.efficiency,
+    honestEfficiency: info.honest_group.efficiency,
+    rivalEfficiency: mean(info.rivals.map((r) => r.efficiency)),
+    rivals: Object.fromEntries(info.rivals.map((r) => [r.name, r.efficiency])),
+  };
+}
+
+/**
+ * The static system prompt and the decision message of a miner for one round: exactly
+ * what {@linkcode createLlmMiner} sends.
+ *
+ * @param options The miner's identity, its memory, the round's observation and info.
+ * @returns `{system, user}`.
+ */
+export function minerPrompts(options: {
+  name: string;
+  index: number;
+  config: BlockchainConfig;
+  lang: Lang;
+  memory: MinerMemory;
+  round: number;
+  observation: BlockchainObs;
+  info: BlockchainInfo;
+}): { system: string; user: string } {
+  const { name, index, config, lang, memory, round, observation, info } = options;
+  return {
+    system: minerSystemPrompt(name, index, config, lang),
+    user: decisionPrompt({
+      round,
+      rounds: info.rounds,
+      narrative: narrate({
+        observation,
+        info,
+        previous: memory.previousSnapshot(config.eta_init),
+        config,
+        lang,
+      }),
+      memory: memory.view(),
+      lang,
+    }),
+  };
+}
+
+function minerSystemPrompt(
+  name: string,
+  index: number,
+  config: BlockchainConfig,
+  lang: Lang,
+): string {
+  const rivals = config.miners.map((m, j) => ({ name: m, alpha: config.alpha[j] }))
+    .filter((_, j) => j !== index);
+  return systemPrompt({ name, alpha: config.alpha[index], config, rivals, lang });
+}
+
+/**
+ * Creates an LLM miner. Each miner is fully isolated: its own memory, its own model, its
+ * own prompts; nothing is shared with other miners.
+ *
+ * `act` sends the static system prompt and the round's decision message, parses
+ * `{thought, action}` with {@linkcode MinerReplySchema} through `ask()` (purpose
+ * `"decision"`), and on failure plays `[1, 0, 0]` with `parseOk: false`. `observe` writes
+ * the outcome into memory and, after every `reflectEvery`-th round, makes one free-text
+ * call (purpose `"reflection"`) whose text is kept and shown in later prompts.
+ *
+ * @param options Name, model, recorder, config, index, language and sampling options.
+ * @returns The agent; `getState`/`setState` carry its memory as plain JSON.
+ * @throws {RangeError} For a bad index, `reflectEvery` or `lang`.
+ */
+export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
+  const {
+    name,
+    model,
+    recorder,
+    config,
+    index,
+    lang,
+    temperature,
+    maxTokens = 600,
+    reflectEvery = 7,
+    parseRetries = 1,
+  } = options;
+  if (!Number.isInteger(index) || index < 0 || index >= config.miners.length) {
+    throw new RangeError(
+      `Cannot create LLM miner: 'index' must be in 0..${config.miners.length - 1}, got ${index}`,
+    );
+  }
+  if (!Number.isInteger(reflectEvery) || reflectEvery < 0) {
+    throw new RangeError(
+      `Cannot create LLM miner: 'reflectEvery' must be an integer >= 0, got ${reflectEvery}`,
+    );
+  }
+  if (lang !== "zh" && lang !== "en") {
+    throw new RangeError(`Cannot create LLM miner: 'lang' must be "zh" or "en", got ${lang}`);
+  }
+  const system = minerSystemPrompt(name, index, config, lang);
+  const memory = new MinerMemory();
+  const sampling = { ...(temperature === undefined ? {} : { temperature }), maxTokens };
+
+  async function reflect(round: number, observation: BlockchainObs, info: BlockchainInfo) {
+    const user = reflectionPrompt({
+      round,
+      rounds: info.rounds,
+      narrative: narrate({
+        observation,
+        info,
+        previous: memory.previousSnapshot(config.eta_init),
+        config,
+        lang,
+      }),
+      records: memory.records.slice(-reflectEvery),
+      episodes: memory.episodes,
+      reflection: memory.reflection,
+      lang,
+    });
+    const request: ChatRequest = {
+      system,
+      messages: [{ role: "user", content: user }],
+      ...sampling,
+    };
+    const response = await model.complete(request);
+    await recordCall(recorder, {
+      agent: name,
+      purpose: "reflection",
+      model,
+      request,
+      response,
+      parseOk: true,
+    });
+    const text = replyText(response.text);
+    if (text) memory.setReflection(round, text);
+    else memory.reflectionDue = false;
+  }
+
+  return {
+    name,
+    kind: model.id,
+    model: model.model,
+
+    async act(
+      ctx: DecisionContext<BlockchainObs, BlockchainInfo>,
+    ): Promise<Decision<BlockchainAction>> {
+      // A reflection that could not be made after the last round (budget) comes first.
+      if (memory.reflectionDue) await reflect(ctx.round - 1, ctx.observation, ctx.info);
+      const { user } = minerPrompts({
+        name,
+        index,
+        config,
+        lang,
+        memory,
+        round: ctx.round,
+        observation: ctx.observation,
+        info: ctx.info,
+      });
+      const out = await ask({
+        model,
+        agent: name,
+        purpose: "decision",
+        recorder,
+        schema: MinerReplySchema,
+        parseRetries,
+        request: { system, messages: [{ role: "user", content: user }], ...sampling },
+      });
+      if (!out.ok) {
+        memory.setPending({ parseOk: false });
+        return { action: [1, 0, 0], parseOk: false };
+      }
+      const thought = out.value.thought?.trim() || undefined;
+      memory.setPending({ thought, parseOk: true });
+      return { action: out.value.action, ...(thought ? { thought } : {}), parseOk: true };
+    },
+
+    async observe(outcome: Outcome<BlockchainObs, BlockchainInfo, BlockchainAction>) {
+      memory.record(roundRecord(outcome, memory.pending));
+      if (reflectEvery === 0 || outcome.round % reflectEvery !== 0) return;
+      memory.reflectionDue = true;
+      try {
+        await reflect(outcome.round, outcome.observation, outcome.info);
+      } catch (e) {
+        // Out of budget: the runner stops at the next decision; a resumed run reflects first.
+        if (!(e instanceof BudgetExceededError)) throw e;
+      }
+    },
+
+    getState: () => memory.getState(),
+
+    setState(state: unknown) {
+      memory.setState(state);
+    },
+  };
+}

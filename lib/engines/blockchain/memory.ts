@@ -1,0 +1,320 @@
+/**
+ * The private memory of one LLM miner, as plain JSON data:
+ *
+ * - working memory: the last rounds in full (action, thought, reward, own, honest and mean
+ *   rival efficiency);
+ * - episodic summaries: every 10 rounds one summary *computed from the data* (never by the
+ *   model): rounds covered, mean reward, mean `c`/`p`/`d` of the first vs the second half
+ *   of the block, best and worst round;
+ * - the latest reflection (the model's own strategy review).
+ *
+ * @example
+ * ```ts
+ * import { MinerMemory } from "./memory.ts";
+ * const memory = new MinerMemory();
+ * for (let round = 1; round <= 10; round++) {
+ *   memory.record({
+ *     round, action: [0.6, 0.3, 0.1], reward: round, parseOk: true,
+ *     efficiency: 1, honestEfficiency: 0.9, rivalEfficiency: 0.95, rivals: { miner_b: 0.95 },
+ *   });
+ * }
+ * console.log(memory.episodes[0].meanReward); // 5.5
+ * const copy = new MinerMemory();
+ * copy.setState(JSON.parse(JSON.stringify(memory.getState())));
+ * ```
+ * @module
+ */
+import type { EfficiencySnapshot } from "./translator.ts";
+
+/** One played round as the miner remembers it. */
+export interface RoundRecord {
+  round: number;
+  /** The normalised action played. */
+  action: number[];
+  /** The reasoning the model gave, verbatim (absent when it gave none). */
+  thought?: string;
+  /** `false` when the reply could not be parsed and the fallback `[1, 0, 0]` was played. */
+  parseOk: boolean;
+  reward: number;
+  /** Own efficiency after the round. */
+  efficiency: number;
+  /** The honest group's efficiency after the round. */
+  honestEfficiency: number;
+  /** Mean efficiency of the other miners after the round. */
+  rivalEfficiency: number;
+  /** Each rival's efficiency after the round, by name. */
+  rivals: Record<string, number>;
+}
+
+/** A round and its reward. */
+export interface RoundReward {
+  round: number;
+  reward: number;
+}
+
+/** An episodic summary of a block of rounds, computed from the records. */
+export interface EpisodeSummary {
+  /** First round covered. */
+  from: number;
+  /** Last round covered. */
+  to: number;
+  meanReward: number;
+  /** Mean `[c, p, d]` over the first half of the block. */
+  firstHalf: number[];
+  /** Mean `[c, p, d]` over the second half of the block. */
+  secondHalf: number[];
+  best: RoundReward;
+  worst: RoundReward;
+}
+
+/** The latest strategy review. */
+export interface Reflection {
+  /** The round after which it was written. */
+  round: number;
+  text: string;
+}
+
+/** What the model said in a decision not yet followed by its outcome. */
+export interface PendingDecision {
+  thought?: string;
+  parseOk: boolean;
+}
+
+/** The memory's state; plain JSON. */
+export interface MinerMemoryState {
+  v: 1;
+  /** The last `max(working, episodeEvery)` records, oldest first. */
+  records: RoundRecord[];
+  episodes: EpisodeSummary[];
+  reflection: Reflection | null;
+  /** The decision awaiting its outcome. */
+  pending: PendingDecision | null;
+  /** A reflection is due but its call could not be made yet (e.g. the budget ran out). */
+  reflectionDue: boolean;
+}
+
+/** Options of {@linkcode MinerMemory}. */
+export interface MinerMemoryOptions {
+  /** Rounds kept in full in working memory. @default {5} */
+  working?: number;
+  /** Rounds per episodic summary. @default {10} */
+  episodeEvery?: number;
+}
+
+/** What a prompt shows of the memory. */
+export interface MemoryView {
+  /** The last `working` rounds, oldest first. */
+  working: readonly RoundRecord[];
+  episodes: readonly EpisodeSummary[];
+  reflection: Reflection | null;
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+function meanAction(records: readonly RoundRecord[]): number[] {
+  return [0, 1, 2].map((k) => mean(records.map((r) => r.action[k])));
+}
+
+/**
+ * The episodic summary of `records` (one block of rounds), computed from the data.
+ *
+ * @param records The block's records, oldest first; at least one.
+ * @returns The summary; with one record both halves are that record's action.
+ * @throws {RangeError} When `records` is empty.
+ *
+ * @example
+ * ```ts
+ * import { summarize } from "./memory.ts";
+ * const base = { parseOk: true, efficiency: 1, honestEfficiency: 1, rivalEfficiency: 1, rivals: {} };
+ * const s = summarize([
+ *   { ...base, round: 1, action: [1, 0, 0], reward: 2.5 },
+ *   { ...base, round: 2, action: [0, 1, 0], reward: 10 },
+ * ]);
+ * console.log(s.firstHalf, s.secondHalf, s.best); // [1,0,0] [0,1,0] { round: 2, reward: 10 }
+ * ```
+ */
+export function summarize(records: readonly RoundRecord[]): EpisodeSummary {
+  if (records.length === 0) throw new RangeError("Cannot summarize: no rounds recorded");
+  const half = Math.ceil(records.length / 2);
+  const first = records.slice(0, half);
+  const second = records.length > 1 ? records.slice(half) : first;
+  let best = records[0];
+  let worst = records[0];
+  for (const r of records) {
+    if (r.reward > best.reward) best = r;
+    if (r.reward < worst.reward) worst = r;
+  }
+  return {
+    from: records[0].round,
+    to: records[records.length - 1].round,
+    meanReward: mean(records.map((r) => r.reward)),
+    firstHalf: meanAction(first),
+    secondHalf: meanAction(second),
+    best: { round: best.round, reward: best.reward },
+    worst: { round: worst.round, reward: worst.reward },
+  };
+}
+
+function positiveInt(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(
+      `Cannot create memory: '${name}' must be a positive integer, got ${value}`,
+    );
+  }
+  return value;
+}
+
+/** A miner's private memory; see the module doc. */
+export class MinerMemory {
+  /** Rounds kept in full in working memory. */
+  readonly working: number;
+  /** Rounds per episodic summary. */
+  readonly episodeEvery: number;
+  #s: MinerMemoryState = MinerMemory.empty();
+
+  /** @param options Working memory size and summary period. */
+  constructor(options?: MinerMemoryOptions) {
+    const { working = 5, episodeEvery = 10 } = options ?? {};
+    this.working = positiveInt("working", working);
+    this.episodeEvery = positiveInt("episodeEvery", episodeEvery);
+  }
+
+  /** An empty state. */
+  static empty(): MinerMemoryState {
+    return {
+      v: 1,
+      records: [],
+      episodes: [],
+      reflection: null,
+      pending: null,
+      reflectionDue: false,
+    };
+  }
+
+  /** The kept records, oldest first (the last `max(working, episodeEvery)` rounds). */
+  get records(): readonly RoundRecord[] {
+    return this.#s.records;
+  }
+
+  /** Every episodic summary so far, oldest first. */
+  get episodes(): readonly EpisodeSummary[] {
+    return this.#s.episodes;
+  }
+
+  /** The latest reflection, or `null`. */
+  get reflection(): Reflection | null {
+    return this.#s.reflection;
+  }
+
+  /** The decision awaiting its outcome, or `null`. */
+  get pending(): PendingDecision | null {
+    return this.#s.pending;
+  }
+
+  /** Whether a reflection is due but was not written yet. */
+  get reflectionDue(): boolean {
+    return this.#s.reflectionDue;
+  }
+
+  set reflectionDue(due: boolean) {
+    this.#s.reflectionDue = due;
+  }
+
+  /** Notes the decision just made; {@linkcode record} attaches it to the round's outcome. */
+  setPending(pending: PendingDecision): void {
+    this.#s.pending = { ...pending };
+  }
+
+  /**
+   * Adds a round to working memory. When the round closes a block (`round % episodeEvery
+   * === 0`) an episodic summary of the block's rounds is computed and kept.
+   *
+   * @param record The round.
+   * @returns The new summary, when one was made.
+   */
+  record(record: RoundRecord): EpisodeSummary | undefined {
+    const s = this.#s;
+    s.records.push(structuredClone(record));
+    s.pending = null;
+    const keep = Math.max(this.working, this.episodeEvery);
+    if (s.records.length > keep) s.records.splice(0, s.records.length - keep);
+    if (record.round % this.episodeEvery !== 0) return undefined;
+    const start = record.round - this.episodeEvery;
+    const block = s.records.filter((r) => r.round > start && r.round <= record.round);
+    const summary = summarize(block);
+    s.episodes.push(summary);
+    return summary;
+  }
+
+  /** Keeps `text` as the latest reflection, written after `round`. */
+  setReflection(round: number, text: string): void {
+    this.#s.reflection = { round, text };
+    this.#s.reflectionDue = false;
+  }
+
+  /** What a prompt shows: the last `working` rounds, the summaries, the reflection. */
+  view(): MemoryView {
+    const s = this.#s;
+    return {
+      working: s.records.slice(-this.working),
+      episodes: s.episodes,
+      reflection: s.reflection,
+    };
+  }
+
+  /**
+   * The efficiencies one round before the latest record, for describing changes: the
+   * record before it, or everyone at `etaInit` when the latest is round 1.
+   *
+   * @param etaInit The game's initial efficiency.
+   * @returns The snapshot, or `undefined` when nothing is recorded (or it cannot be known).
+   */
+  previousSnapshot(etaInit: number): EfficiencySnapshot | undefined {
+    const { records } = this.#s;
+    const last = records.at(-1);
+    if (last === undefined) return undefined;
+    const before = records.at(-2);
+    if (before !== undefined && before.round === last.round - 1) {
+      return {
+        own: before.efficiency,
+        honest: before.honestEfficiency,
+        rivals: { ...before.rivals },
+      };
+    }
+    if (last.round !== 1) return undefined;
+    const rivals = Object.fromEntries(Object.keys(last.rivals).map((k) => [k, etaInit]));
+    return { own: etaInit, honest: etaInit, rivals };
+  }
+
+  /** A deep copy of the state, plain JSON. */
+  getState(): MinerMemoryState {
+    return structuredClone(this.#s);
+  }
+
+  /**
+   * Restores a state from {@linkcode getState}.
+   *
+   * @param state The state (e.g. parsed back from JSON).
+   * @throws {TypeError} When it is not a memory state.
+   */
+  setState(state: unknown): void {
+    const s = state as Partial<MinerMemoryState> | null;
+    if (
+      typeof s !== "object" || s === null || s.v !== 1 || !Array.isArray(s.records) ||
+      !Array.isArray(s.episodes)
+    ) {
+      throw new TypeError(
+        "Cannot set memory state: expected an object with v: 1, 'records' and 'episodes'",
+      );
+    }
+    this.#s = structuredClone({
+      ...MinerMemory.empty(),
+      ...s,
+      reflection: s.reflection ?? null,
+      pending: s.pending ?? null,
+      reflectionDue: s.reflectionDue ?? false,
+    }) as MinerMemoryState;
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * A {@linkcode ChatModel} over the official `@anthropic-ai/sdk` (Messages API,
+ * non-streaming), for Anthropic and compatible gateways (`baseURL`).
+ *
+ * The system prompt is sent as one text block marked `cache_control: {type: "ephemeral"}`,
+ * so a static system prompt is served from Anthropic's prompt cache on later calls. The
+ * SDK's own retries are off (`maxRetries: 0`): wrap the model with `withRetry`. Requests go
+ * through Deno's `fetch`, which honours `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY`.
+ *
+ * @example
+ * ```ts ignore
+ * import { AnthropicChatModel } from "./anthropic.ts";
+ * import { withRetry } from "./retry.ts";
+ * const model = withRetry(new AnthropicChatModel({ model: "claude-haiku-4-5" })); // ANTHROPIC_API_KEY
+ * const reply = await model.complete({
+ *   system: "Answer in one word.",
+ *   messages: [{ role: "user", content: "Cooperate or defect?" }],
+ *   maxTokens: 16,
+ * });
+ * console.log(reply.text, reply.usage.cached);
+ * ```
+ * @module
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { ChatError } from "./chat_model.ts";
+import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
+import { parseRetryAfter } from "./retry.ts";
+
+/** Options for {@linkcode AnthropicChatModel}. */
+export interface AnthropicChatModelOptions {
+  /** The model name, e.g. `"claude-sonnet-4-5"`. */
+  model: string;
+  /**
+   * The API key, sent as `x-api-key`. Never written to any output or error message.
+   * @default {the `ANTHROPIC_API_KEY` environment variable}
+   */
+  apiKey?: string;
+  /**
+   * The API root of an Anthropic-compatible gateway, without `/v1`.
+   * Never read from `ANTHROPIC_BASE_URL`, so that runs do not depend on the environment.
+   * @default {"https://api.anthropic.com"}
+   */
+  baseURL?: string;
+  /**
+   * Deadline for the whole call (connect, wait, read the body), in milliseconds.
+   * @default {60000}
+   */
+  timeoutMs?: number;
+  /** Extra headers on every request. */
+  defaultHeaders?: Record<string, string>;
+  /**
+   * `max_tokens` for requests that set no `maxTokens` (the API requires one).
+   * @default {1024}
+   */
+  maxTokens?: number;
+}
+
+type CreateParams = Anthropic.Messages.MessageCreateParamsNonStreaming;
+
+/**
+ * A chat model served by the Anthropic Messages API. Its `id` is `anthropic:<model>`
+ * whatever the `baseURL`. `seed` is ignored: the API has no such parameter.
+ *
+ * Usage: `input` counts every input token (`input_tokens` plus cache reads and cache
+ * writes), `cached` the cache reads. Failures are mapped as by `OpenAIChatModel`; 529
+ * (overloaded) is `server`.
+ *
+ * @example
+ * ```ts
+ * import { AnthropicChatModel } from "./anthropic.ts";
+ * // A compatible gateway; nothing is sent until `complete` is called.
+ * const model = new AnthropicChatModel({
+ *   model: "claude-sonnet-4-5",
+ *   apiKey: "sk-ant-...",
+ *   baseURL: "https://gateway.example.com",
+ *   maxTokens: 512,
+ * });
+ * console.log(model.id); // anthropic:claude-sonnet-4-5
+ * ```
+ */
+export class AnthropicChatModel implements ChatModel {
+  /** `anthropic:<model>`. */
+  readonly id: string;
+  /** The model name, as given. */
+  readonly model: string;
+  #client: Anthropic;
+  #timeoutMs: number;
+  #maxTokens: number;
+  #apiKey: string;
+
+  /**
+   * Creates the client; no request is made until {@linkcode AnthropicChatModel.complete}.
+   *
+   * @param options The model, credentials and endpoint.
+   * @throws {RangeError} When `timeoutMs` or `maxTokens` is not a positive integer.
+   * @throws {TypeError} When `model` is empty or no API key is given or set.
+   */
+  constructor(options: AnthropicChatModelOptions) {
+    const {
+      model,
+      apiKey = readEnv("ANTHROPIC_API_KEY"),
+      baseURL = "https://api.anthropic.com",
+      timeoutMs = 60_000,
+      defaultHeaders,
+      maxTokens = 1024,
+    } = options;
+    if (typeof model !== "string" || model === "") {
+      throw new TypeError("Cannot create an Anthropic chat model: 'model' is empty");
+    }
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+      throw new RangeError(
+        `Cannot create an Anthropic chat model: 'timeoutMs' must be a positive integer, got ${timeoutMs}`,
+      );
+    }
+    if (!Number.isInteger(maxTokens) || maxTokens <= 0) {
+      throw new RangeError(
+        `Cannot create an Anthropic chat model: 'maxTokens' must be a positive integer, got ${maxTokens}`,
+      );
+    }
+    if (apiKey === undefined || apiKey === "") {
+      throw new TypeError(
+        "Cannot create an Anthropic chat model: no API key: pass 'apiKey' or set ANTHROPIC_API_KEY",
+      );
+    }
+    this.model = model;
+    this.id = `anthropic:${model}`;
+    this.#timeoutMs = timeoutMs;
+    this.#maxTokens = maxTokens;
+    this.#apiKey = apiKey;
+    // `authToken: null` keeps ANTHROPIC_AUTH_TOKEN from adding a second credential.
+    this.#client = new Anthropic({
+      apiKey,
+      authToken: null,
+      baseURL,
+      timeout: timeoutMs,
+      maxRetries: 0,
+      defaultHeaders,
+    });
+  }
+
+  /**
+   * Sends one Messages API request.
+   *
+   * @param request The conversation and sampling settings.
+   * @returns The concatenated text blocks, usage, the answering model and the latency.
+   * @throws {ChatError} When the call fails.
+   */
+  async complete(request: ChatRequest): Promise<ChatResponse> {
+    const body: CreateParams = {
+      model: this.model,
+      max_tokens: request.maxTokens ?? this.#maxTokens,
+      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    };
+    if (request.system) {
+      body.system = [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }];
+    }
+    if (request.temperature !== undefined) body.temperature = request.temperature;
+
+    // The SDK's timeout stops at the response headers; this deadline also covers the body.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.#timeoutMs);
+    const signal = request.signal
+      ? AbortSignal.any([request.signal, deadline.signal])
+      : deadline.signal;
+    const start = performance.now();
+    let message: unknown;
+    try {
+      message = await this.#client.messages.create(body, { signal });
+    } catch (error) {
+      if (request.signal?.aborted) throw request.signal.reason;
+      throw this.#toChatError(error, deadline.signal.aborted);
+    } finally {
+      clearTimeout(timer);
+    }
+    const latencyMs = performance.now() - start;
+
+    const m = message as Partial<Anthropic.Messages.Message> | null;
+    const blocks = Array.isArray(m?.content)
+      ? m.content.filter((b): b is Anthropic.Messages.TextBlock =>
+        b?.type === "text" && typeof b.text === "string"
+      )
+      : [];
+    if (blocks.length === 0) {
+      const why = typeof message !== "object" || message === null
+        ? "the body is not a JSON object"
+        : !Array.isArray(m?.content)
+        ? "no content"
+        : `no text block (stop_reason: ${m?.stop_reason ?? "none"})`;
+      throw new ChatError(`${this.id}: bad response: ${this.#redact(why)}`, "bad_response");
+    }
+    const usage = m?.usage;
+    const cached = usage?.cache_read_input_tokens ?? 0;
+    return {
+      text: blocks.map((b) => b.text).join(""),
+      usage: {
+        input: (usage?.input_tokens ?? 0) + cached + (usage?.cache_creation_input_tokens ?? 0),
+        output: usage?.output_tokens ?? 0,
+        cached,
+      },
+      model: typeof m?.model === "string" && m.model ? m.model : this.model,
+      latencyMs,
+      attempts: 1,
+    };
+  }
+
+  #toChatError(error: unknown, timedOut: boolean): ChatError {
+    const redact = (text: string) => this.#redact(text);
+    // Scrub the key from the original too: it travels along as `cause`.
+    if (error instanceof Error && error.message.includes(this.#apiKey)) {
+      error.message = redact(error.message);
+    }
+    const options = { cause: error };
+    if (timedOut || error instanceof Anthropic.APIConnectionTimeoutError) {
+      return new ChatError(
+        `${this.id}: timed out after ${this.#timeoutMs} ms`,
+        "timeout",
+        undefined,
+        undefined,
+        options,
+      );
+    }
+    if (error instanceof Anthropic.APIConnectionError) {
+      const detail = error.cause instanceof Error ? error.cause.message : error.message;
+      return new ChatError(
+        `${this.id}: connection failed: ${redact(detail)}`,
+        "connection",
+        undefined,
+        undefined,
+        options,
+      );
+    }
+    if (error instanceof Anthropic.APIError && typeof error.status === "number") {
+      const status = error.status;
+      // The SDK keeps the whole body: {type: "error", error: {type, message}, request_id}.
+      const body = error.error as { error?: { message?: unknown } } | undefined;
+      const detail = typeof body?.error?.message === "string" ? body.error.message : error.message;
+      return new ChatError(
+        `${this.id}: HTTP ${status}: ${redact(clip(detail))}`,
+        kindForStatus(status),
+        status,
+        status === 429 ? parseRetryAfter(error.headers) : undefined,
+        options,
+      );
+    }
+    if (error instanceof SyntaxError) {
+      return new ChatError(
+        `${this.id}: bad response: the body is not valid JSON: ${redact(error.message)}`,
+        "bad_response",
+        undefined,
+        undefined,
+        options,
+      );
+    }
+    if (error instanceof Anthropic.AnthropicError) {
+      return new ChatError(
+        `${this.id}: ${redact(error.message)}`,
+        "client",
+        undefined,
+        undefined,
+        options,
+      );
+    }
+    const detail = error instanceof Error ? error.message : String(error);
+    // Deno's fetch reports a network failure while reading the body as a TypeError.
+    const network = error instanceof TypeError;
+    return new ChatError(
+      `${this.id}: ${network ? "connection failed" : "unexpected error"}: ${redact(detail)}`,
+      network ? "connection" : "client",
+      undefined,
+      undefined,
+      options,
+    );
+  }
+
+  #redact(text: string): string {
+    return text.replaceAll(this.#apiKey, "[redacted]");
+  }
+}
+
+function kindForStatus(status: number): ChatError["kind"] {
+  if (status === 429) return "rate_limit";
+  if (status === 401 || status === 403) return "auth";
+  if (status === 408) return "timeout";
+  if (status >= 500) return "server"; // 529 overloaded included
+  return "client";
+}
+
+function clip(text: string, max = 500): string {
+  return text.length <= max ? text : `${text.slice(0, max)}...`;
+}
+
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined; // no --allow-env
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * The LLM layer: the `ChatModel` seam, the OpenAI and Anthropic clients, wrappers (retry,
+ * limits, budget, cache), pricing, token counts, robust parsing and the agents file.
+ *
+ * @module
+ */
+export * from "./chat_model.ts";
+export * from "./openai.ts";
+export * from "./anthropic.ts";
+export * from "./scripted.ts";
+export * from "./retry.ts";
+export * from "./limits.ts";
+export * from "./budget.ts";
+export * from "./cache.ts";
+export * from "./canonical.ts";
+export * from "./pricing.ts";
+export * from "./tokens.ts";
+export * from "./parse.ts";
+export * from "./agents_file.ts";
+export * from "./factory.ts";

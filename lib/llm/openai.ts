@@ -1,0 +1,295 @@
+/**
+ * A {@linkcode ChatModel} over the official `openai` SDK (Chat Completions, non-streaming),
+ * for OpenAI and any OpenAI-compatible `baseURL` (DeepSeek, Qwen, OpenRouter, vLLM, Ollama).
+ *
+ * The SDK's own retries are off (`maxRetries: 0`): wrap the model with `withRetry`.
+ * Requests go through Deno's `fetch`, which honours the `HTTP_PROXY`, `HTTPS_PROXY` and
+ * `NO_PROXY` environment variables natively; no proxy library is needed.
+ *
+ * @example
+ * ```ts ignore
+ * import { OpenAIChatModel } from "./openai.ts";
+ * import { withRetry } from "./retry.ts";
+ * const model = withRetry(new OpenAIChatModel({ model: "gpt-4o-mini" })); // OPENAI_API_KEY
+ * const reply = await model.complete({
+ *   system: "Answer in one word.",
+ *   messages: [{ role: "user", content: "Cooperate or defect?" }],
+ *   temperature: 0,
+ * });
+ * console.log(reply.text, reply.usage);
+ * ```
+ * @module
+ */
+import OpenAI from "openai";
+import { ChatError } from "./chat_model.ts";
+import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
+import { parseRetryAfter } from "./retry.ts";
+
+/** Options for {@linkcode OpenAIChatModel}. */
+export interface OpenAIChatModelOptions {
+  /** The model name, e.g. `"gpt-4o-mini"`. */
+  model: string;
+  /**
+   * The API key. Never written to any output or error message.
+   * @default {the `OPENAI_API_KEY` environment variable}
+   */
+  apiKey?: string;
+  /**
+   * The API root of an OpenAI-compatible server, e.g. `"http://localhost:11434/v1"`.
+   * Never read from `OPENAI_BASE_URL`, so that runs do not depend on the environment.
+   * @default {"https://api.openai.com/v1"}
+   */
+  baseURL?: string;
+  /**
+   * Deadline for the whole call (connect, wait, read the body), in milliseconds.
+   * @default {60000}
+   */
+  timeoutMs?: number;
+  /** The `OpenAI-Organization` header. */
+  organization?: string;
+  /** Extra headers on every request. */
+  defaultHeaders?: Record<string, string>;
+}
+
+type CreateParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
+
+/**
+ * A chat model served by the OpenAI Chat Completions API or a compatible server. Its `id`
+ * is `openai:<model>` whatever the `baseURL`, so that cached runs stay portable.
+ *
+ * Every failure is a {@linkcode ChatError}: 429 is `rate_limit` (with `retryAfterMs` from
+ * `Retry-After` or `retry-after-ms`), 5xx `server`, 401/403 `auth`, 408 and the deadline
+ * `timeout`, other 4xx `client`, a failed or dropped connection `connection`, and a 200
+ * without a usable completion `bad_response`. Aborting `request.signal` rejects with the
+ * signal's reason instead.
+ *
+ * @example
+ * ```ts
+ * import { OpenAIChatModel } from "./openai.ts";
+ * // A local Ollama server; nothing is sent until `complete` is called.
+ * const model = new OpenAIChatModel({
+ *   model: "qwen2.5:7b",
+ *   baseURL: "http://localhost:11434/v1",
+ *   apiKey: "ollama",
+ *   timeoutMs: 120_000,
+ * });
+ * console.log(model.id); // openai:qwen2.5:7b
+ * ```
+ */
+export class OpenAIChatModel implements ChatModel {
+  /** `openai:<model>`. */
+  readonly id: string;
+  /** The model name, as given. */
+  readonly model: string;
+  #client: OpenAI;
+  #timeoutMs: number;
+  #apiKey: string;
+
+  /**
+   * Creates the client; no request is made until {@linkcode OpenAIChatModel.complete}.
+   *
+   * @param options The model, credentials and endpoint.
+   * @throws {RangeError} When `timeoutMs` is not a positive integer.
+   * @throws {TypeError} When `model` is empty or no API key is given or set.
+   */
+  constructor(options: OpenAIChatModelOptions) {
+    const {
+      model,
+      apiKey = readEnv("OPENAI_API_KEY"),
+      baseURL = "https://api.openai.com/v1",
+      timeoutMs = 60_000,
+      organization,
+      defaultHeaders,
+    } = options;
+    if (typeof model !== "string" || model === "") {
+      throw new TypeError("Cannot create an OpenAI chat model: 'model' is empty");
+    }
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+      throw new RangeError(
+        `Cannot create an OpenAI chat model: 'timeoutMs' must be a positive integer, got ${timeoutMs}`,
+      );
+    }
+    if (apiKey === undefined || apiKey === "") {
+      throw new TypeError(
+        "Cannot create an OpenAI chat model: no API key: pass 'apiKey' or set OPENAI_API_KEY",
+      );
+    }
+    this.model = model;
+    this.id = `openai:${model}`;
+    this.#timeoutMs = timeoutMs;
+    this.#apiKey = apiKey;
+    // Every option is explicit, so the SDK reads no OPENAI_* variable of its own.
+    this.#client = new OpenAI({
+      apiKey,
+      baseURL,
+      organization: organization ?? null,
+      project: null,
+      webhookSecret: null,
+      timeout: timeoutMs,
+      maxRetries: 0,
+      defaultHeaders,
+    });
+  }
+
+  /**
+   * Sends one chat completion request.
+   *
+   * @param request The conversation and sampling settings; `system` becomes a system
+   * message, `maxTokens` becomes `max_completion_tokens` for o1/o3/o4/gpt-5 models and
+   * `max_tokens` otherwise.
+   * @returns The reply text, usage (`cached` from `prompt_tokens_details.cached_tokens`),
+   * the answering model and the latency.
+   * @throws {ChatError} When the call fails.
+   */
+  async complete(request: ChatRequest): Promise<ChatResponse> {
+    const body: CreateParams = { model: this.model, messages: [] };
+    if (request.system) body.messages.push({ role: "system", content: request.system });
+    for (const m of request.messages) body.messages.push({ role: m.role, content: m.content });
+    if (request.temperature !== undefined) body.temperature = request.temperature;
+    if (request.maxTokens !== undefined) {
+      if (usesCompletionTokens(this.model)) body.max_completion_tokens = request.maxTokens;
+      else body.max_tokens = request.maxTokens;
+    }
+    if (request.seed !== undefined) body.seed = request.seed;
+
+    // The SDK's timeout stops at the response headers; this deadline also covers the body.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.#timeoutMs);
+    const signal = request.signal
+      ? AbortSignal.any([request.signal, deadline.signal])
+      : deadline.signal;
+    const start = performance.now();
+    let completion: unknown;
+    try {
+      completion = await this.#client.chat.completions.create(body, { signal });
+    } catch (error) {
+      if (request.signal?.aborted) throw request.signal.reason;
+      throw this.#toChatError(error, deadline.signal.aborted);
+    } finally {
+      clearTimeout(timer);
+    }
+    const latencyMs = performance.now() - start;
+
+    const c = completion as Partial<OpenAI.Chat.Completions.ChatCompletion> | null;
+    const message = Array.isArray(c?.choices) ? c.choices[0]?.message : undefined;
+    if (typeof message?.content !== "string") {
+      const why = typeof completion !== "object" || completion === null
+        ? "the body is not a JSON object"
+        : !Array.isArray(c?.choices) || c.choices.length === 0
+        ? "no choices"
+        : message?.refusal
+        ? `refusal: ${message.refusal}`
+        : "no text content";
+      throw new ChatError(`${this.id}: bad response: ${this.#redact(why)}`, "bad_response");
+    }
+    const usage = c?.usage;
+    return {
+      text: message.content,
+      usage: {
+        input: usage?.prompt_tokens ?? 0,
+        output: usage?.completion_tokens ?? 0,
+        cached: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+      },
+      model: typeof c?.model === "string" && c.model ? c.model : this.model,
+      latencyMs,
+      attempts: 1,
+    };
+  }
+
+  #toChatError(error: unknown, timedOut: boolean): ChatError {
+    const redact = (text: string) => this.#redact(text);
+    // Scrub the key from the original too: it travels along as `cause`.
+    if (error instanceof Error && error.message.includes(this.#apiKey)) {
+      error.message = redact(error.message);
+    }
+    const options = { cause: error };
+    if (timedOut || error instanceof OpenAI.APIConnectionTimeoutError) {
+      return new ChatError(
+        `${this.id}: timed out after ${this.#timeoutMs} ms`,
+        "timeout",
+        undefined,
+        undefined,
+        options,
+      );
+    }
+    if (error instanceof OpenAI.APIConnectionError) {
+      const detail = error.cause instanceof Error ? error.cause.message : error.message;
+      return new ChatError(
+        `${this.id}: connection failed: ${redact(detail)}`,
+        "connection",
+        undefined,
+        undefined,
+        options,
+      );
+    }
+    if (error instanceof OpenAI.APIError && typeof error.status === "number") {
+      const status = error.status;
+      const body = error.error as { message?: unknown } | undefined;
+      const detail = typeof body?.message === "string" ? body.message : error.message;
+      return new ChatError(
+        `${this.id}: HTTP ${status}: ${redact(clip(detail))}`,
+        kindForStatus(status),
+        status,
+        status === 429 ? parseRetryAfter(error.headers) : undefined,
+        options,
+      );
+    }
+    if (error instanceof SyntaxError) {
+      return new ChatError(
+        `${this.id}: bad response: the body is not valid JSON: ${redact(error.message)}`,
+        "bad_response",
+        undefined,
+        undefined,
+        options,
+      );
+    }
+    if (error instanceof OpenAI.OpenAIError) {
+      return new ChatError(
+        `${this.id}: ${redact(error.message)}`,
+        "client",
+        undefined,
+        undefined,
+        options,
+      );
+    }
+    const detail = error instanceof Error ? error.message : String(error);
+    // Deno's fetch reports a network failure while reading the body as a TypeError.
+    const network = error instanceof TypeError;
+    return new ChatError(
+      `${this.id}: ${network ? "connection failed" : "unexpected error"}: ${redact(detail)}`,
+      network ? "connection" : "client",
+      undefined,
+      undefined,
+      options,
+    );
+  }
+
+  #redact(text: string): string {
+    return text.replaceAll(this.#apiKey, "[redacted]");
+  }
+}
+
+/** Reasoning models take `max_completion_tokens` and reject `max_tokens`. */
+function usesCompletionTokens(model: string): boolean {
+  return /^(o1|o3|o4|gpt-5)/.test(model.slice(model.lastIndexOf("/") + 1));
+}
+
+function kindForStatus(status: number): ChatError["kind"] {
+  if (status === 429) return "rate_limit";
+  if (status === 401 || status === 403) return "auth";
+  if (status === 408) return "timeout";
+  if (status >= 500) return "server";
+  return "client";
+}
+
+function clip(text: string, max = 500): string {
+  return text.length <= max ? text : `${text.slice(0, max)}...`;
+}
+
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined; // no --allow-env
+  }
+}

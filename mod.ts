@@ -1,0 +1,24 @@
+/**
+ * LLM Game Lab: game-theoretic experiments with LLM and scripted agents.
+ *
+ * ```ts ignore
+ * import { blockchainExperiment, loadDecisions, startRun } from "./mod.ts";
+ * const run = await startRun({ experiment: blockchainExperiment, config: { rounds: 30 }, seed: 0 });
+ * const df = await loadDecisions(run.dir);
+ * ```
+ *
+ * Engines are exported as namespaces (`ipd`, `blockchain`) so their names never clash.
+ *
+ * @module
+ */
+export * from "./lib/core/mod.ts";
+export * from "./lib/llm/mod.ts";
+export * from "./lib/agents/mod.ts";
+export * from "./lib/analysis/mod.ts";
+export * from "./lib/charts/mod.ts";
+export * from "./lib/reports/mod.ts";
+export * from "./lib/cli/mod.ts";
+export * as ipd from "./lib/engines/ipd/mod.ts";
+export * as blockchain from "./lib/engines/blockchain/mod.ts";
+export { ipdExperiment } from "./lib/engines/ipd/experiment.ts";
+export { blockchainExperiment } from "./lib/engines/blockchain/experiment.ts";

@@ -1,0 +1,391 @@
+/**
+ * Local stand-ins for the OpenAI and Anthropic HTTP APIs, for tests. Each server listens on
+ * 127.0.0.1 (random port), speaks the provider's real non-streaming wire format, records
+ * every request and answers from a script of {@linkcode Step}s. Nothing here reaches a real
+ * provider.
+ *
+ * @example
+ * ```ts
+ * import { startOpenAIServer } from "./llm_servers.ts";
+ * await using server = startOpenAIServer([{ status: 429, retryAfter: 2 }, { reply: "hi" }]);
+ * const res = await fetch(`${server.baseURL}/chat/completions`, {
+ *   method: "POST",
+ *   body: JSON.stringify({ model: "m", messages: [] }),
+ * });
+ * console.log(res.status, await res.json(), server.count()); // 429 {...} 1
+ * ```
+ * @module
+ */
+import type { ChatRequest } from "../../lib/llm/chat_model.ts";
+import { countRequestTokens, countTokens } from "../../lib/llm/tokens.ts";
+
+/** Usage to report instead of the tokenizer's count; provider-neutral, like `TokenUsage`. */
+export interface StepUsage {
+  /** All input tokens, cached ones included. */
+  input?: number;
+  /** Output tokens. */
+  output?: number;
+  /** Input tokens read from the prompt cache. */
+  cached?: number;
+  /** Input tokens written to the prompt cache (Anthropic only). */
+  cacheWrite?: number;
+}
+
+/** One scripted answer. */
+export type Step =
+  /** A valid completion whose text is `reply`. */
+  | { reply: string; usage?: StepUsage; model?: string }
+  /** A provider error with its real body shape; `retryAfter` in seconds, or an HTTP date. */
+  | { status: number; retryAfter?: number | string; retryAfterMs?: number; message?: string }
+  /** Waits `delayMs` (or until the server closes), then answers with `then`. */
+  | { delayMs: number; then: Step }
+  /** 200 with a truncated JSON body. */
+  | { brokenJson: true }
+  /** 200, a valid envelope whose content is nonsense text. */
+  | { garbage: string }
+  /** 200 with an arbitrary JSON body, e.g. a completion without choices. */
+  | { json: unknown }
+  /** The connection dies: headers go out, then the body stream errors. */
+  | { reset: true };
+
+/** A script: steps in order (the last repeats), or a function of the parsed body and index. */
+export type ServerScript =
+  | readonly Step[]
+  | ((body: Record<string, unknown>, index: number) => Step);
+
+/** A request as the server saw it. */
+export interface RecordedRequest {
+  /** The HTTP method. */
+  method: string;
+  /** Path and query, e.g. `/v1/chat/completions`. */
+  path: string;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  /** The parsed JSON body (`{}` when it was not JSON). */
+  body: Record<string, unknown>;
+}
+
+/** A running protocol server. */
+export interface LlmServer extends AsyncDisposable {
+  /** What to pass as the SDK's `baseURL`. */
+  readonly baseURL: string;
+  /** Every request received, in order. */
+  readonly requests: RecordedRequest[];
+  /** Requests received so far. */
+  count(): number;
+  /** Stops the server; pending slow replies are cut short. */
+  close(): Promise<void>;
+}
+
+interface Dialect {
+  name: string;
+  path: string;
+  baseURL(origin: string): string;
+  completion(body: Record<string, unknown>, text: string, usage: Required<StepUsage>): unknown;
+  error(status: number, message?: string): unknown;
+  requestTokens(body: Record<string, unknown>): number;
+  headers: Record<string, string>;
+}
+
+/**
+ * Starts a server speaking the OpenAI Chat Completions API (`POST /v1/chat/completions`).
+ *
+ * @param script The answers to give.
+ * @returns The running server; its `baseURL` ends in `/v1`, as the `openai` SDK expects.
+ * @example
+ * ```ts
+ * import { startOpenAIServer } from "./llm_servers.ts";
+ * await using server = startOpenAIServer([{ reply: "ok" }]);
+ * console.log(server.baseURL); // http://127.0.0.1:PORT/v1
+ * ```
+ */
+export function startOpenAIServer(script: ServerScript): LlmServer {
+  return start(script, OPENAI);
+}
+
+/**
+ * Starts a server speaking the Anthropic Messages API (`POST /v1/messages`).
+ *
+ * @param script The answers to give.
+ * @returns The running server; its `baseURL` has no `/v1`, as `@anthropic-ai/sdk` expects.
+ * @example
+ * ```ts
+ * import { startAnthropicServer } from "./llm_servers.ts";
+ * await using server = startAnthropicServer([{ status: 529 }]);
+ * console.log(server.baseURL); // http://127.0.0.1:PORT
+ * ```
+ */
+export function startAnthropicServer(script: ServerScript): LlmServer {
+  return start(script, ANTHROPIC);
+}
+
+function start(script: ServerScript, dialect: Dialect): LlmServer {
+  if (Array.isArray(script) && script.length === 0) {
+    throw new RangeError("Cannot start a server: the script is empty");
+  }
+  const requests: RecordedRequest[] = [];
+  const closing = new AbortController();
+
+  const handler = async (req: Request): Promise<Response> => {
+    const url = new URL(req.url);
+    const text = await req.text();
+    let body: Record<string, unknown> = {};
+    try {
+      const parsed = JSON.parse(text);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed;
+    } catch {
+      // recorded as {}
+    }
+    const index = requests.length;
+    requests.push({
+      method: req.method,
+      path: url.pathname + url.search,
+      headers: Object.fromEntries(req.headers),
+      body,
+    });
+    if (req.method !== "POST" || url.pathname !== dialect.path) {
+      return json(404, dialect.error(404, `Unknown route ${req.method} ${url.pathname}`));
+    }
+    const step = typeof script === "function"
+      ? script(body, index)
+      : (script as readonly Step[])[Math.min(index, script.length - 1)];
+    return await answer(step, body);
+  };
+
+  const answer = async (step: Step, body: Record<string, unknown>): Promise<Response> => {
+    if ("delayMs" in step) {
+      // Not cut short by `request.signal`: Deno.serve warns about that signal's legacy
+      // behaviour. Closing the server is what cuts a pending delay short.
+      const finished = await delay(step.delayMs, closing.signal);
+      if (!finished) return json(503, dialect.error(503, "Server closing"));
+      return answer(step.then, body);
+    }
+    if ("status" in step) {
+      const headers: Record<string, string> = {};
+      if (step.retryAfter !== undefined) headers["retry-after"] = String(step.retryAfter);
+      if (step.retryAfterMs !== undefined) headers["retry-after-ms"] = String(step.retryAfterMs);
+      return json(step.status, dialect.error(step.status, step.message), headers);
+    }
+    if ("brokenJson" in step) {
+      const whole = JSON.stringify(dialect.completion(body, "truncated", fullUsage(body, "")));
+      return new Response(whole.slice(0, Math.floor(whole.length / 2)), {
+        headers: { "content-type": "application/json", ...dialect.headers },
+      });
+    }
+    if ("json" in step) return json(200, step.json);
+    if ("reset" in step) {
+      // Deno.serve cannot drop a socket; promising more bytes than are sent makes the
+      // connection die mid-body, which the client sees as a reset.
+      const partial = new TextEncoder().encode('{"id": "partial');
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(partial);
+          controller.close();
+        },
+      });
+      return new Response(stream, {
+        headers: {
+          "content-type": "application/json",
+          "content-length": String(partial.length + 512),
+          ...dialect.headers,
+        },
+      });
+    }
+    const text = "garbage" in step ? step.garbage : step.reply;
+    const usage = fullUsage(body, text, "reply" in step ? step.usage : undefined);
+    const completion = dialect.completion(body, text, usage) as Record<string, unknown>;
+    if ("reply" in step && step.model) completion.model = step.model;
+    return json(200, completion);
+  };
+
+  const fullUsage = (
+    body: Record<string, unknown>,
+    text: string,
+    usage?: StepUsage,
+  ): Required<StepUsage> => ({
+    input: usage?.input ?? dialect.requestTokens(body),
+    output: usage?.output ?? countTokens(text),
+    cached: usage?.cached ?? 0,
+    cacheWrite: usage?.cacheWrite ?? 0,
+  });
+
+  const json = (status: number, value: unknown, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify(value), {
+      status,
+      headers: { "content-type": "application/json", ...dialect.headers, ...headers },
+    });
+
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {}, signal: closing.signal },
+    handler,
+  );
+  const origin = `http://127.0.0.1:${server.addr.port}`;
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= (async () => {
+      closing.abort();
+      await server.finished;
+    })();
+    return closed;
+  };
+  return {
+    baseURL: dialect.baseURL(origin),
+    requests,
+    count: () => requests.length,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Resolves `true` after `ms`, or `false` as soon as `signal` aborts; never leaves a timer. */
+function delay(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    return content.map((b) => (b && typeof b.text === "string" ? b.text : "")).join("");
+  }
+  return "";
+}
+
+function messagesOf(body: Record<string, unknown>): { role: string; content: unknown }[] {
+  return Array.isArray(body.messages) ? body.messages : [];
+}
+
+let serial = 0;
+const nextId = () => (++serial).toString(36).padStart(8, "0");
+
+const OPENAI: Dialect = {
+  name: "openai",
+  path: "/v1/chat/completions",
+  baseURL: (origin) => `${origin}/v1`,
+  headers: { "openai-processing-ms": "7", "openai-version": "2020-10-01" },
+  requestTokens(body) {
+    const all = messagesOf(body);
+    const request: ChatRequest = {
+      system: all.filter((m) => m.role === "system" || m.role === "developer")
+        .map((m) => textOf(m.content)).join("\n") || undefined,
+      messages: all.filter((m) => m.role === "user" || m.role === "assistant")
+        .map((m) => ({ role: m.role as "user" | "assistant", content: textOf(m.content) })),
+    };
+    return countRequestTokens(request);
+  },
+  completion(body, text, usage) {
+    return {
+      id: `chatcmpl-test${nextId()}`,
+      object: "chat.completion",
+      created: Math.floor(Date.now() / 1000),
+      model: typeof body.model === "string" ? body.model : "gpt-4o-mini-2024-07-18",
+      choices: [{
+        index: 0,
+        message: { role: "assistant", content: text, refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: "stop",
+      }],
+      usage: {
+        prompt_tokens: usage.input,
+        completion_tokens: usage.output,
+        total_tokens: usage.input + usage.output,
+        prompt_tokens_details: { cached_tokens: usage.cached, audio_tokens: 0 },
+        completion_tokens_details: {
+          reasoning_tokens: 0,
+          audio_tokens: 0,
+          accepted_prediction_tokens: 0,
+          rejected_prediction_tokens: 0,
+        },
+      },
+      service_tier: "default",
+      system_fingerprint: "fp_test",
+    };
+  },
+  error(status, message) {
+    const [type, code, text] = status === 429
+      ? [
+        "requests",
+        "rate_limit_exceeded",
+        "Rate limit reached for requests per min (RPM): Limit 3, Used 3, Requested 1.",
+      ]
+      : status === 401
+      ? ["invalid_request_error", "invalid_api_key", "Incorrect API key provided."]
+      : status === 404
+      ? ["invalid_request_error", "not_found", "Not found."]
+      : status === 503
+      ? ["server_error", null, "The engine is currently overloaded, please try again later."]
+      : status >= 500
+      ? [
+        "server_error",
+        null,
+        "The server had an error while processing your request. Sorry about that!",
+      ]
+      : ["invalid_request_error", null, "Invalid request."];
+    return { error: { message: message ?? text, type, param: null, code } };
+  },
+};
+
+const ANTHROPIC: Dialect = {
+  name: "anthropic",
+  path: "/v1/messages",
+  baseURL: (origin) => origin,
+  headers: { "anthropic-organization-id": "org-test" },
+  requestTokens(body) {
+    const request: ChatRequest = {
+      system: textOf(body.system) || undefined,
+      messages: messagesOf(body).map((m) => ({
+        role: m.role as "user" | "assistant",
+        content: textOf(m.content),
+      })),
+    };
+    return countRequestTokens(request);
+  },
+  completion(body, text, usage) {
+    return {
+      id: `msg_test${nextId()}`,
+      type: "message",
+      role: "assistant",
+      model: typeof body.model === "string" ? body.model : "claude-sonnet-4-5-20250929",
+      content: [{ type: "text", text }],
+      stop_reason: "end_turn",
+      stop_sequence: null,
+      usage: {
+        input_tokens: Math.max(0, usage.input - usage.cached - usage.cacheWrite),
+        cache_creation_input_tokens: usage.cacheWrite,
+        cache_read_input_tokens: usage.cached,
+        output_tokens: usage.output,
+        service_tier: "standard",
+      },
+    };
+  },
+  error(status, message) {
+    const [type, text] = status === 429
+      ? ["rate_limit_error", "Number of requests has exceeded your per-minute rate limit."]
+      : status === 401
+      ? ["authentication_error", "invalid x-api-key"]
+      : status === 403
+      ? ["permission_error", "Your API key does not have permission to use this resource."]
+      : status === 404
+      ? ["not_found_error", "Not found."]
+      : status === 529
+      ? ["overloaded_error", "Overloaded"]
+      : status >= 500
+      ? ["api_error", "Internal server error"]
+      : ["invalid_request_error", "Invalid request."];
+    return {
+      type: "error",
+      error: { type, message: message ?? text },
+      request_id: `req_test${nextId()}`,
+    };
+  },
+};
