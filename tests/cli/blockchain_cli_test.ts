@@ -1,0 +1,165 @@
+/**
+ * The blockchain experiment end to end from the CLI: LLM miners against the local OpenAI and
+ * Anthropic protocol servers, and the replay of the recorded real run.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { DecisionRecordSchema, LlmCallRecordSchema } from "../../lib/core/records.ts";
+import { readJsonl } from "../../lib/core/run_log.ts";
+import { startAnthropicServer, startOpenAIServer } from "../support/llm_servers.ts";
+import { exists, runCli } from "../support/cli.ts";
+
+/** A miner that builds while the honest group is healthy and free-rides once it is not. */
+function minerReply(body: Record<string, unknown>, index: number): string {
+  if (JSON.stringify(body).includes("reflect") || JSON.stringify(body).includes("反思")) {
+    return "I attacked too early; keep d low and build.";
+  }
+  if (index % 9 === 4) return "Let me think... the action is c=0.6, p=0.3 and d=0.1"; // no JSON
+  const late = index > 20;
+  return "```json\n" +
+    JSON.stringify({
+      thought: late ? "Rivals attack; I free-ride." : "Build while it lasts.",
+      action: late ? ["30%", "60%", "10%"] : [0.7, 0.2, 0.1],
+    }) +
+    "\n```";
+}
+
+Deno.test("blockchain: LLM miners via the local OpenAI and Anthropic servers complete a run", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-bc-llm-" });
+  await using openai = startOpenAIServer((body, i) => ({ reply: minerReply(body, i) }));
+  await using anthropic = startAnthropicServer((body, i) => ({ reply: minerReply(body, i) }));
+  const agents = join(dir, "agents.json");
+  await Deno.writeTextFile(
+    agents,
+    JSON.stringify({
+      agents: [
+        {
+          name: "A-gpt",
+          provider: "openai",
+          model: "gpt-4o-mini",
+          base_url: openai.baseURL,
+          api_key: "k1",
+        },
+        {
+          name: "B-claude",
+          provider: "anthropic",
+          model: "claude-sonnet-4-5",
+          base_url: anthropic.baseURL,
+          api_key: "k2",
+        },
+        { name: "C-greedy", provider: "policy", policy: "greedy" },
+      ],
+    }),
+  );
+  const out = join(dir, "run");
+  const r = await runCli([
+    "blockchain",
+    "--agents",
+    agents,
+    "--rounds",
+    "15",
+    "--lang",
+    "zh",
+    "--out",
+    out,
+    "--reports",
+    join(dir, "reports"),
+    "--quiet",
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const decisions = await readJsonl(join(out, "decisions.jsonl"), DecisionRecordSchema);
+  assert.equal(decisions.length, 45);
+  const calls = await readJsonl(join(out, "llm_calls.jsonl"), LlmCallRecordSchema);
+  const decisionCalls = calls.filter((c) => c.purpose === "decision");
+  assert.equal(decisionCalls.length, 30, "one decision call per LLM miner per round");
+  assert.ok(calls.some((c) => c.purpose === "decision_retry"), "an unparsable reply was retried");
+  assert.ok(
+    calls.some((c) => !c.parse_ok && c.raw?.includes("c=0.6")),
+    "the raw text of a failure is logged",
+  );
+  assert.equal(
+    calls.filter((c) => c.purpose === "reflection").length,
+    4,
+    "reflection at rounds 7 and 14",
+  );
+  assert.equal(openai.count() + anthropic.count(), calls.length);
+  for (const c of calls) assert.ok(c.input_tokens > 0 && c.latency_ms > 0);
+  const gpt = decisions.filter((d) => d.agent === "A-gpt");
+  assert.ok(gpt.some((d) => typeof d.thought === "string" && d.thought.length > 0));
+  const summary = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
+  assert.deepEqual(summary.late.miners, ["A-gpt", "B-claude"], "late means over the LLM miners");
+  assert.equal(summary.llm.calls, calls.length);
+  assert.ok(summary.agents["A-gpt"].tokens > 0);
+  const html = await Deno.readTextFile(join(dir, "reports", "run", "report.html"));
+  assert.match(html, /<svg/);
+  assert.match(html, /A-gpt/);
+});
+
+const REFERENCE =
+  new URL("../../../shared/reference/blockchain/rq2_result.json", import.meta.url).pathname;
+const haveReference = await exists(REFERENCE);
+if (!haveReference) console.log(`skipped: blockchain replay CLI test (${REFERENCE} not found)`);
+
+Deno.test({
+  name: "blockchain: `run blockchain --replay rq2_result.json` reproduces the recorded run",
+  ignore: !haveReference,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "lab-bc-replay-" });
+    const config = join(dir, "config.json");
+    await Deno.writeTextFile(config, JSON.stringify({ kappa: 0.3 }));
+    const out = join(dir, "run");
+    const r = await runCli([
+      "blockchain",
+      "--replay",
+      REFERENCE,
+      "--config",
+      config,
+      "--out",
+      out,
+      "--no-report",
+      "--quiet",
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const ref = JSON.parse(await Deno.readTextFile(REFERENCE));
+    const rows = await readJsonl(join(out, "decisions.jsonl"), DecisionRecordSchema);
+    let checked = 0;
+    for (const agent of ref.agents) {
+      for (const rec of agent.records) {
+        const row = rows.find((x) => x.agent === agent.name && x.round === rec.round)!;
+        assert.ok(Math.abs(row.reward - rec.reward) < 1e-9, `reward ${agent.name} r${rec.round}`);
+        assert.ok(Math.abs((row.cumulative_reward as number) - rec.cumulative) < 1e-9);
+        assert.ok(Math.abs((row.efficiency as number) - rec.self_eta) < 1e-9);
+        assert.ok(Math.abs((row.honest_efficiency as number) - rec.honest_eta) < 1e-9);
+        assert.equal(row.thought, rec.thought);
+        checked++;
+      }
+    }
+    assert.equal(checked, 90);
+    const s = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
+    assert.equal(s.parasitic_equilibrium, ref.parasitic_equilibrium);
+    assert.equal(s.honest_convergence, ref.honesty_convergence);
+    assert.ok(Math.abs(s.late.c - ref.avg_late_constructive) < 1e-9);
+    assert.ok(Math.abs(s.late.p - ref.avg_late_parasitic) < 1e-9);
+    assert.ok(Math.abs(s.late.d - ref.avg_late_destructive) < 1e-9);
+    assert.deepEqual(s.reward_ranking, ref.reward_ranking.map((i: number) => ref.agents[i].name));
+    s.honest_efficiency_trace.forEach((x: number, i: number) =>
+      assert.ok(Math.abs(x - ref.honest_group_efficiency_trace[i]) < 1e-9)
+    );
+  },
+});
+
+Deno.test("blockchain: agents file and alpha must agree", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-bc-" });
+  const agents = join(dir, "agents.json");
+  await Deno.writeTextFile(
+    agents,
+    JSON.stringify({ agents: [{ name: "x", provider: "policy", policy: "honest" }] }),
+  );
+  const r = await runCli(["blockchain", "--agents", agents, "--out", join(dir, "run"), "--quiet"]);
+  assert.equal(r.code, 2);
+  assert.equal(
+    r.err,
+    "error: agents: the agents file lists 1 miners but config.alpha gives 3 hash powers",
+  );
+  assert.equal(await exists(join(dir, "run")), false);
+});
