@@ -1,6 +1,7 @@
 /**
  * A progress bar on stderr: rounds, agents, elapsed, ETA, tokens and cost. On a terminal it
- * redraws one line; otherwise it prints a line at every tenth of the work.
+ * redraws one line; otherwise (logs, CI) it prints the first line, then at most one line every
+ * `intervalMs` at a new tenth of the work, and the last line.
  *
  * @example
  * ```ts
@@ -21,6 +22,8 @@ export interface ProgressOptions {
   /** Where to write. @default {Deno.stderr} */
   out?: { writeSync(p: Uint8Array): number; isTerminal(): boolean };
   now?: () => number;
+  /** Least time between two lines when not on a terminal. @default {2000} */
+  intervalMs?: number;
 }
 
 /** Formats milliseconds as `1m05s` or `4.2s`. */
@@ -38,6 +41,7 @@ export class ProgressBar {
   #o: Required<Omit<ProgressOptions, "total">> & { total?: number };
   #start: number;
   #lastDecile = -1;
+  #lastPrint = -Infinity;
   #tty: boolean;
   #extra: { agents?: number; tokens?: number; usd?: number } = {};
   #done = 0;
@@ -47,6 +51,7 @@ export class ProgressBar {
       quiet: false,
       out: Deno.stderr,
       now: () => performance.now(),
+      intervalMs: 2000,
       ...options,
     };
     this.#start = this.#o.now();
@@ -83,8 +88,11 @@ export class ProgressBar {
       this.#write(`\r\x1b[2K${this.line()}`);
     } else {
       const decile = this.#o.total ? Math.floor((10 * p.done) / this.#o.total) : p.done;
-      if (decile !== this.#lastDecile) {
+      const now = this.#o.now();
+      const last = this.#o.total !== undefined && p.done >= this.#o.total;
+      if (decile !== this.#lastDecile && (last || now - this.#lastPrint >= this.#o.intervalMs)) {
         this.#lastDecile = decile;
+        this.#lastPrint = now;
         this.#write(this.line() + "\n");
       }
     }
