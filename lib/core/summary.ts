@@ -51,7 +51,9 @@ export function usageTotals(calls: readonly LlmCallRecord[]): UsageTotals {
   }
   all.cost_usd = roundUsd(all.cost_usd);
   for (const t of Object.values(by)) t.cost_usd = roundUsd(t.cost_usd);
-  return { ...all, by_agent: by };
+  // Sorted by name: concurrent calls finish in any order, the summary must not.
+  const byAgent = Object.fromEntries(Object.keys(by).sort().map((k) => [k, by[k]]));
+  return { ...all, by_agent: byAgent };
 }
 
 /** Reads a run directory's decisions and LLM calls (validated). */

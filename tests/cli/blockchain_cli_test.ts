@@ -26,7 +26,11 @@ function minerReply(body: Record<string, unknown>, index: number): string {
 
 Deno.test("blockchain: LLM miners via the local OpenAI and Anthropic servers complete a run", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab-bc-llm-" });
-  await using openai = startOpenAIServer((body, i) => ({ reply: minerReply(body, i) }));
+  // slower than the Anthropic one, so completion order differs from the cached rerun
+  await using openai = startOpenAIServer((body, i) => ({
+    delayMs: 15,
+    then: { reply: minerReply(body, i) },
+  }));
   await using anthropic = startAnthropicServer((body, i) => ({ reply: minerReply(body, i) }));
   const agents = join(dir, "agents.json");
   await Deno.writeTextFile(
@@ -52,8 +56,11 @@ Deno.test("blockchain: LLM miners via the local OpenAI and Anthropic servers com
     }),
   );
   const out = join(dir, "run");
+  const cache = join(dir, "cache");
   const r = await runCli([
     "blockchain",
+    "--cache",
+    cache,
     "--agents",
     agents,
     "--rounds",
@@ -91,6 +98,30 @@ Deno.test("blockchain: LLM miners via the local OpenAI and Anthropic servers com
   assert.equal(summary.llm.calls, calls.length);
   assert.ok(summary.agents["A-gpt"].tokens > 0);
   const html = await Deno.readTextFile(join(dir, "reports", "run", "report.html"));
+  // the cached rerun: no request, the same summary bytes (concurrent miners included)
+  const before = openai.count() + anthropic.count();
+  const again = await runCli([
+    "blockchain",
+    "--cache",
+    cache,
+    "--offline",
+    "--agents",
+    agents,
+    "--rounds",
+    "15",
+    "--lang",
+    "zh",
+    "--out",
+    join(dir, "again"),
+    "--no-report",
+    "--quiet",
+  ]);
+  assert.equal(again.code, 0, again.err);
+  assert.equal(openai.count() + anthropic.count(), before);
+  assert.equal(
+    await Deno.readTextFile(join(dir, "again", "summary.json")),
+    await Deno.readTextFile(join(out, "summary.json")),
+  );
   assert.match(html, /<svg/);
   assert.match(html, /A-gpt/);
 });
