@@ -172,6 +172,38 @@ function seatsOf(head: RunConfigHead): Map<string, { kind: string | null; model:
   return seats;
 }
 
+/** One log file of a run directory and how its records become rows. */
+interface LogFrame<T> {
+  /** The file in each run directory, e.g. `decisions.jsonl`. */
+  file: string;
+  /** Every line's schema. */
+  schema: z.ZodType<T>;
+  /** The frame's columns, the run columns first. */
+  columns: readonly ColumnSpec[];
+  /** Given a run, turns its records into rows (the run columns are added after). */
+  rowOf: (run: RunDir) => (record: T) => Record<string, unknown>;
+}
+
+/** Reads one log of every run into a typed frame, with the requested config columns. */
+async function loadFrame<T>(
+  dirs: string | readonly string[],
+  options: LoadOptions,
+  log: LogFrame<T>,
+): Promise<pl.DataFrame> {
+  const { config = [], tolerateTornTail = false } = options;
+  const runs = await openRuns(dirs);
+  const rows: Record<string, unknown>[] = [];
+  for (const r of runs) {
+    const toRow = log.rowOf(r);
+    const records = await readJsonl(join(r.dir, log.file), log.schema, { tolerateTornTail });
+    for (const rec of records) {
+      rows.push({ ...toRow(rec), run: r.run, experiment: r.head.experiment, seed: r.head.seed });
+    }
+  }
+  const df = frameOf(log.columns, rows);
+  return withConfigColumns(df, runs, rows.map((r) => r.run as string), config);
+}
+
 const str = (v: unknown): string | null => typeof v === "string" ? v : null;
 const num = (v: unknown): number | null => typeof v === "number" ? v : null;
 
@@ -212,52 +244,45 @@ const num = (v: unknown): number | null => typeof v === "number" ? v : null;
  * console.log(df.columns); // ["run", "experiment", "seed", "round", "agent", ...]
  * ```
  */
-export async function loadDecisions(
+export function loadDecisions(
   dirs: string | readonly string[],
   options: LoadOptions = {},
 ): Promise<pl.DataFrame> {
-  const { config = [], tolerateTornTail = false } = options;
-  const runs = await openRuns(dirs);
-  const rows: Record<string, unknown>[] = [];
-  for (const r of runs) {
-    const seats = seatsOf(r.head);
-    const records = await readJsonl(join(r.dir, "decisions.jsonl"), DecisionRecordSchema, {
-      tolerateTornTail,
-    });
-    for (const rec of records) {
-      const seat = seats.get(rec.agent);
-      const kind = str(rec.kind) ?? seat?.kind ?? null;
-      const model = str(rec.model) ?? seat?.model ?? null;
-      const thought = str(rec.thought);
-      const a = rec.action;
-      const cpd = Array.isArray(a) && a.length === 3 && a.every((x) => typeof x === "number")
-        ? a as number[]
-        : null;
-      rows.push({
-        run: r.run,
-        experiment: r.head.experiment,
-        seed: r.head.seed,
-        round: rec.round,
-        agent: rec.agent,
-        kind,
-        model,
-        llm: kind !== null ? !kind.startsWith("policy") : model !== null,
-        action: JSON.stringify(a ?? null),
-        c: cpd?.[0],
-        p: cpd?.[1],
-        d: cpd?.[2],
-        reward: rec.reward,
-        cumulative_reward: num(rec.cumulative_reward),
-        efficiency: num(rec.efficiency),
-        honest_efficiency: num(rec.honest_efficiency),
-        label: str(rec.label),
-        parse_ok: rec.parse_ok,
-        thought,
-      });
-    }
-  }
-  const df = frameOf(DECISION_COLUMNS, rows);
-  return withConfigColumns(df, runs, rows.map((r) => r.run as string), config);
+  return loadFrame(dirs, options, {
+    file: "decisions.jsonl",
+    schema: DecisionRecordSchema,
+    columns: DECISION_COLUMNS,
+    rowOf: (r) => {
+      const seats = seatsOf(r.head);
+      return (rec) => {
+        const seat = seats.get(rec.agent);
+        const kind = str(rec.kind) ?? seat?.kind ?? null;
+        const model = str(rec.model) ?? seat?.model ?? null;
+        const a = rec.action;
+        const cpd = Array.isArray(a) && a.length === 3 && a.every((x) => typeof x === "number")
+          ? a as number[]
+          : null;
+        return {
+          round: rec.round,
+          agent: rec.agent,
+          kind,
+          model,
+          llm: kind !== null ? !kind.startsWith("policy") : model !== null,
+          action: JSON.stringify(a ?? null),
+          c: cpd?.[0],
+          p: cpd?.[1],
+          d: cpd?.[2],
+          reward: rec.reward,
+          cumulative_reward: num(rec.cumulative_reward),
+          efficiency: num(rec.efficiency),
+          honest_efficiency: num(rec.honest_efficiency),
+          label: str(rec.label),
+          parse_ok: rec.parse_ok,
+          thought: str(rec.thought),
+        };
+      };
+    },
+  });
 }
 
 /**
@@ -293,23 +318,16 @@ export async function loadDecisions(
  * console.log(calls.groupBy("agent").agg(pl.col("output_tokens").sum()));
  * ```
  */
-export async function loadLlmCalls(
+export function loadLlmCalls(
   dirs: string | readonly string[],
   options: LoadOptions = {},
 ): Promise<pl.DataFrame> {
-  const { config = [], tolerateTornTail = false } = options;
-  const runs = await openRuns(dirs);
-  const rows: Record<string, unknown>[] = [];
-  for (const r of runs) {
-    const records = await readJsonl(join(r.dir, "llm_calls.jsonl"), LlmCallRecordSchema, {
-      tolerateTornTail,
-    });
-    for (const rec of records) {
-      rows.push({ ...rec, run: r.run, experiment: r.head.experiment, seed: r.head.seed });
-    }
-  }
-  const df = frameOf(CALL_COLUMNS, rows);
-  return withConfigColumns(df, runs, rows.map((r) => r.run as string), config);
+  return loadFrame(dirs, options, {
+    file: "llm_calls.jsonl",
+    schema: LlmCallRecordSchema,
+    columns: CALL_COLUMNS,
+    rowOf: () => (rec) => rec,
+  });
 }
 
 /**
@@ -336,30 +354,19 @@ export async function loadLlmCalls(
  * console.log(events.filter(pl.col("type").eq(pl.lit("honest_floor"))));
  * ```
  */
-export async function loadEvents(
+export function loadEvents(
   dirs: string | readonly string[],
   options: LoadOptions = {},
 ): Promise<pl.DataFrame> {
-  const { config = [], tolerateTornTail = false } = options;
-  const runs = await openRuns(dirs);
-  const rows: Record<string, unknown>[] = [];
-  for (const r of runs) {
-    const records = await readJsonl(join(r.dir, "events.jsonl"), EventRecordSchema, {
-      tolerateTornTail,
-    });
-    for (const rec of records) {
-      const { v: _v, round, type, agent, ...data } = rec;
-      rows.push({
-        run: r.run,
-        experiment: r.head.experiment,
-        seed: r.head.seed,
-        round,
-        type,
-        agent: str(agent),
-        data: JSON.stringify(data),
-      });
-    }
-  }
-  const df = frameOf(EVENT_COLUMNS, rows);
-  return withConfigColumns(df, runs, rows.map((r) => r.run as string), config);
+  return loadFrame(dirs, options, {
+    file: "events.jsonl",
+    schema: EventRecordSchema,
+    columns: EVENT_COLUMNS,
+    rowOf: () => ({ v: _v, round, type, agent, ...data }) => ({
+      round,
+      type,
+      agent: str(agent),
+      data: JSON.stringify(data),
+    }),
+  });
 }

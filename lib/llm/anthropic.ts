@@ -24,7 +24,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { ChatError } from "./chat_model.ts";
 import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
-import { parseRetryAfter } from "./retry.ts";
+import { type ChatErrorContext, readEnv, redact, toChatError, withDeadline } from "./_http.ts";
 
 /** Options for {@linkcode AnthropicChatModel}. */
 export interface AnthropicChatModelOptions {
@@ -87,6 +87,7 @@ export class AnthropicChatModel implements ChatModel {
   #timeoutMs: number;
   #maxTokens: number;
   #apiKey: string;
+  #errorContext: Omit<ChatErrorContext, "timedOut">;
 
   /**
    * Creates the client; no request is made until {@linkcode AnthropicChatModel.complete}.
@@ -127,6 +128,20 @@ export class AnthropicChatModel implements ChatModel {
     this.#timeoutMs = timeoutMs;
     this.#maxTokens = maxTokens;
     this.#apiKey = apiKey;
+    this.#errorContext = {
+      id: this.id,
+      apiKey,
+      timeoutMs,
+      errors: {
+        base: Anthropic.AnthropicError,
+        api: Anthropic.APIError,
+        connection: Anthropic.APIConnectionError,
+        timeout: Anthropic.APIConnectionTimeoutError,
+      },
+      // The SDK keeps the whole body: {type: "error", error: {type, message}, request_id}.
+      bodyMessage: (body) =>
+        (body as { error?: { message?: unknown } } | undefined)?.error?.message,
+    };
     // `authToken: null` keeps ANTHROPIC_AUTH_TOKEN from adding a second credential.
     this.#client = new Anthropic({
       apiKey,
@@ -156,22 +171,13 @@ export class AnthropicChatModel implements ChatModel {
     }
     if (request.temperature !== undefined) body.temperature = request.temperature;
 
-    // The SDK's timeout stops at the response headers; this deadline also covers the body.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.#timeoutMs);
-    const signal = request.signal
-      ? AbortSignal.any([request.signal, deadline.signal])
-      : deadline.signal;
     const start = performance.now();
-    let message: unknown;
-    try {
-      message = await this.#client.messages.create(body, { signal });
-    } catch (error) {
-      if (request.signal?.aborted) throw request.signal.reason;
-      throw this.#toChatError(error, deadline.signal.aborted);
-    } finally {
-      clearTimeout(timer);
-    }
+    const message: unknown = await withDeadline(
+      this.#timeoutMs,
+      request.signal,
+      (signal) => this.#client.messages.create(body, { signal }),
+      (error, timedOut) => toChatError(error, { ...this.#errorContext, timedOut }),
+    );
     const latencyMs = performance.now() - start;
 
     const m = message as Partial<Anthropic.Messages.Message> | null;
@@ -186,7 +192,7 @@ export class AnthropicChatModel implements ChatModel {
         : !Array.isArray(m?.content)
         ? "no content"
         : `no text block (stop_reason: ${m?.stop_reason ?? "none"})`;
-      throw new ChatError(`${this.id}: bad response: ${this.#redact(why)}`, "bad_response");
+      throw new ChatError(`${this.id}: bad response: ${redact(why, this.#apiKey)}`, "bad_response");
     }
     const usage = m?.usage;
     const cached = usage?.cache_read_input_tokens ?? 0;
@@ -201,98 +207,5 @@ export class AnthropicChatModel implements ChatModel {
       latencyMs,
       attempts: 1,
     };
-  }
-
-  #toChatError(error: unknown, timedOut: boolean): ChatError {
-    const redact = (text: string) => this.#redact(text);
-    // Scrub the key from the original too: it travels along as `cause`.
-    if (error instanceof Error && error.message.includes(this.#apiKey)) {
-      error.message = redact(error.message);
-    }
-    const options = { cause: error };
-    if (timedOut || error instanceof Anthropic.APIConnectionTimeoutError) {
-      return new ChatError(
-        `${this.id}: timed out after ${this.#timeoutMs} ms`,
-        "timeout",
-        undefined,
-        undefined,
-        options,
-      );
-    }
-    if (error instanceof Anthropic.APIConnectionError) {
-      const detail = error.cause instanceof Error ? error.cause.message : error.message;
-      return new ChatError(
-        `${this.id}: connection failed: ${redact(detail)}`,
-        "connection",
-        undefined,
-        undefined,
-        options,
-      );
-    }
-    if (error instanceof Anthropic.APIError && typeof error.status === "number") {
-      const status = error.status;
-      // The SDK keeps the whole body: {type: "error", error: {type, message}, request_id}.
-      const body = error.error as { error?: { message?: unknown } } | undefined;
-      const detail = typeof body?.error?.message === "string" ? body.error.message : error.message;
-      return new ChatError(
-        `${this.id}: HTTP ${status}: ${redact(clip(detail))}`,
-        kindForStatus(status),
-        status,
-        status === 429 ? parseRetryAfter(error.headers) : undefined,
-        options,
-      );
-    }
-    if (error instanceof SyntaxError) {
-      return new ChatError(
-        `${this.id}: bad response: the body is not valid JSON: ${redact(error.message)}`,
-        "bad_response",
-        undefined,
-        undefined,
-        options,
-      );
-    }
-    if (error instanceof Anthropic.AnthropicError) {
-      return new ChatError(
-        `${this.id}: ${redact(error.message)}`,
-        "client",
-        undefined,
-        undefined,
-        options,
-      );
-    }
-    const detail = error instanceof Error ? error.message : String(error);
-    // Deno's fetch reports a network failure while reading the body as a TypeError.
-    const network = error instanceof TypeError;
-    return new ChatError(
-      `${this.id}: ${network ? "connection failed" : "unexpected error"}: ${redact(detail)}`,
-      network ? "connection" : "client",
-      undefined,
-      undefined,
-      options,
-    );
-  }
-
-  #redact(text: string): string {
-    return text.replaceAll(this.#apiKey, "[redacted]");
-  }
-}
-
-function kindForStatus(status: number): ChatError["kind"] {
-  if (status === 429) return "rate_limit";
-  if (status === 401 || status === 403) return "auth";
-  if (status === 408) return "timeout";
-  if (status >= 500) return "server"; // 529 overloaded included
-  return "client";
-}
-
-function clip(text: string, max = 500): string {
-  return text.length <= max ? text : `${text.slice(0, max)}...`;
-}
-
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined; // no --allow-env
   }
 }

@@ -16,6 +16,7 @@
  */
 import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
 import { countRequestTokens } from "./tokens.ts";
+import { abortableSleep } from "./_http.ts";
 
 /** Options for {@linkcode RateLimiter}. */
 export interface RateLimiterOptions {
@@ -291,20 +292,5 @@ function untilAborted(promise: Promise<void>, signal?: AbortSignal): Promise<voi
       signal.removeEventListener("abort", onAbort);
       resolve();
     });
-  });
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

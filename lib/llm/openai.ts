@@ -23,7 +23,7 @@
 import OpenAI from "openai";
 import { ChatError } from "./chat_model.ts";
 import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
-import { parseRetryAfter } from "./retry.ts";
+import { type ChatErrorContext, readEnv, redact, toChatError, withDeadline } from "./_http.ts";
 
 /** Options for {@linkcode OpenAIChatModel}. */
 export interface OpenAIChatModelOptions {
@@ -84,6 +84,7 @@ export class OpenAIChatModel implements ChatModel {
   #client: OpenAI;
   #timeoutMs: number;
   #apiKey: string;
+  #errorContext: Omit<ChatErrorContext, "timedOut">;
 
   /**
    * Creates the client; no request is made until {@linkcode OpenAIChatModel.complete}.
@@ -118,6 +119,18 @@ export class OpenAIChatModel implements ChatModel {
     this.id = `openai:${model}`;
     this.#timeoutMs = timeoutMs;
     this.#apiKey = apiKey;
+    this.#errorContext = {
+      id: this.id,
+      apiKey,
+      timeoutMs,
+      errors: {
+        base: OpenAI.OpenAIError,
+        api: OpenAI.APIError,
+        connection: OpenAI.APIConnectionError,
+        timeout: OpenAI.APIConnectionTimeoutError,
+      },
+      bodyMessage: (body) => (body as { message?: unknown } | undefined)?.message,
+    };
     // Every option is explicit, so the SDK reads no OPENAI_* variable of its own.
     this.#client = new OpenAI({
       apiKey,
@@ -152,22 +165,13 @@ export class OpenAIChatModel implements ChatModel {
     }
     if (request.seed !== undefined) body.seed = request.seed;
 
-    // The SDK's timeout stops at the response headers; this deadline also covers the body.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.#timeoutMs);
-    const signal = request.signal
-      ? AbortSignal.any([request.signal, deadline.signal])
-      : deadline.signal;
     const start = performance.now();
-    let completion: unknown;
-    try {
-      completion = await this.#client.chat.completions.create(body, { signal });
-    } catch (error) {
-      if (request.signal?.aborted) throw request.signal.reason;
-      throw this.#toChatError(error, deadline.signal.aborted);
-    } finally {
-      clearTimeout(timer);
-    }
+    const completion: unknown = await withDeadline(
+      this.#timeoutMs,
+      request.signal,
+      (signal) => this.#client.chat.completions.create(body, { signal }),
+      (error, timedOut) => toChatError(error, { ...this.#errorContext, timedOut }),
+    );
     const latencyMs = performance.now() - start;
 
     const c = completion as Partial<OpenAI.Chat.Completions.ChatCompletion> | null;
@@ -180,7 +184,7 @@ export class OpenAIChatModel implements ChatModel {
         : message?.refusal
         ? `refusal: ${message.refusal}`
         : "no text content";
-      throw new ChatError(`${this.id}: bad response: ${this.#redact(why)}`, "bad_response");
+      throw new ChatError(`${this.id}: bad response: ${redact(why, this.#apiKey)}`, "bad_response");
     }
     const usage = c?.usage;
     return {
@@ -195,101 +199,9 @@ export class OpenAIChatModel implements ChatModel {
       attempts: 1,
     };
   }
-
-  #toChatError(error: unknown, timedOut: boolean): ChatError {
-    const redact = (text: string) => this.#redact(text);
-    // Scrub the key from the original too: it travels along as `cause`.
-    if (error instanceof Error && error.message.includes(this.#apiKey)) {
-      error.message = redact(error.message);
-    }
-    const options = { cause: error };
-    if (timedOut || error instanceof OpenAI.APIConnectionTimeoutError) {
-      return new ChatError(
-        `${this.id}: timed out after ${this.#timeoutMs} ms`,
-        "timeout",
-        undefined,
-        undefined,
-        options,
-      );
-    }
-    if (error instanceof OpenAI.APIConnectionError) {
-      const detail = error.cause instanceof Error ? error.cause.message : error.message;
-      return new ChatError(
-        `${this.id}: connection failed: ${redact(detail)}`,
-        "connection",
-        undefined,
-        undefined,
-        options,
-      );
-    }
-    if (error instanceof OpenAI.APIError && typeof error.status === "number") {
-      const status = error.status;
-      const body = error.error as { message?: unknown } | undefined;
-      const detail = typeof body?.message === "string" ? body.message : error.message;
-      return new ChatError(
-        `${this.id}: HTTP ${status}: ${redact(clip(detail))}`,
-        kindForStatus(status),
-        status,
-        status === 429 ? parseRetryAfter(error.headers) : undefined,
-        options,
-      );
-    }
-    if (error instanceof SyntaxError) {
-      return new ChatError(
-        `${this.id}: bad response: the body is not valid JSON: ${redact(error.message)}`,
-        "bad_response",
-        undefined,
-        undefined,
-        options,
-      );
-    }
-    if (error instanceof OpenAI.OpenAIError) {
-      return new ChatError(
-        `${this.id}: ${redact(error.message)}`,
-        "client",
-        undefined,
-        undefined,
-        options,
-      );
-    }
-    const detail = error instanceof Error ? error.message : String(error);
-    // Deno's fetch reports a network failure while reading the body as a TypeError.
-    const network = error instanceof TypeError;
-    return new ChatError(
-      `${this.id}: ${network ? "connection failed" : "unexpected error"}: ${redact(detail)}`,
-      network ? "connection" : "client",
-      undefined,
-      undefined,
-      options,
-    );
-  }
-
-  #redact(text: string): string {
-    return text.replaceAll(this.#apiKey, "[redacted]");
-  }
 }
 
 /** Reasoning models take `max_completion_tokens` and reject `max_tokens`. */
 function usesCompletionTokens(model: string): boolean {
   return /^(o1|o3|o4|gpt-5)/.test(model.slice(model.lastIndexOf("/") + 1));
-}
-
-function kindForStatus(status: number): ChatError["kind"] {
-  if (status === 429) return "rate_limit";
-  if (status === 401 || status === 403) return "auth";
-  if (status === 408) return "timeout";
-  if (status >= 500) return "server";
-  return "client";
-}
-
-function clip(text: string, max = 500): string {
-  return text.length <= max ? text : `${text.slice(0, max)}...`;
-}
-
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined; // no --allow-env
-  }
 }

@@ -14,6 +14,9 @@
  */
 import { ChatError } from "./chat_model.ts";
 import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
+import { abortableSleep } from "./_http.ts";
+
+export { parseRetryAfter } from "./_http.ts";
 
 /** What {@linkcode RetryOptions.onRetry} learns before each wait. */
 export interface RetryInfo {
@@ -212,47 +215,4 @@ export function withRetry(model: ChatModel, options?: RetryOptions): ChatModel {
     }
   };
   return { id: model.id, model: model.model, complete };
-}
-
-/**
- * Reads a response's `retry-after-ms` (milliseconds, OpenAI's extension) or `retry-after`
- * (seconds, or an HTTP date) header.
- *
- * @param headers The response headers.
- * @param now The current time in epoch milliseconds, for HTTP dates.
- * @returns The wait in milliseconds (never negative), or `undefined` when there is no
- * usable header.
- * @example
- * ```ts
- * import { parseRetryAfter } from "./retry.ts";
- * console.log(parseRetryAfter(new Headers({ "retry-after": "2" }))); // 2000
- * console.log(parseRetryAfter(new Headers({ "retry-after-ms": "150" }))); // 150
- * ```
- */
-export function parseRetryAfter(
-  headers: Headers | undefined,
-  now: number = Date.now(),
-): number | undefined {
-  const ms = headers?.get("retry-after-ms")?.trim();
-  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Number(ms);
-  const value = headers?.get("retry-after")?.trim();
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

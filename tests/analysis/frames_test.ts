@@ -20,72 +20,12 @@ import {
   rewardRanking,
 } from "../../lib/analysis/mod.ts";
 import { LogFormatError } from "../../lib/core/run_log.ts";
-import { strategyLabel } from "../../lib/engines/blockchain/labels.ts";
 import { lateMeans } from "../../lib/engines/blockchain/metrics.ts";
-
-type Cpd = [number, number, number];
-
-interface MinerScript {
-  actions: Cpd[];
-  rewards: number[];
-  efficiency: number[];
-  parse_ok?: boolean[];
-  thoughts?: string[];
-  kind?: string;
-}
-
-interface FakeRun {
-  seed: number;
-  experiment?: string;
-  config?: Record<string, unknown>;
-  agents?: Record<string, unknown>[] | null;
-  miners: Record<string, MinerScript>;
-  honest: number[];
-  calls?: Record<string, unknown>[];
-  events?: Record<string, unknown>[];
-}
-
-/** Writes a blockchain-like run directory from per-miner scripts. */
-async function writeRun(dir: string, run: FakeRun): Promise<string> {
-  await Deno.mkdir(dir, { recursive: true });
-  await Deno.writeTextFile(
-    join(dir, "config.json"),
-    JSON.stringify({
-      v: 1,
-      experiment: run.experiment ?? "blockchain",
-      seed: run.seed,
-      created_at: "2025-01-01T00:00:00Z",
-      options: {},
-      config: { rounds: run.honest.length, eta_min: 0.1, kappa: 0.2, ...run.config },
-      agents: run.agents ?? null,
-    }),
-  );
-  const lines: string[] = [];
-  run.honest.forEach((honest, i) => {
-    for (const [agent, m] of Object.entries(run.miners)) {
-      const cumulative = m.rewards.slice(0, i + 1).reduce((a, b) => a + b, 0);
-      lines.push(JSON.stringify({
-        v: 1,
-        round: i + 1,
-        agent,
-        action: m.actions[i],
-        reward: m.rewards[i],
-        cumulative_reward: cumulative,
-        efficiency: m.efficiency[i],
-        honest_efficiency: honest,
-        label: strategyLabel(m.actions[i]),
-        parse_ok: m.parse_ok?.[i] ?? true,
-        ...(m.thoughts ? { thought: m.thoughts[i] } : {}),
-        ...(m.kind ? { kind: m.kind } : {}),
-      }));
-    }
-  });
-  const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r) + "\n").join("");
-  await Deno.writeTextFile(join(dir, "decisions.jsonl"), lines.map((l) => l + "\n").join(""));
-  await Deno.writeTextFile(join(dir, "llm_calls.jsonl"), jsonl(run.calls ?? []));
-  await Deno.writeTextFile(join(dir, "events.jsonl"), jsonl(run.events ?? []));
-  return dir;
-}
+import {
+  type BlockchainRunScript,
+  writeBlockchainRun,
+  writeRunConfig,
+} from "../support/blockchain_run.ts";
 
 function call(round: number, input: number, output: number, cached: number, purpose = "decision") {
   return {
@@ -108,7 +48,7 @@ function call(round: number, input: number, output: number, cached: number, purp
 }
 
 /** Seed 1: miner_a is an LLM drifting to free-riding, miner_b a greedy policy. */
-const LLM_RUN: FakeRun = {
+const LLM_RUN: BlockchainRunScript = {
   seed: 1,
   agents: [
     { name: "miner_a", provider: "openai", model: "gpt-4o-mini", api_key: "<redacted>" },
@@ -143,7 +83,7 @@ const LLM_RUN: FakeRun = {
 };
 
 /** Seed 2: two policies (kinds written in the rows), no agents file, kappa 0.3. */
-const POLICY_RUN: FakeRun = {
+const POLICY_RUN: BlockchainRunScript = {
   seed: 2,
   config: { kappa: 0.3 },
   miners: {
@@ -187,8 +127,8 @@ const DECISION_COLUMNS = [
 
 async function fixtures() {
   const root = await Deno.makeTempDir({ prefix: "frames_test_" });
-  const llm = await writeRun(join(root, "llm-1"), LLM_RUN);
-  const policy = await writeRun(join(root, "policy-2"), POLICY_RUN);
+  const llm = await writeBlockchainRun(join(root, "llm-1"), LLM_RUN);
+  const policy = await writeBlockchainRun(join(root, "policy-2"), POLICY_RUN);
   return { root, llm, policy };
 }
 
@@ -273,11 +213,7 @@ Deno.test("loadDecisions: other engines keep the action as JSON; clashing names 
   try {
     const dirs = [join(root, "x", "run"), join(root, "y", "run")];
     for (const [i, dir] of dirs.entries()) {
-      await Deno.mkdir(dir, { recursive: true });
-      await Deno.writeTextFile(
-        join(dir, "config.json"),
-        JSON.stringify({ experiment: "ipd", seed: i, config: {}, agents: null }),
-      );
+      await writeRunConfig(dir, { experiment: "ipd", seed: i, config: {}, agents: null });
       await Deno.writeTextFile(
         join(dir, "decisions.jsonl"),
         JSON.stringify({ v: 1, round: 1, agent: "alice", action: "C", reward: 3, parse_ok: true }) +
@@ -298,10 +234,7 @@ Deno.test("loadDecisions: other engines keep the action as JSON; clashing names 
 Deno.test("loaders: empty logs give empty frames with the right columns", async () => {
   const root = await Deno.makeTempDir({ prefix: "frames_test_" });
   try {
-    await Deno.writeTextFile(
-      join(root, "config.json"),
-      JSON.stringify({ experiment: "blockchain", seed: 3, config: {}, agents: null }),
-    );
+    await writeRunConfig(root, { experiment: "blockchain", seed: 3, config: {}, agents: null });
     const decisions = await loadDecisions(root);
     assert.equal(decisions.height, 0);
     assert.deepEqual(decisions.columns, DECISION_COLUMNS);

@@ -2,9 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeBlockchainReport } from "../../lib/reports/mod.ts";
-import { strategyLabel } from "../../lib/engines/blockchain/labels.ts";
-
-type Cpd = [number, number, number];
+import { type Cpd, writeBlockchainRun, writeRunConfig } from "../support/blockchain_run.ts";
 
 const LONG_THOUGHT = `Switching to free-riding. ${
   "The honest group keeps building. ".repeat(20)
@@ -15,62 +13,43 @@ const LONG_THOUGHT = `Switching to free-riding. ${
  * d 0.0625); miner_b alternates builder / attacker every round (3 label changes).
  */
 async function writeRun(dir: string, llm: boolean): Promise<void> {
-  await Deno.mkdir(dir, { recursive: true });
-  await Deno.writeTextFile(
-    join(dir, "config.json"),
-    JSON.stringify({
-      v: 1,
-      experiment: "blockchain",
-      seed: 7,
-      created_at: "2025-01-01T00:00:00Z",
-      options: {},
-      config: {
-        alpha: [0.3, 0.3],
-        honest_power: 0.4,
-        rounds: 4,
-        eta_min: 0.1,
-        kappa: 0.2,
-        miners: ["miner_a", "miner_b"],
-      },
-      agents: llm
-        ? [
-          { name: "miner_a", provider: "openai", model: "gpt-4o-mini" },
-          { name: "miner_b", provider: "anthropic", model: "claude-haiku" },
-        ]
-        : null,
-    }),
-  );
   const a: Cpd[] = [[1, 0, 0], [0.5, 0.5, 0], [0.25, 0.75, 0], [0, 0.875, 0.125]];
   const b: Cpd[] = [[1, 0, 0], [0, 0, 1], [1, 0, 0], [0, 0, 1]];
-  const honest = [0.9, 0.7, 0.5, 0.1];
-  const thoughts: Record<string, string[]> = {
-    miner_a: ["I build.", LONG_THOUGHT, "Still riding.", "Riding."],
-    miner_b: ["Build.", "Strike now.", "Back to <building>.", "Strike again."],
-  };
-  const lines: string[] = [];
-  const cumulative: Record<string, number> = { miner_a: 0, miner_b: 0 };
-  for (let i = 0; i < 4; i++) {
-    for (const [agent, action, reward] of [["miner_a", a[i], 3], ["miner_b", b[i], 1]] as const) {
-      cumulative[agent] += reward;
-      lines.push(JSON.stringify({
-        v: 1,
-        round: i + 1,
-        agent,
-        action,
-        reward,
-        cumulative_reward: cumulative[agent],
-        efficiency: 1 - 0.125 * i,
-        honest_efficiency: honest[i],
-        label: strategyLabel(action),
-        parse_ok: true,
-        ...(llm ? { thought: thoughts[agent][i] } : { kind: "policy:scripted" }),
-      }));
-    }
-  }
-  await Deno.writeTextFile(join(dir, "decisions.jsonl"), lines.join("\n") + "\n");
-  const calls = llm
-    ? [1, 2, 3, 4].map((round) =>
-      JSON.stringify({
+  const efficiency = [1, 0.875, 0.75, 0.625];
+  const driver = (thoughts: string[]) => llm ? { thoughts } : { kind: "policy:scripted" };
+  await writeBlockchainRun(dir, {
+    seed: 7,
+    config: {
+      alpha: [0.3, 0.3],
+      honest_power: 0.4,
+      rounds: 4,
+      eta_min: 0.1,
+      kappa: 0.2,
+      miners: ["miner_a", "miner_b"],
+    },
+    agents: llm
+      ? [
+        { name: "miner_a", provider: "openai", model: "gpt-4o-mini" },
+        { name: "miner_b", provider: "anthropic", model: "claude-haiku" },
+      ]
+      : null,
+    miners: {
+      miner_a: {
+        actions: a,
+        rewards: [3, 3, 3, 3],
+        efficiency,
+        ...driver(["I build.", LONG_THOUGHT, "Still riding.", "Riding."]),
+      },
+      miner_b: {
+        actions: b,
+        rewards: [1, 1, 1, 1],
+        efficiency,
+        ...driver(["Build.", "Strike now.", "Back to <building>.", "Strike again."]),
+      },
+    },
+    honest: [0.9, 0.7, 0.5, 0.1],
+    calls: llm
+      ? [1, 2, 3, 4].map((round) => ({
         v: 1,
         round,
         agent: "miner_a",
@@ -85,11 +64,9 @@ async function writeRun(dir: string, llm: boolean): Promise<void> {
         parse_ok: true,
         attempts: 1,
         from_cache: false,
-      })
-    )
-    : [];
-  await Deno.writeTextFile(join(dir, "llm_calls.jsonl"), calls.map((c) => c + "\n").join(""));
-  await Deno.writeTextFile(join(dir, "events.jsonl"), "");
+      }))
+      : [],
+  });
 }
 
 /** URLs in `src`/`href` attributes (xmlns declarations are not resources). */
@@ -178,10 +155,7 @@ Deno.test("writeBlockchainReport: policy run has no quotes and counts all miners
 Deno.test("writeBlockchainReport: a run without decisions is an error", async () => {
   const root = await Deno.makeTempDir({ prefix: "bc_report_test_" });
   try {
-    await Deno.writeTextFile(
-      join(root, "config.json"),
-      JSON.stringify({ experiment: "blockchain", seed: 1, config: {}, agents: null }),
-    );
+    await writeRunConfig(root, { experiment: "blockchain", seed: 1, config: {}, agents: null });
     await assert.rejects(() => writeBlockchainReport(root, join(root, "out")), RangeError);
   } finally {
     await Deno.remove(root, { recursive: true });
