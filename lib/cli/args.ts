@@ -13,6 +13,8 @@ export interface CliArgs {
   config?: string;
   agents?: string;
   seed: number;
+  /** `true` when `--seed` was given (it conflicts with --resume and --sweep). */
+  seedGiven: boolean;
   rounds?: number;
   out?: string;
   lang: "zh" | "en";
@@ -30,6 +32,11 @@ export interface CliArgs {
   help: boolean;
   reports: string | null;
 }
+
+/** Seeds are 32-bit: larger ones would alias smaller ones. */
+export const MAX_SEED = 0xffffffff;
+/** The most seeds one sweep takes. */
+export const MAX_SWEEP_SEEDS = 100_000;
 
 const OPTIONS = {
   config: { type: "string" },
@@ -54,11 +61,17 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-function int(flag: string, v: string | undefined, min: number): number | undefined {
+function int(
+  flag: string,
+  v: string | undefined,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (v === undefined) return undefined;
   if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v)) || Number(v) < min) {
     throw new ConfigError(`--${flag}: expected an integer >= ${min}, got '${v}'`);
   }
+  if (Number(v) > max) throw new ConfigError(`--${flag}: must be at most ${max}, got '${v}'`);
   return Number(v);
 }
 
@@ -100,6 +113,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (!m) throw new ConfigError(`--seeds: expected A..B (e.g. 0..19), got '${v.seeds}'`);
     seeds = [Number(m[1]), Number(m[2] ?? m[1])];
     if (seeds[1] < seeds[0]) throw new ConfigError(`--seeds: ${seeds[0]}..${seeds[1]} is empty`);
+    if (seeds[1] > MAX_SEED) throw new ConfigError(`--seeds: seeds must be at most ${MAX_SEED}`);
+    if (seeds[1] - seeds[0] >= MAX_SWEEP_SEEDS) {
+      throw new ConfigError(`--seeds: at most ${MAX_SWEEP_SEEDS} seeds per sweep`);
+    }
   }
   let shard: [number, number] | undefined;
   if (v.shard !== undefined) {
@@ -113,7 +130,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     experiments: parsed.positionals,
     config: v.config,
     agents: v.agents,
-    seed: int("seed", v.seed, 0) ?? 0,
+    seed: int("seed", v.seed, 0, MAX_SEED) ?? 0,
+    seedGiven: v.seed !== undefined,
     rounds: int("rounds", v.rounds, 1),
     out: v.out,
     lang,
@@ -137,6 +155,32 @@ export function parseCliArgs(argv: string[]): CliArgs {
     );
   }
   if (args.sweep && args.resume) throw new ConfigError("--resume: cannot be combined with --sweep");
+  if (args.sweep) {
+    for (const [flag, given] of [["config", args.config], ["seed", args.seedGiven || undefined]]) {
+      if (given !== undefined) {
+        throw new ConfigError(
+          `--${flag}: not with --sweep (the grid file's "base" and --seeds set these)`,
+        );
+      }
+    }
+  }
+  if (args.resume) {
+    const fixed: [string, unknown][] = [
+      ["config", args.config],
+      ["seed", args.seedGiven || undefined],
+      ["rounds", args.rounds],
+      ["replay", args.replay],
+      ["out", args.out],
+      ["lang", v.lang],
+    ];
+    for (const [flag, given] of fixed) {
+      if (given !== undefined) {
+        throw new ConfigError(
+          `--${flag}: not with --resume (a run keeps the settings it began with)`,
+        );
+      }
+    }
+  }
   if (args.offline && !args.cache) throw new ConfigError("--offline: needs --cache DIR");
   return args;
 }
@@ -173,5 +217,6 @@ Flags:
   -q, --quiet       no progress bar
   -h, --help        this text
 
-Exit codes: 0 done, 1 run failed (resumable), 2 bad flag, value or config file.
+Exit codes: 0 done, 1 run failed (resumable), 2 bad flag, value or config file,
+3 stopped at the --max-tokens/--max-usd budget (resumable).
 `;

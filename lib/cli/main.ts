@@ -10,6 +10,7 @@ import { type CliArgs, HELP, parseCliArgs } from "./args.ts";
 import { EXPERIMENTS, findExperiment } from "./registry.ts";
 import { resumeRun, type RunResult, startRun } from "./run_one.ts";
 import { runSweep } from "./sweep.ts";
+import { EXIT_BUDGET } from "./exit_codes.ts";
 
 /** A short line of a run's headline figures. */
 export function headline(summary: Record<string, unknown>): string {
@@ -80,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
       if (args.experiments.length) throw new ConfigError("--resume: name no experiment with it");
       const r = await resumeRun(args.resume, findExperiment, common);
       printResult(r, args.quiet);
-      return r.outcome.status === "completed" ? 0 : 1;
+      return r.outcome.status === "completed" ? 0 : EXIT_BUDGET;
     }
     if (args.sweep) {
       const result = await runSweep({ ...args, sweep: args.sweep, argv });
@@ -108,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
         replay: args.replay,
       });
       printResult(r, args.quiet);
-      if (r.outcome.status !== "completed") code = 1;
+      if (r.outcome.status !== "completed") code = EXIT_BUDGET;
       entries.push({ experiment: name, id: r.id, report: r.report, headline: headline(r.summary) });
     }
     if (args.experiments.length === 0 && args.reports !== null) {

@@ -82,8 +82,16 @@ interface Prepared {
 async function prepare(request: RunRequest): Promise<Prepared> {
   const { experiment, seed, lang = "en" } = request;
   if (!Number.isSafeInteger(seed)) throw new ConfigError(`--seed: must be an integer, got ${seed}`);
+  if (request.replay && !experiment.replay) {
+    throw new ConfigError(`--replay: the ${experiment.name} experiment has no replay`);
+  }
   if (request.replay && !(await exists(request.replay))) {
     throw new ConfigError(`--replay: file not found: ${request.replay}`);
+  }
+  for (const [flag, path] of [["--out", request.out], ["--reports", request.reportsRoot]]) {
+    if (path && (await exists(path)) && !(await Deno.stat(path)).isDirectory) {
+      throw new ConfigError(`${flag}: ${path} exists and is not a directory`);
+    }
   }
   const parsedConfig = experiment.parseConfig(request.config) as Record<string, unknown>;
   const recorder = new CallRecorder();
@@ -169,6 +177,14 @@ async function play(p: Prepared, dir: string, resume: boolean): Promise<RunResul
   return { dir, id, experiment: request.experiment.name, outcome, summary, report };
 }
 
+/**
+ * Checks a request as {@linkcode startRun} would (config, agents against the seats, replay
+ * file, policy names, API keys) without creating anything; throws `ConfigError`.
+ */
+export async function validateRun(request: RunRequest): Promise<void> {
+  await prepare({ ...request, quiet: true });
+}
+
 /** Validates, creates the run directory and plays the run. */
 export async function startRun(request: RunRequest): Promise<RunResult> {
   const prepared = await prepare(request);
@@ -229,6 +245,18 @@ export async function resumeRun(
   const experiment = lookup(rc.experiment);
   if (!experiment) throw new ConfigError(`--resume: unknown experiment '${rc.experiment}'`);
   const o = rc.options as Record<string, unknown>;
+  if (overrides.agents && rc.agents) {
+    // Only the secrets may differ: the same seats, providers, models and policies.
+    const strip = (a: readonly AgentSpec[]) =>
+      JSON.stringify(redactAgents(a).map(({ api_key: _k, ...rest }) => rest));
+    if (strip(overrides.agents) !== strip(rc.agents as AgentSpec[])) {
+      throw new ConfigError(
+        `--agents: differs from the agents the run in ${dir} began with (only keys may change on resume)`,
+      );
+    }
+  } else if (overrides.agents && !rc.agents) {
+    throw new ConfigError(`--agents: the run in ${dir} began without an agents file`);
+  }
   const request: RunRequest = {
     experiment,
     config: rc.config,

@@ -16,6 +16,7 @@
  * @module
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ConfigError, parseWith, readJsonFile } from "../core/config.ts";
 import { ProgressBar } from "../core/progress.ts";
@@ -23,6 +24,9 @@ import { SCHEMA_VERSION } from "../core/records.ts";
 import { readJsonl, writeJsonAtomic } from "../core/run_log.ts";
 import type { CliArgs } from "./args.ts";
 import { findExperiment } from "./registry.ts";
+import { EXIT_BUDGET } from "./exit_codes.ts";
+import { validateRun } from "./run_one.ts";
+import { loadAgentsFile } from "../llm/agents_file.ts";
 
 /** A grid file. */
 export const GridFileSchema = z.object({
@@ -114,6 +118,7 @@ export async function runSweep(
     throw new ConfigError(`${args.sweep}: experiment: '${grid.experiment}' is unknown`);
   }
   const cells = gridCells(grid);
+  const agents = args.agents ? (await loadAgentsFile(args.agents)).agents : null;
   // Validate every cell before any work, so a bad grid leaves nothing behind.
   const cellConfigs = new Map<string, Record<string, unknown>>();
   for (const cell of cells) {
@@ -121,8 +126,21 @@ export async function runSweep(
     for (const [k, v] of Object.entries(cell.params)) cfg = setPath(cfg, k, v);
     if (args.rounds !== undefined) cfg.rounds = args.rounds;
     try {
-      experiment.parseConfig(cfg);
+      // a dry build: config, agents against the seats, replay file, policy names, API keys
+      await validateRun({
+        experiment,
+        config: cfg,
+        seed: args.seeds[0],
+        lang: args.lang,
+        agents,
+        replay: args.replay,
+        cacheDir: args.cache,
+        offline: args.offline,
+        maxTokens: args.maxTokens,
+        maxUsd: args.maxUsd,
+      });
     } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
       throw new ConfigError(
         `${args.sweep}: cell ${cell.id} ${JSON.stringify(cell.params)}: ${(e as Error).message}`,
       );
@@ -151,7 +169,7 @@ export async function runSweep(
   let finished = items.length - todo.length;
   bar.update({ done: finished });
   const index = await Deno.open(indexPath, { append: true, create: true });
-  const main = new URL("./main.ts", import.meta.url).pathname;
+  const main = fileURLToPath(new URL("./main.ts", import.meta.url));
   let failed = 0;
 
   async function runItem(it: SweepItem) {
@@ -161,19 +179,21 @@ export async function runSweep(
       await Deno.stat(join(runDir, "config.json"));
       resume = true;
     } catch { /* fresh */ }
-    const flags = resume ? ["--resume", runDir] : [
-      grid.experiment,
-      "--config",
-      join(dir, "cells", `${it.cell}.json`),
-      "--seed",
-      String(it.seed),
-      "--out",
-      runDir,
-      "--lang",
-      args.lang,
-      ...(args.agents ? ["--agents", args.agents] : []),
-      ...(args.replay ? ["--replay", args.replay] : []),
-    ];
+    const flags = resume
+      ? ["--resume", runDir, ...(args.agents ? ["--agents", args.agents] : [])]
+      : [
+        grid.experiment,
+        "--config",
+        join(dir, "cells", `${it.cell}.json`),
+        "--seed",
+        String(it.seed),
+        "--out",
+        runDir,
+        "--lang",
+        args.lang,
+        ...(args.agents ? ["--agents", args.agents] : []),
+        ...(args.replay ? ["--replay", args.replay] : []),
+      ];
     if (args.cache) flags.push("--cache", args.cache);
     if (args.offline) flags.push("--offline");
     if (args.maxTokens) flags.push("--max-tokens", String(args.maxTokens));
@@ -210,16 +230,18 @@ export async function runSweep(
       };
     } else {
       failed++;
-      const err = new TextDecoder().decode(out.stderr).trim().split("\n").filter((l) =>
-        l.startsWith("error")
-      ).at(-1) ?? `exit code ${out.code}`;
+      const lines = new TextDecoder().decode(out.stderr).trim().split("\n");
+      const err = lines.filter((l) =>
+        l.startsWith("error") || l.includes("stopped after")
+      ).at(-1) ??
+        `exit code ${out.code}`;
       row = {
         v: SCHEMA_VERSION,
         cell: it.cell,
         params: it.params,
         seed: it.seed,
         run: join("runs", it.run),
-        status: out.code === 1 && /stopped/.test(err) ? "stopped_budget" : "failed",
+        status: out.code === EXIT_BUDGET ? "stopped_budget" : "failed",
         error: err,
       };
     }

@@ -99,6 +99,22 @@ export async function engineConformance<A>(
     }
   });
 
+  await t.step("a finished game has no live agents and refuses no one a final state", () => {
+    for (const seed of seeds) {
+      const engine = options.make();
+      const steps = play(engine, seed, options);
+      assert.ok(engine.isDone(), "the game ends within maxSteps");
+      assert.deepEqual(engine.liveAgents(), []);
+      const last = steps.at(-1)!;
+      for (const agent of engine.agents) {
+        assert.ok(
+          last.terminations[agent] === true || last.truncations[agent] === true,
+          `${agent} is neither terminated nor truncated at the end`,
+        );
+      }
+    }
+  });
+
   await t.step("getState/setState round-trips through JSON and continues identically", () => {
     for (const seed of seeds) {
       const full = play(options.make(), seed, options);

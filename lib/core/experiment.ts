@@ -52,6 +52,8 @@ export interface Experiment<C = any> {
   name: string;
   /** One line for `--help`. */
   description: string;
+  /** `true` when `--replay FILE` is supported (see {@linkcode BuildContext.replay}). */
+  replay?: boolean;
   /** Validates a config object and fills defaults; throws `ConfigError` naming the field. */
   parseConfig(input: unknown): C;
   /** Builds the engine and agents. */

@@ -35,6 +35,11 @@ export const AgentSpecSchema = z.object({
   policy: z.string().min(1).optional(),
   base_url: z.url().optional(),
   api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")
+    .max(64, "must be an environment variable name, not a key")
+    .refine(
+      (v) => !/^(sk|key|pk)[-_]/i.test(v),
+      "must name an environment variable, not hold the key",
+    )
     .optional(),
   api_key: z.string().optional(),
   temperature: z.number().min(0).max(2).optional(),
@@ -90,9 +95,21 @@ export async function loadAgentsFile(path: string): Promise<AgentsFile> {
   return parseAgentsFile(await readJsonFile(path), path);
 }
 
-/** A copy of the specs safe to write: literal keys replaced by {@linkcode REDACTED}. */
+/** `base_url` without credentials (`https://user:pass@host` -> `https://<redacted>@host`). */
+function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, `$1${REDACTED}@`);
+}
+
+/**
+ * A copy of the specs safe to write: literal keys replaced by {@linkcode REDACTED}, and
+ * credentials inside `base_url` too.
+ */
 export function redactAgents(agents: readonly AgentSpec[]): AgentSpec[] {
-  return agents.map((a) => (a.api_key === undefined ? { ...a } : { ...a, api_key: REDACTED }));
+  return agents.map((a) => ({
+    ...a,
+    ...(a.api_key === undefined ? {} : { api_key: REDACTED }),
+    ...(a.base_url === undefined ? {} : { base_url: redactUrl(a.base_url) }),
+  }));
 }
 
 /** The API key of an LLM agent: the literal key, else the named variable, else the provider's. */

@@ -26,6 +26,11 @@ export interface CacheOptions {
   dir: string;
   /** Fail on a miss instead of calling the model. @default {false} */
   offline?: boolean;
+  /**
+   * Part of every key besides the model id, e.g. the endpoint, so that two servers with the
+   * same model name never share replies. @default {undefined}
+   */
+  namespace?: string;
 }
 
 /** Raised in offline mode when a request is not in the cache. */
@@ -37,9 +42,15 @@ export class CacheMissError extends Error {
 }
 
 /** The canonical cache key of a request to `model`. */
-export function cacheKey(modelId: string, request: ChatRequest): Promise<string> {
+export function cacheKey(
+  modelId: string,
+  request: ChatRequest,
+  namespace?: string,
+): Promise<string> {
   const { system, messages, temperature, maxTokens, seed } = request;
-  return sha256Hex(canonicalJson({ modelId, system, messages, temperature, maxTokens, seed }));
+  return sha256Hex(
+    canonicalJson({ modelId, namespace, system, messages, temperature, maxTokens, seed }),
+  );
 }
 
 interface Entry {
@@ -51,13 +62,13 @@ interface Entry {
 
 /** Wraps `model` with the record/replay cache. */
 export function withCache(model: ChatModel, options: CacheOptions): ChatModel {
-  const { dir, offline = false } = options;
+  const { dir, offline = false, namespace } = options;
   if (!dir) throw new TypeError("Cannot create cache: 'dir' is required");
   return {
     id: model.id,
     model: model.model,
     async complete(request: ChatRequest): Promise<ChatResponse> {
-      const key = await cacheKey(model.id, request);
+      const key = await cacheKey(model.id, request, namespace);
       const file = join(dir, key.slice(0, 2), `${key}.json`);
       try {
         const entry = JSON.parse(await Deno.readTextFile(file)) as Entry;

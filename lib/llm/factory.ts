@@ -15,6 +15,7 @@ import type { ChatModel } from "./chat_model.ts";
 import { withLimits } from "./limits.ts";
 import { OpenAIChatModel } from "./openai.ts";
 import { withRetry } from "./retry.ts";
+import { priceOf } from "./pricing.ts";
 
 /** Run-wide options of {@linkcode createChatModel}. */
 export interface ModelFactoryOptions {
@@ -34,13 +35,19 @@ export function createChatModel(spec: AgentSpec, options: ModelFactoryOptions = 
   }
   let key = resolveApiKey(spec, env);
   if (!key) {
-    if (offline || spec.base_url) {
-      key = "not-needed"; // local servers and cache-only runs need no key
+    // Cache-only runs need no key, nor a local server named without api_key_env.
+    if (offline || (spec.base_url && !spec.api_key_env)) {
+      key = "not-needed";
     } else {
       const v = spec.api_key_env ??
         (spec.provider === "anthropic" ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY");
       throw new ConfigError(`agents '${spec.name}': no API key: set ${v} or api_key_env`);
     }
+  }
+  if (budget?.limits.maxUsd !== undefined && !priceOf(spec.model!)) {
+    throw new ConfigError(
+      `agents '${spec.name}': --max-usd needs a price for model '${spec.model}'; add it to lib/llm/pricing.ts or use --max-tokens`,
+    );
   }
   const clientOptions = {
     model: spec.model!,
@@ -59,7 +66,7 @@ export function createChatModel(spec: AgentSpec, options: ModelFactoryOptions = 
     });
   }
   model = withRetry(model, { maxAttempts: spec.max_attempts ?? 5 });
-  if (cacheDir) model = withCache(model, { dir: cacheDir, offline });
+  if (cacheDir) model = withCache(model, { dir: cacheDir, offline, namespace: spec.base_url });
   else if (offline) {
     throw new ConfigError(`--offline needs --cache DIR (agent '${spec.name}' is an LLM agent)`);
   }

@@ -198,17 +198,109 @@ const cases: {
     ],
     message: "error: agents 'a': no API key: set LAB_TEST_NO_SUCH_KEY or api_key_env",
   },
+  {
+    name: "replay on an engine without replay",
+    argv: async () => ["ipd", "--replay", await file("r.json", "{}")],
+    message: "error: --replay: the ipd experiment has no replay",
+  },
+  {
+    name: "blockchain unknown policy in the agents file",
+    argv: async () => [
+      "blockchain",
+      "--agents",
+      await file(
+        "bp.json",
+        '{"agents": [{"name": "a", "provider": "policy", "policy": "honest"}, {"name": "b", "provider": "policy", "policy": "nice"}, {"name": "c", "provider": "policy", "policy": "greedy"}]}',
+      ),
+    ],
+    message:
+      /^error: agents\[1\]\.policy: 'nice' is not a blockchain policy; expected one of honest, random, /,
+  },
+  {
+    name: "blockchain replay policy needs --replay",
+    argv: async () => [
+      "blockchain",
+      "--agents",
+      await file(
+        "br.json",
+        '{"agents": [{"name": "a", "provider": "policy", "policy": "replay"}, {"name": "b", "provider": "policy", "policy": "honest"}, {"name": "c", "provider": "policy", "policy": "greedy"}]}',
+      ),
+    ],
+    message:
+      /agents\[0\]\.policy: 'replay' is not a blockchain policy; .*\(replay a recorded run with --replay FILE\)$/,
+  },
+  {
+    name: "malformed replay file",
+    argv: async () => ["blockchain", "--replay", await file("bad_rq2.json", '{"agents": []}')],
+    message: /^error: --replay: .*bad_rq2\.json: rq2_result/,
+  },
+  {
+    name: "--max-usd with a model missing from the pricing table",
+    argv: async () => [
+      "ipd",
+      "--max-usd",
+      "1",
+      "--agents",
+      await file(
+        "up.json",
+        '{"agents": [{"name": "a", "provider": "openai", "model": "my-new-model", "api_key": "k"}, {"name": "b", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message:
+      "error: agents 'a': --max-usd needs a price for model 'my-new-model'; add it to lib/llm/pricing.ts or use --max-tokens",
+  },
+  {
+    name: "api_key_env named but unset, with a base_url",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "ue.json",
+        '{"agents": [{"name": "a", "provider": "openai", "model": "m", "base_url": "https://api.deepseek.com/v1", "api_key_env": "LAB_TEST_UNSET_KEY"}, {"name": "b", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message: "error: agents 'a': no API key: set LAB_TEST_UNSET_KEY or api_key_env",
+  },
+  {
+    name: "a key in api_key_env",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "ke.json",
+        '{"agents": [{"name": "a", "provider": "openai", "model": "m", "api_key_env": "sk_live_abcdef"}, {"name": "b", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message: /agents\[0\]\.api_key_env: must name an environment variable, not hold the key$/,
+  },
+  {
+    name: "--out is a file",
+    argv: async () => ["ipd", "--out", await file("afile.txt", "x")],
+    message: /^error: --out: .*afile\.txt exists and is not a directory$/,
+  },
+  {
+    name: "--resume with a flag the run already fixed",
+    argv: () => ["--resume", dir, "--rounds", "5"],
+    message: "error: --rounds: not with --resume (a run keeps the settings it began with)",
+  },
+  {
+    name: "--sweep with --seed",
+    argv: () => ["--sweep", "g.json", "--seeds", "0..1", "--seed", "3"],
+    message: `error: --seed: not with --sweep (the grid file's "base" and --seeds set these)`,
+  },
+  {
+    name: "seed out of range",
+    argv: () => ["ipd", "--seed", "4294967296"],
+    message: "error: --seed: must be at most 4294967295, got '4294967296'",
+  },
 ];
 
 for (const c of cases) {
   Deno.test(`config error: ${c.name}`, async () => {
     const out = join(dir, `run-${c.name.replace(/\W+/g, "_")}`);
     const argv = await c.argv();
-    const r = await runCli([
-      ...argv,
-      ...(argv.includes("--sweep") ? [] : ["--out", out]),
-      "--quiet",
-    ]);
+    const noOut = ["--sweep", "--resume", "--out"].some((f) => argv.includes(f));
+    const r = await runCli([...argv, ...(noOut ? [] : ["--out", out]), "--quiet"]);
     assert.equal(r.code, 2, `exit code (stderr: ${r.err})`);
     const line = r.err.trim();
     assert.equal(line.split("\n").length, 1, `one line: ${line}`);

@@ -161,7 +161,7 @@ Deno.test("llm run: the budget stops the run cleanly; resume finishes with the s
     "--no-report",
     "--quiet",
   ]);
-  assert.equal(cut.code, 1);
+  assert.equal(cut.code, 3, "exit code 3: stopped at the budget");
   assert.match(cut.err, /stopped after round 3: Token budget reached/);
   const resumed = await runCli([
     "--resume",
@@ -178,4 +178,55 @@ Deno.test("llm run: the budget stops the run cleanly; resume finishes with the s
     await Deno.readTextFile(join(dir, "cut", "summary.json")),
     await Deno.readTextFile(join(dir, "full", "summary.json")),
   );
+});
+
+Deno.test("resume: --agents may only change keys, not the seats", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-resume-" });
+  await using server = startOpenAIServer((body) => ({ reply: ipdReply(body) }));
+  const agents = await agentsFile(dir, server.baseURL);
+  const run = join(dir, "run");
+  const cut = await runCli([
+    "ipd",
+    "--agents",
+    agents,
+    "--rounds",
+    "6",
+    "--out",
+    run,
+    "--max-tokens",
+    "200",
+    "--no-report",
+    "--quiet",
+  ]);
+  assert.equal(cut.code, 3);
+  const other = join(dir, "other.json");
+  await Deno.writeTextFile(
+    other,
+    JSON.stringify({
+      agents: [
+        {
+          name: "gpt",
+          provider: "openai",
+          model: "gpt-4o",
+          base_url: server.baseURL,
+          api_key: SECRET,
+        },
+        { name: "tft", provider: "policy", policy: "tit_for_tat" },
+      ],
+    }),
+  );
+  const bad = await runCli(["--resume", run, "--agents", other, "--no-report", "--quiet"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--agents: differs from the agents the run in .* began with/);
+  const ok = await runCli([
+    "--resume",
+    run,
+    "--agents",
+    agents,
+    "--max-tokens",
+    "100000",
+    "--no-report",
+    "--quiet",
+  ]);
+  assert.equal(ok.code, 0, ok.err);
 });

@@ -6,10 +6,6 @@ Deno.test("rng: same seed, same stream; different seeds differ", () => {
   const b = new Rng(42);
   const xs = Array.from({ length: 100 }, () => a.next());
   assert.deepEqual(Array.from({ length: 100 }, () => b.next()), xs);
-  assert.notDeepEqual(
-    Array.from({ length: 100 }, () => new Rng(43).next()),
-    xs.slice(0, 100).map(() => 0),
-  );
   assert.notEqual(new Rng(43).next(), xs[0]);
   for (const x of xs) assert.ok(x >= 0 && x < 1);
 });

@@ -22,7 +22,7 @@ import {
   type BlockchainObs,
 } from "./engine.ts";
 import { createLlmMiner } from "./llm_miner.ts";
-import { createPolicy } from "./policies.ts";
+import { createPolicy, POLICY_NAMES } from "./policies.ts";
 import { loadRq2Result } from "./replay_file.ts";
 import { summarizeBlockchainRun } from "./summary.ts";
 import { writeBlockchainReport } from "../../reports/blockchain_report.ts";
@@ -58,7 +58,13 @@ async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Pro
   let cfg = config;
   let miners: Miner[];
   if (ctx.replay) {
-    const file = loadRq2Result(await readJsonFile(ctx.replay));
+    let file;
+    try {
+      file = loadRq2Result(await readJsonFile(ctx.replay));
+    } catch (e) {
+      if (e instanceof ConfigError) throw e;
+      throw new ConfigError(`--replay: ${ctx.replay}: ${(e as Error).message}`);
+    }
     if (file.agents.length !== cfg.alpha.length) {
       throw new ConfigError(
         `--replay: the file has ${file.agents.length} miners but config.alpha has ${cfg.alpha.length}`,
@@ -78,6 +84,17 @@ async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Pro
       );
     }
     cfg = parseBlockchainConfig({ ...cfg, miners: ctx.agents.map((a) => a.name) });
+    ctx.agents.forEach((spec, i) => {
+      if (spec.provider !== "policy") return;
+      const usable = POLICY_NAMES.filter((p) => p !== "replay");
+      if (!(usable as readonly string[]).includes(spec.policy!)) {
+        throw new ConfigError(
+          `agents[${i}].policy: '${spec.policy}' is not a blockchain policy; expected one of ${
+            usable.join(", ")
+          }${spec.policy === "replay" ? " (replay a recorded run with --replay FILE)" : ""}`,
+        );
+      }
+    });
     miners = ctx.agents.map((spec, index) =>
       spec.provider === "policy"
         ? createPolicy(spec.policy!, {
@@ -137,6 +154,7 @@ async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Pro
 export const blockchainExperiment: Experiment<BlockchainConfig> = {
   name: "blockchain",
   description: "Blockchain CPD mining game (RQ2): construct / parasitic / destroy",
+  replay: true,
   parseConfig: parseBlockchainConfig,
   build: buildBlockchain,
 };
