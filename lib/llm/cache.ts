@@ -17,6 +17,7 @@
  * @module
  */
 import { join } from "node:path";
+import { z } from "zod";
 import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
 import { canonicalJson, sha256Hex } from "./canonical.ts";
 
@@ -53,12 +54,19 @@ export function cacheKey(
   );
 }
 
-interface Entry {
-  v: 1;
-  key: string;
-  modelId: string;
-  response: Omit<ChatResponse, "fromCache">;
-}
+const EntrySchema = z.object({
+  v: z.literal(1),
+  key: z.string(),
+  modelId: z.string(),
+  response: z.object({
+    text: z.string(),
+    usage: z.object({ input: z.number(), output: z.number(), cached: z.number() }),
+    model: z.string(),
+    latencyMs: z.number(),
+    attempts: z.number().optional(),
+  }),
+});
+type Entry = z.infer<typeof EntrySchema>;
 
 /** Wraps `model` with the record/replay cache. */
 export function withCache(model: ChatModel, options: CacheOptions): ChatModel {
@@ -70,19 +78,30 @@ export function withCache(model: ChatModel, options: CacheOptions): ChatModel {
     async complete(request: ChatRequest): Promise<ChatResponse> {
       const key = await cacheKey(model.id, request, namespace);
       const file = join(dir, key.slice(0, 2), `${key}.json`);
+      let text: string | undefined;
       try {
-        const entry = JSON.parse(await Deno.readTextFile(file)) as Entry;
-        return { ...entry.response, fromCache: true };
+        text = await Deno.readTextFile(file);
       } catch (e) {
         if (!(e instanceof Deno.errors.NotFound)) {
           throw new Error(`Cannot read cache entry ${file}: ${(e as Error).message}`);
         }
       }
+      if (text !== undefined) {
+        let entry: Entry;
+        try {
+          entry = EntrySchema.parse(JSON.parse(text));
+        } catch (e) {
+          throw new Error(
+            `Cannot read cache entry ${file}: ${(e as Error).message.split("\n")[0]}`,
+          );
+        }
+        return { ...entry.response, fromCache: true };
+      }
       if (offline) throw new CacheMissError(key, model.id);
       const response = await model.complete(request);
       await Deno.mkdir(join(dir, key.slice(0, 2)), { recursive: true });
-      const entry: Entry = { v: 1, key, modelId: model.id, response: { ...response } };
-      delete (entry.response as ChatResponse).fromCache;
+      const { fromCache: _f, ...stored } = response;
+      const entry: Entry = { v: 1, key, modelId: model.id, response: stored };
       const tmp = `${file}.${crypto.randomUUID()}.tmp`;
       await Deno.writeTextFile(tmp, JSON.stringify(entry, null, 1));
       await Deno.rename(tmp, file);

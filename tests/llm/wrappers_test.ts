@@ -126,3 +126,12 @@ Deno.test("agents file: validation, redaction, key resolution", () => {
     /agents\[0\]\.base_url/,
   );
 });
+
+Deno.test("cache: a corrupt entry is an error naming the file, not a silent miss", async () => {
+  const dir = await Deno.makeTempDir();
+  const model = withCache(new ScriptedChatModel(["hi"], "m"), { dir });
+  await model.complete(req("x"));
+  const key = await cacheKey("scripted:m", req("x"));
+  await Deno.writeTextFile(join(dir, key.slice(0, 2), `${key}.json`), '{"v": 1, "key": 3}');
+  await assert.rejects(() => model.complete(req("x")), /Cannot read cache entry .*\.json/);
+});
