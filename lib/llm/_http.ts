@@ -201,3 +201,28 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+/**
+ * Checks the options every client takes; messages name the provider and the option.
+ * Returns the API key, known to be non-empty.
+ */
+export function checkClientOptions(
+  provider: string,
+  envName: string,
+  o: { model: unknown; timeoutMs: number; apiKey: string | undefined },
+): string {
+  if (typeof o.model !== "string" || o.model === "") {
+    throw new TypeError(`Cannot create ${provider} chat model: 'model' is empty`);
+  }
+  if (!Number.isInteger(o.timeoutMs) || o.timeoutMs <= 0) {
+    throw new RangeError(
+      `Cannot create ${provider} chat model: 'timeoutMs' must be a positive integer, got ${o.timeoutMs}`,
+    );
+  }
+  if (o.apiKey === undefined || o.apiKey === "") {
+    throw new TypeError(
+      `Cannot create ${provider} chat model: no API key: pass 'apiKey' or set ${envName}`,
+    );
+  }
+  return o.apiKey;
+}

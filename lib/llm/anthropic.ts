@@ -24,7 +24,14 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { ChatError } from "./chat_model.ts";
 import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
-import { type ChatErrorContext, readEnv, redact, toChatError, withDeadline } from "./_http.ts";
+import {
+  type ChatErrorContext,
+  checkClientOptions,
+  readEnv,
+  redact,
+  toChatError,
+  withDeadline,
+} from "./_http.ts";
 
 /** Options for {@linkcode AnthropicChatModel}. */
 export interface AnthropicChatModelOptions {
@@ -105,32 +112,24 @@ export class AnthropicChatModel implements ChatModel {
       defaultHeaders,
       maxTokens = 1024,
     } = options;
-    if (typeof model !== "string" || model === "") {
-      throw new TypeError("Cannot create an Anthropic chat model: 'model' is empty");
-    }
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-      throw new RangeError(
-        `Cannot create an Anthropic chat model: 'timeoutMs' must be a positive integer, got ${timeoutMs}`,
-      );
-    }
+    const key = checkClientOptions("an Anthropic", "ANTHROPIC_API_KEY", {
+      model,
+      timeoutMs,
+      apiKey,
+    });
     if (!Number.isInteger(maxTokens) || maxTokens <= 0) {
       throw new RangeError(
         `Cannot create an Anthropic chat model: 'maxTokens' must be a positive integer, got ${maxTokens}`,
-      );
-    }
-    if (apiKey === undefined || apiKey === "") {
-      throw new TypeError(
-        "Cannot create an Anthropic chat model: no API key: pass 'apiKey' or set ANTHROPIC_API_KEY",
       );
     }
     this.model = model;
     this.id = `anthropic:${model}`;
     this.#timeoutMs = timeoutMs;
     this.#maxTokens = maxTokens;
-    this.#apiKey = apiKey;
+    this.#apiKey = key;
     this.#errorContext = {
       id: this.id,
-      apiKey,
+      apiKey: key,
       timeoutMs,
       errors: {
         base: Anthropic.AnthropicError,
@@ -144,7 +143,7 @@ export class AnthropicChatModel implements ChatModel {
     };
     // `authToken: null` keeps ANTHROPIC_AUTH_TOKEN from adding a second credential.
     this.#client = new Anthropic({
-      apiKey,
+      apiKey: key,
       authToken: null,
       baseURL,
       timeout: timeoutMs,

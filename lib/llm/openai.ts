@@ -23,7 +23,14 @@
 import OpenAI from "openai";
 import { ChatError } from "./chat_model.ts";
 import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
-import { type ChatErrorContext, readEnv, redact, toChatError, withDeadline } from "./_http.ts";
+import {
+  type ChatErrorContext,
+  checkClientOptions,
+  readEnv,
+  redact,
+  toChatError,
+  withDeadline,
+} from "./_http.ts";
 
 /** Options for {@linkcode OpenAIChatModel}. */
 export interface OpenAIChatModelOptions {
@@ -102,26 +109,14 @@ export class OpenAIChatModel implements ChatModel {
       organization,
       defaultHeaders,
     } = options;
-    if (typeof model !== "string" || model === "") {
-      throw new TypeError("Cannot create an OpenAI chat model: 'model' is empty");
-    }
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-      throw new RangeError(
-        `Cannot create an OpenAI chat model: 'timeoutMs' must be a positive integer, got ${timeoutMs}`,
-      );
-    }
-    if (apiKey === undefined || apiKey === "") {
-      throw new TypeError(
-        "Cannot create an OpenAI chat model: no API key: pass 'apiKey' or set OPENAI_API_KEY",
-      );
-    }
+    const key = checkClientOptions("an OpenAI", "OPENAI_API_KEY", { model, timeoutMs, apiKey });
     this.model = model;
     this.id = `openai:${model}`;
     this.#timeoutMs = timeoutMs;
-    this.#apiKey = apiKey;
+    this.#apiKey = key;
     this.#errorContext = {
       id: this.id,
-      apiKey,
+      apiKey: key,
       timeoutMs,
       errors: {
         base: OpenAI.OpenAIError,
@@ -133,7 +128,7 @@ export class OpenAIChatModel implements ChatModel {
     };
     // Every option is explicit, so the SDK reads no OPENAI_* variable of its own.
     this.#client = new OpenAI({
-      apiKey,
+      apiKey: key,
       baseURL,
       organization: organization ?? null,
       project: null,

@@ -162,17 +162,23 @@ export function minerPrompts(options: {
     user: decisionPrompt({
       round,
       rounds: info.rounds,
-      narrative: narrate({
-        observation,
-        info,
-        previous: memory.previousSnapshot(config.eta_init),
-        config,
-        lang,
-      }),
+      narrative: memoryNarrative(memory, observation, info, config, lang),
       memory: memory.view(),
       lang,
     }),
   };
+}
+
+/** The round's narrative, with changes measured against the last round in memory. */
+function memoryNarrative(
+  memory: MinerMemory,
+  observation: BlockchainObs,
+  info: BlockchainInfo,
+  config: BlockchainConfig,
+  lang: Lang,
+): string {
+  const previous = memory.previousSnapshot(config.eta_init);
+  return narrate({ observation, info, previous, config, lang });
 }
 
 function minerSystemPrompt(
@@ -234,13 +240,7 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
     const user = reflectionPrompt({
       round,
       rounds: info.rounds,
-      narrative: narrate({
-        observation,
-        info,
-        previous: memory.previousSnapshot(config.eta_init),
-        config,
-        lang,
-      }),
+      narrative: memoryNarrative(memory, observation, info, config, lang),
       records: memory.records.slice(-reflectEvery),
       episodes: memory.episodes,
       reflection: memory.reflection,

@@ -14,6 +14,12 @@ import { type IpdAction, IpdEngine, type IpdInfo, type IpdObs } from "./engine.t
 import { createIpdLlmPlayer } from "./llm_player.ts";
 import { createIpdPolicy } from "./policies.ts";
 
+/** Rounds in which every player cooperated. */
+function mutualCooperations(decisions: readonly { round: number; action: unknown }[]): number {
+  const defected = new Set(decisions.filter((d) => d.action !== "C").map((d) => d.round));
+  return new Set(decisions.map((d) => d.round).filter((r) => !defected.has(r))).size;
+}
+
 function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
   let cfg = config;
   if (ctx.agents) {
@@ -75,13 +81,7 @@ function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
         rounds,
         agents: per,
         reward_ranking: ranking,
-        mutual_cooperation_rate: rounds
-          ? new Set(
-            decisions.filter((d) => d.action === "C").map((d) => d.round).filter((r) =>
-              decisions.filter((d) => d.round === r && d.action === "C").length === 2
-            ),
-          ).size / rounds
-          : 0,
+        mutual_cooperation_rate: rounds ? mutualCooperations(decisions) / rounds : 0,
         valid_action_rate: decisions.length
           ? decisions.filter((d) => d.parse_ok).length / decisions.length
           : 1,
