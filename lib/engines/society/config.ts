@@ -1,0 +1,200 @@
+/**
+ * The emergent-society ("shelter") game's configuration: a zod schema with every SPEC
+ * number as a default, and a parser whose errors are one line naming the field.
+ *
+ * `citizens` may be a count (`4` gives `citizen_001` ... `citizen_004`) or a list of names;
+ * parsing always yields the list.
+ *
+ * @example
+ * ```ts
+ * import { parseSocietyConfig } from "./config.ts";
+ * const config = parseSocietyConfig({ days: 5 });
+ * console.log(config.citizens); // ["chatgpt", "claude", "deepseek", "gemini", "qwen", "llama"]
+ * console.log(parseSocietyConfig({ citizens: 2 }).citizens); // ["citizen_001", "citizen_002"]
+ * ```
+ * @module
+ */
+import { z } from "zod";
+import { parseWith } from "../../core/config.ts";
+
+/** The six default citizens of the SPEC. */
+export const DEFAULT_CITIZENS: readonly string[] = Object.freeze([
+  "chatgpt",
+  "claude",
+  "deepseek",
+  "gemini",
+  "qwen",
+  "llama",
+]);
+
+/** The action types of the decision wire format, with their default AP cost. */
+export const DEFAULT_ACTION_COSTS = Object.freeze({
+  propose: 3,
+  vote: 1,
+  private_message: 1,
+  call_meeting: 5,
+  do_nothing: 0,
+});
+
+/** A citizen name: no spaces, commas or colons (they separate allocation content). */
+const NAME = /^[^\s,:，：]+$/u;
+
+function nonNegative(fallback: number) {
+  return z.number().min(0, { error: (iss) => `must be >= 0, got ${iss.input}` }).default(
+    fallback,
+  );
+}
+
+function nonNegativeInt(fallback: number) {
+  return z.number()
+    .int({ error: (iss) => `must be an integer >= 0, got ${iss.input}` })
+    .min(0, { error: (iss) => `must be an integer >= 0, got ${iss.input}` })
+    .default(fallback);
+}
+
+function positiveInt(fallback: number) {
+  return z.number()
+    .int({ error: (iss) => `must be a positive integer, got ${iss.input}` })
+    .min(1, { error: (iss) => `must be a positive integer, got ${iss.input}` })
+    .default(fallback);
+}
+
+/** `citizen_001`, `citizen_002`, ... for a count of citizens. */
+export function numberedCitizens(n: number): string[] {
+  const width = Math.max(3, String(n).length);
+  return Array.from({ length: n }, (_, i) => `citizen_${String(i + 1).padStart(width, "0")}`);
+}
+
+const citizenList = z.array(
+  z.string().regex(NAME, {
+    error: (iss) =>
+      `names must be non-empty without spaces, commas or colons, got ${JSON.stringify(iss.input)}`,
+  }),
+).min(1, { error: "at least one citizen is required" });
+
+/**
+ * The schema of a society config. Every field has the SPEC default; unknown keys are
+ * rejected; rule-breaking values (negative budgets, a floor above the start efficiency,
+ * duplicate names, a token budget that cannot pay for day 1) are errors naming the field.
+ */
+export const SocietyConfigSchema = z.strictObject({
+  /** A count of citizens (named `citizen_001`, ...) or their names. @default the six of the SPEC */
+  citizens: z.union([
+    z.number().int({ error: (iss) => `must be a positive integer or a list, got ${iss.input}` })
+      .min(1, { error: (iss) => `must be a positive integer or a list, got ${iss.input}` })
+      .max(100_000, { error: (iss) => `must be at most 100000, got ${iss.input}` })
+      .transform(numberedCitizens),
+    citizenList,
+  ]).default(() => [...DEFAULT_CITIZENS]),
+  /** The day limit. @default 10 */
+  days: positiveInt(10),
+  /** The shelter's resource pool at the start. @default 3000 */
+  resources: nonNegative(3000),
+  /** System efficiency at the start. @default 1.0 */
+  initial_efficiency: z.number().gt(0, { error: (iss) => `must be in (0, 1], got ${iss.input}` })
+    .max(1, { error: (iss) => `must be in (0, 1], got ${iss.input}` }).default(1),
+  /** Efficiency lost per elimination (vote or starvation). @default 0.05 */
+  efficiency_decay: nonNegative(0.05),
+  /** The efficiency floor. @default 0.5 */
+  min_efficiency: z.number().gt(0, { error: (iss) => `must be in (0, 1], got ${iss.input}` })
+    .max(1, { error: (iss) => `must be in (0, 1], got ${iss.input}` }).default(0.5),
+  /** Game tokens for the whole simulation. @default 200000 */
+  token_budget: nonNegativeInt(200_000),
+  /** Game tokens each living AI costs per day. @default 1500 */
+  base_decision_cost: nonNegativeInt(1500),
+  /** Game tokens per action point spent. @default 100 */
+  tokens_per_action_point: nonNegativeInt(100),
+  /** AP cost of each action type. */
+  action_costs: z.strictObject({
+    propose: nonNegativeInt(DEFAULT_ACTION_COSTS.propose),
+    vote: nonNegativeInt(DEFAULT_ACTION_COSTS.vote),
+    private_message: nonNegativeInt(DEFAULT_ACTION_COSTS.private_message),
+    call_meeting: nonNegativeInt(DEFAULT_ACTION_COSTS.call_meeting),
+    do_nothing: nonNegativeInt(DEFAULT_ACTION_COSTS.do_nothing),
+  }).default(() => ({ ...DEFAULT_ACTION_COSTS })),
+  /** Every AI's AP on day 1. @default 3 */
+  initial_action_points: nonNegativeInt(3),
+  /** Resources each living AI consumes per day. @default 20 */
+  consumption: nonNegativeInt(20),
+  /** Resources above consumption per action point earned for tomorrow. @default 10 */
+  resources_per_action_point: positiveInt(10),
+  /** Health at the start, and its maximum. @default 100 */
+  max_health: positiveInt(100),
+  /** Health gained on a day fed at least `consumption`. @default 5 */
+  health_gain: nonNegative(5),
+  /** Health lost per unit short of `consumption`. @default 2 */
+  starvation_factor: nonNegative(2),
+  /** Health of a citizen revived by an appeal. @default 50 */
+  revive_health: positiveInt(50),
+  /** The request of the fallback decision. @default 20 */
+  fallback_request: nonNegativeInt(20),
+  /** Memory lines an LLM citizen sees. @default 5 */
+  memory_length: nonNegativeInt(5),
+  /** Characters of a statement, message or topic kept (longer ones are cut). @default 200 */
+  text_max_chars: positiveInt(200),
+  /** Policies of offline citizens, assigned in turn (see `policies.ts`). @default the default mix */
+  policies: z.array(z.string().min(1, { error: "policy names must be non-empty" }))
+    .min(1, { error: "at least one policy is required" }).optional(),
+}).superRefine((c, ctx) => {
+  const seen = new Set<string>();
+  c.citizens.forEach((name, i) => {
+    if (seen.has(name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["citizens", i],
+        message: `names must be unique, '${name}' appears twice`,
+      });
+    }
+    seen.add(name);
+  });
+  if (c.min_efficiency > c.initial_efficiency) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["min_efficiency"],
+      message: `must be <= initial_efficiency (${c.initial_efficiency}), got ${c.min_efficiency}`,
+    });
+  }
+  if (c.revive_health > c.max_health) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["revive_health"],
+      message: `must be <= max_health (${c.max_health}), got ${c.revive_health}`,
+    });
+  }
+  const dayOne = c.citizens.length * c.base_decision_cost;
+  if (c.token_budget < dayOne) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["token_budget"],
+      message:
+        `must cover day 1 (${c.citizens.length} x ${c.base_decision_cost} = ${dayOne}), got ${c.token_budget}`,
+    });
+  }
+});
+
+/** A parsed society config (`citizens` is always a list of names). */
+export type SocietyConfig = z.output<typeof SocietyConfigSchema>;
+
+/** The AP costs of the action types. */
+export type ActionCosts = SocietyConfig["action_costs"];
+
+/**
+ * Validates a society config and fills in the defaults.
+ *
+ * @param input A JSON object (or `undefined` for every default).
+ * @returns The config.
+ * @throws {ConfigError} Naming the field, e.g. `config.days: must be a positive integer, got 0`.
+ *
+ * @example
+ * ```ts
+ * import { parseSocietyConfig } from "./config.ts";
+ * try {
+ *   parseSocietyConfig({ citizens: ["a", "a"] });
+ * } catch (e) {
+ *   console.log((e as Error).message); // config.citizens[1]: names must be unique, 'a' appears twice
+ * }
+ * ```
+ */
+export function parseSocietyConfig(input: unknown): SocietyConfig {
+  return parseWith(SocietyConfigSchema, input ?? {}, "config");
+}
