@@ -1,0 +1,169 @@
+/**
+ * The delegation game's configuration: a zod schema with the SPEC defaults (the paper's
+ * simulator scenario) and a parser whose errors are one line naming the field.
+ *
+ * Unit prices come from the one pricing table `lib/llm/pricing.ts`: a model missing from it
+ * is a config error naming the provider and the model.
+ *
+ * @example
+ * ```ts
+ * import { parseDelegationConfig } from "./config.ts";
+ * const config = parseDelegationConfig({ T: 500 });
+ * console.log(config.providers.map((p) => p.models[0])); // ["o1", "o3-mini", "gpt-4"]
+ * ```
+ * @module
+ */
+import { z } from "zod";
+import { ConfigError, parseWith } from "../../core/config.ts";
+import { priceOf } from "../../llm/pricing.ts";
+
+/** The largest horizon accepted: the engine's counters stay exact far beyond it. */
+export const MAX_T = 1_000_000_000;
+
+/** The provider strategies known by name (`ours` is an alias of `strategic`). */
+export const STRATEGY_NAMES = ["honest", "worst", "random", "strategic", "ours"] as const;
+
+/** The paper's three providers (SPEC section 3). */
+export const DEFAULT_PROVIDERS: readonly {
+  name: string;
+  models: string[];
+  eta: number;
+  strategy: string;
+}[] = [
+  { name: "provider_1", models: ["o1", "o1-mini", "gpt-4o-mini"], eta: 0.2, strategy: "honest" },
+  {
+    name: "provider_2",
+    models: ["o3-mini", "deepseek-r1", "deepseek-v3"],
+    eta: 0.6,
+    strategy: "ours",
+  },
+  { name: "provider_3", models: ["gpt-4", "gpt-4o", "gpt-35-turbo"], eta: 0.4, strategy: "worst" },
+];
+
+const finite = (what: string) =>
+  z.number({ error: `must be a number` }).refine(Number.isFinite, {
+    error: (iss) => `${what} must be finite, got ${iss.input}`,
+  });
+
+/** One provider: its models (any order; best and cheapest are found by price), eta, strategy. */
+export const ProviderSchema = z.strictObject({
+  /** The agent name of the provider; defaults to `provider_<id>`. */
+  name: z.string().min(1, { error: "must be a non-empty string" }).optional(),
+  /** The models it can serve; the first among equally priced ones wins ties. */
+  models: z.array(z.string().min(1, { error: "model names must be non-empty" }))
+    .min(1, { error: "a provider needs at least one model" }),
+  /** The provider's eta: cost = eta * tokens priced at the served model. */
+  eta: finite("eta").pipe(z.number().min(0, { error: (i) => `must be >= 0, got ${i.input}` })),
+  /** Its scripted strategy for offline runs. @default "honest" */
+  strategy: z.string().default("honest"),
+});
+
+/** Where task records come from. */
+export const RecordsSchema = z.discriminatedUnion("mode", [
+  z.strictObject({
+    mode: z.literal("recorded"),
+    /** A directory holding `<model>_test_result.jsonl` files. */
+    dir: z.string().min(1),
+    /** Use `task_ids_shuffled.json` from `dir` when present. @default true */
+    shuffled: z.boolean().default(true),
+  }),
+  z.strictObject({
+    mode: z.literal("synthetic"),
+    /** Records per model, drawn from the model profiles with the run's seed. @default 1000 */
+    tasks: z.number().int().min(1).max(10_000_000).default(1000),
+  }),
+]);
+
+/** The schema of a delegation config; unknown keys are rejected. */
+export const DelegationConfigSchema = z.strictObject({
+  /** Time steps (tasks the user delegates at most). @default 1000 */
+  T: z.number().int({ error: (i) => `must be an integer, got ${i.input}` })
+    .min(1, { error: (i) => `must be >= 1, got ${i.input}` })
+    .max(MAX_T, { error: (i) => `must be <= ${MAX_T}, got ${i.input}` })
+    .default(1000),
+  /** The mechanism's exploration exponent. @default 0.2 */
+  epsilon: finite("epsilon").pipe(
+    z.number().min(0, { error: (i) => `must be >= 0, got ${i.input}` })
+      .max(1, { error: (i) => `must be <= 1, got ${i.input}` }),
+  ).default(0.2),
+  /** Reward = score * reward_scale. @default 7 */
+  reward_scale: finite("reward_scale").pipe(
+    z.number().min(0, { error: (i) => `must be >= 0, got ${i.input}` })
+      .max(1e12, { error: (i) => `must be <= 1e12, got ${i.input}` }),
+  ).default(7),
+  /** The providers, in id order (id = position + 1). @default the paper's three */
+  providers: z.array(ProviderSchema).min(1, { error: "at least one provider is required" })
+    .default(() => DEFAULT_PROVIDERS.map((p) => ({ ...p, models: [...p.models] }))),
+  /** Task records. @default {"mode": "synthetic", "tasks": 1000} */
+  records: RecordsSchema.default({ mode: "synthetic", tasks: 1000 }),
+  /** The run's random stream. @default "toolkit" */
+  rng: z.enum(["toolkit", "python"]).default("toolkit"),
+}).transform((c) => ({
+  ...c,
+  providers: c.providers.map((p, i) => ({ ...p, name: p.name ?? `provider_${i + 1}` })),
+}));
+
+/** A parsed delegation config (defaults filled, every provider named). */
+export type DelegationConfig = z.output<typeof DelegationConfigSchema>;
+
+/** What a config file may hold before defaults are applied. */
+export type DelegationConfigInput = z.input<typeof DelegationConfigSchema>;
+
+/** A provider of a parsed config. */
+export type ProviderConfig = DelegationConfig["providers"][number];
+
+/**
+ * Parses and checks a delegation config: field types and ranges, unique provider names,
+ * known strategies and models with a price.
+ *
+ * @param input Any value, typically parsed JSON; `undefined` gives the defaults.
+ * @returns The config with every default filled in.
+ * @throws {ConfigError} One line `config.<field>: <problem>` for the first problem found.
+ *
+ * @example
+ * ```ts
+ * import { parseDelegationConfig } from "./config.ts";
+ * try {
+ *   parseDelegationConfig({ providers: [{ models: ["gpt-9"], eta: 0.5 }] });
+ * } catch (e) {
+ *   console.log((e as Error).message);
+ *   // config.providers[0].models[0]: provider 'provider_1': model 'gpt-9' has no price in lib/llm/pricing.ts
+ * }
+ * ```
+ */
+export function parseDelegationConfig(input: unknown): DelegationConfig {
+  const c = parseWith(DelegationConfigSchema, input ?? {}, "config");
+  const seen = new Set<string>();
+  c.providers.forEach((p, i) => {
+    if (seen.has(p.name)) {
+      throw new ConfigError(`config.providers[${i}].name: duplicate provider name '${p.name}'`);
+    }
+    seen.add(p.name);
+    if (!(STRATEGY_NAMES as readonly string[]).includes(p.strategy)) {
+      throw new ConfigError(
+        `config.providers[${i}].strategy: unknown strategy '${p.strategy}'; expected one of ${
+          STRATEGY_NAMES.join(", ")
+        }`,
+      );
+    }
+    p.models.forEach((m, j) => {
+      if (!priceOf(m)) {
+        throw new ConfigError(
+          `config.providers[${i}].models[${j}]: provider '${p.name}': model '${m}' has no price in lib/llm/pricing.ts`,
+        );
+      }
+      if (p.models.indexOf(m) !== j) {
+        throw new ConfigError(
+          `config.providers[${i}].models[${j}]: provider '${p.name}' lists model '${m}' twice`,
+        );
+      }
+    });
+  });
+  // Utilities must stay finite: ln(K T) and the priced tokens are bounded by the caps above,
+  // so only a product overflow could break them.
+  const K = c.providers.length;
+  if (!Number.isFinite(Math.log(K * c.T))) {
+    throw new ConfigError(`config.T: T * K overflows, got T=${c.T}, K=${K}`);
+  }
+  return c;
+}

@@ -1,0 +1,159 @@
+/**
+ * Scripted provider strategies (no network): `honest` (always the best model), `worst`
+ * (always the cheapest), `random` (uniform over its models, drawn from the run's stream),
+ * `strategic` (alias `ours`, the paper's strategy), and custom strategies from user code.
+ *
+ * A strategy is a small function `(view) => modelName`. The view carries the provider's
+ * observation, its models, its best and cheapest model, and the run's stream. The `random`
+ * strategy draws from that stream (the engine's own, {@linkcode DelegationEngine.stream}),
+ * so its draws interleave with the mechanism's exactly as in the original simulator.
+ *
+ * @example Custom strategy: serve the best model on even steps, the cheapest on odd ones.
+ * ```ts
+ * import { parseDelegationConfig } from "./config.ts";
+ * import { DelegationEngine } from "./engine.ts";
+ * import { createStrategyAgent, type Strategy } from "./strategies.ts";
+ * const engine = new DelegationEngine(parseDelegationConfig({ T: 50 }));
+ * const alternate: Strategy = (v) => (v.obs.t % 2 === 0 ? v.best : v.cheapest);
+ * const agent = createStrategyAgent(engine, "provider_1", alternate);
+ * console.log(agent.kind); // policy:custom
+ * ```
+ * @module
+ */
+import type { Agent, Decision, DecisionContext } from "../../agents/agent.ts";
+import { ConfigError } from "../../core/config.ts";
+import type { AgentId } from "../../core/game.ts";
+import type { DelegationEngine, DelegationInfo, DelegationObs } from "./engine.ts";
+import type { RunStream } from "./python_random.ts";
+
+/** What a strategy decides on. */
+export interface StrategyView {
+  /** The provider's observation before serving. */
+  obs: DelegationObs;
+  provider: AgentId;
+  /** Its models, in config order. */
+  models: readonly string[];
+  /** Its best (most expensive) model: honest service. */
+  best: string;
+  /** Its cheapest model. */
+  cheapest: string;
+  /** The run's stream; draw from it only for randomised service. */
+  readonly stream: RunStream;
+}
+
+/** A provider strategy: the model to serve. */
+export type Strategy = (view: StrategyView) => string;
+
+/** A provider agent. */
+export type ProviderAgent = Agent<DelegationObs, DelegationInfo, string>;
+
+/**
+ * The paper's strategy: phase 1 the best model; in exploitation the best model while the
+ * provider's cumulative reward (all its delegations since the start) is below
+ * `planned * second_best_utility`, then the cheapest; every later delegation (bonus,
+ * incentive, utility-based) the cheapest.
+ */
+export const strategic: Strategy = (v) => {
+  const o = v.obs;
+  if (o.phase === 1) return v.best;
+  if (o.phase === 2 && !o.bonus) {
+    return o.cumulativeReward < o.planned * o.secondBestUtility ? v.best : v.cheapest;
+  }
+  return v.cheapest;
+};
+
+/** The named strategies. */
+export const STRATEGIES: Readonly<Record<string, Strategy>> = {
+  honest: (v) => v.best,
+  worst: (v) => v.cheapest,
+  random: (v) => v.models[v.stream.randbelow(v.models.length)],
+  strategic,
+  ours: strategic,
+};
+
+/** The names of {@linkcode STRATEGIES}. */
+export const STRATEGY_LIST: readonly string[] = Object.keys(STRATEGIES);
+
+/**
+ * A strategy by name or as a function.
+ *
+ * @throws {ConfigError} For an unknown name.
+ */
+export function resolveStrategy(strategy: string | Strategy): Strategy {
+  if (typeof strategy === "function") return strategy;
+  const s = STRATEGIES[strategy];
+  if (!s) {
+    throw new ConfigError(
+      `strategy '${strategy}' is not a delegation strategy; expected one of ${
+        STRATEGY_LIST.join(", ")
+      }`,
+    );
+  }
+  return s;
+}
+
+/**
+ * The reusable view of one provider of `engine` (its `obs` is set before each decision).
+ *
+ * @throws {RangeError} For an unknown provider.
+ */
+export function strategyView(engine: DelegationEngine, provider: AgentId): StrategyView {
+  const i = engine.agents.indexOf(provider);
+  if (i < 0) {
+    throw new RangeError(
+      `Cannot build strategy view: unknown provider '${provider}'; expected one of ${
+        engine.agents.join(", ")
+      }`,
+    );
+  }
+  const t = engine.tables.providers[i];
+  return {
+    obs: undefined as unknown as DelegationObs,
+    provider,
+    models: t.models,
+    best: t.models[t.bestModel],
+    cheapest: t.models[t.cheapestModel],
+    get stream() {
+      return engine.stream;
+    },
+  };
+}
+
+/**
+ * A scripted provider agent playing `strategy` for `provider` of `engine`. It keeps no
+ * private state: the `random` strategy's draws come from the engine's stream, which is
+ * part of the engine's state.
+ *
+ * @param engine The engine it plays in (for its models and the run's stream).
+ * @param provider The provider's name.
+ * @param strategy A name of {@linkcode STRATEGIES} or a custom function.
+ * @returns The agent.
+ *
+ * @example
+ * ```ts
+ * import { parseDelegationConfig } from "./config.ts";
+ * import { DelegationEngine } from "./engine.ts";
+ * import { createStrategyAgent } from "./strategies.ts";
+ * const engine = new DelegationEngine(parseDelegationConfig({ T: 50 }));
+ * const agent = createStrategyAgent(engine, "provider_2", "ours");
+ * console.log(agent.name, agent.kind); // provider_2 policy:ours
+ * ```
+ */
+export function createStrategyAgent(
+  engine: DelegationEngine,
+  provider: AgentId,
+  strategy: string | Strategy,
+): ProviderAgent {
+  const fn = resolveStrategy(strategy);
+  const view = strategyView(engine, provider);
+  return {
+    name: provider,
+    kind: `policy:${typeof strategy === "string" ? strategy : "custom"}`,
+    act(ctx: DecisionContext<DelegationObs, DelegationInfo>): Decision<string> {
+      view.obs = ctx.observation;
+      return { action: fn(view) };
+    },
+    getState: () => ({}),
+    setState() {},
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The result of a delegation run, computed from the engine's final state alone (no
+ * per-step log): the SPEC's result names, per-provider stats keyed by the 1-based provider
+ * id of the paper's table, and the mechanism's parameters.
+ *
+ * @example
+ * ```ts
+ * import { parseDelegationConfig } from "./config.ts";
+ * import { DelegationEngine } from "./engine.ts";
+ * import { delegationSummary } from "./summary.ts";
+ * const config = parseDelegationConfig({ T: 200 });
+ * const engine = new DelegationEngine(config);
+ * engine.reset({ seed: 3 });
+ * while (!engine.isDone()) {
+ *   const [p] = engine.liveAgents();
+ *   engine.step({ [p]: engine.fallbackAction(p) });
+ * }
+ * const s = delegationSummary(config, engine.getState());
+ * console.log(s.total_delegations === engine.round); // true
+ * ```
+ * @module
+ */
+import type { DelegationConfig } from "./config.ts";
+import type { DelegationState } from "./engine.ts";
+import { explorationBlock, mechanismM } from "./parameters.ts";
+
+/** One provider's figures over the run. */
+export interface ProviderStats {
+  name: string;
+  delegations: number;
+  /** Sum of billed prices. */
+  total_price: number;
+  /** Sum of costs. */
+  total_cost: number;
+  /** `eta * total_price - total_cost`. */
+  provider_utility: number;
+  total_reward: number;
+  avg_reward: number;
+  /** Sum of `reward - price` over its delegations. */
+  user_utility: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+/** The summary of a run. */
+export interface DelegationSummary {
+  total_time: number;
+  total_delegations: number;
+  /** 1-based; `null` when exploration did not finish (cannot happen for `T >= 1`). */
+  best_provider_id: number | null;
+  second_best_provider_id: number | null;
+  /** Phase-1 mean reward per provider id. */
+  avg_rewards: Record<string, number>;
+  /** Phase-1 mean utility per provider id. */
+  avg_utilities: Record<string, number>;
+  provider_stats: Record<string, ProviderStats>;
+  total_user_utility: number;
+  total_provider_utility: number;
+  total_reward: number;
+  B: number;
+  M: number;
+  delta1: number | null;
+  /** `null` for minus infinity (best mean utility <= 0). */
+  delta2: number | null;
+  R2: number | null;
+  planned: number | null;
+  second_best_utility: number | null;
+  threshold: number | null;
+  stopped_early: boolean;
+  delegations_per_phase: {
+    exploration: number;
+    exploitation: number;
+    bonus: number;
+    incentive: number;
+    utility_based: number;
+  };
+  /** The utility-based phase's draws: provider id, the uniform draw, won the extra block. */
+  utility_based_draws: { provider_id: number; u: number; won: boolean }[];
+}
+
+/**
+ * Summarises a run from its config and final (or any) engine state.
+ *
+ * @param config The run's parsed config.
+ * @param state `engine.getState()`.
+ * @returns The summary.
+ */
+export function delegationSummary(
+  config: DelegationConfig,
+  state: DelegationState,
+): DelegationSummary {
+  const K = config.providers.length;
+  const s = state.sums;
+  const ex = state.exploration;
+  const id = (i: number) => String(i + 1);
+  const provider_stats: Record<string, ProviderStats> = {};
+  let totalUser = 0, totalProvider = 0, totalReward = 0;
+  for (let i = 0; i < K; i++) {
+    const p = config.providers[i];
+    const n = s.delegations[i];
+    const pu = p.eta * s.price[i] - s.cost[i];
+    provider_stats[id(i)] = {
+      name: p.name,
+      delegations: n,
+      total_price: s.price[i],
+      total_cost: s.cost[i],
+      provider_utility: pu,
+      total_reward: s.reward[i],
+      avg_reward: n > 0 ? s.reward[i] / n : 0,
+      user_utility: s.utility[i],
+      prompt_tokens: s.promptTokens[i],
+      completion_tokens: s.completionTokens[i],
+      total_tokens: s.promptTokens[i] + s.completionTokens[i],
+    };
+    totalUser += s.utility[i];
+    totalProvider += pu;
+    totalReward += s.reward[i];
+  }
+  const byId = (xs: readonly number[] | undefined) =>
+    Object.fromEntries((xs ?? []).map((x, i) => [id(i), x]));
+  const [exploration, exploitation, bonus, incentive, utility_based] = state.phaseCounts;
+  return {
+    total_time: config.T,
+    total_delegations: state.t,
+    best_provider_id: ex ? ex.best + 1 : null,
+    second_best_provider_id: ex && ex.second >= 0 ? ex.second + 1 : null,
+    avg_rewards: byId(ex?.avgRewards),
+    avg_utilities: byId(ex?.avgUtilities),
+    provider_stats,
+    total_user_utility: totalUser,
+    total_provider_utility: totalProvider,
+    total_reward: totalReward,
+    B: explorationBlock(config.T, config.epsilon),
+    M: mechanismM(config.T, K, config.epsilon),
+    delta1: ex ? ex.delta1 : null,
+    delta2: ex ? ex.delta2 : null,
+    R2: ex ? ex.R2 : null,
+    planned: ex ? ex.planned : null,
+    second_best_utility: ex ? ex.secondBestUtility : null,
+    threshold: ex ? ex.threshold : null,
+    stopped_early: state.exploit.stoppedEarly,
+    delegations_per_phase: { exploration, exploitation, bonus, incentive, utility_based },
+    utility_based_draws: state.utilityBased.draws.map((d) => ({
+      provider_id: d.provider + 1,
+      u: d.u,
+      won: d.won,
+    })),
+  };
+}

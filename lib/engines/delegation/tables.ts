@@ -1,0 +1,108 @@
+/**
+ * Per-(provider, model, position in the task order) lookup tables of reward, price, cost
+ * and tokens, built once from the task records so that a step is a few array reads.
+ *
+ * @example
+ * ```ts
+ * import { parseDelegationConfig } from "./config.ts";
+ * import { syntheticRecords } from "./records.ts";
+ * import { buildTables } from "./tables.ts";
+ * const config = parseDelegationConfig({});
+ * const models = config.providers.flatMap((p) => p.models);
+ * const tables = buildTables(config, syntheticRecords(models, 1, 50));
+ * console.log(tables.providers[0].bestModel, tables.providers[0].cheapestModel); // 0 2
+ * ```
+ * @module
+ */
+import {
+  bestModelIndex,
+  billedPrice,
+  cheapestModelIndex,
+  servedCost,
+  type UnitPrices,
+  unitPrices,
+} from "./accounting.ts";
+import type { DelegationConfig } from "./config.ts";
+import type { TaskRecords } from "./records.ts";
+
+/** One provider's tables; arrays are indexed `model * length + position`. */
+export interface ProviderTables {
+  name: string;
+  models: readonly string[];
+  eta: number;
+  prices: readonly UnitPrices[];
+  /** Index of the best (most expensive) model. */
+  bestModel: number;
+  /** Index of the cheapest model. */
+  cheapestModel: number;
+  reward: Float64Array;
+  price: Float64Array;
+  cost: Float64Array;
+  /** `reward - price`. */
+  utility: Float64Array;
+  /** `eta * price - cost`. */
+  providerUtility: Float64Array;
+  input: Float64Array;
+  output: Float64Array;
+}
+
+/** Every provider's tables. */
+export interface DelegationTables {
+  /** Positions in the task order: step `t` uses position `t mod length`. */
+  length: number;
+  providers: ProviderTables[];
+}
+
+/**
+ * Builds the tables of every provider of `config` from `records`.
+ *
+ * @throws {RangeError} When a provider's model has no records.
+ */
+export function buildTables(config: DelegationConfig, records: TaskRecords): DelegationTables {
+  const L = records.taskIds.length;
+  const providers = config.providers.map((p): ProviderTables => {
+    const prices = p.models.map((m) => unitPrices(m));
+    const bestModel = bestModelIndex(prices);
+    const best = prices[bestModel];
+    const size = p.models.length * L;
+    const t: ProviderTables = {
+      name: p.name,
+      models: p.models,
+      eta: p.eta,
+      prices,
+      bestModel,
+      cheapestModel: cheapestModelIndex(prices),
+      reward: new Float64Array(size),
+      price: new Float64Array(size),
+      cost: new Float64Array(size),
+      utility: new Float64Array(size),
+      providerUtility: new Float64Array(size),
+      input: new Float64Array(size),
+      output: new Float64Array(size),
+    };
+    p.models.forEach((m, j) => {
+      const rec = records.models[m];
+      if (!rec) {
+        throw new RangeError(`Cannot build tables: no records for model '${m}' of '${p.name}'`);
+      }
+      for (let pos = 0; pos < L; pos++) {
+        const task = records.taskIds[pos];
+        const k = j * L + pos;
+        const inp = rec.input[task];
+        const out = rec.output[task];
+        const reward = rec.score[task] * config.reward_scale;
+        const price = billedPrice(inp, out, best);
+        const cost = servedCost(inp, out, prices[j], p.eta);
+        t.reward[k] = reward;
+        t.price[k] = price;
+        t.cost[k] = cost;
+        t.utility[k] = reward - price;
+        t.providerUtility[k] = p.eta * price - cost;
+        t.input[k] = inp;
+        t.output[k] = out;
+      }
+    });
+    return t;
+  });
+  return { length: L, providers };
+}
