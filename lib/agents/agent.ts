@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { AgentId, GameEvent } from "../core/game.ts";
+import type { AgentId, Engine, GameEvent } from "../core/game.ts";
 
 /** What an agent sees when asked to act. */
 export interface DecisionContext<Obs, Info> {
@@ -18,13 +18,23 @@ export interface DecisionContext<Obs, Info> {
   info: Info;
 }
 
-/** An agent's decision for one round. */
+/**
+ * An agent's decision for one step.
+ *
+ * An agent that could not produce an action (an LLM reply that did not parse, even after the
+ * retry) says so with `action: null` and the reason in `error`; the runner then applies the
+ * engine's {@linkcode Engine.fallbackAction} (the one place a fallback is defined) and marks
+ * the decision row `fallback: true`. Agents never invent a fallback of their own.
+ */
 export interface Decision<Action> {
-  action: Action;
+  /** The action, or `null` when the agent has none (the runner applies the fallback). */
+  action: Action | null;
   /** The agent's stated reasoning, when it gave one. */
   thought?: string;
-  /** `false` when the reply could not be parsed and the engine's fallback was used. */
-  parseOk: boolean;
+  /** Why there is no action (the parse error), when `action` is `null`. */
+  error?: string;
+  /** `true` when the reply parsed only after a repair that changed values (e.g. clamping). */
+  repaired?: boolean;
 }
 
 /** What happened to an agent in a round, fed back after the step. */
@@ -44,7 +54,10 @@ export interface Agent<Obs, Info, Action> {
   readonly kind: string;
   /** The model name for LLM agents (for the report), else `undefined`. */
   readonly model?: string;
-  act(context: DecisionContext<Obs, Info>): Promise<Decision<Action>>;
+  /** `true` for an LLM-driven agent: its fallbacks count against the run's validity. */
+  readonly llm?: boolean;
+  /** Decides; may answer at once (scripted policies) or through a promise (LLM calls). */
+  act(context: DecisionContext<Obs, Info>): Decision<Action> | Promise<Decision<Action>>;
   /** Called after each step with the agent's own outcome. */
   observe?(outcome: Outcome<Obs, Info, Action>): void | Promise<void>;
   /** Private state as plain JSON data. */

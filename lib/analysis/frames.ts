@@ -1,7 +1,8 @@
 /**
  * Run directories as Polars DataFrames: one row per decision, LLM call or event, for one
- * run or many at once (a sweep). Every line is validated with the shared zod schemas, and
- * every frame carries `run`, `experiment` and `seed` so runs can be grouped and compared.
+ * run or many at once (a sweep). Every line is validated (decisions with the engine's own
+ * row schema when given), and every frame carries `run`, `experiment` and `seed` so runs can
+ * be grouped and compared. Nothing here knows an engine: engines type their own columns.
  *
  * Columns have fixed types, so an empty log gives an empty frame with the same columns.
  *
@@ -18,7 +19,12 @@ import pl from "nodejs-polars";
 import { basename, join, resolve } from "node:path";
 import { z } from "zod";
 import { parseWith, readJsonFile } from "../core/config.ts";
-import { DecisionRecordSchema, EventRecordSchema, LlmCallRecordSchema } from "../core/records.ts";
+import {
+  type DecisionRecord,
+  DecisionRecordSchema,
+  EventRecordSchema,
+  LlmCallRecordSchema,
+} from "../core/records.ts";
 import { readJsonl } from "../core/run_log.ts";
 
 /** Options of the loaders. */
@@ -31,6 +37,16 @@ export interface LoadOptions {
   config?: string[];
   /** Drop an unparsable last line (a run killed mid-write). @default {false} */
   tolerateTornTail?: boolean;
+}
+
+/** Options of {@linkcode loadDecisions}. */
+export interface DecisionLoadOptions extends LoadOptions {
+  /**
+   * The experiment's decision-row schema (`Experiment.decisionSchema`): every line is
+   * validated with it and its fields become typed columns. Without it, the shared record is
+   * validated and the engine's columns are inferred from the values.
+   */
+  schema?: z.ZodType;
 }
 
 /** What the loaders read from `config.json`: only the fields they need. */
@@ -63,6 +79,7 @@ const DTYPES = {
 /** `run`, `experiment`, `seed`: the columns every frame starts with. */
 const RUN_COLUMNS: ColumnSpec[] = [["run", "str"], ["experiment", "str"], ["seed", "i64"]];
 
+/** The columns every decision frame has, after the run columns. */
 const DECISION_COLUMNS: ColumnSpec[] = [
   ...RUN_COLUMNS,
   ["round", "i32"],
@@ -71,17 +88,54 @@ const DECISION_COLUMNS: ColumnSpec[] = [
   ["model", "str"],
   ["llm", "bool"],
   ["action", "str"],
-  ["c", "f64"],
-  ["p", "f64"],
-  ["d", "f64"],
   ["reward", "f64"],
-  ["cumulative_reward", "f64"],
-  ["efficiency", "f64"],
-  ["honest_efficiency", "f64"],
-  ["label", "str"],
   ["parse_ok", "bool"],
-  ["thought", "str"],
+  ["fallback", "bool"],
 ];
+
+const SHARED_DECISION_FIELDS = new Set(["v", ...DECISION_COLUMNS.map(([name]) => name)]);
+
+/** The Polars type of a zod field: numbers f64, booleans bool, anything else text. */
+function columnTypeOf(field: z.ZodType): ColumnType {
+  // deno-lint-ignore no-explicit-any
+  let def = (field as any)._zod?.def;
+  while (def && ["optional", "nullable", "default", "prefault", "readonly"].includes(def.type)) {
+    def = def.innerType?._zod?.def;
+  }
+  if (def?.type === "number") return "f64";
+  if (def?.type === "boolean") return "bool";
+  return "str";
+}
+
+/** The type of a column inferred from its values (numbers f64, booleans bool, else text). */
+function inferType(values: unknown[]): ColumnType {
+  const present = values.filter((v) => v !== undefined && v !== null);
+  if (present.length && present.every((v) => typeof v === "number")) return "f64";
+  if (present.length && present.every((v) => typeof v === "boolean")) return "bool";
+  return "str";
+}
+
+/** An engine's own decision columns: from its schema, else inferred from the rows. */
+function engineColumns(
+  schema: z.ZodType | undefined,
+  rows: readonly Record<string, unknown>[],
+): ColumnSpec[] {
+  // deno-lint-ignore no-explicit-any
+  const shape = (schema as any)?.shape as Record<string, z.ZodType> | undefined;
+  if (shape) {
+    return Object.entries(shape).filter(([k]) => !SHARED_DECISION_FIELDS.has(k))
+      .map(([k, f]) => [k, columnTypeOf(f)] as const);
+  }
+  const keys = new Set<string>();
+  for (const r of rows) for (const k in r) if (!SHARED_DECISION_FIELDS.has(k)) keys.add(k);
+  return [...keys].map((k) => [k, inferType(rows.map((r) => r[k]))] as const);
+}
+
+/** Text for a `str` column: strings as they are, anything else as JSON. */
+function textOf(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
 
 const CALL_COLUMNS: ColumnSpec[] = [
   ...RUN_COLUMNS,
@@ -113,7 +167,13 @@ const EVENT_COLUMNS: ColumnSpec[] = [
 /** Builds a typed frame from row objects; missing values become null. */
 function frameOf(columns: readonly ColumnSpec[], rows: readonly Record<string, unknown>[]) {
   return pl.DataFrame(
-    columns.map(([name, type]) => pl.Series(name, rows.map((r) => r[name] ?? null), DTYPES[type])),
+    columns.map(([name, type]) =>
+      pl.Series(
+        name,
+        rows.map((r) => type === "str" ? textOf(r[name]) : r[name] ?? null),
+        DTYPES[type],
+      )
+    ),
   );
 }
 
@@ -178,8 +238,8 @@ interface LogFrame<T> {
   file: string;
   /** Every line's schema. */
   schema: z.ZodType<T>;
-  /** The frame's columns, the run columns first. */
-  columns: readonly ColumnSpec[];
+  /** The frame's columns, the run columns first (or computed from the rows). */
+  columns: readonly ColumnSpec[] | ((rows: readonly Record<string, unknown>[]) => ColumnSpec[]);
   /** Given a run, turns its records into rows (the run columns are added after). */
   rowOf: (run: RunDir) => (record: T) => Record<string, unknown>;
 }
@@ -200,12 +260,12 @@ async function loadFrame<T>(
       rows.push({ ...toRow(rec), run: r.run, experiment: r.head.experiment, seed: r.head.seed });
     }
   }
-  const df = frameOf(log.columns, rows);
+  const columns = typeof log.columns === "function" ? log.columns(rows) : log.columns;
+  const df = frameOf(columns, rows);
   return withConfigColumns(df, runs, rows.map((r) => r.run as string), config);
 }
 
 const str = (v: unknown): string | null => typeof v === "string" ? v : null;
-const num = (v: unknown): number | null => typeof v === "number" ? v : null;
 
 /**
  * Loads `decisions.jsonl` of one or many run directories, one row per agent per round.
@@ -221,18 +281,14 @@ const num = (v: unknown): number | null => typeof v === "number" ? v : null;
  * | `model` | str? | the LLM model: the row's `model`, else from `config.json` `agents` |
  * | `llm` | bool | an LLM agent (or the replay of one): a kind not starting with `policy`; without a kind, a model is set |
  * | `action` | str | the action as JSON text (any engine) |
- * | `c`, `p`, `d` | f64? | the action's entries when it is a 3-vector of numbers, else null |
- * | `reward` | f64 | reward this round |
- * | `cumulative_reward` | f64? | reward summed up to this round |
- * | `efficiency` | f64? | own efficiency after this round's update (blockchain) |
- * | `honest_efficiency` | f64? | honest group's efficiency after this round's update (blockchain) |
- * | `label` | str? | strategy label of this round's action (blockchain) |
- * | `parse_ok` | bool | the agent's reply parsed |
- * | `thought` | str? | the LLM's stated reasoning |
+ * | `reward` | f64 | reward this step |
+ * | `parse_ok` | bool | the agent's reply was usable |
+ * | `fallback` | bool | the engine's fallback was played in its place |
+ * | the engine's fields | f64/bool/str | typed from {@linkcode DecisionLoadOptions.schema} (numbers f64, booleans bool, anything else as text, JSON for objects), else inferred |
  * | config keys | f64/bool/str | one per {@linkcode LoadOptions.config} key |
  *
  * @param dirs One run directory or many.
- * @param options Extra config columns, torn-tail tolerance.
+ * @param options The engine's row schema, extra config columns, torn-tail tolerance.
  * @returns The frame, rows in directory order then file order.
  * @throws {ConfigError} When a `config.json` is missing or malformed.
  * @throws {LogFormatError} When a line is not valid JSON or fails the schema.
@@ -246,39 +302,25 @@ const num = (v: unknown): number | null => typeof v === "number" ? v : null;
  */
 export function loadDecisions(
   dirs: string | readonly string[],
-  options: LoadOptions = {},
+  options: DecisionLoadOptions = {},
 ): Promise<pl.DataFrame> {
+  const { schema } = options;
   return loadFrame(dirs, options, {
     file: "decisions.jsonl",
-    schema: DecisionRecordSchema,
-    columns: DECISION_COLUMNS,
+    schema: (schema ?? DecisionRecordSchema) as z.ZodType<DecisionRecord>,
+    columns: (rows) => [...DECISION_COLUMNS, ...engineColumns(schema, rows)],
     rowOf: (r) => {
       const seats = seatsOf(r.head);
       return (rec) => {
         const seat = seats.get(rec.agent);
         const kind = str(rec.kind) ?? seat?.kind ?? null;
         const model = str(rec.model) ?? seat?.model ?? null;
-        const a = rec.action;
-        const cpd = Array.isArray(a) && a.length === 3 && a.every((x) => typeof x === "number")
-          ? a as number[]
-          : null;
         return {
-          round: rec.round,
-          agent: rec.agent,
+          ...rec,
           kind,
           model,
-          llm: kind !== null ? !kind.startsWith("policy") : model !== null,
-          action: JSON.stringify(a ?? null),
-          c: cpd?.[0],
-          p: cpd?.[1],
-          d: cpd?.[2],
-          reward: rec.reward,
-          cumulative_reward: num(rec.cumulative_reward),
-          efficiency: num(rec.efficiency),
-          honest_efficiency: num(rec.honest_efficiency),
-          label: str(rec.label),
-          parse_ok: rec.parse_ok,
-          thought: str(rec.thought),
+          llm: kind !== null ? !/^(policy|strategy)/.test(kind) : model !== null,
+          action: JSON.stringify(rec.action ?? null),
         };
       };
     },

@@ -1,17 +1,15 @@
 /**
- * Analysis: run directories as Polars DataFrames, and the metrics computed from them.
+ * Analysis, generic: run directories as Polars DataFrames. Engines type their own columns
+ * and compute their own metrics in their folders (e.g. `lib/engines/blockchain/analysis.ts`).
  *
- * - `frames.ts`: {@linkcode loadDecisions}, {@linkcode loadLlmCalls}, {@linkcode loadEvents};
- * - `blockchain_metrics.ts`: late means, agent table, honest trace and floor, constructive
- *   trend, reward ranking, label changes, cross-run statistics.
+ * - `frames.ts`: {@linkcode loadDecisions}, {@linkcode loadLlmCalls}, {@linkcode loadEvents}.
  *
  * @example
- * ```ts
- * import { lateMeansFrame, loadDecisions } from "./mod.ts";
- * const late = lateMeansFrame(await loadDecisions("data/runs/blockchain-1"));
- * console.log(late.c, late.p, late.d);
+ * ```ts ignore
+ * import { loadDecisions } from "./mod.ts";
+ * const df = await loadDecisions("data/runs/ipd-1");
+ * console.log(df.columns);
  * ```
  * @module
  */
 export * from "./frames.ts";
-export * from "./blockchain_metrics.ts";

@@ -45,7 +45,7 @@ export interface Displayable {
  * @example
  * ```ts
  * import { toSvg } from "./render.ts";
- * import { cumulativeRewardChart } from "./blockchain_charts.ts";
+ * import { cumulativeRewardChart } from "../engines/blockchain/charts.ts";
  * const svg = await toSvg(cumulativeRewardChart([{ round: 1, agent: "a", cumulative_reward: 1 }]));
  * await Deno.writeTextFile("rewards.svg", svg);
  * ```
@@ -73,7 +73,7 @@ export async function toSvg(spec: TopLevelSpec): Promise<string> {
  * @example
  * ```ts
  * import { display } from "./render.ts";
- * import { verdictPanel } from "./blockchain_charts.ts";
+ * import { verdictPanel } from "../engines/blockchain/charts.ts";
  * await display(verdictPanel({ c: 0.1, p: 0.8, d: 0.05 })); // last expression of a cell
  * ```
  */

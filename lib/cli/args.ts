@@ -31,6 +31,12 @@ export interface CliArgs {
   quiet: boolean;
   help: boolean;
   reports: string | null;
+  /** `--checkpoint-every N|end`. */
+  checkpointEvery?: string;
+  /** `--log-decisions all|none|N`. */
+  logDecisions?: string;
+  /** `--max-fallback X`: the largest share of fallback LLM decisions of a valid run. */
+  maxFallback?: number;
 }
 
 /** Seeds are 32-bit: larger ones would alias smaller ones. */
@@ -58,6 +64,9 @@ const OPTIONS = {
   quiet: { type: "boolean", short: "q" },
   reports: { type: "string" },
   "no-report": { type: "boolean" },
+  "checkpoint-every": { type: "string" },
+  "log-decisions": { type: "string" },
+  "max-fallback": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -75,11 +84,22 @@ function int(
   return Number(v);
 }
 
+const DECIMAL = /^\s*(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
 function positive(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n) || n <= 0) {
-    throw new ConfigError(`--${flag}: expected a positive number, got '${v}'`);
+  if (!DECIMAL.test(v) || !Number.isFinite(n) || n <= 0) {
+    throw new ConfigError(`--${flag}: expected a positive decimal number, got '${v}'`);
+  }
+  return n;
+}
+
+function share(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!DECIMAL.test(v) || !(n >= 0 && n <= 1)) {
+    throw new ConfigError(`--${flag}: expected a share between 0 and 1, got '${v}'`);
   }
   return n;
 }
@@ -103,6 +123,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new ConfigError(msg.split("\n")[0]);
   }
   const v = parsed.values;
+  for (const [flag, value] of Object.entries(v)) {
+    if (typeof value === "string" && value.trim() === "") {
+      throw new ConfigError(`--${flag}: needs a value, got an empty string`);
+    }
+  }
   const lang = v.lang ?? "en";
   if (lang !== "zh" && lang !== "en") {
     throw new ConfigError(`--lang: expected zh or en, got '${lang}'`);
@@ -148,6 +173,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
     quiet: v.quiet ?? false,
     help: v.help ?? false,
     reports: v["no-report"] ? null : (v.reports ?? "reports"),
+    checkpointEvery: v["checkpoint-every"],
+    logDecisions: v["log-decisions"],
+    maxFallback: share("max-fallback", v["max-fallback"]),
   };
   if ((args.seeds || args.shard || v.workers !== undefined) && !args.sweep) {
     throw new ConfigError(
@@ -199,7 +227,8 @@ Flags:
   --config F        engine parameters, a JSON object (e.g. {"kappa": 0.3, "rounds": 30})
   --agents F        agents file: which LLM or policy plays each seat (see README)
   --seed N          run seed (default 0)
-  --rounds N        override the config's rounds
+  --rounds N        override the experiment's horizon (blockchain/ipd rounds, society days,
+                    delegation T)
   --out DIR         run directory (default data/runs/<experiment>-<UTC>-s<seed>);
                     with --sweep, the sweep directory (default data/sweeps/<grid name>)
   --lang zh|en      prompt language for LLM agents (default en)
@@ -209,6 +238,12 @@ Flags:
   --max-tokens N    stop cleanly (resumable) after N LLM tokens
   --max-usd X       stop cleanly (resumable) after X dollars of LLM calls
   --replay F        replay the actions of a recorded run (engine-specific)
+  --checkpoint-every N|end
+                    checkpoint every N steps or only at the end (default: every step for
+                    LLM runs; the experiment's default otherwise)
+  --log-decisions all|none|N
+                    decision rows for every step, none, or every N-th step
+  --max-fallback X  largest share of fallback LLM decisions for valid verdicts (default 0.1)
   --sweep F         run every cell of a grid file x every seed of --seeds
   --seeds A..B      seed range of a sweep, inclusive
   --workers N       parallel worker processes of a sweep (default 1)

@@ -4,11 +4,16 @@
  * @module
  */
 import { ConfigError, readJsonFile } from "../core/config.ts";
+import { ProgressBar } from "../core/progress.ts";
+import { redactSecrets } from "../core/redact.ts";
 import { loadAgentsFile } from "../llm/agents_file.ts";
+import type { SharedLimits } from "../llm/factory.ts";
+import { openRun, resumeRun, runToEnd } from "../run/open.ts";
+import type { RunResult, RunSession } from "../run/session.ts";
+import { type Validity, validityWarning } from "../run/validity.ts";
 import { type IndexEntry, writeReportIndex } from "../reports/index_page.ts";
 import { type CliArgs, HELP, parseCliArgs } from "./args.ts";
 import { EXPERIMENTS, findExperiment } from "./registry.ts";
-import { resumeRun, type RunResult, startRun } from "./run_one.ts";
 import { runSweep } from "./sweep.ts";
 import { EXIT_BUDGET } from "./exit_codes.ts";
 
@@ -16,7 +21,7 @@ import { EXIT_BUDGET } from "./exit_codes.ts";
 export function headline(summary: Record<string, unknown>): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(summary)) {
-    if (["v", "experiment", "seed"].includes(k)) continue;
+    if (["v", "experiment", "seed", "status"].includes(k)) continue;
     if (typeof v === "boolean" || typeof v === "number" || typeof v === "string") {
       parts.push(`${k}=${typeof v === "number" && !Number.isInteger(v) ? v.toFixed(3) : v}`);
     }
@@ -35,12 +40,38 @@ async function loadConfigFile(path: string | undefined): Promise<Record<string, 
 
 function printResult(r: RunResult, quiet: boolean) {
   if (r.outcome.status !== "completed") {
-    console.error(`${r.id}: stopped after round ${r.outcome.rounds}: ${r.outcome.reason}`);
-    console.error(`  resume with: deno task run --resume ${r.dir} --max-tokens/--max-usd <more>`);
+    console.error(`${r.id}: stopped after step ${r.outcome.steps}: ${r.outcome.reason}`);
+    const more = r.outcome.status === "stopped_budget" ? " --max-tokens/--max-usd <more>" : "";
+    console.error(`  resume with: deno task run --resume ${r.dir}${more}`);
     return;
   }
+  const v = r.summary.validity as Validity | undefined;
+  if (v && !v.valid) console.error(validityWarning(r.id, v));
   if (!quiet) console.log(`${r.id}: ${headline(r.summary)}`);
   console.log(`  run: ${r.dir}${r.report ? `\n  report: ${r.report}` : ""}`);
+}
+
+/** Plays a session with a progress bar; Ctrl-C stops it cleanly at a checkpoint. */
+async function play(session: RunSession, quiet: boolean): Promise<RunResult> {
+  const bar = new ProgressBar({ label: session.id, total: session.horizon, quiet });
+  let last = 0;
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  try {
+    return await runToEnd(session, {
+      signal: abort.signal,
+      onProgress: (p) => {
+        const now = Date.now();
+        if (now - last < 100 && p.step !== p.horizon) return; // long runs: a few redraws a second
+        last = now;
+        bar.update({ done: p.step, agents: p.agents, tokens: p.tokens, usd: p.usd });
+      },
+    });
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    bar.finish();
+  }
 }
 
 /** Runs the CLI; returns the exit code. */
@@ -67,6 +98,10 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     const agents = args.agents ? (await loadAgentsFile(args.agents)).agents : null;
+    if (agents && args.replay) {
+      throw new ConfigError("--agents: not with --replay (the recorded run plays every seat)");
+    }
+    const limits: SharedLimits = new Map();
     const common = {
       lang: args.lang,
       agents,
@@ -74,14 +109,15 @@ export async function main(argv: string[]): Promise<number> {
       offline: args.offline,
       maxTokens: args.maxTokens,
       maxUsd: args.maxUsd,
-      quiet: args.quiet,
       reportsRoot: args.reports,
+      maxFallbackShare: args.maxFallback,
     };
     if (args.resume) {
       if (args.experiments.length) throw new ConfigError("--resume: name no experiment with it");
-      const r = await resumeRun(args.resume, findExperiment, common);
+      const session = await resumeRun(args.resume, findExperiment, common, limits);
+      const r = await play(session, args.quiet);
       printResult(r, args.quiet);
-      return r.outcome.status === "completed" ? 0 : EXIT_BUDGET;
+      return exitCode(r);
     }
     if (args.sweep) {
       const result = await runSweep({ ...args, sweep: args.sweep, argv });
@@ -96,20 +132,23 @@ export async function main(argv: string[]): Promise<number> {
       );
     }
     const config = await loadConfigFile(args.config);
-    if (args.rounds !== undefined) config.rounds = args.rounds;
     const entries: IndexEntry[] = [];
     let code = 0;
     for (const name of names) {
-      const r = await startRun({
+      const session = await openRun({
         ...common,
         experiment: findExperiment(name)!,
         config: { ...config },
         seed: args.seed,
+        horizon: args.rounds,
         out: args.out,
         replay: args.replay,
-      });
+        policy: { checkpointEvery: args.checkpointEvery, logDecisions: args.logDecisions },
+        argv: ["deno", "task", "run", ...argv],
+      }, limits);
+      const r = await play(session, args.quiet);
       printResult(r, args.quiet);
-      if (r.outcome.status !== "completed") code = EXIT_BUDGET;
+      code = Math.max(code, exitCode(r));
       entries.push({ experiment: name, id: r.id, report: r.report, headline: headline(r.summary) });
     }
     if (args.experiments.length === 0 && args.reports !== null) {
@@ -119,13 +158,19 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof ConfigError) {
-      console.error(`error: ${e.message}`);
+      console.error(`error: ${redactSecrets(e.message)}`);
       return 2;
     }
-    console.error(`error: ${(e as Error).message}`);
-    if (Deno.env.get("LAB_DEBUG")) console.error(e);
+    console.error(`error: ${redactSecrets((e as Error).message)}`);
+    if (Deno.env.get("LAB_DEBUG")) console.error(redactSecrets((e as Error).stack ?? ""));
     return 1;
   }
+}
+
+function exitCode(r: RunResult): number {
+  if (r.outcome.status === "completed") return 0;
+  if (r.outcome.status === "interrupted") return 130;
+  return EXIT_BUDGET;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,9 +1,7 @@
 /**
- * Running experiments from code (notebooks, scripts): the registry, single runs, resumes
- * and sweeps, as `deno task run` uses them.
+ * The CLI's registry of experiments, as `deno task run` uses it. Running experiments from
+ * code (notebooks, scripts) goes through `lib/run` (`openRun`, `runToEnd`, `resumeRun`).
  *
  * @module
  */
 export { EXPERIMENTS, findExperiment } from "./registry.ts";
-export { resumeRun, type RunRequest, type RunResult, startRun } from "./run_one.ts";
-export { gridCells, runSweep, sweepItems } from "./sweep.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Experiment } from "../core/experiment.ts";
+import type { Experiment } from "../run/experiment.ts";
 import { blockchainExperiment } from "../engines/blockchain/experiment.ts";
 import { ipdExperiment } from "../engines/ipd/experiment.ts";
 

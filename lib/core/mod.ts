@@ -1,6 +1,6 @@
 /**
  * Core: the seeded RNG, the game contract and its conformance suite, run records and logs,
- * the round runner, config loading and the progress bar.
+ * config loading, redaction and the progress bar.
  *
  * @module
  */
@@ -9,7 +9,6 @@ export * from "./game.ts";
 export * from "./config.ts";
 export * from "./records.ts";
 export * from "./run_log.ts";
-export * from "./runner.ts";
-export * from "./experiment.ts";
+export * from "./redact.ts";
 export * from "./summary.ts";
 export * from "./progress.ts";

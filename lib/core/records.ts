@@ -22,6 +22,8 @@ export const DecisionRecordSchema = z.object({
   action: z.unknown(),
   reward: z.number(),
   parse_ok: z.boolean(),
+  /** `true` when the agent had no usable action and the engine's fallback was played. */
+  fallback: z.boolean().default(false),
 }).passthrough();
 export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
 
@@ -63,6 +65,9 @@ export const CheckpointRecordSchema = z.object({
   engine: z.unknown(),
   agents: z.record(z.string(), z.unknown()),
   budget: z.object({ tokens: z.number(), usd: z.number() }),
+  /** Decisions of LLM agents and how many of them were fallbacks, up to this step. */
+  validity: z.object({ llm_decisions: z.number().int().min(0), fallbacks: z.number().int().min(0) })
+    .default({ llm_decisions: 0, fallbacks: 0 }),
 });
 export type CheckpointRecord = z.infer<typeof CheckpointRecordSchema>;
 
@@ -75,6 +80,8 @@ export const RunConfigSchema = z.object({
   options: z.record(z.string(), z.unknown()),
   config: z.record(z.string(), z.unknown()),
   agents: z.array(z.record(z.string(), z.unknown())).nullable(),
+  /** Toolkit version and commit, Deno and package versions, prompt hashes, command line. */
+  provenance: z.record(z.string(), z.unknown()).optional(),
 });
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 

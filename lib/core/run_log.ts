@@ -26,6 +26,8 @@ import { type Stream, STREAM_SCHEMAS } from "./records.ts";
 
 const STREAMS: Stream[] = ["decisions", "llm_calls", "events", "checkpoints"];
 const encoder = new TextEncoder();
+/** Characters buffered before a flush even without a checkpoint (about 1 MB). */
+const MAX_BUFFERED = 1 << 20;
 
 /** A bad line in a log file. */
 export class LogFormatError extends Error {
@@ -74,11 +76,36 @@ export async function readJsonl<T>(
   return out;
 }
 
-/** Writes JSON with a trailing newline, atomically (write to a temp file, then rename). */
+/** A temp-file name next to `path` that no other writer uses. */
+export function uniqueTempPath(path: string): string {
+  return `${path}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+}
+
+/** Writes JSON with a trailing newline, atomically (write to a unique temp file, then rename). */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.tmp`;
-  await Deno.writeTextFile(tmp, JSON.stringify(value, null, 2) + "\n");
-  await Deno.rename(tmp, path);
+  const tmp = uniqueTempPath(path);
+  try {
+    await Deno.writeTextFile(tmp, JSON.stringify(value, null, 2) + "\n");
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+}
+
+/** Options of {@linkcode RunLog.create}. */
+export interface RunLogOptions {
+  /**
+   * Schemas that replace the shared ones per stream (an engine's decision-row schema extends
+   * {@linkcode DecisionRecordSchema}); every appended record is validated with its stream's.
+   */
+  schemas?: Partial<Record<Stream, z.ZodType>>;
+  /**
+   * Write every record at once (`true`), or keep records in memory until {@linkcode
+   * RunLog.flush} (`false`: the run layer flushes at each checkpoint; a crash loses only what
+   * resume would cut back anyway). @default {true}
+   */
+  autoFlush?: boolean;
 }
 
 /** The append-only logs of one run directory. */
@@ -86,18 +113,23 @@ export class RunLog {
   readonly dir: string;
   #files = new Map<Stream, Deno.FsFile>();
   #schemas: Record<Stream, z.ZodType>;
+  #buffers = new Map<Stream, string[]>();
+  #autoFlush: boolean;
+  #buffered = 0;
 
-  private constructor(dir: string) {
+  private constructor(dir: string, options: RunLogOptions) {
     this.dir = dir;
-    this.#schemas = STREAM_SCHEMAS;
+    this.#schemas = { ...STREAM_SCHEMAS, ...options.schemas };
+    this.#autoFlush = options.autoFlush ?? true;
   }
 
   /** Opens (creating when needed) the logs of `dir` for appending. */
-  static create(dir: string): RunLog {
+  static create(dir: string, options: RunLogOptions = {}): RunLog {
     Deno.mkdirSync(dir, { recursive: true });
-    const log = new RunLog(dir);
+    const log = new RunLog(dir, options);
     for (const s of STREAMS) {
       log.#files.set(s, Deno.openSync(log.path(s), { append: true, create: true }));
+      log.#buffers.set(s, []);
     }
     return log;
   }
@@ -107,7 +139,7 @@ export class RunLog {
     return join(this.dir, `${stream}.jsonl`);
   }
 
-  /** Validates and appends one record; it is on disk when this returns. */
+  /** Validates and appends one record (on disk at once, or at the next flush). */
   append(stream: Stream, record: Record<string, unknown>): void {
     const parsed = this.#schemas[stream].safeParse(record);
     if (!parsed.success) {
@@ -115,22 +147,45 @@ export class RunLog {
         `Cannot log ${stream} record: ${describeZodError(parsed.error, "record")}`,
       );
     }
-    const file = this.#files.get(stream);
-    if (!file) throw new Error(`Cannot log ${stream} record: the run log is closed`);
-    const bytes = encoder.encode(JSON.stringify(record) + "\n");
+    const buffer = this.#buffers.get(stream);
+    if (!buffer) throw new Error(`Cannot log ${stream} record: the run log is closed`);
+    const line = JSON.stringify(record) + "\n";
+    buffer.push(line);
+    this.#buffered += line.length;
+    // A long stretch between checkpoints must not hold its logs in memory.
+    if (this.#autoFlush || this.#buffered > MAX_BUFFERED) this.flush();
+  }
+
+  #write(stream: Stream): void {
+    const buffer = this.#buffers.get(stream)!;
+    if (buffer.length === 0) return;
+    const bytes = encoder.encode(buffer.join(""));
+    buffer.length = 0;
+    const file = this.#files.get(stream)!;
     let written = 0;
     while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
   }
 
-  /** Closes every file. */
+  /** Writes every buffered record; they are on disk when this returns. */
+  flush(): void {
+    for (const s of STREAMS) if (this.#files.has(s)) this.#write(s);
+    this.#buffered = 0;
+  }
+
+  /** Flushes and closes every file. */
   close(): void {
+    if (this.#files.size) this.flush();
     for (const f of this.#files.values()) f.close();
     this.#files.clear();
+    this.#buffers.clear();
   }
 
   /**
    * Cuts every stream back to the records of rounds `<= round` (dropping a torn last line),
    * for resuming from the checkpoint of `round`. Rewrites each file atomically.
+   *
+   * @throws {LogFormatError} When a line other than a torn last one is not JSON, naming
+   * `file:line` (corruption that a resume must not hide).
    */
   static async truncateTo(dir: string, round: number): Promise<void> {
     for (const s of STREAMS) {
@@ -143,17 +198,22 @@ export class RunLog {
         throw e;
       }
       const keep: string[] = [];
-      for (const line of text.split("\n")) {
+      const lines = text.split("\n");
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
         if (!line) continue;
         let rec: { round?: number };
         try {
           rec = JSON.parse(line);
-        } catch {
-          continue; // torn line from a crash
+        } catch (e) {
+          // Only the last line, without its newline, may be torn by a crash; anything else is
+          // damage that resuming would hide.
+          if (i === lines.length - 1) continue;
+          throw new LogFormatError(`${path}:${i + 1}: damaged line: ${(e as Error).message}`);
         }
         if ((rec.round ?? 0) <= round) keep.push(line);
       }
-      const tmp = `${path}.tmp`;
+      const tmp = uniqueTempPath(path);
       await Deno.writeTextFile(tmp, keep.map((l) => l + "\n").join(""));
       await Deno.rename(tmp, path);
     }

@@ -18,6 +18,10 @@
  */
 import type { ChatModel, ChatRequest, ChatResponse, TokenUsage } from "./chat_model.ts";
 import { costUsd } from "./pricing.ts";
+import { countRequestTokens } from "./tokens.ts";
+
+/** Output tokens reserved for a call that sets no `maxTokens`. */
+export const DEFAULT_OUTPUT_ESTIMATE = 512;
 
 /** Limits of a {@linkcode Budget}; omitted means unlimited. */
 export interface BudgetLimits {
@@ -32,10 +36,16 @@ export class BudgetExceededError extends Error {
   override name = "BudgetExceededError";
 }
 
-/** Running totals of a run's LLM use, checked against limits. */
+/**
+ * Running totals of a run's LLM use, checked against limits. Calls in flight hold a
+ * reservation of their estimated use, so concurrent calls cannot all pass the check at once
+ * and overshoot the limit together.
+ */
 export class Budget {
   tokens = 0;
   usd = 0;
+  /** Estimated tokens and dollars of the calls in flight. */
+  reserved = { tokens: 0, usd: 0 };
   readonly limits: BudgetLimits;
 
   constructor(limits: BudgetLimits = {}) {
@@ -53,19 +63,38 @@ export class Budget {
     this.usd += costUsd(model, usage);
   }
 
-  /** Throws when a limit is reached. */
+  /** Throws when a limit is reached, counting the calls in flight. */
   check(): void {
     const { maxTokens, maxUsd } = this.limits;
-    if (maxTokens !== undefined && this.tokens >= maxTokens) {
+    if (maxTokens !== undefined && this.tokens + this.reserved.tokens >= maxTokens) {
       throw new BudgetExceededError(
-        `Token budget reached: used ${this.tokens} of --max-tokens ${maxTokens}`,
+        `Token budget reached: used ${this.tokens} (+${this.reserved.tokens} in flight) of --max-tokens ${maxTokens}`,
       );
     }
-    if (maxUsd !== undefined && this.usd >= maxUsd) {
+    if (maxUsd !== undefined && this.usd + this.reserved.usd >= maxUsd) {
       throw new BudgetExceededError(
         `Dollar budget reached: used $${this.usd.toFixed(4)} of --max-usd ${maxUsd}`,
       );
     }
+  }
+
+  /**
+   * Checks, then holds `estimate` for a call about to start; the returned function releases
+   * it (call it once the call has ended, before {@linkcode Budget.add}).
+   */
+  reserve(model: string, estimate: TokenUsage): () => void {
+    this.check();
+    const tokens = estimate.input + estimate.output;
+    const usd = costUsd(model, estimate);
+    this.reserved.tokens += tokens;
+    this.reserved.usd += usd;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.reserved.tokens -= tokens;
+      this.reserved.usd -= usd;
+    };
   }
 }
 
@@ -75,10 +104,20 @@ export function withBudget(model: ChatModel, budget: Budget): ChatModel {
     id: model.id,
     model: model.model,
     async complete(request: ChatRequest): Promise<ChatResponse> {
-      budget.check();
-      const response = await model.complete(request);
-      budget.add(model.model, response.usage);
-      return response;
+      const estimate = {
+        input: countRequestTokens(request),
+        output: request.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE,
+        cached: 0,
+      };
+      const release = budget.reserve(model.model, estimate);
+      try {
+        const response = await model.complete(request);
+        release();
+        budget.add(model.model, response.usage);
+        return response;
+      } finally {
+        release();
+      }
     },
   };
 }

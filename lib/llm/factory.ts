@@ -12,7 +12,7 @@ import { AnthropicChatModel } from "./anthropic.ts";
 import { type Budget, withBudget } from "./budget.ts";
 import { withCache } from "./cache.ts";
 import type { ChatModel } from "./chat_model.ts";
-import { withLimits } from "./limits.ts";
+import { RateLimiter, withLimits } from "./limits.ts";
 import { OpenAIChatModel } from "./openai.ts";
 import { withRetry } from "./retry.ts";
 import { priceOf } from "./pricing.ts";
@@ -25,6 +25,21 @@ export interface ModelFactoryOptions {
   offline?: boolean;
   budget?: Budget;
   env?: (name: string) => string | undefined;
+  /**
+   * Rate limiters shared by every seat that uses the same provider, endpoint and key (200
+   * seats on one key get one quota); pass the same map to every model of a run or sweep.
+   */
+  limits?: SharedLimits;
+}
+
+/** Limiters by quota key (provider, endpoint, key hash); see {@linkcode quotaKey}. */
+export type SharedLimits = Map<string, RateLimiter>;
+
+/** The quota an agent draws on: its provider, endpoint and a hash of its key. */
+export function quotaKey(spec: AgentSpec, apiKey: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < apiKey.length; i++) h = Math.imul(h ^ apiKey.charCodeAt(i), 0x01000193);
+  return `${spec.provider}|${spec.base_url ?? "default"}|${(h >>> 0).toString(16)}`;
 }
 
 /** The wrapped chat model of an LLM agent. */
@@ -59,11 +74,18 @@ export function createChatModel(spec: AgentSpec, options: ModelFactoryOptions = 
     ? new AnthropicChatModel(clientOptions)
     : new OpenAIChatModel(clientOptions);
   if (spec.concurrency || spec.requests_per_minute || spec.tokens_per_minute) {
-    model = withLimits(model, {
-      concurrency: spec.concurrency,
-      requestsPerMinute: spec.requests_per_minute,
-      tokensPerMinute: spec.tokens_per_minute,
-    });
+    // The first seat to name a quota sets its limits; later seats on it share them.
+    const k = quotaKey(spec, key);
+    let limiter = options.limits?.get(k);
+    if (!limiter) {
+      limiter = new RateLimiter({
+        concurrency: spec.concurrency,
+        requestsPerMinute: spec.requests_per_minute,
+        tokensPerMinute: spec.tokens_per_minute,
+      });
+      options.limits?.set(k, limiter);
+    }
+    model = withLimits(model, limiter);
   }
   model = withRetry(model, { maxAttempts: spec.max_attempts ?? 5 });
   if (cacheDir) model = withCache(model, { dir: cacheDir, offline, namespace: spec.base_url });

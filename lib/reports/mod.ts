@@ -1,7 +1,7 @@
 /**
- * Reports: Markdown and self-contained HTML for runs.
+ * Reports, generic: Markdown and self-contained HTML pages; engines write their own reports
+ * in their folders with these helpers.
  *
- * - `blockchain_report.ts`: {@linkcode writeBlockchainReport}, the blockchain CPD run report;
  * - `generic_report.ts`: {@linkcode writeGenericReport}, config and summary as tables, for
  *   engines without a report of their own;
  * - `index_page.ts`: {@linkcode writeReportIndex}, the index linking every run's report;
@@ -9,12 +9,11 @@
  *
  * @example
  * ```ts
- * import { writeBlockchainReport } from "./mod.ts";
- * console.log(await writeBlockchainReport("data/runs/blockchain-1", "reports/blockchain-1"));
+ * import { htmlTable } from "./mod.ts";
+ * console.log(htmlTable(["a"], [[1]]));
  * ```
  * @module
  */
-export * from "./blockchain_report.ts";
 export * from "./generic_report.ts";
 export * from "./index_page.ts";
 export * from "./html.ts";

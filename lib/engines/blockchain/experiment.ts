@@ -12,8 +12,8 @@
  */
 import type { Agent, Decision } from "../../agents/agent.ts";
 import { ConfigError, readJsonFile } from "../../core/config.ts";
-import type { BuildContext, BuiltRun, Experiment } from "../../core/experiment.ts";
-import { SCHEMA_VERSION } from "../../core/records.ts";
+import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
+import { BlockchainDecisionSchema } from "./decision_row.ts";
 import { type BlockchainConfig, parseBlockchainConfig } from "./config.ts";
 import {
   type BlockchainAction,
@@ -25,7 +25,7 @@ import { createLlmMiner } from "./llm_miner.ts";
 import { createPolicy, POLICY_NAMES } from "./policies.ts";
 import { loadRq2Result } from "./replay_file.ts";
 import { summarizeBlockchainRun } from "./summary.ts";
-import { writeBlockchainReport } from "../../reports/blockchain_report.ts";
+import { writeBlockchainReport } from "./report.ts";
 
 type Miner = Agent<BlockchainObs, BlockchainInfo, BlockchainAction>;
 
@@ -45,9 +45,9 @@ function replayMiner(
     name,
     kind: `replay:${model ?? "recorded"}`,
     model,
-    act({ round }): Promise<Decision<BlockchainAction>> {
+    act({ round }): Decision<BlockchainAction> {
       const r = records[Math.min(round, records.length) - 1];
-      return Promise.resolve({ action: [...r.action], thought: r.thought, parseOk: true });
+      return { action: [...r.action], ...(r.thought ? { thought: r.thought } : {}) };
     },
     getState: () => ({}),
     setState: () => {},
@@ -130,22 +130,19 @@ async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Pro
     decisionRow(agent, decision, step) {
       const d = step.infos[agent].stepDetail!;
       return {
-        v: SCHEMA_VERSION,
-        round: engine.round,
-        agent,
         action: d.action,
         reward: d.reward,
         cumulative_reward: d.cumulative_reward,
         efficiency: d.efficiency,
         honest_efficiency: d.honest_efficiency,
         label: d.label,
-        parse_ok: decision.parseOk && !d.fallback,
+        fallback: d.fallback,
         kind: kinds[agent].kind,
         ...(kinds[agent].model ? { model: kinds[agent].model } : {}),
         ...(decision.thought ? { thought: decision.thought } : {}),
       };
     },
-    summarize: (dir) => summarizeBlockchainRun(dir, cfg),
+    summarize: ({ dir }) => summarizeBlockchainRun(dir, cfg),
     report: (runDir, outDir) => writeBlockchainReport(runDir, outDir),
   };
 }
@@ -155,6 +152,9 @@ export const blockchainExperiment: Experiment<BlockchainConfig> = {
   name: "blockchain",
   description: "Blockchain CPD mining game (RQ2): construct / parasitic / destroy",
   replay: true,
+  horizon: "rounds",
+  decisionSchema: BlockchainDecisionSchema,
+  verdicts: ["parasitic_equilibrium", "honest_convergence"],
   parseConfig: parseBlockchainConfig,
   build: buildBlockchain,
 };

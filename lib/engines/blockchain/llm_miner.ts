@@ -198,7 +198,7 @@ function minerSystemPrompt(
  *
  * `act` sends the static system prompt and the round's decision message, parses
  * `{thought, action}` with {@linkcode MinerReplySchema} through `ask()` (purpose
- * `"decision"`), and on failure plays `[1, 0, 0]` with `parseOk: false`. `observe` writes
+ * `"decision"`), and on failure answers `action: null` (the runner plays the engine's fallback). `observe` writes
  * the outcome into memory and, after every `reflectEvery`-th round, makes one free-text
  * call (purpose `"reflection"`) whose text is kept and shown in later prompts.
  *
@@ -267,6 +267,7 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
 
   return {
     name,
+    llm: true,
     kind: model.id,
     model: model.model,
 
@@ -295,12 +296,13 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
         request: { system, messages: [{ role: "user", content: user }], ...sampling },
       });
       if (!out.ok) {
+        // The runner plays the engine's fallback; the memory notes that this reply failed.
         memory.setPending({ parseOk: false });
-        return { action: [1, 0, 0], parseOk: false };
+        return { action: null, error: out.error };
       }
       const thought = out.value.thought?.trim() || undefined;
       memory.setPending({ thought, parseOk: true });
-      return { action: out.value.action, ...(thought ? { thought } : {}), parseOk: true };
+      return { action: out.value.action, ...(thought ? { thought } : {}) };
     },
 
     async observe(outcome: Outcome<BlockchainObs, BlockchainInfo, BlockchainAction>) {

@@ -67,7 +67,7 @@ export function simplexGrid(step: number): Cpd[] {
 }
 
 function decision(action: Cpd, thought?: string): Promise<Decision<BlockchainAction>> {
-  return Promise.resolve({ action: [...action], parseOk: true, ...(thought ? { thought } : {}) });
+  return Promise.resolve({ action: [...action], ...(thought ? { thought } : {}) });
 }
 
 function stateObject(state: unknown, kind: string): Record<string, unknown> {
@@ -333,7 +333,7 @@ export class ReplayPolicy extends PolicyAgent {
   /** Plays the action recorded for the round. */
   act({ round }: BlockchainContext): Promise<Decision<BlockchainAction>> {
     const action = this.#actions[Math.min(Math.max(round, 1), this.#actions.length) - 1];
-    return Promise.resolve({ action: [...action], parseOk: true });
+    return Promise.resolve({ action: [...action] });
   }
 }
 

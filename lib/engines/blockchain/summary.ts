@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { loadDecisions, loadLlmCalls } from "../../analysis/frames.ts";
+import { loadLlmCalls } from "../../analysis/frames.ts";
+import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
 import {
   agentTable,
   constructiveTrend,
@@ -12,7 +13,7 @@ import {
   honestTrace,
   lateMeansFrame,
   rewardRanking,
-} from "../../analysis/blockchain_metrics.ts";
+} from "./analysis.ts";
 import { readRunLogs, usageTotals } from "../../core/summary.ts";
 import type { BlockchainConfig } from "./config.ts";
 import { LABELS } from "./labels.ts";
@@ -25,6 +26,7 @@ export async function summarizeBlockchainRun(
   dir: string,
   config: BlockchainConfig,
 ): Promise<Record<string, unknown>> {
+  // Rows are logged at every step by default; with fewer rows the figures cover those logged.
   const df = await loadDecisions(dir);
   const calls = await loadLlmCalls(dir);
   const rounds = Number(df.getColumn("round").max());
@@ -76,7 +78,7 @@ export async function summarizeBlockchainRun(
       delta: trend.delta === null ? null : r9(trend.delta),
     },
     valid_action_rate: decisions.length
-      ? decisions.filter((d) => d.parse_ok).length / decisions.length
+      ? decisions.filter((d) => !d.fallback).length / decisions.length
       : 1,
     llm: usageTotals(callRows),
   };

@@ -8,8 +8,8 @@ import { parseWith } from "../../core/config.ts";
 
 /** The IPD config with its defaults. */
 export const IpdConfigSchema = z.object({
-  /** Rounds to play. */
-  rounds: z.number().int().min(1).max(100_000).default(10),
+  /** Rounds to play (at most 10,000,000). */
+  rounds: z.number().int().min(1).max(10_000_000).default(10),
   /** The two players' names. */
   players: z.tuple([z.string().min(1), z.string().min(1)]).default(["alice", "bob"]),
   /** Temptation, reward, punishment, sucker: T > R > P > S and 2R > T + S. */

@@ -43,6 +43,8 @@ export interface IpdState {
   last: Record<AgentId, IpdAction | null>;
   totals: Record<AgentId, number>;
   cooperations: Record<AgentId, number>;
+  /** Rounds in which both players cooperated. */
+  mutual: number;
 }
 
 /** Payoff of playing `mine` against `theirs`. */
@@ -71,6 +73,7 @@ export class IpdEngine implements Engine<IpdAction, IpdObs, IpdInfo, IpdState> {
       last: { [a]: null, [b]: null },
       totals: { [a]: 0, [b]: 0 },
       cooperations: { [a]: 0, [b]: 0 },
+      mutual: 0,
     };
   }
 
@@ -131,6 +134,7 @@ export class IpdEngine implements Engine<IpdAction, IpdObs, IpdInfo, IpdState> {
       s.last[id] = actions[id];
       if (actions[id] === "C") s.cooperations[id]++;
     }
+    if (this.agents.every((id) => actions[id] === "C")) s.mutual++;
     s.round++;
     const done = this.isDone();
     const flags = Object.fromEntries(this.agents.map((id) => [id, done]));

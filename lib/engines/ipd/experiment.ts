@@ -4,21 +4,29 @@
  *
  * @module
  */
+import { z } from "zod";
 import type { Agent } from "../../agents/agent.ts";
 import { ConfigError } from "../../core/config.ts";
-import type { BuildContext, BuiltRun, Experiment } from "../../core/experiment.ts";
-import { SCHEMA_VERSION } from "../../core/records.ts";
+import { DecisionRecordSchema } from "../../core/records.ts";
 import { readRunLogs, usageTotals } from "../../core/summary.ts";
+import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
 import { type IpdConfig, parseIpdConfig } from "./config.ts";
 import { type IpdAction, IpdEngine, type IpdInfo, type IpdObs } from "./engine.ts";
 import { createIpdLlmPlayer } from "./llm_player.ts";
 import { createIpdPolicy } from "./policies.ts";
 
-/** Rounds in which every player cooperated. */
-function mutualCooperations(decisions: readonly { round: number; action: unknown }[]): number {
-  const defected = new Set(decisions.filter((d) => d.action !== "C").map((d) => d.round));
-  return new Set(decisions.map((d) => d.round).filter((r) => !defected.has(r))).size;
-}
+/** A row of `decisions.jsonl`: the shared record with the IPD's fields. */
+export const IpdDecisionSchema = DecisionRecordSchema.extend({
+  action: z.enum(["C", "D"]),
+  cumulative_reward: z.number(),
+  thought: z.string().optional(),
+});
+
+/**
+ * The summary's verdict: `mutual_cooperation` when both players cooperated in at least half
+ * of the rounds (`"inconclusive"` when too many LLM decisions were fallbacks).
+ */
+export const IPD_VERDICTS = ["mutual_cooperation"] as const;
 
 function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
   let cfg = config;
@@ -52,39 +60,35 @@ function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
     agents,
     decisionRow(agent, decision, step) {
       return {
-        v: SCHEMA_VERSION,
-        round: engine.round,
-        agent,
         action: decision.action,
         reward: step.rewards[agent],
         cumulative_reward: engine.returns()[agent],
-        parse_ok: decision.parseOk,
         ...(decision.thought ? { thought: decision.thought } : {}),
       };
     },
-    async summarize(dir) {
+    async summarize({ dir, steps }) {
+      // Totals and cooperation counts come from the final state, so a run that logs no
+      // decision rows (a million rounds) has its summary too.
+      const state = engine.getState();
       const { decisions, calls } = await readRunLogs(dir);
       const per: Record<string, { total: number; cooperation_rate: number; kind: string }> = {};
       for (const a of agents) {
-        const mine = decisions.filter((d) => d.agent === a.name);
         per[a.name] = {
           kind: a.kind,
-          total: mine.reduce((s, d) => s + d.reward, 0),
-          cooperation_rate: mine.length
-            ? mine.filter((d) => d.action === "C").length / mine.length
-            : 0,
+          total: state.totals[a.name],
+          cooperation_rate: steps ? state.cooperations[a.name] / steps : 0,
         };
       }
-      const rounds = decisions.reduce((m, d) => Math.max(m, d.round), 0);
       const ranking = Object.keys(per).sort((a, b) => per[b].total - per[a].total);
       return {
-        rounds,
+        rounds: steps,
         agents: per,
         reward_ranking: ranking,
-        mutual_cooperation_rate: rounds ? mutualCooperations(decisions) / rounds : 0,
+        mutual_cooperation: Object.values(per).every((p) => p.cooperation_rate >= 0.5),
+        mutual_cooperation_rate: steps ? state.mutual / steps : 0,
         valid_action_rate: decisions.length
-          ? decisions.filter((d) => d.parse_ok).length / decisions.length
-          : 1,
+          ? decisions.filter((d) => !d.fallback).length / decisions.length
+          : null,
         llm: usageTotals(calls),
       };
     },
@@ -95,6 +99,9 @@ function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
 export const ipdExperiment: Experiment<IpdConfig> = {
   name: "ipd",
   description: "Iterated prisoner's dilemma (the example engine; template for new games)",
+  horizon: "rounds",
+  decisionSchema: IpdDecisionSchema,
+  verdicts: IPD_VERDICTS,
   parseConfig: parseIpdConfig,
   build: buildIpd,
 };

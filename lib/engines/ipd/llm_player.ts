@@ -1,7 +1,8 @@
 /**
  * An LLM-driven IPD player: a static system prompt with the rules (cacheable by providers),
  * a compact per-round prompt with the last five rounds, and a JSON reply
- * `{"thought": "...", "action": "C" | "D"}` parsed robustly; the fallback is `"C"`.
+ * `{"thought": "...", "action": "C" | "D"}` parsed robustly; an unusable reply is `action: null`
+ * (the runner plays the engine's fallback).
  *
  * @module
  */
@@ -55,6 +56,7 @@ export function createIpdLlmPlayer(
   let memory: Memory = { history: [] };
   return {
     name,
+    llm: true,
     kind: model.id,
     model: model.model,
     async act(ctx: DecisionContext<IpdObs, IpdInfo>): Promise<Decision<IpdAction>> {
@@ -76,8 +78,8 @@ export function createIpdLlmPlayer(
         schema: ReplySchema,
         request: { system, messages: [{ role: "user", content: user }], temperature, maxTokens },
       });
-      if (out.ok) return { action: out.value.action, thought: out.value.thought, parseOk: true };
-      return { action: "C", parseOk: false };
+      if (out.ok) return { action: out.value.action, thought: out.value.thought };
+      return { action: null, error: out.error };
     },
     observe(outcome: Outcome<IpdObs, IpdInfo, IpdAction>) {
       memory.history.push({

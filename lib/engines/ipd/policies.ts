@@ -47,8 +47,8 @@ export function createIpdPolicy(
   return {
     name,
     kind: `policy:${policy}`,
-    act(ctx: DecisionContext<IpdObs, IpdInfo>): Promise<Decision<IpdAction>> {
-      return Promise.resolve({ action: rule(ctx.observation, rng, memory), parseOk: true });
+    act(ctx: DecisionContext<IpdObs, IpdInfo>): Decision<IpdAction> {
+      return { action: rule(ctx.observation, rng, memory) };
     },
     getState: () => ({ rng: rng.getState(), memory: { ...memory } }),
     setState(state: unknown) {

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { cpdAllocationChart } from "./blockchain_charts.ts";
+ * import { cpdAllocationChart } from "./charts.ts";
  * const spec = cpdAllocationChart([
  *   { round: 1, agent: "miner_a", c: 1, p: 0, d: 0 },
  *   { round: 2, agent: "miner_a", c: 0.5, p: 0.5, d: 0 },
@@ -94,7 +94,7 @@ const cpdColor = {
  *
  * @example
  * ```ts
- * import { cpdAllocationChart } from "./blockchain_charts.ts";
+ * import { cpdAllocationChart } from "./charts.ts";
  * const spec = cpdAllocationChart([{ round: 1, agent: "miner_a", c: 0.5, p: 0.25, d: 0.25 }]);
  * console.log("facet" in spec); // true
  * ```
@@ -148,7 +148,7 @@ export function cpdAllocationChart(rows: readonly CpdRow[]): TopLevelSpec {
  *
  * @example
  * ```ts
- * import { efficiencyChart } from "./blockchain_charts.ts";
+ * import { efficiencyChart } from "./charts.ts";
  * const spec = efficiencyChart(
  *   [{ round: 1, agent: "miner_a", efficiency: 0.9, honest_efficiency: 0.8 }],
  *   0.1,
@@ -243,7 +243,7 @@ export function efficiencyChart(rows: readonly EfficiencyRow[], etaMin: number):
  *
  * @example
  * ```ts
- * import { cumulativeRewardChart } from "./blockchain_charts.ts";
+ * import { cumulativeRewardChart } from "./charts.ts";
  * const spec = cumulativeRewardChart([{ round: 1, agent: "miner_a", cumulative_reward: 2.5 }]);
  * console.log(spec.title); // "Cumulative reward"
  * ```
@@ -283,7 +283,7 @@ export function cumulativeRewardChart(rows: readonly RewardRow[]): TopLevelSpec 
  *
  * @example
  * ```ts
- * import { verdictPanel } from "./blockchain_charts.ts";
+ * import { verdictPanel } from "./charts.ts";
  * const spec = verdictPanel({ c: 0.1, p: 0.8, d: 0.05, from: 16, to: 30 });
  * console.log(JSON.stringify(spec).includes("p > 0.4")); // true
  * ```

@@ -1,5 +1,5 @@
 /**
- * Blockchain CPD metrics computed from the frames of {@linkcode loadDecisions} with Polars
+ * Blockchain CPD metrics computed from the frames of `loadBlockchainDecisions` with Polars
  * expressions: late-window means, per-agent table, honest-group trace and floor, constructive
  * trend, reward ranking, and cross-run statistics over seeds. The summary, the reports and
  * the notebooks all use these, so a number means the same thing everywhere.
@@ -11,16 +11,16 @@
  *
  * @example
  * ```ts
- * import { loadDecisions } from "./frames.ts";
- * import { agentTable, lateMeansFrame } from "./blockchain_metrics.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { agentTable, lateMeansFrame } from "./analysis.ts";
  * const df = await loadDecisions("data/runs/blockchain-1");
  * console.log(lateMeansFrame(df), agentTable(df));
  * ```
  * @module
  */
 import pl from "nodejs-polars";
-import { type LabelKey, strategyLabel } from "../engines/blockchain/labels.ts";
-import { lateWindow, verdicts, type VerdictThresholds } from "../engines/blockchain/metrics.ts";
+import { type LabelKey, strategyLabel } from "./labels.ts";
+import { lateWindow, verdicts, type VerdictThresholds } from "./metrics.ts";
 
 /** Late-window means of one run. */
 export interface LateMeansRecord {
@@ -213,8 +213,8 @@ function lateFrame(df: pl.DataFrame, options: LateWindowOptions): pl.DataFrame {
  *
  * @example
  * ```ts
- * import { loadDecisions } from "./frames.ts";
- * import { lateMeansByRun } from "./blockchain_metrics.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { lateMeansByRun } from "./analysis.ts";
  * const df = await loadDecisions(["data/runs/a", "data/runs/b"]);
  * console.log(lateMeansByRun(df).map((r) => r.c));
  * ```
@@ -237,8 +237,8 @@ export function lateMeansByRun(
  *
  * @example
  * ```ts
- * import { loadDecisions } from "./frames.ts";
- * import { lateMeansFrame } from "./blockchain_metrics.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { lateMeansFrame } from "./analysis.ts";
  * const late = lateMeansFrame(await loadDecisions("data/runs/blockchain-1"));
  * console.log(late.from, late.to, late.p);
  * ```
@@ -260,8 +260,9 @@ export function lateMeansFrame(df: pl.DataFrame, window?: number): LateMeansReco
  *
  * @example
  * ```ts
- * import { loadDecisions, loadLlmCalls } from "./frames.ts";
- * import { agentTable } from "./blockchain_metrics.ts";
+ * import { loadLlmCalls } from "../../analysis/frames.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { agentTable } from "./analysis.ts";
  * const dir = "data/runs/blockchain-1";
  * for (const a of agentTable(await loadDecisions(dir), await loadLlmCalls(dir))) {
  *   console.log(a.agent, a.label, a.reward, a.tokens);
@@ -334,8 +335,8 @@ export function agentTable(df: pl.DataFrame, calls?: pl.DataFrame): AgentRecord[
  *
  * @example
  * ```ts
- * import { loadDecisions } from "./frames.ts";
- * import { honestTrace } from "./blockchain_metrics.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { honestTrace } from "./analysis.ts";
  * console.log(honestTrace(await loadDecisions("data/runs/blockchain-1"))); // [1, 0.9, ...]
  * ```
  */
@@ -360,8 +361,8 @@ export function honestTrace(df: pl.DataFrame): number[] {
  *
  * @example
  * ```ts
- * import { loadDecisions } from "./frames.ts";
- * import { honestFloorRound } from "./blockchain_metrics.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { honestFloorRound } from "./analysis.ts";
  * console.log(honestFloorRound(await loadDecisions("data/runs/blockchain-1"), 0.1)); // 7 or null
  * ```
  */
@@ -383,8 +384,8 @@ export function honestFloorRound(df: pl.DataFrame, etaMin: number): number | nul
  *
  * @example
  * ```ts
- * import { loadDecisions } from "./frames.ts";
- * import { constructiveTrend } from "./blockchain_metrics.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { constructiveTrend } from "./analysis.ts";
  * const { delta } = constructiveTrend(await loadDecisions("data/runs/blockchain-1"));
  * console.log(delta! > 0 ? "building more" : "building less");
  * ```
@@ -416,8 +417,8 @@ export function constructiveTrend(df: pl.DataFrame): ConstructiveTrend {
  *
  * @example
  * ```ts
- * import { loadDecisions } from "./frames.ts";
- * import { rewardRanking } from "./blockchain_metrics.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { rewardRanking } from "./analysis.ts";
  * console.log(rewardRanking(await loadDecisions("data/runs/blockchain-1"))); // ["miner_b", ...]
  * ```
  */
@@ -439,8 +440,8 @@ export function rewardRanking(df: pl.DataFrame): string[] {
  *
  * @example
  * ```ts
- * import { loadDecisions } from "./frames.ts";
- * import { labelChanges } from "./blockchain_metrics.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { labelChanges } from "./analysis.ts";
  * for (const t of labelChanges(await loadDecisions("data/runs/blockchain-1"))) {
  *   console.log(`${t.agent} round ${t.round}: ${t.from} -> ${t.to}`);
  * }
@@ -479,8 +480,8 @@ export function labelChanges(df: pl.DataFrame): LabelChangeRecord[] {
  *
  * @example
  * ```ts
- * import { loadDecisions } from "./frames.ts";
- * import { crossRunStats } from "./blockchain_metrics.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { crossRunStats } from "./analysis.ts";
  * const dirs = [...Deno.readDirSync("data/sweeps/kappa")].map((e) => `data/sweeps/kappa/${e.name}`);
  * const df = await loadDecisions(dirs, { config: ["kappa"] });
  * const { groups } = crossRunStats(df, { by: ["kappa"] });

@@ -10,7 +10,7 @@
  */
 import { basename, join } from "node:path";
 import { z } from "zod";
-import { parseWith, readJsonFile } from "../core/config.ts";
+import { parseWith, readJsonFile } from "../../core/config.ts";
 import {
   agentTable,
   constructiveTrend,
@@ -19,20 +19,21 @@ import {
   labelChanges,
   lateMeansFrame,
   rewardRanking,
-} from "../analysis/blockchain_metrics.ts";
-import { loadDecisions, loadLlmCalls } from "../analysis/frames.ts";
+} from "./analysis.ts";
+import { loadLlmCalls } from "../../analysis/frames.ts";
+import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
 import {
   cpdAllocationChart,
   cumulativeRewardChart,
   type DecisionChartRow,
   efficiencyChart,
   verdictPanel,
-} from "../charts/blockchain_charts.ts";
-import { toSvg } from "../charts/render.ts";
-import { type LabelKey, LABELS } from "../engines/blockchain/labels.ts";
-import { lateWindow, verdicts } from "../engines/blockchain/metrics.ts";
-import { flatten } from "./generic_report.ts";
-import { escapeHtml, htmlPage, htmlTable, mdTable } from "./html.ts";
+} from "./charts.ts";
+import { toSvg } from "../../charts/render.ts";
+import { type LabelKey, LABELS } from "./labels.ts";
+import { lateWindow, verdicts } from "./metrics.ts";
+import { flatten } from "../../reports/generic_report.ts";
+import { escapeHtml, htmlPage, htmlTable, mdTable } from "../../reports/html.ts";
 
 /** Most quotes shown at turning points. */
 const MAX_QUOTES = 6;
@@ -96,7 +97,7 @@ function quote(text: string): string {
  *
  * @example
  * ```ts
- * import { writeBlockchainReport } from "./blockchain_report.ts";
+ * import { writeBlockchainReport } from "./report.ts";
  * const html = await writeBlockchainReport("data/runs/blockchain-1", "reports/blockchain-1");
  * console.log(html); // reports/blockchain-1/report.html
  * ```

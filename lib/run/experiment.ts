@@ -1,0 +1,95 @@
+/**
+ * What an engine registers to be runnable from the CLI, the HTTP server, sweeps and
+ * notebooks: how to parse its config, which field is its horizon, the schema of its decision
+ * rows, its verdicts and run policy, and how to build an engine with its agents.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import type { Agent, Decision } from "../agents/agent.ts";
+import type { CallRecorder } from "../agents/call_recorder.ts";
+import type { Engine, StepResult } from "../core/game.ts";
+import type { Rng } from "../core/rng.ts";
+import type { AgentSpec } from "../llm/agents_file.ts";
+import type { ChatModel } from "../llm/chat_model.ts";
+import type { RunPolicy } from "./run_policy.ts";
+
+/** Everything an experiment needs besides its own config. */
+export interface BuildContext {
+  seed: number;
+  /** The run's root stream; derive per-agent streams from it. */
+  rng: Rng;
+  /** Prompt language. */
+  lang: "zh" | "en";
+  /** The agents file's entries, when one was given. */
+  agents: AgentSpec[] | null;
+  /** Makes the chat model of an LLM agent, with retry, limits, budget and cache applied. */
+  chatModel(spec: AgentSpec): ChatModel;
+  /** Where LLM agents record their calls. */
+  recorder: CallRecorder;
+  /** A recorded run to replay (`--replay FILE`), when given. */
+  replay?: string;
+}
+
+/** A decision as it was played: the agent's, or the engine's fallback in its place. */
+export interface PlayedDecision<A = unknown> extends Decision<A> {
+  /** The action the engine received. */
+  action: A;
+  /** `true` when the agent had no action and the engine's fallback was played. */
+  fallback: boolean;
+}
+
+/** What `summarize` is given: the run directory and the engine in its final state. */
+// deno-lint-ignore no-explicit-any
+export interface SummaryContext<A = any, O = any, I = any, S = any> {
+  /** The run directory (its logs may hold fewer rows than steps, per the run policy). */
+  dir: string;
+  /** The engine after the last step: a run that logs no rows summarises from its state. */
+  engine: Engine<A, O, I, S>;
+  /** Steps played. */
+  steps: number;
+}
+
+/** A built run: the engine, its agents in `engine.agents` order, and the engine's outputs. */
+// deno-lint-ignore no-explicit-any
+export interface BuiltRun<A = any, O = any, I = any, S = any> {
+  engine: Engine<A, O, I, S>;
+  agents: Agent<O, I, A>[];
+  /**
+   * The engine's fields of one agent's `decisions.jsonl` row for the step just played
+   * (`action`, `reward` and its own columns); the session adds `v`, `round`, `agent`,
+   * `fallback` and `parse_ok`.
+   */
+  decisionRow(
+    agent: string,
+    decision: PlayedDecision<A>,
+    step: StepResult<O, I>,
+  ): Record<string, unknown>;
+  /** The engine's part of `summary.json`. */
+  summarize(context: SummaryContext<A, O, I, S>): Promise<Record<string, unknown>>;
+  /** Writes `report.md` and `report.html` into `outDir`; returns the HTML path. */
+  report?(runDir: string, outDir: string): Promise<string>;
+}
+
+/** A registered experiment. */
+// deno-lint-ignore no-explicit-any
+export interface Experiment<C = any> {
+  /** The CLI name, e.g. `"blockchain"`. */
+  name: string;
+  /** One line for `--help`. */
+  description: string;
+  /** The config field that sets how many steps a run plays (`--rounds N` sets it). */
+  horizon: string;
+  /** The `decisions.jsonl` row schema: extends `DecisionRecordSchema` with the engine's fields. */
+  decisionSchema: z.ZodType;
+  /** `summary.json` fields holding verdicts; `"inconclusive"` when the run is not valid. */
+  verdicts: readonly string[];
+  /** The run policy without flags; LLM runs always default to every step. */
+  runPolicy?: Partial<RunPolicy>;
+  /** `true` when `--replay FILE` is supported (see {@linkcode BuildContext.replay}). */
+  replay?: boolean;
+  /** Validates a config object and fills defaults; throws `ConfigError` naming the field. */
+  parseConfig(input: unknown): C;
+  /** Builds the engine and agents. */
+  build(config: C, context: BuildContext): BuiltRun | Promise<BuiltRun>;
+}

@@ -1,0 +1,353 @@
+/**
+ * The run life cycle: validate everything first (a bad flag or file leaves no run directory
+ * behind), create and lock the run directory, write `config.json` (secrets redacted, with
+ * provenance), and hand back a {@linkcode RunSession}; or reopen an interrupted run from its
+ * last checkpoint. {@linkcode runToEnd} plays a session through and finishes it.
+ *
+ * @example
+ * ```ts ignore
+ * import { openRun, runToEnd } from "./open.ts";
+ * import { ipdExperiment } from "../engines/ipd/experiment.ts";
+ * const session = await openRun({ experiment: ipdExperiment, config: { rounds: 5 }, seed: 1,
+ *   runsRoot: await Deno.makeTempDir(), reportsRoot: null });
+ * const result = await runToEnd(session);
+ * console.log(result.summary.validity); // { llm_decisions: 0, ..., valid: true }
+ * ```
+ * @module
+ */
+import { basename, join } from "node:path";
+import { CallRecorder } from "../agents/call_recorder.ts";
+import { ConfigError } from "../core/config.ts";
+import { CheckpointRecordSchema, LlmCallRecordSchema, SCHEMA_VERSION } from "../core/records.ts";
+import type { CheckpointRecord, RunConfig } from "../core/records.ts";
+import { Rng } from "../core/rng.ts";
+import { LogFormatError, readJsonl, RunLog, writeJsonAtomic } from "../core/run_log.ts";
+import { type AgentSpec, redactAgents } from "../llm/agents_file.ts";
+import { Budget } from "../llm/budget.ts";
+import { createChatModel, type SharedLimits } from "../llm/factory.ts";
+import { writeGenericReport } from "../reports/generic_report.ts";
+import type { BuiltRun, Experiment } from "./experiment.ts";
+import { provenance } from "./provenance.ts";
+import {
+  acquireLock,
+  exists,
+  freshDir,
+  isRunDir,
+  readRunConfig,
+  RUN_FILES,
+  type RunLock,
+  utcStamp,
+} from "./run_dir.ts";
+import { parseRunPolicy, type RunPolicy, type RunPolicyInput } from "./run_policy.ts";
+import { type RunResult, RunSession, type RunUntilOptions } from "./session.ts";
+import { DEFAULT_MAX_FALLBACK_SHARE } from "./validity.ts";
+
+/** What to run. */
+export interface RunRequest {
+  experiment: Experiment;
+  /** The engine config object before validation (file merged with flag overrides). */
+  config: Record<string, unknown>;
+  seed: number;
+  /** Overrides the experiment's horizon field (`--rounds N`). */
+  horizon?: number;
+  lang?: "zh" | "en";
+  agents?: AgentSpec[] | null;
+  /** The exact run directory; default `<runsRoot>/<experiment>-<UTC>-s<seed>`. */
+  out?: string;
+  /** @default {"data/runs"} */
+  runsRoot?: string;
+  /** Where `<run-id>/report.html` goes; `null` for none. @default {"reports"} */
+  reportsRoot?: string | null;
+  cacheDir?: string;
+  offline?: boolean;
+  maxTokens?: number;
+  maxUsd?: number;
+  replay?: string;
+  /** `--checkpoint-every`, `--log-decisions`. */
+  policy?: RunPolicyInput;
+  /** `--max-fallback`. @default {0.1} */
+  maxFallbackShare?: number;
+  /** The command line, recorded (keys redacted) in `config.json`. */
+  argv?: string[];
+  env?: (name: string) => string | undefined;
+}
+
+interface Prepared {
+  request: RunRequest;
+  parsedConfig: Record<string, unknown>;
+  built: BuiltRun;
+  recorder: CallRecorder;
+  budget: Budget;
+  policy: RunPolicy;
+}
+
+async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prepared> {
+  const { experiment, seed, lang = "en" } = request;
+  if (!Number.isSafeInteger(seed)) throw new ConfigError(`--seed: must be an integer, got ${seed}`);
+  if (request.replay && !experiment.replay) {
+    throw new ConfigError(`--replay: the ${experiment.name} experiment has no replay`);
+  }
+  if (request.replay && !(await exists(request.replay))) {
+    throw new ConfigError(`--replay: file not found: ${request.replay}`);
+  }
+  for (const [flag, path] of [["--out", request.out], ["--reports", request.reportsRoot]]) {
+    if (path && (await exists(path)) && !(await Deno.stat(path)).isDirectory) {
+      throw new ConfigError(`${flag}: ${path} exists and is not a directory`);
+    }
+  }
+  const maxShare = request.maxFallbackShare ?? DEFAULT_MAX_FALLBACK_SHARE;
+  if (!(maxShare >= 0 && maxShare <= 1)) {
+    throw new ConfigError(`--max-fallback: must be a share in [0, 1], got ${maxShare}`);
+  }
+  const input = { ...request.config };
+  if (request.horizon !== undefined) input[experiment.horizon] = request.horizon;
+  const parsedConfig = experiment.parseConfig(input) as Record<string, unknown>;
+  const recorder = new CallRecorder();
+  const budget = new Budget({ maxTokens: request.maxTokens, maxUsd: request.maxUsd });
+  const built = await experiment.build(parsedConfig, {
+    seed,
+    rng: new Rng(seed),
+    lang,
+    agents: request.agents ?? null,
+    recorder,
+    replay: request.replay,
+    chatModel: (spec) =>
+      createChatModel(spec, {
+        cacheDir: request.cacheDir,
+        offline: request.offline,
+        budget,
+        env: request.env,
+        limits,
+      }),
+  });
+  // LLM runs checkpoint and log every step: each step costs money.
+  const llm = built.agents.some((a) => a.llm);
+  const base = llm ? undefined : experiment.runPolicy;
+  const policy = parseRunPolicy(request.policy ?? {}, { ...parseRunPolicy({}), ...base });
+  return { request, parsedConfig, built, recorder, budget, policy };
+}
+
+function horizonOf(p: Prepared): number | undefined {
+  const h = p.parsedConfig[p.request.experiment.horizon];
+  return typeof h === "number" ? h : undefined;
+}
+
+function makeSession(
+  p: Prepared,
+  dir: string,
+  lock: RunLock,
+  from?: CheckpointRecord,
+): RunSession {
+  const log = RunLog.create(dir, {
+    schemas: { decisions: p.request.experiment.decisionSchema },
+    autoFlush: false,
+  });
+  p.recorder.attach((row) => log.append("llm_calls", row));
+  try {
+    return new RunSession({
+      experiment: p.request.experiment,
+      built: p.built,
+      dir,
+      id: basename(dir),
+      seed: p.request.seed,
+      log,
+      recorder: p.recorder,
+      budget: p.budget,
+      policy: p.policy,
+      lock,
+      horizon: horizonOf(p),
+      maxFallbackShare: p.request.maxFallbackShare ?? DEFAULT_MAX_FALLBACK_SHARE,
+      reportsRoot: p.request.reportsRoot === undefined ? "reports" : p.request.reportsRoot,
+      genericReport: writeGenericReport,
+      from,
+    });
+  } catch (e) {
+    log.close();
+    throw e;
+  }
+}
+
+/**
+ * Checks a request as {@linkcode openRun} would (config, agents against the seats, replay
+ * file, policy names, API keys) without creating anything.
+ *
+ * @throws {ConfigError} Naming the flag, file or field.
+ */
+export async function validateRun(request: RunRequest): Promise<void> {
+  await prepare(request);
+}
+
+/** Validates, creates and locks the run directory, writes `config.json`, opens a session. */
+export async function openRun(request: RunRequest, limits?: SharedLimits): Promise<RunSession> {
+  const p = await prepare(request, limits);
+  let dir = request.out;
+  if (!dir) {
+    dir = await freshDir(
+      request.runsRoot ?? join("data", "runs"),
+      `${request.experiment.name}-${utcStamp()}-s${request.seed}`,
+    );
+  } else if (await isRunDir(dir)) {
+    throw new ConfigError(`--out: ${dir} already holds a run; use --resume ${dir} to continue it`);
+  }
+  const lock = await acquireLock(dir);
+  try {
+    if (await isRunDir(dir)) {
+      throw new ConfigError(
+        `--out: ${dir} already holds a run; use --resume ${dir} to continue it`,
+      );
+    }
+    const config: RunConfig = {
+      v: SCHEMA_VERSION,
+      experiment: request.experiment.name,
+      seed: request.seed,
+      created_at: new Date().toISOString(),
+      options: {
+        lang: request.lang ?? "en",
+        cache: request.cacheDir ?? null,
+        offline: request.offline ?? false,
+        max_tokens: request.maxTokens ?? null,
+        max_usd: request.maxUsd ?? null,
+        replay: request.replay ?? null,
+        max_fallback_share: request.maxFallbackShare ?? DEFAULT_MAX_FALLBACK_SHARE,
+        checkpoint_every: p.policy.checkpointEvery,
+        log_decisions: p.policy.logDecisions,
+      },
+      config: p.parsedConfig,
+      agents: request.agents ? redactAgents(request.agents) : null,
+      provenance: { ...await provenance({ argv: request.argv }) },
+    };
+    await writeJsonAtomic(join(dir, RUN_FILES.config), config);
+    return makeSession(p, dir, lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+/** Options that may change on resume. */
+export interface ResumeOverrides {
+  agents?: AgentSpec[] | null;
+  cacheDir?: string;
+  offline?: boolean;
+  maxTokens?: number;
+  maxUsd?: number;
+  reportsRoot?: string | null;
+  maxFallbackShare?: number;
+  env?: (name: string) => string | undefined;
+}
+
+/** Settings of a seat that change how the experiment plays (others may change on resume). */
+const PLAYING_FIELDS = [
+  "name",
+  "provider",
+  "model",
+  "policy",
+  "base_url",
+  "temperature",
+  "max_tokens",
+  "structured",
+] as const;
+
+/** Names the first seat and field where two agents lists differ in a way that matters. */
+export function agentsDifference(
+  before: readonly Record<string, unknown>[],
+  after: readonly Record<string, unknown>[],
+): string | null {
+  if (before.length !== after.length) {
+    return `the run began with ${before.length} agents, the file lists ${after.length}`;
+  }
+  for (let i = 0; i < before.length; i++) {
+    for (const f of PLAYING_FIELDS) {
+      if (JSON.stringify(before[i][f] ?? null) !== JSON.stringify(after[i][f] ?? null)) {
+        return `agents[${i}].${f}: was ${JSON.stringify(before[i][f] ?? null)}, now ${
+          JSON.stringify(after[i][f] ?? null)
+        }`;
+      }
+    }
+  }
+  return null;
+}
+
+/** Reopens an interrupted run at its last checkpoint. */
+export async function resumeRun(
+  dir: string,
+  lookup: (name: string) => Experiment | undefined,
+  overrides: ResumeOverrides = {},
+  limits?: SharedLimits,
+): Promise<RunSession> {
+  const rc = await readRunConfig(dir);
+  const experiment = lookup(rc.experiment);
+  if (!experiment) throw new ConfigError(`--resume: unknown experiment '${rc.experiment}'`);
+  const o = rc.options as Record<string, unknown>;
+  if (overrides.agents && rc.agents) {
+    const diff = agentsDifference(rc.agents, redactAgents(overrides.agents));
+    if (diff) {
+      throw new ConfigError(`--agents: differs from the run in ${dir}: ${diff}`);
+    }
+  } else if (overrides.agents && !rc.agents) {
+    throw new ConfigError(`--agents: the run in ${dir} began without an agents file`);
+  }
+  if (await exists(join(dir, RUN_FILES.summary))) {
+    throw new ConfigError(`--resume: the run in ${dir} is already finished`);
+  }
+  const policy: RunPolicyInput = {};
+  if (o.checkpoint_every !== undefined) policy.checkpointEvery = o.checkpoint_every as string;
+  if (o.log_decisions !== undefined) policy.logDecisions = o.log_decisions as string;
+  const request: RunRequest = {
+    experiment,
+    config: rc.config,
+    seed: rc.seed,
+    lang: (o.lang as "zh" | "en") ?? "en",
+    agents: overrides.agents ?? (rc.agents as AgentSpec[] | null),
+    cacheDir: overrides.cacheDir ?? (o.cache as string | null) ?? undefined,
+    offline: overrides.offline ?? (o.offline as boolean) ?? false,
+    maxTokens: overrides.maxTokens ?? (o.max_tokens as number | null) ?? undefined,
+    maxUsd: overrides.maxUsd ?? (o.max_usd as number | null) ?? undefined,
+    replay: (o.replay as string | null) ?? undefined,
+    reportsRoot: overrides.reportsRoot,
+    maxFallbackShare: overrides.maxFallbackShare ??
+      (o.max_fallback_share as number | undefined),
+    policy,
+    env: overrides.env,
+  };
+  const p = await prepare(request, limits);
+  const lock = await acquireLock(dir);
+  try {
+    const path = join(dir, RUN_FILES.checkpoints);
+    const cps = await readJsonl(path, CheckpointRecordSchema, { tolerateTornTail: true });
+    const from = cps.at(-1);
+    if (!from) throw new ConfigError(`--resume: ${dir} has no checkpoint to resume from`);
+    try {
+      await RunLog.truncateTo(dir, from.round);
+    } catch (e) {
+      if (e instanceof LogFormatError) throw new ConfigError(`--resume: ${e.message}`);
+      throw e;
+    }
+    const calls = await readJsonl(join(dir, RUN_FILES.llmCalls), LlmCallRecordSchema);
+    p.recorder.restore({
+      calls: calls.length,
+      input: calls.reduce((s, c) => s + c.input_tokens, 0),
+      output: calls.reduce((s, c) => s + c.output_tokens, 0),
+      cached: calls.reduce((s, c) => s + c.cached_tokens, 0),
+      usd: calls.reduce((s, c) => s + c.cost_usd, 0),
+    });
+    return makeSession(p, dir, lock, from);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+/** Plays a session to its end (or a clean stop) and finishes it. */
+export async function runToEnd(
+  session: RunSession,
+  options: RunUntilOptions = {},
+): Promise<RunResult> {
+  try {
+    const outcome = await session.run(options);
+    if (outcome.status !== "completed") return session.stoppedResult(outcome);
+    return await session.finish();
+  } finally {
+    session.close();
+  }
+}

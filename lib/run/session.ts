@@ -1,0 +1,414 @@
+/**
+ * A run session plays a run one step at a time: `step()` plays exactly one step and returns
+ * what happened; `run({ until, signal })` loops over `step()`; `finish()` writes
+ * `summary.json` and the report; `close()` flushes the logs and releases the directory.
+ * The CLI, the HTTP server and notebooks all drive runs through it.
+ *
+ * Per step: every live agent is asked concurrently; an agent without an action gets the
+ * engine's fallback (counted against validity when it is an LLM agent); the engine steps;
+ * decision rows and events are logged per the run policy; every agent present in the
+ * step's observations (dead ones too) observes its outcome, concurrently; a checkpoint is
+ * written when due, flushing the buffered logs.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Agent, Decision } from "../agents/agent.ts";
+import type { CallRecorder } from "../agents/call_recorder.ts";
+import type { AgentId, StepResult } from "../core/game.ts";
+import { type CheckpointRecord, SCHEMA_VERSION } from "../core/records.ts";
+import type { RunLog } from "../core/run_log.ts";
+import { writeJsonAtomic } from "../core/run_log.ts";
+import { type Budget, BudgetExceededError } from "../llm/budget.ts";
+import type { BuiltRun, Experiment, PlayedDecision } from "./experiment.ts";
+import { RUN_FILES, type RunLock } from "./run_dir.ts";
+import { checkpointDue, rowsDue, type RunPolicy } from "./run_policy.ts";
+import { applyValidity, type Validity, validityOf } from "./validity.ts";
+
+/** A second `step()` while one is in flight (the HTTP server answers 409). */
+export class SessionBusyError extends Error {
+  override name = "SessionBusyError";
+  constructor() {
+    super("Cannot step: a step of this run is already in flight");
+  }
+}
+
+/** `step()` after the run ended. */
+export class RunOverError extends Error {
+  override name = "RunOverError";
+}
+
+/** What one step did. */
+export interface StepReport<A = unknown, O = unknown, I = unknown> {
+  /** The step just played, 1-based. */
+  step: number;
+  /** The decisions as played, by agent. */
+  decisions: Record<AgentId, PlayedDecision<A>>;
+  /** The engine's result. */
+  result: StepResult<O, I>;
+  /** `true` when the engine is now done. */
+  done: boolean;
+}
+
+/** Progress, for progress bars. */
+export interface SessionProgress {
+  step: number;
+  horizon: number | undefined;
+  agents: number;
+  tokens: number;
+  usd: number;
+}
+
+/** Options of {@linkcode RunSession.run}. */
+export interface RunUntilOptions {
+  /** Stop after this step number (default: until the engine is done). */
+  until?: number;
+  /** Abort between steps: the session checkpoints and `run` returns `"interrupted"`. */
+  signal?: AbortSignal;
+  onProgress?(progress: SessionProgress): void;
+}
+
+/** How a `run` call ended. */
+export interface RunOutcome {
+  status: "completed" | "stopped_budget" | "interrupted" | "paused";
+  /** Steps played in total. */
+  steps: number;
+  /** Why it stopped early. */
+  reason?: string;
+}
+
+/** What a finished run produced. */
+export interface RunResult {
+  dir: string;
+  id: string;
+  experiment: string;
+  outcome: RunOutcome;
+  /** `summary.json` (empty when the run did not complete). */
+  summary: Record<string, unknown>;
+  /** The report's HTML path, when one was written. */
+  report?: string;
+}
+
+/** Everything a session is made of (built by `openRun` / `resumeRun`). */
+export interface SessionParts {
+  experiment: Experiment;
+  built: BuiltRun;
+  dir: string;
+  id: string;
+  seed: number;
+  log: RunLog;
+  recorder: CallRecorder;
+  budget: Budget;
+  policy: RunPolicy;
+  lock: RunLock;
+  horizon?: number;
+  maxFallbackShare: number;
+  /** Where reports go (`null`: none). */
+  reportsRoot: string | null;
+  /** Writes a report when the engine has none. */
+  genericReport(runDir: string, outDir: string, summary: Record<string, unknown>): Promise<string>;
+  /** The checkpoint to continue from (resume); otherwise the engine is reset. */
+  from?: CheckpointRecord;
+}
+
+/** A run played step by step. See the module doc. */
+export class RunSession {
+  readonly experiment: Experiment;
+  readonly dir: string;
+  readonly id: string;
+  readonly seed: number;
+  readonly policy: RunPolicy;
+  readonly recorder: CallRecorder;
+  readonly budget: Budget;
+  #p: SessionParts;
+  #agents: Agent<unknown, unknown, unknown>[];
+  #byName: Map<string, Agent<unknown, unknown, unknown>>;
+  #observations: Record<AgentId, unknown>;
+  #infos: Record<AgentId, unknown>;
+  #counts = { llm_decisions: 0, fallbacks: 0 };
+  #busy = false;
+  #closed = false;
+  #lastCheckpoint = -1;
+  #stopped: RunOutcome | null = null;
+
+  constructor(parts: SessionParts) {
+    this.#p = parts;
+    this.experiment = parts.experiment;
+    this.dir = parts.dir;
+    this.id = parts.id;
+    this.seed = parts.seed;
+    this.policy = parts.policy;
+    this.recorder = parts.recorder;
+    this.budget = parts.budget;
+    const { engine, agents } = parts.built;
+    this.#agents = agents;
+    this.#byName = new Map(agents.map((a) => [a.name, a]));
+    for (const name of engine.agents) {
+      if (!this.#byName.has(name)) throw new Error(`Cannot run: no agent for player '${name}'`);
+    }
+    let view;
+    if (parts.from) {
+      engine.reset({ seed: parts.seed });
+      engine.setState(parts.from.engine);
+      for (const a of agents) {
+        if (a.name in parts.from.agents) a.setState(parts.from.agents[a.name]);
+      }
+      this.budget.tokens = parts.from.budget.tokens;
+      this.budget.usd = parts.from.budget.usd;
+      this.#counts = { ...parts.from.validity };
+      this.#lastCheckpoint = parts.from.round;
+      view = engine.view();
+    } else {
+      view = engine.reset({ seed: parts.seed });
+      this.#checkpoint();
+    }
+    this.#observations = view.observations;
+    this.#infos = view.infos;
+  }
+
+  /** The engine (read its state; do not step it directly). */
+  get engine(): BuiltRun["engine"] {
+    return this.#p.built.engine;
+  }
+
+  /** The agents, in seat order. */
+  get agents(): readonly Agent<unknown, unknown, unknown>[] {
+    return this.#agents;
+  }
+
+  /** The run's horizon (the experiment's horizon field), when it has one. */
+  get horizon(): number | undefined {
+    return this.#p.horizon;
+  }
+
+  /** Steps played so far. */
+  get steps(): number {
+    return this.engine.round;
+  }
+
+  /** `true` when the engine is done. */
+  get done(): boolean {
+    return this.engine.isDone();
+  }
+
+  /** `true` while a step is in flight. */
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  /** Validity counts so far. */
+  get validity(): Validity {
+    return validityOf(this.#counts, this.#p.maxFallbackShare);
+  }
+
+  #checkpoint(): void {
+    const { engine } = this.#p.built;
+    const record: CheckpointRecord = {
+      v: SCHEMA_VERSION,
+      round: engine.round,
+      engine: engine.getState(),
+      agents: Object.fromEntries(this.#agents.map((a) => [a.name, a.getState()])),
+      budget: { tokens: this.budget.tokens, usd: this.budget.usd },
+      validity: { ...this.#counts },
+    };
+    this.#p.log.append("checkpoints", record as unknown as Record<string, unknown>);
+    this.#p.log.flush();
+    this.#lastCheckpoint = engine.round;
+  }
+
+  /**
+   * Plays exactly one step.
+   *
+   * @throws {SessionBusyError} When a step is already in flight (never two at once).
+   * @throws {RunOverError} When the run is over.
+   * @throws {BudgetExceededError} When the budget ran out during the step: nothing of the
+   * step is applied; the run stays resumable from the last checkpoint.
+   */
+  async step(): Promise<StepReport> {
+    if (this.#busy) throw new SessionBusyError();
+    if (this.#closed) throw new RunOverError("Cannot step: the session is closed");
+    if (this.engine.isDone()) throw new RunOverError("Cannot step: the run is over");
+    this.#busy = true;
+    try {
+      return await this.#step();
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #step(): Promise<StepReport> {
+    const { built, log, recorder } = this.#p;
+    const { engine } = built;
+    const step = engine.round + 1;
+    recorder.round = step;
+    const live = engine.liveAgents();
+    const pending: (Decision<unknown> | Promise<Decision<unknown>>)[] = new Array(live.length);
+    let async = false;
+    for (let i = 0; i < live.length; i++) {
+      const name = live[i];
+      const d = this.#byName.get(name)!.act({
+        agent: name,
+        round: step,
+        observation: this.#observations[name],
+        info: this.#infos[name],
+      });
+      if (d instanceof Promise) async = true;
+      pending[i] = d;
+    }
+    const raw = async ? await Promise.all(pending) : pending as Decision<unknown>[];
+    const actions: Record<AgentId, unknown> = {};
+    const played: Record<AgentId, PlayedDecision> = {};
+    for (let i = 0; i < live.length; i++) {
+      const name = live[i];
+      const d = raw[i];
+      const fallback = d.action === null || d.action === undefined;
+      const action = fallback ? engine.fallbackAction(name) : d.action;
+      if (this.#byName.get(name)!.llm) {
+        this.#counts.llm_decisions++;
+        if (fallback) this.#counts.fallbacks++;
+      }
+      actions[name] = action;
+      played[name] = { ...d, action, fallback };
+    }
+    const result = engine.step(actions);
+    if (rowsDue(this.policy, step)) {
+      for (const name of live) {
+        const d = played[name];
+        const row = built.decisionRow(name, d, result);
+        // An engine may also reject an action it received (e.g. an all-zero vector).
+        const fallback = d.fallback || row.fallback === true;
+        log.append("decisions", {
+          v: SCHEMA_VERSION,
+          round: step,
+          agent: name,
+          ...row,
+          fallback,
+          parse_ok: !fallback,
+          ...(d.repaired ? { repaired: true } : {}),
+        });
+      }
+    }
+    for (const event of result.events) {
+      log.append("events", { v: SCHEMA_VERSION, round: step, ...event });
+    }
+    await this.#observe(step, actions, result);
+    this.#observations = result.observations;
+    this.#infos = result.infos;
+    const done = engine.isDone();
+    if (done || checkpointDue(this.policy, step)) this.#checkpoint();
+    return { step, decisions: played, result, done };
+  }
+
+  async #observe(
+    step: number,
+    actions: Record<AgentId, unknown>,
+    result: StepResult<unknown, unknown>,
+  ) {
+    let waits: Promise<void>[] | null = null;
+    for (const name in result.observations) {
+      const agent = this.#byName.get(name);
+      if (!agent?.observe) continue;
+      const r = agent.observe({
+        round: step,
+        action: actions[name],
+        reward: result.rewards[name] ?? 0,
+        observation: result.observations[name],
+        info: result.infos[name],
+        events: result.events,
+      });
+      if (r instanceof Promise) (waits ??= []).push(r);
+    }
+    if (waits) await Promise.all(waits);
+  }
+
+  /**
+   * Plays steps until the engine is done, `until` is reached, the budget runs out or
+   * `signal` aborts. Every stop but completion writes a checkpoint, so the run resumes there.
+   */
+  async run(options: RunUntilOptions = {}): Promise<RunOutcome> {
+    const { until, signal, onProgress } = options;
+    const progress = () =>
+      onProgress?.({
+        step: this.steps,
+        horizon: this.#p.horizon,
+        agents: this.#agents.length,
+        tokens: this.recorder.totals.input + this.recorder.totals.output,
+        usd: this.recorder.totals.usd,
+      });
+    progress();
+    while (!this.engine.isDone()) {
+      if (until !== undefined && this.steps >= until) return this.#stop("paused");
+      if (signal?.aborted) return this.#stop("interrupted", "interrupted");
+      try {
+        await this.step();
+      } catch (e) {
+        if (e instanceof BudgetExceededError) {
+          // The calls of the unfinished step are cut on resume; the last checkpoint stands.
+          this.#p.log.flush();
+          this.#stopped = { status: "stopped_budget", steps: this.steps, reason: e.message };
+          return this.#stopped;
+        }
+        throw e;
+      }
+      if (onProgress) progress();
+    }
+    return { status: "completed", steps: this.steps };
+  }
+
+  #stop(status: RunOutcome["status"], reason?: string): RunOutcome {
+    if (this.#lastCheckpoint !== this.steps) this.#checkpoint();
+    else this.#p.log.flush();
+    return { status, steps: this.steps, ...(reason ? { reason } : {}) };
+  }
+
+  /**
+   * Writes `summary.json` (the engine's summary, with `validity` and honest verdicts) and
+   * the report, then closes the session.
+   *
+   * @throws {RunOverError} When the run is not done.
+   */
+  async finish(): Promise<RunResult> {
+    if (!this.engine.isDone()) throw new RunOverError("Cannot finish: the run is not done");
+    const { built, experiment, dir, id, reportsRoot } = this.#p;
+    this.#p.log.flush();
+    const engineSummary = await built.summarize({ dir, engine: built.engine, steps: this.steps });
+    const summary = applyValidity(
+      {
+        v: SCHEMA_VERSION,
+        experiment: experiment.name,
+        seed: this.seed,
+        status: "completed",
+        steps: this.steps,
+        ...engineSummary,
+      },
+      experiment.verdicts,
+      this.validity,
+    );
+    await writeJsonAtomic(join(dir, RUN_FILES.summary), summary);
+    let report: string | undefined;
+    if (reportsRoot !== null) {
+      const outDir = join(reportsRoot, id);
+      await Deno.mkdir(outDir, { recursive: true });
+      report = built.report
+        ? await built.report(dir, outDir)
+        : await this.#p.genericReport(dir, outDir, summary);
+    }
+    this.close();
+    const outcome: RunOutcome = { status: "completed", steps: this.steps };
+    return { dir, id, experiment: experiment.name, outcome, summary, report };
+  }
+
+  /** The result of a run that stopped before completing (no summary). */
+  stoppedResult(outcome: RunOutcome): RunResult {
+    this.close();
+    return { dir: this.dir, id: this.id, experiment: this.experiment.name, outcome, summary: {} };
+  }
+
+  /** Flushes and closes the logs and releases the directory; idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#p.log.close();
+    this.#p.lock.release();
+  }
+}

@@ -1,0 +1,403 @@
+/**
+ * Sweeps: every cell of a grid file x every seed, each as its own run directory under one
+ * sweep directory with an `index.jsonl` (one row per finished run). Runs execute in a pool of
+ * long-lived Deno Workers (threads of this process: they die with it). A rerun skips finished
+ * runs and resumes interrupted ones; `--shard i/n` runs one slice so a sweep can be spread
+ * over machines and merged by copying run directories and concatenating `index.jsonl` files.
+ *
+ * A grid file:
+ * ```json
+ * { "experiment": "ipd", "base": { "rounds": 20 },
+ *   "grid": { "payoffs.T": [5, 7], "policies": [["tit_for_tat", "random"], ["grim", "random"]] } }
+ * ```
+ * Dotted keys set nested parameters; a numeric part indexes an array (`providers.0.strategy`).
+ * Cells are named by their parameters (`kappa=0.3,rounds=50`).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { z } from "zod";
+import { ConfigError, parseWith, readJsonFile } from "../core/config.ts";
+import { ProgressBar } from "../core/progress.ts";
+import { SCHEMA_VERSION } from "../core/records.ts";
+import { readJsonl, writeJsonAtomic } from "../core/run_log.ts";
+import type { AgentSpec } from "../llm/agents_file.ts";
+import type { Experiment } from "./experiment.ts";
+import { type RunRequest, validateRun } from "./open.ts";
+import { acquireLock, exists, RUN_FILES } from "./run_dir.ts";
+import type { RunPolicyInput } from "./run_policy.ts";
+
+/** A grid file. */
+export const GridFileSchema = z.object({
+  experiment: z.string(),
+  base: z.record(z.string(), z.unknown()).default({}),
+  grid: z.record(z.string(), z.array(z.unknown()).min(1, "needs at least one value")),
+}).strict();
+export type GridFile = z.infer<typeof GridFileSchema>;
+
+/** A row of `index.jsonl`. */
+export const SweepIndexRowSchema = z.object({
+  v: z.literal(SCHEMA_VERSION),
+  cell: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  seed: z.number().int(),
+  run: z.string(),
+  status: z.enum(["completed", "failed", "stopped_budget", "interrupted"]),
+  /** `false` when the run's verdicts are inconclusive (too many fallbacks). */
+  valid: z.boolean().optional(),
+  summary: z.record(z.string(), z.unknown()).optional(),
+  error: z.string().optional(),
+});
+export type SweepIndexRow = z.infer<typeof SweepIndexRowSchema>;
+
+/** The most cells a grid may expand to. */
+export const MAX_GRID_CELLS = 10_000;
+
+const FORBIDDEN_KEYS = new Set(["__proto__", "prototype", "constructor"]);
+
+/**
+ * Sets the value at a dotted key, copying along the path: `a.b.c` sets `obj.a.b.c`; a
+ * numeric part indexes an array (`providers.0.strategy`), which stays an array.
+ *
+ * @throws {ConfigError} For a key part such as `__proto__`.
+ */
+export function setPath<T extends Record<string, unknown> | unknown[]>(
+  obj: T,
+  key: string,
+  value: unknown,
+): T {
+  const [head, ...rest] = key.split(".");
+  if (FORBIDDEN_KEYS.has(head)) throw new ConfigError(`grid: key '${key}' is not allowed`);
+  const inner = (obj as Record<string, unknown>)[head];
+  const next = rest.length === 0 ? value : setPath(
+    (inner && typeof inner === "object" ? inner : /^\d+$/.test(rest[0]) ? [] : {}) as Record<
+      string,
+      unknown
+    >,
+    rest.join("."),
+    value,
+  );
+  if (Array.isArray(obj)) {
+    if (!/^\d+$/.test(head)) {
+      throw new ConfigError(`grid: key '${key}': '${head}' indexes an array; use a number`);
+    }
+    const copy = [...obj];
+    copy[Number(head)] = next;
+    return copy as T;
+  }
+  return { ...obj, [head]: next } as T;
+}
+
+function valueName(v: unknown): string {
+  const text = typeof v === "string" ? v : JSON.stringify(v);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** A cell's readable name: `kappa=0.3,rounds=50` (the base config only: `base`). */
+export function cellName(params: Record<string, unknown>): string {
+  const parts = Object.entries(params).map(([k, v]) => `${k}=${valueName(v)}`);
+  return parts.length ? parts.join(",") : "base";
+}
+
+/** A file-system-safe form of a cell name, unique within its grid (`i` breaks ties). */
+function cellSlug(name: string, i: number, taken: Set<string>): string {
+  let slug = name.replace(/[^A-Za-z0-9._=,+-]+/g, "_").slice(0, 80);
+  if (taken.has(slug)) slug = `${slug.slice(0, 74)}~${i}`;
+  taken.add(slug);
+  return slug;
+}
+
+/** A grid cell. */
+export interface GridCell {
+  /** The run directories' prefix: the readable name made file-system safe. */
+  id: string;
+  /** The readable name, e.g. `kappa=0.3,rounds=50`. */
+  name: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * The cells of a grid: the cartesian product, in key order.
+ *
+ * @throws {ConfigError} When the grid would have more than {@linkcode MAX_GRID_CELLS} cells
+ * (checked before expanding).
+ */
+export function gridCells(grid: Pick<GridFile, "grid">): GridCell[] {
+  const size = Object.values(grid.grid).reduce((n, values) => n * values.length, 1);
+  if (size > MAX_GRID_CELLS) {
+    throw new ConfigError(`grid: ${size} cells is more than the maximum of ${MAX_GRID_CELLS}`);
+  }
+  for (const key of Object.keys(grid.grid)) {
+    for (const part of key.split(".")) {
+      if (FORBIDDEN_KEYS.has(part)) throw new ConfigError(`grid: key '${key}' is not allowed`);
+    }
+  }
+  let cells: Record<string, unknown>[] = [{}];
+  for (const [key, values] of Object.entries(grid.grid)) {
+    cells = cells.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+  }
+  const taken = new Set<string>();
+  return cells.map((params, i) => {
+    const name = cellName(params);
+    return { id: cellSlug(name, i, taken), name, params };
+  });
+}
+
+/** One unit of sweep work. */
+export interface SweepItem {
+  cell: string;
+  params: Record<string, unknown>;
+  seed: number;
+  /** The run directory, relative to the sweep directory. */
+  run: string;
+}
+
+/** Every (cell, seed) item in a fixed order, and the slice a shard owns. */
+export function sweepItems(
+  grid: Pick<GridFile, "grid">,
+  seeds: [number, number],
+  shard?: [number, number],
+): SweepItem[] {
+  const items: SweepItem[] = [];
+  for (const cell of gridCells(grid)) {
+    for (let s = seeds[0]; s <= seeds[1]; s++) {
+      items.push({
+        cell: cell.name,
+        params: cell.params,
+        seed: s,
+        run: join("runs", `${cell.id}-s${s}`),
+      });
+    }
+  }
+  return shard ? items.filter((_, i) => i % shard[1] === shard[0]) : items;
+}
+
+/** The config of a cell: the grid's base with the cell's parameters set. */
+export function cellConfig(
+  grid: GridFile,
+  params: Record<string, unknown>,
+): Record<string, unknown> {
+  let cfg: Record<string, unknown> = structuredClone(grid.base);
+  for (const [k, v] of Object.entries(params)) cfg = setPath(cfg, k, v);
+  return cfg;
+}
+
+/** The plain-data order a worker receives for one run. */
+export interface WorkOrder {
+  item: SweepItem;
+  experiment: string;
+  config: Record<string, unknown>;
+  /** The run directory (absolute or relative to the working directory). */
+  dir: string;
+  resume: boolean;
+  horizon?: number;
+  lang: "zh" | "en";
+  agents: AgentSpec[] | null;
+  replay?: string;
+  cacheDir?: string;
+  offline: boolean;
+  maxTokens?: number;
+  maxUsd?: number;
+  maxFallbackShare?: number;
+  policy: RunPolicyInput;
+}
+
+/** What a worker answers for one order. */
+export interface WorkReport {
+  item: SweepItem;
+  status: SweepIndexRow["status"];
+  summary?: Record<string, unknown>;
+  error?: string;
+}
+
+/** Options of {@linkcode runSweep}. */
+export interface SweepOptions {
+  /** The grid file's path. */
+  gridPath: string;
+  seeds: [number, number];
+  shard?: [number, number];
+  /** Parallel workers. @default {1} */
+  workers?: number;
+  /** The sweep directory. @default {"data/sweeps/<grid name>"} */
+  out?: string;
+  horizon?: number;
+  lang?: "zh" | "en";
+  agents?: AgentSpec[] | null;
+  replay?: string;
+  cacheDir?: string;
+  offline?: boolean;
+  maxTokens?: number;
+  maxUsd?: number;
+  maxFallbackShare?: number;
+  policy?: RunPolicyInput;
+  quiet?: boolean;
+  /** Finds an experiment by name (the CLI's registry). */
+  lookup(name: string): Experiment | undefined;
+  /** The worker script (it imports the registry; see `lib/cli/sweep_worker.ts`). */
+  workerUrl: URL;
+}
+
+/** What a sweep did. */
+export interface SweepResult {
+  dir: string;
+  ran: number;
+  skipped: number;
+  failed: number;
+}
+
+function headlineOf(summary: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(summary).filter(([, v]) => ["number", "boolean", "string"].includes(typeof v)),
+  );
+}
+
+/** Runs a sweep (validating every cell first: a bad grid leaves nothing behind). */
+export async function runSweep(options: SweepOptions): Promise<SweepResult> {
+  const { gridPath, seeds, shard, workers = 1, lookup, quiet = false } = options;
+  const grid = parseWith(GridFileSchema, await readJsonFile(gridPath), gridPath);
+  const experiment = lookup(grid.experiment);
+  if (!experiment) {
+    throw new ConfigError(`${gridPath}: experiment: '${grid.experiment}' is unknown`);
+  }
+  let cells: GridCell[];
+  try {
+    cells = gridCells(grid);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`${gridPath}: ${e.message}`);
+    throw e;
+  }
+  const base: Omit<RunRequest, "config"> = {
+    experiment,
+    seed: seeds[0],
+    horizon: options.horizon,
+    lang: options.lang,
+    agents: options.agents ?? null,
+    replay: options.replay,
+    cacheDir: options.cacheDir,
+    offline: options.offline,
+    maxTokens: options.maxTokens,
+    maxUsd: options.maxUsd,
+    maxFallbackShare: options.maxFallbackShare,
+    policy: options.policy,
+  };
+  const configs = new Map<string, Record<string, unknown>>();
+  for (const cell of cells) {
+    try {
+      const config = cellConfig(grid, cell.params);
+      await validateRun({ ...base, config }); // a dry build: config, seats, policies, keys
+      configs.set(cell.name, config);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      throw new ConfigError(`${gridPath}: cell ${cell.name}: ${e.message}`);
+    }
+  }
+  const stem = gridPath.split("/").pop()!.replace(/\.json$/, "");
+  const dir = options.out ?? join("data", "sweeps", stem);
+  const lock = await acquireLock(dir, "sweep");
+  try {
+    await Deno.mkdir(join(dir, "runs"), { recursive: true });
+    await writeJsonAtomic(join(dir, "sweep.json"), { v: SCHEMA_VERSION, grid, seeds, cells });
+    const indexPath = join(dir, "index.jsonl");
+    const done = new Set(
+      (await readJsonl(indexPath, SweepIndexRowSchema, { tolerateTornTail: true }))
+        .filter((r) => r.status === "completed").map((r) => r.run),
+    );
+    const items = sweepItems(grid, seeds, shard);
+    const todo = items.filter((it) => !done.has(it.run));
+    const bar = new ProgressBar({ label: `sweep ${stem}`, total: items.length, quiet });
+    let finished = items.length - todo.length;
+    bar.update({ done: finished });
+    const index = await Deno.open(indexPath, { append: true, create: true });
+    let failed = 0;
+    const orderOf = async (item: SweepItem): Promise<WorkOrder> => {
+      const runDir = join(dir, item.run);
+      return {
+        item,
+        experiment: grid.experiment,
+        config: configs.get(item.cell)!,
+        dir: runDir,
+        resume: await exists(join(runDir, RUN_FILES.config)),
+        horizon: options.horizon,
+        lang: options.lang ?? "en",
+        agents: options.agents ?? null,
+        replay: options.replay,
+        cacheDir: options.cacheDir,
+        offline: options.offline ?? false,
+        maxTokens: options.maxTokens,
+        maxUsd: options.maxUsd,
+        maxFallbackShare: options.maxFallbackShare,
+        policy: options.policy ?? {},
+      };
+    };
+    const record = async (r: WorkReport) => {
+      if (r.status !== "completed") failed++;
+      const row: SweepIndexRow = {
+        v: SCHEMA_VERSION,
+        cell: r.item.cell,
+        params: r.item.params,
+        seed: r.item.seed,
+        run: r.item.run,
+        status: r.status,
+        ...(r.summary
+          ? {
+            valid: (r.summary.validity as { valid?: boolean } | undefined)?.valid ?? true,
+            summary: headlineOf(r.summary),
+          }
+          : {}),
+        ...(r.error ? { error: r.error } : {}),
+      };
+      // One write per line, appended: concurrent shards cannot interleave within a line.
+      await index.write(new TextEncoder().encode(JSON.stringify(row) + "\n"));
+      bar.update({ done: ++finished });
+    };
+    try {
+      await workerPool(todo, Math.min(workers, todo.length), options.workerUrl, orderOf, record);
+    } finally {
+      bar.finish();
+      index.close();
+    }
+    const ran = todo.length - failed;
+    if (!quiet) {
+      console.log(
+        `sweep ${dir}: ${ran} ran, ${
+          items.length - todo.length
+        } skipped (done before), ${failed} failed`,
+      );
+    }
+    return { dir, ran, skipped: items.length - todo.length, failed };
+  } finally {
+    lock.release();
+  }
+}
+
+/** Feeds `items` to `size` long-lived workers, one order at a time each. */
+async function workerPool(
+  items: SweepItem[],
+  size: number,
+  url: URL,
+  orderOf: (item: SweepItem) => Promise<WorkOrder>,
+  record: (report: WorkReport) => Promise<void>,
+): Promise<void> {
+  const queue = [...items];
+  const workers: Worker[] = [];
+  try {
+    await Promise.all(Array.from({ length: size }, async () => {
+      const worker = new Worker(url, { type: "module" });
+      workers.push(worker);
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        const order = await orderOf(item);
+        const report = await new Promise<WorkReport>((resolve) => {
+          worker.onmessage = (e: MessageEvent<WorkReport>) => resolve(e.data);
+          worker.onerror = (e: ErrorEvent) => {
+            e.preventDefault();
+            resolve({ item: order.item, status: "failed", error: e.message });
+          };
+          worker.postMessage(order);
+        });
+        await record(report);
+      }
+    }));
+  } finally {
+    for (const w of workers) w.terminate();
+  }
+}
