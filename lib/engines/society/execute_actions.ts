@@ -5,6 +5,9 @@
  */
 import type { DroppedAction } from "./state.ts";
 
+/** The reason given for the actions after the first one that could not be paid. */
+export const STOPPED = "not executed: an earlier action could not be paid";
+
 /** The callbacks of {@linkcode executeInOrder}. */
 export interface ExecuteHooks<A> {
   /**
@@ -37,7 +40,7 @@ export interface ExecuteResult<A> {
  *     for each action, in order:
  *       invalid              -> dropped with its reason, no AP spent, go on
  *       cost > AP left       -> dropped ("not enough action points"), and so is every
- *                               later action ("action points ran out")
+ *                               later action ({@linkcode STOPPED})
  *       otherwise            -> executed, AP left -= cost
  *
  * @param actions The decision's actions.
@@ -55,7 +58,7 @@ export interface ExecuteResult<A> {
  *   apply: (a: string) => void done.push(a),
  * });
  * console.log(done, out.spent, out.left, out.dropped.map((d) => d.reason));
- * // ["vote"] 1 2 ["unknown action type", "not enough action points (need 3, have 2)", "action points ran out"]
+ * // ["vote"] 1 2 ["unknown action type", "not enough action points (need 3, have 2)", "not executed: ..."]
  * ```
  */
 export function executeInOrder<A>(
@@ -69,7 +72,7 @@ export function executeInOrder<A>(
   let stopped = false;
   actions.forEach((action, index) => {
     if (stopped) {
-      dropped.push({ index, action, reason: "action points ran out" });
+      dropped.push({ index, action, reason: STOPPED });
       return;
     }
     const checked = hooks.validate(action, index);
