@@ -1,7 +1,8 @@
 /**
  * The conformance suite every engine passes: seeded determinism, finite rewards, returns
- * equal to the sum of rewards, terminations final unless a rule revives, and an honest
- * `getState`/`setState` round trip (JSON-serialisable, continues identically).
+ * equal to the sum of rewards, terminations final unless a rule revives, an honest
+ * `getState`/`setState` round trip (JSON-serialisable, continues identically), and a state
+ * that does not grow with the number of steps (histories go to a log stream).
  *
  * @example
  * ```ts ignore
@@ -143,6 +144,33 @@ export async function engineConformance<A>(
         steps.push(sa);
       }
       assert.deepEqual(JSON.parse(JSON.stringify(steps)), JSON.parse(JSON.stringify(full)));
+    }
+  });
+
+  await t.step("the state does not grow with the number of steps", () => {
+    for (const seed of seeds) {
+      const rng = new Rng(seed).derive("conformance");
+      const engine = options.make();
+      engine.reset({ seed });
+      const sizes: number[] = [];
+      for (let i = 0; i < (options.maxSteps ?? 10_000) && !engine.isDone(); i++) {
+        const actions = Object.fromEntries(
+          engine.liveAgents().map((a) => [a, options.randomAction(a, rng)]),
+        );
+        engine.step(actions);
+        sizes.push(JSON.stringify(engine.getState()).length);
+      }
+      if (sizes.length < 8) continue; // too short a game to tell
+      // Histories belong in a log stream: after a few steps the state keeps its size, up to
+      // numbers growing a few digits (slack: 25% and 256 characters).
+      const early = sizes[Math.floor(sizes.length / 4)];
+      const last = sizes.at(-1)!;
+      assert.ok(
+        last <= early * 1.25 + 256,
+        `state grew from ${early} characters at step ${
+          Math.floor(sizes.length / 4) + 1
+        } to ${last} at step ${sizes.length}: keep histories out of the state`,
+      );
     }
   });
 }

@@ -5,7 +5,15 @@
  * @module
  */
 import { basename, join } from "node:path";
-import { escapeHtml, htmlPage, htmlTable, mdTable } from "./html.ts";
+import {
+  escapeHtml,
+  htmlPage,
+  htmlTable,
+  mdTable,
+  validityBanner,
+  validityNote,
+  type ValidityView,
+} from "./html.ts";
 
 /** Flattens nested objects into `a.b.c` keys. */
 export function flatten(
@@ -29,9 +37,11 @@ export async function writeGenericReport(
   const id = basename(runDir);
   const cfgRows = flatten(config.config);
   const sumRows = flatten(summary);
+  const validity = summary.validity as ValidityView | undefined;
   const md = [
     `# Run ${id}`,
     "",
+    validityNote(validity),
     `Experiment \`${config.experiment}\`, seed ${config.seed}.`,
     "",
     "## Configuration",
@@ -48,6 +58,7 @@ export async function writeGenericReport(
     `Run ${id}`,
     [
       `<h1>Run ${escapeHtml(id)}</h1>`,
+      validityBanner(validity),
       `<p>Experiment <code>${escapeHtml(config.experiment)}</code>, seed ${config.seed}.</p>`,
       "<h2>Configuration</h2>",
       htmlTable(["parameter", "value"], cfgRows),

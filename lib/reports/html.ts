@@ -54,8 +54,45 @@ table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px soli
 th{background:#f3f3f3}code,pre{background:#f6f6f6;padding:2px 4px}blockquote{border-left:3px solid #ccc;margin:0;padding-left:1em;color:#555}
 .verdict{display:inline-block;padding:2px 8px;border-radius:4px;font-weight:600}.yes{background:#d7f5dd}.no{background:#f5d7d7}
 figure{margin:1em 0}figcaption{font-size:13px;color:#555}
+.banner{padding:12px 16px;border-radius:6px;margin:1em 0}.invalid{background:#b00020;color:#fff}
+.verdict.inconclusive{background:#fde2c8}
 </style></head><body>
 ${body}
 </body></html>
 `;
+}
+
+/** The `validity` block of a summary, as the reports read it. */
+export interface ValidityView {
+  llm_decisions: number;
+  fallbacks: number;
+  fallback_share: number;
+  max_fallback_share: number;
+  valid: boolean;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** The sentence that opens the report of an invalid run ("" for a valid one). */
+export function validityText(v: ValidityView | undefined): string {
+  if (!v || v.valid) return "";
+  return `Not a finding: ${v.fallbacks} of ${v.llm_decisions} LLM decisions (${
+    pct(v.fallback_share)
+  }) could not be used and were replaced by the engine's fallback action, above the limit of ${
+    pct(v.max_fallback_share)
+  }. Every verdict of this run is inconclusive.`;
+}
+
+/** A red banner for the top of an invalid run's HTML report ("" for a valid one). */
+export function validityBanner(v: ValidityView | undefined): string {
+  const text = validityText(v);
+  return text
+    ? `<div class="banner invalid" role="alert"><strong>${escapeHtml(text)}</strong></div>`
+    : "";
+}
+
+/** The same as a Markdown block quote ("" for a valid one). */
+export function validityNote(v: ValidityView | undefined): string {
+  const text = validityText(v);
+  return text ? `> **${text}**\n` : "";
 }

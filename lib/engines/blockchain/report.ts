@@ -9,6 +9,7 @@
  * @module
  */
 import { basename, join } from "node:path";
+import { exists } from "../../run/run_dir.ts";
 import { z } from "zod";
 import { parseWith, readJsonFile } from "../../core/config.ts";
 import {
@@ -33,7 +34,15 @@ import { toSvg } from "../../charts/render.ts";
 import { type LabelKey, LABELS } from "./labels.ts";
 import { lateWindow, verdicts } from "./metrics.ts";
 import { flatten } from "../../reports/generic_report.ts";
-import { escapeHtml, htmlPage, htmlTable, mdTable } from "../../reports/html.ts";
+import {
+  escapeHtml,
+  htmlPage,
+  htmlTable,
+  mdTable,
+  validityBanner,
+  validityNote,
+  type ValidityView,
+} from "../../reports/html.ts";
 
 /** Most quotes shown at turning points. */
 const MAX_QUOTES = 6;
@@ -253,11 +262,20 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
     }, ${fmt(t.p)}, ${fmt(t.d)}])`;
   const noTurns = "No miner changed its strategy label; no turning point to quote.";
 
-  const headline = `Parasitic equilibrium: ${yesNo(verdict.parasitic_equilibrium)}. ` +
-    `Honest convergence: ${yesNo(verdict.honest_convergence)}.`;
+  // The summary's validity decides whether the verdicts stand (fallbacks are not findings).
+  const summaryPath = join(runDir, "summary.json");
+  const validity = (await exists(summaryPath))
+    ? (JSON.parse(await Deno.readTextFile(summaryPath)).validity as ValidityView | undefined)
+    : undefined;
+  const invalid = validity !== undefined && !validity.valid;
+  const say = (v: boolean) => invalid ? "inconclusive" : yesNo(v);
+  const verdictClass = (v: boolean) => invalid ? "inconclusive" : v ? "yes" : "no";
+  const headline = `Parasitic equilibrium: ${say(verdict.parasitic_equilibrium)}. ` +
+    `Honest convergence: ${say(verdict.honest_convergence)}.`;
   const md = [
     `# Blockchain CPD run ${id}`,
     "",
+    validityNote(validity),
     `Experiment \`${run.experiment}\`, seed ${run.seed}, ${played} rounds, miners ${
       agents.map((a) => a.agent).join(", ")
     }.`,
@@ -312,6 +330,7 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
     `Blockchain CPD run ${id}`,
     [
       `<h1>Blockchain CPD run ${escapeHtml(id)}</h1>`,
+      validityBanner(validity),
       `<p>Experiment <code>${
         escapeHtml(run.experiment)
       }</code>, seed ${run.seed}, ${played} rounds, miners ${
@@ -321,12 +340,10 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
       htmlTable(["parameter", "value"], configRows),
       "<h2>Verdicts</h2>",
       `<p><span class="verdict ${
-        verdict.parasitic_equilibrium ? "yes" : "no"
-      }">Parasitic equilibrium: ${
-        yesNo(verdict.parasitic_equilibrium)
-      }</span> <span class="verdict ${
-        verdict.honest_convergence ? "yes" : "no"
-      }">Honest convergence: ${yesNo(verdict.honest_convergence)}</span></p>`,
+        verdictClass(verdict.parasitic_equilibrium)
+      }">Parasitic equilibrium: ${say(verdict.parasitic_equilibrium)}</span> <span class="verdict ${
+        verdictClass(verdict.honest_convergence)
+      }">Honest convergence: ${say(verdict.honest_convergence)}</span></p>`,
       `<p>${escapeHtml(windowText)}</p>`,
       htmlTable(verdictHeader, verdictRows),
       "<h2>Charts</h2>",

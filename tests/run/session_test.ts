@@ -1,0 +1,135 @@
+/**
+ * The run session and life cycle: one step at a time, never two at once, run policies,
+ * summaries from the final state, the directory lock, corruption refused on resume.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ConfigError } from "../../lib/core/config.ts";
+import { CheckpointRecordSchema, DecisionRecordSchema } from "../../lib/core/records.ts";
+import { readJsonl } from "../../lib/core/run_log.ts";
+import { findExperiment } from "../../lib/cli/registry.ts";
+import { openRun, resumeRun, runToEnd } from "../../lib/run/open.ts";
+import { RunOverError, SessionBusyError } from "../../lib/run/session.ts";
+import { parseRunPolicy } from "../../lib/run/run_policy.ts";
+import { acquireLock } from "../../lib/run/run_dir.ts";
+
+const ipd = findExperiment("ipd")!;
+
+async function tmp(): Promise<string> {
+  return await Deno.makeTempDir({ prefix: "lab-session-" });
+}
+
+Deno.test("session: step() plays exactly one step; a second step in flight is refused", async () => {
+  const root = await tmp();
+  const s = await openRun({
+    experiment: ipd,
+    config: {},
+    horizon: 4,
+    seed: 3,
+    runsRoot: root,
+    reportsRoot: null,
+  });
+  const first = s.step();
+  await assert.rejects(s.step(), SessionBusyError);
+  const r = await first;
+  assert.equal(r.step, 1);
+  assert.deepEqual(Object.keys(r.decisions).sort(), ["alice", "bob"]);
+  assert.equal(s.steps, 1);
+  assert.equal((await s.run({ until: 3 })).status, "paused");
+  assert.equal(s.steps, 3);
+  const out = await runToEnd(s);
+  assert.equal(out.outcome.status, "completed");
+  assert.equal(out.summary.steps, 4);
+  await assert.rejects(s.step(), RunOverError);
+  const rows = await readJsonl(join(s.dir, "decisions.jsonl"), DecisionRecordSchema);
+  assert.deepEqual(rows.map((r) => r.round), [1, 1, 2, 2, 3, 3, 4, 4]);
+  assert.ok(rows.every((r) => r.fallback === false && r.parse_ok));
+});
+
+Deno.test("session: checkpoint at the end and no rows still give the full summary", async () => {
+  const root = await tmp();
+  const base = { experiment: ipd, config: {}, horizon: 200, seed: 1, reportsRoot: null };
+  const quiet = await runToEnd(
+    await openRun({
+      ...base,
+      out: join(root, "a"),
+      policy: { checkpointEvery: "end", logDecisions: "none" },
+    }),
+  );
+  const full = await runToEnd(await openRun({ ...base, out: join(root, "b") }));
+  assert.equal(
+    (await readJsonl(join(root, "a", "decisions.jsonl"), DecisionRecordSchema)).length,
+    0,
+  );
+  const cps = await readJsonl(join(root, "a", "checkpoints.jsonl"), CheckpointRecordSchema);
+  assert.deepEqual(cps.map((c) => c.round), [0, 200]);
+  for (const k of ["agents", "reward_ranking", "mutual_cooperation", "mutual_cooperation_rate"]) {
+    assert.deepEqual(quiet.summary[k], full.summary[k], k);
+  }
+  const every10 = await runToEnd(
+    await openRun({ ...base, out: join(root, "c"), policy: { logDecisions: "10" } }),
+  );
+  assert.equal(every10.outcome.status, "completed");
+  const rows = await readJsonl(join(root, "c", "decisions.jsonl"), DecisionRecordSchema);
+  assert.deepEqual([...new Set(rows.map((r) => r.round))].slice(0, 3), [10, 20, 30]);
+});
+
+Deno.test("run policy: flags parse over the experiment's default; bad values name the flag", () => {
+  assert.deepEqual(parseRunPolicy({}), { checkpointEvery: 1, logDecisions: "all" });
+  assert.deepEqual(parseRunPolicy({ checkpointEvery: "end", logDecisions: "1" }), {
+    checkpointEvery: "end",
+    logDecisions: "all",
+  });
+  assert.deepEqual(
+    parseRunPolicy({ checkpointEvery: "25" }, { checkpointEvery: "end", logDecisions: "none" }),
+    { checkpointEvery: 25, logDecisions: "none" },
+  );
+  assert.throws(() => parseRunPolicy({ checkpointEvery: "0" }), /--checkpoint-every: /);
+  assert.throws(() => parseRunPolicy({ logDecisions: "some" }), /--log-decisions: /);
+});
+
+Deno.test("run dir lock: a second writer is refused naming the pid; a dead holder's lock is taken over", async () => {
+  const root = await tmp();
+  const out = join(root, "run");
+  const s = await openRun({ experiment: ipd, config: {}, seed: 0, out, reportsRoot: null });
+  await assert.rejects(
+    resumeRun(out, findExperiment),
+    (e: Error) => e instanceof ConfigError && e.message.includes(`process ${Deno.pid}`),
+  );
+  s.close();
+  // a stale lock: a pid that does not exist
+  await Deno.writeTextFile(
+    join(out, ".lock"),
+    JSON.stringify({ pid: 2 ** 22 + 12345, host: Deno.hostname(), since: "then" }),
+  );
+  const again = await resumeRun(out, findExperiment, { reportsRoot: null });
+  const r = await runToEnd(again);
+  assert.equal(r.outcome.status, "completed");
+  // released after the run
+  (await acquireLock(out)).release();
+});
+
+Deno.test("resume: a damaged line in the middle of a log is refused naming file:line", async () => {
+  const root = await tmp();
+  const out = join(root, "run");
+  const s = await openRun({ experiment: ipd, config: {}, seed: 0, out, reportsRoot: null });
+  await s.run({ until: 3 });
+  s.close();
+  const path = join(out, "decisions.jsonl");
+  const lines = (await Deno.readTextFile(path)).split("\n");
+  lines[2] = lines[2].slice(0, 10);
+  await Deno.writeTextFile(path, lines.join("\n"));
+  await assert.rejects(
+    resumeRun(out, findExperiment, { reportsRoot: null }),
+    (e: Error) => e instanceof ConfigError && e.message.includes(`${path}:3: damaged line`),
+  );
+  // a torn last line (a crash mid-write) is still cut and the run resumes
+  lines[2] = JSON.stringify(JSON.parse(
+    (await Deno.readTextFile(path)).split("\n")[1],
+  ));
+  const torn = (await Deno.readTextFile(path)).split("\n").slice(0, 2).join("\n") +
+    '\n{"v":1,"rou';
+  await Deno.writeTextFile(path, torn);
+  const r = await runToEnd(await resumeRun(out, findExperiment, { reportsRoot: null }));
+  assert.equal(r.outcome.status, "completed");
+});
