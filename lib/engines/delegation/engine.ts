@@ -168,8 +168,18 @@ export interface DelegationState {
   /** Delegations per phase: exploration, exploitation, bonus, incentive, utility-based. */
   phaseCounts: number[];
   exploration: ExplorationResult | null;
-  /** Exploitation: delegations made, early stop, the last-B utilities ring (oldest at head). */
-  exploit: { count: number; stoppedEarly: boolean; window: number[]; head: number };
+  /**
+   * Exploitation: delegations made, early stop, the last-B utilities ring (oldest at head),
+   * its running sum and the largest |utility| entered (for the rounding margin).
+   */
+  exploit: {
+    count: number;
+    stoppedEarly: boolean;
+    window: number[];
+    head: number;
+    sum: number;
+    maxAbs: number;
+  };
   /** Phase 4: the current provider's fraction and every draw made so far (at most K). */
   utilityBased: { fraction: number; draws: { provider: number; u: number; won: boolean }[] };
   last: DelegationRecord | null;
@@ -234,6 +244,8 @@ export class DelegationEngine
   #window = new Float64Array(0);
   #windowScratch = new Float64Array(0);
   #head = 0;
+  #winSum = 0;
+  #winMaxAbs = 0;
   #fraction = 0;
   #draws: { provider: number; u: number; won: boolean }[] = [];
   #last: DelegationRecord | null = null;
@@ -340,6 +352,8 @@ export class DelegationEngine
     this.#stoppedEarly = false;
     this.#window = new Float64Array(0);
     this.#head = 0;
+    this.#winSum = 0;
+    this.#winMaxAbs = 0;
     this.#fraction = 0;
     this.#draws = [];
     this.#last = null;
@@ -570,14 +584,30 @@ export class DelegationEngine
       const c = ++this.#exCount;
       const B = this.B;
       if (this.#window.length > 0) {
-        this.#window[this.#head] = utility;
+        const w = this.#window;
+        const old = w[this.#head];
+        w[this.#head] = utility;
         this.#head = this.#head + 1 === B ? 0 : this.#head + 1;
+        const abs = utility < 0 ? -utility : utility;
+        if (abs > this.#winMaxAbs) this.#winMaxAbs = abs;
+        if (this.#head === 0) {
+          // resync every B insertions so rounding never accumulates
+          let sum = 0;
+          for (let q = 0; q < B; q++) sum += w[q];
+          this.#winSum = sum;
+        } else this.#winSum += utility - old;
         if (c >= B) {
-          const w = this.#window, s = this.#windowScratch;
-          // oldest first, as the original's history[-B:]
-          for (let q = 0; q < B; q++) s[q] = w[(this.#head + q) % B];
-          const recent = numpySum(s, 0, B) / B;
-          if (recent < this.#exploration!.threshold) {
+          const thr = this.#exploration!.threshold;
+          let recent = this.#winSum / B;
+          // The running sum is within 2B roundings of the exact one; near the threshold,
+          // decide with numpy's own summation (the original's np.mean) instead.
+          const margin = 4 * B * Number.EPSILON * (this.#winMaxAbs + 1);
+          if (Math.abs(recent - thr) <= margin) {
+            const s = this.#windowScratch;
+            for (let q = 0; q < B; q++) s[q] = w[(this.#head + q) % B];
+            recent = numpySum(s, 0, B) / B;
+          }
+          if (recent < thr) {
             this.#stoppedEarly = true;
             this.#left = 0;
             events = [{ type: "early_stop", provider: name, time: t, recent_utility: recent }];
@@ -670,6 +700,8 @@ export class DelegationEngine
         stoppedEarly: this.#stoppedEarly,
         window,
         head: this.#head,
+        sum: this.#winSum,
+        maxAbs: this.#winMaxAbs,
       },
       utilityBased: { fraction: this.#fraction, draws: this.#draws.map((d) => ({ ...d })) },
       last: this.#last ? { ...this.#last } : null,
@@ -705,6 +737,8 @@ export class DelegationEngine
     this.#window = Float64Array.from(s.exploit.window);
     this.#windowScratch = new Float64Array(s.exploit.window.length);
     this.#head = s.exploit.head;
+    this.#winSum = s.exploit.sum;
+    this.#winMaxAbs = s.exploit.maxAbs;
     this.#fraction = s.utilityBased.fraction;
     this.#draws = s.utilityBased.draws.map((d) => ({ ...d }));
     this.#last = s.last ? { ...s.last } : null;

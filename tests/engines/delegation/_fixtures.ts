@@ -1,6 +1,6 @@
 /** Small in-memory records and configs for the delegation tests. */
 import { parseDelegationConfig } from "../../../lib/engines/delegation/config.ts";
-import { DelegationEngine } from "../../../lib/engines/delegation/engine.ts";
+import type { DelegationEngine } from "../../../lib/engines/delegation/engine.ts";
 import type { TaskRecords } from "../../../lib/engines/delegation/records.ts";
 
 /**
