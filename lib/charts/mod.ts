@@ -2,7 +2,10 @@
  * Charts, generic: rendering Vega-Lite specs to SVG and to notebook displays. Chart builders
  * live with their engine (e.g. `lib/engines/blockchain/charts.ts`) and return specs.
  *
- * - `render.ts`: {@linkcode toSvg} and {@linkcode display}.
+ * - `render.ts`: {@linkcode toSvg} and {@linkcode display};
+ * - `display.ts`: {@linkcode show} (charts through `Deno.jupyter.display`, with an `<img>`
+ *   fallback that survives HTML export) and {@linkcode showFrame} (DataFrames as HTML tables);
+ * - `palette.ts`: {@linkcode agentScale}, the colours with a meaning, the legend titles.
  *
  * @example
  * ```ts
@@ -13,3 +16,5 @@
  * @module
  */
 export * from "./render.ts";
+export * from "./display.ts";
+export * from "./palette.ts";
