@@ -15,13 +15,23 @@
  * @module
  */
 import type { TopLevelSpec } from "vega-lite";
+import { agentScale, LEGEND_TITLES, MEANING_COLORS } from "../../charts/palette.ts";
 
-/** Colours of the three efforts. */
+/** Colours of the three efforts (the toolkit's colours of these meanings). */
 export const CPD_COLORS: Readonly<Record<"c" | "p" | "d", string>> = Object.freeze({
-  c: "#2ca02c",
-  p: "#ff7f0e",
-  d: "#d62728",
+  c: MEANING_COLORS.construct,
+  p: MEANING_COLORS.parasitic,
+  d: MEANING_COLORS.destroy,
 });
+
+/** The round axis: starts at the first round played (no empty slot at round 0). */
+const roundAxis = {
+  field: "round",
+  type: "quantitative",
+  title: "round",
+  scale: { zero: false, nice: false },
+  axis: { tickMinStep: 1 },
+} as const;
 
 /** Name of the honest group's series in {@linkcode efficiencyChart}. */
 export const HONEST_GROUP = "honest group";
@@ -81,7 +91,7 @@ const CPD_NAMES = "{'c': 'c construct', 'p': 'p parasitise', 'd': 'd destroy'}[d
 const cpdColor = {
   field: "effort",
   type: "nominal",
-  title: "effort",
+  title: LEGEND_TITLES.effort,
   scale: { domain: ["c", "p", "d"], range: [CPD_COLORS.c, CPD_COLORS.p, CPD_COLORS.d] },
   legend: { labelExpr: CPD_NAMES, orient: "top" },
 } as const;
@@ -117,7 +127,7 @@ export function cpdAllocationChart(rows: readonly CpdRow[]): TopLevelSpec {
       height: 90,
       mark: { type: "area", interpolate: "step-after" },
       encoding: {
-        x: { field: "round", type: "quantitative", title: "round", axis: { tickMinStep: 1 } },
+        x: roundAxis,
         y: {
           field: "share",
           type: "quantitative",
@@ -173,9 +183,9 @@ export function efficiencyChart(rows: readonly EfficiencyRow[], etaMin: number):
   for (const [round, efficiency] of [...honest].sort((a, b) => a[0] - b[0])) {
     values.push({ round, participant: HONEST_GROUP, efficiency });
   }
-  const domain = [...miners, HONEST_GROUP];
-  const palette = ["#1f77b4", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
-  const range = [...miners.map((_, i) => palette[i % palette.length]), "#000000"];
+  const scale = agentScale(miners);
+  const domain = [...scale.domain, HONEST_GROUP];
+  const range = [...scale.range, "#000000"];
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: "Efficiency after each round",
@@ -186,7 +196,7 @@ export function efficiencyChart(rows: readonly EfficiencyRow[], etaMin: number):
         data: { values },
         mark: { type: "line", point: true },
         encoding: {
-          x: { field: "round", type: "quantitative", title: "round", axis: { tickMinStep: 1 } },
+          x: roundAxis,
           y: {
             field: "efficiency",
             type: "quantitative",
@@ -196,7 +206,7 @@ export function efficiencyChart(rows: readonly EfficiencyRow[], etaMin: number):
           color: {
             field: "participant",
             type: "nominal",
-            title: "participant",
+            title: LEGEND_TITLES.agent,
             scale: { domain, range },
           },
           strokeDash: {
@@ -225,7 +235,7 @@ export function efficiencyChart(rows: readonly EfficiencyRow[], etaMin: number):
             mark: { type: "text", align: "left", dx: 4, dy: -6, color: "#555555" },
             encoding: {
               y: { field: "eta_min", type: "quantitative" },
-              x: { value: 0 },
+              x: { value: 2 },
               text: { field: "text", type: "nominal" },
             },
           },
@@ -260,9 +270,14 @@ export function cumulativeRewardChart(rows: readonly RewardRow[]): TopLevelSpec 
     data: { values },
     mark: { type: "line", point: true },
     encoding: {
-      x: { field: "round", type: "quantitative", title: "round", axis: { tickMinStep: 1 } },
+      x: roundAxis,
       y: { field: "cumulative_reward", type: "quantitative", title: "cumulative reward" },
-      color: { field: "agent", type: "nominal", title: "miner" },
+      color: {
+        field: "agent",
+        type: "nominal",
+        title: LEGEND_TITLES.agent,
+        scale: agentScale(values.map((v) => v.agent)),
+      },
       tooltip: [
         { field: "agent", type: "nominal" },
         { field: "round", type: "quantitative" },
@@ -326,12 +341,20 @@ export function verdictPanel(late: LateCpd, thresholds: PanelThresholds = {}): T
   const span = late.from !== undefined && late.to !== undefined
     ? ` (rounds ${late.from}–${late.to})`
     : "";
+  // The condition and its outcome go under each bar, so no label can sit on a bar or a rule.
+  const notes = Object.fromEntries(rows.map((r) => [r.effort, r.note]));
   const x = {
     field: "effort",
     type: "nominal",
     title: null,
     sort: ["c", "p", "d"],
-    axis: { labelExpr: CPD_NAMES, labelAngle: 0 },
+    axis: {
+      labelExpr: `[${CPD_NAMES.replace("datum.label", "datum.value")}, ${
+        JSON.stringify(notes).replaceAll('"', "'")
+      }[datum.value]]`,
+      labelAngle: 0,
+      labelPadding: 6,
+    },
   } as const;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -381,16 +404,9 @@ export function verdictPanel(late: LateCpd, thresholds: PanelThresholds = {}): T
         },
       },
       {
-        mark: { type: "text", dy: -8, fontSize: 11, color: "#222222" },
+        mark: { type: "text", baseline: "bottom", dy: -3, fontSize: 11, fontWeight: "bold" },
         encoding: {
-          y: { field: "threshold", type: "quantitative" },
-          text: { field: "note", type: "nominal" },
-        },
-      },
-      {
-        mark: { type: "text", baseline: "bottom", dy: -4, fontSize: 11, fontWeight: "bold" },
-        encoding: {
-          y: { value: 240 },
+          y: { field: "value", type: "quantitative" },
           text: { field: "value_text", type: "nominal" },
         },
       },
