@@ -6,7 +6,9 @@
  * numbers as strings. {@linkcode extractJson} finds and repairs the JSON, the lenient zod
  * fields {@linkcode numberLike} and {@linkcode vectorLike} accept the usual number
  * spellings, and {@linkcode parseReply} ties both to a caller's schema, returning a one-line
- * error fit for {@linkcode retryPrompt} when the reply cannot be used.
+ * error fit for {@linkcode retryPrompt} when the reply cannot be used. Parsing never throws
+ * and takes time linear in the reply's length, within documented limits
+ * ({@linkcode MAX_REPLY_CHARS}, {@linkcode MAX_JSON_DEPTH}, {@linkcode MAX_SCAN_STEPS}).
  *
  * @example
  * ```ts
@@ -46,6 +48,45 @@ export class ActionParseError extends Error {
 }
 
 // ---------------------------------------------------------------------------------------
+// Limits.
+
+/**
+ * Replies longer than this many UTF-16 code units are not searched: {@linkcode extractJson}
+ * fails at once, saying so. Far above any action reply (the agents ask for a few hundred
+ * tokens), it bounds the time and memory spent on a runaway reply.
+ */
+export const MAX_REPLY_CHARS = 200_000;
+
+/**
+ * JSON nested deeper than this many brackets fails the parse with a clear error instead of
+ * being read: no action schema nests more than a few levels, and the limit keeps every later
+ * step (key normalisation, validation) far from the call-stack limit.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The work budget of one {@linkcode extractJson} call, in scanner steps (about one step per
+ * character visited, per table built and per character of repaired JSON). The search is
+ * linear in the reply's length, so a reply within {@linkcode MAX_REPLY_CHARS} uses well
+ * under this; the budget is the backstop that turns any input the search handles badly into
+ * a parse failure naming the budget, never a hang.
+ */
+export const MAX_SCAN_STEPS = 8_000_000;
+
+/** A work counter for {@linkcode extractJson}: `steps` grows by the scanner steps it took. */
+export interface ScanWork {
+  /** Scanner steps so far; compare with {@linkcode MAX_SCAN_STEPS}. */
+  steps: number;
+}
+
+class BudgetExceeded extends Error {}
+
+function spend(work: ScanWork, steps: number): void {
+  work.steps += steps;
+  if (work.steps > MAX_SCAN_STEPS) throw new BudgetExceeded();
+}
+
+// ---------------------------------------------------------------------------------------
 // Lexing helpers shared by the scanner and the repairer.
 
 const DOUBLE_QUOTES = '"“”＂';
@@ -55,7 +96,6 @@ const LITERALS = new Map([
   ...["false", "False", "FALSE"].map((w) => [w, "false"] as const),
   ...["null", "None", "NULL", "undefined"].map((w) => [w, "null"] as const),
 ]);
-const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?/;
 const IDENT_START = /[\p{L}_$]/u;
 const IDENT_PART = /[\p{L}\p{N}_$-]/u;
 
@@ -68,7 +108,23 @@ function toAscii(ch: string): string {
 }
 
 function isSpace(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
   return /\s/.test(ch) || ch === "\u200b";
+}
+
+/** `IDENT_START` (`part = false`) or `IDENT_PART`, with a fast path for ASCII. */
+function isIdent(ch: string | undefined, part: boolean): boolean {
+  if (ch === undefined) return false;
+  const code = ch.charCodeAt(0);
+  if (code >= 128) return (part ? IDENT_PART : IDENT_START).test(ch);
+  const c = code | 0x20; // ASCII letters to lower case
+  if ((c >= 97 && c <= 122) || ch === "_" || ch === "$") return true;
+  return part && ((code >= 48 && code <= 57) || ch === "-");
+}
+
+function isDigit(c: string): boolean {
+  return c >= "0" && c <= "9" && c.length === 1;
 }
 
 function quoteGroup(ch: string): string | undefined {
@@ -84,13 +140,13 @@ function skipSpaces(text: string, i: number, newlines = true): number {
 
 function readIdent(text: string, i: number): string {
   let j = i;
-  while (j < text.length && IDENT_PART.test(text[j])) j++;
+  while (j < text.length && isIdent(text[j], true)) j++;
   return text.slice(i, j);
 }
 
 /** Whether an unquoted word at `i` is a key, i.e. followed by a colon. */
 function isKeyAt(text: string, i: number): boolean {
-  if (!IDENT_START.test(text[i] ?? "")) return false;
+  if (!isIdent(text[i], false)) return false;
   const j = skipSpaces(text, i + readIdent(text, i).length);
   return toAscii(text[j] ?? "") === ":";
 }
@@ -118,129 +174,451 @@ function closesString(text: string, k: number): boolean {
   return isKeyAt(text, n) || LITERALS.has(readIdent(text, n));
 }
 
+/**
+ * The end of the number at `i` (`[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?%?`, full-width
+ * digits and signs read as ASCII), or -1 when none starts there.
+ */
+function numberEnd(text: string, i: number): number {
+  const at = (k: number) => k < text.length ? toAscii(text[k]) : "";
+  let j = i;
+  if (at(j) === "+" || at(j) === "-") j++;
+  const digitsFrom = (k: number) => {
+    while (isDigit(at(k))) k++;
+    return k;
+  };
+  const intEnd = digitsFrom(j);
+  if (intEnd > j) {
+    j = at(intEnd) === "." ? digitsFrom(intEnd + 1) : intEnd;
+  } else if (at(j) === ".") {
+    const fracEnd = digitsFrom(j + 1);
+    if (fracEnd === j + 1) return -1;
+    j = fracEnd;
+  } else {
+    return -1;
+  }
+  if (at(j) === "e" || at(j) === "E") {
+    let k = j + 1;
+    if (at(k) === "+" || at(k) === "-") k++;
+    const expEnd = digitsFrom(k);
+    if (expEnd > k) j = expEnd;
+  }
+  return at(j) === "%" ? j + 1 : j;
+}
+
+/** Token kinds of the scanner. */
+const enum T {
+  Space,
+  Comment,
+  Open,
+  Close,
+  Comma,
+  Colon,
+  Str,
+  Num,
+  Lone, // a sign or dot that starts no number: copied as it is
+  Word,
+  Stray, // other punctuation: copied, for JSON.parse to reject
+  Unclosed, // a string or block comment that never ends
+}
+
+/** Memo kinds: where the walk from a token at relative depth 0 ends. */
+const enum M {
+  Unknown,
+  Closer, // at the closing bracket in `memoPos`
+  Unclosed, // at the end of the text, with brackets still open
+  Mismatch, // inside a nested group, at the mismatched bracket in `memoPos`
+}
+
 type Scan =
-  | { kind: "closed"; end: number; repaired: string }
+  | { kind: "closed"; end: number }
   | { kind: "unclosed" }
-  | { kind: "mismatched"; at: number };
+  | { kind: "mismatched"; at: number }
+  | { kind: "deep" };
 
 /**
- * Scans the bracketed value opening at `start`, string-aware, and rewrites it into strict
- * JSON on the way: full-width punctuation and digits outside strings become ASCII, any
- * quotes become `"`, keys and bare words get quoted, Python literals become JSON ones,
- * comments and trailing commas go, missing commas between values are added, percentages
- * become strings and tuples `(…)` become arrays. Text inside strings is kept as written.
+ * A lenient JSON lexer over one text, linear in its length. Tables built once give every
+ * string, comment and line end in O(1), and a memo records, for each token already walked,
+ * where the walk from it at its own depth ends; so scanning from every bracket of the text
+ * (the search tries each as a candidate) walks each token at most once in all.
+ *
+ * Tokenising from a token boundary depends only on the text after it (a string's end is the
+ * first unescaped quote of its kind that {@linkcode closesString} accepts, else its first
+ * quote), which is what makes both the tables and the memo valid for every start.
  */
-function scan(text: string, start: number): Scan {
-  const out: string[] = [];
-  const stack: string[] = [];
-  let last = ""; // the last structural token emitted: one of `{[,:` or `v` for a value
-  const value = (token: string) => {
-    if (last === "v" && stack.length > 0) out.push(",");
-    out.push(token);
-    last = "v";
-  };
-  let i = start;
-  while (i < text.length) {
-    const ch = text[i];
-    const c = toAscii(ch);
-    if (isSpace(ch)) {
-      out.push(/[ \t\n\r]/.test(ch) ? ch : " ");
-      i++;
-    } else if (c === "/" && text[i + 1] === "/" || c === "#") {
-      while (i < text.length && !/[\n\r]/.test(text[i])) i++;
-    } else if (c === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      if (end < 0) return { kind: "unclosed" };
-      i = end + 2;
-    } else if ("{[(".includes(c)) {
-      if (last === "v") out.push(",");
-      stack.push(c === "{" ? "}" : "]");
-      out.push(c === "(" ? "[" : c);
-      last = c === "(" ? "[" : c;
-      i++;
-    } else if ("}])".includes(c)) {
-      const closer = c === ")" ? "]" : c;
-      if (stack.pop() !== closer) return { kind: "mismatched", at: i };
-      if (last === ",") out.splice(out.lastIndexOf(","), 1);
-      out.push(closer);
-      last = "v";
-      i++;
-      if (stack.length === 0) return { kind: "closed", end: i, repaired: out.join("") };
-    } else if (c === "," || c === ";") {
-      if (last !== "," && last !== "[" && last !== "{") out.push(",");
-      last = ",";
-      i++;
-    } else if (c === ":") {
-      out.push(":");
-      last = ":";
-      i++;
-    } else if (quoteGroup(ch)) {
-      const group = quoteGroup(ch)!;
-      let s = "";
-      let j = i + 1;
-      let closed = false;
-      let firstQuote = -1; // where a plain lexer would have ended the string, in `text`
-      let firstContent = "";
-      while (j < text.length) {
-        const d = text[j];
-        if (group.includes(d) && firstQuote < 0) [firstQuote, firstContent] = [j, s];
-        if (group.includes(d) && closesString(text, j + 1)) {
-          closed = true;
-          j++;
-          break;
-        }
-        if (d === "\\") {
-          const e = text[j + 1];
-          if (e === undefined) s += "\\\\";
-          else if ('"\\/bfnrt'.includes(e)) s += "\\" + e;
-          else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(j + 2, j + 6))) s += "\\u";
-          else if (e === "\n" || e === "\r") s += "\\n";
-          else s += e === "'" ? "'" : "\\\\" + e;
-          j += 2;
-          continue;
-        }
-        if (d === '"') s += '\\"';
-        else if (d === "\n") s += "\\n";
-        else if (d === "\r") s += "\\r";
-        else if (d === "\t") s += "\\t";
-        else if (d < " ") s += "\\u" + d.charCodeAt(0).toString(16).padStart(4, "0");
-        else s += d;
-        j++;
+class Scanner {
+  readonly text: string;
+  readonly work: ScanWork;
+  /** The token just read by `token()`: its kind and end. */
+  kind: T = T.Space;
+  end = 0;
+  private readonly lineEnd: Int32Array;
+  private readonly blockEnd: Int32Array;
+  private readonly closeQuote: Record<string, Int32Array> = {};
+  private readonly anyQuote: Record<string, Int32Array> = {};
+  private readonly memoKind: Uint8Array;
+  private readonly memoPos: Int32Array;
+  /**
+   * Openers whose repaired value is known not to parse: when a repair stops at an error,
+   * every bracket still open there sees the same error (the grammar's state inside a bracket
+   * depends only on the text from that bracket on).
+   */
+  readonly failing = new Set<number>();
+
+  constructor(text: string, work: ScanWork) {
+    this.text = text;
+    this.work = work;
+    const n = text.length;
+    spend(work, 4 * n + 1);
+    this.memoKind = new Uint8Array(n + 1);
+    this.memoPos = new Int32Array(n + 1);
+    this.lineEnd = new Int32Array(n + 1);
+    this.blockEnd = new Int32Array(n + 2);
+    this.lineEnd[n] = n;
+    this.blockEnd[n] = this.blockEnd[n + 1] = -1;
+    for (let k = n - 1; k >= 0; k--) {
+      const ch = text[k];
+      this.lineEnd[k] = ch === "\n" || ch === "\r" ? k : this.lineEnd[k + 1];
+      this.blockEnd[k] = ch === "*" && text[k + 1] === "/" ? k : this.blockEnd[k + 1];
+    }
+    // A quote after an odd run of backslashes is escaped: the run lies inside any string
+    // that contains the quote, since the string opened at a quote, not a backslash.
+    const escaped = new Uint8Array(n);
+    for (let k = 0, run = 0; k < n; k++) {
+      escaped[k] = run % 2;
+      run = text[k] === "\\" ? run + 1 : 0;
+    }
+    for (const group of [DOUBLE_QUOTES, SINGLE_QUOTES]) {
+      const close = new Int32Array(n + 1);
+      const any = new Int32Array(n + 1);
+      close[n] = any[n] = -1;
+      for (let k = n - 1; k >= 0; k--) {
+        const quote = group.includes(text[k]) && escaped[k] === 0;
+        any[k] = quote ? k : any[k + 1];
+        close[k] = quote && closesString(text, k + 1) ? k : close[k + 1];
       }
-      if (!closed && firstQuote < 0) return { kind: "unclosed" };
-      if (closed) {
-        value(`"${s}"`);
-        i = j;
-      } else {
-        // No quote fits as a closing one: end the string at the first quote after all.
-        value(`"${firstContent}"`);
-        i = firstQuote + 1;
-      }
-    } else if (/[0-9+\-.]/.test(c)) {
-      let run = "";
-      for (let j = i; j < text.length && /[0-9.eE+\-%]/.test(toAscii(text[j])); j++) {
-        run += toAscii(text[j]);
-      }
-      const token = NUMBER.exec(run)?.[0];
-      if (token === undefined) {
-        out.push(c);
-        i++;
-        continue;
-      }
-      const n = Number(token.replace(/%$/, ""));
-      value(token.endsWith("%") || !Number.isFinite(n) ? JSON.stringify(token) : String(n));
-      i += token.length;
-    } else if (IDENT_START.test(ch)) {
-      const word = readIdent(text, i);
-      value(isKeyAt(text, i) ? JSON.stringify(word) : LITERALS.get(word) ?? JSON.stringify(word));
-      i += word.length;
-    } else {
-      out.push(ch); // stray punctuation: left for JSON.parse to reject
-      last = "v";
-      i++;
+      this.closeQuote[group] = close;
+      this.anyQuote[group] = any;
     }
   }
-  return { kind: "unclosed" };
+
+  /**
+   * Reads the token at `i` into `kind` and `end`. A string ends at its closing quote, or,
+   * when no quote fits as a closing one, at its first quote after all.
+   */
+  token(i: number): void {
+    const text = this.text;
+    const ch = text[i];
+    const c = toAscii(ch);
+    this.end = i + 1;
+    if (isSpace(ch)) {
+      this.kind = T.Space;
+    } else if (c === "/" && text[i + 1] === "/" || c === "#") {
+      this.kind = T.Comment;
+      this.end = this.lineEnd[i];
+    } else if (c === "/" && text[i + 1] === "*") {
+      const close = this.blockEnd[i + 2];
+      this.kind = close < 0 ? T.Unclosed : T.Comment;
+      this.end = close + 2;
+    } else if ("{[(".includes(c)) {
+      this.kind = T.Open;
+    } else if ("}])".includes(c)) {
+      this.kind = T.Close;
+    } else if (c === "," || c === ";") {
+      this.kind = T.Comma;
+    } else if (c === ":") {
+      this.kind = T.Colon;
+    } else if (quoteGroup(ch)) {
+      const group = quoteGroup(ch)!;
+      const close = this.closeQuote[group][i + 1];
+      const first = this.anyQuote[group][i + 1];
+      this.kind = close < 0 && first < 0 ? T.Unclosed : T.Str;
+      this.end = (close >= 0 ? close : first) + 1;
+    } else if (/[0-9+\-.]/.test(c)) {
+      const end = numberEnd(text, i);
+      this.kind = end < 0 ? T.Lone : T.Num;
+      if (end >= 0) this.end = end;
+    } else if (isIdent(ch, false)) {
+      this.kind = T.Word;
+      this.end = i + readIdent(text, i).length;
+    } else {
+      this.kind = T.Stray;
+    }
+  }
+
+  /** Records where the walk from each token of `levels` ends, as a scan returns. */
+  private settle(tokens: number[], kind: M, pos: number): void {
+    for (const t of tokens) {
+      this.memoKind[t] = kind;
+      this.memoPos[t] = pos;
+    }
+  }
+
+  /**
+   * Finds the end of the bracketed value opening at `start` (a `{`, `[` or `(`, ASCII or
+   * full-width): closed, never closed, a closing bracket of the wrong kind, or nested
+   * deeper than {@linkcode MAX_JSON_DEPTH}.
+   */
+  bounds(start: number): Scan {
+    const n = this.text.length;
+    const closers: string[] = [];
+    const levels: number[][] = []; // the tokens walked at each open depth
+    let i = start;
+    let walked = 0;
+    try {
+      for (;;) {
+        if (i >= n) {
+          for (const level of levels) this.settle(level, M.Unclosed, n);
+          return { kind: "unclosed" };
+        }
+        const memo = this.memoKind[i];
+        if (
+          levels.length > 0 && memo !== M.Unknown && !(memo === M.Closer && this.memoPos[i] === i)
+        ) {
+          if (memo === M.Closer) {
+            i = this.memoPos[i];
+            continue;
+          }
+          const kind = memo === M.Unclosed ? M.Unclosed : M.Mismatch;
+          for (const level of levels) this.settle(level, kind, this.memoPos[i]);
+          return memo === M.Unclosed
+            ? { kind: "unclosed" }
+            : { kind: "mismatched", at: this.memoPos[i] };
+        }
+        walked++;
+        this.token(i);
+        levels.at(-1)?.push(i);
+        if (this.kind === T.Open) {
+          if (closers.length >= MAX_JSON_DEPTH) return { kind: "deep" };
+          closers.push(toAscii(this.text[i]) === "{" ? "}" : "]");
+          levels.push([]);
+        } else if (this.kind === T.Close) {
+          const c = toAscii(this.text[i]);
+          const closer = c === ")" ? "]" : c;
+          this.settle(levels.pop() ?? [], M.Closer, i);
+          if (closers.pop() !== closer) {
+            for (const level of levels) this.settle(level, M.Mismatch, i);
+            return { kind: "mismatched", at: i };
+          }
+          if (closers.length === 0) return { kind: "closed", end: i + 1 };
+        } else if (this.kind === T.Unclosed) {
+          for (const level of levels) this.settle(level, M.Unclosed, n);
+          return { kind: "unclosed" };
+        }
+        i = this.end;
+      }
+    } finally {
+      spend(this.work, walked);
+    }
+  }
+
+  /**
+   * Rewrites the closed bracketed value `[start, end)` into strict JSON: full-width
+   * punctuation and digits outside strings become ASCII, any quotes become `"`, keys and bare
+   * words get quoted, Python literals become JSON ones, comments and trailing commas go,
+   * missing commas between values are added, percentages become strings and tuples `(…)`
+   * become arrays. Text inside strings is kept as written.
+   *
+   * The output is checked against the JSON grammar on the way; with `stopEarly` the rewrite
+   * stops at the first error and returns `undefined`, so a candidate that is not JSON costs
+   * as much as the text up to its first error rather than its whole length.
+   */
+  repair(start: number, end: number, stopEarly = false): string | undefined {
+    const text = this.text;
+    const out: string[] = [];
+    const grammar = new JsonGrammar();
+    const openers: number[] = [];
+    let depth = 0;
+    let last = ""; // the last structural token emitted: one of `{[,:` or `v` for a value
+    let lastComma = -1; // where in `out` a comma emitted as the last structural token went
+    const value = (token: string, kind: G) => {
+      if (last === "v" && depth > 0) emit(",", G.Comma);
+      emit(token, kind);
+      last = "v";
+    };
+    const emit = (piece: string, kind: G) => {
+      if (kind === G.Comma) lastComma = out.length;
+      else lastComma = -1;
+      out.push(piece);
+      grammar.feed(kind);
+    };
+    let i = start;
+    for (; i < end && !(stopEarly && grammar.failed); i = this.end) {
+      this.token(i);
+      const ch = text[i];
+      const c = toAscii(ch);
+      switch (this.kind) {
+        case T.Space:
+          out.push(/[ \t\n\r]/.test(ch) ? ch : " ");
+          break;
+        case T.Open:
+          if (last === "v") emit(",", G.Comma);
+          depth++;
+          emit(c === "(" ? "[" : c, c === "{" ? G.OpenObject : G.OpenArray);
+          if (!grammar.failed) openers.push(i);
+          last = c === "(" ? "[" : c;
+          break;
+        case T.Close:
+          if (last === "," && lastComma >= 0) {
+            out[lastComma] = "";
+            grammar.dropComma();
+          }
+          depth--;
+          emit(c === ")" ? "]" : c, c === "}" ? G.CloseObject : G.CloseArray);
+          if (!grammar.failed) openers.pop();
+          last = "v";
+          break;
+        case T.Comma:
+          if (last !== "," && last !== "[" && last !== "{") emit(",", G.Comma);
+          last = ",";
+          break;
+        case T.Colon:
+          emit(":", G.Colon);
+          last = ":";
+          break;
+        case T.Str:
+          value(`"${stringBody(text, i + 1, this.end - 1)}"`, G.String);
+          break;
+        case T.Num: {
+          let token = "";
+          for (let k = i; k < this.end; k++) token += toAscii(text[k]);
+          const x = Number(token.replace(/%$/, ""));
+          const asString = token.endsWith("%") || !Number.isFinite(x);
+          value(asString ? JSON.stringify(token) : String(x), asString ? G.String : G.Scalar);
+          break;
+        }
+        case T.Lone:
+          out.push(c);
+          grammar.feed(G.Bad);
+          break;
+        case T.Word: {
+          const word = text.slice(i, this.end);
+          const literal = isKeyAt(text, i) ? undefined : LITERALS.get(word);
+          value(literal ?? JSON.stringify(word), literal ? G.Scalar : G.String);
+          break;
+        }
+        case T.Stray:
+          emit(ch, G.Bad);
+          last = "v";
+          break;
+        default: // comments go; a closed value holds no unclosed token
+          break;
+      }
+    }
+    spend(this.work, i - start);
+    if (grammar.failed) { for (const k of openers) this.failing.add(k); }
+    return stopEarly && grammar.failed ? undefined : out.join("");
+  }
+}
+
+/** What {@linkcode JsonGrammar} is fed: the kinds of strict-JSON pieces. */
+const enum G {
+  OpenObject,
+  OpenArray,
+  CloseObject,
+  CloseArray,
+  Comma,
+  Colon,
+  String,
+  Scalar, // a number or a literal
+  Bad, // anything JSON.parse rejects wherever it stands
+}
+
+/**
+ * The JSON grammar as a pushdown automaton over pieces, so a repair can tell that its output
+ * will not parse as soon as it is written. Whitespace is not fed. Exact for what
+ * {@linkcode Scanner.repair} writes (its strings and numbers are always well formed).
+ */
+class JsonGrammar {
+  failed = false;
+  private readonly stack: G[] = [];
+  private expect: "value" | "key" | "colon" | "next" | "end" = "value";
+  private first = false; // right after an opening bracket, where a closing one may follow
+
+  /** Takes back the last piece, a comma, which the repair removed. */
+  dropComma(): void {
+    if (!this.failed && this.expect !== "end") {
+      this.expect = "next";
+      this.first = false;
+    }
+  }
+
+  feed(kind: G): void {
+    if (this.failed) return;
+    const top = this.stack.at(-1);
+    const wasFirst = this.first;
+    this.first = false;
+    switch (kind) {
+      case G.OpenObject:
+      case G.OpenArray:
+        if (this.expect !== "value") return this.fail();
+        this.stack.push(kind);
+        this.expect = kind === G.OpenObject ? "key" : "value";
+        this.first = true;
+        return;
+      case G.CloseObject:
+      case G.CloseArray: {
+        const opener = kind === G.CloseObject ? G.OpenObject : G.OpenArray;
+        if (top !== opener || !(this.expect === "next" || wasFirst)) return this.fail();
+        this.stack.pop();
+        return this.afterValue();
+      }
+      case G.Comma:
+        if (this.expect !== "next") return this.fail();
+        this.expect = top === G.OpenObject ? "key" : "value";
+        return;
+      case G.Colon:
+        if (this.expect !== "colon") return this.fail();
+        this.expect = "value";
+        return;
+      case G.String:
+        if (this.expect === "key") {
+          this.expect = "colon";
+          return;
+        }
+        if (this.expect !== "value") return this.fail();
+        return this.afterValue();
+      case G.Scalar:
+        if (this.expect !== "value") return this.fail();
+        return this.afterValue();
+      default:
+        return this.fail();
+    }
+  }
+
+  private afterValue(): void {
+    this.expect = this.stack.length === 0 ? "end" : "next";
+  }
+
+  private fail(): void {
+    this.failed = true;
+  }
+}
+
+/** The JSON-escaped body of the string whose text is `[from, to)`. */
+function stringBody(text: string, from: number, to: number): string {
+  let s = "";
+  let j = from;
+  while (j < to) {
+    const d = text[j];
+    if (d === "\\") {
+      const e = text[j + 1];
+      if (e === undefined) s += "\\\\";
+      else if ('"\\/bfnrt'.includes(e)) s += "\\" + e;
+      else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(j + 2, j + 6))) s += "\\u";
+      else if (e === "\n" || e === "\r") s += "\\n";
+      else s += e === "'" ? "'" : "\\\\" + e;
+      j += 2;
+      continue;
+    }
+    if (d === '"') s += '\\"';
+    else if (d === "\n") s += "\\n";
+    else if (d === "\r") s += "\\r";
+    else if (d === "\t") s += "\\t";
+    else if (d < " ") s += "\\u" + d.charCodeAt(0).toString(16).padStart(4, "0");
+    else s += d;
+    j++;
+  }
+  return s;
 }
 
 /** Whether the bracket at `i` starts what is plainly meant as JSON (`{"key"`, `[0.5`, …). */
@@ -252,7 +630,7 @@ function looksLikeJson(text: string, i: number): boolean {
 }
 
 function snippet(text: string, i: number): string {
-  const s = text.slice(i).replace(/\s+/g, " ");
+  const s = text.slice(i, i + 80).replace(/\s+/g, " ");
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
@@ -263,25 +641,37 @@ interface Found {
 
 interface Search {
   found?: Found;
-  truncated?: string;
+  /** A failure that ends the search: truncated JSON, JSON too deep. */
+  fatal?: string;
+  /** Whether `fatal` is about JSON nested too deep. */
+  deep?: boolean;
   error?: string;
 }
 
 /** Scans text for bracketed candidates and keeps the last object (else array) that parses. */
-function searchText(text: string): Search {
+function searchText(text: string, work: ScanWork): Search {
   const found: Found[] = [];
+  const scanner = new Scanner(text, work);
   let error: string | undefined;
   let i = 0;
+  spend(work, text.length);
   while (i < text.length) {
     if (!"{[".includes(toAscii(text[i]))) {
       i++;
       continue;
     }
     const jsonish = looksLikeJson(text, i);
-    const r = scan(text, i);
+    const r = scanner.bounds(i);
+    if (r.kind === "deep") {
+      return { fatal: tooDeep(text, i), deep: true };
+    }
     if (r.kind === "closed") {
-      const parsed = tryParse(text.slice(i, r.end), r.repaired);
+      const parsed = tryParse(
+        strictStart(text, i) ? text.slice(i, r.end) : undefined,
+        () => !jsonish && scanner.failing.has(i) ? undefined : scanner.repair(i, r.end, !jsonish),
+      );
       if (parsed.ok) {
+        if (depthOf(parsed.value) > MAX_JSON_DEPTH) return { fatal: tooDeep(text, i), deep: true };
         found.push({ value: parsed.value, isObject: !Array.isArray(parsed.value) });
         i = r.end;
         continue;
@@ -292,7 +682,7 @@ function searchText(text: string): Search {
         continue;
       }
     } else if (r.kind === "unclosed" && jsonish) {
-      return { truncated: `the JSON starting '${snippet(text, i)}' is never closed (truncated?)` };
+      return { fatal: `the JSON starting '${snippet(text, i)}' is never closed (truncated?)` };
     } else if (r.kind === "mismatched" && jsonish) {
       error = `mismatched brackets in '${snippet(text, i)}': unexpected '${text[r.at]}'`;
     }
@@ -302,40 +692,105 @@ function searchText(text: string): Search {
   return { found: pick, error };
 }
 
-function tryParse(raw: string, repaired: string): { ok: true; value: unknown } | {
+function tooDeep(text: string, i: number): string {
+  return `the JSON starting '${snippet(text, i)}' is nested deeper than ${MAX_JSON_DEPTH} levels`;
+}
+
+/** The nesting depth of a parsed JSON value (a scalar is 0, `[1]` is 1), without recursion. */
+function depthOf(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    max = Math.max(max, d + 1);
+    if (max > MAX_JSON_DEPTH) return max;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+/**
+ * Whether the bracket at `i` could open strict JSON: a quote, value or closing bracket must
+ * come next. Saves `JSON.parse` on text that cannot parse as it stands.
+ */
+function strictStart(text: string, i: number): boolean {
+  const ch = text[skipSpaces(text, i + 1)] ?? "";
+  return text[i] === "{" ? '"}'.includes(ch) : '"{[]-0123456789tfn'.includes(ch);
+}
+
+/**
+ * Parses `raw` as it stands, else as repaired. `repair` returns `undefined` when it found
+ * the candidate is no JSON before finishing (no message is needed then).
+ */
+function tryParse(raw: string | undefined, repair: () => string | undefined): {
+  ok: true;
+  value: unknown;
+} | {
   ok: false;
   error: string;
 } {
   try {
-    return { ok: true, value: JSON.parse(raw) };
+    if (raw !== undefined) return { ok: true, value: JSON.parse(raw) };
   } catch {
+    // try the repaired text
+  }
+  {
     try {
+      const repaired = repair();
+      if (repaired === undefined) return { ok: false, error: "not JSON" };
       return { ok: true, value: JSON.parse(repaired) };
     } catch (e) {
-      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+      if (e instanceof BudgetExceeded) throw e;
+      return { ok: false, error: clip(e instanceof Error ? e.message : String(e), 120) };
     }
   }
 }
 
 /** Searches one region: the last fenced block that parses wins, then the bare text. */
-function searchRegion(region: string): Search {
-  const whole = searchText(region);
-  if (whole.truncated) return whole;
+function searchRegion(region: string, work: ScanWork): Search {
+  const whole = searchText(region, work);
+  if (whole.fatal) return whole;
   const fences = [...region.matchAll(/```[\w+-]*([\s\S]*?)(?:```|$)/g)].map((m) => m[1]);
   for (const body of fences.reverse()) {
-    const fenced = searchText(body);
+    const fenced = searchText(body, work);
     if (fenced.found) return fenced;
   }
   return whole;
 }
 
-/** Splits a reply into its answer and the bodies of its `<think>` blocks. */
+/**
+ * Splits a reply into its answer and the bodies of its `<think>` blocks, in one pass over
+ * the tags (a regular expression that looks for each opening tag's closing one takes time
+ * quadratic in the number of unclosed tags).
+ */
 function splitThinking(text: string): { answer: string; thoughts: string[] } {
   const thoughts: string[] = [];
-  let answer = text.replace(/<(think|thinking)>([\s\S]*?)<\/\1>/gi, (_m, _tag, body) => {
-    thoughts.push(body);
-    return "\n";
-  });
+  const tags = [...text.matchAll(/<(\/?)(think|thinking)>/gi)].map((m) => ({
+    at: m.index,
+    end: m.index + m[0].length,
+    close: m[1] === "/",
+    name: m[2].toLowerCase(),
+  }));
+  // A block runs from an opening tag to the next closing tag of the same name.
+  const closes = { think: [] as number[], thinking: [] as number[] };
+  tags.forEach((t, k) => t.close && closes[t.name as keyof typeof closes].push(k));
+  const next = { think: 0, thinking: 0 };
+  const parts: string[] = [];
+  let cursor = 0;
+  for (const open of tags) {
+    if (open.close || open.at < cursor) continue;
+    const name = open.name as keyof typeof closes;
+    const list = closes[name];
+    while (next[name] < list.length && tags[list[next[name]]].at < open.end) next[name]++;
+    if (next[name] >= list.length) continue;
+    const close = tags[list[next[name]]];
+    parts.push(text.slice(cursor, open.at), "\n");
+    thoughts.push(text.slice(open.end, close.at));
+    cursor = close.end;
+  }
+  parts.push(text.slice(cursor));
+  let answer = parts.join("");
   const orphanClose = [...answer.matchAll(/<\/(?:think|thinking)>/gi)].at(-1);
   if (orphanClose) {
     thoughts.unshift(answer.slice(0, orphanClose.index));
@@ -347,6 +802,11 @@ function splitThinking(text: string): { answer: string; thoughts: string[] } {
     answer = answer.slice(0, open.index);
   }
   return { answer, thoughts };
+}
+
+/** Clips `s` to at most `max` characters, marking a cut with an ellipsis. */
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
 /**
@@ -363,9 +823,16 @@ function splitThinking(text: string): { answer: string; thoughts: string[] } {
  * string only where a closing quote could), missing commas, tuples, a BOM. Percentages
  * outside strings (`50%`) become strings, for {@linkcode numberLike} to read.
  *
+ * Limits: the time taken is linear in the reply's length; a reply longer than
+ * {@linkcode MAX_REPLY_CHARS}, JSON nested deeper than {@linkcode MAX_JSON_DEPTH} and a
+ * search past {@linkcode MAX_SCAN_STEPS} each fail with an {@linkcode ActionParseError}
+ * saying which limit was hit. No other error escapes.
+ *
  * @param text The model's reply.
+ * @param work A counter that the scanner steps taken are added to (for tests and benches).
  * @returns The parsed JSON value.
- * @throws {ActionParseError} When the reply is empty, truncated or holds no JSON that parses.
+ * @throws {ActionParseError} When the reply is empty, too long, truncated, nested too deep or
+ * holds no JSON that parses.
  *
  * @example
  * ```ts
@@ -377,19 +844,38 @@ function splitThinking(text: string): { answer: string; thoughts: string[] } {
  * assert.throws(() => extractJson('{"action": [0.5, 0.3'), /never closed/);
  * ```
  */
-export function extractJson(text: string): unknown {
+export function extractJson(text: string, work: ScanWork = { steps: 0 }): unknown {
   if (text.trim() === "") throw new ActionParseError("the reply is empty", text);
-  const { answer, thoughts } = splitThinking(text);
-  const main = searchRegion(answer);
-  if (main.found) return main.found.value;
-  if (main.truncated) throw new ActionParseError(main.truncated, text);
-  let error = main.error;
-  for (const thought of thoughts.reverse()) {
-    const r = searchRegion(thought);
-    if (r.found) return r.found.value;
-    error ??= r.error;
+  if (text.length > MAX_REPLY_CHARS) {
+    throw new ActionParseError(
+      `the reply is too long: ${text.length} characters, at most ${MAX_REPLY_CHARS} are searched`,
+      text,
+    );
   }
-  throw new ActionParseError(error ?? "no JSON object found in the reply", text);
+  try {
+    const { answer, thoughts } = splitThinking(text);
+    const main = searchRegion(answer, work);
+    if (main.found) return main.found.value;
+    if (main.fatal) throw new ActionParseError(main.fatal, text);
+    let error = main.error;
+    for (const thought of thoughts.reverse()) {
+      const r = searchRegion(thought, work);
+      if (r.found) return r.found.value;
+      error ??= r.error ?? (r.deep ? r.fatal : undefined);
+    }
+    throw new ActionParseError(error ?? "no JSON object found in the reply", text);
+  } catch (e) {
+    if (e instanceof ActionParseError) throw e;
+    if (e instanceof BudgetExceeded) {
+      throw new ActionParseError(
+        `gave up searching the reply for JSON after ${MAX_SCAN_STEPS} scanner steps`,
+        text,
+      );
+    }
+    throw new ActionParseError(`the reply could not be searched: ${clip(String(e), 120)}`, text, {
+      cause: e,
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -560,14 +1046,43 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * ```
  */
 export function normalizeKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalizeKeys);
-  if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    const k = key.trim().toLowerCase();
-    if (key === k || !Object.hasOwn(out, k)) out[k] = normalizeKeys(v);
+  // Iterative, so a deeply nested value cannot overflow the call stack.
+  const root: Record<string, unknown> = {};
+  const todo: [
+    source: unknown,
+    target: Record<string, unknown> | unknown[],
+    key: string | number,
+  ][] = [
+    [value, root, "v"],
+  ];
+  while (todo.length > 0) {
+    const [source, target, key] = todo.pop()!;
+    let copy: unknown = source;
+    if (Array.isArray(source)) {
+      const items = new Array(source.length);
+      source.forEach((v, i) => todo.push([v, items, i]));
+      copy = items;
+    } else if (isPlainObject(source)) {
+      const chosen = new Map<string, unknown>();
+      for (const [k0, v] of Object.entries(source)) {
+        const k = k0.trim().toLowerCase();
+        if (k0 === k || !chosen.has(k)) chosen.set(k, v);
+      }
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of chosen) {
+        Object.defineProperty(out, k, {
+          value: undefined,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        todo.push([v, out, k]);
+      }
+      copy = out;
+    }
+    (target as Record<string | number, unknown>)[key] = copy;
   }
-  return out;
+  return root.v;
 }
 
 const WRAPPERS = ["decision", "response", "answer", "output", "result", "reply"];
@@ -600,12 +1115,15 @@ function isMissing(value: unknown, path: readonly PropertyKey[]): boolean {
   return isPlainObject(node) && !Object.hasOwn(node, path.at(-1)!);
 }
 
+/** Each part (path, message) of a one-line error is clipped to this many characters. */
+const MAX_ERROR_PART = 200;
+
 function formatError(error: z.ZodError, value: unknown): string {
   const issues = error.issues.slice(0, 3).map((issue) => {
     const message = isMissing(value, issue.path)
       ? "missing required field"
-      : issue.message.replace(/^Invalid input: /, "");
-    return `${formatPath(issue.path)}: ${message}`;
+      : clip(issue.message.replace(/^Invalid input: /, ""), MAX_ERROR_PART);
+    return `${clip(formatPath(issue.path), MAX_ERROR_PART)}: ${message}`;
   });
   const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : "";
   return (issues.join("; ") + more).replace(/\s+/g, " ");
@@ -647,21 +1165,32 @@ export function parseReply<T>(text: string, schema: z.ZodType<T>): ParseResult<T
     value = extractJson(text);
   } catch (e) {
     if (e instanceof ActionParseError) return { ok: false, error: e.reason, raw: text };
-    throw e;
+    return { ok: false, error: unexpected(e), raw: text };
   }
-  const normalized = normalizeKeys(value);
-  let attempt = schema.safeParse(normalized);
-  if (attempt.success) return { ok: true, value: attempt.data };
-  const asWritten = schema.safeParse(value);
-  if (asWritten.success) return { ok: true, value: asWritten.data };
-  let tried = normalized;
-  const inner = unwrap(normalized);
-  if (inner !== undefined) {
-    attempt = schema.safeParse(inner);
+  try {
+    const normalized = normalizeKeys(value);
+    let attempt = schema.safeParse(normalized);
     if (attempt.success) return { ok: true, value: attempt.data };
-    tried = inner;
+    const asWritten = schema.safeParse(value);
+    if (asWritten.success) return { ok: true, value: asWritten.data };
+    let tried = normalized;
+    const inner = unwrap(normalized);
+    if (inner !== undefined) {
+      attempt = schema.safeParse(inner);
+      if (attempt.success) return { ok: true, value: attempt.data };
+      tried = inner;
+    }
+    return { ok: false, error: formatError(attempt.error, tried), raw: text };
+  } catch (e) {
+    // A schema that throws (a transform's bug, a recursive schema on a deep value) must not
+    // end the run: the reply counts as unparseable, with the cause in the error.
+    return { ok: false, error: unexpected(e), raw: text };
   }
-  return { ok: false, error: formatError(attempt.error, tried), raw: text };
+}
+
+function unexpected(e: unknown): string {
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return `the reply could not be validated: ${clip(message.replace(/\s+/g, " "), MAX_ERROR_PART)}`;
 }
 
 /**

@@ -416,6 +416,21 @@ const corpus: Case[] = [
     expected: { value: { action: "C", confident: true, doubt: false, note: null } },
   },
   {
+    name: "a reply nested 4,000 deep fails cleanly instead of overflowing the stack",
+    raw: `{"action": ${"[".repeat(3999)}1, 0, 0${"]".repeat(3999)}}`,
+    expected: { error: "is nested deeper than 64 levels" },
+  },
+  {
+    name: "2,000 unclosed braces count as JSON nested too deep, even before valid JSON",
+    raw: "{ ".repeat(2000) + "<think>".repeat(500) + '{"action": [0.5, 0.3, 0.2]}',
+    expected: { error: "is nested deeper than 64 levels" },
+  },
+  {
+    name: "JSON after prose full of unclosed comments and quotes is still found",
+    raw: "{#".repeat(2000) + '\n{x "a"b'.repeat(500) + '\n{"action": [0.5, 0.3, 0.2]}',
+    expected: { value: { action: [0.5, 0.3, 0.2] } },
+  },
+  {
     name: "loose: hash comments and nested keys normalised",
     raw: '{"Action": "C",  # cooperate\n "Meta": {"Round": 3}}',
     schema: "loose",
