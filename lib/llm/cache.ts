@@ -4,6 +4,11 @@
  * one JSON file per entry, so a rerun with the same cache makes zero network calls and gives
  * identical results. With `offline: true` a miss is an error instead of a call.
  *
+ * An entry is stored only when it reads back exactly as it was (a reply with a `NaN`
+ * latency, say, is returned but not recorded, rather than poisoning every rerun), and it is
+ * written atomically under a unique temporary name, so an interrupted write leaves neither a
+ * half-written entry nor a stray `*.tmp` file.
+ *
  * @example
  * ```ts
  * import { withCache } from "./cache.ts";
@@ -68,7 +73,53 @@ const EntrySchema = z.object({
 });
 type Entry = z.infer<typeof EntrySchema>;
 
-/** Wraps `model` with the record/replay cache. */
+/**
+ * The entry as stored, or `undefined` when it could not be handed back as it was: a reply
+ * whose fields do not survive JSON (a `NaN` or infinite number, a missing or non-string
+ * text) would be read back as a corrupt entry, failing every rerun, so it is not stored.
+ */
+function storable(entry: Entry): string | undefined {
+  let data: string;
+  try {
+    data = JSON.stringify(entry, null, 1);
+  } catch {
+    return undefined;
+  }
+  const back = EntrySchema.safeParse(JSON.parse(data));
+  if (!back.success) return undefined;
+  const a = back.data.response;
+  const b = entry.response;
+  const same = a.text === b.text && a.model === b.model && a.latencyMs === b.latencyMs &&
+    a.attempts === b.attempts && a.usage.input === b.usage.input &&
+    a.usage.output === b.usage.output && a.usage.cached === b.usage.cached;
+  return same ? data : undefined;
+}
+
+/**
+ * Writes an entry atomically: to a temporary file with a unique name beside it, then renamed
+ * over it. Both steps are synchronous, so no other task runs between them (an error exit
+ * elsewhere cannot leave the temporary file behind), and a failed write removes it.
+ */
+function writeEntry(dir: string, key: string, file: string, data: string): void {
+  const tmp = `${file}.${crypto.randomUUID()}.tmp`;
+  try {
+    Deno.mkdirSync(join(dir, key.slice(0, 2)), { recursive: true });
+    Deno.writeTextFileSync(tmp, data, { createNew: true });
+    Deno.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      Deno.removeSync(tmp);
+    } catch {
+      // never created, or already gone
+    }
+    throw new Error(`Cannot write cache entry ${file}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Wraps `model` with the record/replay cache. Only replies that can be handed back exactly
+ * are stored (see the module doc); the others are returned but not recorded.
+ */
 export function withCache(model: ChatModel, options: CacheOptions): ChatModel {
   const { dir, offline = false, namespace } = options;
   if (!dir) throw new TypeError("Cannot create cache: 'dir' is required");
@@ -99,12 +150,9 @@ export function withCache(model: ChatModel, options: CacheOptions): ChatModel {
       }
       if (offline) throw new CacheMissError(key, model.id);
       const response = await model.complete(request);
-      await Deno.mkdir(join(dir, key.slice(0, 2)), { recursive: true });
       const { fromCache: _f, ...stored } = response;
-      const entry: Entry = { v: 1, key, modelId: model.id, response: stored };
-      const tmp = `${file}.${crypto.randomUUID()}.tmp`;
-      await Deno.writeTextFile(tmp, JSON.stringify(entry, null, 1));
-      await Deno.rename(tmp, file);
+      const data = storable({ v: 1, key, modelId: model.id, response: stored });
+      if (data !== undefined) writeEntry(dir, key, file, data);
       return response;
     },
   };
