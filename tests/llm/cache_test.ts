@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { z } from "zod";
-import { cacheKey, withCache } from "../../lib/llm/cache.ts";
+import { withCache } from "../../lib/llm/cache.ts";
 import type { ChatModel, ChatRequest, ChatResponse } from "../../lib/llm/chat_model.ts";
 import { ScriptedChatModel } from "../../lib/llm/scripted.ts";
 import { vectorLike } from "../../lib/llm/parse.ts";
