@@ -4,9 +4,10 @@
  * dead, and its own private messages), the last `length` kept.
  *
  * Within a day, lines are added from the least to the most important (others' requests and
- * statements; own outcome, meetings, allocations by proposal; new proposals; results and
- * private messages; eliminations, revivals, efficiency), so that the important ones are the
- * last to be forgotten.
+ * statements; own outcome, meetings, allocations by proposal; results and private
+ * messages; eliminations, revivals, efficiency), so that the important ones are the last to
+ * be forgotten. New proposals get no line: the next day's prompt lists them as open, and
+ * their results are remembered.
  *
  * @example
  * ```ts
@@ -21,7 +22,7 @@
  * @module
  */
 import type { ProposalType } from "./decision.ts";
-import { type Lang, PROPOSAL_VERBS } from "./prompts.ts";
+import { contentText, type Lang, PROPOSAL_VERBS } from "./prompts.ts";
 import type { SocietyEvent } from "./state.ts";
 
 /** The memory's state; plain JSON. */
@@ -100,21 +101,15 @@ export function memoryLine(
           : `${d} 按提案${e.proposal_id}分配${got}`,
       ];
     }
-    case "proposal_created": {
-      const verb = PROPOSAL_VERBS[lang][e.proposal_type as ProposalType];
-      return [
-        2,
-        en
-          ? `${d} ${who(e.proposer)} proposes ${e.proposal_id}: ${verb} ${e.proposal_content}`
-          : `${d} ${who(e.proposer)}提出${e.proposal_id}：${verb}${e.proposal_content}`,
-      ];
-    }
+    case "proposal_created":
+      // shown the next day as an open proposal, then as its result: no line of its own
+      return null;
     case "proposal_result": {
-      const verb = PROPOSAL_VERBS[lang][e.proposal_type as ProposalType];
+      const type = e.proposal_type as ProposalType;
+      const verb = PROPOSAL_VERBS[lang][type];
       const tally = `${e.for}:${e.against}`;
-      const what = en
-        ? `${e.proposer}-${verb} ${e.proposal_content}`
-        : `${e.proposer}-${verb}${e.proposal_content}`;
+      const content = contentText(type, String(e.proposal_content), name, lang);
+      const what = en ? `${e.proposer}-${verb} ${content}` : `${e.proposer}-${verb}${content}`;
       return [
         3,
         en

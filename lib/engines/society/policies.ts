@@ -51,10 +51,19 @@ function sustainableShare(o: SocietyObs): number {
   return Math.floor(o.available / Math.max(1, o.alive_citizens.length) / daysLeft);
 }
 
-/** The amounts of an allocation proposal, by name. */
-function amounts(p: ProposalView): Map<string, number> {
-  const parsed = parseAllocationContent(p.content);
-  return new Map(parsed.ok ? parsed.amounts : []);
+/** Parsed allocation contents, shared by every voter of a day (bounded). */
+const AMOUNTS = new Map<string, ReadonlyMap<string, number>>();
+
+/** The amounts of an allocation proposal, by name (memoised: many citizens read each one). */
+function amounts(p: ProposalView): ReadonlyMap<string, number> {
+  let a = AMOUNTS.get(p.content);
+  if (a === undefined) {
+    const parsed = parseAllocationContent(p.content);
+    a = new Map(parsed.ok ? parsed.amounts : []);
+    if (AMOUNTS.size >= 1024) AMOUNTS.clear();
+    AMOUNTS.set(p.content, a);
+  }
+  return a;
 }
 
 /** Fair: nobody gets more than 1.5 times the mean, and at least half the living are named. */

@@ -230,5 +230,5 @@ Deno.test("prompts: rules in the system prompt (zh and en), compact day prompt",
   );
   const zh = dayPrompt({ observation: obs, memory: [], lang: "zh" });
   assert.match(zh, /1\(chatgpt-淘汰deepseek\) 支持:2 反对:1/);
-  assert.match(zh, /【全局Token】累计消耗：0 \| 剩余预算：200000/);
+  assert.match(zh, /全局Token：已用0 \| 剩余200000/);
 });

@@ -1,0 +1,50 @@
+/**
+ * Prints the LLM citizen's prompt budget: input tokens (system + user, o200k_base) of one
+ * citizen-day decision request in a realistic game state, at 6 and at 200 citizens, in
+ * Chinese and English. The target is at most 700 tokens at 6 citizens.
+ *
+ * Run: `deno run -A bench/society_prompt_budget.ts`
+ *
+ * @module
+ */
+import { measurePromptBudget } from "../lib/engines/society/prompt_budget.ts";
+import { LANGS } from "../lib/engines/society/prompts.ts";
+
+/** The target for one decision request at 6 citizens, in input tokens. */
+const TARGET = 700;
+
+const rows = [6, 200].flatMap((citizens) =>
+  LANGS.map((lang) => ({ citizens, lang, ...measurePromptBudget({ citizens, lang }) }))
+);
+const header = [
+  "citizens",
+  "lang",
+  "day",
+  "proposals",
+  "memory",
+  "system",
+  "user",
+  "total",
+  `<= ${TARGET}`,
+];
+const table = [
+  header,
+  ...rows.map((r) => [
+    r.citizens,
+    r.lang,
+    r.day,
+    r.proposals,
+    r.memory,
+    r.system,
+    r.user,
+    r.total,
+    r.citizens === 6 ? (r.total <= TARGET ? "yes" : "NO") : "-",
+  ]),
+].map((row) => row.map(String));
+const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
+const line = (row: string[]) => `| ${row.map((c, i) => c.padStart(widths[i])).join(" | ")} |`;
+console.log("LLM citizen, one citizen-day decision request (o200k_base tokens)\n");
+console.log(line(table[0]));
+console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+for (const row of table.slice(1)) console.log(line(row));
+if (rows.some((r) => r.citizens === 6 && r.total > TARGET)) Deno.exitCode = 1;

@@ -1,0 +1,46 @@
+/**
+ * The emergent-society ("shelter") game, SPEC section 2: AIs share a finite resource pool
+ * and a global game-token budget, request resources, vote on allocations, eliminations and
+ * appeals, and live or starve; every elimination lowers the system efficiency for good.
+ *
+ * - `config.ts`: the zod config schema and {@linkcode parseSocietyConfig};
+ * - `decision.ts`: the decision wire format and the fallback decision;
+ * - rules, one pure function per file: `survival.ts`, `resources.ts`, `allocation.ts`,
+ *   `action_points.ts`, `execute_actions.ts`, `validate_action.ts`, `proposals.ts`,
+ *   `efficiency.ts`, `elimination.ts`, `game_tokens.ts`, `end_conditions.ts`, `gini.ts`;
+ * - `engine.ts`: {@linkcode SocietyEngine}, one day per step; `state.ts`: its data types;
+ * - `policies.ts`: scripted citizens and the default mix; `offline.ts`: a whole offline game;
+ * - `citizen.ts`, `prompts.ts`, `memory.ts`: the LLM citizen;
+ * - `summary.ts`: the run summary with the GovSim measures; `prompt_budget.ts`: prompt tokens.
+ *
+ * @example
+ * ```ts
+ * import { parseSocietyConfig, playOffline } from "./mod.ts";
+ * const { summary } = playOffline(parseSocietyConfig({ days: 5 }), 0);
+ * console.log(summary.days_played, summary.govsim.equality);
+ * ```
+ * @module
+ */
+export * from "./config.ts";
+export * from "./decision.ts";
+export * from "./survival.ts";
+export * from "./resources.ts";
+export * from "./allocation.ts";
+export * from "./action_points.ts";
+export * from "./execute_actions.ts";
+export * from "./validate_action.ts";
+export * from "./proposals.ts";
+export * from "./efficiency.ts";
+export * from "./elimination.ts";
+export * from "./game_tokens.ts";
+export * from "./end_conditions.ts";
+export * from "./gini.ts";
+export * from "./state.ts";
+export * from "./engine.ts";
+export * from "./policies.ts";
+export * from "./offline.ts";
+export * from "./memory.ts";
+export * from "./prompts.ts";
+export * from "./citizen.ts";
+export * from "./summary.ts";
+export * from "./prompt_budget.ts";
