@@ -20,34 +20,90 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** How many characters of a key or value a message echoes; longer ones end in `…`. */
+const ECHO_MAX = 80;
+
+/**
+ * The one place where messages of this file echo user text (keys, values, zod messages):
+ * clipped to `max` characters with an ellipsis, so a 10 MB key makes a one-line message.
+ */
+function echo(text: string, max = ECHO_MAX): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 function pathText(prefix: string, path: readonly PropertyKey[]): string {
   let out = prefix;
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : `${out ? "." : ""}${String(p)}`;
+  for (const p of path) {
+    out += typeof p === "number" ? `[${p}]` : `${out ? "." : ""}${echo(String(p))}`;
+  }
   return out;
 }
 
-/** One line for the first issue of a zod error, prefixed by the field path. */
-export function describeZodError(error: z.ZodError, prefix: string): string {
+/** The value at `path` in `input`, or `undefined`. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let node = input;
+  for (const p of path) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[p];
+  }
+  return node;
+}
+
+/** One issue's text; a number that is not finite (JSON's `1e400`) gets a message of its own. */
+function issueText(
+  // deno-lint-ignore no-explicit-any
+  issue: any,
+  path: readonly PropertyKey[],
+  input: unknown,
+  hasInput: boolean,
+): string {
+  if (issue.code === "invalid_type" && issue.expected === "number") {
+    const value = hasInput ? valueAt(input, path) : undefined;
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      return `must be a finite number, got ${value}`;
+    }
+    if (!hasInput && /received (number|NaN)$/.test(String(issue.message))) {
+      return "must be a finite number";
+    }
+  }
+  return echo(String(issue.message).replace(/\s+/g, " "), 2 * ECHO_MAX);
+}
+
+/**
+ * One line for the first issue of a zod error, prefixed by the field path. Keys and values
+ * are clipped to about 80 characters.
+ *
+ * @param error The zod error.
+ * @param prefix The name of what was validated, e.g. `config` or a file name.
+ * @param input The validated input, when at hand: it lets a number that is not finite be
+ * named (`must be a finite number, got Infinity`).
+ */
+export function describeZodError(error: z.ZodError, prefix: string, input?: unknown): string {
+  const hasInput = arguments.length >= 3;
   const issue = error.issues[0];
   if (!issue) return `${prefix}: invalid`;
   // deno-lint-ignore no-explicit-any
   const i = issue as any;
   if (i.code === "unrecognized_keys") {
-    return `${pathText(prefix, issue.path)}: unknown field${i.keys.length > 1 ? "s" : ""} ${
-      i.keys.map((k: string) => `'${k}'`).join(", ")
-    }`;
+    const keys: string[] = i.keys;
+    const shown = keys.slice(0, 5).map((k) => `'${echo(k)}'`).join(", ");
+    const more = keys.length > 5 ? ` (and ${keys.length - 5} more)` : "";
+    return `${pathText(prefix, issue.path)}: unknown field${
+      keys.length > 1 ? "s" : ""
+    } ${shown}${more}`;
   }
   if (i.code === "invalid_union" && Array.isArray(i.errors) && i.errors[0]?.[0]) {
     const inner = i.errors[0][0];
-    return `${pathText(prefix, [...issue.path, ...inner.path])}: ${inner.message}`;
+    const path = [...issue.path, ...inner.path];
+    return `${pathText(prefix, path)}: ${issueText(inner, path, input, hasInput)}`;
   }
-  return `${pathText(prefix, issue.path)}: ${issue.message}`;
+  return `${pathText(prefix, issue.path)}: ${issueText(issue, issue.path, input, hasInput)}`;
 }
 
 /** Validates `input` with `schema`, throwing a {@linkcode ConfigError} naming the field. */
 export function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix: string): T {
   const result = schema.safeParse(input);
-  if (!result.success) throw new ConfigError(describeZodError(result.error, prefix));
+  if (!result.success) throw new ConfigError(describeZodError(result.error, prefix, input));
   return result.data;
 }
 
@@ -60,92 +116,107 @@ export function lineColumn(text: string, offset: number): { line: number; column
 
 /**
  * The offset of the first JSON syntax error in `text` and what was expected there, or
- * `undefined` when the text is valid JSON. A small recursive-descent checker, because the
- * runtime's error messages do not always give a position.
+ * `undefined` when the text is valid JSON. A small checker with an explicit stack (so any
+ * nesting depth works), because the runtime's error messages do not always give a position.
  */
 export function jsonErrorAt(text: string): { offset: number; expected: string } | undefined {
   let i = 0;
-  const fail = (expected: string): never => {
-    throw { offset: i, expected };
-  };
+  const open: string[] = []; // the containers open at `i`: "{" or "["
+  const at = (expected: string) => ({ offset: i, expected });
   const ws = () => {
     while (i < text.length && " \t\n\r".includes(text[i])) i++;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      ws();
-      if (text[i] === "}") return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail("a double-quoted property name");
-        string();
-        ws();
-        if (text[i] !== ":") fail("':'");
-        i++;
-        value();
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        if (text[i] === "}") return void i++;
-        fail("',' or '}'");
-      }
-    }
-    if (c === "[") {
-      i++;
-      ws();
-      if (text[i] === "]") return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        if (text[i] === "]") return void i++;
-        fail("',' or ']'");
-      }
-    }
-    if (c === '"') return string();
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|^true|^false|^null/.exec(
-      text.slice(i, i + 400),
-    );
-    if (!m) fail("a value");
-    i += m![0].length;
   };
   const string = () => {
     i++;
     while (i < text.length && text[i] !== '"') {
       if (text[i] === "\\") i++;
-      else if (text[i] === "\n") fail("a closing '\"'");
+      else if (text[i] === "\n") return at("a closing '\"'");
       i++;
     }
-    if (i >= text.length) fail("a closing '\"'");
+    if (i >= text.length) return at("a closing '\"'");
     i++;
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) fail("end of input");
     return undefined;
-  } catch (e) {
-    return e as { offset: number; expected: string };
+  };
+  /** Reads `"name":` (after whitespace). */
+  const key = () => {
+    ws();
+    if (text[i] !== '"') return at("a double-quoted property name");
+    const error = string();
+    if (error) return error;
+    ws();
+    if (text[i] !== ":") return at("':'");
+    i++;
+    return undefined;
+  };
+  for (;;) {
+    // A value starts here.
+    ws();
+    const c = text[i];
+    if (c === "{" || c === "[") {
+      i++;
+      ws();
+      if (text[i] === (c === "{" ? "}" : "]")) {
+        i++;
+      } else {
+        open.push(c);
+        const error = c === "{" ? key() : undefined;
+        if (error) return error;
+        continue; // the first member's value
+      }
+    } else if (c === '"') {
+      const error = string();
+      if (error) return error;
+    } else {
+      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|^true|^false|^null/.exec(
+        text.slice(i, i + 400),
+      );
+      if (!m) return at("a value");
+      i += m[0].length;
+    }
+    // After a value: close containers, or go on to the next member.
+    for (;;) {
+      ws();
+      const top = open.at(-1);
+      if (top === undefined) return i < text.length ? at("end of input") : undefined;
+      if (text[i] === ",") {
+        i++;
+        const error = top === "{" ? key() : undefined;
+        if (error) return error;
+        break;
+      }
+      if (text[i] !== (top === "{" ? "}" : "]")) {
+        return at(top === "{" ? "',' or '}'" : "',' or ']'");
+      }
+      i++;
+      open.pop();
+    }
   }
 }
 
-/** Parses JSON text, turning a syntax error into a {@linkcode ConfigError} with the line. */
+/** How a character is shown in a message: quoted, or as `U+XXXX` when it is invisible. */
+function showChar(ch: string): string {
+  if (/^[\p{Cc}\p{Cf}\p{Z}]$/u.test(ch) && ch !== " ") {
+    return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")} (invisible)`;
+  }
+  return JSON.stringify(ch);
+}
+
+/**
+ * Parses JSON text, turning a syntax error into a {@linkcode ConfigError} with the line. A
+ * leading byte-order mark is dropped.
+ */
 export function parseJsonText(text: string, source: string): unknown {
+  // A UTF-8 byte-order mark, as some editors write, is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch (e) {
     const at = jsonErrorAt(text);
-    if (!at) throw new ConfigError(`${source}: invalid JSON: ${(e as Error).message}`);
+    if (!at) {
+      throw new ConfigError(`${source}: invalid JSON: ${echo((e as Error).message, 2 * ECHO_MAX)}`);
+    }
     const { line, column } = lineColumn(text, at.offset);
-    const found = at.offset >= text.length ? "end of file" : JSON.stringify(text[at.offset]);
+    const found = at.offset >= text.length ? "end of file" : showChar(text[at.offset]);
     throw new ConfigError(
       `${source}: invalid JSON at line ${line} column ${column}: expected ${at.expected}, found ${found}`,
     );
