@@ -20,5 +20,6 @@ export * from "./lib/reports/mod.ts";
 export * from "./lib/cli/mod.ts";
 export * as ipd from "./lib/engines/ipd/mod.ts";
 export * as blockchain from "./lib/engines/blockchain/mod.ts";
+export * as delegation from "./lib/engines/delegation/mod.ts";
 export { ipdExperiment } from "./lib/engines/ipd/experiment.ts";
 export { blockchainExperiment } from "./lib/engines/blockchain/experiment.ts";

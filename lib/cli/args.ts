@@ -37,6 +37,8 @@ export interface CliArgs {
   logDecisions?: string;
   /** `--max-fallback X`: the largest share of fallback LLM decisions of a valid run. */
   maxFallback?: number;
+  /** Values of the experiments' own flags that were given (see `Experiment.flags`). */
+  engineFlags: Record<string, string | boolean>;
 }
 
 /** Seeds are 32-bit: larger ones would alias smaller ones. */
@@ -104,11 +106,27 @@ function share(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
-/** Parses `argv` (without the program name). */
-export function parseCliArgs(argv: string[]): CliArgs {
+/**
+ * Parses `argv` (without the program name).
+ *
+ * @param argv The arguments.
+ * @param engineFlags The experiments' own flags (name to type), parsed besides the generic
+ * ones and returned in `engineFlags`; a name that shadows a generic flag is an error.
+ */
+export function parseCliArgs(
+  argv: string[],
+  engineFlags: Readonly<Record<string, { type: "string" | "boolean" }>> = {},
+): CliArgs {
+  for (const name of Object.keys(engineFlags)) {
+    if (name in OPTIONS) throw new Error(`engine flag --${name} shadows a generic flag`);
+  }
+  const options = {
+    ...Object.fromEntries(Object.entries(engineFlags).map(([k, f]) => [k, { type: f.type }])),
+    ...OPTIONS,
+  };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
     const msg = (e as Error).message;
     const unknown = /Unknown option '([^']+)'/.exec(msg);
@@ -122,7 +140,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (missing) throw new ConfigError(`${missing[1].replace(/^-\w, /, "")}: needs a value`);
     throw new ConfigError(msg.split("\n")[0]);
   }
-  const v = parsed.values;
+  const v = parsed.values as typeof parsed.values & { [k: string]: string | boolean | undefined };
   for (const [flag, value] of Object.entries(v)) {
     if (typeof value === "string" && value.trim() === "") {
       throw new ConfigError(`--${flag}: needs a value, got an empty string`);
@@ -176,6 +194,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
     checkpointEvery: v["checkpoint-every"],
     logDecisions: v["log-decisions"],
     maxFallback: share("max-fallback", v["max-fallback"]),
+    engineFlags: Object.fromEntries(
+      Object.keys(engineFlags).filter((k) => v[k] !== undefined).map((k) => [k, v[k]!]),
+    ),
   };
   if ((args.seeds || args.shard || v.workers !== undefined) && !args.sweep) {
     throw new ConfigError(
@@ -209,6 +230,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
       }
     }
   }
+  const engineFlag = Object.keys(args.engineFlags)[0];
+  if (engineFlag !== undefined && (args.resume || args.sweep)) {
+    throw new ConfigError(
+      `--${engineFlag}: not with --${args.resume ? "resume" : "sweep"} (put it in the config)`,
+    );
+  }
   if (args.offline && !args.cache) throw new ConfigError("--offline: needs --cache DIR");
   return args;
 }
@@ -222,7 +249,7 @@ Usage:
   deno task run --sweep grid.json --seeds 0..19 [--workers N] [--shard i/n]
 
 Experiments: {experiments}
-
+{commands}
 Flags:
   --config F        engine parameters, a JSON object (e.g. {"kappa": 0.3, "rounds": 30})
   --agents F        agents file: which LLM or policy plays each seat (see README)
@@ -251,7 +278,7 @@ Flags:
   --reports DIR     where reports go (default reports); --no-report to skip them
   -q, --quiet       no progress bar
   -h, --help        this text
-
+{engineFlags}
 Exit codes: 0 done, 1 run failed (resumable), 2 bad flag, value or config file,
 3 stopped at the --max-tokens/--max-usd budget (resumable).
 `;

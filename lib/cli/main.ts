@@ -13,7 +13,7 @@ import type { RunResult, RunSession } from "../run/session.ts";
 import { type Validity, validityWarning } from "../run/validity.ts";
 import { type IndexEntry, writeReportIndex } from "../reports/index_page.ts";
 import { type CliArgs, HELP, parseCliArgs } from "./args.ts";
-import { EXPERIMENTS, findExperiment } from "./registry.ts";
+import { COMMANDS, EXPERIMENTS, findExperiment } from "./registry.ts";
 import { runSweep } from "./sweep.ts";
 import { EXIT_BUDGET } from "./exit_codes.ts";
 
@@ -78,23 +78,30 @@ async function play(session: RunSession, quiet: boolean): Promise<RunResult> {
 export async function main(argv: string[]): Promise<number> {
   let args: CliArgs;
   try {
-    args = parseCliArgs(argv);
+    const command = argv.length > 0 && Object.hasOwn(COMMANDS, argv[0])
+      ? COMMANDS[argv[0]]
+      : undefined;
+    if (command) return await command.run(argv.slice(1));
+    // every experiment's own flags are parsed; each must belong to the experiments named
+    const engineFlags = Object.assign({}, ...EXPERIMENTS.map((e) => e.flags ?? {}));
+    args = parseCliArgs(argv, engineFlags);
     if (args.help) {
-      console.log(
-        HELP.replace(
-          "{experiments}",
-          EXPERIMENTS.map((e) => `\n  ${e.name.padEnd(12)} ${e.description}`).join(""),
-        ),
-      );
+      console.log(helpText());
       return 0;
     }
     for (const name of args.experiments) {
       if (!findExperiment(name)) {
         throw new ConfigError(
           `experiment '${name}' is unknown; expected one of ${
-            EXPERIMENTS.map((e) => e.name).join(", ")
+            [...EXPERIMENTS.map((e) => e.name), ...Object.keys(COMMANDS)].join(", ")
           }`,
         );
+      }
+    }
+    for (const flag of Object.keys(args.engineFlags)) {
+      const owners = EXPERIMENTS.filter((e) => e.flags && flag in e.flags).map((e) => e.name);
+      if (args.experiments.length === 0 || args.experiments.some((n) => !owners.includes(n))) {
+        throw new ConfigError(`--${flag}: a flag of ${owners.join(", ")} only; name it`);
       }
     }
     const agents = args.agents ? (await loadAgentsFile(args.agents)).agents : null;
@@ -135,10 +142,13 @@ export async function main(argv: string[]): Promise<number> {
     const entries: IndexEntry[] = [];
     let code = 0;
     for (const name of names) {
+      const experiment = findExperiment(name)!;
       const session = await openRun({
         ...common,
-        experiment: findExperiment(name)!,
-        config: { ...config },
+        experiment,
+        config: experiment.applyFlags && Object.keys(args.engineFlags).length
+          ? experiment.applyFlags({ ...config }, args.engineFlags)
+          : { ...config },
         seed: args.seed,
         horizon: args.rounds,
         out: args.out,
@@ -165,6 +175,32 @@ export async function main(argv: string[]): Promise<number> {
     if (Deno.env.get("LAB_DEBUG")) console.error(redactSecrets((e as Error).stack ?? ""));
     return 1;
   }
+}
+
+/** `--help`: the generic text with the experiments, commands and experiments' own flags. */
+function helpText(): string {
+  const line = (name: string, text: string) => `\n  ${name.padEnd(12)} ${text}`;
+  const commands = Object.entries(COMMANDS);
+  const own = EXPERIMENTS.filter((e) => e.flags && Object.keys(e.flags).length);
+  return HELP.replace("{experiments}", EXPERIMENTS.map((e) => line(e.name, e.description)).join(""))
+    .replace(
+      "{commands}",
+      commands.length
+        ? `\nCommands (deno task run <command> --help):${
+          commands.map(([n, c]) => line(n, c.description)).join("")
+        }\n`
+        : "",
+    )
+    .replace(
+      "{engineFlags}",
+      own.map((e) =>
+        `\nFlags of ${e.name}:\n${
+          Object.entries(e.flags!).map(([n, f]) =>
+            `  --${n}${f.type === "string" ? " V" : ""}`.padEnd(20) + f.description
+          ).join("\n")
+        }\n`
+      ).join(""),
+    );
 }
 
 function exitCode(r: RunResult): number {

@@ -4,12 +4,23 @@
  *
  * @module
  */
-import type { Experiment } from "../run/experiment.ts";
+import type { Command, Experiment } from "../run/experiment.ts";
 import { blockchainExperiment } from "../engines/blockchain/experiment.ts";
+import { delegationExperiment } from "../engines/delegation/experiment.ts";
+import { delegationStudyCommand } from "../engines/delegation/study_cli.ts";
 import { ipdExperiment } from "../engines/ipd/experiment.ts";
 
 /** Every registered experiment. */
-export const EXPERIMENTS: readonly Experiment[] = [blockchainExperiment, ipdExperiment];
+export const EXPERIMENTS: readonly Experiment[] = [
+  blockchainExperiment,
+  ipdExperiment,
+  delegationExperiment,
+];
+
+/** Commands that are not a single run: `deno task run <name> [flags]`. */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  "delegation-study": delegationStudyCommand,
+};
 
 /** The experiment called `name`, or `undefined`. */
 export function findExperiment(name: string): Experiment | undefined {

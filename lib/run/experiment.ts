@@ -71,6 +71,23 @@ export interface BuiltRun<A = any, O = any, I = any, S = any> {
   report?(runDir: string, outDir: string): Promise<string>;
 }
 
+/** An engine-specific flag of `deno task run <experiment>` (see {@linkcode Experiment.flags}). */
+export interface ExperimentFlag {
+  type: "string" | "boolean";
+  /** One line for `--help`. */
+  description: string;
+}
+
+/**
+ * A command of `deno task run <name> ...` that is not a single run (e.g. a study of many
+ * runs): it parses its own flags and returns the exit code.
+ */
+export interface Command {
+  /** One line for `--help`. */
+  description: string;
+  run(argv: string[]): Promise<number>;
+}
+
 /** A registered experiment. */
 // deno-lint-ignore no-explicit-any
 export interface Experiment<C = any> {
@@ -88,6 +105,22 @@ export interface Experiment<C = any> {
   runPolicy?: Partial<RunPolicy>;
   /** `true` when `--replay FILE` is supported (see {@linkcode BuildContext.replay}). */
   replay?: boolean;
+  /** Engine-specific flags (name without `--`), parsed by the CLI and listed by `--help`. */
+  flags?: Readonly<Record<string, ExperimentFlag>>;
+  /**
+   * Merges the values of the given engine flags into the config object before
+   * `parseConfig`; throws `ConfigError` naming the flag for a bad value.
+   */
+  applyFlags?(
+    config: Record<string, unknown>,
+    values: Record<string, string | boolean>,
+  ): Record<string, unknown>;
+  /**
+   * Writes `report.md` and `report.html` of a finished run into `outDir` from its directory
+   * alone (so `deno task report` can regenerate it); returns the HTML path. Without it, the
+   * generic report (config and summary as tables) is written.
+   */
+  report?(runDir: string, outDir: string): Promise<string>;
   /** Validates a config object and fills defaults; throws `ConfigError` naming the field. */
   parseConfig(input: unknown): C;
   /** Builds the engine and agents. */

@@ -16,11 +16,15 @@
 import { z } from "zod";
 import { ConfigError, parseWith } from "../../core/config.ts";
 import { priceOf } from "../../llm/pricing.ts";
+import { STRATEGIES } from "./strategies.ts";
 
 /** The largest horizon accepted: the engine's counters stay exact far beyond it. */
 export const MAX_T = 1_000_000_000;
 
-/** The provider strategies known by name (`ours` is an alias of `strategic`). */
+/**
+ * The built-in provider strategies (`ours` is an alias of `strategic`); custom ones are
+ * added with `registerStrategy` (strategies.ts).
+ */
 export const STRATEGY_NAMES = ["honest", "worst", "random", "strategic", "ours"] as const;
 
 /** The paper's three providers (SPEC section 3). */
@@ -71,6 +75,38 @@ export const RecordsSchema = z.discriminatedUnion("mode", [
     mode: z.literal("synthetic"),
     /** Records per model, drawn from the model profiles with the run's seed. @default 1000 */
     tasks: z.number().int().min(1).max(10_000_000).default(1000),
+  }),
+  z.strictObject({
+    mode: z.literal("live"),
+    /** The task suite: generated tasks with an exact evaluator. @default "maxflow" */
+    suite: z.literal("maxflow").default("maxflow"),
+    /**
+     * How served models are called: each served model `m` is an LLM entry
+     * `{provider, model: models[m] ?? m, base_url, api_key_env, temperature, max_tokens}`
+     * through the LLM layer (cache, budget, retry, limits). Keys come from `api_key_env`
+     * only: a config file is saved with the run.
+     */
+    endpoint: z.strictObject({
+      provider: z.enum(["openai", "anthropic"]).default("openai"),
+      base_url: z.url().optional(),
+      api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+        error: "must be an environment variable name",
+      }).optional(),
+      temperature: z.number().min(0).max(2).optional(),
+      /** @default 1024 */
+      max_tokens: z.number().int().positive().default(1024),
+      timeout_ms: z.number().int().positive().optional(),
+      max_attempts: z.number().int().min(1).max(20).optional(),
+    }).default({ provider: "openai", max_tokens: 1024 }),
+    /** API model names by served model name, e.g. `{"o1": "o1-2024-12-17"}`. @default {} */
+    models: z.record(z.string(), z.string().min(1)).default({}),
+    /** Task sizes of the max-flow generator. @default {} */
+    tasks: z.strictObject({
+      min_nodes: z.number().int().min(2).optional(),
+      max_nodes: z.number().int().min(2).optional(),
+      edge_probability: z.number().min(0).max(1).optional(),
+      max_capacity: z.number().int().min(1).optional(),
+    }).default({}),
   }),
 ]);
 
@@ -139,10 +175,10 @@ export function parseDelegationConfig(input: unknown): DelegationConfig {
       throw new ConfigError(`config.providers[${i}].name: duplicate provider name '${p.name}'`);
     }
     seen.add(p.name);
-    if (!(STRATEGY_NAMES as readonly string[]).includes(p.strategy)) {
+    if (!Object.hasOwn(STRATEGIES, p.strategy)) {
       throw new ConfigError(
         `config.providers[${i}].strategy: unknown strategy '${p.strategy}'; expected one of ${
-          STRATEGY_NAMES.join(", ")
+          Object.keys(STRATEGIES).join(", ")
         }`,
       );
     }

@@ -56,7 +56,8 @@ import {
   type RunStreamState,
   streamFromState,
 } from "./python_random.ts";
-import { syntheticRecords, type TaskRecords } from "./records.ts";
+import { billedPrice, servedCost } from "./accounting.ts";
+import { placeholderRecords, syntheticRecords, type TaskRecords } from "./records.ts";
 import { bestCandidates, secondBest } from "./selection.ts";
 import { buildTables, type DelegationTables } from "./tables.ts";
 
@@ -115,6 +116,23 @@ export interface DelegationObs {
   isBest: boolean;
 }
 
+/**
+ * What a served model did on a live task (live mode): supplied with
+ * {@linkcode DelegationEngine.supplyOutcome} before the step that serves it.
+ */
+export interface LiveOutcome {
+  /** The provider serving and the model it serves (must match the step's action). */
+  provider: AgentId;
+  model: string;
+  /** The task's identifier (its generator seed). */
+  task: number;
+  /** The evaluator's score in [0, 1]. */
+  score: number;
+  /** Real token usage of the call. */
+  input: number;
+  output: number;
+}
+
 /** Per-step detail: the delegation just served (to the provider that served it). */
 export interface DelegationInfo {
   delegation: DelegationRecord | null;
@@ -167,6 +185,11 @@ export interface DelegationState {
   sums: ProviderSums;
   /** Delegations per phase: exploration, exploitation, bonus, incentive, utility-based. */
   phaseCounts: number[];
+  /**
+   * Delegations served with a model other than the provider's best, per provider and phase
+   * slot (exploration, exploitation, bonus, incentive, utility-based): index `5 * i + slot`.
+   */
+  substitutions: number[];
   exploration: ExplorationResult | null;
   /**
    * Exploitation: delegations made, early stop, the last-B utilities ring (oldest at head),
@@ -238,6 +261,9 @@ export class DelegationEngine
   #prompt: Float64Array;
   #completion: Float64Array;
   #phaseCounts = new Float64Array(5);
+  #subs: Float64Array;
+  #live = false;
+  #pending: LiveOutcome | null = null;
   #exploration: ExplorationResult | null = null;
   #exCount = 0;
   #stoppedEarly = false;
@@ -277,7 +303,12 @@ export class DelegationEngine
         );
       }
     }
-    if (options.records) {
+    if (config.records.mode === "live") {
+      // prices and model ranks only: rewards and tokens come from supplyOutcome()
+      this.#live = true;
+      this.#records = placeholderRecords(config.providers.flatMap((p) => p.models));
+      this.#tables = buildTables(config, this.#records);
+    } else if (options.records) {
       this.#records = options.records;
       this.#tables = buildTables(config, options.records);
     }
@@ -291,6 +322,7 @@ export class DelegationEngine
     this.#provUtil = new Float64Array(K);
     this.#prompt = new Float64Array(K);
     this.#completion = new Float64Array(K);
+    this.#subs = new Float64Array(5 * K);
     this.#zeroRewards = Object.fromEntries(this.agents.map((a) => [a, 0]));
     this.#falseFlags = Object.freeze(Object.fromEntries(this.agents.map((a) => [a, false])));
     this.#trueFlags = Object.freeze(Object.fromEntries(this.agents.map((a) => [a, true])));
@@ -315,6 +347,36 @@ export class DelegationEngine
 
   get round(): number {
     return this.#t;
+  }
+
+  /** `true` in live mode: each step needs {@linkcode supplyOutcome} first. */
+  get live(): boolean {
+    return this.#live;
+  }
+
+  /** The run's seed (live tasks and synthetic records derive from it). */
+  get seed(): number {
+    return this.#seed;
+  }
+
+  /**
+   * Live mode: what the served model did on the task of the next step. The next `step()`
+   * uses it (its provider and model must be the step's) and clears it.
+   *
+   * @throws {TypeError} Outside live mode, or for a bad score or token count.
+   */
+  supplyOutcome(outcome: LiveOutcome): void {
+    if (!this.#live) throw new TypeError("Cannot supply an outcome: the engine is not live");
+    const { score, input, output } = outcome;
+    if (!(score >= 0 && score <= 1)) {
+      throw new TypeError(`Cannot supply an outcome: 'score' must be in [0, 1], got ${score}`);
+    }
+    for (const [k, v] of [["input", input], ["output", output]] as const) {
+      if (!Number.isInteger(v) || v < 0) {
+        throw new TypeError(`Cannot supply an outcome: '${k}' must be an integer >= 0, got ${v}`);
+      }
+    }
+    this.#pending = { ...outcome };
   }
 
   /** The phase-1 results, once exploration is over. */
@@ -347,6 +409,8 @@ export class DelegationEngine
     this.#actor = -1;
     for (const a of [this.#n, this.#reward, this.#utility, this.#price, this.#cost]) a.fill(0);
     for (const a of [this.#provUtil, this.#prompt, this.#completion, this.#phaseCounts]) a.fill(0);
+    this.#subs.fill(0);
+    this.#pending = null;
     this.#exploration = null;
     this.#exCount = 0;
     this.#stoppedEarly = false;
@@ -542,13 +606,33 @@ export class DelegationEngine
     const L = tables.length;
     const pos = t % L;
     const k = j * L + pos;
-    const reward = p.reward[k];
-    const price = p.price[k];
-    const cost = p.cost[k];
-    const utility = p.utility[k];
-    const pu = p.providerUtility[k];
-    const inp = p.input[k];
-    const out = p.output[k];
+    let reward, price, cost, utility, pu, inp, out, task;
+    if (this.#live) {
+      const o = this.#pending;
+      if (!o || o.provider !== name || o.model !== model) {
+        throw new TypeError(
+          `Cannot step: live mode needs the outcome of '${name}' serving '${model}' at t = ${t} (supplyOutcome)`,
+        );
+      }
+      this.#pending = null;
+      inp = o.input;
+      out = o.output;
+      task = o.task;
+      reward = o.score * this.config.reward_scale;
+      price = billedPrice(inp, out, p.prices[p.bestModel]);
+      cost = servedCost(inp, out, p.prices[j], p.eta);
+      utility = reward - price;
+      pu = p.eta * price - cost;
+    } else {
+      reward = p.reward[k];
+      price = p.price[k];
+      cost = p.cost[k];
+      utility = p.utility[k];
+      pu = p.providerUtility[k];
+      inp = p.input[k];
+      out = p.output[k];
+      task = this.#records!.taskIds[pos];
+    }
     this.#n[i]++;
     this.#reward[i] += reward;
     this.#utility[i] += utility;
@@ -559,7 +643,9 @@ export class DelegationEngine
     this.#completion[i] += out;
     const phase = this.#phase as Phase;
     const bonus = phase === 2 && this.#block === 1;
-    this.#phaseCounts[phase === 1 ? 0 : phase === 2 ? (bonus ? 2 : 1) : phase] += 1;
+    const slot = phase === 1 ? 0 : phase === 2 ? (bonus ? 2 : 1) : phase;
+    this.#phaseCounts[slot] += 1;
+    if (j !== p.bestModel) this.#subs[5 * i + slot] += 1;
     const record: DelegationRecord = {
       time: t,
       phase,
@@ -567,7 +653,7 @@ export class DelegationEngine
       provider: name,
       provider_id: i + 1,
       model,
-      task: this.#records!.taskIds[pos],
+      task,
       price,
       cost,
       reward,
@@ -694,6 +780,7 @@ export class DelegationEngine
         completionTokens: Array.from(this.#completion),
       },
       phaseCounts: Array.from(this.#phaseCounts),
+      substitutions: Array.from(this.#subs),
       exploration: this.#exploration ? structuredClone(this.#exploration) : null,
       exploit: {
         count: this.#exCount,
@@ -731,6 +818,9 @@ export class DelegationEngine
     this.#prompt.set(s.sums.promptTokens);
     this.#completion.set(s.sums.completionTokens);
     this.#phaseCounts.set(s.phaseCounts);
+    this.#subs.fill(0);
+    if (s.substitutions) this.#subs.set(s.substitutions);
+    this.#pending = null;
     this.#exploration = s.exploration ? structuredClone(s.exploration) : null;
     this.#exCount = s.exploit.count;
     this.#stoppedEarly = s.exploit.stoppedEarly;

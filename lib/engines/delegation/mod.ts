@@ -6,8 +6,10 @@
  * formula), `accounting.ts` (prices, costs, utilities), `records.ts` (recorded and
  * synthetic task records), `tables.ts`, `engine.ts` (the four phases behind the shared
  * contract), `strategies.ts` (honest, worst, random, strategic/ours, custom),
- * `summary.ts`, `study.ts` (the 64-combination study) and `maxflow.ts` (the live task
- * suite).
+ * `summary.ts`, `study.ts` (the 64-combination study), `maxflow.ts` (the live task
+ * suite), `live.ts` (live mode), `prompts.ts` and `llm_provider.ts` (an LLM in a provider's
+ * seat), `experiment.ts` (the registered experiment and its flags), `study_cli.ts` (the
+ * `delegation-study` command), and `analysis.ts`, `charts.ts`, `report.ts`.
  *
  * @example
  * ```ts
@@ -18,14 +20,22 @@
  * @module
  */
 export * from "./accounting.ts";
+export * from "./analysis.ts";
+export * from "./charts.ts";
 export * from "./config.ts";
 export * from "./engine.ts";
+export * from "./experiment.ts";
+export * from "./live.ts";
+export * from "./llm_provider.ts";
 export * from "./maxflow.ts";
 export * from "./parameters.ts";
+export * from "./prompts.ts";
 export * from "./python_random.ts";
 export * from "./records.ts";
+export * from "./report.ts";
 export * from "./selection.ts";
 export * from "./strategies.ts";
 export * from "./study.ts";
+export * from "./study_cli.ts";
 export * from "./summary.ts";
 export * from "./tables.ts";

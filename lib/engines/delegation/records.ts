@@ -146,6 +146,24 @@ export function syntheticRecords(
   return { n: tasks, models: out, taskIds, source: `synthetic:seed=${seed}` };
 }
 
+/**
+ * One all-zero task per model: what live mode builds its price tables from (rewards and
+ * tokens of live delegations come from the served model's real answers instead).
+ *
+ * @param models Model names.
+ */
+export function placeholderRecords(models: readonly string[]): TaskRecords {
+  const out: Record<string, ModelRecords> = {};
+  for (const m of models) {
+    out[m] = {
+      score: new Float64Array(1),
+      input: new Float64Array(1),
+      output: new Float64Array(1),
+    };
+  }
+  return { n: 1, models: out, taskIds: new Int32Array(1), source: "live" };
+}
+
 /** The name of a model's record file. */
 export function recordFileName(model: string): string {
   return `${model}_test_result.jsonl`;

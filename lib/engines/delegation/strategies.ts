@@ -62,17 +62,54 @@ export const strategic: Strategy = (v) => {
   return v.cheapest;
 };
 
-/** The named strategies. */
-export const STRATEGIES: Readonly<Record<string, Strategy>> = {
-  honest: (v) => v.best,
-  worst: (v) => v.cheapest,
-  random: (v) => v.models[v.stream.randbelow(v.models.length)],
+/** The built-in strategies. */
+export const BUILTIN_STRATEGIES: Readonly<Record<string, Strategy>> = Object.freeze({
+  honest: (v: StrategyView) => v.best,
+  worst: (v: StrategyView) => v.cheapest,
+  random: (v: StrategyView) => v.models[v.stream.randbelow(v.models.length)],
   strategic,
   ours: strategic,
-};
+});
 
-/** The names of {@linkcode STRATEGIES}. */
-export const STRATEGY_LIST: readonly string[] = Object.keys(STRATEGIES);
+/**
+ * The named strategies: the built-in ones and those added with
+ * {@linkcode registerStrategy} (a config, `--strategies`, the agents file and the study
+ * may then name them).
+ */
+export const STRATEGIES: Record<string, Strategy> = { ...BUILTIN_STRATEGIES };
+
+/** The names of {@linkcode STRATEGIES} (built-in first, then registered ones). */
+export function strategyNames(): string[] {
+  return Object.keys(STRATEGIES);
+}
+
+/**
+ * Adds a custom strategy under a name, so that configs, `--strategies`, agents files
+ * (`{"provider": "policy", "policy": "<name>"}`) and the study can use it by name.
+ *
+ * @param name A new name (built-in names cannot be replaced).
+ * @param strategy The function `(view) => modelName`.
+ * @throws {TypeError} For an empty or built-in name, or a non-function.
+ *
+ * @example Serve the best model until the user has seen 100 delegations, then the cheapest.
+ * ```ts
+ * import { registerStrategy, strategyNames } from "./strategies.ts";
+ * registerStrategy("bait_and_switch", (v) => (v.obs.t < 100 ? v.best : v.cheapest));
+ * console.log(strategyNames().includes("bait_and_switch")); // true
+ * ```
+ */
+export function registerStrategy(name: string, strategy: Strategy): void {
+  if (typeof name !== "string" || !/^[A-Za-z0-9_.:-]+$/.test(name)) {
+    throw new TypeError(`Cannot register strategy: bad name '${name}' (letters, digits, _.:-)`);
+  }
+  if (name in BUILTIN_STRATEGIES) {
+    throw new TypeError(`Cannot register strategy: '${name}' is built in`);
+  }
+  if (typeof strategy !== "function") {
+    throw new TypeError(`Cannot register strategy '${name}': expected a function`);
+  }
+  STRATEGIES[name] = strategy;
+}
 
 /**
  * A strategy by name or as a function.
@@ -81,11 +118,11 @@ export const STRATEGY_LIST: readonly string[] = Object.keys(STRATEGIES);
  */
 export function resolveStrategy(strategy: string | Strategy): Strategy {
   if (typeof strategy === "function") return strategy;
-  const s = STRATEGIES[strategy];
+  const s = Object.hasOwn(STRATEGIES, strategy) ? STRATEGIES[strategy] : undefined;
   if (!s) {
     throw new ConfigError(
       `strategy '${strategy}' is not a delegation strategy; expected one of ${
-        STRATEGY_LIST.join(", ")
+        strategyNames().join(", ")
       }`,
     );
   }

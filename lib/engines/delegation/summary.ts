@@ -41,7 +41,36 @@ export interface ProviderStats {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Delegations served with a model other than its best (model substitution). */
+  substitutions: number;
+  /** The same per phase slot. */
+  substitutions_per_phase: PhaseCounts;
 }
+
+/** Counts per phase slot (the exploitation bonus apart). */
+export interface PhaseCounts {
+  exploration: number;
+  exploitation: number;
+  bonus: number;
+  incentive: number;
+  utility_based: number;
+}
+
+/** The phase slots, in order. */
+export const PHASE_SLOTS = [
+  "exploration",
+  "exploitation",
+  "bonus",
+  "incentive",
+  "utility_based",
+] as const;
+
+/** The verdict fields of a summary (`"inconclusive"` in `summary.json` of an invalid run). */
+export const DELEGATION_VERDICTS = [
+  "stopped_early",
+  "best_provider_honest",
+  "substitution_detected",
+] as const;
 
 /** The summary of a run. */
 export interface DelegationSummary {
@@ -67,14 +96,20 @@ export interface DelegationSummary {
   planned: number | null;
   second_best_utility: number | null;
   threshold: number | null;
+  /** Verdict: the exploitation phase stopped early (the best provider's recent utility fell). */
   stopped_early: boolean;
-  delegations_per_phase: {
-    exploration: number;
-    exploitation: number;
-    bonus: number;
-    incentive: number;
-    utility_based: number;
-  };
+  /** Verdict: the best provider served its best model at every one of its delegations. */
+  best_provider_honest: boolean | null;
+  /** The best provider substituted a cheaper model during (main) exploitation. */
+  best_provider_substituted: boolean | null;
+  /**
+   * Verdict: the best provider substituted during exploitation and the mechanism stopped
+   * exploitation early (it caught the substitution through the utility drop).
+   */
+  substitution_detected: boolean | null;
+  /** Share of all delegations served with a model other than the provider's best. */
+  substitution_rate: number;
+  delegations_per_phase: PhaseCounts;
   /** The utility-based phase's draws: provider id, the uniform draw, won the extra block. */
   utility_based_draws: { provider_id: number; u: number; won: boolean }[];
 }
@@ -95,7 +130,12 @@ export function delegationSummary(
   const ex = state.exploration;
   const id = (i: number) => String(i + 1);
   const provider_stats: Record<string, ProviderStats> = {};
-  let totalUser = 0, totalProvider = 0, totalReward = 0;
+  let totalUser = 0, totalProvider = 0, totalReward = 0, totalSubs = 0;
+  const subs = state.substitutions ?? [];
+  const slots = (i: number): PhaseCounts =>
+    Object.fromEntries(
+      PHASE_SLOTS.map((k, q) => [k, subs[5 * i + q] ?? 0]),
+    ) as unknown as PhaseCounts;
   for (let i = 0; i < K; i++) {
     const p = config.providers[i];
     const n = s.delegations[i];
@@ -112,7 +152,12 @@ export function delegationSummary(
       prompt_tokens: s.promptTokens[i],
       completion_tokens: s.completionTokens[i],
       total_tokens: s.promptTokens[i] + s.completionTokens[i],
+      substitutions: 0,
+      substitutions_per_phase: slots(i),
     };
+    const st = provider_stats[id(i)];
+    st.substitutions = PHASE_SLOTS.reduce((a, k) => a + st.substitutions_per_phase[k], 0);
+    totalSubs += st.substitutions;
     totalUser += s.utility[i];
     totalProvider += pu;
     totalReward += s.reward[i];
@@ -120,6 +165,8 @@ export function delegationSummary(
   const byId = (xs: readonly number[] | undefined) =>
     Object.fromEntries((xs ?? []).map((x, i) => [id(i), x]));
   const [exploration, exploitation, bonus, incentive, utility_based] = state.phaseCounts;
+  const best = ex ? provider_stats[id(ex.best)] : undefined;
+  const bestSubstituted = best ? best.substitutions_per_phase.exploitation > 0 : null;
   return {
     total_time: config.T,
     total_delegations: state.t,
@@ -140,6 +187,12 @@ export function delegationSummary(
     second_best_utility: ex ? ex.secondBestUtility : null,
     threshold: ex ? ex.threshold : null,
     stopped_early: state.exploit.stoppedEarly,
+    best_provider_honest: best ? best.substitutions === 0 : null,
+    best_provider_substituted: bestSubstituted,
+    substitution_detected: bestSubstituted === null
+      ? null
+      : bestSubstituted && state.exploit.stoppedEarly,
+    substitution_rate: state.t > 0 ? totalSubs / state.t : 0,
     delegations_per_phase: { exploration, exploitation, bonus, incentive, utility_based },
     utility_based_draws: state.utilityBased.draws.map((d) => ({
       provider_id: d.provider + 1,

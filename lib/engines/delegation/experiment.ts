@@ -1,0 +1,259 @@
+/**
+ * The delegation mechanism as the CLI, sweeps and notebooks see it: config (with the
+ * `--strategies`, `--records` and `--rng` flags), providers (scripted strategies, custom
+ * registered strategies, or LLMs from the agents file), task records (recorded, synthetic
+ * or live), one decision row per delegation, the summary and the report.
+ *
+ * Seats: the config's providers, each playing its `strategy`. With `--agents`, the agents
+ * file names the providers in order (as many entries as providers) and each entry is a
+ * strategy (`{"provider": "policy", "policy": "ours"}`) or an LLM provider.
+ *
+ * Run policy: a checkpoint every 100 delegations and one decision row per delegation (a
+ * default run is 1000 delegations); run `T = 1e6` with `--checkpoint-every end
+ * --log-decisions none` (the summary comes from the engine's final state).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { z } from "zod";
+import { ConfigError } from "../../core/config.ts";
+import { DecisionRecordSchema, LlmCallRecordSchema } from "../../core/records.ts";
+import { readJsonl } from "../../core/run_log.ts";
+import { usageTotals } from "../../core/summary.ts";
+import type { ChatModel } from "../../llm/chat_model.ts";
+import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
+import { DEFAULT_PROVIDERS, type DelegationConfig, parseDelegationConfig } from "./config.ts";
+import { DelegationEngine, type DelegationInfo } from "./engine.ts";
+import { liveTaskOptions, servedModelSpec, withLiveServing } from "./live.ts";
+import { createLlmProvider } from "./llm_provider.ts";
+import { loadRecordedRecords, type TaskRecords } from "./records.ts";
+import {
+  createStrategyAgent,
+  type ProviderAgent,
+  STRATEGIES,
+  strategyNames,
+} from "./strategies.ts";
+import { DELEGATION_VERDICTS, delegationSummary, PHASE_SLOTS } from "./summary.ts";
+import { writeDelegationReport } from "./report.ts";
+
+/** A row of `decisions.jsonl`: one delegation (the SPEC's delegation history). */
+export const DelegationDecisionSchema = DecisionRecordSchema.extend({
+  /** The model served (the provider's action). */
+  action: z.string(),
+  /** The task reward, `score * reward_scale` (the provider's own payoff is `provider_utility`). */
+  reward: z.number(),
+  /** The time step served, 0-based. */
+  time: z.number().int().min(0),
+  /** The phase slot: `bonus` is the exploitation bonus. */
+  phase: z.enum(PHASE_SLOTS),
+  provider_id: z.number().int().min(1),
+  /** The model actually served. */
+  model: z.string(),
+  /** The task served (recorded: its index; live: its generator seed). */
+  task: z.number().int(),
+  price: z.number(),
+  cost: z.number(),
+  prompt_tokens: z.number().min(0),
+  completion_tokens: z.number().min(0),
+  /** `reward - price`. */
+  user_utility: z.number(),
+  /** `eta * price - cost`. */
+  provider_utility: z.number(),
+  /** What decided: `policy:<strategy>` or the LLM's id. */
+  kind: z.string(),
+  thought: z.string().optional(),
+});
+
+/** A decision row. */
+export type DelegationDecision = z.infer<typeof DelegationDecisionSchema>;
+
+const RNG_NAMES = ["toolkit", "python"];
+
+/**
+ * Merges the delegation flags into a config object: `--strategies a,b,c` (one per provider,
+ * in order), `--records DIR` (recorded mode) and `--rng toolkit|python`.
+ *
+ * @throws {ConfigError} Naming the flag.
+ *
+ * @example
+ * ```ts
+ * import { applyDelegationFlags } from "./experiment.ts";
+ * const c = applyDelegationFlags({}, { strategies: "honest,ours,worst", rng: "python" });
+ * console.log(c.rng, (c.providers as { strategy: string }[]).map((p) => p.strategy));
+ * // python ["honest", "ours", "worst"]
+ * ```
+ */
+export function applyDelegationFlags(
+  config: Record<string, unknown>,
+  values: Record<string, string | boolean>,
+): Record<string, unknown> {
+  const out = { ...config };
+  const { strategies, records, rng } = values;
+  if (records !== undefined) out.records = { mode: "recorded", dir: String(records) };
+  if (rng !== undefined) {
+    if (!RNG_NAMES.includes(String(rng))) {
+      throw new ConfigError(`--rng: expected toolkit or python, got '${rng}'`);
+    }
+    out.rng = rng;
+  }
+  if (strategies !== undefined) {
+    const list = String(strategies).split(",").map((s) => s.trim());
+    const base = Array.isArray(out.providers)
+      ? out.providers as Record<string, unknown>[]
+      : DEFAULT_PROVIDERS;
+    if (list.length !== base.length) {
+      throw new ConfigError(
+        `--strategies: ${list.length} strategies for ${base.length} providers (one each, in order)`,
+      );
+    }
+    for (const s of list) {
+      if (!Object.hasOwn(STRATEGIES, s)) {
+        throw new ConfigError(
+          `--strategies: unknown strategy '${s}'; expected one of ${strategyNames().join(", ")}`,
+        );
+      }
+    }
+    out.providers = base.map((p, i) => ({ ...p, strategy: list[i] }));
+  }
+  return out;
+}
+
+/** The providers' names and strategies after the agents file is applied. */
+function seatConfig(config: DelegationConfig, ctx: BuildContext): DelegationConfig {
+  if (!ctx.agents) return config;
+  const K = config.providers.length;
+  if (ctx.agents.length !== K) {
+    throw new ConfigError(
+      `agents: the agents file lists ${ctx.agents.length} providers but the config has ${K}`,
+    );
+  }
+  ctx.agents.forEach((spec, i) => {
+    if (spec.provider === "policy" && !Object.hasOwn(STRATEGIES, spec.policy!)) {
+      throw new ConfigError(
+        `agents[${i}].policy: '${spec.policy}' is not a delegation strategy; expected one of ${
+          strategyNames().join(", ")
+        }`,
+      );
+    }
+  });
+  return parseDelegationConfig({
+    ...config,
+    providers: config.providers.map((p, i) => {
+      const spec = ctx.agents![i];
+      return {
+        ...p,
+        name: spec.name,
+        strategy: spec.provider === "policy" ? spec.policy : p.strategy,
+      };
+    }),
+  });
+}
+
+async function loadRecords(config: DelegationConfig): Promise<TaskRecords | undefined> {
+  if (config.records.mode !== "recorded") return undefined;
+  return await loadRecordedRecords(
+    config.records.dir,
+    config.providers.flatMap((p) => p.models),
+    { shuffled: config.records.shuffled },
+  );
+}
+
+async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Promise<BuiltRun> {
+  const cfg = seatConfig(config, ctx);
+  const engine = new DelegationEngine(cfg, { records: await loadRecords(cfg) });
+  let agents: ProviderAgent[] = cfg.providers.map((p, i) => {
+    const spec = ctx.agents?.[i];
+    if (!spec || spec.provider === "policy") return createStrategyAgent(engine, p.name, p.strategy);
+    return createLlmProvider({
+      config: cfg,
+      index: i,
+      model: ctx.chatModel(spec),
+      recorder: ctx.recorder,
+      temperature: spec.temperature,
+      maxTokens: spec.max_tokens,
+    });
+  });
+  if (cfg.records.mode === "live") {
+    const live = cfg.records;
+    const models = new Map<string, ChatModel>();
+    for (const m of new Set(cfg.providers.flatMap((p) => p.models))) {
+      models.set(m, ctx.chatModel(servedModelSpec(live, m)));
+    }
+    agents = agents.map((a) =>
+      withLiveServing(a, {
+        engine,
+        models,
+        recorder: ctx.recorder,
+        tasks: liveTaskOptions(live),
+        temperature: live.endpoint.temperature,
+        maxTokens: live.endpoint.max_tokens,
+      })
+    );
+  }
+  const kinds = Object.fromEntries(agents.map((a) => [a.name, a.kind]));
+  return {
+    engine,
+    agents,
+    decisionRow(agent, decision, step) {
+      const d = (step.infos[agent] as DelegationInfo).delegation!;
+      return {
+        action: decision.action,
+        reward: d.reward,
+        time: d.time,
+        phase: d.bonus ? "bonus" : PHASE_SLOTS[d.phase === 1 ? 0 : d.phase === 2 ? 1 : d.phase],
+        provider_id: d.provider_id,
+        model: d.model,
+        task: d.task,
+        price: d.price,
+        cost: d.cost,
+        prompt_tokens: d.prompt_tokens,
+        completion_tokens: d.completion_tokens,
+        user_utility: d.user_utility,
+        provider_utility: d.provider_utility,
+        kind: kinds[agent],
+        ...(decision.thought ? { thought: decision.thought } : {}),
+      };
+    },
+    async summarize({ dir }) {
+      const s = delegationSummary(cfg, engine.getState());
+      const calls = await readJsonl(join(dir, "llm_calls.jsonl"), LlmCallRecordSchema);
+      const providers = Object.fromEntries(cfg.providers.map((p, i) => [String(i + 1), {
+        name: p.name,
+        kind: agents[i].kind,
+        ...(agents[i].model ? { model: agents[i].model } : {}),
+        models: p.models,
+        eta: p.eta,
+      }]));
+      return {
+        ...s,
+        records: cfg.records.mode === "recorded" ? `recorded:${cfg.records.dir}` : cfg.records.mode,
+        rng: cfg.rng,
+        providers,
+        delegation_history: "decisions.jsonl",
+        llm: usageTotals(calls),
+      };
+    },
+    report: (runDir, outDir) => writeDelegationReport(runDir, outDir),
+  };
+}
+
+/** The registered delegation experiment. */
+export const delegationExperiment: Experiment<DelegationConfig> = {
+  name: "delegation",
+  description: "LLM delegation mechanism (Cao et al.): providers may substitute cheaper models",
+  horizon: "T",
+  decisionSchema: DelegationDecisionSchema,
+  verdicts: DELEGATION_VERDICTS,
+  runPolicy: { checkpointEvery: 100, logDecisions: "all" },
+  flags: {
+    strategies: {
+      type: "string",
+      description: "one strategy per provider, e.g. honest,ours,worst",
+    },
+    records: { type: "string", description: "recorded task records: a directory of JSONL files" },
+    rng: { type: "string", description: "random stream: toolkit (default) or python" },
+  },
+  applyFlags: applyDelegationFlags,
+  parseConfig: parseDelegationConfig,
+  build: buildDelegation,
+};

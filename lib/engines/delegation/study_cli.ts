@@ -1,0 +1,332 @@
+/**
+ * `deno task run delegation-study`: every combination of strategies over the providers
+ * (`4^K` runs) for a list of seeds, in process; writes `table.csv` (one row per combination
+ * x seed, the paper's column names plus `seed`), `study.json` (settings and timing) and,
+ * unless `--no-report`, the charts and `report.html` / `report.md` into the study's
+ * directory. With a single seed and a `paper_results_summary.csv` in the records directory
+ * (or `--compare FILE`), the report sets the table beside it.
+ *
+ * ```sh
+ * deno task run delegation-study --rng python --chain --seed 42 \
+ *   --records ../shared/reference/delegation --out data/studies/paper
+ * ```
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError, readJsonFile } from "../../core/config.ts";
+import type { Command } from "../../run/experiment.ts";
+import { compareWithReference, parseCsv, phaseTimeline, type TimelinePoint } from "./analysis.ts";
+import { type DelegationConfig, parseDelegationConfig } from "./config.ts";
+import { DelegationEngine, type DelegationObs, type DelegationRecord } from "./engine.ts";
+import { applyDelegationFlags } from "./experiment.ts";
+import { loadRecordedRecords, type TaskRecords } from "./records.ts";
+import { writeStudyReport } from "./report.ts";
+import { STRATEGIES, strategyView } from "./strategies.ts";
+import { runStudy, STUDY_STRATEGIES, studyCsv, type StudyRow } from "./study.ts";
+import { PHASE_SLOTS } from "./summary.ts";
+
+/** The `--help` text of the study. */
+export const STUDY_HELP = `deno task run delegation-study [flags]
+
+Runs every combination of strategies over the providers (4^K runs with the default four
+strategies) for each seed, in process, and writes table.csv, study.json, charts and a report.
+
+Flags:
+  --strategies a,b  strategies combined (default ${STUDY_STRATEGIES.join(",")})
+  --config F        delegation parameters, a JSON object (e.g. {"T": 1000}; may define providers)
+  --records DIR     recorded task records (default: synthetic records drawn per seed)
+  --rng NAME        random stream: toolkit (default) or python (CPython's random, bit for bit)
+  --chain           one stream per seed through every combination, in order (the paper's table)
+  --seed N          one seed (default 42)
+  --seeds A..B      a range of seeds, inclusive (or a list: 1,5,9)
+  --timeline COMBO  the combination whose phase timeline is charted, e.g. honest-ours-worst
+  --compare F       a reference table (paper's columns) to set beside the study (one seed)
+  --out DIR         the study's directory (default data/studies/delegation-<UTC>)
+  --no-report       table and study.json only
+  -q, --quiet       no progress lines
+  -h, --help        this text
+`;
+
+const OPTIONS = {
+  strategies: { type: "string" },
+  config: { type: "string" },
+  records: { type: "string" },
+  rng: { type: "string" },
+  chain: { type: "boolean" },
+  seed: { type: "string" },
+  seeds: { type: "string" },
+  timeline: { type: "string" },
+  compare: { type: "string" },
+  out: { type: "string" },
+  "no-report": { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Parsed study flags. */
+export interface StudyArgs {
+  config: DelegationConfig;
+  strategies: string[];
+  seeds: number[];
+  chained: boolean;
+  timeline?: string;
+  compare?: string;
+  out?: string;
+  report: boolean;
+  quiet: boolean;
+  help: boolean;
+}
+
+function seedList(seed: string | undefined, seeds: string | undefined): number[] {
+  if (seed !== undefined && seeds !== undefined) {
+    throw new ConfigError("--seed: not with --seeds");
+  }
+  const one = (v: string, flag: string) => {
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) {
+      throw new ConfigError(`--${flag}: expected an integer >= 0, got '${v}'`);
+    }
+    return Number(v);
+  };
+  if (seeds !== undefined) {
+    const range = /^(\d+)\.\.(\d+)$/.exec(seeds.trim());
+    if (range) {
+      const [a, b] = [one(range[1], "seeds"), one(range[2], "seeds")];
+      if (b < a) throw new ConfigError(`--seeds: ${a}..${b} is empty`);
+      if (b - a >= 100_000) throw new ConfigError("--seeds: at most 100000 seeds");
+      return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    }
+    return seeds.split(",").map((s) => one(s, "seeds"));
+  }
+  return [seed === undefined ? 42 : one(seed, "seed")];
+}
+
+/**
+ * Parses the study's flags (and reads `--config`).
+ *
+ * @throws {ConfigError} Naming the flag.
+ */
+export async function parseStudyArgs(argv: string[]): Promise<StudyArgs> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
+  } catch (e) {
+    const msg = (e as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(msg);
+    if (unknown) throw new ConfigError(`${unknown[1]}: unknown flag (see delegation-study --help)`);
+    throw new ConfigError(msg.split("\n")[0]);
+  }
+  const v = parsed.values;
+  let input: Record<string, unknown> = {};
+  if (v.config) {
+    const value = await readJsonFile(v.config);
+    if (!value || typeof value !== "object" || Array.isArray(value)) {
+      throw new ConfigError(`${v.config}: expected a JSON object of delegation parameters`);
+    }
+    input = value as Record<string, unknown>;
+  }
+  input = applyDelegationFlags(input, {
+    ...(v.records !== undefined ? { records: v.records } : {}),
+    ...(v.rng !== undefined ? { rng: v.rng } : {}),
+  });
+  const config = parseDelegationConfig(input);
+  if (config.records.mode === "live") {
+    throw new ConfigError("config.records: the study runs recorded or synthetic records, not live");
+  }
+  const strategies = (v.strategies ?? STUDY_STRATEGIES.join(",")).split(",").map((s) => s.trim());
+  for (const s of strategies) {
+    if (!Object.hasOwn(STRATEGIES, s)) {
+      throw new ConfigError(
+        `--strategies: unknown strategy '${s}'; expected one of ${
+          Object.keys(STRATEGIES).join(", ")
+        }`,
+      );
+    }
+  }
+  const runs = strategies.length ** config.providers.length;
+  if (runs > 1_000_000) {
+    throw new ConfigError(`--strategies: ${runs} combinations is too many (at most 1000000)`);
+  }
+  return {
+    config,
+    strategies,
+    seeds: seedList(v.seed, v.seeds),
+    chained: v.chain ?? false,
+    timeline: v.timeline,
+    compare: v.compare,
+    out: v.out,
+    report: !(v["no-report"] ?? false),
+    quiet: v.quiet ?? false,
+    help: v.help ?? false,
+  };
+}
+
+/**
+ * Plays one run of a combination with a fresh stream seeded `seed` and returns its
+ * delegations (the study itself keeps none).
+ */
+export function playCombination(
+  config: DelegationConfig,
+  records: TaskRecords | undefined,
+  combo: readonly string[],
+  seed: number,
+): DelegationRecord[] {
+  const engine = new DelegationEngine(config, { records });
+  const names = engine.agents;
+  const views = names.map((n) => strategyView(engine, n));
+  const fns = combo.map((s) => STRATEGIES[s]);
+  let obs: Record<string, DelegationObs> = engine.reset({ seed }).observations;
+  const out: DelegationRecord[] = [];
+  while (!engine.isDone()) {
+    const i = engine.actor;
+    views[i].obs = obs[names[i]];
+    const step = engine.step({ [names[i]]: fns[i](views[i]) });
+    out.push(step.infos[names[i]].delegation!);
+    obs = step.observations;
+  }
+  return out;
+}
+
+const utcStamp = () => new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The result of {@linkcode runStudyCommand}. */
+export interface StudyOutput {
+  dir: string;
+  rows: StudyRow[];
+  /** Wall time of the study itself (the runs), in seconds. */
+  seconds: number;
+  report?: string;
+}
+
+/**
+ * Runs the study of `args` and writes its outputs.
+ *
+ * @param args From {@linkcode parseStudyArgs}.
+ * @returns The directory, rows, timing and report path.
+ */
+export async function runStudyCommand(args: StudyArgs): Promise<StudyOutput> {
+  const { config, strategies, seeds, chained } = args;
+  const K = config.providers.length;
+  const records = config.records.mode === "recorded"
+    ? await loadRecordedRecords(config.records.dir, config.providers.flatMap((p) => p.models), {
+      shuffled: config.records.shuffled,
+    })
+    : undefined;
+  const dir = args.out ?? join("data", "studies", `delegation-${utcStamp()}`);
+  if (await exists(join(dir, "table.csv"))) {
+    throw new ConfigError(`--out: ${dir} already holds a study`);
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  const t0 = performance.now();
+  const rows = runStudy({
+    config,
+    records,
+    seeds,
+    seeding: chained ? "chained" : "per_run",
+    strategies,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  await Deno.writeTextFile(join(dir, "table.csv"), studyCsv(rows));
+  await Deno.writeTextFile(
+    join(dir, "study.json"),
+    JSON.stringify(
+      {
+        strategies,
+        seeds,
+        seeding: chained ? "chained" : "per_run",
+        combinations: strategies.length ** K,
+        runs: rows.length,
+        study_seconds: Number(seconds.toFixed(4)),
+        config,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  if (!args.report) return { dir, rows, seconds };
+
+  const defaultCombo = config.providers.map((p) => p.strategy);
+  const comboText = args.timeline ??
+    (defaultCombo.every((s) => strategies.includes(s))
+      ? defaultCombo.join("-")
+      : String(rows[0].strategy_combination));
+  const combo = comboText.split("-");
+  if (combo.length !== K || combo.some((s) => !Object.hasOwn(STRATEGIES, s))) {
+    throw new ConfigError(`--timeline: '${comboText}' is not a combination of ${K} strategies`);
+  }
+  const timeline: TimelinePoint[] = phaseTimeline(
+    playCombination(config, records, combo, seeds[0]).map((d) => ({
+      time: d.time,
+      provider: d.provider,
+      phase: d.bonus ? "bonus" : PHASE_SLOTS[d.phase === 1 ? 0 : d.phase === 2 ? 1 : d.phase],
+      model: d.model,
+    })),
+  );
+  let comparison, reference: string | undefined;
+  const auto = config.records.mode === "recorded"
+    ? join(config.records.dir, "paper_results_summary.csv")
+    : undefined;
+  if (args.compare) reference = args.compare;
+  else if (auto && seeds.length === 1 && await exists(auto)) reference = auto;
+  if (reference) {
+    if (seeds.length !== 1) throw new ConfigError("--compare: needs a single seed");
+    let text;
+    try {
+      text = await Deno.readTextFile(reference);
+    } catch (e) {
+      throw new ConfigError(`--compare: cannot read ${reference}: ${(e as Error).message}`);
+    }
+    comparison = compareWithReference(rows, parseCsv(text));
+  }
+  const report = await writeStudyReport(dir, {
+    rows,
+    timeline,
+    timelineRun: `${comboText}, seed ${seeds[0]} (its own stream)`,
+    intro: [
+      `${rows.length} runs: ${strategies.length ** K} combinations of ${
+        strategies.join(", ")
+      } over ${K} providers x ${seeds.length} seed(s) (${
+        seeds.length > 5 ? `${seeds[0]}..${seeds.at(-1)}` : seeds.join(", ")
+      }), ${
+        chained ? "chained" : "per-run"
+      } seeding, ${config.rng} stream, T = ${config.T}, records ${
+        config.records.mode === "recorded" ? config.records.dir : "synthetic"
+      }.`,
+      `The study itself took ${seconds.toFixed(3)} s of wall time.`,
+    ],
+    comparison,
+    reference,
+  });
+  return { dir, rows, seconds, report };
+}
+
+/** The `delegation-study` command. */
+export const delegationStudyCommand: Command = {
+  description: "every strategy combination over the providers x seeds (the paper's table)",
+  async run(argv: string[]): Promise<number> {
+    const args = await parseStudyArgs(argv);
+    if (args.help) {
+      console.log(STUDY_HELP);
+      return 0;
+    }
+    const out = await runStudyCommand(args);
+    if (!args.quiet) {
+      console.log(
+        `delegation-study: ${out.rows.length} runs in ${out.seconds.toFixed(3)} s`,
+      );
+    }
+    console.log(`  table: ${join(out.dir, "table.csv")}`);
+    if (out.report) console.log(`  report: ${out.report}`);
+    return 0;
+  },
+};
