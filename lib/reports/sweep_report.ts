@@ -1,0 +1,607 @@
+/**
+ * The report of a sweep directory: per-cell tables (runs, valid share, headline metrics with
+ * Student's t intervals, verdict rates with Wilson intervals) and, for each varied
+ * parameter, charts of the most informative metrics and of every verdict rate against that
+ * parameter (one line per value of the other parameters). Invalid runs get a red line.
+ *
+ * Data ({@linkcode sweepReportData}), chart specs ({@linkcode sweepFigures},
+ * {@linkcode intervalChart}), markup ({@linkcode sweepMarkdown}, {@linkcode sweepHtml}) and
+ * I/O ({@linkcode writeSweepReport}) are separate; nothing here knows an engine.
+ *
+ * @example
+ * ```ts ignore
+ * import { writeSweepReport } from "./sweep_report.ts";
+ * console.log(await writeSweepReport("data/sweeps/grid", "reports/grid")); // reports/grid/report.html
+ * ```
+ * @module
+ */
+import type pl from "nodejs-polars";
+import { basename, join } from "node:path";
+import type { TopLevelSpec } from "vega-lite";
+import {
+  type CellStats,
+  loadSweep,
+  readSweepFile,
+  SWEEP_RUN_COLUMNS,
+  sweepCellStats,
+} from "../analysis/sweep.ts";
+import type { MeanCI } from "../analysis/stats.ts";
+import { toSvg } from "../charts/render.ts";
+import { escapeHtml, formatCell, htmlPage, htmlTable, mdTable } from "./html.ts";
+
+/** Options of {@linkcode writeSweepReport} and {@linkcode sweepReportData}. */
+export interface SweepReportOptions {
+  /** Confidence level of every interval. @default {0.95} */
+  level?: number;
+  /** The most numeric metrics charted (every verdict rate is charted). @default {6} */
+  maxMetrics?: number;
+}
+
+/** Everything the report shows, as plain data. */
+export interface SweepReportData {
+  /** The sweep directory's name. */
+  name: string;
+  dir: string;
+  /** The grid file's experiment. */
+  experiment: string;
+  seeds: [number, number];
+  /** The grid's base config and varied values. */
+  base: Record<string, unknown>;
+  grid: Record<string, unknown[]>;
+  /** The varied parameters, and those whose values are all numbers. */
+  params: string[];
+  numericParams: string[];
+  /** Every numeric metric column, and the few charted. */
+  metrics: string[];
+  charted: string[];
+  /** Every boolean verdict column. */
+  verdicts: string[];
+  cells: CellStats[];
+  /** Runs in the index (the last row of each). */
+  runs: number;
+  /** Runs with `valid: false`. */
+  invalid: number;
+  /** Runs not completed, by status. */
+  unfinished: Record<string, number>;
+  level: number;
+}
+
+/** A numeric column's values as numbers or null. */
+function numbers(df: pl.DataFrame, column: string): (number | null)[] {
+  return (df.getColumn(column).toArray() as unknown[]).map((v) =>
+    typeof v === "number" && Number.isFinite(v) ? v : null
+  );
+}
+
+/**
+ * The most informative numeric metrics, at most `max`: metrics constant over the whole
+ * sweep and duplicates of an earlier metric (equal in every run) are left out; metrics that
+ * vary between the seeds of some cell come before those determined by the cell alone.
+ *
+ * @param df A sweep frame (`loadSweep`).
+ * @param metrics Candidate numeric columns, in order.
+ * @param max The most returned.
+ * @returns The chosen columns.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadSweep } from "../analysis/sweep.ts";
+ * import { informativeMetrics } from "./sweep_report.ts";
+ * const df = await loadSweep("data/sweeps/grid");
+ * console.log(informativeMetrics(df, ["steps", "score"], 6));
+ * ```
+ */
+export function informativeMetrics(
+  df: pl.DataFrame,
+  metrics: readonly string[],
+  max: number,
+): string[] {
+  const cells = df.getColumn("cell").toArray() as string[];
+  const kept: { name: string; values: (number | null)[]; withinCell: boolean }[] = [];
+  for (const name of metrics) {
+    const values = numbers(df, name);
+    const present = values.filter((v): v is number => v !== null);
+    if (present.length === 0 || present.every((v) => v === present[0])) continue;
+    if (kept.some((k) => k.values.every((v, i) => v === values[i]))) continue;
+    const first = new Map<string, number | null>();
+    let withinCell = false;
+    values.forEach((v, i) => {
+      if (v === null) return;
+      if (!first.has(cells[i])) first.set(cells[i], v);
+      else if (first.get(cells[i]) !== v) withinCell = true;
+    });
+    kept.push({ name, values, withinCell });
+  }
+  return [...kept.filter((k) => k.withinCell), ...kept.filter((k) => !k.withinCell)]
+    .slice(0, max).map((k) => k.name);
+}
+
+/**
+ * Reads a sweep directory into the report's data: the grid, the frame's per-cell
+ * statistics, the metrics to chart, and the counts of invalid and unfinished runs.
+ *
+ * @param sweepDir The sweep directory (`sweep.json`, `index.jsonl`).
+ * @param options Level and how many metrics to chart.
+ * @returns The {@linkcode SweepReportData}.
+ * @throws {ConfigError} When `sweep.json` is missing or malformed.
+ *
+ * @example
+ * ```ts ignore
+ * import { sweepReportData } from "./sweep_report.ts";
+ * const data = await sweepReportData("data/sweeps/grid");
+ * console.log(data.cells.length, data.invalid);
+ * ```
+ */
+export async function sweepReportData(
+  sweepDir: string,
+  options: SweepReportOptions = {},
+): Promise<SweepReportData> {
+  const { level = 0.95, maxMetrics = 6 } = options;
+  const sweep = await readSweepFile(sweepDir);
+  const df = await loadSweep(sweepDir);
+  const params = df.columns.filter((c) => c in sweep.grid.grid);
+  const extra = df.columns.filter((c) => !SWEEP_RUN_COLUMNS.includes(c) && !params.includes(c));
+  const metrics = extra.filter((c) => df.getColumn(c).isNumeric());
+  const verdicts = extra.filter((c) => df.getColumn(c).isBoolean());
+  const statuses = df.getColumn("status").toArray() as string[];
+  const unfinished: Record<string, number> = {};
+  for (const s of statuses) if (s !== "completed") unfinished[s] = (unfinished[s] ?? 0) + 1;
+  return {
+    name: basename(sweepDir),
+    dir: sweepDir,
+    experiment: sweep.grid.experiment,
+    seeds: sweep.seeds,
+    base: sweep.grid.base,
+    grid: sweep.grid.grid,
+    params,
+    numericParams: params.filter((p) => df.getColumn(p).isNumeric()),
+    metrics,
+    charted: informativeMetrics(df, metrics, maxMetrics),
+    verdicts,
+    cells: sweepCellStats(df, { params, metrics: [...metrics, ...verdicts], level }),
+    runs: df.height,
+    invalid: (df.getColumn("valid").toArray() as unknown[]).filter((v) => v === false).length,
+    unfinished,
+    level,
+  };
+}
+
+/** One point of an interval chart: a cell's estimate at a parameter value. */
+export interface IntervalPoint {
+  /** The parameter's value. */
+  x: number | string;
+  /** The other parameters' values (`""` when only one parameter varies). */
+  series: string;
+  /** The estimate (mean or rate). */
+  y: number;
+  /** Interval bounds; null when there is none (fewer than 2 runs). */
+  lo: number | null;
+  hi: number | null;
+  /** Runs (or verdicts) behind the estimate. */
+  n: number;
+}
+
+/** What a chart shows of a cell: a mean or a rate with its interval. */
+type Estimate = { y: number; lo: number; hi: number; n: number } | undefined;
+
+/** A cell's parameter value as a label part: `payoffs.T=5`. */
+function paramLabel(key: string, value: unknown): string {
+  return `${key}=${typeof value === "number" ? formatCell(value) : String(value)}`;
+}
+
+/**
+ * The points of one chart: for every cell with an estimate, its value of `param` against
+ * the estimate, grouped by the values of the other parameters.
+ *
+ * @param cells Per-cell statistics.
+ * @param param The parameter on the x axis.
+ * @param others The other varied parameters (the series).
+ * @param estimate What to plot of a cell (undefined: nothing).
+ * @returns The points; estimates that are not finite are left out, bounds that are not
+ * finite become null.
+ *
+ * @example
+ * ```ts ignore
+ * import { intervalPoints } from "./sweep_report.ts";
+ * const points = intervalPoints(cells, "kappa", [], (c) => {
+ *   const m = c.metrics.score;
+ *   return m && { y: m.mean, lo: m.lo, hi: m.hi, n: m.n };
+ * });
+ * ```
+ */
+export function intervalPoints(
+  cells: readonly CellStats[],
+  param: string,
+  others: readonly string[],
+  estimate: (cell: CellStats) => Estimate,
+): IntervalPoint[] {
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
+  const out: IntervalPoint[] = [];
+  for (const cell of cells) {
+    const e = estimate(cell);
+    const x = cell.params[param];
+    if (!e || !Number.isFinite(e.y) || x === null || x === undefined) continue;
+    const series = others.map((k) => paramLabel(k, cell.params[k])).join(",");
+    out.push({ x, series, y: e.y, lo: finite(e.lo), hi: finite(e.hi), n: e.n });
+  }
+  return out;
+}
+
+/** Options of {@linkcode intervalChart}. */
+export interface IntervalChartOptions {
+  title: string;
+  /** The x axis title (the parameter). */
+  xTitle: string;
+  /** The y axis title (the metric). */
+  yTitle: string;
+  /** A quantitative x axis (numeric parameter) rather than nominal. @default {true} */
+  xNumeric?: boolean;
+  /** The legend title of the series; no colour when every point has series `""`. */
+  seriesTitle?: string;
+  /** A rate: the y axis spans [0, 1]. @default {false} */
+  rate?: boolean;
+}
+
+/**
+ * A Vega-Lite chart of estimates with interval error bars against a parameter: points
+ * joined by lines, one colour per series. Nothing is rendered here.
+ *
+ * @param points The points (see {@linkcode intervalPoints}).
+ * @param options Titles, axis kinds.
+ * @returns A layered Vega-Lite spec.
+ *
+ * @example
+ * ```ts
+ * import { intervalChart } from "./sweep_report.ts";
+ * const spec = intervalChart([{ x: 0.1, series: "", y: 2, lo: 1, hi: 3, n: 5 }], {
+ *   title: "score by kappa",
+ *   xTitle: "kappa",
+ *   yTitle: "score",
+ * });
+ * console.log(spec.title); // score by kappa
+ * ```
+ */
+export function intervalChart(
+  points: readonly IntervalPoint[],
+  options: IntervalChartOptions,
+): TopLevelSpec {
+  const { title, xTitle, yTitle, xNumeric = true, seriesTitle = "", rate = false } = options;
+  const coloured = points.some((p) => p.series !== "");
+  const xs = [...new Set(points.map((p) => p.x))];
+  const x = xNumeric
+    ? {
+      field: "x",
+      type: "quantitative",
+      title: xTitle,
+      scale: { zero: false, padding: 16 },
+      ...(xs.length <= 12 ? { axis: { values: xs } } : {}),
+    }
+    : { field: "x", type: "nominal", title: xTitle, sort: null };
+  const y = {
+    field: "y",
+    type: "quantitative",
+    title: yTitle,
+    ...(rate ? { scale: { domain: [0, 1] } } : { scale: { zero: false } }),
+  };
+  const color = coloured
+    ? { color: { field: "series", type: "nominal", title: seriesTitle, legend: { orient: "top" } } }
+    : {};
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    width: 420,
+    height: 220,
+    data: { values: points.map((p) => ({ ...p })) },
+    encoding: { x, ...color },
+    layer: [
+      {
+        transform: [{ filter: "isValid(datum.lo) && isValid(datum.hi)" }],
+        mark: { type: "errorbar", ticks: true },
+        encoding: {
+          y: { field: "lo", type: "quantitative", title: yTitle },
+          y2: { field: "hi" },
+        },
+      },
+      { mark: { type: "line", point: true }, encoding: { y } },
+    ],
+  } as TopLevelSpec;
+}
+
+/** A chart of the report: its spec and where its SVG goes. */
+export interface SweepFigure {
+  /** The SVG file name, e.g. `fig01.svg`. */
+  file: string;
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+const meanOf = (m: MeanCI | undefined): Estimate => m && { y: m.mean, lo: m.lo, hi: m.hi, n: m.n };
+
+/**
+ * The report's charts: for each varied parameter, the charted metrics (mean with t
+ * interval) and every verdict rate (Wilson interval) against it.
+ *
+ * @param data The report's data.
+ * @returns The figures, in order.
+ *
+ * @example
+ * ```ts ignore
+ * import { sweepFigures, sweepReportData } from "./sweep_report.ts";
+ * const figures = sweepFigures(await sweepReportData("data/sweeps/grid"));
+ * console.log(figures.map((f) => f.caption));
+ * ```
+ */
+export function sweepFigures(data: SweepReportData): SweepFigure[] {
+  const pct = `${Math.round(data.level * 100)}%`;
+  const out: SweepFigure[] = [];
+  for (const param of data.params) {
+    const others = data.params.filter((p) => p !== param);
+    const common = {
+      xTitle: param,
+      xNumeric: data.numericParams.includes(param),
+      seriesTitle: others.join(", "),
+    };
+    const add = (what: string, estimate: (c: CellStats) => Estimate, rate: boolean) => {
+      const points = intervalPoints(data.cells, param, others, estimate);
+      const title = `${what} by ${param}`;
+      const interval = rate ? `${pct} Wilson interval` : `mean with ${pct} t interval`;
+      out.push({
+        file: `fig${String(out.length + 1).padStart(2, "0")}.svg`,
+        caption: `${title}: ${interval} over the seeds of each cell${
+          others.length ? `; one line per value of ${others.join(", ")}` : ""
+        }.`,
+        spec: intervalChart(points, { ...common, title, yTitle: what, rate }),
+      });
+    };
+    for (const m of data.charted) add(m, (c) => meanOf(c.metrics[m]), false);
+    for (const v of data.verdicts) {
+      add(`${v} rate`, (c) => {
+        const r = c.verdicts[v];
+        return r && { y: r.rate, lo: r.lo, hi: r.hi, n: r.n };
+      }, true);
+    }
+  }
+  return out;
+}
+
+/** A number for a table: `n/a` for NaN, `∞` for infinities. */
+function num(x: number): string {
+  if (Number.isNaN(x)) return "n/a";
+  if (!Number.isFinite(x)) return x > 0 ? "∞" : "-∞";
+  return formatCell(x);
+}
+
+/** An interval as text: `[lo, hi]`, or why there is none. */
+function intervalText(lo: number, hi: number, n: number): string {
+  if (n === 0) return "n/a";
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return `none (${n} run)`;
+  return `[${num(lo)}, ${num(hi)}]`;
+}
+
+/** `mean [lo, hi]` of a metric in a cell. */
+function meanText(m: MeanCI | undefined): string {
+  return m && m.n > 0 ? `${num(m.mean)} ${intervalText(m.lo, m.hi, m.n)}` : "n/a";
+}
+
+/** `rate [lo, hi] (k/n, i inconclusive)` of a verdict in a cell. */
+function rateText(c: CellStats, verdict: string): string {
+  const r = c.verdicts[verdict];
+  if (!r) return "n/a";
+  const inc = r.inconclusive ? `, ${r.inconclusive} inconclusive` : "";
+  if (r.n === 0) return `n/a (0 verdicts${inc})`;
+  return `${num(r.rate)} ${intervalText(r.lo, r.hi, r.n)} (${r.successes}/${r.n}${inc})`;
+}
+
+/** The tables of the report, shared by both formats. */
+export interface SweepTables {
+  overview: { header: string[]; rows: unknown[][] };
+  /** One table per cell: its metrics and verdicts. */
+  cells: { cell: string; header: string[]; rows: unknown[][] }[];
+  grid: { header: string[]; rows: unknown[][] };
+}
+
+/**
+ * The report's tables: the grid, an overview with one row per cell (runs, valid share,
+ * charted metrics and verdict rates with intervals), and one table per cell with every
+ * metric and verdict.
+ *
+ * @param data The report's data.
+ * @returns Headers and rows (plain values; render with `mdTable` or `htmlTable`).
+ *
+ * @example
+ * ```ts ignore
+ * import { sweepReportData, sweepTables } from "./sweep_report.ts";
+ * const { overview } = sweepTables(await sweepReportData("data/sweeps/grid"));
+ * console.log(overview.header);
+ * ```
+ */
+export function sweepTables(data: SweepReportData): SweepTables {
+  const pct = `${Math.round(data.level * 100)}%`;
+  const overview = {
+    header: [
+      "cell",
+      "runs",
+      "valid share",
+      ...data.charted.map((m) => `${m} (mean [${pct} CI])`),
+      ...data.verdicts.map((v) => `${v} (rate [${pct} CI])`),
+    ],
+    rows: data.cells.map((c) => [
+      c.cell,
+      c.runs,
+      num(c.valid_share),
+      ...data.charted.map((m) => meanText(c.metrics[m])),
+      ...data.verdicts.map((v) => rateText(c, v)),
+    ]),
+  };
+  const cells = data.cells.map((c) => ({
+    cell: c.cell,
+    header: ["field", "n", "estimate", `${pct} CI`, "sd / inconclusive"],
+    rows: [
+      ...data.metrics.map((m) => {
+        const s = c.metrics[m];
+        return [m, s.n, s.n ? num(s.mean) : "n/a", intervalText(s.lo, s.hi, s.n), num(s.sd)];
+      }),
+      ...data.verdicts.map((v) => {
+        const r = c.verdicts[v];
+        return [`${v} (rate)`, r.n, num(r.rate), intervalText(r.lo, r.hi, r.n), r.inconclusive];
+      }),
+    ],
+  }));
+  const grid = {
+    header: ["parameter", "values"],
+    rows: Object.entries(data.grid).map((
+      [k, vs],
+    ) => [k, vs.map((v) => JSON.stringify(v)).join(", ")]),
+  };
+  return { overview, cells, grid };
+}
+
+/** The sentences of the warnings at the top ("" when there is nothing to warn about). */
+function warnings(data: SweepReportData): { invalid: string; unfinished: string } {
+  const invalid = data.invalid
+    ? `${data.invalid} of ${data.runs} runs are invalid (valid: false): too many LLM decisions were replaced by the engine's fallback, their verdicts are inconclusive and left out of the verdict rates.`
+    : "";
+  const parts = Object.entries(data.unfinished).map(([s, n]) => `${n} ${s}`);
+  const total = Object.values(data.unfinished).reduce((a, b) => a + b, 0);
+  const unfinished = total
+    ? `${total} of ${data.runs} runs did not complete (${parts.join(", ")}): they have no metrics.`
+    : "";
+  return { invalid, unfinished };
+}
+
+/** The title and the line under it. */
+function heading(data: SweepReportData): { title: string; lede: string } {
+  const [a, b] = data.seeds;
+  return {
+    title: `Sweep ${data.name}: ${data.experiment}, seeds ${a}..${b}`,
+    lede: `Experiment ${data.experiment}; seeds ${a}..${b} (${
+      b - a + 1
+    } per cell); ${data.cells.length} cells, ${data.runs} runs. Intervals are ${
+      Math.round(data.level * 100)
+    }%: Student's t for means over seeds, Wilson for verdict rates (over runs that reached a verdict). Base config: ${
+      JSON.stringify(data.base)
+    }.`,
+  };
+}
+
+/**
+ * The report as Markdown: title, warnings, grid, overview, one table per cell, and the
+ * figures as links to their SVG files.
+ *
+ * @param data The report's data.
+ * @param figures The figures (their `file` is linked).
+ * @returns The Markdown text.
+ *
+ * @example
+ * ```ts ignore
+ * import { sweepFigures, sweepMarkdown, sweepReportData } from "./sweep_report.ts";
+ * const data = await sweepReportData("data/sweeps/grid");
+ * console.log(sweepMarkdown(data, sweepFigures(data)));
+ * ```
+ */
+export function sweepMarkdown(data: SweepReportData, figures: readonly SweepFigure[]): string {
+  const { title, lede } = heading(data);
+  const warn = warnings(data);
+  const t = sweepTables(data);
+  return [
+    `# ${title}`,
+    "",
+    ...(warn.invalid ? [`> **${warn.invalid}**`, ""] : []),
+    ...(warn.unfinished ? [`> **${warn.unfinished}**`, ""] : []),
+    lede,
+    "",
+    "## Grid",
+    "",
+    mdTable(t.grid.header, t.grid.rows),
+    "",
+    "## Cells",
+    "",
+    mdTable(t.overview.header, t.overview.rows),
+    "",
+    ...t.cells.flatMap((c) => [`### ${c.cell}`, "", mdTable(c.header, c.rows), ""]),
+    "## Figures",
+    "",
+    ...figures.flatMap((f) => [`![${f.caption}](${f.file})`, "", `*${f.caption}*`, ""]),
+  ].join("\n");
+}
+
+/**
+ * The report as a self-contained HTML page: the same content as {@linkcode sweepMarkdown},
+ * warnings as red banners, figures as inline SVG.
+ *
+ * @param data The report's data.
+ * @param figures The figures.
+ * @param svgs Each figure's rendered SVG, in order.
+ * @returns The page.
+ *
+ * @example
+ * ```ts ignore
+ * import { toSvg } from "../charts/render.ts";
+ * import { sweepFigures, sweepHtml, sweepReportData } from "./sweep_report.ts";
+ * const data = await sweepReportData("data/sweeps/grid");
+ * const figures = sweepFigures(data);
+ * const html = sweepHtml(data, figures, await Promise.all(figures.map((f) => toSvg(f.spec))));
+ * ```
+ */
+export function sweepHtml(
+  data: SweepReportData,
+  figures: readonly SweepFigure[],
+  svgs: readonly string[],
+): string {
+  const { title, lede } = heading(data);
+  const warn = warnings(data);
+  const t = sweepTables(data);
+  const banner = (text: string) =>
+    text
+      ? `<div class="banner invalid" role="alert"><strong>${escapeHtml(text)}</strong></div>`
+      : "";
+  const body = [
+    `<h1>${escapeHtml(title)}</h1>`,
+    banner(warn.invalid),
+    banner(warn.unfinished),
+    `<p>${escapeHtml(lede)}</p>`,
+    "<h2>Grid</h2>",
+    htmlTable(t.grid.header, t.grid.rows),
+    "<h2>Cells</h2>",
+    htmlTable(t.overview.header, t.overview.rows),
+    ...t.cells.map((c) => `<h3>${escapeHtml(c.cell)}</h3>\n${htmlTable(c.header, c.rows)}`),
+    "<h2>Figures</h2>",
+    ...figures.map((f, i) =>
+      `<figure>${svgs[i]}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`
+    ),
+  ];
+  return htmlPage(title, body.filter(Boolean).join("\n"));
+}
+
+/**
+ * Writes the report of a sweep directory: `report.md`, a self-contained `report.html`
+ * (charts inline) and each chart as an SVG file (linked from the Markdown).
+ *
+ * @param sweepDir The sweep directory (`sweep.json`, `index.jsonl`).
+ * @param outDir Where to write; created when missing.
+ * @param options Level and how many metrics to chart.
+ * @returns The path of `report.html`.
+ * @throws {ConfigError} When `sweep.json` is missing or malformed.
+ * @throws {LogFormatError} When a line of `index.jsonl` is invalid.
+ *
+ * @example
+ * ```ts ignore
+ * import { writeSweepReport } from "./sweep_report.ts";
+ * const html = await writeSweepReport("data/sweeps/grid", "reports/grid");
+ * ```
+ */
+export async function writeSweepReport(
+  sweepDir: string,
+  outDir: string,
+  options: SweepReportOptions = {},
+): Promise<string> {
+  const data = await sweepReportData(sweepDir, options);
+  const figures = sweepFigures(data);
+  const svgs = await Promise.all(figures.map((f) => toSvg(f.spec)));
+  await Deno.mkdir(outDir, { recursive: true });
+  await Promise.all(figures.map((f, i) => Deno.writeTextFile(join(outDir, f.file), svgs[i])));
+  await Deno.writeTextFile(join(outDir, "report.md"), sweepMarkdown(data, figures));
+  const html = join(outDir, "report.html");
+  await Deno.writeTextFile(html, sweepHtml(data, figures, svgs));
+  return html;
+}

@@ -1,0 +1,246 @@
+/**
+ * The sweep report of a small IPD sweep run through the CLI: its tables hold the right cells
+ * and the figures equal what is computed here from the index rows (Student's t and Wilson
+ * intervals written out by hand); an invalid run gets the red line; the charts are real SVG.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  intervalChart,
+  intervalPoints,
+  sweepFigures,
+  sweepReportData,
+  writeSweepReport,
+} from "../../lib/reports/sweep_report.ts";
+import { formatCell } from "../../lib/reports/html.ts";
+import { runCli } from "../support/cli.ts";
+
+/** t(0.975, df) for the sample sizes of this test. */
+const T975: Record<number, number> = { 1: 12.706205, 2: 4.302653 };
+const Z975 = 1.959964;
+
+interface IndexRow {
+  cell: string;
+  seed: number;
+  run: string;
+  status: string;
+  valid?: boolean;
+  summary?: Record<string, unknown>;
+}
+
+/** The last index row of each run, grouped by cell (what the report should summarise). */
+async function cellsOf(sweepDir: string): Promise<Map<string, IndexRow[]>> {
+  const lines = (await Deno.readTextFile(join(sweepDir, "index.jsonl"))).trim().split("\n");
+  const last = new Map<string, IndexRow>();
+  for (const l of lines) {
+    const r = JSON.parse(l) as IndexRow;
+    last.set(r.run, r);
+  }
+  const cells = new Map<string, IndexRow[]>();
+  for (const r of last.values()) cells.set(r.cell, [...(cells.get(r.cell) ?? []), r]);
+  return cells;
+}
+
+const fmt = (x: number) => formatCell(x);
+
+/** `mean [lo, hi]` of a metric over a cell's runs, by hand. */
+function expectedMean(rows: IndexRow[], metric: string): { text: string; mean: number } {
+  const xs = rows.map((r) => r.summary?.[metric]).filter((v): v is number => typeof v === "number");
+  const n = xs.length;
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  const half = T975[n - 1] * sd / Math.sqrt(n);
+  // Rounding of the 6-digit t quantile stays far below the 4 decimals shown.
+  return { text: `${fmt(mean)} [${fmt(mean - half)}, ${fmt(mean + half)}]`, mean };
+}
+
+/** `rate [lo, hi] (k/n[, i inconclusive])` of a verdict, Wilson by hand. */
+function expectedRate(rows: IndexRow[], verdict: string): string {
+  const done = rows.filter((r) => r.status === "completed");
+  const decided = done.map((r) => r.summary?.[verdict]).filter((v) => typeof v === "boolean");
+  const inconclusive = done.length - decided.length;
+  const k = decided.filter((v) => v === true).length;
+  const n = decided.length;
+  const p = k / n;
+  const z2 = Z975 * Z975;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = Z975 * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+  const lo = k === 0 ? 0 : centre - half;
+  const hi = k === n ? 1 : centre + half;
+  const inc = inconclusive ? `, ${inconclusive} inconclusive` : "";
+  return `${fmt(p)} [${fmt(lo)}, ${fmt(hi)}] (${k}/${n}${inc})`;
+}
+
+/** The cells of a Markdown table row, by its first cell. */
+function mdRow(md: string, first: string): string[] {
+  const line = md.split("\n").find((l) => l.startsWith(`| ${first} |`));
+  assert.ok(line, `a table row for ${first}`);
+  return line.slice(2, -2).split(" | ");
+}
+
+function mdHeader(md: string): string[] {
+  return mdRow(md, "cell");
+}
+
+async function ipdSweep(root: string): Promise<string> {
+  const grid = join(root, "grid.json");
+  await Deno.writeTextFile(
+    grid,
+    JSON.stringify({ experiment: "ipd", grid: { rounds: [4, 8], "payoffs.T": [5, 7] } }),
+  );
+  const out = join(root, "sw");
+  const r = await runCli(["--sweep", grid, "--seeds", "0..2", "--out", out, "--quiet"]);
+  assert.equal(r.code, 0, r.err);
+  return out;
+}
+
+/** Marks one run invalid and one failed, as a rerun would append them. */
+async function spoil(sweepDir: string): Promise<void> {
+  const lines = (await Deno.readTextFile(join(sweepDir, "index.jsonl"))).trim().split("\n");
+  const rows = lines.map((l) => JSON.parse(l));
+  const a = rows.find((r) => r.cell === "rounds=8,payoffs.T=5" && r.seed === 0);
+  const b = rows.find((r) => r.cell === "rounds=4,payoffs.T=7" && r.seed === 1);
+  const invalid = {
+    ...a,
+    valid: false,
+    summary: { ...a.summary, mutual_cooperation: "inconclusive" },
+  };
+  const failed = {
+    v: 1,
+    cell: b.cell,
+    params: b.params,
+    seed: b.seed,
+    run: b.run,
+    status: "failed",
+    error: "boom",
+  };
+  await Deno.writeTextFile(
+    join(sweepDir, "index.jsonl"),
+    `${JSON.stringify(invalid)}\n${JSON.stringify(failed)}\n`,
+    { append: true },
+  );
+}
+
+Deno.test("sweep report: tables and figures agree with the index rows", async () => {
+  const root = await Deno.makeTempDir({ prefix: "sweep_report_" });
+  try {
+    const sweep = await ipdSweep(root);
+
+    // A clean sweep: no red line.
+    const clean = join(root, "clean");
+    await writeSweepReport(sweep, clean);
+    const cleanHtml = await Deno.readTextFile(join(clean, "report.html"));
+    assert.ok(!cleanHtml.includes("banner invalid"), "no banner for a valid sweep");
+
+    await spoil(sweep);
+    const outDir = join(root, "report");
+    const htmlPath = await writeSweepReport(sweep, outDir);
+    assert.equal(htmlPath, join(outDir, "report.html"));
+    const md = await Deno.readTextFile(join(outDir, "report.md"));
+    const html = await Deno.readTextFile(htmlPath);
+
+    // Title: the grid's experiment and the seeds.
+    assert.match(md.split("\n")[0], /^# Sweep sw: ipd, seeds 0\.\.2$/);
+    assert.match(html, /<h1>Sweep sw: ipd, seeds 0\.\.2<\/h1>/);
+    // The red line, with the count.
+    assert.match(md, /> \*\*1 of 12 runs are invalid \(valid: false\)/);
+    assert.match(html, /<div class="banner invalid" role="alert"><strong>1 of 12 runs are invalid/);
+    assert.match(md, /1 of 12 runs did not complete \(1 failed\)/);
+
+    const cells = await cellsOf(sweep);
+    assert.deepEqual([...cells.keys()].sort(), [
+      "rounds=4,payoffs.T=5",
+      "rounds=4,payoffs.T=7",
+      "rounds=8,payoffs.T=5",
+      "rounds=8,payoffs.T=7",
+    ]);
+    const header = mdHeader(md);
+    const rateCol = header.indexOf("mutual_cooperation_rate (mean [95% CI])");
+    const verdictCol = header.indexOf("mutual_cooperation (rate [95% CI])");
+    assert.ok(rateCol > 0 && verdictCol > 0, header.join(" | "));
+    for (const [cell, rows] of cells) {
+      const row = mdRow(md, cell);
+      assert.equal(row[1], String(rows.length), `${cell} runs`);
+      const valid = rows.filter((r) => r.valid === true).length / rows.length;
+      assert.equal(row[2], fmt(valid), `${cell} valid share`);
+      assert.equal(row[rateCol], expectedMean(rows, "mutual_cooperation_rate").text, cell);
+      assert.equal(row[verdictCol], expectedRate(rows, "mutual_cooperation"), cell);
+      assert.ok(html.includes(`<h3>${cell}</h3>`), `a table for ${cell}`);
+    }
+    assert.equal(mdRow(md, "rounds=4,payoffs.T=7")[1], "3");
+    assert.match(mdRow(md, "rounds=8,payoffs.T=5")[verdictCol], /, 1 inconclusive\)$/);
+
+    // The figures: their points are the cell means computed here.
+    const data = await sweepReportData(sweep);
+    assert.equal(data.charted[0], "mutual_cooperation_rate");
+    assert.ok(!data.charted.includes("valid_action_rate"), "constant metrics are not charted");
+    assert.ok(!data.charted.includes("summary.rounds"), "duplicates of steps are not charted");
+    const figures = sweepFigures(data);
+    assert.equal(figures.length, 2 * (data.charted.length + data.verdicts.length));
+    const byRounds = figures[0].spec as unknown as {
+      data: { values: { x: number; series: string; y: number }[] };
+    };
+    for (const p of byRounds.data.values) {
+      const cell = `rounds=${p.x},${p.series}`;
+      const expected = expectedMean(cells.get(cell)!, "mutual_cooperation_rate").mean;
+      assert.ok(Math.abs(p.y - expected) < 1e-12, `${cell}: ${p.y} vs ${expected}`);
+    }
+    assert.equal(byRounds.data.values.length, 4);
+
+    // The charts are real SVG, inline in the HTML and as files.
+    const svgs = [...html.matchAll(/<figure><svg[\s\S]*?<\/svg>/g)].map((m) => m[0]);
+    assert.equal(svgs.length, figures.length);
+    for (const [i, svg] of svgs.entries()) {
+      assert.match(svg, /class="mark-line/, `figure ${i + 1} has lines`);
+      assert.match(svg, /class="mark-symbol/, `figure ${i + 1} has points`);
+      assert.match(svg, /class="mark-rule/, `figure ${i + 1} has error bars`);
+      const file = await Deno.readTextFile(join(outDir, figures[i].file));
+      assert.ok(file.startsWith("<svg") && file.length > 2000);
+      assert.ok(md.includes(`](${figures[i].file})`));
+    }
+    assert.ok(!/<script|src="http/.test(html), "self-contained");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("sweep report: chart specs for one varied parameter and for a nominal one", () => {
+  const cell = (policy: string, mean: number, n: number) => ({
+    cell: `policy=${policy}`,
+    params: { policy },
+    runs: n,
+    completed: n,
+    valid: n,
+    valid_share: 1,
+    metrics: {
+      score: {
+        n,
+        mean,
+        sd: 1,
+        lo: n > 1 ? mean - 1 : -Infinity,
+        hi: n > 1 ? mean + 1 : Infinity,
+        half_width: n > 1 ? 1 : Infinity,
+        method: "t" as const,
+        level: 0.95,
+      },
+    },
+    verdicts: {},
+  });
+  const cells = [cell("greedy", 2, 3), cell("honest", 5, 1)];
+  const points = intervalPoints(cells, "policy", [], (c) => {
+    const m = c.metrics.score;
+    return { y: m.mean, lo: m.lo, hi: m.hi, n: m.n };
+  });
+  assert.deepEqual(points, [
+    { x: "greedy", series: "", y: 2, lo: 1, hi: 3, n: 3 },
+    { x: "honest", series: "", y: 5, lo: null, hi: null, n: 1 },
+  ]);
+  const spec = intervalChart(points, {
+    title: "score by policy",
+    xTitle: "policy",
+    yTitle: "score",
+    xNumeric: false,
+  }) as unknown as Record<string, { x: { type: string }; color?: unknown }>;
+  assert.equal(spec.encoding.x.type, "nominal");
+  assert.equal(spec.encoding.color, undefined, "one parameter: no colour");
+});
