@@ -2,9 +2,10 @@
  * LLM Game Lab: game-theoretic experiments with LLM and scripted agents.
  *
  * ```ts ignore
- * import { blockchainExperiment, loadDecisions, startRun } from "./mod.ts";
- * const run = await startRun({ experiment: blockchainExperiment, config: { rounds: 30 }, seed: 0 });
- * const df = await loadDecisions(run.dir);
+ * import { blockchain, findExperiment, openRun, runToEnd } from "./mod.ts";
+ * const session = await openRun({ experiment: findExperiment("blockchain")!, config: {}, seed: 0 });
+ * const run = await runToEnd(session);
+ * const df = await blockchain.loadBlockchainDecisions(run.dir);
  * ```
  *
  * Engines are exported as namespaces (`ipd`, `blockchain`) so their names never clash.
@@ -14,6 +15,7 @@
 export * from "./lib/core/mod.ts";
 export * from "./lib/llm/mod.ts";
 export * from "./lib/agents/mod.ts";
+export * from "./lib/run/mod.ts";
 export * from "./lib/analysis/mod.ts";
 export * from "./lib/charts/mod.ts";
 export * from "./lib/reports/mod.ts";

@@ -23,7 +23,7 @@
 import type { z } from "zod";
 import type { ChatModel, ChatRequest, ChatResponse } from "../llm/chat_model.ts";
 import { canonicalJson, sha256Hex } from "../llm/canonical.ts";
-import { costUsd } from "../llm/pricing.ts";
+import { costUsd, priceOf } from "../llm/pricing.ts";
 import { parseReply, retryPrompt } from "../llm/parse.ts";
 import { SCHEMA_VERSION } from "../core/records.ts";
 import type { CallRecorder } from "./call_recorder.ts";
@@ -53,6 +53,12 @@ export async function promptHash(request: ChatRequest): Promise<string> {
     .slice(0, 16);
 }
 
+/** The text of the request's last user message (what the transcript shows of the prompt). */
+function lastUserMessage(request: ChatRequest): string {
+  const m = [...request.messages].reverse().find((x) => x.role === "user");
+  return typeof m?.content === "string" ? m.content : "";
+}
+
 /** Records one call of `model` for `agent` (used by {@linkcode ask} and by free-text calls). */
 export async function recordCall(
   recorder: CallRecorder,
@@ -79,10 +85,12 @@ export async function recordCall(
     cached_tokens: response.usage.cached,
     latency_ms: Math.round(response.latencyMs * 10) / 10,
     cost_usd: costUsd(fields.model.model, response.usage),
+    priced: priceOf(fields.model.model) !== undefined,
     parse_ok: fields.parseOk,
     attempts: response.attempts ?? 1,
     from_cache: response.fromCache ?? false,
-    ...(fields.parseOk ? {} : { raw: response.text }),
+    prompt: lastUserMessage(fields.request),
+    raw: response.text,
     ...(fields.error ? { error: fields.error } : {}),
   });
 }

@@ -149,9 +149,11 @@ const CALL_COLUMNS: ColumnSpec[] = [
   ["cached_tokens", "i64"],
   ["latency_ms", "f64"],
   ["cost_usd", "f64"],
+  ["priced", "bool"],
   ["parse_ok", "bool"],
   ["attempts", "i32"],
   ["from_cache", "bool"],
+  ["prompt", "str"],
   ["raw", "str"],
   ["error", "str"],
 ];
@@ -344,7 +346,9 @@ export function loadDecisions(
  * | `parse_ok` | bool | the reply parsed |
  * | `attempts` | i32 | attempts made (retries + 1) |
  * | `from_cache` | bool | answered from the replay cache |
- * | `raw` | str? | the raw reply, kept when parsing failed |
+ * | `priced` | bool? | the model has a price (an unpriced model's cost is unknown, not 0) |
+ * | `prompt` | str? | the request's last user message |
+ * | `raw` | str? | the reply's text |
  * | `error` | str? | the parse or call error |
  * | config keys | f64/bool/str | one per {@linkcode LoadOptions.config} key |
  *

@@ -43,7 +43,11 @@ export const LlmCallRecordSchema = z.object({
   parse_ok: z.boolean(),
   attempts: z.number().int().min(0),
   from_cache: z.boolean(),
-  /** The raw reply, kept when parsing failed. */
+  /** `false` when the model has no price in the pricing table (its cost is unknown, not 0). */
+  priced: z.boolean().optional(),
+  /** The last user message of the request (the system prompt is static and not repeated). */
+  prompt: z.string().optional(),
+  /** The reply's text. */
   raw: z.string().optional(),
   /** The parse or call error, when there was one. */
   error: z.string().optional(),

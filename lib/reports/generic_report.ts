@@ -5,6 +5,9 @@
  * @module
  */
 import { basename, join } from "node:path";
+import { DecisionRecordSchema, LlmCallRecordSchema } from "../core/records.ts";
+import { readJsonl } from "../core/run_log.ts";
+import { llmSectionHtml, llmSectionMd } from "./llm_section.ts";
 import {
   escapeHtml,
   htmlPage,
@@ -38,6 +41,10 @@ export async function writeGenericReport(
   const cfgRows = flatten(config.config);
   const sumRows = flatten(summary);
   const validity = summary.validity as ValidityView | undefined;
+  const calls = await readJsonl(join(runDir, "llm_calls.jsonl"), LlmCallRecordSchema);
+  const decisions = calls.length
+    ? await readJsonl(join(runDir, "decisions.jsonl"), DecisionRecordSchema)
+    : [];
   const md = [
     `# Run ${id}`,
     "",
@@ -52,6 +59,7 @@ export async function writeGenericReport(
     "",
     mdTable(["metric", "value"], sumRows),
     "",
+    llmSectionMd(calls, decisions),
   ].join("\n");
   await Deno.writeTextFile(join(outDir, "report.md"), md);
   const html = htmlPage(
@@ -64,6 +72,7 @@ export async function writeGenericReport(
       htmlTable(["parameter", "value"], cfgRows),
       "<h2>Summary</h2>",
       htmlTable(["metric", "value"], sumRows),
+      llmSectionHtml(calls, decisions),
     ].join("\n"),
   );
   const path = join(outDir, "report.html");

@@ -56,6 +56,9 @@ th{background:#f3f3f3}code,pre{background:#f6f6f6;padding:2px 4px}blockquote{bor
 figure{margin:1em 0}figcaption{font-size:13px;color:#555}
 .banner{padding:12px 16px;border-radius:6px;margin:1em 0}.invalid{background:#b00020;color:#fff}
 .verdict.inconclusive{background:#fde2c8}
+tr.invalid-row td{background:#fbe3e6}th{cursor:pointer}
+details{margin:.5em 0}summary{cursor:pointer;font-weight:600}.turn pre{white-space:pre-wrap;max-height:20em;overflow:auto}
+pre.prompt{background:#eef3fb}pre.reply{background:#f6f6f6}.bad{color:#b00020}
 </style></head><body>
 ${body}
 </body></html>

@@ -17,3 +17,4 @@
 export * from "./generic_report.ts";
 export * from "./index_page.ts";
 export * from "./html.ts";
+export * from "./llm_section.ts";

@@ -67,7 +67,7 @@ export interface BuiltRun<A = any, O = any, I = any, S = any> {
   ): Record<string, unknown>;
   /** The engine's part of `summary.json`. */
   summarize(context: SummaryContext<A, O, I, S>): Promise<Record<string, unknown>>;
-  /** Writes `report.md` and `report.html` into `outDir`; returns the HTML path. */
+  /** Writes `report.md` and `report.html` into `outDir` (overrides the experiment's). */
   report?(runDir: string, outDir: string): Promise<string>;
 }
 

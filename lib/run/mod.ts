@@ -14,3 +14,4 @@ export * from "./run_dir.ts";
 export * from "./validity.ts";
 export * from "./provenance.ts";
 export * from "./sweep.ts";
+export * from "./catalog.ts";

@@ -384,14 +384,17 @@ export class RunSession {
       experiment.verdicts,
       this.validity,
     );
+    // The verdicts again under one key, so generic tools (index, sweep report) find them.
+    summary.verdicts = Object.fromEntries(
+      experiment.verdicts.filter((k) => k in summary).map((k) => [k, summary[k]]),
+    );
     await writeJsonAtomic(join(dir, RUN_FILES.summary), summary);
     let report: string | undefined;
     if (reportsRoot !== null) {
       const outDir = join(reportsRoot, id);
       await Deno.mkdir(outDir, { recursive: true });
-      report = built.report
-        ? await built.report(dir, outDir)
-        : await this.#p.genericReport(dir, outDir, summary);
+      const write = built.report ?? experiment.report;
+      report = write ? await write(dir, outDir) : await this.#p.genericReport(dir, outDir, summary);
     }
     this.close();
     const outcome: RunOutcome = { status: "completed", steps: this.steps };

@@ -45,6 +45,8 @@ export const SweepIndexRowSchema = z.object({
   status: z.enum(["completed", "failed", "stopped_budget", "interrupted"]),
   /** `false` when the run's verdicts are inconclusive (too many fallbacks). */
   valid: z.boolean().optional(),
+  /** The run's verdicts (`summary.verdicts`). */
+  verdicts: z.record(z.string(), z.unknown()).optional(),
   summary: z.record(z.string(), z.unknown()).optional(),
   error: z.string().optional(),
 });
@@ -341,6 +343,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
         ...(r.summary
           ? {
             valid: (r.summary.validity as { valid?: boolean } | undefined)?.valid ?? true,
+            verdicts: (r.summary.verdicts as Record<string, unknown> | undefined) ?? {},
             summary: headlineOf(r.summary),
           }
           : {}),

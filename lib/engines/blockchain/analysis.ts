@@ -19,6 +19,7 @@
  * @module
  */
 import pl from "nodejs-polars";
+import { tQuantile } from "../../analysis/stats.ts";
 import { type LabelKey, strategyLabel } from "./labels.ts";
 import { lateWindow, verdicts, type VerdictThresholds } from "./metrics.ts";
 
@@ -108,7 +109,7 @@ export interface GroupStatRecord {
   /** Share of runs with a parasitic equilibrium / honest convergence. */
   parasitic_rate: number;
   honest_rate: number;
-  /** Mean over runs of the late means; sample sd; 95% CI `mean ± 1.96 sd / sqrt(n)` (null for one run). */
+  /** Mean over runs of the late means; sample sd; 95% CI `mean ± t(0.975, n-1) sd / sqrt(n)` (null for one run). */
   c_mean: number;
   c_sd: number | null;
   c_ci_low: number | null;
@@ -470,7 +471,7 @@ export function labelChanges(df: pl.DataFrame): LabelChangeRecord[] {
 /**
  * Statistics over many runs: per run the late means and verdicts, per group of runs (the
  * seeds of one config, grouped by `by`) the verdict rates and the mean late `c`, `p`, `d`
- * with sample sd and a 95% normal-approximation CI.
+ * with sample sd and a 95% Student-t CI (`t(0.975, runs - 1)`, e.g. 2.776 for 5 runs).
  *
  * @param df A decisions frame of many runs (add config columns with `loadDecisions`'s
  * `config` option to group by them).
@@ -510,8 +511,10 @@ export function crossRunStats(df: pl.DataFrame, options: CrossRunOptions = {}): 
     pl.Series("parasitic_equilibrium", verdictRows.map((v) => v.parasitic_equilibrium), pl.Bool),
     pl.Series("honest_convergence", verdictRows.map((v) => v.honest_convergence), pl.Bool),
   ).sort([...by, "seed", "run"]);
+  // Student's t with runs - 1 degrees of freedom (2.776 for 5 runs), not 1.96.
+  const tCol = (runs: number) => runs > 1 ? tQuantile(0.975, runs - 1) : NaN;
   const stat = (k: string) => {
-    const half = pl.col(`${k}_sd`).mul(1.96).div(pl.col("runs").cast(pl.Float64).pow(0.5));
+    const half = pl.col(`${k}_sd`).mul(pl.col("t")).div(pl.col("runs").cast(pl.Float64).pow(0.5));
     return [
       pl.col(`${k}_mean`).minus(half).alias(`${k}_ci_low`),
       pl.col(`${k}_mean`).plus(half).alias(`${k}_ci_high`),
@@ -526,9 +529,13 @@ export function crossRunStats(df: pl.DataFrame, options: CrossRunOptions = {}): 
       pl.col(k).mean().alias(`${k}_mean`),
       pl.col(k).std().alias(`${k}_sd`),
     ]),
-  ).withColumns(...stat("c"), ...stat("p"), ...stat("d")).sort(by);
+  );
+  const withT = groups.withColumns(
+    pl.Series("t", groups.getColumn("runs").toArray().map((n) => tCol(Number(n))), pl.Float64),
+  );
+  const final = withT.withColumns(...stat("c"), ...stat("p"), ...stat("d")).drop("t").sort(by);
   return {
     runs: runs.toRecords() as unknown as RunStatRecord[],
-    groups: groups.toRecords() as unknown as GroupStatRecord[],
+    groups: final.toRecords() as unknown as GroupStatRecord[],
   };
 }

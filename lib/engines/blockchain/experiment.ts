@@ -143,7 +143,6 @@ async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Pro
       };
     },
     summarize: ({ dir }) => summarizeBlockchainRun(dir, cfg),
-    report: (runDir, outDir) => writeBlockchainReport(runDir, outDir),
   };
 }
 
@@ -157,4 +156,5 @@ export const blockchainExperiment: Experiment<BlockchainConfig> = {
   verdicts: ["parasitic_equilibrium", "honest_convergence"],
   parseConfig: parseBlockchainConfig,
   build: buildBlockchain,
+  report: writeBlockchainReport,
 };

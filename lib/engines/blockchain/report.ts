@@ -10,6 +10,12 @@
  */
 import { basename, join } from "node:path";
 import { exists } from "../../run/run_dir.ts";
+import {
+  type CallView,
+  type DecisionView,
+  llmSectionHtml,
+  llmSectionMd,
+} from "../../reports/llm_section.ts";
 import { z } from "zod";
 import { parseWith, readJsonFile } from "../../core/config.ts";
 import {
@@ -138,9 +144,12 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
   const floor = honestFloorRound(df, etaMin);
   const trend = constructiveTrend(df);
   const isLlm = df.getColumn("thought").nullCount() < df.height;
-  const turns = isLlm
-    ? labelChanges(df).filter((t) => t.thought !== null).slice(0, MAX_QUOTES)
-    : [];
+  const allTurns = isLlm ? labelChanges(df).filter((t) => t.thought !== null) : [];
+  const turns = allTurns.slice(0, MAX_QUOTES);
+  const turnsText =
+    `${turns.length} of ${allTurns.length} turning points (label changes with a stated reason) quoted, the first ones in round order.`;
+  const callRows = calls.toRecords() as unknown as CallView[];
+  const decisionRows = df.select("agent", "fallback").toRecords() as unknown as DecisionView[];
 
   const rows = df.toRecords() as unknown as DecisionChartRow[];
   const charts = [
@@ -315,7 +324,8 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
       ? [
         "## Turning points",
         "",
-        ...(turns.length === 0 ? [noTurns, ""] : turns.flatMap((t) => [
+        ...(turns.length === 0 ? [noTurns, ""] : [turnsText, ""]),
+        ...(turns.length === 0 ? [] : turns.flatMap((t) => [
           `**${quoteHead(t)}**`,
           "",
           `> ${mdText(quote(t.thought!))}`,
@@ -323,6 +333,7 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
         ])),
       ]
       : []),
+    llmSectionMd(callRows, decisionRows),
   ].join("\n");
   await Deno.writeTextFile(join(outDir, "report.md"), md);
 
@@ -361,15 +372,17 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
       ...(isLlm
         ? [
           "<h2>Turning points</h2>",
-          ...(turns.length === 0
-            ? [`<p>${noTurns}</p>`]
-            : turns.map((t) =>
+          ...(turns.length === 0 ? [`<p>${noTurns}</p>`] : [
+            `<p>${escapeHtml(turnsText)}</p>`,
+            ...turns.map((t) =>
               `<p><b>${escapeHtml(quoteHead(t))}</b></p>\n<blockquote>${
                 escapeHtml(quote(t.thought!))
               }</blockquote>`
-            )),
+            ),
+          ]),
         ]
         : []),
+      llmSectionHtml(callRows, decisionRows),
     ].join("\n"),
   );
   const path = join(outDir, "report.html");

@@ -1,0 +1,162 @@
+/**
+ * The catalog of everything under a data folder: every run directory (`data/runs/*`, and
+ * any other folder holding a `config.json` run) and every sweep (`data/sweeps/*` with a
+ * `sweep.json`), with date, experiment, seed or cells, status, verdicts and validity. The
+ * index page and `deno task report` are built from it.
+ *
+ * @example
+ * ```ts ignore
+ * import { scanCatalog } from "./catalog.ts";
+ * for (const e of await scanCatalog("data")) console.log(e.kind, e.id, e.status);
+ * ```
+ * @module
+ */
+import { basename, join } from "node:path";
+import { SCHEMA_VERSION } from "../core/records.ts";
+import { RUN_FILES } from "./run_dir.ts";
+
+/** One run or sweep of the catalog. */
+export interface CatalogEntry {
+  kind: "run" | "sweep";
+  /** The directory's name. */
+  id: string;
+  dir: string;
+  experiment: string;
+  /** ISO time the run or sweep was created (file time when unknown). */
+  created: string;
+  /** A run's seed. */
+  seed?: number;
+  /** A sweep's cell and run counts. */
+  cells?: number;
+  runs?: number;
+  /** `completed`, `running` (locked), `stopped` (resumable), `failed`, or for a sweep `complete`/`partial`. */
+  status: string;
+  /** Verdict values (`true`, `false`, `"inconclusive"`) or, for a sweep, rates. */
+  verdicts: Record<string, unknown>;
+  /** `false` when invalid (a sweep: any run invalid); `null` when unknown. */
+  valid: boolean | null;
+  /** A one-line account of validity, e.g. `12 of 12 fallbacks`. */
+  validity: string;
+}
+
+async function readJson(path: string): Promise<Record<string, unknown> | null> {
+  try {
+    const v = JSON.parse(await Deno.readTextFile(path));
+    return v && typeof v === "object" ? v as Record<string, unknown> : null;
+  } catch {
+    return null;
+  }
+}
+
+async function mtime(path: string): Promise<string> {
+  try {
+    return (await Deno.stat(path)).mtime?.toISOString() ?? "";
+  } catch {
+    return "";
+  }
+}
+
+async function has(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+/** The catalog entry of a run directory, or `null` when `dir` holds no run. */
+export async function runEntry(dir: string): Promise<CatalogEntry | null> {
+  const config = await readJson(join(dir, RUN_FILES.config));
+  if (!config || typeof config.experiment !== "string") return null;
+  const summary = await readJson(join(dir, RUN_FILES.summary));
+  const validity = summary?.validity as
+    | { valid?: boolean; fallbacks?: number; llm_decisions?: number }
+    | undefined;
+  const status = summary
+    ? "completed"
+    : await has(join(dir, RUN_FILES.lock))
+    ? "running"
+    : "stopped";
+  return {
+    kind: "run",
+    id: basename(dir),
+    dir,
+    experiment: config.experiment,
+    created: typeof config.created_at === "string"
+      ? config.created_at
+      : await mtime(join(dir, RUN_FILES.config)),
+    seed: typeof config.seed === "number" ? config.seed : undefined,
+    status,
+    verdicts: (summary?.verdicts as Record<string, unknown> | undefined) ?? {},
+    valid: validity?.valid ?? null,
+    validity: validity
+      ? `${validity.fallbacks ?? 0} of ${validity.llm_decisions ?? 0} LLM decisions fell back`
+      : "",
+  };
+}
+
+/** The catalog entry of a sweep directory, or `null` when `dir` holds no sweep. */
+export async function sweepEntry(dir: string): Promise<CatalogEntry | null> {
+  const sweep = await readJson(join(dir, "sweep.json"));
+  if (!sweep || sweep.v !== SCHEMA_VERSION) return null;
+  const grid = sweep.grid as { experiment?: string } | undefined;
+  const cells = Array.isArray(sweep.cells) ? sweep.cells.length : 0;
+  const seeds = Array.isArray(sweep.seeds) ? sweep.seeds as number[] : [0, -1];
+  const planned = cells * (seeds[1] - seeds[0] + 1);
+  let rows: Record<string, unknown>[] = [];
+  try {
+    rows = (await Deno.readTextFile(join(dir, "index.jsonl"))).split("\n").filter((l) => l)
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l)];
+        } catch {
+          return [];
+        }
+      });
+  } catch { /* no runs yet */ }
+  const completed = rows.filter((r) => r.status === "completed");
+  const invalid = completed.filter((r) => r.valid === false).length;
+  const rates: Record<string, unknown> = {};
+  const verdictNames = new Set(
+    completed.flatMap((r) => Object.keys((r.verdicts as Record<string, unknown>) ?? {})),
+  );
+  for (const name of verdictNames) {
+    const values = completed.map((r) => (r.verdicts as Record<string, unknown>)?.[name]);
+    const decided = values.filter((v) => typeof v === "boolean");
+    rates[name] = decided.length
+      ? `${decided.filter((v) => v).length}/${decided.length}`
+      : "inconclusive";
+  }
+  return {
+    kind: "sweep",
+    id: basename(dir),
+    dir,
+    experiment: grid?.experiment ?? "?",
+    created: await mtime(join(dir, "sweep.json")),
+    cells,
+    runs: completed.length,
+    status: completed.length >= planned ? "complete" : `partial (${completed.length}/${planned})`,
+    verdicts: rates,
+    valid: completed.length ? invalid === 0 : null,
+    validity: invalid ? `${invalid} of ${completed.length} runs invalid` : "",
+  };
+}
+
+async function subdirs(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) if (e.isDirectory) out.push(join(dir, e.name));
+  } catch { /* missing */ }
+  return out.sort();
+}
+
+/**
+ * Every run and sweep below `root` (`<root>/runs/*`, `<root>/sweeps/*`, and any other
+ * direct subfolder of `root`'s subfolders that holds a run), newest first.
+ */
+export async function scanCatalog(root = "data"): Promise<CatalogEntry[]> {
+  const entries: CatalogEntry[] = [];
+  for (const group of await subdirs(root)) {
+    for (const dir of await subdirs(group)) {
+      const e = (await sweepEntry(dir)) ?? (await runEntry(dir));
+      if (e) entries.push(e);
+    }
+  }
+  return entries.sort((a, b) => b.created.localeCompare(a.created) || a.id.localeCompare(b.id));
+}
