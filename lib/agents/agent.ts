@@ -56,6 +56,8 @@ export interface Agent<Obs, Info, Action> {
   readonly model?: string;
   /** `true` for an LLM-driven agent: its fallbacks count against the run's validity. */
   readonly llm?: boolean;
+  /** An LLM agent's static system prompt; its hash goes into the run's provenance. */
+  readonly system?: string;
   /** Decides; may answer at once (scripted policies) or through a promise (LLM calls). */
   act(context: DecisionContext<Obs, Info>): Decision<Action> | Promise<Decision<Action>>;
   /** Called after each step with the agent's own outcome. */

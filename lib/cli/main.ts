@@ -11,7 +11,7 @@ import type { SharedLimits } from "../llm/factory.ts";
 import { openRun, resumeRun, runToEnd } from "../run/open.ts";
 import type { RunResult, RunSession } from "../run/session.ts";
 import { type Validity, validityWarning } from "../run/validity.ts";
-import { type IndexEntry, writeReportIndex } from "../reports/index_page.ts";
+import { rebuildIndex, regenerateReport } from "./report.ts";
 import { type CliArgs, HELP, parseCliArgs } from "./args.ts";
 import { COMMANDS, EXPERIMENTS, findExperiment } from "./registry.ts";
 import { runSweep } from "./sweep.ts";
@@ -128,6 +128,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (args.sweep) {
       const result = await runSweep({ ...args, sweep: args.sweep, argv });
+      if (args.reports !== null) {
+        const report = await regenerateReport(result.dir, args.reports);
+        const index = await rebuildIndex({ reportsRoot: args.reports, extra: [result.dir] });
+        if (!args.quiet) console.log(`  report: ${report}\nindex: ${index}`);
+      }
       return result.failed > 0 ? 1 : 0;
     }
     const names = args.experiments.length ? args.experiments : EXPERIMENTS.map((e) => e.name);
@@ -139,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
       );
     }
     const config = await loadConfigFile(args.config);
-    const entries: IndexEntry[] = [];
+    const made: string[] = [];
     let code = 0;
     for (const name of names) {
       const experiment = findExperiment(name)!;
@@ -159,11 +164,11 @@ export async function main(argv: string[]): Promise<number> {
       const r = await play(session, args.quiet);
       printResult(r, args.quiet);
       code = Math.max(code, exitCode(r));
-      entries.push({ experiment: name, id: r.id, report: r.report, headline: headline(r.summary) });
+      made.push(r.dir);
     }
-    if (args.experiments.length === 0 && args.reports !== null) {
-      const index = await writeReportIndex(args.reports, entries);
-      console.log(`index: ${index}`);
+    if (args.reports !== null) {
+      const index = await rebuildIndex({ reportsRoot: args.reports, extra: made });
+      if (!args.quiet || args.experiments.length === 0) console.log(`index: ${index}`);
     }
     return code;
   } catch (e) {

@@ -99,3 +99,26 @@ export function validityNote(v: ValidityView | undefined): string {
   const text = validityText(v);
   return text ? `> **${text}**\n` : "";
 }
+
+/** The provenance line of a report: toolkit version and commit, Deno, key packages. */
+export function provenanceText(provenance: unknown): string {
+  if (!provenance || typeof provenance !== "object") return "";
+  const p = provenance as {
+    toolkit?: string;
+    commit?: string | null;
+    dirty?: boolean | null;
+    deno?: string;
+    packages?: Record<string, string>;
+    prompts?: Record<string, string>;
+  };
+  const commit = p.commit
+    ? `commit ${p.commit.slice(0, 12)}${p.dirty ? " (modified)" : ""}`
+    : "no git checkout";
+  const pk = p.packages ?? {};
+  const sdks = ["openai", "@anthropic-ai/sdk", "nodejs-polars", "vega-lite"].filter((k) => pk[k])
+    .map((k) => `${k} ${pk[k]}`).join(", ");
+  const prompts = Object.entries(p.prompts ?? {}).map(([k, v]) => `${k} ${v}`).join(", ");
+  return `LLM Game Lab ${p.toolkit ?? "?"}, ${commit}; Deno ${p.deno ?? "?"}; ${sdks}${
+    prompts ? `; system prompt hashes: ${prompts}` : ""
+  }.`;
+}

@@ -21,6 +21,7 @@ import type { TopLevelSpec } from "vega-lite";
 import {
   type CellStats,
   loadSweep,
+  paramColumn,
   readSweepFile,
   SWEEP_RUN_COLUMNS,
   sweepCellStats,
@@ -139,7 +140,9 @@ export async function sweepReportData(
   const { level = 0.95, maxMetrics = 6 } = options;
   const sweep = await readSweepFile(sweepDir);
   const df = await loadSweep(sweepDir);
-  const params = df.columns.filter((c) => c in sweep.grid.grid);
+  const params = Object.keys(sweep.grid.grid).map(paramColumn).filter((c) =>
+    df.columns.includes(c)
+  );
   const extra = df.columns.filter((c) => !SWEEP_RUN_COLUMNS.includes(c) && !params.includes(c));
   const metrics = extra.filter((c) => df.getColumn(c).isNumeric());
   const verdicts = extra.filter((c) => df.getColumn(c).isBoolean());

@@ -85,9 +85,11 @@ export async function runEntry(dir: string): Promise<CatalogEntry | null> {
     status,
     verdicts: (summary?.verdicts as Record<string, unknown> | undefined) ?? {},
     valid: validity?.valid ?? null,
-    validity: validity
-      ? `${validity.fallbacks ?? 0} of ${validity.llm_decisions ?? 0} LLM decisions fell back`
-      : "",
+    validity: !validity
+      ? ""
+      : validity.llm_decisions
+      ? `${validity.fallbacks ?? 0} of ${validity.llm_decisions} LLM decisions fell back`
+      : "no LLM decisions",
   };
 }
 

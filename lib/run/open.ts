@@ -214,7 +214,15 @@ export async function openRun(request: RunRequest, limits?: SharedLimits): Promi
       },
       config: p.parsedConfig,
       agents: request.agents ? redactAgents(request.agents) : null,
-      provenance: { ...await provenance({ argv: request.argv }) },
+      provenance: {
+        ...await provenance({
+          argv: request.argv,
+          // the static system prompt of each LLM seat, hashed
+          prompts: Object.fromEntries(
+            p.built.agents.filter((a) => a.system).map((a) => [a.name, a.system!]),
+          ),
+        }),
+      },
     };
     await writeJsonAtomic(join(dir, RUN_FILES.config), config);
     return makeSession(p, dir, lock);

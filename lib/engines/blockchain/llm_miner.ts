@@ -268,6 +268,7 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
   return {
     name,
     llm: true,
+    system,
     kind: model.id,
     model: model.model,
 

@@ -45,6 +45,7 @@ import {
   htmlPage,
   htmlTable,
   mdTable,
+  provenanceText,
   validityBanner,
   validityNote,
   type ValidityView,
@@ -60,6 +61,7 @@ const ConfigFileSchema = z.object({
   seed: z.number().int(),
   config: z.record(z.string(), z.unknown()).default({}),
   agents: z.array(z.record(z.string(), z.unknown())).nullable().default(null),
+  provenance: z.unknown().optional(),
 });
 
 /** A number with at most `digits` decimals, without trailing zeros. */
@@ -289,6 +291,8 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
       agents.map((a) => a.agent).join(", ")
     }.`,
     "",
+    `Provenance: ${provenanceText(run.provenance)}`,
+    "",
     "## Configuration",
     "",
     mdTable(["parameter", "value"], configRows),
@@ -347,6 +351,7 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
       }</code>, seed ${run.seed}, ${played} rounds, miners ${
         escapeHtml(agents.map((a) => a.agent).join(", "))
       }.</p>`,
+      `<p><small>Provenance: ${escapeHtml(provenanceText(run.provenance))}</small></p>`,
       "<h2>Configuration</h2>",
       htmlTable(["parameter", "value"], configRows),
       "<h2>Verdicts</h2>",

@@ -57,6 +57,7 @@ export function createIpdLlmPlayer(
   return {
     name,
     llm: true,
+    system,
     kind: model.id,
     model: model.model,
     async act(ctx: DecisionContext<IpdObs, IpdInfo>): Promise<Decision<IpdAction>> {
