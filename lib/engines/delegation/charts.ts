@@ -213,7 +213,7 @@ export function utilityByStrategyChart(
     height: 260,
     encoding: {
       x: { field: "strategy", type: "nominal", sort: strategies, title: "own strategy" },
-      xOffset: { field: "provider", type: "nominal" },
+      xOffset: { field: "provider", type: "nominal", sort: scale.domain },
       color: { field: "provider", type: "nominal", title: LEGEND_TITLES.provider, scale },
     },
     layer: [
