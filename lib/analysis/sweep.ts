@@ -49,6 +49,26 @@ const NOT_METRICS = new Set(["v", "experiment", "seed", "status"]);
 /** The prefix of a metric column whose name is already taken by a run column or a parameter. */
 export const SUMMARY_PREFIX = "summary.";
 
+/** The prefix of a parameter column whose key is the name of a run column (e.g. `seed`). */
+export const PARAM_PREFIX = "param.";
+
+/**
+ * The column of a varied parameter in a {@linkcode loadSweep} frame: its key, or
+ * `param.<key>` for a key that names a run column (`cell`, `seed`, `run`, `status`, `valid`).
+ *
+ * @param key The grid key, e.g. `payoffs.T`.
+ * @returns The column name.
+ *
+ * @example
+ * ```ts
+ * import { paramColumn } from "./sweep.ts";
+ * console.log(paramColumn("kappa"), paramColumn("seed")); // kappa param.seed
+ * ```
+ */
+export function paramColumn(key: string): string {
+  return SWEEP_RUN_COLUMNS.includes(key) ? `${PARAM_PREFIX}${key}` : key;
+}
+
 /** Options of {@linkcode loadSweep} and {@linkcode readSweepIndex}. */
 export interface SweepLoadOptions {
   /** Drop an unparsable last line of `index.jsonl` (a sweep killed mid-write). @default {false} */
@@ -154,7 +174,8 @@ function paramKeys(sweep: SweepFile, rows: readonly SweepIndexRow[]): string[] {
 function paramSeries(sweep: SweepFile, rows: readonly SweepIndexRow[]): pl.Series[] {
   return paramKeys(sweep, rows).map((key) => {
     const type = paramType([...(sweep.grid.grid[key] ?? []), ...rows.map((r) => r.params[key])]);
-    return pl.Series(key, rows.map((r) => paramValue(r.params[key], type)), DTYPES[type]);
+    const values = rows.map((r) => paramValue(r.params[key], type));
+    return pl.Series(paramColumn(key), values, DTYPES[type]);
   });
 }
 
@@ -186,7 +207,7 @@ function metricSeries(rows: readonly SweepIndexRow[], taken: ReadonlySet<string>
  * | `run` | str | the run id as `loadDecisions` names it: the run directory's basename (the directory is `<sweep>/runs/<run>`) |
  * | `status` | str | `completed`, `failed`, `stopped_budget` or `interrupted` |
  * | `valid` | bool? | `false` when the run's verdicts are inconclusive; null when the run has no summary |
- * | one per varied parameter | f64 / str | named by its grid key (`payoffs.T`); numbers f64, anything else text (JSON for arrays and objects) |
+ * | one per varied parameter | f64 / str | named by its grid key (`payoffs.T`; `param.<key>` for a key named like a column above, see {@linkcode paramColumn}); numbers f64, anything else text (JSON for arrays and objects) |
  * | one per headline field | f64 / bool | every numeric or boolean field of the runs' summaries (not `v`, `seed`, `experiment`, `status`); `"inconclusive"` verdicts are null. A field named like a column above is called `summary.<field>` |
  *
  * Runs without a summary (not completed) have null metrics.
@@ -242,10 +263,11 @@ export async function loadSweep(
 export function sweepParams(df: pl.DataFrame): string[] {
   if (df.height === 0) return [];
   const cells = [...new Set(df.getColumn("cell").toArray() as string[])];
-  return df.columns.filter((k) =>
-    !SWEEP_RUN_COLUMNS.includes(k) &&
-    cells.every((c) => c.startsWith(`${k}=`) || c.includes(`,${k}=`))
-  );
+  return df.columns.filter((column) => {
+    if (SWEEP_RUN_COLUMNS.includes(column)) return false;
+    const k = column.startsWith(PARAM_PREFIX) ? column.slice(PARAM_PREFIX.length) : column;
+    return cells.every((c) => c.startsWith(`${k}=`) || c.includes(`,${k}=`));
+  });
 }
 
 /** Options of {@linkcode sweepCellStats}. */
