@@ -23,5 +23,6 @@ export * from "./lib/cli/mod.ts";
 export * as ipd from "./lib/engines/ipd/mod.ts";
 export * as blockchain from "./lib/engines/blockchain/mod.ts";
 export * as delegation from "./lib/engines/delegation/mod.ts";
+export * as society from "./lib/engines/society/mod.ts";
 export { ipdExperiment } from "./lib/engines/ipd/experiment.ts";
 export { blockchainExperiment } from "./lib/engines/blockchain/experiment.ts";

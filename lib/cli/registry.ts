@@ -9,12 +9,14 @@ import { blockchainExperiment } from "../engines/blockchain/experiment.ts";
 import { delegationExperiment } from "../engines/delegation/experiment.ts";
 import { delegationStudyCommand } from "../engines/delegation/study_cli.ts";
 import { ipdExperiment } from "../engines/ipd/experiment.ts";
+import { societyExperiment } from "../engines/society/experiment.ts";
 
 /** Every registered experiment. */
 export const EXPERIMENTS: readonly Experiment[] = [
   blockchainExperiment,
   ipdExperiment,
   delegationExperiment,
+  societyExperiment,
 ];
 
 /** Commands that are not a single run: `deno task run <name> [flags]`. */

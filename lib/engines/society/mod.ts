@@ -11,7 +11,10 @@
  * - `engine.ts`: {@linkcode SocietyEngine}, one day per step; `state.ts`: its data types;
  * - `policies.ts`: scripted citizens and the default mix; `offline.ts`: a whole offline game;
  * - `citizen.ts`, `prompts.ts`, `memory.ts`: the LLM citizen;
- * - `summary.ts`: the run summary with the GovSim measures; `prompt_budget.ts`: prompt tokens.
+ * - `summary.ts`: the run summary with the GovSim measures; `prompt_budget.ts`: prompt tokens;
+ * - `experiment.ts`: the registered experiment; `decision_row.ts`: the `decisions.jsonl` row;
+ * - `analysis.ts`, `charts.ts`, `report.ts`: frames, Vega-Lite charts and the run report;
+ * - `server.ts`, `dashboard.ts`: the HTTP API and its live page.
  *
  * @example
  * ```ts
@@ -44,3 +47,8 @@ export * from "./prompts.ts";
 export * from "./citizen.ts";
 export * from "./summary.ts";
 export * from "./prompt_budget.ts";
+export * from "./decision_row.ts";
+export * from "./experiment.ts";
+export * from "./analysis.ts";
+export * from "./charts.ts";
+export * from "./report.ts";

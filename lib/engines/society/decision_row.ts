@@ -1,0 +1,114 @@
+/**
+ * The society game's row of `decisions.jsonl` (one per living AI per day), declared once:
+ * the session writes it, the loaders validate it, and its fields type the Polars columns.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadSocietyDecisions } from "./decision_row.ts";
+ * const df = await loadSocietyDecisions("data/runs/society-1");
+ * console.log(df.select("round", "agent", "request", "granted", "health").head(3));
+ * ```
+ * @module
+ */
+import type pl from "nodejs-polars";
+import { z } from "zod";
+import { type DecisionLoadOptions, loadDecisions } from "../../analysis/frames.ts";
+import { DecisionRecordSchema } from "../../core/records.ts";
+import type { PlayedDecision } from "../../run/experiment.ts";
+import type { SocietyDecision } from "./decision.ts";
+import type { SocietyInfo } from "./state.ts";
+
+/** An action the engine did not execute, with its reason. */
+const DroppedSchema = z.object({
+  index: z.number().int(),
+  action: z.unknown(),
+  reason: z.string(),
+});
+
+/** One AI's row for one day. */
+export const SocietyDecisionSchema = DecisionRecordSchema.extend({
+  /** The decision as played (`{request, actions, statement}`): the reply, or the fallback. */
+  action: z.unknown(),
+  /** The resource request as executed (after fixes to a malformed one). */
+  request: z.number(),
+  /** Resources granted that day (0 when eliminated by vote before the allocation). */
+  granted: z.number(),
+  /** Actions executed, in order. */
+  executed: z.array(z.unknown()),
+  /** Actions dropped, each with its reason (no AP, unknown target, second vote...). */
+  dropped: z.array(DroppedSchema),
+  /** Fixes made to a malformed decision. */
+  notes: z.array(z.string()),
+  ap_before: z.number(),
+  ap_spent: z.number(),
+  /** AP for the next day. */
+  ap_after: z.number(),
+  health_before: z.number(),
+  /** Health at the end of the day. */
+  health: z.number(),
+  /** Alive at the end of the day. */
+  alive: z.boolean(),
+  statement: z.string(),
+  /** Game tokens this AI consumed that day. */
+  game_tokens: z.number(),
+  /** How the day's resources were divided: `default` or `proposal`. */
+  allocation_method: z.string(),
+  /** What drives the AI, e.g. `policy:selfish`, `openai:gpt-4o-mini`. */
+  kind: z.string(),
+  model: z.string().optional(),
+  /** The LLM's stated reasoning. */
+  thought: z.string().optional(),
+});
+export type SocietyDecisionRow = z.infer<typeof SocietyDecisionSchema>;
+
+/**
+ * The engine's fields of one AI's row (the session adds `v`, `round`, `agent`, `parse_ok`).
+ *
+ * @param info The AI's info of the day just played.
+ * @param decision The decision as played.
+ * @param who `kind` and `model` of the agent.
+ * @returns The row's engine fields.
+ */
+export function societyRow(
+  info: SocietyInfo,
+  decision: PlayedDecision<SocietyDecision>,
+  who: { kind: string; model?: string },
+): Record<string, unknown> {
+  return {
+    action: decision.action,
+    reward: info.granted,
+    request: info.request ?? 0,
+    granted: info.granted,
+    executed: info.executed,
+    dropped: info.dropped,
+    notes: info.notes,
+    ap_before: info.ap_before,
+    ap_spent: info.ap_spent,
+    ap_after: info.ap_after,
+    health_before: info.health_before,
+    health: info.health,
+    alive: info.alive,
+    statement: info.statement,
+    game_tokens: info.tokens,
+    allocation_method: info.allocation_method ?? "default",
+    fallback: decision.fallback,
+    kind: who.kind,
+    ...(who.model ? { model: who.model } : {}),
+    ...(decision.thought ? { thought: decision.thought } : {}),
+  };
+}
+
+/**
+ * Loads society decision rows of one or many runs, validated with
+ * {@linkcode SocietyDecisionSchema} (`executed`, `dropped`, `action` as JSON text).
+ *
+ * @param dirs One run directory or many.
+ * @param options Extra config columns, torn-tail tolerance.
+ * @returns The frame, one row per AI per day.
+ */
+export function loadSocietyDecisions(
+  dirs: string | readonly string[],
+  options: Omit<DecisionLoadOptions, "schema"> = {},
+): Promise<pl.DataFrame> {
+  return loadDecisions(dirs, { ...options, schema: SocietyDecisionSchema });
+}
