@@ -179,14 +179,22 @@ function paramSeries(sweep: SweepFile, rows: readonly SweepIndexRow[]): pl.Serie
   });
 }
 
+/** A row's headline fields: its summary, then any verdict (`verdicts`) the summary lacks. */
+function headlineFields(row: SweepIndexRow): Record<string, unknown> {
+  const summary = row.summary ?? {};
+  const extra = Object.entries(row.verdicts ?? {}).filter(([k]) => !(k in summary));
+  return { ...summary, ...Object.fromEntries(extra) };
+}
+
 /** The typed metric columns, in the order the fields first appear in the summaries. */
 function metricSeries(rows: readonly SweepIndexRow[], taken: ReadonlySet<string>): pl.Series[] {
+  const fields = rows.map(headlineFields);
   const keys = new Set<string>();
-  for (const r of rows) for (const k of Object.keys(r.summary ?? {})) keys.add(k);
+  for (const f of fields) for (const k of Object.keys(f)) keys.add(k);
   const out: pl.Series[] = [];
   for (const key of keys) {
     if (NOT_METRICS.has(key)) continue;
-    const values = rows.map((r) => r.summary?.[key]);
+    const values = fields.map((f) => f[key]);
     const type = metricType(values);
     if (!type) continue;
     const name = taken.has(key) ? `${SUMMARY_PREFIX}${key}` : key;
@@ -208,7 +216,7 @@ function metricSeries(rows: readonly SweepIndexRow[], taken: ReadonlySet<string>
  * | `status` | str | `completed`, `failed`, `stopped_budget` or `interrupted` |
  * | `valid` | bool? | `false` when the run's verdicts are inconclusive; null when the run has no summary |
  * | one per varied parameter | f64 / str | named by its grid key (`payoffs.T`; `param.<key>` for a key named like a column above, see {@linkcode paramColumn}); numbers f64, anything else text (JSON for arrays and objects) |
- * | one per headline field | f64 / bool | every numeric or boolean field of the runs' summaries (not `v`, `seed`, `experiment`, `status`); `"inconclusive"` verdicts are null. A field named like a column above is called `summary.<field>` |
+ * | one per headline field | f64 / bool | every numeric or boolean field of the runs' summaries and verdicts (the index rows' `summary` and `verdicts`; not `v`, `seed`, `experiment`, `status`); `"inconclusive"` verdicts are null. A field named like a column above is called `summary.<field>` |
  *
  * Runs without a summary (not completed) have null metrics.
  *

@@ -35,7 +35,10 @@ function row(
 ) {
   const run = `runs/${cell.replace(/[^A-Za-z0-9._=,+-]+/g, "_")}-s${seed}`;
   const valid = summary ? summary.won !== "inconclusive" : undefined;
-  return { v: 1, cell, params, seed, run, status, ...(summary ? { valid, summary } : {}) };
+  if (!summary) return { v: 1, cell, params, seed, run, status };
+  // The verdicts as the run layer records them; `fair` is only there, not in the summary.
+  const verdicts = { won: summary.won, fair: valid ? seed !== 1 : "inconclusive" };
+  return { v: 1, cell, params, seed, run, status, valid, verdicts, summary };
 }
 
 function summary(seed: number, score: number, won: boolean | string, kappa: number) {
@@ -104,6 +107,7 @@ Deno.test("loadSweep: one typed row per run, last index row wins, cells in sweep
       "summary.kappa",
       "score",
       "won",
+      "fair",
     ]);
     const dtype = (k: string) => df.getColumn(k).dtype;
     assert.ok(dtype("seed").equals(pl.Int64));
@@ -132,6 +136,8 @@ Deno.test("loadSweep: one typed row per run, last index row wins, cells in sweep
     ]);
     assert.deepEqual(rows.map((r) => r.score), [1, 2, 3, 4, 10, null]);
     assert.deepEqual(rows.map((r) => r.won), [true, true, false, true, null, null]);
+    assert.deepEqual(rows.map((r) => r.fair), [true, false, true, true, null, null]);
+    assert.ok(dtype("fair").equals(pl.Bool));
     assert.deepEqual(rows.map((r) => r.valid), [true, true, true, true, false, null]);
     assert.deepEqual(rows.map((r) => r["summary.kappa"]), [0.1, 0.1, 0.1, 0.3, 0.3, null]);
     assert.deepEqual(sweepParams(df), ["kappa", "policy"]);
@@ -173,6 +179,9 @@ Deno.test("sweepCellStats: counts, t intervals and Wilson rates computed by hand
     near(b.metrics.score.half_width, 38.118614, 1e-5, "B half width");
     assert.deepEqual([b.verdicts.won.n, b.verdicts.won.successes, b.verdicts.won.rate], [1, 1, 1]);
     assert.equal(b.verdicts.won.inconclusive, 1);
+    assert.deepEqual(Object.keys(b.verdicts), ["won", "fair"]);
+    assert.deepEqual([a.verdicts.fair.successes, a.verdicts.fair.n], [2, 3]);
+    assert.deepEqual([b.verdicts.fair.n, b.verdicts.fair.inconclusive], [1, 1]);
 
     const valid = sweepCellStats(await loadSweep(dir), {
       validOnly: true,
