@@ -2,7 +2,12 @@
  * Analysis, generic: run directories as Polars DataFrames. Engines type their own columns
  * and compute their own metrics in their folders (e.g. `lib/engines/blockchain/analysis.ts`).
  *
- * - `frames.ts`: {@linkcode loadDecisions}, {@linkcode loadLlmCalls}, {@linkcode loadEvents}.
+ * - `frames.ts`: {@linkcode loadDecisions}, {@linkcode loadLlmCalls}, {@linkcode loadEvents};
+ * - `stats.ts`: {@linkcode meanCI} (Student's t or a seeded bootstrap), {@linkcode proportionCI}
+ *   (Wilson), {@linkcode compare} (Welch interval and a permutation test);
+ * - `sweep.ts`: {@linkcode loadSweep} (one row per run with its parameters) and
+ *   {@linkcode sweepCellStats};
+ * - `export.ts`: {@linkcode exportDir} (Parquet or CSV for Python and R users).
  *
  * @example
  * ```ts ignore
@@ -13,3 +18,6 @@
  * @module
  */
 export * from "./frames.ts";
+export * from "./stats.ts";
+export * from "./sweep.ts";
+export * from "./export.ts";

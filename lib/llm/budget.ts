@@ -18,7 +18,9 @@
  */
 import type { ChatModel, ChatRequest, ChatResponse, TokenUsage } from "./chat_model.ts";
 import { costUsd } from "./pricing.ts";
-import { countRequestTokens } from "./tokens.ts";
+
+/** Loaded on the first call: a run without LLM calls never pays the tokenizer's start-up. */
+const tokens = () => import("./tokens.ts");
 
 /** Output tokens reserved for a call that sets no `maxTokens`. */
 export const DEFAULT_OUTPUT_ESTIMATE = 512;
@@ -105,7 +107,7 @@ export function withBudget(model: ChatModel, budget: Budget): ChatModel {
     model: model.model,
     async complete(request: ChatRequest): Promise<ChatResponse> {
       const estimate = {
-        input: countRequestTokens(request),
+        input: (await tokens()).countRequestTokens(request),
         output: request.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE,
         cached: 0,
       };

@@ -15,7 +15,9 @@
  * @module
  */
 import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
-import { countRequestTokens } from "./tokens.ts";
+
+/** Loaded on the first call: a run without LLM calls never pays the tokenizer's start-up. */
+const tokens = () => import("./tokens.ts");
 import { abortableSleep } from "./_http.ts";
 
 /** Options for {@linkcode RateLimiter}. */
@@ -268,7 +270,7 @@ export function withLimits(
 ): ChatModel {
   const shared = limiter instanceof RateLimiter ? limiter : new RateLimiter(limiter);
   const complete = async (request: ChatRequest): Promise<ChatResponse> => {
-    const estimate = countRequestTokens(request) + (request.maxTokens ?? 0);
+    const estimate = (await tokens()).countRequestTokens(request) + (request.maxTokens ?? 0);
     const lease = await shared.acquire(estimate, request.signal);
     try {
       const response = await model.complete(request);

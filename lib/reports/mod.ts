@@ -18,3 +18,4 @@ export * from "./generic_report.ts";
 export * from "./index_page.ts";
 export * from "./html.ts";
 export * from "./llm_section.ts";
+export * from "./sweep_report.ts";

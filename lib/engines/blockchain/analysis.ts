@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
  * import { agentTable, lateMeansFrame } from "./analysis.ts";
  * const df = await loadDecisions("data/runs/blockchain-1");
  * console.log(lateMeansFrame(df), agentTable(df));
@@ -19,6 +19,8 @@
  * @module
  */
 import pl from "nodejs-polars";
+import { type DecisionLoadOptions, loadDecisions } from "../../analysis/frames.ts";
+import { BlockchainDecisionSchema } from "./decision_row.ts";
 import { tQuantile } from "../../analysis/stats.ts";
 import { type LabelKey, strategyLabel } from "./labels.ts";
 import { lateWindow, verdicts, type VerdictThresholds } from "./metrics.ts";
@@ -214,7 +216,7 @@ function lateFrame(df: pl.DataFrame, options: LateWindowOptions): pl.DataFrame {
  *
  * @example
  * ```ts
- * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
  * import { lateMeansByRun } from "./analysis.ts";
  * const df = await loadDecisions(["data/runs/a", "data/runs/b"]);
  * console.log(lateMeansByRun(df).map((r) => r.c));
@@ -238,7 +240,7 @@ export function lateMeansByRun(
  *
  * @example
  * ```ts
- * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
  * import { lateMeansFrame } from "./analysis.ts";
  * const late = lateMeansFrame(await loadDecisions("data/runs/blockchain-1"));
  * console.log(late.from, late.to, late.p);
@@ -262,7 +264,7 @@ export function lateMeansFrame(df: pl.DataFrame, window?: number): LateMeansReco
  * @example
  * ```ts
  * import { loadLlmCalls } from "../../analysis/frames.ts";
- * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
  * import { agentTable } from "./analysis.ts";
  * const dir = "data/runs/blockchain-1";
  * for (const a of agentTable(await loadDecisions(dir), await loadLlmCalls(dir))) {
@@ -336,7 +338,7 @@ export function agentTable(df: pl.DataFrame, calls?: pl.DataFrame): AgentRecord[
  *
  * @example
  * ```ts
- * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
  * import { honestTrace } from "./analysis.ts";
  * console.log(honestTrace(await loadDecisions("data/runs/blockchain-1"))); // [1, 0.9, ...]
  * ```
@@ -362,7 +364,7 @@ export function honestTrace(df: pl.DataFrame): number[] {
  *
  * @example
  * ```ts
- * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
  * import { honestFloorRound } from "./analysis.ts";
  * console.log(honestFloorRound(await loadDecisions("data/runs/blockchain-1"), 0.1)); // 7 or null
  * ```
@@ -385,7 +387,7 @@ export function honestFloorRound(df: pl.DataFrame, etaMin: number): number | nul
  *
  * @example
  * ```ts
- * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
  * import { constructiveTrend } from "./analysis.ts";
  * const { delta } = constructiveTrend(await loadDecisions("data/runs/blockchain-1"));
  * console.log(delta! > 0 ? "building more" : "building less");
@@ -418,7 +420,7 @@ export function constructiveTrend(df: pl.DataFrame): ConstructiveTrend {
  *
  * @example
  * ```ts
- * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
  * import { rewardRanking } from "./analysis.ts";
  * console.log(rewardRanking(await loadDecisions("data/runs/blockchain-1"))); // ["miner_b", ...]
  * ```
@@ -441,7 +443,7 @@ export function rewardRanking(df: pl.DataFrame): string[] {
  *
  * @example
  * ```ts
- * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
  * import { labelChanges } from "./analysis.ts";
  * for (const t of labelChanges(await loadDecisions("data/runs/blockchain-1"))) {
  *   console.log(`${t.agent} round ${t.round}: ${t.from} -> ${t.to}`);
@@ -481,7 +483,7 @@ export function labelChanges(df: pl.DataFrame): LabelChangeRecord[] {
  *
  * @example
  * ```ts
- * import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+ * import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
  * import { crossRunStats } from "./analysis.ts";
  * const dirs = [...Deno.readDirSync("data/sweeps/kappa")].map((e) => `data/sweeps/kappa/${e.name}`);
  * const df = await loadDecisions(dirs, { config: ["kappa"] });
@@ -538,4 +540,20 @@ export function crossRunStats(df: pl.DataFrame, options: CrossRunOptions = {}): 
     runs: runs.toRecords() as unknown as RunStatRecord[],
     groups: final.toRecords() as unknown as GroupStatRecord[],
   };
+}
+
+/**
+ * Loads blockchain decision rows of one or many runs, validated with
+ * {@linkcode BlockchainDecisionSchema}, with the action's entries as `c`, `p`, `d` columns.
+ */
+export async function loadBlockchainDecisions(
+  dirs: string | readonly string[],
+  options: Omit<DecisionLoadOptions, "schema"> = {},
+): Promise<pl.DataFrame> {
+  const df = await loadDecisions(dirs, { ...options, schema: BlockchainDecisionSchema });
+  return df.withColumns(
+    ...["c", "p", "d"].map((k, i) =>
+      pl.col("action").str.jsonPathMatch(`$[${i}]`).cast(pl.Float64).alias(k)
+    ),
+  );
 }

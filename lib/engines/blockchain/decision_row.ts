@@ -1,18 +1,10 @@
 /**
  * The blockchain game's row of `decisions.jsonl`, declared once: the session writes it, the
- * loaders validate it, and its fields type the Polars columns.
- *
- * @example
- * ```ts ignore
- * import { loadBlockchainDecisions } from "./decision_row.ts";
- * const df = await loadBlockchainDecisions("data/runs/blockchain-1");
- * console.log(df.select("round", "agent", "c", "p", "d").head(3));
- * ```
+ * loader (`loadBlockchainDecisions` in `analysis.ts`) validates it, and its fields type the
+ * Polars columns.
  * @module
  */
-import pl from "nodejs-polars";
 import { z } from "zod";
-import { type DecisionLoadOptions, loadDecisions } from "../../analysis/frames.ts";
 import { DecisionRecordSchema } from "../../core/records.ts";
 
 /** One miner's row for one round. */
@@ -33,19 +25,3 @@ export const BlockchainDecisionSchema = DecisionRecordSchema.extend({
   thought: z.string().optional(),
 });
 export type BlockchainDecision = z.infer<typeof BlockchainDecisionSchema>;
-
-/**
- * Loads blockchain decision rows of one or many runs, validated with
- * {@linkcode BlockchainDecisionSchema}, with the action's entries as `c`, `p`, `d` columns.
- */
-export async function loadBlockchainDecisions(
-  dirs: string | readonly string[],
-  options: Omit<DecisionLoadOptions, "schema"> = {},
-): Promise<pl.DataFrame> {
-  const df = await loadDecisions(dirs, { ...options, schema: BlockchainDecisionSchema });
-  return df.withColumns(
-    ...["c", "p", "d"].map((k, i) =>
-      pl.col("action").str.jsonPathMatch(`$[${i}]`).cast(pl.Float64).alias(k)
-    ),
-  );
-}

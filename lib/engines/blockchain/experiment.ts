@@ -24,8 +24,6 @@ import {
 import { createLlmMiner } from "./llm_miner.ts";
 import { createPolicy, POLICY_NAMES } from "./policies.ts";
 import { loadRq2Result } from "./replay_file.ts";
-import { summarizeBlockchainRun } from "./summary.ts";
-import { writeBlockchainReport } from "./report.ts";
 
 type Miner = Agent<BlockchainObs, BlockchainInfo, BlockchainAction>;
 
@@ -142,7 +140,8 @@ async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Pro
         ...(decision.thought ? { thought: decision.thought } : {}),
       };
     },
-    summarize: ({ dir }) => summarizeBlockchainRun(dir, cfg),
+    // Polars and Vega load when a run finishes, not when the CLI starts.
+    summarize: async ({ dir }) => (await import("./summary.ts")).summarizeBlockchainRun(dir, cfg),
   };
 }
 
@@ -156,5 +155,6 @@ export const blockchainExperiment: Experiment<BlockchainConfig> = {
   verdicts: ["parasitic_equilibrium", "honest_convergence"],
   parseConfig: parseBlockchainConfig,
   build: buildBlockchain,
-  report: writeBlockchainReport,
+  report: async (runDir, outDir) =>
+    (await import("./report.ts")).writeBlockchainReport(runDir, outDir),
 };

@@ -28,7 +28,7 @@ import {
   rewardRanking,
 } from "./analysis.ts";
 import { loadLlmCalls } from "../../analysis/frames.ts";
-import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
 import {
   cpdAllocationChart,
   cumulativeRewardChart,

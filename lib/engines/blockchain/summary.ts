@@ -5,7 +5,7 @@
  * @module
  */
 import { loadLlmCalls } from "../../analysis/frames.ts";
-import { loadBlockchainDecisions as loadDecisions } from "./decision_row.ts";
+import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
 import {
   agentTable,
   constructiveTrend,

@@ -34,7 +34,6 @@ import {
   strategyNames,
 } from "./strategies.ts";
 import { DELEGATION_VERDICTS, delegationSummary, PHASE_SLOTS } from "./summary.ts";
-import { writeDelegationReport } from "./report.ts";
 
 /** A row of `decisions.jsonl`: one delegation (the SPEC's delegation history). */
 export const DelegationDecisionSchema = DecisionRecordSchema.extend({
@@ -233,7 +232,9 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
         llm: usageTotals(calls),
       };
     },
-    report: (runDir, outDir) => writeDelegationReport(runDir, outDir),
+    // Vega loads when a report is written, not when the CLI starts.
+    report: async (runDir, outDir) =>
+      (await import("./report.ts")).writeDelegationReport(runDir, outDir),
   };
 }
 

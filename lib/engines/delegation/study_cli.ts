@@ -22,7 +22,6 @@ import { type DelegationConfig, parseDelegationConfig } from "./config.ts";
 import { DelegationEngine, type DelegationObs, type DelegationRecord } from "./engine.ts";
 import { applyDelegationFlags } from "./experiment.ts";
 import { loadRecordedRecords, type TaskRecords } from "./records.ts";
-import { writeStudyReport } from "./report.ts";
 import { STRATEGIES, strategyView } from "./strategies.ts";
 import { runStudy, STUDY_STRATEGIES, studyCsv, type StudyRow } from "./study.ts";
 import { PHASE_SLOTS } from "./summary.ts";
@@ -288,6 +287,7 @@ export async function runStudyCommand(args: StudyArgs): Promise<StudyOutput> {
     }
     comparison = compareWithReference(rows, parseCsv(text));
   }
+  const { writeStudyReport } = await import("./report.ts");
   const report = await writeStudyReport(dir, {
     rows,
     timeline,
