@@ -179,7 +179,7 @@ export function grantsChart(
   daily: readonly DailyRow[],
   citizens: readonly string[],
 ): TopLevelSpec {
-  const x = { ...dayAxis, type: "ordinal", axis: { labelAngle: 0 } };
+  const x = { field: "day", type: "ordinal", title: "day", axis: { labelAngle: 0 } };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: "Resources granted per day, stacked by citizen, against the sustainable ration",

@@ -52,3 +52,6 @@ export * from "./experiment.ts";
 export * from "./analysis.ts";
 export * from "./charts.ts";
 export * from "./report.ts";
+export * from "./views.ts";
+export * from "./dashboard.ts";
+export * from "./server.ts";

@@ -1,0 +1,162 @@
+/**
+ * The society server's live page (`GET /`): plain HTML and one script (`GET /dashboard.js`),
+ * both served by the server itself, nothing from the internet, no build step. The page
+ * embeds the current state, so it shows the society as soon as it loads (also in a
+ * headless browser's DOM dump); the script renders it, offers "next day" and "reset", and
+ * refreshes after each day and every few seconds.
+ *
+ * Text from citizens (statements, messages) is set with `textContent`, never as HTML.
+ *
+ * @module
+ */
+import type { StateView } from "./views.ts";
+
+/** The path of the page's script. */
+export const DASHBOARD_SCRIPT_PATH = "/dashboard.js";
+
+/** JSON that is safe inside a `<script>` element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028|\u2029/g, " ");
+}
+
+const STYLE = `
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1em 2em;color:#222}
+h1{margin:.2em 0}h2{margin:1em 0 .3em;font-size:1.1em}
+.bar{display:flex;gap:1.5em;flex-wrap:wrap;align-items:center;margin:.5em 0}
+.figure{background:#f3f3f3;border-radius:6px;padding:.4em .8em}.figure b{font-size:1.2em}
+button{font-size:1em;padding:.4em 1em;cursor:pointer}
+table{border-collapse:collapse;font-size:14px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}
+th{background:#f3f3f3}tr.dead td{color:#999;background:#fafafa}
+td.health-cell{white-space:nowrap}
+.health{display:inline-block;height:10px;background:#59a14f;vertical-align:middle;margin-right:6px}
+.cols{display:flex;gap:2em;flex-wrap:wrap}.cols>div{flex:1;min-width:380px}
+ul{padding-left:1.2em;margin:.2em 0}li{margin:.15em 0}#status{color:#b00020;min-height:1.2em}
+.ev-elimination_by_vote,.ev-elimination_by_starvation{color:#b00020}.ev-revive{color:#2f7d32}
+`;
+
+/**
+ * The page, with the current state embedded.
+ *
+ * @param state The state to show first ({@linkcode StateView}).
+ * @returns The HTML.
+ */
+export function dashboardHtml(state: StateView): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Society: live</title>
+<style>${STYLE}</style></head><body>
+<h1>The shelter <small id="run"></small></h1>
+<div class="bar">
+  <span class="figure">day <b id="day"></b></span>
+  <span class="figure">alive <b id="alive"></b></span>
+  <span class="figure">system efficiency <b id="efficiency"></b></span>
+  <span class="figure">resources left <b id="resources"></b></span>
+  <span class="figure">available tomorrow <b id="available"></b></span>
+  <span class="figure">game tokens left <b id="tokens"></b></span>
+  <span class="figure">eliminations <b id="eliminations"></b></span>
+  <button id="next">Next day</button> <button id="reset">Reset</button>
+</div>
+<div id="status" role="status"></div>
+<div class="cols">
+<div><h2>Citizens</h2>
+<table id="citizens"><thead><tr><th>citizen</th><th>kind</th><th>status</th><th>health</th><th>AP</th><th>request</th><th>granted</th><th>game tokens today</th></tr></thead><tbody></tbody></table></div>
+<div><h2>Open proposals</h2><ul id="proposals"></ul>
+<h2>Today's statements</h2><ul id="statements"></ul>
+<h2>Today's events</h2><ul id="events"></ul></div>
+</div>
+<script type="application/json" id="initial-state">${scriptJson(state)}</script>
+<script src="${DASHBOARD_SCRIPT_PATH}"></script>
+</body></html>
+`;
+}
+
+/** The page's script (plain browser JavaScript). */
+export const DASHBOARD_JS = String.raw`"use strict";
+(function () {
+  var $ = function (id) { return document.getElementById(id); };
+  var el = function (tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  };
+  var pct = function (x) { return (Math.round(x * 1000) / 10) + "%"; };
+  var VERB = { resource_allocation: "allocate", elimination_vote: "eliminate", appeal: "revive" };
+
+  function render(s) {
+    $("run").textContent = s.run.id + (s.run.done ? " (over: " + s.run.end_reason + ")" : "");
+    $("day").textContent = s.day + " / " + s.days;
+    $("alive").textContent = s.alive + " / " + s.citizens.length;
+    $("efficiency").textContent = pct(s.system_efficiency);
+    $("resources").textContent = Math.round(s.remaining_resources);
+    $("available").textContent = s.available;
+    $("tokens").textContent = s.tokens.remaining + " / " + s.tokens.budget;
+    $("eliminations").textContent = s.elimination_count;
+    $("next").disabled = s.run.done;
+    var body = $("citizens").tBodies[0];
+    body.replaceChildren();
+    s.citizens.forEach(function (c) {
+      var tr = el("tr", undefined, c.alive ? "alive" : "dead");
+      tr.setAttribute("data-citizen", c.name);
+      tr.appendChild(el("td", c.name));
+      tr.appendChild(el("td", c.kind));
+      tr.appendChild(el("td", c.alive ? "alive" : "dead"));
+      var h = el("td");
+      var bar = el("span", undefined, "health");
+      bar.style.width = Math.max(0, c.health) + "px";
+      h.appendChild(bar);
+      h.appendChild(document.createTextNode(String(c.health)));
+      h.className = "health-cell";
+      tr.appendChild(h);
+      tr.appendChild(el("td", c.action_points));
+      tr.appendChild(el("td", c.request === null ? "" : c.request));
+      tr.appendChild(el("td", c.granted));
+      tr.appendChild(el("td", c.token_consumed_today));
+      body.appendChild(tr);
+    });
+    var props = $("proposals");
+    props.replaceChildren();
+    if (!s.open_proposals.length) props.appendChild(el("li", "none"));
+    s.open_proposals.forEach(function (p) {
+      props.appendChild(el("li", "#" + p.id + " " + p.proposer + ": " + (VERB[p.proposal_type] || p.proposal_type) +
+        " " + p.content + " (for " + p.for + ", against " + p.against + ")"));
+    });
+    var st = $("statements");
+    st.replaceChildren();
+    var said = s.citizens.filter(function (c) { return c.statement; });
+    if (!said.length) st.appendChild(el("li", "none"));
+    said.forEach(function (c) { st.appendChild(el("li", c.name + ": " + c.statement)); });
+    var ev = $("events");
+    ev.replaceChildren();
+    var shown = s.events.filter(function (e) { return e.type !== "decision"; });
+    if (!shown.length) ev.appendChild(el("li", s.day ? "none" : "no day played yet"));
+    shown.forEach(function (e) { ev.appendChild(el("li", e.type + ": " + e.content, "ev-" + e.type)); });
+  }
+
+  function say(text) { $("status").textContent = text || ""; }
+
+  async function refresh() {
+    var r = await fetch("/current_state");
+    if (r.ok) render(await r.json());
+  }
+
+  async function post(path, label) {
+    $("next").disabled = true;
+    $("reset").disabled = true;
+    say(label + "...");
+    try {
+      var r = await fetch(path, { method: "POST" });
+      var body = await r.json();
+      say(r.ok ? "" : (body.error || ("HTTP " + r.status)) + (body.reason ? " (" + body.reason + ")" : ""));
+    } catch (e) {
+      say(String(e));
+    }
+    $("reset").disabled = false;
+    await refresh();
+  }
+
+  render(JSON.parse($("initial-state").textContent));
+  $("next").addEventListener("click", function () { post("/run_next_emergent", "playing the day"); });
+  $("reset").addEventListener("click", function () { post("/reset", "resetting"); });
+  setInterval(function () { refresh().catch(function () {}); }, 3000);
+})();
+`;

@@ -1,0 +1,198 @@
+/**
+ * The JSON the society HTTP API answers, computed from a run session: the day just played
+ * (`POST /run_next_emergent`), one AI (`GET /ai_emergent/{name}`) and the whole public
+ * state (`GET /current_state`, also embedded in the dashboard). Plain functions of the
+ * engine's state; no I/O.
+ *
+ * @module
+ */
+import type { RunSession } from "../../run/session.ts";
+import type { SocietyEngine } from "./engine.ts";
+import { availableResources } from "./resources.ts";
+import type { SocietyEvent, SocietyState } from "./state.ts";
+
+/** The engine of a society session. */
+export function societyEngineOf(session: RunSession): SocietyEngine {
+  return session.engine as unknown as SocietyEngine;
+}
+
+/** One citizen as `GET /ai_emergent/{name}` and `GET /current_state` show it. */
+export interface CitizenView {
+  name: string;
+  /** What drives it, e.g. `policy:selfish`, `openai:gpt-4o-mini`. */
+  kind: string;
+  health: number;
+  alive: boolean;
+  action_points: number;
+  token_consumed_today: number;
+  /** Its request on the last day played (`null` when it did not act). */
+  request: number | null;
+  /** What it was granted on the last day played. */
+  granted: number;
+  /** Its statement on the last day played. */
+  statement: string;
+}
+
+/** `POST /run_next_emergent`: the day just played. */
+export interface DayView {
+  day: number;
+  /** Game tokens consumed this day. */
+  total_token_consumed: number;
+  system_efficiency: number;
+  elimination_count: number;
+  allocation_method: string | null;
+  /** The day's events, each with `type`, `content` and its fields. */
+  events: SocietyEvent[];
+  alive: number;
+  done: boolean;
+  end_reason: string | null;
+}
+
+function citizen(s: SocietyState, name: string, kind: string): CitizenView {
+  const c = s.citizens[name];
+  const info = s.last.infos[name];
+  return {
+    name,
+    kind,
+    health: c.health,
+    alive: c.alive,
+    action_points: c.action_points,
+    token_consumed_today: c.token_consumed_today,
+    request: info?.request ?? null,
+    granted: info?.granted ?? 0,
+    statement: info?.statement ?? "",
+  };
+}
+
+function kinds(session: RunSession): Map<string, string> {
+  return new Map(session.agents.map((a) => [a.name, a.kind]));
+}
+
+/**
+ * The day just played, in the SPEC's field names.
+ *
+ * @param session A society session after a step.
+ */
+export function dayView(session: RunSession): DayView {
+  const engine = societyEngineOf(session);
+  const s = engine.getState();
+  return {
+    day: s.day,
+    total_token_consumed: s.last.tokens_today,
+    system_efficiency: s.system_efficiency,
+    elimination_count: s.elimination_count,
+    allocation_method: s.last.allocation_method,
+    events: s.last.events,
+    alive: engine.agents.filter((n) => s.citizens[n].alive).length,
+    done: s.end_reason !== null,
+    end_reason: s.end_reason,
+  };
+}
+
+/**
+ * One AI with the global figures the SPEC lists.
+ *
+ * @param session A society session.
+ * @param name A citizen's name.
+ * @returns The view, or `null` for an unknown name.
+ */
+export function aiView(
+  session: RunSession,
+  name: string,
+): (CitizenView & { day: number; system_efficiency: number; elimination_count: number }) | null {
+  const engine = societyEngineOf(session);
+  if (!engine.agents.includes(name)) return null;
+  const s = engine.getState();
+  return {
+    ...citizen(s, name, kinds(session).get(name) ?? ""),
+    day: s.day,
+    system_efficiency: s.system_efficiency,
+    elimination_count: s.elimination_count,
+  };
+}
+
+/** `GET /current_state`: the whole public state. */
+export interface StateView {
+  run: { id: string; dir: string; seed: number; done: boolean; end_reason: string | null };
+  day: number;
+  days: number;
+  system_efficiency: number;
+  elimination_count: number;
+  remaining_resources: number;
+  /** What the pool can give on the next day. */
+  available: number;
+  allocation_method: string | null;
+  tokens: { consumed: number; remaining: number; budget: number; today: number };
+  /** Real LLM usage so far (provider-reported). */
+  llm: { calls: number; input_tokens: number; output_tokens: number; cached_tokens: number };
+  alive: number;
+  citizens: CitizenView[];
+  open_proposals: {
+    id: number;
+    day: number;
+    proposer: string;
+    proposal_type: string;
+    content: string;
+    for: number;
+    against: number;
+    supporters: string[];
+    opposers: string[];
+  }[];
+  /** The last day's events (private messages included: this is the experimenter's view). */
+  events: SocietyEvent[];
+}
+
+/**
+ * The whole public state of a society session.
+ *
+ * @param session A society session.
+ */
+export function stateView(session: RunSession): StateView {
+  const engine = societyEngineOf(session);
+  const c = engine.config;
+  const s = engine.getState();
+  const kind = kinds(session);
+  const t = session.recorder.totals;
+  return {
+    run: {
+      id: session.id,
+      dir: session.dir,
+      seed: session.seed,
+      done: s.end_reason !== null,
+      end_reason: s.end_reason,
+    },
+    day: s.day,
+    days: c.days,
+    system_efficiency: s.system_efficiency,
+    elimination_count: s.elimination_count,
+    remaining_resources: s.remaining_resources,
+    available: availableResources(s.remaining_resources, s.system_efficiency),
+    allocation_method: s.last.allocation_method,
+    tokens: {
+      consumed: s.tokens_consumed,
+      remaining: c.token_budget - s.tokens_consumed,
+      budget: c.token_budget,
+      today: s.last.tokens_today,
+    },
+    llm: {
+      calls: t.calls,
+      input_tokens: t.input,
+      output_tokens: t.output,
+      cached_tokens: t.cached,
+    },
+    alive: engine.agents.filter((n) => s.citizens[n].alive).length,
+    citizens: engine.agents.map((n) => citizen(s, n, kind.get(n) ?? "")),
+    open_proposals: s.open_proposals.map((p) => ({
+      id: p.id,
+      day: p.day,
+      proposer: p.proposer,
+      proposal_type: p.proposal_type,
+      content: p.content,
+      for: p.supporters.length,
+      against: p.opposers.length,
+      supporters: [...p.supporters],
+      opposers: [...p.opposers],
+    })),
+    events: s.last.events,
+  };
+}
