@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import pl from "nodejs-polars";
+import { loadDecisions, loadEvents, loadLlmCalls } from "../../lib/analysis/mod.ts";
+import { LogFormatError } from "../../lib/core/run_log.ts";
 import {
   agentTable,
   constructiveTrend,
@@ -14,13 +16,11 @@ import {
   labelChanges,
   lateMeansByRun,
   lateMeansFrame,
-  loadDecisions,
-  loadEvents,
-  loadLlmCalls,
+  loadBlockchainDecisions,
   rewardRanking,
-} from "../../lib/analysis/mod.ts";
-import { LogFormatError } from "../../lib/core/run_log.ts";
+} from "../../lib/engines/blockchain/mod.ts";
 import { lateMeans } from "../../lib/engines/blockchain/metrics.ts";
+import { IpdDecisionSchema } from "../../lib/engines/ipd/experiment.ts";
 import {
   type BlockchainRunScript,
   writeBlockchainRun,
@@ -103,7 +103,8 @@ const POLICY_RUN: BlockchainRunScript = {
   honest: [1, 1, 1, 1],
 };
 
-const DECISION_COLUMNS = [
+/** The columns every decision frame has (`loadDecisions`, any engine). */
+const SHARED_COLUMNS = [
   "run",
   "experiment",
   "seed",
@@ -113,16 +114,22 @@ const DECISION_COLUMNS = [
   "model",
   "llm",
   "action",
-  "c",
-  "p",
-  "d",
   "reward",
+  "parse_ok",
+  "fallback",
+];
+
+/** `loadBlockchainDecisions`: the shared columns, the schema's fields, then `c`, `p`, `d`. */
+const DECISION_COLUMNS = [
+  ...SHARED_COLUMNS,
   "cumulative_reward",
   "efficiency",
   "honest_efficiency",
   "label",
-  "parse_ok",
   "thought",
+  "c",
+  "p",
+  "d",
 ];
 
 async function fixtures() {
@@ -132,16 +139,23 @@ async function fixtures() {
   return { root, llm, policy };
 }
 
-Deno.test("loadDecisions: typed columns, split action, seed and experiment", async () => {
+Deno.test("loadBlockchainDecisions: typed columns, split action, seed and experiment", async () => {
   const { root, llm } = await fixtures();
   try {
-    const df = await loadDecisions(llm);
+    const df = await loadBlockchainDecisions(llm);
     assert.deepEqual(df.columns, DECISION_COLUMNS);
     assert.equal(df.height, 8);
     assert.equal(String(df.schema.round), String(pl.Int32));
     assert.equal(String(df.schema.seed), String(pl.Int64));
     assert.equal(String(df.schema.c), String(pl.Float64));
+    assert.equal(String(df.schema.cumulative_reward), String(pl.Float64));
     assert.equal(String(df.schema.parse_ok), String(pl.Bool));
+    assert.equal(String(df.schema.fallback), String(pl.Bool));
+    // miner_a's round-3 reply did not parse: the fallback was played.
+    assert.deepEqual(
+      df.filter(pl.col("fallback")).select("round", "agent", "parse_ok").toRecords(),
+      [{ round: 3, agent: "miner_a", parse_ok: false }],
+    );
     const [first, second] = df.toRecords();
     assert.deepEqual(first, {
       run: "llm-1",
@@ -153,16 +167,17 @@ Deno.test("loadDecisions: typed columns, split action, seed and experiment", asy
       model: "gpt-4o-mini",
       llm: true,
       action: "[1,0,0]",
-      c: 1,
-      p: 0,
-      d: 0,
       reward: 2,
+      parse_ok: true,
+      fallback: false,
       cumulative_reward: 2,
       efficiency: 1,
       honest_efficiency: 1,
       label: "honest_builder",
-      parse_ok: true,
       thought: "build first",
+      c: 1,
+      p: 0,
+      d: 0,
     });
     assert.equal(second.kind, "policy:greedy");
     assert.equal(second.model, null);
@@ -173,11 +188,19 @@ Deno.test("loadDecisions: typed columns, split action, seed and experiment", asy
   }
 });
 
-Deno.test("loadDecisions: many runs, config columns, kinds from rows", async () => {
+Deno.test("loadBlockchainDecisions: many runs, config columns, kinds from rows", async () => {
   const { root, llm, policy } = await fixtures();
   try {
-    const df = await loadDecisions([llm, policy], { config: ["kappa", "missing"] });
-    assert.deepEqual(df.columns, [...DECISION_COLUMNS, "kappa", "missing"]);
+    const df = await loadBlockchainDecisions([llm, policy], { config: ["kappa", "missing"] });
+    // Config columns come after the loaded ones; `c`, `p`, `d` are derived last.
+    assert.deepEqual(df.columns, [
+      ...DECISION_COLUMNS.slice(0, -3),
+      "kappa",
+      "missing",
+      "c",
+      "p",
+      "d",
+    ]);
     const byRun = df.groupBy("run").agg(
       pl.col("seed").first(),
       pl.col("kappa").first(),
@@ -212,20 +235,94 @@ Deno.test("loadDecisions: other engines keep the action as JSON; clashing names 
   const root = await Deno.makeTempDir({ prefix: "frames_test_" });
   try {
     const dirs = [join(root, "x", "run"), join(root, "y", "run")];
+    const agents = [[], [
+      { name: "alice", provider: "policy", policy: "tit_for_tat" },
+      { name: "bob", provider: "openai", model: "gpt-4o-mini", api_key: "<redacted>" },
+    ]];
     for (const [i, dir] of dirs.entries()) {
-      await writeRunConfig(dir, { experiment: "ipd", seed: i, config: {}, agents: null });
+      await writeRunConfig(dir, {
+        experiment: "ipd",
+        seed: i,
+        config: {},
+        agents: agents[i].length ? agents[i] : null,
+      });
+      const row = (agent: string, action: string, fallback: boolean) => ({
+        v: 1,
+        round: 1,
+        agent,
+        action,
+        reward: 3,
+        parse_ok: !fallback,
+        fallback,
+        cumulative_reward: 3,
+      });
       await Deno.writeTextFile(
         join(dir, "decisions.jsonl"),
-        JSON.stringify({ v: 1, round: 1, agent: "alice", action: "C", reward: 3, parse_ok: true }) +
-          "\n",
+        [row("alice", "C", false), row("bob", "C", i === 1)]
+          .map((r) => JSON.stringify(r) + "\n").join(""),
       );
     }
+    // Without a schema: the shared columns, then the engine's inferred from the values.
     const df = await loadDecisions(dirs);
-    const rows = df.select("run", "action", "c", "p", "d", "llm").toRecords();
+    assert.deepEqual(df.columns, [...SHARED_COLUMNS, "cumulative_reward"]);
+    assert.equal(String(df.schema.cumulative_reward), String(pl.Float64));
+    const rows = df.select("run", "agent", "action", "kind", "model", "llm", "fallback")
+      .toRecords();
     assert.deepEqual(rows, [
-      { run: dirs[0], action: '"C"', c: null, p: null, d: null, llm: false },
-      { run: dirs[1], action: '"C"', c: null, p: null, d: null, llm: false },
+      {
+        run: dirs[0],
+        agent: "alice",
+        action: '"C"',
+        kind: null,
+        model: null,
+        llm: false,
+        fallback: false,
+      },
+      {
+        run: dirs[0],
+        agent: "bob",
+        action: '"C"',
+        kind: null,
+        model: null,
+        llm: false,
+        fallback: false,
+      },
+      {
+        run: dirs[1],
+        agent: "alice",
+        action: '"C"',
+        kind: "policy:tit_for_tat",
+        model: null,
+        llm: false,
+        fallback: false,
+      },
+      {
+        run: dirs[1],
+        agent: "bob",
+        action: '"C"',
+        kind: "openai:gpt-4o-mini",
+        model: "gpt-4o-mini",
+        llm: true,
+        fallback: true,
+      },
     ]);
+    // With the engine's schema: its fields are typed columns even when no row has them.
+    const typed = await loadDecisions(dirs, { schema: IpdDecisionSchema });
+    assert.deepEqual(typed.columns, [...SHARED_COLUMNS, "cumulative_reward", "thought"]);
+    assert.equal(String(typed.schema.thought), String(pl.String));
+    assert.deepEqual(typed.getColumn("thought").toArray(), [null, null, null, null]);
+    // ...and every line is validated with it.
+    await Deno.writeTextFile(
+      join(dirs[0], "decisions.jsonl"),
+      JSON.stringify({ v: 1, round: 2, agent: "alice", action: "X", reward: 0, parse_ok: true }) +
+        "\n",
+      { append: true },
+    );
+    await assert.rejects(
+      () => loadDecisions(dirs, { schema: IpdDecisionSchema }),
+      (e: Error) => e instanceof LogFormatError && /decisions\.jsonl:3:/.test(e.message),
+    );
+    assert.equal((await loadDecisions(dirs)).height, 5, "the shared schema accepts the row");
   } finally {
     await Deno.remove(root, { recursive: true });
   }
@@ -235,10 +332,14 @@ Deno.test("loaders: empty logs give empty frames with the right columns", async 
   const root = await Deno.makeTempDir({ prefix: "frames_test_" });
   try {
     await writeRunConfig(root, { experiment: "blockchain", seed: 3, config: {}, agents: null });
-    const decisions = await loadDecisions(root);
+    const decisions = await loadBlockchainDecisions(root);
     assert.equal(decisions.height, 0);
     assert.deepEqual(decisions.columns, DECISION_COLUMNS);
     assert.equal(String(decisions.schema.c), String(pl.Float64));
+    assert.equal(String(decisions.schema.efficiency), String(pl.Float64));
+    const generic = await loadDecisions(root);
+    assert.equal(generic.height, 0);
+    assert.deepEqual(generic.columns, SHARED_COLUMNS);
     const calls = await loadLlmCalls(root);
     assert.equal(calls.height, 0);
     assert.deepEqual(calls.columns.slice(0, 6), [
@@ -281,7 +382,7 @@ Deno.test("loaders: a bad line names the file and line", async () => {
     await Deno.writeTextFile(join(llm, "decisions.jsonl"), '{"v":1,"round":0}\n', {
       append: true,
     });
-    await assert.rejects(() => loadDecisions(llm), (e: Error) => {
+    await assert.rejects(() => loadBlockchainDecisions(llm), (e: Error) => {
       assert.ok(e instanceof LogFormatError);
       assert.match(e.message, /decisions\.jsonl:9:/);
       return true;
@@ -326,7 +427,7 @@ Deno.test("loadLlmCalls and loadEvents: values and extra fields", async () => {
 Deno.test("blockchain metrics: hand-computed values of the LLM run", async () => {
   const { root, llm } = await fixtures();
   try {
-    const df = await loadDecisions(llm);
+    const df = await loadBlockchainDecisions(llm);
     // 4 rounds: window = 2 (rounds 3-4), only the LLM miner counts.
     const late = lateMeansFrame(df);
     assert.deepEqual(late, {
@@ -430,7 +531,7 @@ Deno.test("blockchain metrics: hand-computed values of the LLM run", async () =>
 Deno.test("blockchain metrics: policy runs count every miner; one-run functions refuse many", async () => {
   const { root, llm, policy } = await fixtures();
   try {
-    const df = await loadDecisions([llm, policy]);
+    const df = await loadBlockchainDecisions([llm, policy]);
     const late = lateMeansByRun(df);
     assert.deepEqual(late.map((r) => [r.run, r.c, r.p, r.d, r.miners]), [
       ["llm-1", 0.125, 0.8125, 0.0625, ["miner_a"]],
@@ -464,7 +565,7 @@ Deno.test("blockchain metrics: policy runs count every miner; one-run functions 
 Deno.test("crossRunStats: verdict rates and 95% CI across seeds", async () => {
   const { root, llm, policy } = await fixtures();
   try {
-    const df = await loadDecisions([llm, policy], { config: ["kappa"] });
+    const df = await loadBlockchainDecisions([llm, policy], { config: ["kappa"] });
     const { runs, groups } = crossRunStats(df);
     assert.deepEqual(
       runs.map((r) => [r.run, r.seed, r.parasitic_equilibrium, r.honest_convergence]),
@@ -477,17 +578,21 @@ Deno.test("crossRunStats: verdict rates and 95% CI across seeds", async () => {
     assert.deepEqual(g.seeds, [1, 2]);
     assert.equal(g.parasitic_rate, 0.5);
     assert.equal(g.honest_rate, 0.5);
-    // c: 0.125 and 0.75; sd = 0.625 / sqrt(2); half-width = 1.96 * sd / sqrt(2) = 0.6125.
+    // Student-t 95% CI with runs - 1 = 1 degree of freedom: t(0.975, 1) is the Cauchy
+    // quantile tan(0.475 pi) = 12.7062... (not the normal 1.96).
+    const t = Math.tan(0.475 * Math.PI);
+    assert.ok(Math.abs(t - 12.706204736) < 1e-8);
+    // c: 0.125 and 0.75; sd = 0.625 / sqrt(2); half-width = t * sd / sqrt(2) = 0.3125 t.
     const close = (a: number | null, b: number) =>
-      assert.ok(a !== null && Math.abs(a - b) < 1e-12, `${a} != ${b}`);
+      assert.ok(a !== null && Math.abs(a - b) < 1e-9, `${a} != ${b}`);
     close(g.c_mean, 0.4375);
     close(g.c_sd, 0.625 / Math.SQRT2);
-    close(g.c_ci_low, 0.4375 - 0.6125);
-    close(g.c_ci_high, 0.4375 + 0.6125);
+    close(g.c_ci_low, 0.4375 - 0.3125 * t);
+    close(g.c_ci_high, 0.4375 + 0.3125 * t);
     close(g.p_mean, 0.53125);
-    close(g.p_ci_high, 0.53125 + 1.96 * 0.5625 / 2);
+    close(g.p_ci_high, 0.53125 + t * 0.5625 / 2);
     close(g.d_mean, 0.03125);
-    close(g.d_ci_low, 0.03125 - 1.96 * 0.0625 / 2);
+    close(g.d_ci_low, 0.03125 - t * 0.0625 / 2);
 
     const byKappa = crossRunStats(df, { by: ["kappa"] }).groups;
     assert.deepEqual(byKappa.map((k) => [k.kappa, k.runs, k.c_mean, k.c_sd, k.c_ci_low]), [

@@ -1,19 +1,16 @@
 /** Chart builders compile with Vega-Lite and render to SVG; notebook displays carry the spec. */
 import assert from "node:assert/strict";
 import { compile, type TopLevelSpec } from "vega-lite";
+import { display, JUPYTER_DISPLAY, toSvg, VEGALITE_MIME } from "../../lib/charts/mod.ts";
 import {
   CPD_COLORS,
   cpdAllocationChart,
   cumulativeRewardChart,
   type DecisionChartRow,
-  display,
   efficiencyChart,
   HONEST_GROUP,
-  JUPYTER_DISPLAY,
-  toSvg,
-  VEGALITE_MIME,
   verdictPanel,
-} from "../../lib/charts/mod.ts";
+} from "../../lib/engines/blockchain/mod.ts";
 
 const ROWS: DecisionChartRow[] = [1, 2, 3].flatMap((round) => [
   {

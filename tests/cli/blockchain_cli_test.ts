@@ -4,14 +4,18 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DecisionRecordSchema, LlmCallRecordSchema } from "../../lib/core/records.ts";
+import { LlmCallRecordSchema } from "../../lib/core/records.ts";
+import { BlockchainDecisionSchema } from "../../lib/engines/blockchain/decision_row.ts";
 import { readJsonl } from "../../lib/core/run_log.ts";
 import { startAnthropicServer, startOpenAIServer } from "../support/llm_servers.ts";
 import { exists, runCli } from "../support/cli.ts";
 
 /** A miner that builds while the honest group is healthy and free-rides once it is not. */
 function minerReply(body: Record<string, unknown>, index: number): string {
-  if (JSON.stringify(body).includes("reflect") || JSON.stringify(body).includes("反思")) {
+  // A strategy review asks in its last message (decision prompts quote the last review, so
+  // matching the whole body would answer every later decision with review text).
+  const last = JSON.stringify((body.messages as unknown[] | undefined)?.at(-1) ?? "");
+  if (/Strategy review|轮后的策略复盘/.test(last)) {
     return "I attacked too early; keep d low and build.";
   }
   if (index % 9 === 4) return "Let me think... the action is c=0.6, p=0.3 and d=0.1"; // no JSON
@@ -74,8 +78,13 @@ Deno.test("blockchain: LLM miners via the local OpenAI and Anthropic servers com
     "--quiet",
   ]);
   assert.equal(r.code, 0, r.err);
-  const decisions = await readJsonl(join(out, "decisions.jsonl"), DecisionRecordSchema);
+  const decisions = await readJsonl(join(out, "decisions.jsonl"), BlockchainDecisionSchema);
   assert.equal(decisions.length, 45);
+  assert.deepEqual(
+    [...new Set(decisions.map((d) => `${d.agent} ${d.kind}`))],
+    ["A-gpt openai:gpt-4o-mini", "B-claude anthropic:claude-sonnet-4-5", "C-greedy policy:greedy"],
+  );
+  assert.ok(decisions.every((d) => d.parse_ok === !d.fallback));
   const calls = await readJsonl(join(out, "llm_calls.jsonl"), LlmCallRecordSchema);
   const decisionCalls = calls.filter((c) => c.purpose === "decision");
   assert.equal(decisionCalls.length, 30, "one decision call per LLM miner per round");
@@ -95,6 +104,18 @@ Deno.test("blockchain: LLM miners via the local OpenAI and Anthropic servers com
   assert.ok(gpt.some((d) => typeof d.thought === "string" && d.thought.length > 0));
   const summary = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
   assert.deepEqual(summary.late.miners, ["A-gpt", "B-claude"], "late means over the LLM miners");
+  assert.equal(summary.steps, 15);
+  // Validity counts the LLM miners' decisions; the retry rescued every unparsable reply.
+  assert.deepEqual(decisions.filter((d) => d.fallback), [], "no fallback was played");
+  assert.deepEqual(summary.validity, {
+    llm_decisions: 30,
+    fallbacks: 0,
+    fallback_share: 0,
+    max_fallback_share: 0.1,
+    valid: true,
+  });
+  assert.equal(typeof summary.parasitic_equilibrium, "boolean", "a valid run has verdicts");
+  assert.equal(typeof summary.honest_convergence, "boolean", "a valid run has verdicts");
   assert.equal(summary.llm.calls, calls.length);
   assert.ok(summary.agents["A-gpt"].tokens > 0);
   const html = await Deno.readTextFile(join(dir, "reports", "run", "report.html"));
@@ -152,21 +173,30 @@ Deno.test({
     ]);
     assert.equal(r.code, 0, r.err);
     const ref = JSON.parse(await Deno.readTextFile(REFERENCE));
-    const rows = await readJsonl(join(out, "decisions.jsonl"), DecisionRecordSchema);
+    const rows = await readJsonl(join(out, "decisions.jsonl"), BlockchainDecisionSchema);
     let checked = 0;
     for (const agent of ref.agents) {
       for (const rec of agent.records) {
         const row = rows.find((x) => x.agent === agent.name && x.round === rec.round)!;
         assert.ok(Math.abs(row.reward - rec.reward) < 1e-9, `reward ${agent.name} r${rec.round}`);
-        assert.ok(Math.abs((row.cumulative_reward as number) - rec.cumulative) < 1e-9);
-        assert.ok(Math.abs((row.efficiency as number) - rec.self_eta) < 1e-9);
-        assert.ok(Math.abs((row.honest_efficiency as number) - rec.honest_eta) < 1e-9);
+        assert.ok(Math.abs(row.cumulative_reward - rec.cumulative) < 1e-9);
+        assert.ok(Math.abs(row.efficiency - rec.self_eta) < 1e-9);
+        assert.ok(Math.abs(row.honest_efficiency - rec.honest_eta) < 1e-9);
         assert.equal(row.thought, rec.thought);
         checked++;
       }
     }
     assert.equal(checked, 90);
+    assert.ok(rows.every((row) => row.kind.startsWith("replay:")));
     const s = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
+    // Replayed miners are not LLM agents: no LLM decisions, so the verdicts stand.
+    assert.deepEqual(s.validity, {
+      llm_decisions: 0,
+      fallbacks: 0,
+      fallback_share: 0,
+      max_fallback_share: 0.1,
+      valid: true,
+    });
     assert.equal(s.parasitic_equilibrium, ref.parasitic_equilibrium);
     assert.equal(s.honest_convergence, ref.honesty_convergence);
     assert.ok(Math.abs(s.late.c - ref.avg_late_constructive) < 1e-9);

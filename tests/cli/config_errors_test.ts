@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { COMMANDS, EXPERIMENTS } from "../../lib/cli/registry.ts";
 import { exists, runCli } from "../support/cli.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "lab-cfg-" });
@@ -41,7 +42,10 @@ const cases: {
   {
     name: "unknown experiment",
     argv: () => ["chess"],
-    message: /^error: experiment 'chess' is unknown; expected one of blockchain, ipd$/,
+    // Every registered experiment, then the commands, in registry order.
+    message: `error: experiment 'chess' is unknown; expected one of ${
+      [...EXPERIMENTS.map((e) => e.name), ...Object.keys(COMMANDS)].join(", ")
+    }`,
   },
   {
     name: "bad seeds range",
@@ -66,7 +70,32 @@ const cases: {
   {
     name: "bad max-usd",
     argv: () => ["ipd", "--max-usd", "0"],
-    message: "error: --max-usd: expected a positive number, got '0'",
+    message: "error: --max-usd: expected a positive decimal number, got '0'",
+  },
+  {
+    name: "max-usd in hex",
+    argv: () => ["ipd", "--max-usd", "0x10"],
+    message: "error: --max-usd: expected a positive decimal number, got '0x10'",
+  },
+  {
+    name: "empty flag value",
+    argv: () => ["ipd", "--out", ""],
+    message: "error: --out: needs a value, got an empty string",
+  },
+  {
+    name: "bad max-fallback",
+    argv: () => ["ipd", "--max-fallback", "1.5"],
+    message: "error: --max-fallback: expected a share between 0 and 1, got '1.5'",
+  },
+  {
+    name: "bad checkpoint-every",
+    argv: () => ["ipd", "--checkpoint-every", "0"],
+    message: "error: --checkpoint-every: expected a positive integer or a keyword, got '0'",
+  },
+  {
+    name: "bad log-decisions",
+    argv: () => ["ipd", "--log-decisions", "some"],
+    message: "error: --log-decisions: expected a positive integer or a keyword, got 'some'",
   },
   {
     name: "negative value taken for a flag",
@@ -204,6 +233,20 @@ const cases: {
     message: "error: --replay: the ipd experiment has no replay",
   },
   {
+    name: "agents with replay",
+    argv: async () => [
+      "blockchain",
+      "--replay",
+      await file("r2.json", "{}"),
+      "--agents",
+      await file(
+        "ag_replay.json",
+        '{"agents": [{"name": "a", "provider": "policy", "policy": "greedy"}]}',
+      ),
+    ],
+    message: "error: --agents: not with --replay (the recorded run plays every seat)",
+  },
+  {
     name: "blockchain unknown policy in the agents file",
     argv: async () => [
       "blockchain",
@@ -294,6 +337,10 @@ const cases: {
     message: "error: --seed: must be at most 4294967295, got '4294967296'",
   },
 ];
+
+Deno.test("config error: the registry lists the built-in experiments first", () => {
+  assert.deepEqual(EXPERIMENTS.slice(0, 2).map((e) => e.name), ["blockchain", "ipd"]);
+});
 
 for (const c of cases) {
   Deno.test(`config error: ${c.name}`, async () => {

@@ -105,6 +105,17 @@ Deno.test("llm run: completes with tokens and latency logged; cache rerun makes 
   }
   const config = JSON.parse(await Deno.readTextFile(join(dir, "a", "config.json")));
   assert.equal(config.agents[0].api_key, "<redacted>");
+  // Every decision of the LLM seat parsed: the run is valid and its verdict stands.
+  const summary = JSON.parse(await Deno.readTextFile(join(dir, "a", "summary.json")));
+  assert.equal(summary.steps, 6);
+  assert.deepEqual(summary.validity, {
+    llm_decisions: 6,
+    fallbacks: 0,
+    fallback_share: 0,
+    max_fallback_share: 0.1,
+    valid: true,
+  });
+  assert.equal(summary.mutual_cooperation, true, "tit-for-tat and a cooperator cooperate");
 });
 
 Deno.test("llm run: offline with an empty cache fails on the miss and calls nothing", async () => {
@@ -162,7 +173,7 @@ Deno.test("llm run: the budget stops the run cleanly; resume finishes with the s
     "--quiet",
   ]);
   assert.equal(cut.code, 3, "exit code 3: stopped at the budget");
-  assert.match(cut.err, /stopped after round 3: Token budget reached/);
+  assert.match(cut.err, /stopped after step 3: Token budget reached/);
   const resumed = await runCli([
     "--resume",
     join(dir, "cut"),
@@ -178,6 +189,9 @@ Deno.test("llm run: the budget stops the run cleanly; resume finishes with the s
     await Deno.readTextFile(join(dir, "cut", "summary.json")),
     await Deno.readTextFile(join(dir, "full", "summary.json")),
   );
+  // The validity counts went through the checkpoint: all 8 decisions are counted once.
+  const summary = JSON.parse(await Deno.readTextFile(join(dir, "cut", "summary.json")));
+  assert.equal(summary.validity.llm_decisions, 8);
 });
 
 Deno.test("resume: --agents may only change keys, not the seats", async () => {
@@ -217,7 +231,10 @@ Deno.test("resume: --agents may only change keys, not the seats", async () => {
   );
   const bad = await runCli(["--resume", run, "--agents", other, "--no-report", "--quiet"]);
   assert.equal(bad.code, 2);
-  assert.match(bad.err, /--agents: differs from the agents the run in .* began with/);
+  assert.match(
+    bad.err,
+    /^error: --agents: differs from the run in .*: agents\[0\]\.model: was "gpt-4o-mini", now "gpt-4o"$/,
+  );
   const ok = await runCli([
     "--resume",
     run,

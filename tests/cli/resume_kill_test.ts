@@ -1,20 +1,17 @@
 /**
  * A run killed mid-way (SIGKILL, no chance to clean up) resumes from its logs and ends with
- * the same summary.json as an uninterrupted run with the same seed.
+ * the same summary.json as an uninterrupted run with the same seed; so does a run stopped
+ * with Ctrl-C (SIGINT), which stops cleanly at a checkpoint and exits 130.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startOpenAIServer } from "../support/llm_servers.ts";
-import { ipdReply, runCli } from "../support/cli.ts";
+import { exists, ipdReply, runCli } from "../support/cli.ts";
 
 const MAIN = new URL("../../lib/cli/main.ts", import.meta.url).pathname;
 
-Deno.test("resume after a run killed mid-way gives the uninterrupted summary", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "lab-kill-" });
-  await using server = startOpenAIServer((body) => ({
-    delayMs: 60,
-    then: { reply: ipdReply(body) },
-  }));
+/** Writes the agents file: an LLM seat on the local server (key from the env) and a policy. */
+async function writeAgents(dir: string, baseURL: string): Promise<string> {
   const agentsPath = join(dir, "agents.json");
   await Deno.writeTextFile(
     agentsPath,
@@ -24,13 +21,33 @@ Deno.test("resume after a run killed mid-way gives the uninterrupted summary", a
           name: "gpt",
           provider: "openai",
           model: "gpt-4o-mini",
-          base_url: server.baseURL,
+          base_url: baseURL,
           api_key_env: "LAB_TEST_KEY",
         },
         { name: "rnd", provider: "policy", policy: "random" },
       ],
     }),
   );
+  return agentsPath;
+}
+
+/** Waits until `path` has more than `lines` lines (at most 10 s). */
+async function waitForLines(path: string, lines: number): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    try {
+      if ((await Deno.readTextFile(path)).split("\n").length > lines) return;
+    } catch { /* not yet */ }
+  }
+}
+
+Deno.test("resume after a run killed mid-way gives the uninterrupted summary", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-kill-" });
+  await using server = startOpenAIServer((body) => ({
+    delayMs: 60,
+    then: { reply: ipdReply(body) },
+  }));
+  const agentsPath = await writeAgents(dir, server.baseURL);
   const env = { ...Deno.env.toObject(), LAB_TEST_KEY: "k" };
   const killedDir = join(dir, "killed");
   const child = new Deno.Command(Deno.execPath(), {
@@ -56,12 +73,7 @@ Deno.test("resume after a run killed mid-way gives the uninterrupted summary", a
   }).spawn();
   // wait until some rounds are logged, then kill without warning
   const decisions = join(killedDir, "decisions.jsonl");
-  for (let i = 0; i < 400; i++) {
-    await new Promise((r) => setTimeout(r, 25));
-    try {
-      if ((await Deno.readTextFile(decisions)).split("\n").length > 10) break;
-    } catch { /* not yet */ }
-  }
+  await waitForLines(decisions, 10);
   child.kill("SIGKILL");
   const status = await child.status;
   assert.equal(status.success, false, "the child was killed before finishing");
@@ -99,4 +111,53 @@ Deno.test("resume after a run killed mid-way gives the uninterrupted summary", a
     rows.map((r) => r.round),
     Array.from({ length: 40 }, (_, i) => Math.floor(i / 2) + 1),
   );
+});
+
+Deno.test("Ctrl-C stops a run cleanly at a checkpoint (exit 130); resume gives the full summary", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-sigint-" });
+  await using server = startOpenAIServer((body) => ({
+    delayMs: 60,
+    then: { reply: ipdReply(body) },
+  }));
+  const agentsPath = await writeAgents(dir, server.baseURL);
+  const runDir = join(dir, "stopped");
+  const args = ["--agents", agentsPath, "--rounds", "20", "--seed", "3", "--no-report"];
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "ipd", ...args, "--out", runDir, "--quiet"],
+    env: { ...Deno.env.toObject(), LAB_TEST_KEY: "k" },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  await waitForLines(join(runDir, "decisions.jsonl"), 6);
+  child.kill("SIGINT");
+  const { code, stderr } = await child.output();
+  const err = new TextDecoder().decode(stderr);
+  assert.equal(code, 130, err);
+  const m = /stopped after step (\d+): interrupted/.exec(err);
+  assert.ok(m, err);
+  const steps = Number(m[1]);
+  assert.ok(steps >= 3 && steps < 20, `stopped mid-way (step ${steps})`);
+  assert.ok(err.includes(`resume with: deno task run --resume ${runDir}`), err);
+  assert.ok(!err.includes("--max-tokens"), "no budget hint for an interrupt");
+  assert.equal(await exists(join(runDir, ".lock")), false, "the lock is released");
+  assert.equal(await exists(join(runDir, "summary.json")), false);
+  const checkpoints = (await Deno.readTextFile(join(runDir, "checkpoints.jsonl"))).trim()
+    .split("\n").map((l) => JSON.parse(l));
+  assert.equal(checkpoints.at(-1).round, steps, "the last checkpoint is the stop");
+  assert.deepEqual(checkpoints.at(-1).validity, { llm_decisions: steps, fallbacks: 0 });
+
+  Deno.env.set("LAB_TEST_KEY", "k");
+  try {
+    const resumed = await runCli(["--resume", runDir, "--no-report", "--quiet"]);
+    assert.equal(resumed.code, 0, resumed.err);
+    const full = await runCli(["ipd", ...args, "--out", join(dir, "full"), "--quiet"]);
+    assert.equal(full.code, 0, full.err);
+  } finally {
+    Deno.env.delete("LAB_TEST_KEY");
+  }
+  assert.equal(
+    await Deno.readTextFile(join(runDir, "summary.json")),
+    await Deno.readTextFile(join(dir, "full", "summary.json")),
+  );
+  assert.equal(server.count(), 20 + 20, "the resumed run did not repeat the steps before the stop");
 });

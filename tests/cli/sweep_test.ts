@@ -1,21 +1,68 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { SweepIndexRowSchema } from "../../lib/cli/sweep.ts";
-import { gridCells, setPath, sweepItems } from "../../lib/cli/sweep.ts";
+import { ConfigError } from "../../lib/core/config.ts";
+import {
+  cellConfig,
+  gridCells,
+  setPath,
+  SweepIndexRowSchema,
+  sweepItems,
+} from "../../lib/run/sweep.ts";
 import { readJsonl } from "../../lib/core/run_log.ts";
-import { ipdReply, listFiles, runCli } from "../support/cli.ts";
+import { exists, ipdReply, listFiles, runCli } from "../support/cli.ts";
 import { startOpenAIServer } from "../support/llm_servers.ts";
 
 Deno.test("sweep: grid cells are the cartesian product; shards partition the items", () => {
   const grid = { experiment: "ipd", base: {}, grid: { rounds: [5, 6], "payoffs.T": [5, 6, 7] } };
   const cells = gridCells(grid);
   assert.equal(cells.length, 6);
-  assert.deepEqual(cells[0], { id: "c000", params: { rounds: 5, "payoffs.T": 5 } });
+  // Cells are named by their parameters; the id is the same name, file-system safe.
+  assert.deepEqual(cells[0], {
+    id: "rounds=5,payoffs.T=5",
+    name: "rounds=5,payoffs.T=5",
+    params: { rounds: 5, "payoffs.T": 5 },
+  });
+  assert.deepEqual(cells.map((c) => c.name), [
+    "rounds=5,payoffs.T=5",
+    "rounds=5,payoffs.T=6",
+    "rounds=5,payoffs.T=7",
+    "rounds=6,payoffs.T=5",
+    "rounds=6,payoffs.T=6",
+    "rounds=6,payoffs.T=7",
+  ]);
   const all = sweepItems(grid, [0, 2]);
   assert.equal(all.length, 18);
+  assert.deepEqual(all[1], {
+    cell: "rounds=5,payoffs.T=5",
+    params: { rounds: 5, "payoffs.T": 5 },
+    seed: 1,
+    run: join("runs", "rounds=5,payoffs.T=5-s1"),
+  });
+  assert.equal(new Set(all.map((x) => x.run)).size, 18);
   const shards = [0, 1, 2].map((i) => sweepItems(grid, [0, 2], [i, 3]).map((x) => x.run));
   assert.deepEqual(shards.flat().sort(), all.map((x) => x.run).sort());
   assert.deepEqual(setPath({ a: { b: 1, c: 2 } }, "a.b", 9), { a: { b: 9, c: 2 } });
+});
+
+Deno.test("sweep: setPath indexes arrays by number and refuses prototype keys", () => {
+  const base = { providers: [{ strategy: "a", k: 1 }, { strategy: "b", k: 2 }] };
+  const set = setPath(base, "providers.0.strategy", "z");
+  assert.ok(Array.isArray(set.providers), "an array stays an array");
+  assert.deepEqual(set, { providers: [{ strategy: "z", k: 1 }, { strategy: "b", k: 2 }] });
+  assert.deepEqual(base.providers[0].strategy, "a", "the input is not changed");
+  assert.deepEqual(setPath({}, "xs.0", 5), { xs: [5] });
+  for (const key of ["__proto__.polluted", "a.constructor", "a.prototype.b"]) {
+    assert.throws(() => setPath({ a: {} }, key, 1), ConfigError, key);
+  }
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.throws(() => setPath({ xs: [1] }, "xs.first", 1), ConfigError);
+  assert.throws(
+    () => gridCells({ grid: { "__proto__.x": [1] } }),
+    (e: Error) => e instanceof ConfigError && /not allowed/.test(e.message),
+  );
+  const grid = { experiment: "ipd", base: { rounds: 3, payoffs: { T: 5, R: 3 } }, grid: {} };
+  assert.deepEqual(cellConfig(grid, { "payoffs.T": 7 }), { rounds: 3, payoffs: { T: 7, R: 3 } });
+  assert.deepEqual(grid.base.payoffs, { T: 5, R: 3 }, "the base is not changed");
 });
 
 Deno.test("sweep: runs every cell x seed in parallel workers; a rerun skips finished runs", async () => {
@@ -51,11 +98,17 @@ Deno.test("sweep: runs every cell x seed in parallel workers; a rerun skips fini
   assert.ok(rows.every((x) => x.status === "completed" && x.summary?.rounds === 5));
   const again = await runCli(["--sweep", gridPath, "--seeds", "0..2", "--out", out]);
   assert.match(again.out, /0 ran, 6 skipped/);
+  assert.ok(rows.every((x) => x.valid === true), "policy runs are valid");
   // grim vs always_defect: grim cooperates once, then defects
-  const grim = rows.find((x) => x.cell === "c001" && x.seed === 0)!;
+  const grim = rows.find((x) => x.cell === 'policies=["grim","always_defect"]' && x.seed === 0)!;
+  assert.equal(grim.run, join("runs", "policies=_grim_,_always_defect_-s0"));
   const summary = JSON.parse(await Deno.readTextFile(join(out, grim.run, "summary.json")));
   assert.equal(summary.agents.alice.total, 0 + 4 * 1);
   assert.equal(summary.agents.bob.total, 5 + 4 * 1);
+  // grim cooperated 1 round in 5: no mutual cooperation; a verdict of a valid run.
+  assert.equal(summary.mutual_cooperation, false);
+  assert.equal(summary.mutual_cooperation_rate, 0);
+  assert.deepEqual(grim.verdicts, { mutual_cooperation: false });
 });
 
 Deno.test("sweep: a bad cell is rejected before any run starts", async () => {
@@ -75,7 +128,8 @@ Deno.test("sweep: a bad cell is rejected before any run starts", async () => {
     "--quiet",
   ]);
   assert.equal(r.code, 2);
-  assert.match(r.err, /cell c001 \{"rounds":-1\}: config\.rounds: /);
+  assert.match(r.err, /grid\.json: cell rounds=-1: config\.rounds: /);
+  assert.ok(!(await exists(join(dir, "sw"))), "a bad grid leaves nothing behind");
 });
 
 Deno.test("sweep: works through `deno task run` (the task grants what workers need)", async () => {
@@ -139,7 +193,8 @@ Deno.test("sweep: budget stops are recorded as such; a rerun resumes them, liter
   let rows = await readJsonl(join(out, "index.jsonl"), SweepIndexRowSchema);
   assert.equal(rows.length, 1);
   assert.equal(rows[0].status, "stopped_budget");
-  assert.match(rows[0].error ?? "", /stopped after round \d: Token budget reached/);
+  assert.match(rows[0].error ?? "", /^Token budget reached: used \d+ /);
+  assert.equal(rows[0].summary, undefined);
   const more = await runCli([
     "--sweep",
     gridPath,

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseAgentsFile, redactAgents, resolveApiKey } from "../../lib/llm/agents_file.ts";
-import { Budget, BudgetExceededError, withBudget } from "../../lib/llm/budget.ts";
+import {
+  Budget,
+  BudgetExceededError,
+  DEFAULT_OUTPUT_ESTIMATE,
+  withBudget,
+} from "../../lib/llm/budget.ts";
 import { cacheKey, CacheMissError, withCache } from "../../lib/llm/cache.ts";
 import { canonicalJson } from "../../lib/llm/canonical.ts";
 import { costUsd, priceOf, registerPrice } from "../../lib/llm/pricing.ts";
@@ -72,7 +77,11 @@ Deno.test("budget: stops before the call that would exceed it", async () => {
       await model.complete(req("hello"));
     } catch (e) {
       assert.ok(e instanceof BudgetExceededError);
-      assert.match(e.message, /Token budget reached: used \d+ of --max-tokens 30/);
+      // Sequential calls: nothing is in flight when the limit is reached.
+      assert.match(
+        e.message,
+        /^Token budget reached: used \d+ \(\+0 in flight\) of --max-tokens 30$/,
+      );
       break;
     }
   }
@@ -83,6 +92,26 @@ Deno.test("budget: stops before the call that would exceed it", async () => {
   await withBudget(new ScriptedChatModel(["ok"], "gpt-4o"), usd).complete(req("a"));
   assert.throws(() => usd.check(), /Dollar budget reached/);
   assert.throws(() => new Budget({ maxTokens: 0 }), RangeError);
+});
+
+Deno.test("budget: calls in flight hold a reservation, so concurrent calls cannot all pass", async () => {
+  // Each call reserves its input and the default output estimate until it ends.
+  const estimate = countRequestTokens(req("hello")) + DEFAULT_OUTPUT_ESTIMATE;
+  const budget = new Budget({ maxTokens: 2 * estimate });
+  const inner = new ScriptedChatModel(["ok"], "gpt-4o");
+  const model = withBudget(inner, budget);
+  const results = await Promise.allSettled([1, 2, 3].map(() => model.complete(req("hello"))));
+  assert.deepEqual(results.map((r) => r.status), ["fulfilled", "fulfilled", "rejected"]);
+  const refused = (results[2] as PromiseRejectedResult).reason;
+  assert.ok(refused instanceof BudgetExceededError);
+  assert.equal(
+    refused.message,
+    `Token budget reached: used 0 (+${2 * estimate} in flight) of --max-tokens ${2 * estimate}`,
+  );
+  assert.equal(inner.requests.length, 2, "the refused call never reached the model");
+  assert.deepEqual(budget.reserved, { tokens: 0, usd: 0 }, "reservations are released");
+  const perCall = countRequestTokens(req("hello")) + countTokens("ok");
+  assert.equal(budget.tokens, 2 * perCall, "only the actual use is counted");
 });
 
 Deno.test("agents file: validation, redaction, key resolution", () => {

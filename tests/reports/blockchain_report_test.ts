@@ -1,7 +1,7 @@
 /** The blockchain report on synthetic runs: verdict numbers, charts, quotes, no external URL. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeBlockchainReport } from "../../lib/reports/mod.ts";
+import { writeBlockchainReport } from "../../lib/engines/blockchain/mod.ts";
 import { type Cpd, writeBlockchainRun, writeRunConfig } from "../support/blockchain_run.ts";
 
 const LONG_THOUGHT = `Switching to free-riding. ${

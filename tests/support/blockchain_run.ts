@@ -19,7 +19,10 @@ export interface MinerScript {
   parse_ok?: boolean[];
   /** Written as each row's `thought` when given. */
   thoughts?: string[];
-  /** Written as each row's `kind` when given. */
+  /**
+   * Written as each row's `kind` (as the run session does). @default {derived from the run's
+   * `agents`: `policy:<policy>` or `<provider>:<model>`}
+   */
   kind?: string;
 }
 
@@ -47,9 +50,18 @@ export async function writeRunConfig(dir: string, head: Record<string, unknown>)
   await Deno.writeTextFile(join(dir, "config.json"), JSON.stringify(head));
 }
 
+/** A seat's `kind` and `model` from an agents-file entry, as the experiment writes them. */
+function seatOf(agent: Record<string, unknown> | undefined): { kind?: string; model?: string } {
+  if (!agent) return {};
+  if (agent.provider === "policy") return { kind: `policy:${agent.policy}` };
+  const model = typeof agent.model === "string" ? agent.model : undefined;
+  return { kind: `${agent.provider}:${model}`, model };
+}
+
 /**
  * Writes a blockchain-like run directory: `config.json`, `decisions.jsonl` (every miner
- * every round, with cumulative rewards and strategy labels), `llm_calls.jsonl` and
+ * every round, with cumulative rewards, strategy labels, `kind` (and `model` for LLM seats)
+ * and `fallback` = not `parse_ok`, as the run session writes them), `llm_calls.jsonl` and
  * `events.jsonl`.
  *
  * @returns `dir`.
@@ -65,8 +77,13 @@ export async function writeBlockchainRun(dir: string, run: BlockchainRunScript):
     agents: run.agents ?? null,
   });
   const decisions: unknown[] = [];
+  const seats = new Map((run.agents ?? []).map((a) => [a.name, seatOf(a)]));
   run.honest.forEach((honest, i) => {
     for (const [agent, m] of Object.entries(run.miners)) {
+      const seat = seats.get(agent) ?? {};
+      const kind = m.kind ?? seat.kind;
+      if (!kind) throw new Error(`writeBlockchainRun: ${agent} needs a kind or an agents entry`);
+      const parseOk = m.parse_ok?.[i] ?? true;
       const cumulative = m.rewards.slice(0, i + 1).reduce((a, b) => a + b, 0);
       decisions.push({
         v: 1,
@@ -78,9 +95,11 @@ export async function writeBlockchainRun(dir: string, run: BlockchainRunScript):
         efficiency: m.efficiency[i],
         honest_efficiency: honest,
         label: strategyLabel(m.actions[i]),
-        parse_ok: m.parse_ok?.[i] ?? true,
+        parse_ok: parseOk,
+        fallback: !parseOk,
+        kind,
+        ...(m.kind === undefined && seat.model ? { model: seat.model } : {}),
         ...(m.thoughts ? { thought: m.thoughts[i] } : {}),
-        ...(m.kind ? { kind: m.kind } : {}),
       });
     }
   });

@@ -62,7 +62,10 @@ function setup(script: Script, options: { rounds?: number; lang?: Lang } = {}): 
   return { config, engine: new BlockchainEngine(config), recorder, rows, model, miner, others };
 }
 
-/** Plays `rounds` rounds the way the runner does (act concurrently, step, observe). */
+/**
+ * Plays `rounds` rounds the way the run session does (act concurrently, the engine's
+ * fallback for a decision without an action, step, observe).
+ */
 async function play(s: Setup, rounds: number): Promise<void> {
   let view = s.engine.view();
   for (let k = 0; k < rounds; k++) {
@@ -79,7 +82,9 @@ async function play(s: Setup, rounds: number): Promise<void> {
         })
       ),
     );
-    const actions = Object.fromEntries(agents.map((a, i) => [a.name, decisions[i].action]));
+    const actions = Object.fromEntries(
+      agents.map((a, i) => [a.name, decisions[i].action ?? s.engine.fallbackAction(a.name)]),
+    );
     const step = s.engine.step(actions);
     for (const a of agents) {
       await a.observe?.({
@@ -113,8 +118,8 @@ Deno.test("llm miner: a valid reply gives its action and thought", async () => {
   assert.deepEqual(decision, {
     action: [0.6, 0.3, 0.1],
     thought: "Rivals build; keep c high.",
-    parseOk: true,
   });
+  assert.equal(s.miner.llm, true, "an LLM miner's fallbacks count against validity");
   assert.equal(s.miner.kind, "scripted:gpt-4o-mini");
   assert.equal(s.miner.model, "gpt-4o-mini");
   assert.equal(s.rows.length, 1);
@@ -122,8 +127,10 @@ Deno.test("llm miner: a valid reply gives its action and thought", async () => {
   assert.equal(s.rows[0].parse_ok, true);
   assert.equal(s.rows[0].agent, "miner_a");
   assert.equal(s.rows[0].round, 1);
-  assert.equal(s.rows[0].raw, undefined);
+  // Every call keeps its reply text and the prompt's last user message (the transcript).
+  assert.equal(s.rows[0].raw, VALID);
   const request = s.model.requests[0];
+  assert.equal(s.rows[0].prompt, userOf(request));
   assert.ok(request.system?.startsWith("You are miner_a"));
   assert.match(userOf(request), /^Round 1\/20\./);
   assert.match(userOf(request), /Answer with the JSON object only\.$/);
@@ -134,7 +141,7 @@ Deno.test("llm miner: a malformed reply then a valid one gives the action after 
   s.engine.reset({ seed: 0 });
   const decision = await s.miner.act(context(s));
   assert.deepEqual(decision.action, [0.6, 0.3, 0.1]);
-  assert.equal(decision.parseOk, true);
+  assert.equal(decision.error, undefined);
   assert.equal(s.rows.length, 2);
   assert.equal(s.rows[0].parse_ok, false);
   assert.equal(s.rows[0].raw, "Let me think... I will mostly build.");
@@ -146,11 +153,14 @@ Deno.test("llm miner: a malformed reply then a valid one gives the action after 
   assert.match(retry.messages[2].content, /could not be parsed/);
 });
 
-Deno.test("llm miner: two malformed replies fall back to [1, 0, 0]", async () => {
+Deno.test("llm miner: two malformed replies give no action; the engine's fallback is [1, 0, 0]", async () => {
   const s = setup(['{"action": [0.5, 0.5]}', "no idea", VALID]);
   s.engine.reset({ seed: 0 });
   const decision = await s.miner.act(context(s));
-  assert.deepEqual(decision, { action: [1, 0, 0], parseOk: false });
+  // No invented fallback: the run session plays the engine's in its place.
+  assert.ok(typeof s.rows[1].error === "string" && s.rows[1].error.length > 0);
+  assert.deepEqual(decision, { action: null, error: s.rows[1].error });
+  assert.deepEqual(s.engine.fallbackAction("miner_a"), [1, 0, 0]);
   assert.equal(s.rows.length, 2);
   assert.deepEqual(s.rows.map((r) => r.parse_ok), [false, false]);
   assert.deepEqual(s.rows.map((r) => r.raw), ['{"action": [0.5, 0.5]}', "no idea"]);
@@ -191,7 +201,9 @@ Deno.test("llm miner: parseRetries 0 makes one call only", async () => {
     observation: view.observations.miner_a,
     info: view.infos.miner_a,
   });
-  assert.deepEqual(d, { action: [1, 0, 0], parseOk: false });
+  assert.equal(d.action, null);
+  assert.match(d.error ?? "", /\S/);
+  assert.deepEqual(Object.keys(d).sort(), ["action", "error"]);
   assert.equal(model.requests.length, 1);
 });
 
@@ -204,7 +216,6 @@ Deno.test("llm miner: a thought given as an object or array is flattened to text
   assert.deepEqual(d, {
     action: [0.6, 0.3, 0.1],
     thought: "situation: η high; decision: build",
-    parseOk: true,
   });
   const t = setup(['{"thought": ["1 calm", "2 build"], "action": [1, 0, 0]}']);
   t.engine.reset({ seed: 0 });
@@ -217,7 +228,10 @@ Deno.test("llm miner: reflects after rounds 7 and 14 and feeds the text into lat
   await play(s, 15);
   const reflections = s.rows.filter((r) => r.purpose === "reflection");
   assert.deepEqual(reflections.map((r) => r.round), [7, 14]);
-  assert.ok(reflections.every((r) => r.parse_ok && r.raw === undefined));
+  assert.deepEqual(reflections.map((r) => [r.parse_ok, r.raw]), [
+    [true, "Review after 7: keep c."],
+    [true, "Review after 14: keep c."],
+  ]);
   const decisions = s.model.requests.filter((r) => !isReflection(r));
   assert.equal(decisions.length, 15);
   assert.ok(!userOf(decisions[6]).includes("Reflection ("));

@@ -23,6 +23,12 @@ function agentsFor(name: string, seed: number): BlockchainAgent[] {
   return config.miners.map((m, index) => createPolicy(name, { rng: rng.derive(m), config, index }));
 }
 
+/** A policy's action: scripted policies always have one (never the engine's fallback). */
+function must<T>(action: T | null): T {
+  assert.ok(action !== null, "a scripted policy always gives an action");
+  return action;
+}
+
 /** Plays a whole game; returns every round's actions. */
 async function play(agents: BlockchainAgent[], rounds = config.rounds): Promise<number[][][]> {
   const engine = new BlockchainEngine(parseBlockchainConfig({ rounds }));
@@ -38,10 +44,10 @@ async function play(agents: BlockchainAgent[], rounds = config.rounds): Promise<
         info: view.infos[a.name],
       })
     ));
-    for (const d of ds) assert.equal(d.parseOk, true);
-    const step = engine.step(Object.fromEntries(agents.map((a, i) => [a.name, ds[i].action])));
+    const actions = ds.map((d) => must(d.action));
+    const step = engine.step(Object.fromEntries(agents.map((a, i) => [a.name, actions[i]])));
     view = step;
-    history.push(ds.map((d) => d.action));
+    history.push(actions);
   }
   return history;
 }
@@ -159,7 +165,7 @@ Deno.test("greedy policy: the better vertex of the myopic payoff", async () => {
   ]);
   // m^1.5 = 0.25 exactly when m = 0.25^(2/3): a tie goes to construction
   const m = 0.25 ** (2 / 3);
-  const tie = (await g.act(context({ alpha: 0.25, mean_opponent_efficiency: m }))).action;
+  const tie = must((await g.act(context({ alpha: 0.25, mean_opponent_efficiency: m }))).action);
   assert.equal(tie[2], 0);
   assert.ok(tie[0] >= 0.95, `expected construction on a tie, got ${tie}`);
   // in a game: everyone parasitic while efficiencies stay at 1
@@ -180,7 +186,7 @@ Deno.test("tit_for_tat: honest first, retaliates against d >= 0.15, else mirrors
   const d = await t.act(context({}, { rivals: [rival("b", [0, 0, 1])] }));
   assert.equal(d.thought, "retaliating against b");
   // rivals [0.6, 0.3, 0.1] and [1, 0, 0]: mean c 0.8, p 0.15 -> [0.8, 0.15, 0] / 0.95
-  const mirror = await act([rival("b", [0.6, 0.3, 0.1]), rival("c", [1, 0, 0])]);
+  const mirror = must(await act([rival("b", [0.6, 0.3, 0.1]), rival("c", [1, 0, 0])]));
   assert.ok(Math.abs(mirror[0] - 0.8 / 0.95) < 1e-12);
   assert.ok(Math.abs(mirror[1] - 0.15 / 0.95) < 1e-12);
   assert.equal(mirror[2], 0);

@@ -157,7 +157,10 @@ Deno.test("metrics: lateWindow, lateMeans and verdicts", () => {
   assert.throws(() => lateMeans([], 15), /no decision rows/);
 });
 
-/** Replays every recorded action through the engine; returns the decision rows. */
+/**
+ * Replays every recorded action through the engine; returns the decision rows (`parse_ok`
+ * false when the replayer had no action or the engine rejected it, as the session writes).
+ */
 async function replay(run: Rq2Result, kappa = 0.3): Promise<DecisionRow[]> {
   const config = parseBlockchainConfig({
     alpha: run.agents.map((a) => a.alpha),
@@ -180,7 +183,12 @@ async function replay(run: Rq2Result, kappa = 0.3): Promise<DecisionRow[]> {
         info: view.infos[a.name],
       })
     ));
-    const step = engine.step(Object.fromEntries(agents.map((a, i) => [a.name, ds[i].action])));
+    // As the run session: the engine's fallback when a decision has no action.
+    const step = engine.step(
+      Object.fromEntries(
+        agents.map((a, i) => [a.name, ds[i].action ?? engine.fallbackAction(a.name)]),
+      ),
+    );
     for (const [i, a] of agents.entries()) {
       const d = step.infos[a.name].stepDetail!;
       rows.push({
@@ -192,7 +200,7 @@ async function replay(run: Rq2Result, kappa = 0.3): Promise<DecisionRow[]> {
         efficiency: d.efficiency,
         honest_efficiency: d.honest_efficiency,
         label: d.label,
-        parse_ok: ds[i].parseOk && !d.fallback,
+        parse_ok: ds[i].action !== null && !d.fallback,
       });
     }
     view = step;
