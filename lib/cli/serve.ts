@@ -67,6 +67,12 @@ function parse(argv: string[]) {
     if (unknown) throw new ConfigError(`${unknown[1]}: unknown flag (see --help)`);
     const missing = /Option '(?:-\w, )?(--[^' ]+)[^']*' argument missing/.exec(msg);
     if (missing) throw new ConfigError(`${missing[1]}: needs a value`);
+    const ambiguous = /Option '(?:-\w, )?(--[^' ]+)' argument is ambiguous/.exec(msg);
+    if (ambiguous) {
+      throw new ConfigError(
+        `${ambiguous[1]}: the value looks like a flag; write ${ambiguous[1]}=VALUE`,
+      );
+    }
     const positional = /Unexpected argument '([^']+)'/.exec(msg);
     if (positional) throw new ConfigError(`${positional[1]}: unexpected argument (see --help)`);
     throw new ConfigError(msg.split("\n")[0]);
