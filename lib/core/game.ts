@@ -70,6 +70,11 @@ export interface Engine<Action, Obs, Info, State> {
   isDone(): boolean;
   /** The action used when an agent's decision cannot be parsed. */
   fallbackAction(agent: AgentId): Action;
+  /**
+   * The agents of the last step whose action the engine could not use and replaced by its
+   * fallback (e.g. an all-zero vector); the run counts them against validity.
+   */
+  rejected?(): AgentId[];
   /** Cumulative reward per agent since reset. */
   returns(): Record<AgentId, number>;
   /** The whole mutable state as plain data. */

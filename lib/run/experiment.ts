@@ -103,6 +103,8 @@ export interface Experiment<C = any> {
   verdicts: readonly string[];
   /** The run policy without flags; LLM runs always default to every step. */
   runPolicy?: Partial<RunPolicy>;
+  /** `true` when the summary is computed from every decision row (`--log-decisions all` only). */
+  needsAllRows?: boolean;
   /** `true` when `--replay FILE` is supported (see {@linkcode BuildContext.replay}). */
   replay?: boolean;
   /** Engine-specific flags (name without `--`), parsed by the CLI and listed by `--help`. */

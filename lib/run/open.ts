@@ -124,6 +124,11 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
   const llm = built.agents.some((a) => a.llm);
   const base = llm ? undefined : experiment.runPolicy;
   const policy = parseRunPolicy(request.policy ?? {}, { ...parseRunPolicy({}), ...base });
+  if (experiment.needsAllRows && policy.logDecisions !== "all") {
+    throw new ConfigError(
+      `--log-decisions: the ${experiment.name} summary is computed from every decision row; use all`,
+    );
+  }
   return { request, parsedConfig, built, recorder, budget, policy };
 }
 

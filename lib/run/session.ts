@@ -271,11 +271,18 @@ export class RunSession {
       played[name] = { ...d, action, fallback };
     }
     const result = engine.step(actions);
+    // An action the engine itself rejected is a fallback too (e.g. an all-zero vector).
+    const rejected = new Set(engine.rejected?.() ?? []);
+    for (const name of rejected) {
+      const d = played[name];
+      if (!d || d.fallback) continue;
+      played[name] = { ...d, fallback: true };
+      if (this.#byName.get(name)!.llm) this.#counts.fallbacks++;
+    }
     if (rowsDue(this.policy, step)) {
       for (const name of live) {
         const d = played[name];
         const row = built.decisionRow(name, d, result);
-        // An engine may also reject an action it received (e.g. an all-zero vector).
         const fallback = d.fallback || row.fallback === true;
         log.append("decisions", {
           v: SCHEMA_VERSION,

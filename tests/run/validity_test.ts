@@ -140,3 +140,54 @@ Deno.test("validity: sweep index rows of invalid runs carry valid: false", async
     rows.every((x) => x.valid === false && x.summary?.mutual_cooperation === "inconclusive"),
   );
 });
+
+Deno.test("run policy: an experiment whose summary needs every row refuses fewer rows", async () => {
+  const { findExperiment } = await import("../../lib/cli/registry.ts");
+  const { validateRun } = await import("../../lib/run/open.ts");
+  await assert.rejects(
+    validateRun({
+      experiment: findExperiment("blockchain")!,
+      config: {},
+      seed: 0,
+      policy: { logDecisions: "none" },
+    }),
+    /--log-decisions: the blockchain summary is computed from every decision row/,
+  );
+});
+
+Deno.test("validity: actions the engine rejects (all-zero vectors) count as fallbacks", async () => {
+  const { findExperiment } = await import("../../lib/cli/registry.ts");
+  const { openRun, runToEnd } = await import("../../lib/run/open.ts");
+  const experiment = findExperiment("blockchain")!;
+  const zero = {
+    ...experiment,
+    build: async (config: unknown, ctx: Parameters<typeof experiment.build>[1]) => {
+      const built = await experiment.build(config, ctx);
+      // every miner an "LLM" that answers [0, 0, 0]
+      built.agents = built.agents.map((a) => ({
+        name: a.name,
+        kind: "openai:zero",
+        llm: true,
+        act: () => ({ action: [0, 0, 0] }),
+        getState: () => null,
+        setState: () => {},
+      }));
+      return built;
+    },
+  };
+  const root = await Deno.makeTempDir({ prefix: "lab-valid-" });
+  const r = await runToEnd(
+    await openRun({
+      experiment: zero,
+      config: {},
+      horizon: 3,
+      seed: 0,
+      runsRoot: root,
+      reportsRoot: null,
+    }),
+  );
+  assert.deepEqual(
+    [(r.summary.validity as { fallbacks: number }).fallbacks, r.summary.honest_convergence],
+    [9, "inconclusive"],
+  );
+});

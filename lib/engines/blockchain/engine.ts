@@ -271,6 +271,11 @@ export class BlockchainEngine
     return [1, 0, 0];
   }
 
+  /** The miners whose last action had no positive entry and was replaced by the fallback. */
+  rejected(): AgentId[] {
+    return this.config.miners.filter((_, i) => this.#s.last_fallbacks[i]);
+  }
+
   /** Cumulative reward of each miner. */
   returns(): Record<AgentId, number> {
     return Object.fromEntries(this.agents.map((a, i) => [a, this.#s.cumulative[i]]));

@@ -151,6 +151,7 @@ export const blockchainExperiment: Experiment<BlockchainConfig> = {
   description: "Blockchain CPD mining game (RQ2): construct / parasitic / destroy",
   replay: true,
   horizon: "rounds",
+  needsAllRows: true,
   decisionSchema: BlockchainDecisionSchema,
   verdicts: ["parasitic_equilibrium", "honest_convergence"],
   parseConfig: parseBlockchainConfig,

@@ -72,7 +72,10 @@ export interface LlmMinerOptions {
 /** The JSON a miner answers: `{thought, action: [c, p, d]}`. */
 export const MinerReplySchema = z.object({
   thought: z.preprocess(thoughtText, z.string().optional()),
-  action: vectorLike(3),
+  action: vectorLike(3).refine(
+    (v) => v.some((x) => Number.isFinite(x) && x > 0),
+    "the action needs at least one positive entry (c, p or d)",
+  ),
 });
 
 /** A thought given as an object or array (step by step) flattened to one string. */
