@@ -42,6 +42,11 @@ export async function executeNotebook(path: string, outDir: string): Promise<Not
       "notebook",
       "--execute",
       "--ExecutePreprocessor.timeout=900",
+      // After a cell's reply, outputs still in flight are waited for this long (default 4 s,
+      // which a loaded machine exceeds for a large chart: the output was silently dropped);
+      // past it the execution fails loudly instead of losing the output.
+      "--ExecutePreprocessor.iopub_timeout=60",
+      "--ExecutePreprocessor.raise_on_iopub_timeout=True",
       "--ExecutePreprocessor.kernel_name=deno",
       "--output-dir",
       outDir,
