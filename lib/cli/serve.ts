@@ -1,5 +1,6 @@
 /**
- * `deno task serve`: the society HTTP API and its live page on a run session.
+ * `deno task serve`: the society HTTP API and its live page on a run session. The experiment
+ * is found through the registry and started with its `serve` (see the society experiment).
  *
  * ```
  * deno task serve [--port N] [--host H] [--config F] [--agents F] [--seed N] [--out DIR]
@@ -16,8 +17,36 @@ import { parseArgs } from "node:util";
 import { ConfigError, readJsonFile } from "../core/config.ts";
 import { redactSecrets } from "../core/redact.ts";
 import { loadAgentsFile } from "../llm/agents_file.ts";
-import { startSocietyServer } from "../engines/society/server.ts";
+import type { AgentSpec } from "../llm/agents_file.ts";
+import type { RunSession } from "../run/session.ts";
 import { EXIT_USAGE } from "./exit_codes.ts";
+import { findExperiment } from "./registry.ts";
+
+/** The experiment `deno task serve` serves. */
+const SERVED = "society";
+
+/** What a servable experiment offers (the society experiment's `serve`). */
+interface Servable {
+  serve(options: {
+    request: {
+      config: Record<string, unknown>;
+      seed: number;
+      lang: "en" | "zh";
+      agents: AgentSpec[] | null;
+      runsRoot?: string;
+      reportsRoot: string | null;
+      argv: string[];
+    };
+    hostname: string;
+    port: number;
+  }): Promise<{ url: string; session: RunSession; shutdown(): Promise<void> }>;
+}
+
+function servable(): Servable {
+  const e = findExperiment(SERVED) as unknown as Partial<Servable> | undefined;
+  if (typeof e?.serve !== "function") throw new Error(`the ${SERVED} experiment cannot be served`);
+  return e as Servable;
+}
 
 const HELP = `deno task serve [flags]: the society HTTP API and live page
 
@@ -113,7 +142,7 @@ export async function serve(argv: string[]): Promise<number> {
       }
       config = value as Record<string, unknown>;
     }
-    const server = await startSocietyServer({
+    const server = await servable().serve({
       request: {
         config,
         seed: intFlag("seed", v.seed, 0, 0xffffffff, 0),

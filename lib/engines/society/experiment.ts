@@ -31,6 +31,7 @@ import {
   SOCIETY_POLICIES,
 } from "./policies.ts";
 import { writeSocietyReport } from "./report.ts";
+import { type SocietyServer, type SocietyServerOptions, startSocietyServer } from "./server.ts";
 import type { SocietyInfo, SocietyObs } from "./state.ts";
 import { societySummary } from "./summary.ts";
 
@@ -133,8 +134,14 @@ export function buildSociety(config: SocietyConfig, ctx: BuildContext): BuiltRun
   };
 }
 
-/** The registered society experiment. */
-export const societyExperiment: Experiment<SocietyConfig> = {
+/**
+ * The registered society experiment. Besides the {@linkcode Experiment} contract it can be
+ * served: `serve(options)` starts the HTTP API and live page (`deno task serve` finds it
+ * through the registry, so the CLI names no engine).
+ */
+export const societyExperiment: Experiment<SocietyConfig> & {
+  serve(options: SocietyServerOptions): Promise<SocietyServer>;
+} = {
   name: "society",
   description: "Emergent society (shelter): resources, proposals, eliminations and appeals",
   horizon: "days",
@@ -143,4 +150,5 @@ export const societyExperiment: Experiment<SocietyConfig> = {
   parseConfig: parseSocietyConfig,
   build: buildSociety,
   report: writeSocietyReport,
+  serve: (options) => startSocietyServer(options),
 };
