@@ -69,10 +69,12 @@ for (const nb of await listNotebooks(dir)) {
         const code = executed.cells.filter((c) => c.cell_type === "code");
         assert.ok(code.every((c) => c.execution_count !== null), "every code cell ran");
         const charts = code.filter((c) => c.metadata?.tags?.includes("chart"));
+        // nbformat may store a text output as one string or as a list of lines
+        const text = (v: unknown) => Array.isArray(v) ? v.join("") : String(v ?? "");
         charts.forEach((c, i) => {
           const shown = (c.outputs ?? []).some((o) =>
-            String(o.data?.["text/html"] ?? "").includes('class="lab-chart"') &&
-            typeof o.data?.["image/svg+xml"] === "string"
+            text(o.data?.["text/html"]).includes('class="lab-chart"') &&
+            text(o.data?.["image/svg+xml"]).includes("<svg")
           );
           assert.ok(shown, `run ${run}: chart cell ${i + 1} of ${charts.length} has no chart`);
         });

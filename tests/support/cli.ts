@@ -5,9 +5,22 @@
  */
 import { join } from "node:path";
 import { main } from "../../lib/cli/main.ts";
+import { COMMANDS } from "../../lib/cli/registry.ts";
 
-/** Runs `main(argv)` capturing stdout and stderr lines. */
+const SCRATCH_REPORTS = await Deno.makeTempDir({ prefix: "lab-test-reports-" });
+
+/**
+ * Runs `main(argv)` capturing stdout and stderr lines. Reports go to a temporary folder
+ * unless the test names `--reports` or `--no-report`: tests never write into `reports/`.
+ */
 export async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const command = argv.length > 0 && Object.hasOwn(COMMANDS, argv[0]);
+  const named = argv.some((a) =>
+    a === "--reports" || a.startsWith("--reports=") || a === "--no-report"
+  );
+  if (!command && !named && !argv.includes("--help") && !argv.includes("-h")) {
+    argv = [...argv, "--reports", SCRATCH_REPORTS];
+  }
   const out: string[] = [];
   const err: string[] = [];
   const { log, error } = console;
