@@ -14,7 +14,6 @@ import { type CatalogEntry, runEntry, scanCatalog, sweepEntry } from "../run/cat
 import { readRunConfig } from "../run/run_dir.ts";
 import { writeGenericReport } from "../reports/generic_report.ts";
 import { type IndexEntry, writeReportIndex } from "../reports/index_page.ts";
-import { writeSweepReport } from "../reports/sweep_report.ts";
 import { findExperiment } from "./registry.ts";
 
 /** Options of {@linkcode rebuildIndex}. */
@@ -58,7 +57,9 @@ export async function regenerateReport(dir: string, reportsRoot = "reports"): Pr
   if (!id) throw new ConfigError(`${dir}: neither a run nor a sweep directory`);
   const outDir = join(reportsRoot, id);
   await Deno.mkdir(outDir, { recursive: true });
-  if (sweep) return await writeSweepReport(dir, outDir);
+  if (sweep) {
+    return await (await import("../reports/sweep_report.ts")).writeSweepReport(dir, outDir);
+  }
   const summaryPath = join(dir, "summary.json");
   let summary: Record<string, unknown>;
   try {

@@ -20,7 +20,8 @@ import { join } from "node:path";
 import { loadEvents } from "../../analysis/frames.ts";
 import { type MeanCI, meanCI, type ProportionCI, proportionCI } from "../../analysis/stats.ts";
 import { readJsonFile } from "../../core/config.ts";
-import { loadSocietyDecisions } from "./decision_row.ts";
+import { type DecisionLoadOptions, loadDecisions } from "../../analysis/frames.ts";
+import { SocietyDecisionSchema } from "./decision_row.ts";
 
 type Dtype = "str" | "f64" | "i32" | "bool";
 const DTYPES = { str: pl.Utf8, f64: pl.Float64, i32: pl.Int32, bool: pl.Bool } as const;
@@ -418,4 +419,19 @@ export async function acrossSeeds(dirs: readonly string[]): Promise<AcrossSeeds>
     survived_all: proportionCI(valid.filter((r) => r.survived_all === true).length, valid.length),
     collapse: proportionCI(valid.filter((r) => r.collapse === true).length, valid.length),
   };
+}
+
+/**
+ * Loads society decision rows of one or many runs, validated with
+ * {@linkcode SocietyDecisionSchema} (`executed`, `dropped`, `action` as JSON text).
+ *
+ * @param dirs One run directory or many.
+ * @param options Extra config columns, torn-tail tolerance.
+ * @returns The frame, one row per AI per day.
+ */
+export function loadSocietyDecisions(
+  dirs: string | readonly string[],
+  options: Omit<DecisionLoadOptions, "schema"> = {},
+): Promise<pl.DataFrame> {
+  return loadDecisions(dirs, { ...options, schema: SocietyDecisionSchema });
 }

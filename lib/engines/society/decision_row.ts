@@ -10,9 +10,7 @@
  * ```
  * @module
  */
-import type pl from "nodejs-polars";
 import { z } from "zod";
-import { type DecisionLoadOptions, loadDecisions } from "../../analysis/frames.ts";
 import { DecisionRecordSchema } from "../../core/records.ts";
 import type { PlayedDecision } from "../../run/experiment.ts";
 import type { SocietyDecision } from "./decision.ts";
@@ -96,19 +94,4 @@ export function societyRow(
     ...(who.model ? { model: who.model } : {}),
     ...(decision.thought ? { thought: decision.thought } : {}),
   };
-}
-
-/**
- * Loads society decision rows of one or many runs, validated with
- * {@linkcode SocietyDecisionSchema} (`executed`, `dropped`, `action` as JSON text).
- *
- * @param dirs One run directory or many.
- * @param options Extra config columns, torn-tail tolerance.
- * @returns The frame, one row per AI per day.
- */
-export function loadSocietyDecisions(
-  dirs: string | readonly string[],
-  options: Omit<DecisionLoadOptions, "schema"> = {},
-): Promise<pl.DataFrame> {
-  return loadDecisions(dirs, { ...options, schema: SocietyDecisionSchema });
 }

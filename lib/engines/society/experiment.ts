@@ -30,8 +30,7 @@ import {
   policyFor,
   SOCIETY_POLICIES,
 } from "./policies.ts";
-import { writeSocietyReport } from "./report.ts";
-import { type SocietyServer, type SocietyServerOptions, startSocietyServer } from "./server.ts";
+import type { SocietyServer, SocietyServerOptions } from "./server.ts";
 import type { SocietyInfo, SocietyObs } from "./state.ts";
 import { societySummary } from "./summary.ts";
 
@@ -149,6 +148,8 @@ export const societyExperiment: Experiment<SocietyConfig> & {
   verdicts: SOCIETY_VERDICTS,
   parseConfig: parseSocietyConfig,
   build: buildSociety,
-  report: writeSocietyReport,
-  serve: (options) => startSocietyServer(options),
+  // Polars, Vega and the server load when used, not when the CLI starts.
+  report: async (runDir, outDir) =>
+    (await import("./report.ts")).writeSocietyReport(runDir, outDir),
+  serve: async (options) => (await import("./server.ts")).startSocietyServer(options),
 };
