@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { AgentId, Engine, GameEvent } from "../core/game.ts";
+import type { AgentId, GameEvent } from "../core/game.ts";
 
 /** What an agent sees when asked to act. */
 export interface DecisionContext<Obs, Info> {
@@ -23,7 +23,7 @@ export interface DecisionContext<Obs, Info> {
  *
  * An agent that could not produce an action (an LLM reply that did not parse, even after the
  * retry) says so with `action: null` and the reason in `error`; the runner then applies the
- * engine's {@linkcode Engine.fallbackAction} (the one place a fallback is defined) and marks
+ * engine's `fallbackAction` (the one place a fallback is defined) and marks
  * the decision row `fallback: true`. Agents never invent a fallback of their own.
  */
 export interface Decision<Action> {
