@@ -33,7 +33,12 @@ export const AGENT_COLORS: readonly string[] = Object.freeze([
 ]);
 
 /** Colours with a fixed meaning, shared by every engine's charts. */
-export const MEANING_COLORS = Object.freeze({
+export const MEANING_COLORS: Readonly<
+  Record<
+    "construct" | "parasitic" | "destroy" | "valid" | "invalid" | "neutral" | "reference",
+    string
+  >
+> = Object.freeze({
   construct: "#59a14f",
   parasitic: "#f28e2b",
   destroy: "#e15759",
@@ -44,7 +49,9 @@ export const MEANING_COLORS = Object.freeze({
 });
 
 /** Legend titles used by every chart, so the same thing is named the same way everywhere. */
-export const LEGEND_TITLES = Object.freeze({
+export const LEGEND_TITLES: Readonly<
+  Record<"agent" | "effort" | "phase" | "provider" | "outcome", string>
+> = Object.freeze({
   agent: "agent",
   effort: "effort",
   phase: "phase",
@@ -54,7 +61,9 @@ export const LEGEND_TITLES = Object.freeze({
 
 /** A Vega-Lite colour scale: `domain` and `range` of the same length. */
 export interface ColorScale {
+  /** The agent names, sorted. */
   domain: string[];
+  /** One colour per name of `domain`, in the same order. */
   range: string[];
 }
 

@@ -27,7 +27,10 @@ type Dtype = "str" | "f64" | "i32" | "bool";
 const DTYPES = { str: pl.Utf8, f64: pl.Float64, i32: pl.Int32, bool: pl.Bool } as const;
 
 /** A frame with the given typed columns from plain records (empty records: empty frame). */
-function frameOf(columns: readonly (readonly [string, Dtype])[], rows: readonly object[]) {
+function frameOf(
+  columns: readonly (readonly [string, Dtype])[],
+  rows: readonly object[],
+): pl.DataFrame {
   return pl.DataFrame(
     columns.map(([name, t]) =>
       pl.Series(name, rows.map((r) => (r as Record<string, unknown>)[name] ?? null), DTYPES[t])
@@ -37,20 +40,27 @@ function frameOf(columns: readonly (readonly [string, Dtype])[], rows: readonly 
 
 /** One event of `events.jsonl`, its fields decoded. */
 export interface SocietyEventRow {
+  /** The run's id. */
   run: string;
+  /** The day of the event. */
   round: number;
+  /** The event type (`decision`, `allocation`, `proposal_result`, ...). */
   type: string;
+  /** The AI the event belongs to, or `null` for a shelter-wide event. */
   agent: string | null;
+  /** The event's own fields (`content`, `grants`, `proposal_id`, ...). */
   [field: string]: unknown;
 }
 
 /** A society run directory, loaded. */
 export interface SocietyRun {
+  /** The run directory it was loaded from. */
   dir: string;
   /** `config.json`'s parsed society config. */
   config: Record<string, unknown>;
   /** `config.json`'s agents (the agents file, secrets redacted), or `null`. */
   agents: Record<string, unknown>[] | null;
+  /** The run's seed. */
   seed: number;
   /** `summary.json`, or `null` when the run is not finished. */
   summary: Record<string, unknown> | null;
@@ -109,7 +119,10 @@ const num = (v: unknown, fallback = 0) => (typeof v === "number" ? v : fallback)
  * columns `day`, `agent`, `health`, `alive`, `mark` (`null`, `eliminated by vote`,
  * `starved` or `revived`). A revival adds a row at the revive health on its day.
  */
-export function healthFrame(decisions: pl.DataFrame, events: readonly SocietyEventRow[]) {
+export function healthFrame(
+  decisions: pl.DataFrame,
+  events: readonly SocietyEventRow[],
+): pl.DataFrame {
   const rows: Record<string, unknown>[] = [];
   const marks = new Map<string, string>();
   for (const e of events) {
@@ -163,7 +176,7 @@ export function dailyFrame(
   initialEfficiency = 1,
   citizens = 0,
   dayLimit = 0,
-) {
+): pl.DataFrame {
   let efficiency = initialEfficiency;
   let alive = citizens;
   const byDay = new Map<number, Record<string, unknown>>();
@@ -212,7 +225,7 @@ export function dailyFrame(
  * `day`, `agent`, `request`, `granted`, `fair_share`, `over_request` (request above the
  * fair share).
  */
-export function grantsFrame(decisions: pl.DataFrame, daily: pl.DataFrame) {
+export function grantsFrame(decisions: pl.DataFrame, daily: pl.DataFrame): pl.DataFrame {
   const fair = new Map<number, number>();
   for (const d of daily.select("day", "fair_share").toRecords()) {
     fair.set(num(d.day), num(d.fair_share));
@@ -247,7 +260,7 @@ export function grantsFrame(decisions: pl.DataFrame, daily: pl.DataFrame) {
  * @param grants {@linkcode grantsFrame}.
  * @param fairShare The run's fair share per AI.
  */
-export function grantTotalsFrame(grants: pl.DataFrame, fairShare: number) {
+export function grantTotalsFrame(grants: pl.DataFrame, fairShare: number): pl.DataFrame {
   const totals = new Map<string, number>();
   if (grants.height > 0) {
     for (const r of grants.select("agent", "granted").toRecords()) {
@@ -269,7 +282,7 @@ export function grantTotalsFrame(grants: pl.DataFrame, fairShare: number) {
  * the end), `type`, `proposer`, `content`, `for`, `against`, `outcome` (`passed`,
  * `passed (no effect)`, `failed`, `open at end`).
  */
-export function proposalsFrame(events: readonly SocietyEventRow[]) {
+export function proposalsFrame(events: readonly SocietyEventRow[]): pl.DataFrame {
   const byId = new Map<number, Record<string, unknown>>();
   for (const e of events) {
     if (e.type === "proposal_created") {
@@ -316,7 +329,7 @@ export function proposalsFrame(events: readonly SocietyEventRow[]) {
 }
 
 /** Proposals made and passed by type: `type`, `made`, `passed`, `applied`. */
-export function proposalCountsFrame(proposals: pl.DataFrame) {
+export function proposalCountsFrame(proposals: pl.DataFrame): pl.DataFrame {
   const types = ["resource_allocation", "elimination_vote", "appeal"];
   const recs = proposals.height ? proposals.toRecords() : [];
   return frameOf(
@@ -334,7 +347,7 @@ export function proposalCountsFrame(proposals: pl.DataFrame) {
 }
 
 /** Game tokens day by day: `day`, `tokens`, `cumulative`, `budget`. */
-export function tokensFrame(decisions: pl.DataFrame, budget: number) {
+export function tokensFrame(decisions: pl.DataFrame, budget: number): pl.DataFrame {
   const perDay = new Map<number, number>();
   if (decisions.height > 0) {
     for (const r of decisions.select("round", "game_tokens").toRecords()) {
@@ -354,21 +367,33 @@ export function tokensFrame(decisions: pl.DataFrame, budget: number) {
 
 /** One run's line of {@linkcode acrossSeeds}. */
 export interface SeedRow {
+  /** The run directory. */
   dir: string;
+  /** The run's seed. */
   seed: number;
+  /** Days played. */
   days_played: number;
+  /** The config's day limit. */
   day_limit: number;
+  /** Why the run ended (`null` when stopped before its end). */
   end_reason: string | null;
+  /** How many citizens the run had. */
   citizens: number;
+  /** How many were alive at the end. */
   survivors: number;
+  /** `survivors / citizens`. */
   survival_rate: number;
+  /** Everyone alive at the day limit, or `"inconclusive"` when the run is invalid. */
   survived_all: boolean | string;
+  /** Fewer than half alive at the end, or `"inconclusive"` when the run is invalid. */
   collapse: boolean | string;
+  /** `false` when the run's validity check failed. */
   valid: boolean;
 }
 
 /** Survival across seeds, with 95% intervals. */
 export interface AcrossSeeds {
+  /** One row per run, in the order given. */
   runs: SeedRow[];
   /** Survivors / citizens per run: mean with a Student-t interval. */
   survival_rate: MeanCI;

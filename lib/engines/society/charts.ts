@@ -24,14 +24,17 @@ const dayAxis = {
 } as const;
 
 /** Colours of the marks of deaths and revivals. */
-export const MARK_COLORS = Object.freeze({
-  "eliminated by vote": MEANING_COLORS.destroy,
-  starved: MEANING_COLORS.parasitic,
-  revived: MEANING_COLORS.construct,
-});
+export const MARK_COLORS: Readonly<Record<"eliminated by vote" | "starved" | "revived", string>> =
+  Object.freeze({
+    "eliminated by vote": MEANING_COLORS.destroy,
+    starved: MEANING_COLORS.parasitic,
+    revived: MEANING_COLORS.construct,
+  });
 
 /** Colours of proposal outcomes. */
-export const OUTCOME_COLORS = Object.freeze({
+export const OUTCOME_COLORS: Readonly<
+  Record<"passed" | "passed (no effect)" | "failed" | "open at end", string>
+> = Object.freeze({
   passed: MEANING_COLORS.construct,
   "passed (no effect)": MEANING_COLORS.neutral,
   failed: MEANING_COLORS.destroy,
@@ -40,10 +43,15 @@ export const OUTCOME_COLORS = Object.freeze({
 
 /** A row of `healthFrame`. */
 export interface HealthRow {
+  /** The day (1-based). */
   day: number;
+  /** The AI's name. */
   agent: string;
+  /** Health at the end of the day (or the revive health on a revival row). */
   health: number;
+  /** Alive at the end of the day. */
   alive: boolean;
+  /** `eliminated by vote`, `starved`, `revived`, or `null` for an ordinary day. */
   mark: string | null;
 }
 
@@ -109,12 +117,19 @@ export function healthChart(rows: readonly HealthRow[], citizens: readonly strin
 
 /** A row of `dailyFrame`. */
 export interface DailyRow {
+  /** The day (1-based). */
   day: number;
+  /** System efficiency at the end of the day, in (0, 1]. */
   efficiency: number;
+  /** Resources the pool could give that day. */
   available?: number | null;
+  /** Resources granted that day. */
   granted?: number | null;
+  /** `available / fed`, or `null` when no one was fed. */
   fair_share?: number | null;
+  /** `available / days left`: the most the society can take and keep as much every day. */
   sustainable?: number | null;
+  /** AIs alive at the end of the day. */
   alive?: number | null;
 }
 
@@ -160,9 +175,13 @@ export function efficiencyChart(rows: readonly DailyRow[], floor: number): TopLe
 
 /** A row of `grantsFrame`. */
 export interface GrantRow {
+  /** The day (1-based). */
   day: number;
+  /** The AI's name. */
   agent: string;
+  /** Resources granted to it that day. */
   granted: number;
+  /** That day's `available / fed`, or `null` when unknown. */
   fair_share: number | null;
 }
 
@@ -225,8 +244,11 @@ export function grantsChart(
 
 /** A row of `grantTotalsFrame`. */
 export interface GrantTotalRow {
+  /** The AI's name. */
   agent: string;
+  /** Resources granted to it over the run. */
   granted: number;
+  /** An equal split of what the pool could give over the run. */
   fair_share: number;
 }
 
@@ -284,14 +306,23 @@ export function fairShareChart(
 
 /** A row of `proposalsFrame`. */
 export interface ProposalRow {
+  /** The proposal id. */
   id: number;
+  /** The day it was made, or `null` when its creation event is missing. */
   made: number | null;
+  /** The day it closed, or `null` when still open at the end. */
   closed: number | null;
+  /** The proposal type (`resource_allocation`, `elimination_vote`, `appeal`). */
   type: string;
+  /** Who made it. */
   proposer: string;
+  /** Its content (a target name or an allocation). */
   content: string;
+  /** Votes in favour. */
   for: number;
+  /** Votes against. */
   against: number;
+  /** `passed`, `passed (no effect)`, `failed` or `open at end`. */
   outcome: string;
 }
 
@@ -351,9 +382,13 @@ export function proposalsChart(rows: readonly ProposalRow[]): TopLevelSpec {
 
 /** A row of `tokensFrame`. */
 export interface TokenRow {
+  /** The day (1-based). */
   day: number;
+  /** Game tokens consumed that day. */
   tokens: number;
+  /** Game tokens consumed up to and including that day. */
   cumulative: number;
+  /** The run's whole game-token budget. */
   budget: number;
 }
 
@@ -398,10 +433,15 @@ export function tokensChart(rows: readonly TokenRow[], budget: number): TopLevel
 
 /** An interval to chart: a label, its mean or rate, and its bounds. */
 export interface IntervalRow {
+  /** The panel's label (e.g. `survival rate`). */
   measure: string;
+  /** The mean, or the rate for a proportion. */
   value: number;
+  /** Lower bound of the 95% interval (may be `-Infinity` with a single run). */
   lo: number;
+  /** Upper bound of the 95% interval (may be `Infinity` with a single run). */
   hi: number;
+  /** Number of runs behind it. */
   n: number;
 }
 

@@ -192,7 +192,9 @@ export interface CitizenOptions {
   model: ChatModel;
   /** Where its calls are logged. */
   recorder: CallRecorder;
+  /** The game's config (costs, budgets, day limit). */
   config: SocietyConfig;
+  /** The prompt language. */
   lang: Lang;
   /** Sampling temperature. @default {undefined} (the provider's default) */
   temperature?: number;

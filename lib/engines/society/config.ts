@@ -28,7 +28,9 @@ export const DEFAULT_CITIZENS: readonly string[] = Object.freeze([
 ]);
 
 /** The action types of the decision wire format, with their default AP cost. */
-export const DEFAULT_ACTION_COSTS = Object.freeze({
+export const DEFAULT_ACTION_COSTS: Readonly<
+  Record<"propose" | "vote" | "private_message" | "call_meeting" | "do_nothing", number>
+> = Object.freeze({
   propose: 3,
   vote: 1,
   private_message: 1,

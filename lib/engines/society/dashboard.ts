@@ -70,7 +70,7 @@ export function dashboardHtml(state: StateView): string {
 }
 
 /** The page's script (plain browser JavaScript). */
-export const DASHBOARD_JS = String.raw`"use strict";
+export const DASHBOARD_JS: string = String.raw`"use strict";
 (function () {
   var $ = function (id) { return document.getElementById(id); };
   var el = function (tag, text, cls) {

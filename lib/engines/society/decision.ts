@@ -36,33 +36,45 @@ export type ActionType = typeof ACTION_TYPES[number];
 
 /** A vote on an open proposal. */
 export interface VoteAction {
+  /** The action type. */
   type: "vote";
+  /** The id of a proposal made yesterday. */
   proposal_id: number;
+  /** `true` for, `false` against. */
   support: boolean;
 }
 
 /** A new proposal; `content` is `name:amount,...` for an allocation, else a name. */
 export interface ProposeAction {
+  /** The action type. */
   type: "propose";
+  /** What the proposal would do when it passes. */
   proposal_type: ProposalType;
+  /** A target name, or `name:amount,...` for `resource_allocation`. */
   content: string;
 }
 
 /** A message only `to` (and the sender) will see. */
 export interface PrivateMessageAction {
+  /** The action type. */
   type: "private_message";
+  /** The recipient's name. */
   to: string;
+  /** The message. */
   text: string;
 }
 
 /** A public meeting call. */
 export interface CallMeetingAction {
+  /** The action type. */
   type: "call_meeting";
+  /** What the meeting is about (shown to everyone). */
   topic: string;
 }
 
 /** Nothing. */
 export interface DoNothingAction {
+  /** The action type. */
   type: "do_nothing";
 }
 

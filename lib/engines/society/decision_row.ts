@@ -57,6 +57,7 @@ export const SocietyDecisionSchema = DecisionRecordSchema.extend({
   /** The LLM's stated reasoning. */
   thought: z.string().optional(),
 });
+/** One row of a society run's `decisions.jsonl`, as {@linkcode SocietyDecisionSchema} parses it. */
 export type SocietyDecisionRow = z.infer<typeof SocietyDecisionSchema>;
 
 /**

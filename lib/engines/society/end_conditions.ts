@@ -18,7 +18,9 @@ export interface EndCheck {
   alive: number;
   /** Game tokens consumed so far. */
   consumed: number;
+  /** The game-token budget of the whole run. */
   budget: number;
+  /** Game tokens each living AI costs per day. */
   baseCost: number;
 }
 

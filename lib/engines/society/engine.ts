@@ -105,11 +105,12 @@ export class SocietyEngine
   readonly name = "society";
   readonly revives = true;
   readonly agents: readonly AgentId[];
+  /** The parsed config the engine was created with. */
   readonly config: SocietyConfig;
   #s: SocietyState;
   #known: Set<string>;
 
-  /** @param config A parsed config (see `parseSocietyConfig`). */
+  /** Creates an engine; call `reset` before the first step. @param config A parsed config (see `parseSocietyConfig`). */
   constructor(config: SocietyConfig) {
     this.config = config;
     this.agents = Object.freeze([...config.citizens]);

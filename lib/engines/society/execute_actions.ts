@@ -26,7 +26,9 @@ export interface ExecuteHooks<A> {
 
 /** What {@linkcode executeInOrder} returns. */
 export interface ExecuteResult<A> {
+  /** The actions executed, in order. */
   executed: A[];
+  /** The actions dropped, with their index and the reason. */
   dropped: DroppedAction[];
   /** AP spent on executed actions. */
   spent: number;

@@ -27,6 +27,7 @@ import type { SocietyEvent } from "./state.ts";
 
 /** The memory's state; plain JSON. */
 export interface CitizenMemoryState {
+  /** State format version. */
   v: 1;
   /** Kept lines, oldest first. */
   lines: string[];
@@ -38,6 +39,7 @@ export interface CitizenMemoryState {
 export interface CitizenMemoryOptions {
   /** The citizen's name (its own lines say "you"). */
   name: string;
+  /** The language of the lines. */
   lang: Lang;
   /** Lines kept. @default {5} */
   length?: number;
@@ -163,13 +165,15 @@ export function memoryLine(
 
 /** A citizen's memory; see the module doc. */
 export class CitizenMemory {
+  /** The citizen's name. */
   readonly name: string;
+  /** The language of the lines. */
   readonly lang: Lang;
   /** Lines kept. */
   readonly length: number;
   #s: CitizenMemoryState = { v: 1, lines: [], last_day: 0 };
 
-  /** @param options Name, language and length. */
+  /** Creates an empty memory. @param options Name, language and length. */
   constructor(options: CitizenMemoryOptions) {
     const { name, lang, length = 5 } = options;
     if (!Number.isInteger(length) || length < 0) {

@@ -15,7 +15,9 @@ import { type SocietySummary, societySummary } from "./summary.ts";
 
 /** What {@linkcode playOffline} returns. */
 export interface OfflineGame {
+  /** The engine at the end of the game. */
   engine: SocietyEngine;
+  /** The run's summary. */
   summary: SocietySummary;
   /** Every step's result, when `keepSteps` was set. */
   steps: StepResult<SocietyObs, SocietyInfo>[];

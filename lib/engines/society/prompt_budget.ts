@@ -60,6 +60,7 @@ export function budgetConfig(citizens: number, days: number): Record<string, unk
 export interface PromptBudgetOptions {
   /** Citizens in the game (the default six names for 6, else `citizen_001`...). @default {6} */
   citizens?: number;
+  /** The prompt language. */
   lang: Lang;
   /** Days played before the measured request. @default {4} */
   daysBefore?: number;

@@ -52,7 +52,9 @@ export const NAMES_LISTED = 30;
 export interface SystemPromptOptions {
   /** The citizen's name. */
   name: string;
+  /** The game's config (costs, budgets, day limit). */
   config: SocietyConfig;
+  /** The prompt language. */
   lang: Lang;
 }
 
@@ -190,6 +192,7 @@ export interface DayPromptOptions {
   observation: SocietyObs;
   /** Its memory lines, oldest first. */
   memory: readonly string[];
+  /** The prompt language. */
   lang: Lang;
 }
 

@@ -59,23 +59,37 @@ import {
 
 /** A table: header and rows. */
 export interface Table {
+  /** Column names. */
   header: string[];
+  /** One array of cells per row, in `header` order. */
   rows: unknown[][];
 }
 
 /** Everything the report shows, computed from a run. */
 export interface SocietyReportData {
+  /** The run id (its directory's name). */
   id: string;
+  /** The run's seed. */
   seed: number;
+  /** The citizens' names, in config order. */
   citizens: string[];
+  /** The run's validity check, or `undefined` when the summary has none. */
   validity: ValidityView | undefined;
+  /** One sentence: survivors, days played, end reason and the two verdicts. */
   headline: string;
+  /** Headline figures of the run (days, survivors, eliminations, resources, tokens...). */
   overview: Table;
+  /** The `survived_all` and `collapse` verdicts with their conditions. */
   verdicts: Table;
+  /** The GovSim measures. */
   govsim: Table;
+  /** Proposals made, passed, and passed and applied, by type. */
   proposals: Table;
+  /** One line per citizen. */
   perCitizen: Table;
+  /** The run's config, one line per field. */
   config: Table;
+  /** The frames behind the charts (see `analysis.ts`). */
   frames: {
     health: pl.DataFrame;
     daily: pl.DataFrame;
@@ -84,18 +98,25 @@ export interface SocietyReportData {
     proposals: pl.DataFrame;
     tokens: pl.DataFrame;
   };
+  /** The config's `min_efficiency` (the efficiency chart's floor). */
   minEfficiency: number;
+  /** The config's game-token budget. */
   budget: number;
   /** An equal split of what the pool could give over the run. */
   fairShare: number;
+  /** The run's LLM calls (empty for a scripted run). */
   calls: CallView[];
+  /** `agent` and `fallback` of each decision, for the LLM section. */
   decisionViews: DecisionView[];
 }
 
 /** A chart of the report: its SVG file, caption and spec. */
 export interface ReportChart {
+  /** The SVG file name, e.g. `health.svg`. */
   file: string;
+  /** One sentence saying what the chart shows. */
   caption: string;
+  /** The Vega-Lite spec. */
   spec: TopLevelSpec;
 }
 

@@ -45,7 +45,7 @@ export const MAX_BODY_BYTES = 1_000_000;
 export interface SocietyServerOptions {
   /** The run to open (the society experiment is implied); `config` is the starting config. */
   request: Omit<RunRequest, "experiment">;
-  /** @default {"127.0.0.1"} */
+  /** The interface to listen on. @default {"127.0.0.1"} */
   hostname?: string;
   /** 0 picks a free port. @default {8000} */
   port?: number;

@@ -32,42 +32,65 @@ import type { SocietyState } from "./state.ts";
 
 /** One AI's line of the summary. */
 export interface CitizenSummary {
+  /** Alive at the end. */
   alive: boolean;
+  /** Health at the end. */
   health: number;
+  /** Resources requested over the run. */
   requested: number;
+  /** Resources granted over the run. */
   granted: number;
   /** Days it made a decision. */
   days_acted: number;
+  /** Times eliminated by vote. */
   eliminated_by_vote: number;
+  /** Times it starved. */
   starved: number;
+  /** Times revived by an appeal. */
   revived: number;
+  /** Day of its last death, or `null` when it never died. */
   died_on: number | null;
+  /** Actions executed over the run. */
   actions_executed: number;
+  /** Actions dropped over the run (AP or game tokens short, invalid). */
   actions_dropped: number;
 }
 
 /** The summary of a society run. */
 export interface SocietySummary {
+  /** Days played. */
   days_played: number;
+  /** The config's day limit. */
   day_limit: number;
   /** `null` when the run was stopped before its end. */
   end_reason: EndReason | null;
+  /** Names of the AIs alive at the end, in config order. */
   survivors: string[];
   /** Survivors / citizens. */
   survival_rate: number;
+  /** Eliminations over the run, by cause and in total. */
   eliminations: { by_vote: number; by_starvation: number; total: number };
+  /** Revivals by appeal. */
   revivals: number;
+  /** System efficiency at the end. */
   final_efficiency: number;
+  /** Resources left in the pool. */
   remaining_resources: number;
+  /** Resources withdrawn beyond those granted (lost to efficiency below 1). */
   resources_wasted: number;
+  /** Game tokens consumed, the budget, and `consumed / budget`. */
   game_tokens: { consumed: number; budget: number; share: number };
+  /** Proposals made and passed, by type. */
   proposals: { made: Record<ProposalType, number>; passed: Record<ProposalType, number> };
   /** Days whose allocation was set by a passed proposal. */
   proposal_allocation_days: number;
+  /** Private messages sent. */
   messages: number;
+  /** Meetings called. */
   meetings: number;
   /** Gini of the resources granted per AI over the run. */
   allocation_gini: number;
+  /** The GovSim measures (see the module doc). */
   govsim: {
     survival_time: number;
     survived_all: boolean;
@@ -76,6 +99,7 @@ export interface SocietySummary {
     equality: number;
     over_usage: number;
   };
+  /** Each AI's line, by name. */
   per_citizen: Record<string, CitizenSummary>;
 }
 

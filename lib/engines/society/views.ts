@@ -18,12 +18,17 @@ export function societyEngineOf(session: RunSession): SocietyEngine {
 
 /** One citizen as `GET /ai_emergent/{name}` and `GET /current_state` show it. */
 export interface CitizenView {
+  /** The citizen's name. */
   name: string;
   /** What drives it, e.g. `policy:selfish`, `openai:gpt-4o-mini`. */
   kind: string;
+  /** Its health. */
   health: number;
+  /** Whether it is alive. */
   alive: boolean;
+  /** Its AP for the next day. */
   action_points: number;
+  /** Game tokens it consumed on the last day played. */
   token_consumed_today: number;
   /** Its request on the last day played (`null` when it did not act). */
   request: number | null;
@@ -35,16 +40,23 @@ export interface CitizenView {
 
 /** `POST /run_next_emergent`: the day just played. */
 export interface DayView {
+  /** The day just played (1-based). */
   day: number;
   /** Game tokens consumed this day. */
   total_token_consumed: number;
+  /** System efficiency at the end of the day, in (0, 1]. */
   system_efficiency: number;
+  /** Eliminations so far. */
   elimination_count: number;
+  /** `default` or `proposal`: how the day's resources were divided. */
   allocation_method: string | null;
   /** The day's events, each with `type`, `content` and its fields. */
   events: SocietyEvent[];
+  /** AIs alive at the end of the day. */
   alive: number;
+  /** `true` once the game is over. */
   done: boolean;
+  /** Why the game ended, or `null` while it runs. */
   end_reason: string | null;
 }
 
@@ -113,20 +125,31 @@ export function aiView(
 
 /** `GET /current_state`: the whole public state. */
 export interface StateView {
+  /** The session: its id, directory, seed, and whether (and why) it ended. */
   run: { id: string; dir: string; seed: number; done: boolean; end_reason: string | null };
+  /** Days played so far. */
   day: number;
+  /** The day limit. */
   days: number;
+  /** Current system efficiency, in (0, 1]. */
   system_efficiency: number;
+  /** Eliminations so far. */
   elimination_count: number;
+  /** Resources left in the pool. */
   remaining_resources: number;
   /** What the pool can give on the next day. */
   available: number;
+  /** How the last day's resources were divided (`null` before the first day). */
   allocation_method: string | null;
+  /** Game tokens: consumed since the start, left in the budget, the budget, and the last day's. */
   tokens: { consumed: number; remaining: number; budget: number; today: number };
   /** Real LLM usage so far (provider-reported). */
   llm: { calls: number; input_tokens: number; output_tokens: number; cached_tokens: number };
+  /** AIs alive now. */
   alive: number;
+  /** Every citizen, in config order. */
   citizens: CitizenView[];
+  /** The proposals open for votes on the next day, with who supports and opposes them. */
   open_proposals: {
     id: number;
     day: number;
