@@ -27,15 +27,48 @@ import { type RunRequest, validateRun } from "./open.ts";
 import { acquireLock, exists, RUN_FILES } from "./run_dir.ts";
 import type { RunPolicyInput } from "./run_policy.ts";
 
-/** A grid file. */
+/** A grid file, as {@linkcode GridFileSchema} parses it. */
+export interface GridFile {
+  /** The experiment's name, e.g. `ipd`. */
+  experiment: string;
+  /** The config every cell starts from (`{}` when absent). */
+  base: Record<string, unknown>;
+  /** Dotted parameter keys, each with its values (at least one); cells are the product. */
+  grid: Record<string, unknown[]>;
+}
+
+/** The schema of a grid file (unknown keys rejected). */
 export const GridFileSchema = z.object({
   experiment: z.string(),
   base: z.record(z.string(), z.unknown()).default({}),
   grid: z.record(z.string(), z.array(z.unknown()).min(1, "needs at least one value")),
 }).strict();
-export type GridFile = z.infer<typeof GridFileSchema>;
 
-/** A row of `index.jsonl`. */
+/** A row of a sweep's `index.jsonl`, as {@linkcode SweepIndexRowSchema} parses it. */
+export interface SweepIndexRow {
+  /** The schema version. */
+  v: typeof SCHEMA_VERSION;
+  /** The cell's readable name, e.g. `kappa=0.3,rounds=50`. */
+  cell: string;
+  /** The cell's parameters: dotted key to value. */
+  params: Record<string, unknown>;
+  /** The run's seed. */
+  seed: number;
+  /** The run directory, relative to the sweep directory. */
+  run: string;
+  /** How the run ended. */
+  status: "completed" | "failed" | "stopped_budget" | "interrupted";
+  /** `false` when the run's verdicts are inconclusive (too many fallbacks). */
+  valid?: boolean;
+  /** The run's verdicts (`summary.verdicts`). */
+  verdicts?: Record<string, unknown>;
+  /** The summary's top-level numbers, booleans and strings. */
+  summary?: Record<string, unknown>;
+  /** The error message of a failed run. */
+  error?: string;
+}
+
+/** The schema of a row of `index.jsonl`. */
 export const SweepIndexRowSchema = z.object({
   v: z.literal(SCHEMA_VERSION),
   cell: z.string(),
@@ -50,7 +83,14 @@ export const SweepIndexRowSchema = z.object({
   summary: z.record(z.string(), z.unknown()).optional(),
   error: z.string().optional(),
 });
-export type SweepIndexRow = z.infer<typeof SweepIndexRowSchema>;
+
+/** `true` when `A` and `B` are assignable both ways. */
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The interfaces agree with their schemas (a compile error otherwise).
+const _agree: [
+  Agree<GridFile, z.output<typeof GridFileSchema>>,
+  Agree<SweepIndexRow, z.output<typeof SweepIndexRowSchema>>,
+] = [true, true];
 
 /** The most cells a grid may expand to. */
 export const MAX_GRID_CELLS = 10_000;
@@ -115,6 +155,7 @@ export interface GridCell {
   id: string;
   /** The readable name, e.g. `kappa=0.3,rounds=50`. */
   name: string;
+  /** The cell's parameters: dotted key to value. */
   params: Record<string, unknown>;
 }
 
@@ -147,8 +188,11 @@ export function gridCells(grid: Pick<GridFile, "grid">): GridCell[] {
 
 /** One unit of sweep work. */
 export interface SweepItem {
+  /** The cell's readable name (see {@linkcode cellName}). */
   cell: string;
+  /** The cell's parameters: dotted key to value. */
   params: Record<string, unknown>;
+  /** The run's seed. */
   seed: number;
   /** The run directory, relative to the sweep directory. */
   run: string;
@@ -186,29 +230,47 @@ export function cellConfig(
 
 /** The plain-data order a worker receives for one run. */
 export interface WorkOrder {
+  /** The (cell, seed) item to run. */
   item: SweepItem;
+  /** The experiment's name (the worker finds it in the registry). */
   experiment: string;
+  /** The cell's config, before validation. */
   config: Record<string, unknown>;
   /** The run directory (absolute or relative to the working directory). */
   dir: string;
+  /** `true` to resume the run found in `dir` rather than start it. */
   resume: boolean;
+  /** Overrides the experiment's horizon field (`--rounds N`). */
   horizon?: number;
+  /** The prompt language. */
   lang: "zh" | "en";
+  /** The LLM seats (the agents file), or `null` for the experiment's scripted agents. */
   agents: AgentSpec[] | null;
+  /** A replay file to play back instead of running the engine. */
   replay?: string;
+  /** The LLM reply cache directory. */
   cacheDir?: string;
+  /** `true` to answer from the cache only, never calling a provider. */
   offline: boolean;
+  /** The run's token budget (all LLM calls). */
   maxTokens?: number;
+  /** The run's cost budget, in US dollars. */
   maxUsd?: number;
+  /** The largest share of fallback decisions before verdicts become inconclusive. */
   maxFallbackShare?: number;
+  /** Checkpoint and decision-logging policy (`--checkpoint-every`, `--log-decisions`). */
   policy: RunPolicyInput;
 }
 
 /** What a worker answers for one order. */
 export interface WorkReport {
+  /** The item the report is for. */
   item: SweepItem;
+  /** How the run ended. */
   status: SweepIndexRow["status"];
+  /** The run's `summary.json`, when it has one. */
   summary?: Record<string, unknown>;
+  /** The error message, when the run failed. */
   error?: string;
 }
 
@@ -216,22 +278,35 @@ export interface WorkReport {
 export interface SweepOptions {
   /** The grid file's path. */
   gridPath: string;
+  /** The first and last seed, inclusive. */
   seeds: [number, number];
+  /** `[i, n]`: run only the items whose index is `i` modulo `n`. */
   shard?: [number, number];
   /** Parallel workers. @default {1} */
   workers?: number;
   /** The sweep directory. @default {"data/sweeps/<grid name>"} */
   out?: string;
+  /** Overrides the experiment's horizon field (`--rounds N`). */
   horizon?: number;
+  /** The prompt language. @default {"en"} */
   lang?: "zh" | "en";
+  /** The LLM seats (the agents file), or `null` for the experiment's scripted agents. */
   agents?: AgentSpec[] | null;
+  /** A replay file to play back instead of running the engine. */
   replay?: string;
+  /** The LLM reply cache directory. */
   cacheDir?: string;
+  /** `true` to answer from the cache only, never calling a provider. @default {false} */
   offline?: boolean;
+  /** Each run's token budget (all LLM calls). */
   maxTokens?: number;
+  /** Each run's cost budget, in US dollars. */
   maxUsd?: number;
+  /** The largest share of fallback decisions before verdicts become inconclusive. */
   maxFallbackShare?: number;
+  /** Checkpoint and decision-logging policy. @default {{}} */
   policy?: RunPolicyInput;
+  /** `true` for no progress bar and no closing line. @default {false} */
   quiet?: boolean;
   /** Finds an experiment by name (the CLI's registry). */
   lookup(name: string): Experiment | undefined;
@@ -241,9 +316,13 @@ export interface SweepOptions {
 
 /** What a sweep did. */
 export interface SweepResult {
+  /** The sweep directory. */
   dir: string;
+  /** Runs that finished as `completed` in this call. */
   ran: number;
+  /** Runs skipped because they had completed before. */
   skipped: number;
+  /** Runs that did not complete (failed, over budget or interrupted). */
   failed: number;
 }
 

@@ -27,12 +27,17 @@ import { lateWindow, verdicts, type VerdictThresholds } from "./metrics.ts";
 
 /** Late-window means of one run. */
 export interface LateMeansRecord {
+  /** The run's id. */
   run: string;
+  /** Mean constructive effort share over the window. */
   c: number;
+  /** Mean parasitic effort share over the window. */
   p: number;
+  /** Mean destructive effort share over the window. */
   d: number;
   /** First and last round averaged, e.g. 16 and 30. */
   from: number;
+  /** Last round averaged. */
   to: number;
   /** Rounds averaged (`to - from + 1` unless the run is shorter). */
   window: number;
@@ -53,16 +58,23 @@ export interface LateWindowOptions {
 
 /** One row of {@linkcode agentTable}. */
 export interface AgentRecord {
+  /** The run's id. */
   run: string;
+  /** The miner's name. */
   agent: string;
+  /** What drives it (e.g. `policy:honest`, `openai`), or `null` when unrecorded. */
   kind: string | null;
+  /** Its LLM model, or `null` for a scripted miner. */
   model: string | null;
+  /** `true` for an LLM miner. */
   llm: boolean;
   /** Decision rows of the agent. */
   rounds: number;
   /** Mean action over all its rounds. */
   c: number;
+  /** Mean parasitic effort share over all its rounds. */
   p: number;
+  /** Mean destructive effort share over all its rounds. */
   d: number;
   /** {@linkcode strategyLabel} of the mean action. */
   label: LabelKey;
@@ -74,11 +86,15 @@ export interface AgentRecord {
   valid_action_rate: number;
   /** LLM usage from the calls frame (0 without one). */
   calls: number;
+  /** Input tokens of its calls. */
   input_tokens: number;
+  /** Output tokens of its calls. */
   output_tokens: number;
+  /** Input tokens served from the provider's prompt cache. */
   cached_tokens: number;
   /** `input_tokens + output_tokens`. */
   tokens: number;
+  /** Cost of its calls, in US dollars. */
   cost_usd: number;
 }
 
@@ -94,9 +110,13 @@ export interface ConstructiveTrend {
 
 /** One run in {@linkcode crossRunStats}. */
 export interface RunStatRecord extends LateMeansRecord {
+  /** The experiment's name. */
   experiment: string;
+  /** The run's seed. */
   seed: number;
+  /** The run's parasitic-equilibrium verdict. */
   parasitic_equilibrium: boolean;
+  /** The run's honest-convergence verdict. */
   honest_convergence: boolean;
   /** The values of the `by` columns. */
   [key: string]: unknown;
@@ -110,19 +130,31 @@ export interface GroupStatRecord {
   seeds: number[];
   /** Share of runs with a parasitic equilibrium / honest convergence. */
   parasitic_rate: number;
+  /** Share of runs with an honest convergence. */
   honest_rate: number;
   /** Mean over runs of the late means; sample sd; 95% CI `mean ± t(0.975, n-1) sd / sqrt(n)` (null for one run). */
   c_mean: number;
+  /** Sample standard deviation of the runs' late `c` (`null` for one run). */
   c_sd: number | null;
+  /** Lower bound of the 95% interval of `c_mean` (`null` for one run). */
   c_ci_low: number | null;
+  /** Upper bound of the 95% interval of `c_mean` (`null` for one run). */
   c_ci_high: number | null;
+  /** Mean over runs of the late `p`. */
   p_mean: number;
+  /** Sample standard deviation of the runs' late `p` (`null` for one run). */
   p_sd: number | null;
+  /** Lower bound of the 95% interval of `p_mean` (`null` for one run). */
   p_ci_low: number | null;
+  /** Upper bound of the 95% interval of `p_mean` (`null` for one run). */
   p_ci_high: number | null;
+  /** Mean over runs of the late `d`. */
   d_mean: number;
+  /** Sample standard deviation of the runs' late `d` (`null` for one run). */
   d_sd: number | null;
+  /** Lower bound of the 95% interval of `d_mean` (`null` for one run). */
   d_ci_low: number | null;
+  /** Upper bound of the 95% interval of `d_mean` (`null` for one run). */
   d_ci_high: number | null;
   /** The values of the `by` columns. */
   [key: string]: unknown;
@@ -130,8 +162,11 @@ export interface GroupStatRecord {
 
 /** One row of {@linkcode labelChanges}: a miner's label differs from its previous round's. */
 export interface LabelChangeRecord {
+  /** The run's id. */
   run: string;
+  /** The round (1-based). */
   round: number;
+  /** The miner's name. */
   agent: string;
   /** Label of the previous round. */
   from: LabelKey;
@@ -139,7 +174,9 @@ export interface LabelChangeRecord {
   to: LabelKey;
   /** The action of this round. */
   c: number | null;
+  /** The parasitic share of this round's action. */
   p: number | null;
+  /** The destructive share of this round's action. */
   d: number | null;
   /** The LLM's reasoning this round, when there is one. */
   thought: string | null;

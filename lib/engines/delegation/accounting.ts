@@ -16,7 +16,9 @@ import { type Price, priceOf } from "../../llm/pricing.ts";
 
 /** A model's unit prices in $ per token. */
 export interface UnitPrices {
+  /** $ per input token. */
   input: number;
+  /** $ per output token. */
   output: number;
 }
 

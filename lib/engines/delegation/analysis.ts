@@ -16,18 +16,27 @@ import { type DelegationSummary, PHASE_SLOTS } from "./summary.ts";
 
 /** One point of the phase timeline. */
 export interface TimelinePoint {
+  /** The delegation's time step (its index in the run, from 0). */
   time: number;
+  /** The provider that served it. */
   provider: string;
+  /** The phase it was made in (`exploration`, `exploitation`, ...). */
   phase: string;
+  /** The model the provider served it with. */
   model: string;
 }
 
 /** A delegation row as the timeline reads it. */
 export interface TimelineRow {
+  /** The delegation's time step. */
   time: number;
+  /** The provider, as decision rows name it. */
   agent?: string;
+  /** The provider, as engine records name it (wins over `agent`). */
   provider?: string;
+  /** The phase it was made in. */
   phase: string;
+  /** The model the provider served it with. */
   model: string;
 }
 
@@ -56,24 +65,72 @@ export function phaseTimeline(rows: readonly TimelineRow[], maxPoints = 4000): T
   return out;
 }
 
+/** A line of {@linkcode phaseCounts}. */
+export interface PhaseCount {
+  /** The phase slot. */
+  phase: typeof PHASE_SLOTS[number];
+  /** Delegations made in it. */
+  delegations: number;
+}
+
 /** Delegations per phase slot, in phase order. */
-export function phaseCounts(summary: Pick<DelegationSummary, "delegations_per_phase">) {
+export function phaseCounts(
+  summary: Pick<DelegationSummary, "delegations_per_phase">,
+): PhaseCount[] {
   return PHASE_SLOTS.map((phase) => ({
     phase,
     delegations: summary.delegations_per_phase[phase],
   }));
 }
 
+/** A line of {@linkcode providerUtilities}. */
+export interface ProviderUtility {
+  /** The provider's name. */
+  provider: string;
+  /** Which utility `value` is. */
+  measure: "provider utility" | "user utility";
+  /** The utility, summed over the run. */
+  value: number;
+}
+
 /** Per-provider utilities: provider utility and the user's utility of its delegations. */
-export function providerUtilities(summary: Pick<DelegationSummary, "provider_stats">) {
+export function providerUtilities(
+  summary: Pick<DelegationSummary, "provider_stats">,
+): ProviderUtility[] {
   return Object.values(summary.provider_stats).flatMap((p) => [
     { provider: p.name, measure: "provider utility", value: p.provider_utility },
     { provider: p.name, measure: "user utility", value: p.user_utility },
   ]);
 }
 
+/** A row of {@linkcode providerTable} (sums over the run). */
+export interface ProviderTableRow {
+  /** The provider's index in the config. */
+  id: number;
+  /** The provider's name. */
+  provider: string;
+  /** Delegations it served. */
+  delegations: number;
+  /** Delegations served with a model other than its best. */
+  substitutions: number;
+  /** Sum of the rewards of its delegations. */
+  total_reward: number;
+  /** Sum of billed prices. */
+  total_price: number;
+  /** Sum of costs. */
+  total_cost: number;
+  /** `eta * total_price - total_cost`. */
+  provider_utility: number;
+  /** Sum of `reward - price` over its delegations. */
+  user_utility: number;
+  /** Prompt plus completion tokens. */
+  tokens: number;
+}
+
 /** The per-provider table of a run. */
-export function providerTable(summary: Pick<DelegationSummary, "provider_stats">) {
+export function providerTable(
+  summary: Pick<DelegationSummary, "provider_stats">,
+): ProviderTableRow[] {
   return Object.entries(summary.provider_stats).map(([id, p]) => ({
     id: Number(id),
     provider: p.name,
@@ -90,6 +147,18 @@ export function providerTable(summary: Pick<DelegationSummary, "provider_stats">
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/** A cell of {@linkcode heatmapCells}. */
+export interface HeatmapCell {
+  /** The strategies of every provider but the last, joined by `-`. */
+  row: string;
+  /** The last provider's strategy. */
+  column: string;
+  /** Mean `total_user_utility` over the runs of the cell. */
+  user_utility: number;
+  /** Runs (seeds) in the cell. */
+  runs: number;
+}
+
 /**
  * The user-utility heatmap of a study: rows are the strategies of every provider but the
  * last, columns the last provider's strategy; each cell the mean `total_user_utility` over
@@ -97,7 +166,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
  *
  * @param rows Study rows.
  */
-export function heatmapCells(rows: readonly StudyRow[]) {
+export function heatmapCells(rows: readonly StudyRow[]): HeatmapCell[] {
   const groups = new Map<string, { row: string; column: string; values: number[] }>();
   for (const r of rows) {
     const combo = String(r.strategy_combination).split("-");
@@ -115,13 +184,29 @@ export function heatmapCells(rows: readonly StudyRow[]) {
   }));
 }
 
+/** A line of {@linkcode utilityByOwnStrategy}. */
+export interface StrategyUtility {
+  /** `provider <i>` (1-based position in the config). */
+  provider: string;
+  /** The strategy it played. */
+  strategy: string;
+  /** Mean provider utility over the runs it played the strategy in. */
+  utility: number;
+  /** Smallest utility over those runs. */
+  min: number;
+  /** Largest utility over those runs. */
+  max: number;
+  /** Runs it played the strategy in. */
+  runs: number;
+}
+
 /**
  * Each provider's utility by its own strategy, over every combination and seed: mean, min,
  * max and the number of runs.
  *
  * @param rows Study rows (columns `provider<i>_strategy` and `provider_<i>_<strategy>`).
  */
-export function utilityByOwnStrategy(rows: readonly StudyRow[]) {
+export function utilityByOwnStrategy(rows: readonly StudyRow[]): StrategyUtility[] {
   const groups = new Map<string, { provider: string; strategy: string; values: number[] }>();
   for (const r of rows) {
     for (let i = 1; `provider${i}_strategy` in r; i++) {
@@ -144,12 +229,19 @@ export function utilityByOwnStrategy(rows: readonly StudyRow[]) {
 
 /** One combination of a study set against a reference table (e.g. the paper's). */
 export interface ReferenceComparison {
+  /** The providers' strategies, joined by `-` (e.g. `honest-ours`). */
   strategy_combination: string;
+  /** Total user utility in the study's run. */
   total_user_utility: number;
+  /** Total user utility in the reference table. */
   reference_user_utility: number;
+  /** Delegations in the study's run. */
   total_delegations: number;
+  /** Delegations in the reference table. */
   reference_delegations: number;
+  /** The provider with the highest utility in the study's run. */
   best_provider: string | number;
+  /** The provider with the highest utility in the reference table. */
   reference_best_provider: string;
   /** The largest absolute difference over every utility and reward column. */
   max_difference: number;

@@ -84,12 +84,17 @@ export function servedModelSpec(records: LiveRecords, model: string): AgentSpec 
 
 /** Options of {@linkcode withLiveServing}. */
 export interface LiveServingOptions {
+  /** The delegation engine the agent plays in (for its seed and fallback). */
   engine: DelegationEngine;
   /** The chat model of each served model name. */
   models: ReadonlyMap<string, ChatModel>;
+  /** Where the served models' calls are logged. */
   recorder: CallRecorder;
+  /** Options of the max-flow task generator. @default {{}} */
   tasks?: MaxFlowOptions;
+  /** Sampling temperature of the served models (the provider's default when absent). */
   temperature?: number;
+  /** Output token limit of each served answer. */
   maxTokens?: number;
 }
 

@@ -37,18 +37,30 @@ import type { ProviderAgent } from "./strategies.ts";
 
 /** Options of {@linkcode createLlmProvider}. */
 export interface LlmProviderOptions {
+  /** The delegation config (providers, their models and etas). */
   config: DelegationConfig;
   /** The provider's position in `config.providers` (0-based). */
   index: number;
+  /** The chat model that plays the provider. */
   model: ChatModel;
+  /** Where its calls are logged. */
   recorder: CallRecorder;
+  /** Sampling temperature (the provider's default when absent). */
   temperature?: number;
-  /** @default 200 */
+  /** Output token limit per call. @default 200 */
   maxTokens?: number;
 }
 
+/** A provider's parsed reply. */
+export interface ProviderReply {
+  /** Its stated reasoning, when it gave one. */
+  thought?: string;
+  /** The model it serves the delegation with, spelled as in its config. */
+  model: string;
+}
+
 /** The reply schema: a thought and one of the provider's models (case and spaces tolerated). */
-export function providerReplySchema(models: readonly string[]) {
+export function providerReplySchema(models: readonly string[]): z.ZodType<ProviderReply> {
   const byLower = new Map(models.map((m) => [m.toLowerCase(), m]));
   return z.object({
     thought: z.string().optional(),

@@ -26,8 +26,11 @@ export interface MaxFlowTask {
   seed: number;
   /** Nodes are numbered `0..nodes-1`. */
   nodes: number;
+  /** The directed edges with their capacities. */
   edges: FlowEdge[];
+  /** The source node. */
   source: number;
+  /** The sink node. */
   sink: number;
   /** The graph and question in text. */
   prompt: string;

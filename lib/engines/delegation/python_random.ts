@@ -24,14 +24,19 @@ export type StreamKind = "toolkit" | "python";
 
 /** The serialisable state of a {@linkcode PythonRandom}: the 624 words and the index. */
 export interface PythonRandomState {
+  /** Which stream this state is for. */
   kind: "python";
+  /** The Mersenne Twister's 624 state words. */
   mt: number[];
+  /** The position of the next word to temper (624 or more: regenerate the words first). */
   index: number;
 }
 
 /** The serialisable state of a {@linkcode ToolkitStream}. */
 export interface ToolkitStreamState {
+  /** Which stream this state is for. */
   kind: "toolkit";
+  /** The toolkit generator's state. */
   rng: RngState;
 }
 
@@ -43,6 +48,7 @@ export type RunStreamState = PythonRandomState | ToolkitStreamState;
  * and uniform integers below `n`. State is plain JSON.
  */
 export interface RunStream {
+  /** Which generator this is. */
   readonly kind: StreamKind;
   /** A float in [0, 1). */
   random(): number;
@@ -83,11 +89,16 @@ export function seedWords(seed: number): number[] {
  * ```
  */
 export class PythonRandom implements RunStream {
+  /** Always `"python"`. */
   readonly kind = "python" as const;
   #mt = new Uint32Array(N);
   #index = N + 1;
 
-  /** @param seed A non-negative safe integer, as `random.seed(seed)`. */
+  /**
+   * Seeds the generator as CPython's `random.Random(seed)`.
+   *
+   * @param seed A non-negative safe integer, as `random.seed(seed)`.
+   */
   constructor(seed: number) {
     this.seed(seed);
   }
@@ -222,10 +233,15 @@ export class PythonRandom implements RunStream {
  * ```
  */
 export class ToolkitStream implements RunStream {
+  /** Always `"toolkit"`. */
   readonly kind = "toolkit" as const;
   #rng: Rng;
 
-  /** @param seed Any safe integer. */
+  /**
+   * Seeds the toolkit's {@linkcode Rng} with `seed`.
+   *
+   * @param seed Any safe integer.
+   */
   constructor(seed: number) {
     this.#rng = new Rng(seed);
   }

@@ -29,8 +29,11 @@ import { Rng } from "../../core/rng.ts";
 
 /** One model's records, indexed by task (line position). */
 export interface ModelRecords {
+  /** Score of each task, in [0, 1]. */
   score: Float64Array;
+  /** Input tokens of each task. */
   input: Float64Array;
+  /** Output tokens of each task. */
   output: Float64Array;
 }
 
@@ -48,10 +51,15 @@ export interface TaskRecords {
 
 /** A model profile for synthetic records. */
 export interface ModelProfile {
+  /** Mean score over tasks, in [0, 1]. */
   meanScore: number;
+  /** Share of tasks scored exactly 1. */
   pOne: number;
+  /** Share of tasks scored exactly 0. */
   pZero: number;
+  /** Mean input tokens per task. */
   meanInput: number;
+  /** Mean output tokens per task. */
   meanOutput: number;
 }
 

@@ -260,6 +260,7 @@ export async function writeDelegationReport(runDir: string, outDir: string): Pro
 
 /** What a study report shows besides its rows. */
 export interface StudyReportInput {
+  /** The study's rows (one per combination and seed). */
   rows: readonly StudyRow[];
   /** The delegations of one run, for the phase timeline. */
   timeline: readonly TimelinePoint[];

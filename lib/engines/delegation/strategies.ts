@@ -30,6 +30,7 @@ import type { RunStream } from "./python_random.ts";
 export interface StrategyView {
   /** The provider's observation before serving. */
   obs: DelegationObs;
+  /** The provider's agent name. */
   provider: AgentId;
   /** Its models, in config order. */
   models: readonly string[];
@@ -53,7 +54,7 @@ export type ProviderAgent = Agent<DelegationObs, DelegationInfo, string>;
  * `planned * second_best_utility`, then the cheapest; every later delegation (bonus,
  * incentive, utility-based) the cheapest.
  */
-export const strategic: Strategy = (v) => {
+export const strategic: Strategy = (v): string => {
   const o = v.obs;
   if (o.phase === 1) return v.best;
   if (o.phase === 2 && !o.bonus) {

@@ -43,7 +43,10 @@ export interface StudyOptions {
   records?: TaskRecords;
   /** Seeds to run. @default {[42]} */
   seeds?: number[];
-  /** @default {"per_run"} */
+  /**
+   * How streams are seeded: a fresh one per run, or one chained through the combinations.
+   * @default {"per_run"}
+   */
   seeding?: StudySeeding;
   /** The strategies combined. @default {STUDY_STRATEGIES} */
   strategies?: readonly string[];

@@ -66,15 +66,25 @@ const OPTIONS = {
 
 /** Parsed study flags. */
 export interface StudyArgs {
+  /** The parsed delegation config (`--config`, `--records`, `--rng`). */
   config: DelegationConfig;
+  /** The strategies each provider plays in turn (`--strategies`); every combination runs. */
   strategies: string[];
+  /** The seeds to run (`--seed` or `--seeds a..b` / `a,b,c`; 42 when neither). */
   seeds: number[];
+  /** `--chain`: one stream per seed through every combination, in order (the paper's table). */
   chained: boolean;
+  /** `--timeline`: the combination whose phase timeline is charted, e.g. `honest-ours-worst`. */
   timeline?: string;
+  /** `--compare`: a reference CSV to set the rows against. */
   compare?: string;
+  /** `--out`: the study directory. */
   out?: string;
+  /** `false` with `--no-report`. */
   report: boolean;
+  /** `--quiet`: no progress output. */
   quiet: boolean;
+  /** `--help`: print the usage and stop. */
   help: boolean;
 }
 
@@ -200,10 +210,13 @@ async function exists(path: string): Promise<boolean> {
 
 /** The result of {@linkcode runStudyCommand}. */
 export interface StudyOutput {
+  /** The study directory. */
   dir: string;
+  /** One row per combination and seed. */
   rows: StudyRow[];
   /** Wall time of the study itself (the runs), in seconds. */
   seconds: number;
+  /** The report's path, when one was written. */
   report?: string;
 }
 

@@ -110,7 +110,11 @@ export class SocietyEngine
   #s: SocietyState;
   #known: Set<string>;
 
-  /** Creates an engine; call `reset` before the first step. @param config A parsed config (see `parseSocietyConfig`). */
+  /**
+   * Creates an engine; call `reset` before the first step.
+   *
+   * @param config A parsed config (see `parseSocietyConfig`).
+   */
   constructor(config: SocietyConfig) {
     this.config = config;
     this.agents = Object.freeze([...config.citizens]);

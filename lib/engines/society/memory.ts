@@ -173,7 +173,11 @@ export class CitizenMemory {
   readonly length: number;
   #s: CitizenMemoryState = { v: 1, lines: [], last_day: 0 };
 
-  /** Creates an empty memory. @param options Name, language and length. */
+  /**
+   * Creates an empty memory.
+   *
+   * @param options Name, language and length.
+   */
   constructor(options: CitizenMemoryOptions) {
     const { name, lang, length = 5 } = options;
     if (!Number.isInteger(length) || length < 0) {
