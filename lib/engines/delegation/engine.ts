@@ -74,9 +74,11 @@ export const MAX_WINDOW = 10_000_000;
 export interface DelegationRecord {
   /** The time step served (0-based). */
   time: number;
+  /** The phase it was served in. */
   phase: Phase;
   /** `true` for the exploitation bonus (served as a later phase by the strategies). */
   bonus: boolean;
+  /** The provider that served it. */
   provider: AgentId;
   /** 1-based, as in the paper. */
   provider_id: number;
@@ -84,10 +86,15 @@ export interface DelegationRecord {
   model: string;
   /** The task index served. */
   task: number;
+  /** Price billed to the user: the served tokens at the provider's best model's prices ($). */
   price: number;
+  /** The provider's cost: `eta` times the served tokens at the served model's prices ($). */
   cost: number;
+  /** The task's score times `reward_scale`. */
   reward: number;
+  /** Input tokens of the served answer. */
   prompt_tokens: number;
+  /** Output tokens of the served answer. */
   completion_tokens: number;
   /** `reward - price`. */
   user_utility: number;
@@ -99,6 +106,7 @@ export interface DelegationRecord {
 export interface DelegationObs {
   /** The time step about to be served (0-based); equals the delegations so far. */
   t: number;
+  /** Delegations in the whole game (the config's `T`). */
   T: number;
   /** The phase of the delegation about to be served (of the last one when the game is over). */
   phase: Phase;
@@ -123,6 +131,7 @@ export interface DelegationObs {
 export interface LiveOutcome {
   /** The provider serving and the model it serves (must match the step's action). */
   provider: AgentId;
+  /** The model served. */
   model: string;
   /** The task's identifier (its generator seed). */
   task: number;
@@ -130,40 +139,57 @@ export interface LiveOutcome {
   score: number;
   /** Real token usage of the call. */
   input: number;
+  /** Output tokens of the call. */
   output: number;
 }
 
 /** Per-step detail: the delegation just served (to the provider that served it). */
 export interface DelegationInfo {
+  /** The delegation just served, or `null` for the providers that did not serve. */
   delegation: DelegationRecord | null;
 }
 
 /** The mechanism's figures fixed at the end of exploration. */
 export interface ExplorationResult {
+  /** Phase-1 mean reward of each provider. */
   avgRewards: number[];
+  /** Phase-1 mean utility (`reward - price`) of each provider. */
   avgUtilities: number[];
   /** 0-based index of the best provider. */
   best: number;
   /** 0-based index of the second-best provider, `-1` with one provider. */
   second: number;
+  /** Phase-1 mean utility of the second-best provider. */
   secondBestUtility: number;
+  /** `delta1 = -ln(u_min) + 2 + M` (see `parameters.ts`). */
   delta1: number;
   /** `null` stands for minus infinity (JSON has no infinities). */
   delta2: number | null;
+  /** The exploitation budget `max(0, T - (max(delta1, delta2) + 3) * B * K)`. */
   R2: number;
+  /** Exploitation delegations scheduled: `floor(min(R2, T - t))`. */
   planned: number;
+  /** The early-stop threshold `secondBestUtility - M`. */
   threshold: number;
 }
 
 /** Per-provider running figures (arrays indexed by provider). */
 export interface ProviderSums {
+  /** Delegations served. */
   delegations: number[];
+  /** Sum of rewards. */
   reward: number[];
+  /** Sum of user utilities (`reward - price`). */
   utility: number[];
+  /** Sum of billed prices. */
   price: number[];
+  /** Sum of costs. */
   cost: number[];
+  /** Sum of provider utilities (`eta * price - cost`). */
   providerUtility: number[];
+  /** Sum of input tokens. */
   promptTokens: number[];
+  /** Sum of output tokens. */
   completionTokens: number[];
 }
 
@@ -181,7 +207,9 @@ export interface DelegationState {
   block: number;
   /** Provider to act next, `-1` when the game is over. */
   actor: number;
+  /** The run stream's state. */
   stream: RunStreamState;
+  /** Per-provider running sums. */
   sums: ProviderSums;
   /** Delegations per phase: exploration, exploitation, bonus, incentive, utility-based. */
   phaseCounts: number[];
@@ -190,6 +218,7 @@ export interface DelegationState {
    * slot (exploration, exploitation, bonus, incentive, utility-based): index `5 * i + slot`.
    */
   substitutions: number[];
+  /** The mechanism's figures fixed at the end of exploration (`null` before). */
   exploration: ExplorationResult | null;
   /**
    * Exploitation: delegations made, early stop, the last-B utilities ring (oldest at head),
@@ -205,6 +234,7 @@ export interface DelegationState {
   };
   /** Phase 4: the current provider's fraction and every draw made so far (at most K). */
   utilityBased: { fraction: number; draws: { provider: number; u: number; won: boolean }[] };
+  /** The last delegation served (`null` after reset). */
   last: DelegationRecord | null;
   /** Records seed when records are synthetic (they are rebuilt from it). */
   seed: number;
@@ -212,6 +242,7 @@ export interface DelegationState {
 
 /** Options of {@linkcode DelegationEngine.reset}. */
 export interface DelegationResetOptions {
+  /** The run's seed. */
   seed: number;
   /**
    * Use this stream as the run's stream instead of a fresh one seeded with `seed` (e.g. the
@@ -233,12 +264,15 @@ export class DelegationEngine
   implements Engine<string, DelegationObs, DelegationInfo, DelegationState> {
   readonly name = "delegation";
   readonly agents: readonly AgentId[];
+  /** The parsed config the engine was created with. */
   readonly config: DelegationConfig;
   /** `B = floor(T^(2 epsilon))`. */
   readonly B: number;
   /** `M = T^(-epsilon) ln(K T)`. */
   readonly M: number;
+  /** Providers in the game. */
   readonly K: number;
+  /** Delegations in the whole game. */
   readonly T: number;
   #records: TaskRecords | undefined;
   #recordsSeed = NaN;
@@ -281,6 +315,8 @@ export class DelegationEngine
   #trueFlags: Record<AgentId, boolean>;
 
   /**
+   * Creates an engine; call `reset` before the first step.
+   *
    * @param config A parsed config (`parseDelegationConfig`).
    * @param options `records` for recorded mode.
    */

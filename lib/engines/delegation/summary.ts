@@ -26,7 +26,9 @@ import { explorationBlock, mechanismM } from "./parameters.ts";
 
 /** One provider's figures over the run. */
 export interface ProviderStats {
+  /** The provider's name. */
   name: string;
+  /** Delegations it served. */
   delegations: number;
   /** Sum of billed prices. */
   total_price: number;
@@ -34,12 +36,17 @@ export interface ProviderStats {
   total_cost: number;
   /** `eta * total_price - total_cost`. */
   provider_utility: number;
+  /** Sum of the rewards of its delegations. */
   total_reward: number;
+  /** `total_reward / delegations` (0 without delegations). */
   avg_reward: number;
   /** Sum of `reward - price` over its delegations. */
   user_utility: number;
+  /** Input tokens of its served answers. */
   prompt_tokens: number;
+  /** Output tokens of its served answers. */
   completion_tokens: number;
+  /** `prompt_tokens + completion_tokens`. */
   total_tokens: number;
   /** Delegations served with a model other than its best (model substitution). */
   substitutions: number;
@@ -49,10 +56,15 @@ export interface ProviderStats {
 
 /** Counts per phase slot (the exploitation bonus apart). */
 export interface PhaseCounts {
+  /** Delegations in the exploration phase. */
   exploration: number;
+  /** Delegations in the main exploitation phase. */
   exploitation: number;
+  /** Delegations in the exploitation bonus. */
   bonus: number;
+  /** Delegations in the incentive phase. */
   incentive: number;
+  /** Delegations in the utility-based phase. */
   utility_based: number;
 }
 
@@ -74,27 +86,41 @@ export const DELEGATION_VERDICTS = [
 
 /** The summary of a run. */
 export interface DelegationSummary {
+  /** The config's `T`: delegations the game lasts. */
   total_time: number;
+  /** Delegations served (equals `total_time` for a finished run). */
   total_delegations: number;
   /** 1-based; `null` when exploration did not finish (cannot happen for `T >= 1`). */
   best_provider_id: number | null;
+  /** 1-based; `null` with one provider or when exploration did not finish. */
   second_best_provider_id: number | null;
   /** Phase-1 mean reward per provider id. */
   avg_rewards: Record<string, number>;
   /** Phase-1 mean utility per provider id. */
   avg_utilities: Record<string, number>;
+  /** Each provider's figures, by 1-based id. */
   provider_stats: Record<string, ProviderStats>;
+  /** Sum of user utilities (`reward - price`) over all delegations. */
   total_user_utility: number;
+  /** Sum of provider utilities over all delegations. */
   total_provider_utility: number;
+  /** Sum of rewards over all delegations. */
   total_reward: number;
+  /** The early-stop window `B = floor(T^(2 epsilon))`. */
   B: number;
+  /** The margin `M = T^(-epsilon) ln(K T)`. */
   M: number;
+  /** `delta1 = -ln(u_min) + 2 + M`; `null` before the end of exploration. */
   delta1: number | null;
   /** `null` for minus infinity (best mean utility <= 0). */
   delta2: number | null;
+  /** The exploitation budget; `null` before the end of exploration. */
   R2: number | null;
+  /** Exploitation delegations scheduled; `null` before the end of exploration. */
   planned: number | null;
+  /** Phase-1 mean utility of the second-best provider; `null` before the end of exploration. */
   second_best_utility: number | null;
+  /** The early-stop threshold `second_best_utility - M`; `null` before the end of exploration. */
   threshold: number | null;
   /** Verdict: the exploitation phase stopped early (the best provider's recent utility fell). */
   stopped_early: boolean;
@@ -109,6 +135,7 @@ export interface DelegationSummary {
   substitution_detected: boolean | null;
   /** Share of all delegations served with a model other than the provider's best. */
   substitution_rate: number;
+  /** Delegations per phase slot. */
   delegations_per_phase: PhaseCounts;
   /** The utility-based phase's draws: provider id, the uniform draw, won the extra block. */
   utility_based_draws: { provider_id: number; u: number; won: boolean }[];
