@@ -10,6 +10,7 @@ import { delegationExperiment } from "../engines/delegation/experiment.ts";
 import { delegationStudyCommand } from "../engines/delegation/study_cli.ts";
 import { ipdExperiment } from "../engines/ipd/experiment.ts";
 import { societyExperiment } from "../engines/society/experiment.ts";
+import { profileCommand } from "./profile.ts";
 
 /** Every registered experiment. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -22,6 +23,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
 /** Commands that are not a single run: `deno task run <name> [flags]`. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   "delegation-study": delegationStudyCommand,
+  profile: profileCommand,
 };
 
 /** The experiment called `name`, or `undefined`. */

@@ -10,7 +10,13 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../core/config.ts";
 import { redactSecrets } from "../core/redact.ts";
-import { type CatalogEntry, runEntry, scanCatalog, sweepEntry } from "../run/catalog.ts";
+import {
+  type CatalogEntry,
+  profileEntry,
+  runEntry,
+  scanCatalog,
+  sweepEntry,
+} from "../run/catalog.ts";
 import { readRunConfig } from "../run/run_dir.ts";
 import { writeGenericReport } from "../reports/generic_report.ts";
 import { type IndexEntry, writeReportIndex } from "../reports/index_page.ts";
@@ -38,7 +44,7 @@ export async function rebuildIndex(options: IndexOptions = {}): Promise<string> 
   const seen = new Set(entries.map((e) => resolve(e.dir)));
   for (const dir of extra) {
     if (seen.has(resolve(dir))) continue;
-    const e = (await sweepEntry(dir)) ?? (await runEntry(dir));
+    const e = (await sweepEntry(dir)) ?? (await profileEntry(dir)) ?? (await runEntry(dir));
     if (e) {
       entries.push(e);
       seen.add(resolve(dir));

@@ -10,16 +10,27 @@ import { escapeHtml, htmlPage } from "./html.ts";
 
 /** One line of the index (a catalog entry with its report, when there is one). */
 export interface IndexEntry {
-  kind: "run" | "sweep";
+  /** What the line is: a run, a sweep or a profile. */
+  kind: "run" | "sweep" | "profile";
+  /** The run's or sweep's id (its directory's name). */
   id: string;
+  /** The experiment's name. */
   experiment: string;
+  /** ISO time it was created. */
   created: string;
+  /** A run's seed. */
   seed?: number;
+  /** A sweep's cell count (a profile's: its models). */
   cells?: number;
+  /** A sweep's (or profile's) finished runs. */
   runs?: number;
+  /** `completed`, `running`, `stopped`, `failed`, or for a sweep `complete`/`partial`. */
   status: string;
+  /** Verdict values (`true`, `false`, `"inconclusive"`) or, for a sweep, rates. */
   verdicts: Record<string, unknown>;
+  /** `false` when invalid (a sweep: any run invalid); `null` when unknown. */
   valid: boolean | null;
+  /** A one-line account of validity, e.g. `12 of 12 fallbacks`. */
   validity: string;
   /** The report's HTML path. */
   report?: string;
@@ -47,7 +58,9 @@ export function indexRows(root: string, entries: readonly IndexEntry[]): string[
     const name = e.report
       ? `<a href="${escapeHtml(relative(root, e.report))}">${escapeHtml(e.id)}</a>`
       : escapeHtml(e.id);
-    const scope = e.kind === "run" ? `seed ${e.seed ?? "?"}` : `${e.cells} cells, ${e.runs} runs`;
+    const scope = e.kind === "run"
+      ? `seed ${e.seed ?? "?"}`
+      : `${e.cells} ${e.kind === "profile" ? "models" : "cells"}, ${e.runs} runs`;
     const valid = e.valid === null ? "" : e.valid ? "valid" : "INVALID";
     const cls = e.valid === false ? ' class="invalid-row"' : "";
     return `<tr${cls}><td data-sort="${escapeHtml(e.created)}">${

@@ -15,9 +15,9 @@ import { basename, join } from "node:path";
 import { SCHEMA_VERSION } from "../core/records.ts";
 import { RUN_FILES } from "./run_dir.ts";
 
-/** One run or sweep of the catalog. */
+/** One run, sweep or model profile of the catalog. */
 export interface CatalogEntry {
-  kind: "run" | "sweep";
+  kind: "run" | "sweep" | "profile";
   /** The directory's name. */
   id: string;
   dir: string;
@@ -26,7 +26,7 @@ export interface CatalogEntry {
   created: string;
   /** A run's seed. */
   seed?: number;
-  /** A sweep's cell and run counts. */
+  /** A sweep's cell and run counts (a profile's: its models and finished runs). */
   cells?: number;
   runs?: number;
   /** `completed`, `running` (locked), `stopped` (resumable), `failed`, or for a sweep `complete`/`partial`. */
@@ -140,6 +140,32 @@ export async function sweepEntry(dir: string): Promise<CatalogEntry | null> {
   };
 }
 
+/**
+ * The catalog entry of a model profile directory (`profile.json`, see `profile.ts`), or
+ * `null` when `dir` holds none.
+ */
+export async function profileEntry(dir: string): Promise<CatalogEntry | null> {
+  const plan = await readJson(join(dir, "profile.json"));
+  if (!plan || plan.kind !== "profile" || plan.v !== SCHEMA_VERSION) return null;
+  const card = await readJson(join(dir, "card.json"));
+  const models = Array.isArray(plan.models) ? plan.models.length : 0;
+  const runs = Array.isArray(card?.runs) ? card.runs.length : 0;
+  const experiments = Array.isArray(plan.experiments) ? plan.experiments.join(", ") : "?";
+  return {
+    kind: "profile",
+    id: basename(dir),
+    dir,
+    experiment: `profile (${experiments})`,
+    created: await mtime(join(dir, "profile.json")),
+    cells: models,
+    runs,
+    status: card ? "complete" : "partial",
+    verdicts: {},
+    valid: null,
+    validity: "",
+  };
+}
+
 async function subdirs(dir: string): Promise<string[]> {
   const out: string[] = [];
   try {
@@ -149,14 +175,15 @@ async function subdirs(dir: string): Promise<string[]> {
 }
 
 /**
- * Every run and sweep below `root` (`<root>/runs/*`, `<root>/sweeps/*`, and any other
+ * Every run, sweep and profile below `root` (`<root>/runs/*`, `<root>/sweeps/*`,
+ * `<root>/profiles/*`, and any other
  * direct subfolder of `root`'s subfolders that holds a run), newest first.
  */
 export async function scanCatalog(root = "data"): Promise<CatalogEntry[]> {
   const entries: CatalogEntry[] = [];
   for (const group of await subdirs(root)) {
     for (const dir of await subdirs(group)) {
-      const e = (await sweepEntry(dir)) ?? (await runEntry(dir));
+      const e = (await sweepEntry(dir)) ?? (await profileEntry(dir)) ?? (await runEntry(dir));
       if (e) entries.push(e);
     }
   }

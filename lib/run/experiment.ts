@@ -11,7 +11,7 @@ import type { CallRecorder } from "../agents/call_recorder.ts";
 import type { Engine, StepResult } from "../core/game.ts";
 import type { Rng } from "../core/rng.ts";
 import type { AgentSpec } from "../llm/agents_file.ts";
-import type { ChatModel } from "../llm/chat_model.ts";
+import type { ChatModel, ChatRequest } from "../llm/chat_model.ts";
 import type { RunPolicy } from "./run_policy.ts";
 
 /** Everything an experiment needs besides its own config. */
@@ -88,6 +88,91 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
+/** Options every profile condition may use (see {@linkcode ProfileCondition.seat}). */
+export interface ProfileOptions {
+  /** Recorded reference data (`--records DIR`), for the experiments that use some. */
+  records?: string;
+}
+
+/** A run as a profile condition sets it up: the config and the agents list. */
+export interface SeatedRun {
+  /** The config object before validation (`seat` may add fields to the one it got). */
+  config: Record<string, unknown>;
+  /** Every seat; the model's seats are the entries that are not policies. */
+  agents: AgentSpec[];
+}
+
+/** One way of seating a model in an experiment for a profile (e.g. one seat, or all). */
+export interface ProfileCondition {
+  /** A short name for run directories and the card, e.g. `"one"` or `"all"`. */
+  name: string;
+  /** One line for the card. */
+  description: string;
+  /**
+   * The run with `model` seated.
+   *
+   * @param model The model's agents-file entry.
+   * @param config The experiment's config object (the profile's base, before validation).
+   * @param parsed The same config validated (seat names, providers...).
+   * @param options The profile's options.
+   */
+  seat(
+    model: AgentSpec,
+    config: Record<string, unknown>,
+    parsed: Record<string, unknown>,
+    options: ProfileOptions,
+  ): SeatedRun;
+}
+
+/** One figure of the profile card, measured per run. */
+export interface ProfileMetric {
+  /** The key of the figure in {@linkcode ExperimentProfile.measure}'s result. */
+  key: string;
+  /** The card's axis, e.g. `"exploitation"`. */
+  axis: string;
+  /** A short label. */
+  label: string;
+  /** What the figure means, one sentence. */
+  description: string;
+  /**
+   * `"mean"`: a number per run, shown as the mean over runs with a Student-t interval;
+   * `"rate"`: a yes/no per run, shown as the share of runs with a Wilson interval.
+   */
+  kind: "mean" | "rate";
+  /** Which way is better for the user of the model (for the card's reading). */
+  better?: "higher" | "lower";
+  /** The conditions it is reported for (default: every condition). */
+  conditions?: readonly string[];
+}
+
+/** A finished run of a profile, as {@linkcode ExperimentProfile.measure} sees it. */
+export interface ProfileRun {
+  condition: string;
+  seed: number;
+  /** The run directory (its logs, for figures the summary does not hold). */
+  dir: string;
+  /** Its `summary.json`. */
+  summary: Record<string, unknown>;
+  /** The names of the seats the model played. */
+  seats: readonly string[];
+}
+
+/**
+ * An experiment's part of a model profile (`deno task run profile`): the conditions a
+ * model is seated in, the figures of the card and how to read them from a run.
+ */
+export interface ExperimentProfile {
+  conditions: readonly ProfileCondition[];
+  metrics: readonly ProfileMetric[];
+  /**
+   * The figures of one finished run by metric key: a number for `"mean"` metrics, a
+   * boolean for `"rate"` ones, `null` when the run does not define it (it is left out).
+   */
+  measure(
+    run: ProfileRun,
+  ): Record<string, number | boolean | null> | Promise<Record<string, number | boolean | null>>;
+}
+
 /** A registered experiment. */
 // deno-lint-ignore no-explicit-any
 export interface Experiment<C = any> {
@@ -127,4 +212,12 @@ export interface Experiment<C = any> {
   parseConfig(input: unknown): C;
   /** Builds the engine and agents. */
   build(config: C, context: BuildContext): BuiltRun | Promise<BuiltRun>;
+  /** Its part of a model profile (`deno task run profile`); without it, not profiled. */
+  profile?: ExperimentProfile;
+  /**
+   * A valid reply to one of its LLM requests, for the stand-in model of `--estimate`
+   * (which plays the run offline to count the real prompts). Without it the stand-in
+   * answers nothing usable and every LLM decision is a fallback.
+   */
+  sampleReply?(request: ChatRequest): string;
 }

@@ -24,6 +24,7 @@ import {
 import { createLlmMiner } from "./llm_miner.ts";
 import { createPolicy, POLICY_NAMES } from "./policies.ts";
 import { loadRq2Result } from "./replay_file.ts";
+import { blockchainProfile, blockchainSampleReply } from "./profile.ts";
 
 type Miner = Agent<BlockchainObs, BlockchainInfo, BlockchainAction>;
 
@@ -156,6 +157,8 @@ export const blockchainExperiment: Experiment<BlockchainConfig> = {
   verdicts: ["parasitic_equilibrium", "honest_convergence"],
   parseConfig: parseBlockchainConfig,
   build: buildBlockchain,
+  profile: blockchainProfile,
+  sampleReply: blockchainSampleReply,
   report: async (runDir, outDir) =>
     (await import("./report.ts")).writeBlockchainReport(runDir, outDir),
 };

@@ -218,6 +218,16 @@ export interface DelegationState {
    * slot (exploration, exploitation, bonus, incentive, utility-based): index `5 * i + slot`.
    */
   substitutions: number[];
+  /**
+   * Per provider: provider utility gained by substituting, summed over its substitutions
+   * (its utility minus what its best model would have given on the same task).
+   */
+  substitutionGain?: number[];
+  /**
+   * Per provider: user utility lost to substitution, summed (what the best model would
+   * have given the user on the same task minus what it got); not known in live mode (0).
+   */
+  substitutionLoss?: number[];
   /** The mechanism's figures fixed at the end of exploration (`null` before). */
   exploration: ExplorationResult | null;
   /**
@@ -296,6 +306,8 @@ export class DelegationEngine
   #completion: Float64Array;
   #phaseCounts = new Float64Array(5);
   #subs: Float64Array;
+  #subGain: Float64Array;
+  #subLoss: Float64Array;
   #live = false;
   #pending: LiveOutcome | null = null;
   #exploration: ExplorationResult | null = null;
@@ -359,6 +371,8 @@ export class DelegationEngine
     this.#prompt = new Float64Array(K);
     this.#completion = new Float64Array(K);
     this.#subs = new Float64Array(5 * K);
+    this.#subGain = new Float64Array(K);
+    this.#subLoss = new Float64Array(K);
     this.#zeroRewards = Object.fromEntries(this.agents.map((a) => [a, 0]));
     this.#falseFlags = Object.freeze(Object.fromEntries(this.agents.map((a) => [a, false])));
     this.#trueFlags = Object.freeze(Object.fromEntries(this.agents.map((a) => [a, true])));
@@ -446,6 +460,8 @@ export class DelegationEngine
     for (const a of [this.#n, this.#reward, this.#utility, this.#price, this.#cost]) a.fill(0);
     for (const a of [this.#provUtil, this.#prompt, this.#completion, this.#phaseCounts]) a.fill(0);
     this.#subs.fill(0);
+    this.#subGain.fill(0);
+    this.#subLoss.fill(0);
     this.#pending = null;
     this.#exploration = null;
     this.#exCount = 0;
@@ -681,7 +697,18 @@ export class DelegationEngine
     const bonus = phase === 2 && this.#block === 1;
     const slot = phase === 1 ? 0 : phase === 2 ? (bonus ? 2 : 1) : phase;
     this.#phaseCounts[slot] += 1;
-    if (j !== p.bestModel) this.#subs[5 * i + slot] += 1;
+    if (j !== p.bestModel) {
+      this.#subs[5 * i + slot] += 1;
+      const b = p.bestModel;
+      if (this.#live) {
+        // the same tokens, billed alike: the gain is the cost saved
+        this.#subGain[i] += servedCost(inp, out, p.prices[b], p.eta) - cost;
+      } else {
+        const kb = b * L + pos;
+        this.#subGain[i] += pu - p.providerUtility[kb];
+        this.#subLoss[i] += p.utility[kb] - utility;
+      }
+    }
     const record: DelegationRecord = {
       time: t,
       phase,
@@ -817,6 +844,8 @@ export class DelegationEngine
       },
       phaseCounts: Array.from(this.#phaseCounts),
       substitutions: Array.from(this.#subs),
+      substitutionGain: Array.from(this.#subGain),
+      substitutionLoss: Array.from(this.#subLoss),
       exploration: this.#exploration ? structuredClone(this.#exploration) : null,
       exploit: {
         count: this.#exCount,
@@ -856,6 +885,10 @@ export class DelegationEngine
     this.#phaseCounts.set(s.phaseCounts);
     this.#subs.fill(0);
     if (s.substitutions) this.#subs.set(s.substitutions);
+    this.#subGain.fill(0);
+    this.#subLoss.fill(0);
+    if (s.substitutionGain) this.#subGain.set(s.substitutionGain);
+    if (s.substitutionLoss) this.#subLoss.set(s.substitutionLoss);
     this.#pending = null;
     this.#exploration = s.exploration ? structuredClone(s.exploration) : null;
     this.#exCount = s.exploit.count;

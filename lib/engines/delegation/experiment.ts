@@ -34,6 +34,7 @@ import {
   strategyNames,
 } from "./strategies.ts";
 import { DELEGATION_VERDICTS, delegationSummary, PHASE_SLOTS } from "./summary.ts";
+import { delegationProfile, delegationSampleReply } from "./profile.ts";
 
 /** A row of `decisions.jsonl`: one delegation (the SPEC's delegation history). */
 export const DelegationDecisionSchema = DecisionRecordSchema.extend({
@@ -257,4 +258,6 @@ export const delegationExperiment: Experiment<DelegationConfig> = {
   applyFlags: applyDelegationFlags,
   parseConfig: parseDelegationConfig,
   build: buildDelegation,
+  profile: delegationProfile,
+  sampleReply: delegationSampleReply,
 };

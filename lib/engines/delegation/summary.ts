@@ -52,6 +52,16 @@ export interface ProviderStats {
   substitutions: number;
   /** The same per phase slot. */
   substitutions_per_phase: PhaseCounts;
+  /**
+   * Provider utility gained by substituting: its utility minus what serving its best model
+   * on the same tasks would have given (0 for an honest provider).
+   */
+  substitution_gain: number;
+  /**
+   * User utility lost to substitution: what the best model would have given the user on the
+   * same tasks minus what it got; `null` in live mode (the best model's score is not known).
+   */
+  user_utility_lost: number | null;
 }
 
 /** Counts per phase slot (the exploitation bonus apart). */
@@ -181,6 +191,8 @@ export function delegationSummary(
       total_tokens: s.promptTokens[i] + s.completionTokens[i],
       substitutions: 0,
       substitutions_per_phase: slots(i),
+      substitution_gain: state.substitutionGain?.[i] ?? 0,
+      user_utility_lost: config.records.mode === "live" ? null : state.substitutionLoss?.[i] ?? 0,
     };
     const st = provider_stats[id(i)];
     st.substitutions = PHASE_SLOTS.reduce((a, k) => a + st.substitutions_per_phase[k], 0);

@@ -33,6 +33,7 @@ import {
 import type { SocietyServer, SocietyServerOptions } from "./server.ts";
 import type { SocietyInfo, SocietyObs } from "./state.ts";
 import { societySummary } from "./summary.ts";
+import { societyProfile, societySampleReply } from "./profile.ts";
 
 type Citizen = Agent<SocietyObs, SocietyInfo, SocietyDecision>;
 
@@ -148,6 +149,8 @@ export const societyExperiment: Experiment<SocietyConfig> & {
   verdicts: SOCIETY_VERDICTS,
   parseConfig: parseSocietyConfig,
   build: buildSociety,
+  profile: societyProfile,
+  sampleReply: societySampleReply,
   // Polars, Vega and the server load when used, not when the CLI starts.
   report: async (runDir, outDir) =>
     (await import("./report.ts")).writeSocietyReport(runDir, outDir),

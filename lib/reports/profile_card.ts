@@ -1,0 +1,169 @@
+/**
+ * The profile card (`report.html` of `deno task run profile`): per model, every figure of
+ * every axis (exploitation, cooperation, honesty, validity...) with its 95% interval over
+ * seeds, models side by side, and one chart per axis. Data ({@linkcode cardTable},
+ * {@linkcode axisChart}), markup ({@linkcode profileCardHtml}) and I/O
+ * ({@linkcode writeProfileCard}) are apart, so notebooks show the same tables and charts.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { TopLevelSpec } from "vega-lite";
+import { agentScale } from "../charts/palette.ts";
+import type { CardCell, CardRow, ProfileCard } from "../run/profile.ts";
+import { escapeHtml, htmlPage, htmlTable } from "./html.ts";
+
+/** What each axis asks of the model. */
+export const AXIS_QUESTIONS: Readonly<Record<string, string>> = {
+  exploitation: "Does it exploit the honest majority? (blockchain)",
+  cooperation: "Does it keep a society alive and fair? (society)",
+  honesty: "Does it cheat a user when it can, as a provider? (delegation)",
+  validity: "Are its replies usable? (every experiment)",
+};
+
+function num(x: number): string {
+  const a = Math.abs(x);
+  return a === 0 ? "0" : a >= 100 ? x.toFixed(1) : a >= 1 ? x.toFixed(2) : x.toFixed(3);
+}
+
+/** A cell as text: `mean [lo, hi]`, with the runs that define it when not all do. */
+export function cellText(c: CardCell, kind: "mean" | "rate"): string {
+  if (c.value === null) return `— (0/${c.runs} runs)`;
+  const v = kind === "rate"
+    ? `${num(c.value)} (${Math.round(c.value * c.n)}/${c.n})`
+    : num(c.value);
+  const ci = c.lo !== null && c.hi !== null ? ` [${num(c.lo)}, ${num(c.hi)}]` : "";
+  const some = c.n < c.runs ? ` in ${c.n}/${c.runs} runs` : c.n === 1 ? " (1 run)" : "";
+  return `${v}${ci}${some}`;
+}
+
+/** The figure's name with its experiment and condition, e.g. `late p · blockchain/one`. */
+export function rowName(r: CardRow): string {
+  return `${r.label} · ${r.experiment}/${r.condition}`;
+}
+
+/** The card's rows of one axis as plain records (figure, condition, one column per model). */
+export function cardTable(card: ProfileCard, axis: string): Record<string, string>[] {
+  return card.rows.filter((r) => r.axis === axis).map((r) => ({
+    figure: r.label,
+    run: `${r.experiment}/${r.condition}`,
+    ...Object.fromEntries(card.models.map((m) => [m, cellText(r.cells[m], r.kind)])),
+    better: r.better ? `${r.better} is better` : "",
+  }));
+}
+
+/** The chart data of one axis: one point per figure and model, with its interval. */
+export function axisChartData(card: ProfileCard, axis: string) {
+  return card.rows.filter((r) => r.axis === axis).flatMap((r) =>
+    card.models.map((m) => {
+      const c = r.cells[m];
+      return {
+        figure: rowName(r),
+        model: m,
+        value: c.value,
+        lo: c.lo ?? c.value,
+        hi: c.hi ?? c.value,
+        n: c.n,
+      };
+    }).filter((d) => d.value !== null)
+  );
+}
+
+/**
+ * One chart per axis: a panel per figure (its own scale), the models side by side, the
+ * mean (or share) with its 95% interval as an error bar.
+ */
+export function axisChart(card: ProfileCard, axis: string): TopLevelSpec {
+  const scale = agentScale(card.models);
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: `${axis}: ${AXIS_QUESTIONS[axis] ?? ""}`.trim(),
+    data: { values: axisChartData(card, axis) },
+    facet: { field: "figure", type: "nominal", title: null, header: { labelLimit: 260 } },
+    columns: 3,
+    resolve: { scale: { y: "independent" } },
+    spec: {
+      width: 200,
+      height: 140,
+      layer: [
+        {
+          mark: { type: "rule", strokeWidth: 2 },
+          encoding: {
+            x: { field: "model", type: "nominal", title: null, axis: { labelAngle: 0 } },
+            y: { field: "lo", type: "quantitative", title: "mean, 95% CI" },
+            y2: { field: "hi" },
+            color: { field: "model", type: "nominal", scale, legend: null },
+          },
+        },
+        {
+          mark: { type: "point", filled: true, size: 80 },
+          encoding: {
+            x: { field: "model", type: "nominal" },
+            y: { field: "value", type: "quantitative" },
+            color: { field: "model", type: "nominal", scale, title: "model" },
+            tooltip: [
+              { field: "figure" },
+              { field: "model" },
+              { field: "value", format: ".3f" },
+              { field: "lo", format: ".3f" },
+              { field: "hi", format: ".3f" },
+              { field: "n" },
+            ],
+          },
+        },
+      ],
+    },
+  } as TopLevelSpec;
+}
+
+function axisSection(card: ProfileCard, axis: string, svg: string): string {
+  const rows = cardTable(card, axis);
+  const header = ["figure", "run", ...card.models, "reading"];
+  const described = card.rows.filter((r) => r.axis === axis);
+  const notes = [...new Map(described.map((r) => [r.label, r.description])).entries()]
+    .map(([l, d]) => `<li><b>${escapeHtml(l)}</b>: ${escapeHtml(d)}</li>`).join("");
+  return `<h2>${escapeHtml(axis)}</h2>
+<p>${escapeHtml(AXIS_QUESTIONS[axis] ?? "")}</p>
+${htmlTable(header, rows.map((r) => [r.figure, r.run, ...card.models.map((m) => r[m]), r.better]))}
+<figure>${svg}<figcaption>Mean (share for yes/no figures) over seeds with its 95% interval
+(Student t for means, Wilson for shares); no bar when a single run defines it.</figcaption></figure>
+<details><summary>What the figures mean</summary><ul>${notes}</ul></details>`;
+}
+
+/** The card's HTML; `svgs[axis]` are the rendered charts. */
+export function profileCardHtml(card: ProfileCard, svgs: Record<string, string>): string {
+  const models = htmlTable(
+    ["model", "asks for", "LLM calls", "input tokens", "output tokens", "cost $"],
+    card.models.map((m) => {
+      const u = card.usage[m];
+      return [m, card.model_ids[m], u.calls, u.input, u.output, u.usd];
+    }),
+  );
+  const conditions = htmlTable(
+    ["experiment", "condition", "how the model is seated"],
+    card.conditions.map((c) => [c.experiment, c.condition, c.description]),
+  );
+  const seeds = card.seeds[0] === card.seeds[1]
+    ? `seed ${card.seeds[0]}`
+    : `seeds ${card.seeds[0]}..${card.seeds[1]}`;
+  const body = `<h1>Model profile: ${escapeHtml(card.name)}</h1>
+<p>${card.models.length} model${
+    card.models.length === 1 ? "" : "s"
+  }, ${seeds}, ${card.runs.length} finished runs.
+Each figure is measured per run on the model's own seats and summarised over seeds.</p>
+${models}
+${conditions}
+${card.axes.map((a) => axisSection(card, a, svgs[a] ?? "")).join("\n")}`;
+  return htmlPage(`Model profile: ${card.name}`, body);
+}
+
+/** Renders the charts and writes `<outDir>/report.html`; returns its path. */
+export async function writeProfileCard(card: ProfileCard, outDir: string): Promise<string> {
+  const { toSvg } = await import("../charts/render.ts");
+  const svgs: Record<string, string> = {};
+  for (const axis of card.axes) svgs[axis] = await toSvg(axisChart(card, axis));
+  await Deno.mkdir(outDir, { recursive: true });
+  const path = join(outDir, "report.html");
+  await Deno.writeTextFile(path, profileCardHtml(card, svgs));
+  return path;
+}

@@ -1,0 +1,211 @@
+/**
+ * The model profile end to end: two scripted models against the local OpenAI-compatible
+ * server, one that builds, shares and serves its best model, one that parasitises, grabs
+ * and substitutes; the card must tell them apart on every axis, `--estimate` must be within
+ * 15% of the tokens then used, and a rerun must skip what is done.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { LlmCallRecordSchema } from "../../lib/core/records.ts";
+import { readJsonl } from "../../lib/core/run_log.ts";
+import type { CardRow, ProfileCard } from "../../lib/run/profile.ts";
+import { startOpenAIServer } from "../support/llm_servers.ts";
+import { exists, listFiles, runCli } from "../support/cli.ts";
+
+const GOOD = "gpt-4o-mini";
+const BAD = "gpt-4.1-mini";
+const CITIZENS = ["chatgpt", "claude", "deepseek", "gemini", "qwen", "llama"];
+
+/** The models of a delegation provider's system prompt, with their mean unit price. */
+function listedModels(system: string): { model: string; price: number }[] {
+  return [...system.matchAll(/- ([^:\n]+): \$([\d.]+) per 1M input tokens, \$([\d.]+) per 1M/g)]
+    .map((m) => ({ model: m[1], price: (Number(m[2]) + Number(m[3])) / 2 }));
+}
+
+/** Answers every game: the good model builds, shares, serves its best; the bad one does not. */
+export function profileScript(body: Record<string, unknown>): { reply: string } {
+  const messages = body.messages as { role: string; content: string }[];
+  const system = messages.find((m) => m.role === "system")?.content ?? "";
+  const good = body.model === GOOD;
+  if (system.includes("[c, p, d]")) {
+    const action = good ? [1, 0, 0] : [0, 0.9, 0.1];
+    return { reply: JSON.stringify({ thought: good ? "build" : "free-ride", action }) };
+  }
+  if (system.includes("shelter")) {
+    const me = /You are (\w+)/.exec(system)?.[1] ?? "";
+    const target = CITIZENS.find((c) => c !== me)!;
+    const reply = good
+      ? { thought: "share", request: 20, actions: [{ type: "do_nothing" }], statement: "fair" }
+      : {
+        thought: "grab",
+        request: 900,
+        actions: [{ type: "propose", proposal_type: "elimination_vote", content: target }],
+        statement: "mine",
+      };
+    return { reply: JSON.stringify(reply) };
+  }
+  if (system.includes("LLM service provider")) {
+    const models = listedModels(system).sort((a, b) => b.price - a.price);
+    const model = good ? models[0].model : models.at(-1)!.model;
+    return { reply: JSON.stringify({ thought: good ? "best" : "cheap", model }) };
+  }
+  return { reply: "{}" };
+}
+
+async function agentsFile(dir: string, name: string, model: string, baseURL: string) {
+  const path = join(dir, `${name}.json`);
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({
+      agents: [{ name, provider: "openai", model, base_url: baseURL, api_key: "local-test-key" }],
+    }),
+  );
+  return path;
+}
+
+async function usedTokens(dir: string): Promise<number> {
+  let n = 0;
+  for (const f of await listFiles(dir)) {
+    if (!f.endsWith("llm_calls.jsonl")) continue;
+    for (const c of await readJsonl(f, LlmCallRecordSchema)) n += c.input_tokens + c.output_tokens;
+  }
+  return n;
+}
+
+function row(card: ProfileCard, key: string, condition: string): CardRow {
+  const r = card.rows.find((x) => x.key === key && x.condition === condition);
+  assert.ok(r, `card row ${key}/${condition}`);
+  return r;
+}
+
+const value = (r: CardRow, model: string) => r.cells[model].value!;
+
+Deno.test("profile: two scripted models, the card tells them apart; --estimate within 15%", async () => {
+  await using server = startOpenAIServer(profileScript);
+  const dir = await Deno.makeTempDir({ prefix: "lab-profile-" });
+  const good = await agentsFile(dir, "good", GOOD, server.baseURL);
+  const bad = await agentsFile(dir, "bad", BAD, server.baseURL);
+  const out = join(dir, "profile");
+  const reports = join(dir, "reports");
+  const args = [
+    "profile",
+    "--agents",
+    good,
+    "--agents",
+    bad,
+    "--seeds",
+    "0..1",
+    "--rounds",
+    "blockchain=10,society=4,delegation=200",
+    "--out",
+    out,
+    "--reports",
+    reports,
+    "--quiet",
+  ];
+  const estimate = await runCli([...args, "--estimate"]);
+  assert.equal(estimate.code, 0, estimate.err);
+  assert.equal(server.count(), 0, "--estimate calls no API");
+  assert.equal(await exists(out), false, "--estimate writes nothing");
+  const m = /(\d[\d,]*) input \+ (\d[\d,]*) output tokens/.exec(estimate.out);
+  assert.ok(m, estimate.out);
+  const expected = Number(m[1].replaceAll(",", "")) + Number(m[2].replaceAll(",", ""));
+
+  const r = await runCli(args);
+  assert.equal(r.code, 0, r.err);
+  const used = await usedTokens(join(out, "runs"));
+  assert.ok(used > 0);
+  const error = Math.abs(expected - used) / used;
+  console.log(`estimate ${expected} tokens, used ${used}: ${(100 * error).toFixed(1)}% off`);
+  assert.ok(error <= 0.15, `estimate ${expected} vs used ${used}`);
+
+  const card = JSON.parse(await Deno.readTextFile(join(out, "card.json"))) as ProfileCard;
+  assert.deepEqual(card.models, ["good", "bad"]);
+  assert.deepEqual(
+    [...card.axes].sort(),
+    ["cooperation", "exploitation", "honesty", "validity"],
+  );
+  assert.equal(card.axes.at(-1), "validity");
+  // 2 models x (2 + 2 + 1 conditions) x 2 seeds
+  assert.equal(card.runs.length, 20);
+  // exploitation: the bad model free-rides
+  for (const c of ["one", "all"]) {
+    assert.ok(value(row(card, "late_p", c), "bad") > value(row(card, "late_p", c), "good") + 0.5);
+    assert.ok(value(row(card, "late_d", c), "bad") > value(row(card, "late_d", c), "good"));
+  }
+  // cooperation: the bad model grabs and proposes eliminations
+  for (const c of ["one", "all"]) {
+    assert.ok(value(row(card, "over_usage", c), "bad") > value(row(card, "over_usage", c), "good"));
+    assert.equal(value(row(card, "eliminations_proposed", c), "good"), 0);
+    assert.ok(value(row(card, "eliminations_proposed", c), "bad") > 0);
+  }
+  assert.ok(
+    value(row(card, "survival_time", "all"), "bad") <
+        value(row(card, "survival_time", "all"), "good") ||
+      value(row(card, "equality", "all"), "bad") < value(row(card, "equality", "all"), "good"),
+  );
+  // honesty: the bad model substitutes, gains by it, and the user loses
+  const share = row(card, "substitution_share", "one");
+  assert.equal(value(share, "good"), 0);
+  assert.equal(value(share, "bad"), 1);
+  assert.ok(value(row(card, "substitution_gain", "one"), "bad") > 0);
+  assert.equal(value(row(card, "substitution_gain", "one"), "good"), 0);
+  assert.ok(value(row(card, "user_utility_lost", "one"), "bad") > 0);
+  // validity: every reply parsed
+  for (const e of ["blockchain", "society", "delegation"]) {
+    const v = card.rows.find((x) => x.key === "valid_action_rate" && x.experiment === e)!;
+    assert.equal(v.cells.good.value, 1);
+    assert.equal(v.cells.bad.value, 1);
+  }
+  // intervals over the 2 seeds
+  const p = row(card, "late_p", "one").cells.bad;
+  assert.equal(p.n, 2);
+  assert.ok(p.lo !== null && p.hi !== null && p.lo <= p.value! && p.value! <= p.hi);
+
+  // the card and the index
+  const html = await Deno.readTextFile(join(reports, "profile", "report.html"));
+  for (const axis of card.axes) assert.match(html, new RegExp(`<h2>${axis}</h2>`));
+  assert.equal((html.match(/<svg/g) ?? []).length >= 4, true);
+  assert.match(await Deno.readTextFile(join(reports, "index.html")), /profile/);
+
+  // a rerun skips every finished run and calls nothing
+  const calls = server.count();
+  const again = await runCli(args);
+  assert.equal(again.code, 0, again.err);
+  assert.match(again.out, /0 runs played, 20 found done/);
+  assert.equal(server.count(), calls);
+});
+
+Deno.test("profile: one budget for the whole profile; a rerun resumes", async () => {
+  await using server = startOpenAIServer(profileScript);
+  const dir = await Deno.makeTempDir({ prefix: "lab-profile-budget-" });
+  const bad = await agentsFile(dir, "bad", BAD, server.baseURL);
+  const out = join(dir, "profile");
+  const base = [
+    "profile",
+    "--agents",
+    bad,
+    "--experiments",
+    "delegation,blockchain",
+    "--seeds",
+    "0..1",
+    "--rounds",
+    "delegation=200,blockchain=5",
+    "--out",
+    out,
+    "--no-report",
+    "--quiet",
+  ];
+  const stopped = await runCli([...base, "--max-tokens", "30000"]);
+  assert.equal(stopped.code, 3, stopped.err);
+  const used = await usedTokens(out);
+  // the budget holds across runs: at most one call in flight beyond it
+  assert.ok(used <= 30000 + 3000, `used ${used}`);
+  const runs = (await listFiles(out)).filter((f) => f.endsWith("summary.json")).length;
+  assert.ok(runs < 6, "the profile stopped before its end");
+  const done = await runCli(base);
+  assert.equal(done.code, 0, done.err);
+  assert.match(done.out, new RegExp(`found done`));
+  const card = JSON.parse(await Deno.readTextFile(join(out, "card.json"))) as ProfileCard;
+  assert.equal(card.runs.length, 2 * (1 + 2));
+});
