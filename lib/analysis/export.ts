@@ -17,7 +17,7 @@ import { join } from "node:path";
 import type { z } from "zod";
 import { ConfigError } from "../core/config.ts";
 import { readRunConfig, RUN_FILES } from "../run/run_dir.ts";
-import { loadDecisions, loadEvents, loadLlmCalls } from "./frames.ts";
+import { type DataFrame, loadDecisions, loadEvents, loadLlmCalls } from "./frames.ts";
 import { loadSweep, PARAM_PREFIX, paramColumn, readSweepFile, readSweepIndex } from "./sweep.ts";
 
 /** The file formats written. */
@@ -88,7 +88,7 @@ async function isFile(path: string): Promise<boolean> {
  * ```
  */
 export function writeFrame(
-  df: pl.DataFrame,
+  df: DataFrame,
   out: string,
   name: string,
   format: ExportFormat,
@@ -120,7 +120,7 @@ export function writeFrame(
 export async function sweepDecisions(
   dir: string,
   options: { schema?: z.ZodType; tolerateTornTail?: boolean } = {},
-): Promise<pl.DataFrame> {
+): Promise<DataFrame> {
   const { schema, tolerateTornTail = false } = options;
   const rows = await readSweepIndex(dir, { tolerateTornTail });
   const runDirs: string[] = [];

@@ -27,6 +27,12 @@ import {
 } from "../core/records.ts";
 import { readJsonl } from "../core/run_log.ts";
 
+/**
+ * A nodejs-polars `DataFrame`: what the loaders return
+ * (see <https://pola-rs.github.io/nodejs-polars/>).
+ */
+export type DataFrame = pl.DataFrame;
+
 /** Options of the loaders. */
 export interface LoadOptions {
   /**
@@ -181,11 +187,11 @@ function frameOf(columns: readonly ColumnSpec[], rows: readonly Record<string, u
 
 /** Adds the requested config keys of each run as columns. */
 function withConfigColumns(
-  df: pl.DataFrame,
+  df: DataFrame,
   runs: readonly RunDir[],
   rowRuns: readonly string[],
   keys: readonly string[],
-): pl.DataFrame {
+): DataFrame {
   if (keys.length === 0) return df;
   const byRun = new Map(runs.map((r) => [r.run, r.head.config]));
   const series = keys.map((key) => {
@@ -251,7 +257,7 @@ async function loadFrame<T>(
   dirs: string | readonly string[],
   options: LoadOptions,
   log: LogFrame<T>,
-): Promise<pl.DataFrame> {
+): Promise<DataFrame> {
   const { config = [], tolerateTornTail = false } = options;
   const runs = await openRuns(dirs);
   const rows: Record<string, unknown>[] = [];
@@ -305,7 +311,7 @@ const str = (v: unknown): string | null => typeof v === "string" ? v : null;
 export function loadDecisions(
   dirs: string | readonly string[],
   options: DecisionLoadOptions = {},
-): Promise<pl.DataFrame> {
+): Promise<DataFrame> {
   const { schema } = options;
   return loadFrame(dirs, options, {
     file: "decisions.jsonl",
@@ -367,7 +373,7 @@ export function loadDecisions(
 export function loadLlmCalls(
   dirs: string | readonly string[],
   options: LoadOptions = {},
-): Promise<pl.DataFrame> {
+): Promise<DataFrame> {
   return loadFrame(dirs, options, {
     file: "llm_calls.jsonl",
     schema: LlmCallRecordSchema,
@@ -403,7 +409,7 @@ export function loadLlmCalls(
 export function loadEvents(
   dirs: string | readonly string[],
   options: LoadOptions = {},
-): Promise<pl.DataFrame> {
+): Promise<DataFrame> {
   return loadFrame(dirs, options, {
     file: "events.jsonl",
     schema: EventRecordSchema,

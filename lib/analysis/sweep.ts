@@ -13,6 +13,7 @@
  * @module
  */
 import pl from "nodejs-polars";
+import type { DataFrame } from "./frames.ts";
 import { basename, join } from "node:path";
 import { z } from "zod";
 import { parseWith, readJsonFile } from "../core/config.ts";
@@ -237,7 +238,7 @@ function metricSeries(rows: readonly SweepIndexRow[], taken: ReadonlySet<string>
 export async function loadSweep(
   dir: string,
   options: SweepLoadOptions = {},
-): Promise<pl.DataFrame> {
+): Promise<DataFrame> {
   const sweep = await readSweepFile(dir);
   const rows = await readSweepIndex(dir, options);
   const params = paramSeries(sweep, rows);
@@ -268,7 +269,7 @@ export async function loadSweep(
  * console.log(sweepParams(await loadSweep("data/sweeps/grid"))); // ["rounds", "payoffs.T"]
  * ```
  */
-export function sweepParams(df: pl.DataFrame): string[] {
+export function sweepParams(df: DataFrame): string[] {
   if (df.height === 0) return [];
   const cells = [...new Set(df.getColumn("cell").toArray() as string[])];
   return df.columns.filter((column) => {
@@ -322,7 +323,7 @@ type Row = Record<string, unknown>;
 
 /** The metric columns and their kinds. */
 function metricColumns(
-  df: pl.DataFrame,
+  df: DataFrame,
   metrics: readonly string[] | undefined,
   params: readonly string[],
 ): { numeric: string[]; verdicts: string[] } {
@@ -398,7 +399,7 @@ function cellStats(
  * console.log(first.metrics.mutual_cooperation_rate.lo, first.verdicts.mutual_cooperation.rate);
  * ```
  */
-export function sweepCellStats(df: pl.DataFrame, options: SweepStatsOptions = {}): CellStats[] {
+export function sweepCellStats(df: DataFrame, options: SweepStatsOptions = {}): CellStats[] {
   const { level = 0.95, validOnly = false } = options;
   const params = options.params ?? sweepParams(df);
   const columns = { ...metricColumns(df, options.metrics, params), params };

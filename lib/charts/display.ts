@@ -14,8 +14,7 @@
  * ```
  * @module
  */
-import type { TopLevelSpec } from "vega-lite";
-import { type MediaBundle, toSvg, VEGALITE_MIME } from "./render.ts";
+import { type MediaBundle, type TopLevelSpec, toSvg, VEGALITE_MIME } from "./render.ts";
 
 const NOTEBOOK_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 

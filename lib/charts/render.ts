@@ -14,8 +14,14 @@
  * ```
  * @module
  */
-import { compile, type TopLevelSpec } from "vega-lite";
+import { compile, type TopLevelSpec as VegaLiteTopLevelSpec } from "vega-lite";
 import { parse, View } from "vega";
+
+/**
+ * A Vega-Lite spec (vega-lite's `TopLevelSpec`): what every chart builder returns and
+ * {@linkcode toSvg} renders.
+ */
+export type TopLevelSpec = VegaLiteTopLevelSpec;
 
 /** The MIME type the notebook front-ends render Vega-Lite with. */
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";

@@ -67,10 +67,15 @@ ${body}
 
 /** The `validity` block of a summary, as the reports read it. */
 export interface ValidityView {
+  /** Decisions made by LLM agents. */
   llm_decisions: number;
+  /** Of those, decisions where the engine's fallback was played. */
   fallbacks: number;
+  /** `fallbacks / llm_decisions`. */
   fallback_share: number;
+  /** The largest share allowed before the verdicts become inconclusive. */
   max_fallback_share: number;
+  /** `fallback_share <= max_fallback_share`; a run without LLM agents is valid. */
   valid: boolean;
 }
 

@@ -22,46 +22,71 @@ import { escapeHtml, htmlTable, mdTable } from "./html.ts";
 
 /** The fields of an `llm_calls.jsonl` record this section reads. */
 export interface CallView {
+  /** The round the call was made for (0 for calls outside a round). */
   round: number;
+  /** The agent that made the call. */
   agent: string;
+  /** What the call was for, e.g. `decision` or `reflection`. */
   purpose: string;
+  /** Input tokens. */
   input_tokens: number;
+  /** Output tokens. */
   output_tokens: number;
+  /** Input tokens served from the provider's prompt cache. */
   cached_tokens: number;
+  /** The call's cost in US dollars (0 when unpriced). */
   cost_usd: number;
+  /** `false` when the model has no price (its cost is unknown, not 0). */
   priced?: boolean;
+  /** Wall time of the call, in milliseconds. */
   latency_ms: number;
+  /** `true` when answered from the replay cache. */
   from_cache: boolean;
+  /** `true` when the reply parsed into a valid action. */
   parse_ok: boolean;
+  /** The last user message of the request. */
   prompt?: string;
+  /** The reply's text. */
   raw?: string;
+  /** The parse or call error, when there was one. */
   error?: string;
+  /** The model that answered. */
   model?: string;
 }
 
 /** The fields of a decision row this section reads. */
 export interface DecisionView {
+  /** The agent that decided. */
   agent: string;
+  /** `true` when the engine's fallback action was played. */
   fallback?: boolean;
 }
 
 /** One agent's line of the usage table. */
 export interface AgentUsage {
+  /** The agent's name. */
   agent: string;
+  /** The models it called, joined by `, `. */
   model: string;
+  /** Calls made (cached ones included). */
   calls: number;
   /** Calls answered from the replay cache. */
   cached_calls: number;
+  /** Input tokens over all its calls. */
   input_tokens: number;
+  /** Input tokens served from the provider's prompt cache. */
   cached_tokens: number;
+  /** Output tokens over all its calls. */
   output_tokens: number;
   /** Dollars of calls that went out; `null` when the model is unpriced. */
   cost_usd: number | null;
   /** Dollars the cache saved (the cost of the cached calls); `null` when unpriced. */
   saved_usd: number | null;
+  /** Median latency of the calls that went out, in milliseconds (`null` without any). */
   median_latency_ms: number | null;
   /** Decisions that were not fallbacks, over all decisions (`null` without decision rows). */
   valid_action_rate: number | null;
+  /** Its decision rows. */
   decisions: number;
 }
 

@@ -15,9 +15,8 @@
  * ```
  * @module
  */
-import type pl from "nodejs-polars";
+import type { DataFrame } from "../analysis/frames.ts";
 import { basename, join } from "node:path";
-import type { TopLevelSpec } from "vega-lite";
 import {
   type CellStats,
   loadSweep,
@@ -27,7 +26,7 @@ import {
   sweepCellStats,
 } from "../analysis/sweep.ts";
 import type { MeanCI } from "../analysis/stats.ts";
-import { toSvg } from "../charts/render.ts";
+import { type TopLevelSpec, toSvg } from "../charts/render.ts";
 import { escapeHtml, formatCell, htmlPage, htmlTable, mdTable } from "./html.ts";
 
 /** Options of {@linkcode writeSweepReport} and {@linkcode sweepReportData}. */
@@ -42,21 +41,27 @@ export interface SweepReportOptions {
 export interface SweepReportData {
   /** The sweep directory's name. */
   name: string;
+  /** The sweep directory. */
   dir: string;
   /** The grid file's experiment. */
   experiment: string;
+  /** The first and last seed, inclusive. */
   seeds: [number, number];
   /** The grid's base config and varied values. */
   base: Record<string, unknown>;
+  /** The varied parameters and their values. */
   grid: Record<string, unknown[]>;
   /** The varied parameters, and those whose values are all numbers. */
   params: string[];
+  /** The varied parameters whose values are all numbers. */
   numericParams: string[];
   /** Every numeric metric column, and the few charted. */
   metrics: string[];
+  /** The metrics charted (at most `maxMetrics`, the most informative). */
   charted: string[];
   /** Every boolean verdict column. */
   verdicts: string[];
+  /** Per-cell statistics, in grid order. */
   cells: CellStats[];
   /** Runs in the index (the last row of each). */
   runs: number;
@@ -64,11 +69,12 @@ export interface SweepReportData {
   invalid: number;
   /** Runs not completed, by status. */
   unfinished: Record<string, number>;
+  /** Confidence level of every interval, e.g. 0.95. */
   level: number;
 }
 
 /** A numeric column's values as numbers or null. */
-function numbers(df: pl.DataFrame, column: string): (number | null)[] {
+function numbers(df: DataFrame, column: string): (number | null)[] {
   return (df.getColumn(column).toArray() as unknown[]).map((v) =>
     typeof v === "number" && Number.isFinite(v) ? v : null
   );
@@ -93,7 +99,7 @@ function numbers(df: pl.DataFrame, column: string): (number | null)[] {
  * ```
  */
 export function informativeMetrics(
-  df: pl.DataFrame,
+  df: DataFrame,
   metrics: readonly string[],
   max: number,
 ): string[] {
@@ -179,13 +185,14 @@ export interface IntervalPoint {
   y: number;
   /** Interval bounds; null when there is none (fewer than 2 runs). */
   lo: number | null;
+  /** Upper interval bound; null when there is none. */
   hi: number | null;
   /** Runs (or verdicts) behind the estimate. */
   n: number;
 }
 
-/** What a chart shows of a cell: a mean or a rate with its interval. */
-type Estimate = { y: number; lo: number; hi: number; n: number } | undefined;
+/** What a chart shows of a cell: a mean or a rate with its interval (`undefined`: nothing). */
+export type Estimate = { y: number; lo: number; hi: number; n: number } | undefined;
 
 /** A cell's parameter value as a label part: `payoffs.T=5`. */
 function paramLabel(key: string, value: unknown): string {
@@ -232,6 +239,7 @@ export function intervalPoints(
 
 /** Options of {@linkcode intervalChart}. */
 export interface IntervalChartOptions {
+  /** The chart's title. */
   title: string;
   /** The x axis title (the parameter). */
   xTitle: string;
@@ -314,7 +322,9 @@ export function intervalChart(
 export interface SweepFigure {
   /** The SVG file name, e.g. `fig01.svg`. */
   file: string;
+  /** One sentence saying what the chart shows. */
   caption: string;
+  /** The Vega-Lite spec. */
   spec: TopLevelSpec;
 }
 
@@ -397,9 +407,11 @@ function rateText(c: CellStats, verdict: string): string {
 
 /** The tables of the report, shared by both formats. */
 export interface SweepTables {
+  /** The overview table: one row per cell (runs, valid share, verdict rates...). */
   overview: { header: string[]; rows: unknown[][] };
   /** One table per cell: its metrics and verdicts. */
   cells: { cell: string; header: string[]; rows: unknown[][] }[];
+  /** The grid table: the base config and the varied values. */
   grid: { header: string[]; rows: unknown[][] };
 }
 
@@ -539,7 +551,7 @@ export function sweepMarkdown(data: SweepReportData, figures: readonly SweepFigu
  *
  * @example
  * ```ts ignore
- * import { toSvg } from "../charts/render.ts";
+ * import { toSvg, type TopLevelSpec } from "../charts/render.ts";
  * import { sweepFigures, sweepHtml, sweepReportData } from "./sweep_report.ts";
  * const data = await sweepReportData("data/sweeps/grid");
  * const figures = sweepFigures(data);
