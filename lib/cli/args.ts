@@ -30,6 +30,8 @@ export interface CliArgs {
   shard?: [number, number];
   quiet: boolean;
   help: boolean;
+  /** `--estimate`: print the expected calls, tokens and dollars; run nothing. */
+  estimate: boolean;
   reports: string | null;
   /** `--checkpoint-every N|end`. */
   checkpointEvery?: string;
@@ -70,6 +72,7 @@ const OPTIONS = {
   "log-decisions": { type: "string" },
   "max-fallback": { type: "string" },
   help: { type: "boolean", short: "h" },
+  estimate: { type: "boolean" },
 } as const;
 
 function int(
@@ -190,6 +193,7 @@ export function parseCliArgs(
     shard,
     quiet: v.quiet ?? false,
     help: v.help ?? false,
+    estimate: v.estimate ?? false,
     reports: v["no-report"] ? null : (v.reports ?? "reports"),
     checkpointEvery: v["checkpoint-every"],
     logDecisions: v["log-decisions"],
@@ -271,6 +275,8 @@ Flags:
   --log-decisions all|none|N
                     decision rows for every step, none, or every N-th step
   --max-fallback X  largest share of fallback LLM decisions for valid verdicts (default 0.1)
+  --estimate        print the expected LLM calls, tokens and dollars of the runs or sweep
+                    (the real prompts, played offline with a stand-in model); run nothing
   --sweep F         run every cell of a grid file x every seed of --seeds
   --seeds A..B      seed range of a sweep, inclusive
   --workers N       parallel worker processes of a sweep (default 1)

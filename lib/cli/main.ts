@@ -108,6 +108,7 @@ export async function main(argv: string[]): Promise<number> {
     if (agents && args.replay) {
       throw new ConfigError("--agents: not with --replay (the recorded run plays every seat)");
     }
+    if (args.estimate) return await (await import("./estimate.ts")).printEstimate(args, agents);
     const limits: SharedLimits = new Map();
     const common = {
       lang: args.lang,
