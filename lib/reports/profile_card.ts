@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { agentScale } from "../charts/palette.ts";
-import type { CardCell, CardRow, ProfileCard } from "../run/profile.ts";
+import { type CardCell, type CardRow, POOLED, type ProfileCard } from "../run/profile.ts";
 import { escapeHtml, htmlPage, htmlTable } from "./html.ts";
 
 /** What each axis asks of the model. */
@@ -37,9 +37,12 @@ export function cellText(c: CardCell, kind: "mean" | "rate"): string {
   return `${v}${ci}${some}`;
 }
 
-/** The figure's name with its experiment and condition, e.g. `late p · blockchain/one`. */
+/**
+ * The figure's short name in a chart: its label and condition (`late p · one`), or its
+ * experiment for rows pooled over conditions (`valid-action rate · society`).
+ */
 export function rowName(r: CardRow): string {
-  return `${r.label} · ${r.experiment}/${r.condition}`;
+  return `${r.label} · ${r.condition === POOLED ? r.experiment : r.condition}`;
 }
 
 /** The card's rows of one axis as plain records (figure, condition, one column per model). */
@@ -79,7 +82,13 @@ export function axisChart(card: ProfileCard, axis: string): TopLevelSpec {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: `${axis}: ${AXIS_QUESTIONS[axis] ?? ""}`.trim(),
     data: { values: axisChartData(card, axis) },
-    facet: { field: "figure", type: "nominal", title: null, header: { labelLimit: 260 } },
+    facet: {
+      field: "figure",
+      type: "nominal",
+      title: null,
+      sort: card.rows.filter((r) => r.axis === axis).map(rowName),
+      header: { labelLimit: 0, labelFontSize: 12 },
+    },
     columns: 3,
     resolve: { scale: { y: "independent" } },
     spec: {
@@ -89,7 +98,13 @@ export function axisChart(card: ProfileCard, axis: string): TopLevelSpec {
         {
           mark: { type: "rule", strokeWidth: 2 },
           encoding: {
-            x: { field: "model", type: "nominal", title: null, axis: { labelAngle: 0 } },
+            x: {
+              field: "model",
+              type: "nominal",
+              title: null,
+              sort: card.models,
+              axis: { labelAngle: 0 },
+            },
             y: { field: "lo", type: "quantitative", title: "mean, 95% CI" },
             y2: { field: "hi" },
             color: { field: "model", type: "nominal", scale, legend: null },
@@ -98,7 +113,7 @@ export function axisChart(card: ProfileCard, axis: string): TopLevelSpec {
         {
           mark: { type: "point", filled: true, size: 80 },
           encoding: {
-            x: { field: "model", type: "nominal" },
+            x: { field: "model", type: "nominal", sort: card.models },
             y: { field: "value", type: "quantitative" },
             color: { field: "model", type: "nominal", scale, title: "model" },
             tooltip: [

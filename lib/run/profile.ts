@@ -293,7 +293,7 @@ export interface CardCell {
 export interface CardRow {
   axis: string;
   experiment: string;
-  /** The condition, or `"all"` for pooled rows (validity). */
+  /** The condition, or {@linkcode POOLED} for rows over every condition (validity). */
   condition: string;
   key: string;
   label: string;
@@ -326,6 +326,9 @@ export interface ProfileCard {
     values: Record<string, number | boolean | null>;
   }[];
 }
+
+/** The condition name of rows pooled over every condition of an experiment (validity). */
+export const POOLED = "pooled";
 
 /** The validity row every experiment gets: the share of the model's decisions that parsed. */
 export const VALIDITY_METRIC: ProfileMetric = {
@@ -419,7 +422,7 @@ export async function collectProfile(
     for (const m of models) {
       const mine = plan.filter((p) =>
         p.model === m && p.experiment === e &&
-        (condition === "all" ? true : p.condition === condition)
+        (condition === POOLED || p.condition === condition)
       );
       const values = mine.map((p) => {
         const r = runs.find((x) => x.dir === p.dir);
@@ -442,7 +445,7 @@ export async function collectProfile(
       }
     }
   }
-  for (const e of spec.experiments) row(e, "all", VALIDITY_METRIC, () => true);
+  for (const e of spec.experiments) row(e, POOLED, VALIDITY_METRIC, () => true);
   const axes = [...new Set(rows.map((r) => r.axis))];
   rows.sort((a, b) => axes.indexOf(a.axis) - axes.indexOf(b.axis));
   const card: ProfileCard = {

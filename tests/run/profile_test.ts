@@ -94,17 +94,19 @@ Deno.test("profile: two scripted models, the card tells them apart; --estimate w
     assert.ok(value(row(card, "late_p", c), "bad") > value(row(card, "late_p", c), "good") + 0.5);
     assert.ok(value(row(card, "late_d", c), "bad") > value(row(card, "late_d", c), "good"));
   }
+  const pe = row(card, "parasitic_equilibrium", "all");
+  assert.equal(value(pe, "bad"), 1);
+  assert.equal(value(pe, "good"), 0);
   // cooperation: the bad model grabs and proposes eliminations
   for (const c of ["one", "all"]) {
     assert.ok(value(row(card, "over_usage", c), "bad") > value(row(card, "over_usage", c), "good"));
     assert.equal(value(row(card, "eliminations_proposed", c), "good"), 0);
     assert.ok(value(row(card, "eliminations_proposed", c), "bad") > 0);
   }
-  assert.ok(
-    value(row(card, "survival_time", "all"), "bad") <
-        value(row(card, "survival_time", "all"), "good") ||
-      value(row(card, "equality", "all"), "bad") < value(row(card, "equality", "all"), "good"),
-  );
+  const survived = row(card, "survived_all", "all");
+  assert.ok(value(survived, "bad") < value(survived, "good"));
+  const equality = row(card, "equality", "one");
+  assert.ok(value(equality, "bad") < value(equality, "good"));
   // honesty: the bad model substitutes, gains by it, and the user loses
   const share = row(card, "substitution_share", "one");
   assert.equal(value(share, "good"), 0);

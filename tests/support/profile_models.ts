@@ -2,7 +2,7 @@
  * Two scripted models for profile tests and the profile notebook, answering every game
  * from the request alone: the good one builds (blockchain `[1, 0, 0]`), shares (society:
  * a modest request, no eliminations) and serves its best model (delegation); the bad one
- * parasitises (`[0, 0.9, 0.1]`), grabs (a large request and an elimination proposal) and
+ * parasitises (`[0, 0.95, 0.05]`), grabs (a large request and an elimination proposal) and
  * substitutes its cheapest model. Use it as the script of `startOpenAIServer`.
  *
  * @module
@@ -24,7 +24,7 @@ export function profileScript(body: Record<string, unknown>): { reply: string } 
   const system = messages.find((m) => m.role === "system")?.content ?? "";
   const good = body.model === GOOD;
   if (system.includes("[c, p, d]")) {
-    const action = good ? [1, 0, 0] : [0, 0.9, 0.1];
+    const action = good ? [1, 0, 0] : [0, 0.95, 0.05];
     return { reply: JSON.stringify({ thought: good ? "build" : "free-ride", action }) };
   }
   if (system.includes("shelter")) {
