@@ -27,13 +27,65 @@ import { ConfigError, parseWith, readJsonFile } from "../core/config.ts";
 /** The text that replaces secrets in every file a run writes. */
 export const REDACTED = "<redacted>";
 
+/**
+ * Names an agent cannot take: the properties of `Object.prototype` (`constructor`,
+ * `__proto__`, `toString`, ...), which break the per-agent records of a run.
+ */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(
+  Object.getOwnPropertyNames(Object.prototype),
+);
+
+/** The largest `timeout_ms`: timers clamp longer delays to 1 ms. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A name that is not one of {@linkcode RESERVED_NAMES}. */
+export function agentName(what = "name") {
+  return z.string().min(1, "must not be empty").max(64).refine(
+    (v) => !RESERVED_NAMES.has(v),
+    {
+      error: (iss) =>
+        `'${iss.input}' is reserved (a property of every JavaScript object); choose another ${what}`,
+    },
+  );
+}
+
+/**
+ * An `http:` or `https:` URL without credentials (a key goes in `api_key_env`: credentials
+ * in a URL become a `Basic` header that replaces the SDK's key).
+ */
+const baseUrl = z.string().superRefine((v, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    ctx.addIssue({ code: "custom", message: "must be an http: or https: URL" });
+    return;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    ctx.addIssue({
+      code: "custom",
+      message: `must be an http: or https: URL, got ${url.protocol}`,
+    });
+  } else if (url.username || url.password) {
+    ctx.addIssue({
+      code: "custom",
+      message: "must not contain credentials (user:password@); put the key in api_key_env",
+    });
+  }
+});
+
+const positiveInteger = z.number().refine(
+  (v) => Number.isInteger(v),
+  { error: (iss) => `expected an integer, got ${iss.input}` },
+).refine((v) => v > 0, { error: (iss) => `must be positive, got ${iss.input}` });
+
 /** One entry of the agents file. */
 export const AgentSpecSchema = z.object({
-  name: z.string().min(1, "must not be empty").max(64),
+  name: agentName(),
   provider: z.enum(["openai", "anthropic", "policy"]),
   model: z.string().min(1).optional(),
   policy: z.string().min(1).optional(),
-  base_url: z.url().optional(),
+  base_url: baseUrl.optional(),
   api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")
     .max(64, "must be an environment variable name, not a key")
     .refine(
@@ -44,11 +96,20 @@ export const AgentSpecSchema = z.object({
   api_key: z.string().optional(),
   temperature: z.number().min(0).max(2).optional(),
   max_tokens: z.number().int().positive().optional(),
-  timeout_ms: z.number().int().positive().optional(),
-  requests_per_minute: z.number().positive().optional(),
-  tokens_per_minute: z.number().positive().optional(),
-  concurrency: z.number().int().positive().optional(),
+  timeout_ms: positiveInteger.refine(
+    (v) => v <= MAX_TIMEOUT_MS,
+    { error: (iss) => `must be at most ${MAX_TIMEOUT_MS} (about 24.8 days), got ${iss.input}` },
+  ).optional(),
+  requests_per_minute: positiveInteger.optional(),
+  tokens_per_minute: positiveInteger.optional(),
+  concurrency: positiveInteger.optional(),
   max_attempts: z.number().int().min(1).max(20).optional(),
+  /**
+   * Ask for structured output (OpenAI `response_format` json_schema, Anthropic a forced
+   * tool) built from the engine's reply schema. Default: on for OpenAI models known to
+   * support it on api.openai.com, off elsewhere.
+   */
+  structured: z.boolean().optional(),
 }).strict().superRefine((a, ctx) => {
   if (a.provider === "policy" && !a.policy) {
     ctx.addIssue({

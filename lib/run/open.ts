@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-import { basename, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { CallRecorder } from "../agents/call_recorder.ts";
 import { ConfigError } from "../core/config.ts";
 import { CheckpointRecordSchema, LlmCallRecordSchema, SCHEMA_VERSION } from "../core/records.ts";
@@ -72,6 +72,28 @@ export interface RunRequest {
   env?: (name: string) => string | undefined;
 }
 
+/**
+ * Refuses a directory flag whose path is a file, or under which nothing can be written
+ * (probed with a temporary file in the nearest existing folder, removed at once).
+ */
+async function checkWritableDir(flag: string, path: string): Promise<void> {
+  if (await exists(path) && !(await Deno.stat(path)).isDirectory) {
+    throw new ConfigError(`${flag}: ${path} exists and is not a directory`);
+  }
+  let at = resolve(path);
+  while (!(await exists(at)) && dirname(at) !== at) at = dirname(at);
+  const fail = (why: string) => {
+    throw new ConfigError(`${flag}: cannot write under ${at}: ${why}`);
+  };
+  if (!(await Deno.stat(at)).isDirectory) fail("not a directory");
+  try {
+    await Deno.remove(await Deno.makeTempFile({ dir: at, prefix: ".lab-write-check-" }));
+  } catch (e) {
+    // The OS reason only: Deno's own text may suggest a permission flag, which is not the fix.
+    fail((e as Error).message.split(/: |\n/)[0]);
+  }
+}
+
 interface Prepared {
   request: RunRequest;
   parsedConfig: Record<string, unknown>;
@@ -90,10 +112,14 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
   if (request.replay && !(await exists(request.replay))) {
     throw new ConfigError(`--replay: file not found: ${request.replay}`);
   }
-  for (const [flag, path] of [["--out", request.out], ["--reports", request.reportsRoot]]) {
-    if (path && (await exists(path)) && !(await Deno.stat(path)).isDirectory) {
-      throw new ConfigError(`${flag}: ${path} exists and is not a directory`);
-    }
+  for (
+    const [flag, path] of [
+      ["--out", request.out],
+      ["--reports", request.reportsRoot],
+      ["--cache", request.cacheDir],
+    ]
+  ) {
+    if (path) await checkWritableDir(flag!, path);
   }
   const maxShare = request.maxFallbackShare ?? DEFAULT_MAX_FALLBACK_SHARE;
   if (!(maxShare >= 0 && maxShare <= 1)) {

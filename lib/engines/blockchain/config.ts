@@ -28,6 +28,15 @@ function positiveInt(fallback: number) {
     .default(fallback);
 }
 
+/** The most rounds of one run (the documented maximum horizon). */
+export const MAX_ROUNDS = 1_000_000;
+
+/** The largest total reward a config may allow: beyond it sums stop being finite. */
+export const MAX_TOTAL_REWARD = 1e300;
+
+/** Names a miner cannot take: the properties of `Object.prototype` (`constructor`, ...). */
+const RESERVED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 /** Default miner names for `n` miners: `miner_a`, `miner_b`, ... (`miner_27` past `z`). */
 function defaultMiners(n: number): string[] {
   return Array.from(
@@ -53,7 +62,9 @@ export const BlockchainConfigSchema = z.strictObject({
   /** Hash power of the honest group. @default 0.40 */
   honest_power: nonNegative(0.40),
   /** Rounds per run. @default 30 */
-  rounds: positiveInt(30),
+  rounds: positiveInt(30).refine((v) => v <= MAX_ROUNDS, {
+    error: (iss) => `must be at most ${MAX_ROUNDS}, got ${iss.input}`,
+  }),
   /** Block reward per round. @default 10 */
   R: nonNegative(10),
   /** Convexity of the parasitic gain. @default 1.5 */
@@ -69,7 +80,11 @@ export const BlockchainConfigSchema = z.strictObject({
   /** Efficiency of every participant at the start. @default 1.0 */
   eta_init: nonNegative(1.0),
   /** Miner names, one per `alpha` entry. @default ["miner_a", "miner_b", "miner_c"] */
-  miners: z.array(z.string().min(1, { error: "names must be non-empty" })).optional(),
+  miners: z.array(
+    z.string().min(1, { error: "names must be non-empty" }).refine((v) => !RESERVED.has(v), {
+      error: (iss) => `'${iss.input}' is reserved (a property of every JavaScript object)`,
+    }),
+  ).optional(),
   /** Rounds in the late window of the metrics (halved for short runs). @default 15 */
   late_window: positiveInt(15),
   /** Parasitic equilibrium needs late mean `d` below this. @default 0.08 */
@@ -85,6 +100,16 @@ export const BlockchainConfigSchema = z.strictObject({
       code: "custom",
       path: ["alpha"],
       message: `hash powers must sum to 1 with honest_power, got ${showNumber(sum)}`,
+    });
+  }
+  // |reward| per round is at most R·(alpha + 1) + lambda <= 2R + lambda (efficiencies <= 1).
+  const total = (2 * v.R + v.lambda) * v.rounds;
+  if (!(total <= MAX_TOTAL_REWARD)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [v.R >= v.lambda ? "R" : "lambda"],
+      message:
+        `rewards would not be finite: (2·R + lambda)·rounds must be at most ${MAX_TOTAL_REWARD}, got ${total}`,
     });
   }
   if (v.eta_min > v.eta_init) {

@@ -69,7 +69,21 @@ async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Pro
         `--replay: the file has ${file.agents.length} miners but config.alpha has ${cfg.alpha.length}`,
       );
     }
-    cfg = parseBlockchainConfig({ ...cfg, miners: file.agents.map((a) => a.name) });
+    file.agents.forEach((a, i) => {
+      if (file.agents.findIndex((b) => b.name === a.name) !== i) {
+        throw new ConfigError(
+          `--replay: ${ctx.replay}: agents[${i}].name: duplicate miner name '${a.name}'`,
+        );
+      }
+    });
+    try {
+      cfg = parseBlockchainConfig({ ...cfg, miners: file.agents.map((a) => a.name) });
+    } catch (e) {
+      // a name the file gives is refused (e.g. a reserved one): say it came from the file
+      const m = e instanceof ConfigError && /^config\.miners\[(\d+)\]: (.*)$/.exec(e.message);
+      if (m) throw new ConfigError(`--replay: ${ctx.replay}: agents[${m[1]}].name: ${m[2]}`);
+      throw e;
+    }
     if (file.agents.some((a) => a.records.length < cfg.rounds)) {
       throw new ConfigError(
         `--replay: the file records fewer than config.rounds = ${cfg.rounds} rounds`,
