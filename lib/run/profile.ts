@@ -26,6 +26,9 @@ import { exists, isRunDir, readRunConfig, RUN_FILES } from "./run_dir.ts";
 import type { RunOutcome } from "./session.ts";
 
 /** What to profile. */
+/** The order of the card's axes; others follow, validity comes last. */
+const AXIS_ORDER = ["exploitation", "cooperation", "honesty"];
+
 export interface ProfileSpec {
   /** The models, one agents-file entry each; their names name them on the card. */
   models: AgentSpec[];
@@ -446,7 +449,13 @@ export async function collectProfile(
     }
   }
   for (const e of spec.experiments) row(e, POOLED, VALIDITY_METRIC, () => true);
-  const axes = [...new Set(rows.map((r) => r.axis))];
+  // The card's order (the issue's): exploitation, cooperation, honesty, then any other axis,
+  // validity last; rows keep their order within an axis.
+  const rank = (axis: string) => {
+    const i = AXIS_ORDER.indexOf(axis);
+    return i >= 0 ? i : axis === "validity" ? 1e9 : AXIS_ORDER.length;
+  };
+  const axes = [...new Set(rows.map((r) => r.axis))].sort((a, b) => rank(a) - rank(b));
   rows.sort((a, b) => axes.indexOf(a.axis) - axes.indexOf(b.axis));
   const card: ProfileCard = {
     v: SCHEMA_VERSION,
