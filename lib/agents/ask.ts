@@ -21,11 +21,19 @@
  * @module
  */
 import type { z } from "zod";
-import type { ChatModel, ChatRequest, ChatResponse } from "../llm/chat_model.ts";
+import { redactSecrets } from "../core/redact.ts";
+import {
+  ChatError,
+  type ChatModel,
+  type ChatRequest,
+  type ChatResponse,
+} from "../llm/chat_model.ts";
+import { RetryError } from "../llm/retry.ts";
+import { replySchema } from "../llm/structured.ts";
 import { canonicalJson, sha256Hex } from "../llm/canonical.ts";
 import { costUsd, priceOf } from "../llm/pricing.ts";
 import { parseReply, retryPrompt } from "../llm/parse.ts";
-import { SCHEMA_VERSION } from "../core/records.ts";
+import { type LlmCallRecord, SCHEMA_VERSION } from "../core/records.ts";
 import type { CallRecorder } from "./call_recorder.ts";
 
 /** Options of {@linkcode ask}. */
@@ -39,6 +47,14 @@ export interface AskOptions<T> {
   recorder: CallRecorder;
   /** Retries after a parse failure, each showing the error to the model. @default {1} */
   parseRetries?: number;
+  /**
+   * The reply's wire format for structured output (a plain zod object, e.g. without the
+   * parser's coercions); sent as JSON Schema when `model.structured` is `true`.
+   * @default {schema}
+   */
+  replySchema?: z.ZodType;
+  /** The structured-output schema's name. @default {"reply"} */
+  schemaName?: string;
 }
 
 /** The outcome of {@linkcode ask}: the parsed value, or the last raw text and error. */
@@ -48,9 +64,10 @@ export type AskResult<T> =
 
 /** Hash of the canonical request (system, messages, sampling); logged as `prompt_hash`. */
 export async function promptHash(request: ChatRequest): Promise<string> {
-  const { system, messages, temperature, maxTokens, seed } = request;
-  return (await sha256Hex(canonicalJson({ system, messages, temperature, maxTokens, seed })))
-    .slice(0, 16);
+  const { system, messages, temperature, maxTokens, seed, schema } = request;
+  return (await sha256Hex(
+    canonicalJson({ system, messages, temperature, maxTokens, seed, schema }),
+  )).slice(0, 16);
 }
 
 /** The text of the request's last user message (what the transcript shows of the prompt). */
@@ -91,8 +108,74 @@ export async function recordCall(
     from_cache: response.fromCache ?? false,
     prompt: lastUserMessage(fields.request),
     raw: response.text,
-    ...(fields.error ? { error: fields.error } : {}),
+    ...(fields.error ? { error: redactSecrets(fields.error) } : {}),
+    ...(response.attemptLog ? { attempt_log: response.attemptLog } : {}),
   });
+}
+
+/**
+ * Records a call that failed (every retry used, or an error not worth retrying): a row
+ * with no tokens, `failed: true`, the redacted error, the attempts and each attempt's
+ * outcome. Errors other than a `ChatError` or `RetryError` (budget, abort, a bug) are not
+ * calls that failed and are not recorded.
+ *
+ * @returns `true` when a row was written.
+ */
+export async function recordFailure(
+  recorder: CallRecorder,
+  fields: {
+    agent: string;
+    purpose: string;
+    model: ChatModel;
+    request: ChatRequest;
+    error: unknown;
+  },
+): Promise<boolean> {
+  const { error } = fields;
+  if (!(error instanceof RetryError) && !(error instanceof ChatError)) return false;
+  const log = error instanceof RetryError ? error.attemptLog : error.attemptLog;
+  const attempts = error instanceof RetryError ? error.attempts : (log?.length ?? 1);
+  const elapsed = error instanceof RetryError
+    ? error.elapsedMs
+    : (log ?? []).reduce((t, a) => t + a.ms + (a.wait_ms ?? 0), 0);
+  recorder.record({
+    v: SCHEMA_VERSION,
+    round: recorder.round,
+    agent: fields.agent,
+    purpose: fields.purpose,
+    model: fields.model.model,
+    prompt_hash: await promptHash(fields.request),
+    input_tokens: 0,
+    output_tokens: 0,
+    cached_tokens: 0,
+    latency_ms: Math.round(elapsed * 10) / 10,
+    cost_usd: 0,
+    priced: priceOf(fields.model.model) !== undefined,
+    parse_ok: false,
+    attempts,
+    from_cache: false,
+    prompt: lastUserMessage(fields.request),
+    error: redactSecrets(error.message),
+    failed: true,
+    ...(log ? { attempt_log: log } : {}),
+  } as LlmCallRecord);
+  return true;
+}
+
+/**
+ * Calls `model` and records the call: a failed call gets its row (see
+ * {@linkcode recordFailure}) before the error propagates.
+ */
+export async function completeRecorded(
+  recorder: CallRecorder,
+  fields: { agent: string; purpose: string; model: ChatModel; request: ChatRequest },
+): Promise<ChatResponse> {
+  try {
+    return await fields.model.complete(fields.request);
+  } catch (error) {
+    await recordFailure(recorder, { ...fields, error });
+    throw error;
+  }
 }
 
 /** Asks `model` for a reply that `schema` accepts. Errors of the call itself propagate. */
@@ -102,13 +185,23 @@ export async function ask<T>(options: AskOptions<T>): Promise<AskResult<T>> {
     throw new RangeError(`Cannot ask: 'parseRetries' must be an integer >= 0, got ${parseRetries}`);
   }
   let request = options.request;
+  if (model.structured && request.schema === undefined) {
+    const wire = replySchema(options.schemaName ?? "reply", options.replySchema ?? schema);
+    if (wire) request = { ...request, schema: wire };
+  }
   let last: AskResult<T> = { ok: false, error: "no reply", text: "" };
   for (let attempt = 0; attempt <= parseRetries; attempt++) {
-    const response = await model.complete(request);
+    const callPurpose = attempt === 0 ? purpose : `${purpose}_retry`;
+    const response = await completeRecorded(recorder, {
+      agent,
+      purpose: callPurpose,
+      model,
+      request,
+    });
     const parsed = parseReply(response.text, schema);
     await recordCall(recorder, {
       agent,
-      purpose: attempt === 0 ? purpose : `${purpose}_retry`,
+      purpose: callPurpose,
       model,
       request,
       response,

@@ -77,6 +77,8 @@ async function play(session: RunSession, quiet: boolean): Promise<RunResult> {
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let args: CliArgs;
+  // the run being played, so that a failure can say where it is and how to resume it
+  let playing: string | undefined;
   try {
     const command = argv.length > 0 && Object.hasOwn(COMMANDS, argv[0])
       ? COMMANDS[argv[0]]
@@ -123,7 +125,9 @@ export async function main(argv: string[]): Promise<number> {
     if (args.resume) {
       if (args.experiments.length) throw new ConfigError("--resume: name no experiment with it");
       const session = await resumeRun(args.resume, findExperiment, common, limits);
+      playing = session.dir;
       const r = await play(session, args.quiet);
+      playing = undefined;
       printResult(r, args.quiet);
       return exitCode(r);
     }
@@ -162,7 +166,9 @@ export async function main(argv: string[]): Promise<number> {
         policy: { checkpointEvery: args.checkpointEvery, logDecisions: args.logDecisions },
         argv: ["deno", "task", "run", ...argv],
       }, limits);
+      playing = session.dir;
       const r = await play(session, args.quiet);
+      playing = undefined;
       printResult(r, args.quiet);
       code = Math.max(code, exitCode(r));
       made.push(r.dir);
@@ -178,7 +184,20 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     console.error(`error: ${redactSecrets((e as Error).message)}`);
-    if (Deno.env.get("LAB_DEBUG")) console.error(redactSecrets((e as Error).stack ?? ""));
+    if (playing) {
+      console.error(`  run: ${playing}`);
+      console.error(`  resume with: deno task run --resume ${playing}`);
+    }
+    if (Deno.env.get("LAB_DEBUG")) {
+      // the stack and every cause (the SDK's error included), each through the redaction
+      console.error(redactSecrets((e as Error).stack ?? String(e)));
+      let cause = (e as Error).cause;
+      for (let depth = 0; cause !== undefined && depth < 8; depth++) {
+        const text = cause instanceof Error ? cause.stack ?? cause.message : String(cause);
+        console.error(redactSecrets(`cause: ${text}`));
+        cause = cause instanceof Error ? cause.cause : undefined;
+      }
+    }
     return 1;
   }
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { redactSecrets, registerSecret } from "../core/redact.ts";
 import { ChatError } from "./chat_model.ts";
 
 /** A class whose instances `instanceof` recognises; its constructor is never called. */
@@ -84,9 +85,10 @@ export async function withDeadline<T>(
 export function toChatError(error: unknown, context: ChatErrorContext): ChatError {
   const { id, apiKey, timeoutMs, timedOut, errors, bodyMessage } = context;
   const scrub = (text: string) => redact(text, apiKey);
-  // Scrub the key from the original too: it travels along as `cause`.
-  if (error instanceof Error && error.message.includes(apiKey)) {
+  // Scrub the original too (message and stack): it travels along as `cause`.
+  if (error instanceof Error) {
     error.message = scrub(error.message);
+    if (typeof error.stack === "string") error.stack = scrub(error.stack);
   }
   const fail = (message: string, kind: ChatError["kind"], status?: number, retryAfter?: number) =>
     new ChatError(`${id}: ${message}`, kind, status, retryAfter, { cause: error });
@@ -167,9 +169,25 @@ export function parseRetryAfter(
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Replaces every occurrence of `secret` in `text` with `[redacted]`. */
+/**
+ * Redacts `text` with the one redaction function (`redactSecrets`): `secret`, every
+ * registered key, URL credentials, `Bearer`/`Basic` values and key-shaped strings.
+ */
 export function redact(text: string, secret: string): string {
-  return text.replaceAll(secret, "[redacted]");
+  return redactSecrets(text, [secret]);
+}
+
+let client: Deno.HttpClient | undefined;
+
+/**
+ * `fetch` options of both SDKs: an HTTP client that never reuses a connection. Deno's
+ * default client silently re-sends a POST whose pooled connection was reset, so a request
+ * could reach the server twice for one counted attempt; without reuse every attempt is one
+ * request, and a reset is an error the retry wrapper sees and logs.
+ */
+export function fetchOptions(): { client: Deno.HttpClient } {
+  client ??= Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+  return { client };
 }
 
 /** Cuts `text` to `max` characters, marking the cut with `...`. */
@@ -224,5 +242,7 @@ export function checkClientOptions(
       `Cannot create ${provider} chat model: no API key: pass 'apiKey' or set ${envName}`,
     );
   }
+  // every string that reaches the terminal or a file is scrubbed of it from now on
+  registerSecret(o.apiKey);
   return o.apiKey;
 }

@@ -27,6 +27,7 @@ import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
 import {
   type ChatErrorContext,
   checkClientOptions,
+  fetchOptions,
   readEnv,
   redact,
   toChatError,
@@ -60,6 +61,12 @@ export interface AnthropicChatModelOptions {
    * @default {1024}
    */
   maxTokens?: number;
+  /**
+   * Send a request's `schema` as a tool whose `input_schema` it is, with `tool_choice`
+   * forcing that tool; the tool call's input is the reply (as JSON text).
+   * @default {false}
+   */
+  structured?: boolean;
 }
 
 type CreateParams = Anthropic.Messages.MessageCreateParamsNonStreaming;
@@ -90,6 +97,8 @@ export class AnthropicChatModel implements ChatModel {
   readonly id: string;
   /** The model name, as given. */
   readonly model: string;
+  /** `true` when a request's `schema` is sent as a forced tool. */
+  readonly structured: boolean;
   #client: Anthropic;
   #timeoutMs: number;
   #maxTokens: number;
@@ -111,6 +120,7 @@ export class AnthropicChatModel implements ChatModel {
       timeoutMs = 60_000,
       defaultHeaders,
       maxTokens = 1024,
+      structured = false,
     } = options;
     const key = checkClientOptions("an Anthropic", "ANTHROPIC_API_KEY", {
       model,
@@ -124,6 +134,7 @@ export class AnthropicChatModel implements ChatModel {
     }
     this.model = model;
     this.id = `anthropic:${model}`;
+    this.structured = structured;
     this.#timeoutMs = timeoutMs;
     this.#maxTokens = maxTokens;
     this.#apiKey = key;
@@ -149,6 +160,7 @@ export class AnthropicChatModel implements ChatModel {
       timeout: timeoutMs,
       maxRetries: 0,
       defaultHeaders,
+      fetchOptions: fetchOptions(),
     });
   }
 
@@ -169,6 +181,15 @@ export class AnthropicChatModel implements ChatModel {
       body.system = [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }];
     }
     if (request.temperature !== undefined) body.temperature = request.temperature;
+    const tool = this.structured && request.schema ? request.schema : undefined;
+    if (tool) {
+      body.tools = [{
+        name: tool.name,
+        description: "Give your reply as this tool's input.",
+        input_schema: tool.json as Anthropic.Messages.Tool.InputSchema,
+      }];
+      body.tool_choice = { type: "tool", name: tool.name };
+    }
 
     const start = performance.now();
     const message: unknown = await withDeadline(
@@ -180,12 +201,16 @@ export class AnthropicChatModel implements ChatModel {
     const latencyMs = performance.now() - start;
 
     const m = message as Partial<Anthropic.Messages.Message> | null;
+    const call = tool && Array.isArray(m?.content)
+      ? m.content.find((b) => b?.type === "tool_use" && b.name === tool.name)
+      : undefined;
+    const toolText = call?.type === "tool_use" ? JSON.stringify(call.input) : undefined;
     const blocks = Array.isArray(m?.content)
       ? m.content.filter((b): b is Anthropic.Messages.TextBlock =>
         b?.type === "text" && typeof b.text === "string"
       )
       : [];
-    if (blocks.length === 0) {
+    if (blocks.length === 0 && toolText === undefined) {
       const why = typeof message !== "object" || message === null
         ? "the body is not a JSON object"
         : !Array.isArray(m?.content)
@@ -196,7 +221,7 @@ export class AnthropicChatModel implements ChatModel {
     const usage = m?.usage;
     const cached = usage?.cache_read_input_tokens ?? 0;
     return {
-      text: blocks.map((b) => b.text).join(""),
+      text: toolText ?? blocks.map((b) => b.text).join(""),
       usage: {
         input: (usage?.input_tokens ?? 0) + cached + (usage?.cache_creation_input_tokens ?? 0),
         output: usage?.output_tokens ?? 0,

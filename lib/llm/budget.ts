@@ -45,7 +45,8 @@ export class BudgetExceededError extends Error {
  */
 export class Budget {
   tokens = 0;
-  usd = 0;
+  /** Dollars spent, in integer nanodollars: sums are exact, whatever order calls end in. */
+  #nanoUsd = 0;
   /** Estimated tokens and dollars of the calls in flight. */
   reserved = { tokens: 0, usd: 0 };
   readonly limits: BudgetLimits;
@@ -59,10 +60,24 @@ export class Budget {
     this.limits = limits;
   }
 
+  /**
+   * Dollars spent. Each call's cost is rounded to 1e-9 and summed as an integer count of
+   * nanodollars, so the total (and every checkpoint) does not depend on the order in which
+   * concurrent calls finish.
+   */
+  get usd(): number {
+    return this.#nanoUsd / 1e9;
+  }
+
+  /** Sets the dollars spent (on resume, from a checkpoint). */
+  set usd(value: number) {
+    this.#nanoUsd = Math.round(value * 1e9);
+  }
+
   /** Adds a call's usage. */
   add(model: string, usage: TokenUsage): void {
     this.tokens += usage.input + usage.output;
-    this.usd += costUsd(model, usage);
+    this.#nanoUsd += Math.round(costUsd(model, usage) * 1e9);
   }
 
   /** Throws when a limit is reached, counting the calls in flight. */
@@ -105,6 +120,7 @@ export function withBudget(model: ChatModel, budget: Budget): ChatModel {
   return {
     id: model.id,
     model: model.model,
+    structured: model.structured,
     async complete(request: ChatRequest): Promise<ChatResponse> {
       const estimate = {
         input: (await tokens()).countRequestTokens(request),

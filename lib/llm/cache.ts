@@ -53,9 +53,9 @@ export function cacheKey(
   request: ChatRequest,
   namespace?: string,
 ): Promise<string> {
-  const { system, messages, temperature, maxTokens, seed } = request;
+  const { system, messages, temperature, maxTokens, seed, schema } = request;
   return sha256Hex(
-    canonicalJson({ modelId, namespace, system, messages, temperature, maxTokens, seed }),
+    canonicalJson({ modelId, namespace, system, messages, temperature, maxTokens, seed, schema }),
   );
 }
 
@@ -126,6 +126,7 @@ export function withCache(model: ChatModel, options: CacheOptions): ChatModel {
   return {
     id: model.id,
     model: model.model,
+    structured: model.structured,
     async complete(request: ChatRequest): Promise<ChatResponse> {
       const key = await cacheKey(model.id, request, namespace);
       const file = join(dir, key.slice(0, 2), `${key}.json`);
@@ -150,7 +151,7 @@ export function withCache(model: ChatModel, options: CacheOptions): ChatModel {
       }
       if (offline) throw new CacheMissError(key, model.id);
       const response = await model.complete(request);
-      const { fromCache: _f, ...stored } = response;
+      const { fromCache: _f, attemptLog: _a, ...stored } = response;
       const data = storable({ v: 1, key, modelId: model.id, response: stored });
       if (data !== undefined) writeEntry(dir, key, file, data);
       return response;

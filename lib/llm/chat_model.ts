@@ -29,8 +29,36 @@ export interface ChatRequest {
   maxTokens?: number;
   /** A sampling seed, passed to providers that accept one. */
   seed?: number;
+  /**
+   * The reply's JSON Schema, for structured output: OpenAI `response_format` json_schema
+   * (strict), Anthropic a forced tool. Set by `ask()` only for models whose `structured` is
+   * `true`; other clients ignore it. Part of the cache key.
+   */
+  schema?: ReplySchema;
   /** Cancels the request. */
   signal?: AbortSignal;
+}
+
+/** A JSON Schema for structured replies (see {@linkcode ChatRequest.schema}). */
+export interface ReplySchema {
+  /** A short name (`[A-Za-z0-9_-]`, at most 64 characters), e.g. `"miner_reply"`. */
+  name: string;
+  /** The JSON Schema of the reply object (strict: every property required, no others). */
+  json: Record<string, unknown>;
+}
+
+/** One HTTP attempt of a call, as the retry wrapper saw it. */
+export interface AttemptRecord {
+  /** The attempt, from 1. */
+  attempt: number;
+  /** `"ok"`, or the {@linkcode ChatErrorKind} it failed with. */
+  outcome: "ok" | ChatErrorKind;
+  /** The HTTP status, when there was one. */
+  status?: number;
+  /** The attempt's wall time, in milliseconds. */
+  ms: number;
+  /** The backoff that followed it, in milliseconds. */
+  wait_ms?: number;
 }
 
 /** Token usage reported by the provider (or estimated, for scripted models). */
@@ -47,10 +75,15 @@ export interface ChatResponse {
   usage: TokenUsage;
   /** The model that answered, as the provider names it. */
   model: string;
-  /** Wall time of the call that produced this text, in milliseconds. */
+  /**
+   * Wall time of the call that produced this text, in milliseconds: with the retry wrapper,
+   * from the first attempt to the reply, failed attempts and backoff included.
+   */
   latencyMs: number;
   /** HTTP attempts it took (set by the retry wrapper; 1 otherwise). */
   attempts?: number;
+  /** Every attempt's outcome, when one failed before the reply (set by the retry wrapper). */
+  attemptLog?: AttemptRecord[];
   /** `true` when the reply came from the record/replay cache. */
   fromCache?: boolean;
 }
@@ -61,6 +94,8 @@ export interface ChatModel {
   readonly id: string;
   /** The model name used for pricing. */
   readonly model: string;
+  /** `true` when the client sends {@linkcode ChatRequest.schema} as structured output. */
+  readonly structured?: boolean;
   complete(request: ChatRequest): Promise<ChatResponse>;
 }
 
@@ -87,6 +122,9 @@ export class ChatError extends Error {
   ) {
     super(message, options);
   }
+
+  /** Every attempt's outcome, when the retry wrapper made more than one (set by it). */
+  attemptLog?: AttemptRecord[];
 
   /** `true` for kinds worth retrying: 429, 5xx, timeouts, resets, malformed bodies. */
   get retryable(): boolean {

@@ -16,6 +16,7 @@ import { RateLimiter, withLimits } from "./limits.ts";
 import { OpenAIChatModel } from "./openai.ts";
 import { withRetry } from "./retry.ts";
 import { priceOf } from "./pricing.ts";
+import { structuredByDefault } from "./structured.ts";
 
 /** Run-wide options of {@linkcode createChatModel}. */
 export interface ModelFactoryOptions {
@@ -69,6 +70,7 @@ export function createChatModel(spec: AgentSpec, options: ModelFactoryOptions = 
     apiKey: key,
     baseURL: spec.base_url,
     timeoutMs: spec.timeout_ms,
+    structured: spec.structured ?? structuredByDefault(spec.provider, spec.model, spec.base_url),
   };
   let model: ChatModel = spec.provider === "anthropic"
     ? new AnthropicChatModel(clientOptions)

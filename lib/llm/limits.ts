@@ -280,7 +280,7 @@ export function withLimits(
       lease.release();
     }
   };
-  return { id: model.id, model: model.model, complete };
+  return { id: model.id, model: model.model, structured: model.structured, complete };
 }
 
 /** Settles like `promise`, or rejects with `signal.reason` as soon as `signal` aborts. */

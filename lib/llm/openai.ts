@@ -26,6 +26,7 @@ import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
 import {
   type ChatErrorContext,
   checkClientOptions,
+  fetchOptions,
   readEnv,
   redact,
   toChatError,
@@ -56,6 +57,12 @@ export interface OpenAIChatModelOptions {
   organization?: string;
   /** Extra headers on every request. */
   defaultHeaders?: Record<string, string>;
+  /**
+   * Send a request's `schema` as `response_format: {type: "json_schema", json_schema:
+   * {name, strict: true, schema}}` (structured outputs).
+   * @default {false}
+   */
+  structured?: boolean;
 }
 
 type CreateParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
@@ -88,6 +95,8 @@ export class OpenAIChatModel implements ChatModel {
   readonly id: string;
   /** The model name, as given. */
   readonly model: string;
+  /** `true` when a request's `schema` is sent as `response_format`. */
+  readonly structured: boolean;
   #client: OpenAI;
   #timeoutMs: number;
   #apiKey: string;
@@ -108,10 +117,12 @@ export class OpenAIChatModel implements ChatModel {
       timeoutMs = 60_000,
       organization,
       defaultHeaders,
+      structured = false,
     } = options;
     const key = checkClientOptions("an OpenAI", "OPENAI_API_KEY", { model, timeoutMs, apiKey });
     this.model = model;
     this.id = `openai:${model}`;
+    this.structured = structured;
     this.#timeoutMs = timeoutMs;
     this.#apiKey = key;
     this.#errorContext = {
@@ -136,6 +147,7 @@ export class OpenAIChatModel implements ChatModel {
       timeout: timeoutMs,
       maxRetries: 0,
       defaultHeaders,
+      fetchOptions: fetchOptions(),
     });
   }
 
@@ -159,6 +171,12 @@ export class OpenAIChatModel implements ChatModel {
       else body.max_tokens = request.maxTokens;
     }
     if (request.seed !== undefined) body.seed = request.seed;
+    if (this.structured && request.schema) {
+      body.response_format = {
+        type: "json_schema",
+        json_schema: { name: request.schema.name, strict: true, schema: request.schema.json },
+      };
+    }
 
     const start = performance.now();
     const completion: unknown = await withDeadline(

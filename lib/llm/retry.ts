@@ -13,7 +13,7 @@
  * @module
  */
 import { ChatError } from "./chat_model.ts";
-import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
+import type { AttemptRecord, ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
 import { abortableSleep } from "./_http.ts";
 
 export { parseRetryAfter } from "./_http.ts";
@@ -101,14 +101,25 @@ export class RetryError extends Error {
   readonly attempts: number;
   /** The last attempt's error (also `cause`). */
   readonly lastError: ChatError;
+  /** Every attempt's outcome, in order. */
+  readonly attemptLog: AttemptRecord[];
+  /** Wall time from the first attempt to the last failure, backoff included, in ms. */
+  readonly elapsedMs: number;
 
   /**
    * Builds the message from the last error.
    *
    * @param attempts Attempts made.
    * @param lastError The last attempt's error.
+   * @param attemptLog Every attempt's outcome.
+   * @param elapsedMs Wall time of all attempts and waits.
    */
-  constructor(attempts: number, lastError: ChatError) {
+  constructor(
+    attempts: number,
+    lastError: ChatError,
+    attemptLog: AttemptRecord[] = [],
+    elapsedMs = 0,
+  ) {
     const status = lastError.status === undefined ? "" : ` (${lastError.status})`;
     super(
       `LLM call failed after ${attempts} attempts: ${lastError.kind}${status}: ${lastError.message}`,
@@ -116,6 +127,8 @@ export class RetryError extends Error {
     );
     this.attempts = attempts;
     this.lastError = lastError;
+    this.attemptLog = attemptLog;
+    this.elapsedMs = elapsedMs;
   }
 }
 
@@ -201,18 +214,49 @@ export function withRetry(model: ChatModel, options?: RetryOptions): ChatModel {
   };
 
   const complete = async (request: ChatRequest): Promise<ChatResponse> => {
+    const log: AttemptRecord[] = [];
+    const first = performance.now();
     for (let attempt = 1;; attempt++) {
+      const start = performance.now();
       try {
         const response = await model.complete(request);
-        return { ...response, attempts: attempt };
+        const ms = round1(performance.now() - start);
+        if (log.length === 0) return { ...response, attempts: attempt };
+        log.push({ attempt, outcome: "ok", ms });
+        // latency covers every attempt and backoff: what the caller waited
+        return {
+          ...response,
+          attempts: attempt,
+          attemptLog: log,
+          latencyMs: performance.now() - first,
+        };
       } catch (error) {
-        if (!(error instanceof ChatError) || !error.retryable) throw error;
-        if (attempt >= maxAttempts) throw new RetryError(attempt, error);
+        if (!(error instanceof ChatError)) throw error;
+        const ms = round1(performance.now() - start);
+        const entry: AttemptRecord = {
+          attempt,
+          outcome: error.kind,
+          ...(error.status === undefined ? {} : { status: error.status }),
+          ms,
+        };
+        log.push(entry);
+        if (!error.retryable) {
+          if (attempt > 1) error.attemptLog = log;
+          throw error;
+        }
+        if (attempt >= maxAttempts) {
+          throw new RetryError(attempt, error, log, performance.now() - first);
+        }
         const delayMs = delayFor(attempt, error);
+        entry.wait_ms = round1(delayMs);
         onRetry?.({ attempt, error, delayMs });
         await sleep(delayMs, request.signal);
       }
     }
   };
-  return { id: model.id, model: model.model, complete };
+  return { id: model.id, model: model.model, structured: model.structured, complete };
+}
+
+function round1(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }

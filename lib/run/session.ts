@@ -19,11 +19,15 @@ import type { AgentId, StepResult } from "../core/game.ts";
 import { type CheckpointRecord, SCHEMA_VERSION } from "../core/records.ts";
 import type { RunLog } from "../core/run_log.ts";
 import { writeJsonAtomic } from "../core/run_log.ts";
+import { redactSecrets } from "../core/redact.ts";
 import { type Budget, BudgetExceededError } from "../llm/budget.ts";
 import type { BuiltRun, Experiment, PlayedDecision } from "./experiment.ts";
 import { RUN_FILES, type RunLock } from "./run_dir.ts";
 import { checkpointDue, rowsDue, type RunPolicy } from "./run_policy.ts";
 import { applyValidity, type Validity, validityOf } from "./validity.ts";
+
+/** The file of a run directory holding the error that stopped the run (exit 1). */
+export const ERROR_FILE = "error.json";
 
 /** A second `step()` while one is in flight (the HTTP server answers 409). */
 export class SessionBusyError extends Error {
@@ -355,6 +359,12 @@ export class RunSession {
           this.#stopped = { status: "stopped_budget", steps: this.steps, reason: e.message };
           return this.#stopped;
         }
+        // The final error goes into the run directory (the logs hold every attempt).
+        await writeJsonAtomic(join(this.dir, ERROR_FILE), {
+          v: SCHEMA_VERSION,
+          step: this.steps + 1,
+          error: redactSecrets(`${(e as Error)?.name ?? "Error"}: ${(e as Error)?.message ?? e}`),
+        }).catch(() => {});
         throw e;
       }
       if (onProgress) progress();
@@ -396,6 +406,7 @@ export class RunSession {
       experiment.verdicts.filter((k) => k in summary).map((k) => [k, summary[k]]),
     );
     await writeJsonAtomic(join(dir, RUN_FILES.summary), summary);
+    await Deno.remove(join(dir, ERROR_FILE)).catch(() => {});
     let report: string | undefined;
     if (reportsRoot !== null) {
       const outDir = join(reportsRoot, id);

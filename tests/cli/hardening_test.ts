@@ -234,7 +234,7 @@ Deno.test("hardening: a server answering 500 leaves every attempt, the final err
   assert.equal(error.step, 1);
   assert.match(error.error, /HTTP 500/);
   // the run stays resumable (here it fails again the same way)
-  const again = await runCli(["--resume", run, "--no-report", "--quiet"]);
+  const again = await runCli(["--resume", run, "--agents", agents, "--no-report", "--quiet"]);
   assert.equal(again.code, 1, again.err);
   assert.equal(server.count(), 4);
 });
@@ -252,7 +252,7 @@ Deno.test("hardening: resume allows changes that do not alter the experiment", a
     "--out",
     run,
     "--max-tokens",
-    "2500",
+    "500",
     "--no-report",
     "--quiet",
   ]);
@@ -288,7 +288,7 @@ Deno.test("hardening: resume allows changes that do not alter the experiment", a
 });
 
 Deno.test("hardening: structured outputs are sent to OpenAI and Anthropic and answered in kind", async () => {
-  const reply = { thought: "build", action: [0.6, 0.3, 0.1] };
+  const reply = { thought: "build", action: [0.5, 0.25, 0.25] };
   await using openai = startOpenAIServer([{ structured: reply }]);
   await using anthropic = startAnthropicServer([{ structured: reply }]);
   const agents = await jsonFile({
@@ -341,7 +341,7 @@ Deno.test("hardening: structured outputs are sent to OpenAI and Anthropic and an
   assert.equal(rows.length, 6);
   for (const d of rows) {
     assert.equal(d.parse_ok, true);
-    assert.deepEqual(d.action, [0.6, 0.3, 0.1]);
+    assert.deepEqual(d.action, [0.5, 0.25, 0.25]);
   }
 });
 

@@ -46,7 +46,13 @@ export type Step =
   /** 200 with an arbitrary JSON body, e.g. a completion without choices. */
   | { json: unknown }
   /** The connection dies: headers go out, then the body stream errors. */
-  | { reset: true };
+  | { reset: true }
+  /**
+   * Structured output: the request must carry a schema (OpenAI `response_format`
+   * json_schema, Anthropic a tool forced by `tool_choice`), else the answer is a 400; the
+   * reply is `value` as the provider sends it (JSON content, or a `tool_use` block).
+   */
+  | { structured: unknown; usage?: StepUsage };
 
 /** A script: steps in order (the last repeats), or a function of the parsed body and index. */
 export type ServerScript =
@@ -85,6 +91,10 @@ interface Dialect {
   error(status: number, message?: string): unknown;
   requestTokens(body: Record<string, unknown>): number;
   headers: Record<string, string>;
+  /** What is wrong with the request's structured-output schema, or `null` when it is sent. */
+  schemaProblem(body: Record<string, unknown>): string | null;
+  /** A completion carrying `value` in the provider's structured form. */
+  structured(body: Record<string, unknown>, value: unknown, usage: Required<StepUsage>): unknown;
 }
 
 /**
@@ -173,6 +183,15 @@ function start(script: ServerScript, dialect: Dialect): LlmServer {
       });
     }
     if ("json" in step) return json(200, step.json);
+    if ("structured" in step) {
+      const problem = dialect.schemaProblem(body);
+      if (problem) return json(400, dialect.error(400, `structured output expected: ${problem}`));
+      const text = JSON.stringify(step.structured);
+      return json(
+        200,
+        dialect.structured(body, step.structured, fullUsage(body, text, step.usage)),
+      );
+    }
     if ("reset" in step) {
       // Deno.serve cannot drop a socket; promising more bytes than are sent makes the
       // connection die mid-body, which the client sees as a reset.
@@ -283,6 +302,18 @@ const OPENAI: Dialect = {
     };
     return countRequestTokens(request);
   },
+  schemaProblem(body) {
+    const rf = body.response_format as
+      | { type?: string; json_schema?: { name?: string; strict?: boolean; schema?: unknown } }
+      | undefined;
+    if (rf?.type !== "json_schema") return "no response_format of type json_schema";
+    if (!rf.json_schema?.name || rf.json_schema.strict !== true) return "no strict named schema";
+    const schema = rf.json_schema.schema as { type?: string } | undefined;
+    return schema?.type === "object" ? null : "the schema is not an object schema";
+  },
+  structured(body, value, usage) {
+    return OPENAI.completion(body, JSON.stringify(value), usage);
+  },
   completion(body, text, usage) {
     return {
       id: `chatcmpl-test${nextId()}`,
@@ -350,6 +381,22 @@ const ANTHROPIC: Dialect = {
     };
     return countRequestTokens(request);
   },
+  schemaProblem(body) {
+    const tools = body.tools as { name?: string; input_schema?: { type?: string } }[] | undefined;
+    const choice = body.tool_choice as { type?: string; name?: string } | undefined;
+    if (!Array.isArray(tools) || tools.length === 0) return "no tools";
+    if (choice?.type !== "tool") return "tool_choice does not force a tool";
+    const tool = tools.find((t) => t.name === choice.name);
+    if (!tool) return `tool_choice names '${choice.name}', which is not a tool`;
+    return tool.input_schema?.type === "object" ? null : "input_schema is not an object schema";
+  },
+  structured(body, value, usage) {
+    const message = ANTHROPIC.completion(body, "", usage) as Record<string, unknown>;
+    const name = (body.tool_choice as { name: string }).name;
+    message.content = [{ type: "tool_use", id: `toolu_test${nextId()}`, name, input: value }];
+    message.stop_reason = "tool_use";
+    return message;
+  },
   completion(body, text, usage) {
     return {
       id: `msg_test${nextId()}`,
@@ -389,3 +436,115 @@ const ANTHROPIC: Dialect = {
     };
   },
 };
+
+/**
+ * Starts a raw HTTP/1.1 server speaking the OpenAI Chat Completions API with keep-alive,
+ * which closes the connection without an answer for the requests `drop(index)` picks: a
+ * connection reset that `Deno.serve` cannot produce. A client that reuses connections may
+ * silently re-send such a request; `count()` shows every request that arrived.
+ *
+ * @param reply The reply text of a request that is answered.
+ * @param drop Which requests (0-based, in arrival order) to drop.
+ * @returns The running server.
+ */
+export function startDroppingOpenAIServer(
+  reply: (body: Record<string, unknown>, index: number) => string,
+  drop: (index: number) => boolean,
+): LlmServer {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const requests: RecordedRequest[] = [];
+  const conns = new Set<Deno.Conn>();
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const serve = async (conn: Deno.Conn) => {
+    conns.add(conn);
+    let buffer = new Uint8Array(0);
+    const chunk = new Uint8Array(65536);
+    try {
+      for (;;) {
+        // read one request: headers, then content-length bytes of body
+        let end = -1;
+        let length = 0;
+        for (;;) {
+          const text = decoder.decode(buffer);
+          end = text.indexOf("\r\n\r\n");
+          if (end >= 0) {
+            length = Number(/content-length:\s*(\d+)/i.exec(text.slice(0, end))?.[1] ?? 0);
+            if (encoder.encode(text.slice(0, end + 4)).length + length <= buffer.length) break;
+          }
+          const n = await conn.read(chunk);
+          if (n === null) return;
+          const next = new Uint8Array(buffer.length + n);
+          next.set(buffer);
+          next.set(chunk.subarray(0, n), buffer.length);
+          buffer = next;
+        }
+        const head = decoder.decode(buffer).slice(0, end);
+        const headBytes = encoder.encode(head).length + 4;
+        const bodyText = decoder.decode(buffer.subarray(headBytes, headBytes + length));
+        buffer = buffer.slice(headBytes + length);
+        let body: Record<string, unknown> = {};
+        try {
+          body = JSON.parse(bodyText);
+        } catch {
+          // recorded as {}
+        }
+        const [method, path] = head.split("\r\n")[0].split(" ");
+        const index = requests.length;
+        requests.push({ method, path, headers: {}, body });
+        if (drop(index)) return; // closed below, without an answer
+        const text = reply(body, index);
+        const usage = {
+          input: OPENAI.requestTokens(body),
+          output: countTokens(text),
+          cached: 0,
+          cacheWrite: 0,
+        };
+        const payload = encoder.encode(JSON.stringify(OPENAI.completion(body, text, usage)));
+        await conn.write(encoder.encode(
+          `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${payload.length}\r\nconnection: keep-alive\r\n\r\n`,
+        ));
+        await conn.write(payload);
+      }
+    } catch {
+      // the client went away
+    } finally {
+      conns.delete(conn);
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+    }
+  };
+  const accepting = (async () => {
+    try {
+      for await (const conn of listener) serve(conn);
+    } catch {
+      // closed
+    }
+  })();
+  const port = (listener.addr as Deno.NetAddr).port;
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= (async () => {
+      listener.close();
+      for (const c of conns) {
+        try {
+          c.close();
+        } catch {
+          // already closed
+        }
+      }
+      await accepting;
+    })();
+    return closed;
+  };
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    count: () => requests.length,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

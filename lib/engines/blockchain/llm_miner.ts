@@ -26,7 +26,7 @@
  */
 import { z } from "zod";
 import type { Agent, Decision, DecisionContext, Outcome } from "../../agents/agent.ts";
-import { ask, recordCall } from "../../agents/ask.ts";
+import { ask, completeRecorded, recordCall } from "../../agents/ask.ts";
 import type { CallRecorder } from "../../agents/call_recorder.ts";
 import { BudgetExceededError } from "../../llm/budget.ts";
 import type { ChatModel, ChatRequest } from "../../llm/chat_model.ts";
@@ -76,6 +76,15 @@ export const MinerReplySchema = z.object({
     (v) => v.some((x) => Number.isFinite(x) && x > 0),
     "the action needs at least one positive entry (c, p or d)",
   ),
+});
+
+/**
+ * The wire format of a reply, sent as JSON Schema when the model takes structured output
+ * (the parser still reads the reply with {@linkcode MinerReplySchema}).
+ */
+export const MinerWireSchema = z.object({
+  thought: z.string(),
+  action: z.array(z.number().min(0).max(1)).length(3),
 });
 
 /** A thought given as an object or array (step by step) flattened to one string. */
@@ -254,7 +263,12 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
       messages: [{ role: "user", content: user }],
       ...sampling,
     };
-    const response = await model.complete(request);
+    const response = await completeRecorded(recorder, {
+      agent: name,
+      purpose: "reflection",
+      model,
+      request,
+    });
     await recordCall(recorder, {
       agent: name,
       purpose: "reflection",
@@ -296,6 +310,8 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
         purpose: "decision",
         recorder,
         schema: MinerReplySchema,
+        replySchema: MinerWireSchema,
+        schemaName: "miner_reply",
         parseRetries,
         request: { system, messages: [{ role: "user", content: user }], ...sampling },
       });
@@ -306,7 +322,14 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
       }
       const thought = out.value.thought?.trim() || undefined;
       memory.setPending({ thought, parseOk: true });
-      return { action: out.value.action, ...(thought ? { thought } : {}) };
+      // Negative or non-finite parts are clamped to 0 by the engine: the reply parsed, but
+      // the action played is a repair of it.
+      const repaired = out.value.action.some((x) => !(Number.isFinite(x) && x >= 0));
+      return {
+        action: out.value.action,
+        ...(thought ? { thought } : {}),
+        ...(repaired ? { repaired: true } : {}),
+      };
     },
 
     async observe(outcome: Outcome<BlockchainObs, BlockchainInfo, BlockchainAction>) {
