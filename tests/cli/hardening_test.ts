@@ -122,7 +122,7 @@ for (const c of refused) {
       ...(argv.includes("--out") ? [] : ["--out", out]),
       "--no-report",
       "--quiet",
-    ].filter((a, i, all) => !(a === "--no-report" && all.includes("--reports"))));
+    ].filter((a, _i, all) => !(a === "--no-report" && all.includes("--reports"))));
     assert.equal(r.code, 2, `exit code (stderr: ${r.err})`);
     assert.equal(r.err.trim().split("\n").length, 1, r.err);
     assert.match(r.err.trim(), c.message);
@@ -372,4 +372,39 @@ Deno.test("hardening: an IPD LLM run without structured output sends no response
   ]);
   assert.equal(r.code, 0, r.err);
   assert.equal(server.requests[0].body.response_format, undefined);
+});
+
+Deno.test("hardening: a blockchain action with negative parts is marked repaired", async () => {
+  await using server = startOpenAIServer([
+    { reply: '{"thought": "t", "action": [-0.3, 0.8, 0.5]}' },
+  ]);
+  const agents = await agentsFile({}, server.baseURL);
+  const run = join(dir, "repaired");
+  const r = await runCli([
+    "blockchain",
+    "--agents",
+    agents,
+    "--rounds",
+    "2",
+    "--out",
+    run,
+    "--no-report",
+    "--quiet",
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const rows = (await Deno.readTextFile(join(run, "decisions.jsonl"))).trim().split("\n")
+    .map((l) => JSON.parse(l)).filter((d) => d.agent === "llm");
+  assert.equal(rows.length, 2);
+  for (const d of rows) {
+    assert.equal(d.repaired, true);
+    assert.equal(d.fallback, false);
+    assert.deepEqual(d.action.map((x: number) => Math.round(x * 1e9) / 1e9), [
+      0,
+      0.615384615,
+      0.384615385,
+    ]);
+  }
+  const others = (await Deno.readTextFile(join(run, "decisions.jsonl"))).trim().split("\n")
+    .map((l) => JSON.parse(l)).filter((d) => d.agent !== "llm");
+  assert.ok(others.every((d) => d.repaired === undefined));
 });

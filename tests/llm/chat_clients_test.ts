@@ -284,7 +284,7 @@ for (const c of cases) {
       for (const text of [error.message, error.stack, cause?.message, cause?.stack]) {
         assert.ok(!String(text).includes(KEY), `key leaked by ${error.kind}: ${text}`);
       }
-      if (error.status === 401) assert.match(error.message, /\[redacted\]/);
+      if (error.status === 401) assert.match(error.message, /<redacted>/); // redactSecrets
       else assert.ok(!Deno.inspect(error, { depth: 10 }).includes(KEY));
     }
     assert.deepEqual(kinds, [
