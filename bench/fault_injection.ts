@@ -111,6 +111,7 @@ requests = server.count() - before;
 faultsOn = false;
 
 let identical = 0;
+let midRun = 0;
 for (let i = 0; i < M; i++) {
   const run = join(dir, `killed-${i}`);
   const child = new Deno.Command(Deno.execPath(), {
@@ -128,6 +129,7 @@ for (let i = 0; i < M; i++) {
   await child.status;
   const done = await read(run, "summary.json");
   if (!done) {
+    midRun++;
     const r = await runCli(["--resume", run, "--no-report", "--quiet"]);
     if (r.code !== 0) console.error(`resume ${i}: exit ${r.code} ${r.err.split("\n")[0]}`);
   }
@@ -147,6 +149,7 @@ console.log(JSON.stringify(
     attempts_logged: attempts,
     failed_attempts_logged: failedAttempts,
     killed_runs: M,
+    killed_before_the_end: midRun,
     resumed_byte_identical: identical,
   },
   null,
