@@ -162,6 +162,8 @@ const CALL_COLUMNS: ColumnSpec[] = [
   ["prompt", "str"],
   ["raw", "str"],
   ["error", "str"],
+  ["failed", "bool"],
+  ["attempt_log", "str"],
 ];
 
 const EVENT_COLUMNS: ColumnSpec[] = [
@@ -355,6 +357,8 @@ export function loadDecisions(
  * | `priced` | bool? | the model has a price (an unpriced model's cost is unknown, not 0) |
  * | `prompt` | str? | the request's last user message |
  * | `raw` | str? | the reply's text |
+ * | `failed` | bool? | the call failed after every retry (no reply, no tokens) |
+ * | `attempt_log` | str? | every HTTP attempt's outcome, as JSON text |
  * | `error` | str? | the parse or call error |
  * | config keys | f64/bool/str | one per {@linkcode LoadOptions.config} key |
  *

@@ -51,6 +51,16 @@ export const LlmCallRecordSchema = z.object({
   raw: z.string().optional(),
   /** The parse or call error, when there was one. */
   error: z.string().optional(),
+  /** `true` when the call itself failed (every retry used): no reply, no tokens. */
+  failed: z.boolean().optional(),
+  /** Every HTTP attempt's outcome (`ok` or the error kind), status, time and backoff. */
+  attempt_log: z.array(z.object({
+    attempt: z.number().int().min(1),
+    outcome: z.string(),
+    status: z.number().int().optional(),
+    ms: z.number().min(0),
+    wait_ms: z.number().min(0).optional(),
+  })).optional(),
 });
 export type LlmCallRecord = z.infer<typeof LlmCallRecordSchema>;
 
