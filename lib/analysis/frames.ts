@@ -97,6 +97,7 @@ const DECISION_COLUMNS: ColumnSpec[] = [
   ["reward", "f64"],
   ["parse_ok", "bool"],
   ["fallback", "bool"],
+  ["repaired", "bool"],
 ];
 
 const SHARED_DECISION_FIELDS = new Set(["v", ...DECISION_COLUMNS.map(([name]) => name)]);
@@ -294,6 +295,7 @@ const str = (v: unknown): string | null => typeof v === "string" ? v : null;
  * | `reward` | f64 | reward this step |
  * | `parse_ok` | bool | the agent's reply was usable |
  * | `fallback` | bool | the engine's fallback was played in its place |
+ * | `repaired` | bool? | the reply parsed only after a repair that changed values |
  * | the engine's fields | f64/bool/str | typed from {@linkcode DecisionLoadOptions.schema} (numbers f64, booleans bool, anything else as text, JSON for objects), else inferred |
  * | config keys | f64/bool/str | one per {@linkcode LoadOptions.config} key |
  *

@@ -24,6 +24,8 @@ export const DecisionRecordSchema = z.object({
   parse_ok: z.boolean(),
   /** `true` when the agent had no usable action and the engine's fallback was played. */
   fallback: z.boolean().default(false),
+  /** `true` when the reply parsed only after a repair that changed values (e.g. clamping). */
+  repaired: z.boolean().optional(),
 }).passthrough();
 export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
 

@@ -81,11 +81,23 @@ async function checkWritableDir(flag: string, path: string): Promise<void> {
     throw new ConfigError(`${flag}: ${path} exists and is not a directory`);
   }
   let at = resolve(path);
-  while (!(await exists(at)) && dirname(at) !== at) at = dirname(at);
-  const fail = (why: string) => {
+  const fail = (why: string): never => {
     throw new ConfigError(`${flag}: cannot write under ${at}: ${why}`);
   };
-  if (!(await Deno.stat(at)).isDirectory) fail("not a directory");
+  // The nearest existing folder: only "not found" walks up; any other error (a folder this
+  // process may not read, e.g. under /proc) is the answer.
+  let info: Deno.FileInfo | null = null;
+  for (;;) {
+    try {
+      info = await Deno.stat(at);
+      break;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) fail("not accessible");
+      if (dirname(at) === at) fail("no existing folder");
+      at = dirname(at);
+    }
+  }
+  if (!info!.isDirectory) fail("not a directory");
   try {
     await Deno.remove(await Deno.makeTempFile({ dir: at, prefix: ".lab-write-check-" }));
   } catch (e) {

@@ -117,6 +117,7 @@ const SHARED_COLUMNS = [
   "reward",
   "parse_ok",
   "fallback",
+  "repaired",
 ];
 
 /** `loadBlockchainDecisions`: the shared columns, the schema's fields, then `c`, `p`, `d`. */
@@ -170,6 +171,7 @@ Deno.test("loadBlockchainDecisions: typed columns, split action, seed and experi
       reward: 2,
       parse_ok: true,
       fallback: false,
+      repaired: null,
       cumulative_reward: 2,
       efficiency: 1,
       honest_efficiency: 1,

@@ -23,7 +23,5 @@ export const BlockchainDecisionSchema = DecisionRecordSchema.extend({
   model: z.string().optional(),
   /** The LLM's stated reasoning. */
   thought: z.string().optional(),
-  /** `true` when the reply parsed but its action had to be repaired (negative parts clamped). */
-  repaired: z.boolean().optional(),
 });
 export type BlockchainDecision = z.infer<typeof BlockchainDecisionSchema>;
