@@ -276,12 +276,14 @@ export class RunSession {
     }
     const result = engine.step(actions);
     // An action the engine itself rejected is a fallback too (e.g. an all-zero vector).
-    const rejected = new Set(engine.rejected?.() ?? []);
-    for (const name of rejected) {
+    const rejected = engine.rejected?.();
+    if (rejected?.length) {
+      for (const name of rejected) {
       const d = played[name];
       if (!d || d.fallback) continue;
       played[name] = { ...d, fallback: true };
       if (this.#byName.get(name)!.llm) this.#counts.fallbacks++;
+      }
     }
     if (rowsDue(this.policy, step)) {
       for (const name of live) {
@@ -302,7 +304,8 @@ export class RunSession {
     for (const event of result.events) {
       log.append("events", { v: SCHEMA_VERSION, round: step, ...event });
     }
-    await this.#observe(step, actions, result);
+    const observing = this.#observe(step, actions, result);
+    if (observing) await observing;
     this.#observations = result.observations;
     this.#infos = result.infos;
     const done = engine.isDone();
@@ -310,11 +313,12 @@ export class RunSession {
     return { step, decisions: played, result, done };
   }
 
-  async #observe(
+  /** Feeds every observing agent its outcome; a promise only when some observer is async. */
+  #observe(
     step: number,
     actions: Record<AgentId, unknown>,
     result: StepResult<unknown, unknown>,
-  ) {
+  ): Promise<unknown> | undefined {
     let waits: Promise<void>[] | null = null;
     for (const name in result.observations) {
       const agent = this.#byName.get(name);
@@ -329,7 +333,7 @@ export class RunSession {
       });
       if (r instanceof Promise) (waits ??= []).push(r);
     }
-    if (waits) await Promise.all(waits);
+    return waits ? Promise.all(waits) : undefined;
   }
 
   /**

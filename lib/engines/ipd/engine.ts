@@ -137,9 +137,16 @@ export class IpdEngine implements Engine<IpdAction, IpdObs, IpdInfo, IpdState> {
     if (this.agents.every((id) => actions[id] === "C")) s.mutual++;
     s.round++;
     const done = this.isDone();
-    const flags = Object.fromEntries(this.agents.map((id) => [id, done]));
-    const noTerm = Object.fromEntries(this.agents.map((id) => [id, false]));
-    return { ...this.view(), rewards, terminations: noTerm, truncations: flags, events };
+    const [a, b] = this.agents;
+    const { observations, infos } = this.view();
+    return {
+      observations,
+      infos,
+      rewards,
+      terminations: { [a]: false, [b]: false },
+      truncations: { [a]: done, [b]: done },
+      events,
+    };
   }
 
   liveAgents(): AgentId[] {
