@@ -29,8 +29,9 @@ table{border-collapse:collapse;font-size:14px}th,td{border:1px solid #ccc;paddin
 th{background:#f3f3f3}tr.dead td{color:#999;background:#fafafa}
 td.health-cell{white-space:nowrap}
 .health{display:inline-block;height:10px;background:#59a14f;vertical-align:middle;margin-right:6px}
-.cols{display:flex;gap:2em;flex-wrap:wrap}.cols>div{flex:1;min-width:380px}
-ul{padding-left:1.2em;margin:.2em 0}li{margin:.15em 0}#status{color:#b00020;min-height:1.2em}
+.cols{display:flex;gap:2em;flex-wrap:wrap;align-items:flex-start}.cols>div{flex:1 1 380px;min-width:0}
+.cols>div.table-col{flex:0 1 auto;overflow-x:auto;max-width:100%}
+ul{padding-left:1.2em;margin:.2em 0}li{margin:.15em 0;overflow-wrap:anywhere}#status{color:#b00020;min-height:1.2em}
 .ev-elimination_by_vote,.ev-elimination_by_starvation{color:#b00020}.ev-revive{color:#2f7d32}
 `;
 
@@ -57,7 +58,7 @@ export function dashboardHtml(state: StateView): string {
 </div>
 <div id="status" role="status"></div>
 <div class="cols">
-<div><h2>Citizens</h2>
+<div class="table-col"><h2>Citizens</h2>
 <table id="citizens"><thead><tr><th>citizen</th><th>kind</th><th>status</th><th>health</th><th>AP</th><th>request</th><th>granted</th><th>game tokens today</th></tr></thead><tbody></tbody></table></div>
 <div><h2>Open proposals</h2><ul id="proposals"></ul>
 <h2>Today's statements</h2><ul id="statements"></ul>
