@@ -24,6 +24,7 @@ import {
   DecisionRecordSchema,
   EventRecordSchema,
   LlmCallRecordSchema,
+  type Schema,
 } from "../core/records.ts";
 import { readJsonl } from "../core/run_log.ts";
 
@@ -248,7 +249,7 @@ interface LogFrame<T> {
   /** The file in each run directory, e.g. `decisions.jsonl`. */
   file: string;
   /** Every line's schema. */
-  schema: z.ZodType<T>;
+  schema: Schema<T>;
   /** The frame's columns, the run columns first (or computed from the rows). */
   columns: readonly ColumnSpec[] | ((rows: readonly Record<string, unknown>[]) => ColumnSpec[]);
   /** Given a run, turns its records into rows (the run columns are added after). */

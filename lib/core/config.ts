@@ -14,6 +14,10 @@
  * @module
  */
 import type { z } from "zod";
+import type { Schema } from "./records.ts";
+
+/** A zod validation error (zod 4's `ZodError`): its `issues` say what failed and where. */
+export type SchemaError = z.ZodError;
 
 /** A bad config file, flag or field; the CLI prints its message and exits with code 2. */
 export class ConfigError extends Error {
@@ -78,7 +82,7 @@ function issueText(
  * @param input The validated input, when at hand: it lets a number that is not finite be
  * named (`must be a finite number, got Infinity`).
  */
-export function describeZodError(error: z.ZodError, prefix: string, input?: unknown): string {
+export function describeZodError(error: SchemaError, prefix: string, input?: unknown): string {
   const hasInput = arguments.length >= 3;
   const issue = error.issues[0];
   if (!issue) return `${prefix}: invalid`;
@@ -101,7 +105,7 @@ export function describeZodError(error: z.ZodError, prefix: string, input?: unkn
 }
 
 /** Validates `input` with `schema`, throwing a {@linkcode ConfigError} naming the field. */
-export function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix: string): T {
+export function parseWith<T>(schema: Schema<T>, input: unknown, prefix: string): T {
   const result = schema.safeParse(input);
   if (!result.success) throw new ConfigError(describeZodError(result.error, prefix, input));
   return result.data;

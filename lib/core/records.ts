@@ -7,105 +7,210 @@
  *
  * @module
  */
-import { z } from "zod";
+import type { z } from "zod";
 
-/** The schema version written into every record. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Any zod schema (zod 4's `ZodType`): the toolkit validates its records, configs and LLM
+ * replies with zod (see <https://zod.dev>).
+ */
+export type ZodSchema = z.ZodType;
 
-const version = z.literal(SCHEMA_VERSION);
+/**
+ * A zod schema whose parsed output is `T` (what `schema.parse(x)` returns).
+ *
+ * @typeParam T The parsed (output) type.
+ */
+export type Schema<T> = ZodSchema & {
+  /** zod's internals; `output` is the parsed type. */
+  readonly _zod: {
+    /** The parsed (output) type, as zod 4 declares it. */
+    readonly output: T;
+  };
+};
 
-/** One row per agent per round (`decisions.jsonl`). */
-export const DecisionRecordSchema = z.object({
-  v: version,
-  round: z.number().int().min(1),
-  agent: z.string(),
-  action: z.unknown(),
-  reward: z.number(),
-  parse_ok: z.boolean(),
+import {
+  checkpointRecordObject,
+  decisionRecordObject,
+  eventRecordObject,
+  llmCallRecordObject,
+  runConfigObject,
+  type SCHEMA_VERSION,
+} from "./_records.ts";
+
+export { SCHEMA_VERSION } from "./_records.ts";
+
+/** One row per agent per round (`decisions.jsonl`); engines add their own columns. */
+export interface DecisionRecord {
+  /** The schema version ({@linkcode SCHEMA_VERSION}). */
+  v: typeof SCHEMA_VERSION;
+  /** The round, 1-based. */
+  round: number;
+  /** The agent's name. */
+  agent: string;
+  /** The action played (its shape is the engine's). */
+  action: unknown;
+  /** The agent's reward for the round. */
+  reward: number;
+  /** `false` when the agent's reply could not be parsed. */
+  parse_ok: boolean;
   /** `true` when the agent had no usable action and the engine's fallback was played. */
-  fallback: z.boolean().default(false),
+  fallback: boolean;
   /** `true` when the reply parsed only after a repair that changed values (e.g. clamping). */
-  repaired: z.boolean().optional(),
-}).passthrough();
-export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
+  repaired?: boolean;
+  /** The engine's own columns. */
+  [column: string]: unknown;
+}
+
+/** One attempt of an LLM call (`LlmCallRecord.attempt_log`). */
+export type LlmCallAttempt = {
+  /** The attempt's number, 1-based. */
+  attempt: number;
+  /** `ok`, or the kind of error. */
+  outcome: string;
+  /** The HTTP status, when there was a response. */
+  status?: number;
+  /** How long the attempt took, in milliseconds. */
+  ms: number;
+  /** The backoff before the next attempt, in milliseconds. */
+  wait_ms?: number;
+};
 
 /** One row per LLM call (`llm_calls.jsonl`). */
-export const LlmCallRecordSchema = z.object({
-  v: version,
-  round: z.number().int().min(0),
-  agent: z.string(),
-  purpose: z.string(),
-  model: z.string(),
-  prompt_hash: z.string(),
-  input_tokens: z.number().int().min(0),
-  output_tokens: z.number().int().min(0),
-  cached_tokens: z.number().int().min(0),
-  latency_ms: z.number().min(0),
-  cost_usd: z.number().min(0),
-  parse_ok: z.boolean(),
-  attempts: z.number().int().min(0),
-  from_cache: z.boolean(),
+export type LlmCallRecord = {
+  /** The schema version ({@linkcode SCHEMA_VERSION}). */
+  v: typeof SCHEMA_VERSION;
+  /** The round being played when the call was made (0 before the first round). */
+  round: number;
+  /** The agent that made the call. */
+  agent: string;
+  /** What the call was for, e.g. `decision`, `decision_retry`, `reflection`. */
+  purpose: string;
+  /** The model that answered, e.g. `gpt-4o-mini`. */
+  model: string;
+  /** Hash of the canonical request (16 hex digits): equal prompts, equal hashes. */
+  prompt_hash: string;
+  /** Prompt tokens. */
+  input_tokens: number;
+  /** Completion tokens. */
+  output_tokens: number;
+  /** Prompt tokens served from the provider's prompt cache. */
+  cached_tokens: number;
+  /** Wall time of the call, in milliseconds. */
+  latency_ms: number;
+  /** The call's cost in US dollars (0 when unpriced or served from the replay cache). */
+  cost_usd: number;
+  /** `false` when the reply could not be parsed. */
+  parse_ok: boolean;
+  /** HTTP attempts made (1 when the first succeeded). */
+  attempts: number;
+  /** `true` when the reply came from the local replay cache. */
+  from_cache: boolean;
   /** `false` when the model has no price in the pricing table (its cost is unknown, not 0). */
-  priced: z.boolean().optional(),
+  priced?: boolean;
   /** The last user message of the request (the system prompt is static and not repeated). */
-  prompt: z.string().optional(),
+  prompt?: string;
   /** The reply's text. */
-  raw: z.string().optional(),
+  raw?: string;
   /** The parse or call error, when there was one. */
-  error: z.string().optional(),
+  error?: string;
   /** `true` when the call itself failed (every retry used): no reply, no tokens. */
-  failed: z.boolean().optional(),
+  failed?: boolean;
   /** Every HTTP attempt's outcome (`ok` or the error kind), status, time and backoff. */
-  attempt_log: z.array(z.object({
-    attempt: z.number().int().min(1),
-    outcome: z.string(),
-    status: z.number().int().optional(),
-    ms: z.number().min(0),
-    wait_ms: z.number().min(0).optional(),
-  })).optional(),
-});
-export type LlmCallRecord = z.infer<typeof LlmCallRecordSchema>;
+  attempt_log?: LlmCallAttempt[];
+};
 
-/** Engine events (`events.jsonl`). */
-export const EventRecordSchema = z.object({
-  v: version,
-  round: z.number().int().min(0),
-  type: z.string(),
-}).passthrough();
-export type EventRecord = z.infer<typeof EventRecordSchema>;
+/** An engine event (`events.jsonl`); engines add their own fields. */
+export interface EventRecord {
+  /** The schema version ({@linkcode SCHEMA_VERSION}). */
+  v: typeof SCHEMA_VERSION;
+  /** The round of the event (0 before the first round). */
+  round: number;
+  /** The kind of event, e.g. `elimination` (the engine's vocabulary). */
+  type: string;
+  /** The engine's own fields. */
+  [field: string]: unknown;
+}
 
 /** The state after a round (`checkpoints.jsonl`), what resume starts from. */
-export const CheckpointRecordSchema = z.object({
-  v: version,
-  round: z.number().int().min(0),
-  engine: z.unknown(),
-  agents: z.record(z.string(), z.unknown()),
-  budget: z.object({ tokens: z.number(), usd: z.number() }),
+export type CheckpointRecord = {
+  /** The schema version ({@linkcode SCHEMA_VERSION}). */
+  v: typeof SCHEMA_VERSION;
+  /** The last round played (0: the state before the first round). */
+  round: number;
+  /** The engine's serialised state. */
+  engine: unknown;
+  /** Each agent's serialised state, by agent name. */
+  agents: Record<string, unknown>;
+  /** The budget spent so far: tokens and US dollars. */
+  budget: {
+    /** Tokens spent. */
+    tokens: number;
+    /** US dollars spent. */
+    usd: number;
+  };
   /** Decisions of LLM agents and how many of them were fallbacks, up to this step. */
-  validity: z.object({ llm_decisions: z.number().int().min(0), fallbacks: z.number().int().min(0) })
-    .default({ llm_decisions: 0, fallbacks: 0 }),
-});
-export type CheckpointRecord = z.infer<typeof CheckpointRecordSchema>;
+  validity: {
+    /** Decisions made by LLM agents. */
+    llm_decisions: number;
+    /** How many of them were fallbacks. */
+    fallbacks: number;
+  };
+};
 
 /** The resolved config of a run (`config.json`), secrets replaced by `<redacted>`. */
-export const RunConfigSchema = z.object({
-  v: version,
-  experiment: z.string(),
-  seed: z.number().int(),
-  created_at: z.string(),
-  options: z.record(z.string(), z.unknown()),
-  config: z.record(z.string(), z.unknown()),
-  agents: z.array(z.record(z.string(), z.unknown())).nullable(),
+export type RunConfig = {
+  /** The schema version ({@linkcode SCHEMA_VERSION}). */
+  v: typeof SCHEMA_VERSION;
+  /** The experiment's name, e.g. `ipd`. */
+  experiment: string;
+  /** The run's seed. */
+  seed: number;
+  /** When the run was created (ISO 8601). */
+  created_at: string;
+  /** The run options (language, cache, budget limits, run policy...). */
+  options: Record<string, unknown>;
+  /** The experiment's config, defaults filled in. */
+  config: Record<string, unknown>;
+  /** The agents file's agents (redacted), or `null` when the experiment's defaults played. */
+  agents: Record<string, unknown>[] | null;
   /** Toolkit version and commit, Deno and package versions, prompt hashes, command line. */
-  provenance: z.record(z.string(), z.unknown()).optional(),
-});
-export type RunConfig = z.infer<typeof RunConfigSchema>;
+  provenance?: Record<string, unknown>;
+};
+
+/** `true` when `A` and `B` are assignable both ways. */
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The interfaces agree with their schemas (a compile error otherwise).
+const _agree: [
+  Agree<DecisionRecord, z.output<typeof decisionRecordObject>>,
+  Agree<LlmCallRecord, z.output<typeof llmCallRecordObject>>,
+  Agree<EventRecord, z.output<typeof eventRecordObject>>,
+  Agree<CheckpointRecord, z.output<typeof checkpointRecordObject>>,
+  Agree<RunConfig, z.output<typeof runConfigObject>>,
+] = [true, true, true, true, true];
+
+/**
+ * The schema of a decision row (unknown keys kept: engines add columns). Engines extend
+ * the shared row with `decisionRecordObject.extend({...})` from `_records.ts`.
+ */
+export const DecisionRecordSchema: Schema<DecisionRecord> = decisionRecordObject;
+
+/** The schema of an LLM call row. */
+export const LlmCallRecordSchema: Schema<LlmCallRecord> = llmCallRecordObject;
+
+/** The schema of an engine event (unknown keys kept: engines add fields). */
+export const EventRecordSchema: Schema<EventRecord> = eventRecordObject;
+
+/** The schema of a checkpoint (`validity` defaults to no decisions). */
+export const CheckpointRecordSchema: Schema<CheckpointRecord> = checkpointRecordObject;
+
+/** The schema of `config.json`. */
+export const RunConfigSchema: Schema<RunConfig> = runConfigObject;
 
 /** The names of the log streams of a run directory. */
 export type Stream = "decisions" | "llm_calls" | "events" | "checkpoints";
 
 /** The schema of each stream. */
-export const STREAM_SCHEMAS: Record<Stream, z.ZodType> = {
+export const STREAM_SCHEMAS: Record<Stream, ZodSchema> = {
   decisions: DecisionRecordSchema,
   llm_calls: LlmCallRecordSchema,
   events: EventRecordSchema,

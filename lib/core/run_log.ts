@@ -22,7 +22,7 @@
 import { join } from "node:path";
 import type { z } from "zod";
 import { describeZodError } from "./config.ts";
-import { type Stream, STREAM_SCHEMAS } from "./records.ts";
+import { type Schema, type Stream, STREAM_SCHEMAS, type ZodSchema } from "./records.ts";
 
 const STREAMS: Stream[] = ["decisions", "llm_calls", "events", "checkpoints"];
 const encoder = new TextEncoder();
@@ -45,7 +45,7 @@ export interface ReadJsonlOptions {
 /** Reads a JSONL file, validating every line with `schema`; errors name the file and line. */
 export async function readJsonl<T>(
   path: string,
-  schema: z.ZodType<T>,
+  schema: Schema<T>,
   options: ReadJsonlOptions = {},
 ): Promise<T[]> {
   const { tolerateTornTail = false, allowMissing = true } = options;
@@ -99,7 +99,7 @@ export interface RunLogOptions {
    * Schemas that replace the shared ones per stream (an engine's decision-row schema extends
    * {@linkcode DecisionRecordSchema}); every appended record is validated with its stream's.
    */
-  schemas?: Partial<Record<Stream, z.ZodType>>;
+  schemas?: Partial<Record<Stream, ZodSchema>>;
   /**
    * Write every record at once (`true`), or keep records in memory until {@linkcode
    * RunLog.flush} (`false`: the run layer flushes at each checkpoint; a crash loses only what

@@ -279,10 +279,10 @@ export class RunSession {
     const rejected = engine.rejected?.();
     if (rejected?.length) {
       for (const name of rejected) {
-      const d = played[name];
-      if (!d || d.fallback) continue;
-      played[name] = { ...d, fallback: true };
-      if (this.#byName.get(name)!.llm) this.#counts.fallbacks++;
+        const d = played[name];
+        if (!d || d.fallback) continue;
+        played[name] = { ...d, fallback: true };
+        if (this.#byName.get(name)!.llm) this.#counts.fallbacks++;
       }
     }
     if (rowsDue(this.policy, step)) {

@@ -5,10 +5,10 @@
  * @module
  */
 import { z } from "zod";
-import { DecisionRecordSchema } from "../../core/records.ts";
+import { decisionRecordObject } from "../../core/_records.ts";
 
 /** One miner's row for one round. */
-export const BlockchainDecisionSchema = DecisionRecordSchema.extend({
+export const BlockchainDecisionSchema = decisionRecordObject.extend({
   /** The normalised action `[c, p, d]` the engine played. */
   action: z.array(z.number()).length(3),
   cumulative_reward: z.number(),

@@ -17,7 +17,8 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../../core/config.ts";
-import { DecisionRecordSchema, LlmCallRecordSchema } from "../../core/records.ts";
+import { decisionRecordObject } from "../../core/_records.ts";
+import { LlmCallRecordSchema } from "../../core/records.ts";
 import { readJsonl } from "../../core/run_log.ts";
 import { usageTotals } from "../../core/summary.ts";
 import type { ChatModel } from "../../llm/chat_model.ts";
@@ -37,7 +38,7 @@ import { DELEGATION_VERDICTS, delegationSummary, PHASE_SLOTS } from "./summary.t
 import { delegationProfile, delegationSampleReply } from "./profile.ts";
 
 /** A row of `decisions.jsonl`: one delegation (the SPEC's delegation history). */
-export const DelegationDecisionSchema = DecisionRecordSchema.extend({
+export const DelegationDecisionSchema = decisionRecordObject.extend({
   /** The model served (the provider's action). */
   action: z.string(),
   /** The task reward, `score * reward_scale` (the provider's own payoff is `provider_utility`). */

@@ -5,9 +5,9 @@
  */
 import { z } from "zod";
 import { parseWith } from "../../core/config.ts";
+import type { Schema } from "../../core/records.ts";
 
-/** The IPD config with its defaults. */
-export const IpdConfigSchema = z.object({
+const ipdConfigObject = z.object({
   /** Rounds to play (at most 10,000,000). */
   rounds: z.number().int().min(1).max(10_000_000).default(10),
   /** The two players' names. */
@@ -30,7 +30,11 @@ export const IpdConfigSchema = z.object({
     ctx.addIssue({ code: "custom", path: ["players"], message: "names must differ" });
   }
 });
-export type IpdConfig = z.infer<typeof IpdConfigSchema>;
+/** The IPD config, defaults filled in (see {@linkcode IpdConfigSchema}). */
+export type IpdConfig = z.infer<typeof ipdConfigObject>;
+
+/** The IPD config with its defaults (unknown keys rejected). */
+export const IpdConfigSchema: Schema<IpdConfig> = ipdConfigObject;
 
 /** Validates and fills defaults; throws `ConfigError` naming the field. */
 export function parseIpdConfig(input: unknown): IpdConfig {

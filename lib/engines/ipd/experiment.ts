@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { Agent } from "../../agents/agent.ts";
 import { ConfigError } from "../../core/config.ts";
-import { DecisionRecordSchema } from "../../core/records.ts";
+import { decisionRecordObject } from "../../core/_records.ts";
 import { readRunLogs, usageTotals } from "../../core/summary.ts";
 import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
 import { type IpdConfig, parseIpdConfig } from "./config.ts";
@@ -16,7 +16,7 @@ import { createIpdLlmPlayer } from "./llm_player.ts";
 import { createIpdPolicy } from "./policies.ts";
 
 /** A row of `decisions.jsonl`: the shared record with the IPD's fields. */
-export const IpdDecisionSchema = DecisionRecordSchema.extend({
+export const IpdDecisionSchema = decisionRecordObject.extend({
   action: z.enum(["C", "D"]),
   cumulative_reward: z.number(),
   thought: z.string().optional(),

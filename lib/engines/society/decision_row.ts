@@ -11,7 +11,7 @@
  * @module
  */
 import { z } from "zod";
-import { DecisionRecordSchema } from "../../core/records.ts";
+import { decisionRecordObject } from "../../core/_records.ts";
 import type { PlayedDecision } from "../../run/experiment.ts";
 import type { SocietyDecision } from "./decision.ts";
 import type { SocietyInfo } from "./state.ts";
@@ -24,7 +24,7 @@ const DroppedSchema = z.object({
 });
 
 /** One AI's row for one day. */
-export const SocietyDecisionSchema = DecisionRecordSchema.extend({
+export const SocietyDecisionSchema = decisionRecordObject.extend({
   /** The decision as played (`{request, actions, statement}`): the reply, or the fallback. */
   action: z.unknown(),
   /** The resource request as executed (after fixes to a malformed one). */
