@@ -20,7 +20,6 @@
  * ```
  * @module
  */
-import type { z } from "zod";
 import { redactSecrets } from "../core/redact.ts";
 import {
   ChatError,
@@ -33,14 +32,19 @@ import { replySchema } from "../llm/structured.ts";
 import { canonicalJson, sha256Hex } from "../llm/canonical.ts";
 import { costUsd, priceOf } from "../llm/pricing.ts";
 import { parseReply, retryPrompt } from "../llm/parse.ts";
-import { type LlmCallRecord, SCHEMA_VERSION } from "../core/records.ts";
+import {
+  type LlmCallRecord,
+  type Schema,
+  SCHEMA_VERSION,
+  type ZodSchema,
+} from "../core/records.ts";
 import type { CallRecorder } from "./call_recorder.ts";
 
 /** Options of {@linkcode ask}. */
 export interface AskOptions<T> {
   model: ChatModel;
   request: ChatRequest;
-  schema: z.ZodType<T>;
+  schema: Schema<T>;
   agent: string;
   /** What the call is for, e.g. `"decision"` or `"reflection"`. */
   purpose: string;
@@ -52,7 +56,7 @@ export interface AskOptions<T> {
    * parser's coercions); sent as JSON Schema when `model.structured` is `true`.
    * @default {schema}
    */
-  replySchema?: z.ZodType;
+  replySchema?: ZodSchema;
   /** The structured-output schema's name. @default {"reply"} */
   schemaName?: string;
 }

@@ -14,7 +14,7 @@
  */
 import pl from "nodejs-polars";
 import { join } from "node:path";
-import type { z } from "zod";
+import type { ZodSchema } from "../core/records.ts";
 import { ConfigError } from "../core/config.ts";
 import { readRunConfig, RUN_FILES } from "../run/run_dir.ts";
 import { type DataFrame, loadDecisions, loadEvents, loadLlmCalls } from "./frames.ts";
@@ -34,7 +34,7 @@ export interface ExportOptions {
    * The decision-row schema of an experiment (the registry's `decisionSchema`), so the
    * engine's columns are typed from it; without it they are inferred from the values.
    */
-  schemaOf?: (experiment: string) => z.ZodType | undefined;
+  schemaOf?: (experiment: string) => ZodSchema | undefined;
   /** Drop an unparsable last line of a log (a run killed mid-write). @default {false} */
   tolerateTornTail?: boolean;
 }
@@ -119,7 +119,7 @@ export function writeFrame(
  */
 export async function sweepDecisions(
   dir: string,
-  options: { schema?: z.ZodType; tolerateTornTail?: boolean } = {},
+  options: { schema?: ZodSchema; tolerateTornTail?: boolean } = {},
 ): Promise<DataFrame> {
   const { schema, tolerateTornTail = false } = options;
   const rows = await readSweepIndex(dir, { tolerateTornTail });

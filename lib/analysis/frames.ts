@@ -25,6 +25,7 @@ import {
   EventRecordSchema,
   LlmCallRecordSchema,
   type Schema,
+  type ZodSchema,
 } from "../core/records.ts";
 import { readJsonl } from "../core/run_log.ts";
 
@@ -53,7 +54,7 @@ export interface DecisionLoadOptions extends LoadOptions {
    * validated with it and its fields become typed columns. Without it, the shared record is
    * validated and the engine's columns are inferred from the values.
    */
-  schema?: z.ZodType;
+  schema?: ZodSchema;
 }
 
 /** What the loaders read from `config.json`: only the fields they need. */

@@ -18,12 +18,30 @@ import { basename, join } from "node:path";
 import { z } from "zod";
 import { parseWith, readJsonFile } from "../core/config.ts";
 import { readJsonl } from "../core/run_log.ts";
-import { GridFileSchema, type SweepIndexRow, SweepIndexRowSchema } from "../run/sweep.ts";
+import type { Schema } from "../core/records.ts";
+import {
+  type GridCell,
+  type GridFile,
+  GridFileSchema,
+  type SweepIndexRow,
+  SweepIndexRowSchema,
+} from "../run/sweep.ts";
 import { INCONCLUSIVE } from "../run/validity.ts";
 import { type MeanCI, meanCI, type ProportionCI, proportionCI } from "./stats.ts";
 
 /** `sweep.json`: the grid, the seeds and the cells (as `runSweep` writes it). */
-export const SweepFileSchema = z.object({
+export type SweepFile = {
+  /** The schema version. */
+  v: number;
+  /** The grid file the sweep ran. */
+  grid: GridFile;
+  /** The first and last seed, inclusive. */
+  seeds: [number, number];
+  /** The grid's cells, in order. */
+  cells: GridCell[];
+};
+
+const sweepFileObject = z.object({
   v: z.number().int(),
   grid: GridFileSchema,
   seeds: z.tuple([z.number().int(), z.number().int()]),
@@ -33,7 +51,14 @@ export const SweepFileSchema = z.object({
     params: z.record(z.string(), z.unknown()),
   })),
 });
-export type SweepFile = z.infer<typeof SweepFileSchema>;
+
+/** The schema of `sweep.json`. */
+export const SweepFileSchema: Schema<SweepFile> = sweepFileObject;
+
+/** `true` when `A` and `B` are assignable both ways. */
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The type agrees with its schema (a compile error otherwise).
+const _agree: Agree<SweepFile, z.output<typeof sweepFileObject>> = true;
 
 /** The columns every sweep frame starts with, before the parameters and the metrics. */
 export const SWEEP_RUN_COLUMNS: readonly string[] = Object.freeze([

@@ -23,6 +23,7 @@
  */
 import { z } from "zod";
 import { ConfigError, parseWith, readJsonFile } from "../core/config.ts";
+import type { Schema } from "../core/records.ts";
 
 /** The text that replaces secrets in every file a run writes. */
 export const REDACTED = "<redacted>";
@@ -38,8 +39,13 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set(
 /** The largest `timeout_ms`: timers clamp longer delays to 1 ms. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-/** A name that is not one of {@linkcode RESERVED_NAMES}. */
-export function agentName(what = "name") {
+/**
+ * The schema of an agent name: 1 to 64 characters, not one of {@linkcode RESERVED_NAMES}.
+ *
+ * @param what What the name is called in the error message. @default {"name"}
+ * @returns A zod schema of a string.
+ */
+export function agentName(what = "name"): Schema<string> {
   return z.string().min(1, "must not be empty").max(64).refine(
     (v) => !RESERVED_NAMES.has(v),
     {
@@ -79,8 +85,48 @@ const positiveInteger = z.number().refine(
   { error: (iss) => `expected an integer, got ${iss.input}` },
 ).refine((v) => v > 0, { error: (iss) => `must be positive, got ${iss.input}` });
 
-/** One entry of the agents file. */
-export const AgentSpecSchema = z.object({
+/** One entry of the agents file: who plays a seat, with which model or policy. */
+export type AgentSpec = {
+  /** The agent's name (the seat it plays); 1 to 64 characters, unique in the file. */
+  name: string;
+  /** Who decides: an OpenAI-compatible API, Anthropic's API, or a scripted policy. */
+  provider: "openai" | "anthropic" | "policy";
+  /** The model, e.g. `gpt-4o-mini`; required unless `provider` is `policy`. */
+  model?: string;
+  /** The engine's policy name, e.g. `greedy`; required when `provider` is `policy`. */
+  policy?: string;
+  /** An `http:` or `https:` base URL of an OpenAI-compatible server, without credentials. */
+  base_url?: string;
+  /**
+   * The environment variable holding the API key. @default {"OPENAI_API_KEY"} (or
+   * `ANTHROPIC_API_KEY` for Anthropic)
+   */
+  api_key_env?: string;
+  /** A literal API key (accepted, never written: saved configs show `<redacted>`). */
+  api_key?: string;
+  /** Sampling temperature, 0 to 2. */
+  temperature?: number;
+  /** The most tokens of a reply. */
+  max_tokens?: number;
+  /** Per-request timeout in milliseconds (at most {@linkcode MAX_TIMEOUT_MS}). */
+  timeout_ms?: number;
+  /** Request quota per minute, shared by the seats on the same server and key. */
+  requests_per_minute?: number;
+  /** Token quota per minute, shared by the seats on the same server and key. */
+  tokens_per_minute?: number;
+  /** The most requests in flight at once, shared like the quotas. */
+  concurrency?: number;
+  /** HTTP attempts per call, 1 to 20. @default {5} */
+  max_attempts?: number;
+  /**
+   * Ask for structured output (OpenAI `response_format` json_schema, Anthropic a forced
+   * tool) built from the engine's reply schema. Default: on for OpenAI models known to
+   * support it on api.openai.com, off elsewhere.
+   */
+  structured?: boolean;
+};
+
+const agentSpecObject = z.object({
   name: agentName(),
   provider: z.enum(["openai", "anthropic", "policy"]),
   model: z.string().min(1).optional(),
@@ -126,11 +172,18 @@ export const AgentSpecSchema = z.object({
     });
   }
 });
-export type AgentSpec = z.infer<typeof AgentSpecSchema>;
 
-/** The whole file. */
-export const AgentsFileSchema = z.object({
-  agents: z.array(AgentSpecSchema).min(1, "must list at least one agent"),
+/** The schema of one entry of the agents file (unknown keys rejected). */
+export const AgentSpecSchema: Schema<AgentSpec> = agentSpecObject;
+
+/** A whole agents file. */
+export type AgentsFile = {
+  /** The agents, at least one, names unique. */
+  agents: AgentSpec[];
+};
+
+const agentsFileObject = z.object({
+  agents: z.array(agentSpecObject).min(1, "must list at least one agent"),
 }).strict().superRefine((f, ctx) => {
   const seen = new Set<string>();
   f.agents.forEach((a, i) => {
@@ -144,7 +197,17 @@ export const AgentsFileSchema = z.object({
     seen.add(a.name);
   });
 });
-export type AgentsFile = z.infer<typeof AgentsFileSchema>;
+
+/** The schema of a whole agents file (unknown keys rejected, names unique). */
+export const AgentsFileSchema: Schema<AgentsFile> = agentsFileObject;
+
+/** `true` when `A` and `B` are assignable both ways. */
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The types agree with their schemas (a compile error otherwise).
+const _agree: [
+  Agree<AgentSpec, z.output<typeof agentSpecObject>>,
+  Agree<AgentsFile, z.output<typeof agentsFileObject>>,
+] = [true, true];
 
 /** Validates an agents file's content; errors name the source and field. */
 export function parseAgentsFile(input: unknown, source: string): AgentsFile {

@@ -26,6 +26,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Schema } from "../core/records.ts";
 
 /** A reply that holds no usable JSON; callers catch it to fall back or retry. */
 export class ActionParseError extends Error {
@@ -922,7 +923,7 @@ function toNumber(value: unknown): number | undefined {
  * assert.equal(numberLike.safeParse("abc").success, false);
  * ```
  */
-export const numberLike: z.ZodType<number, unknown> = z.unknown().transform((value, ctx) => {
+export const numberLike: Schema<number> = z.unknown().transform((value, ctx) => {
   const n = toNumber(value);
   if (n !== undefined) return n;
   ctx.issues.push({
@@ -965,7 +966,7 @@ export interface VectorLikeOptions {
  * assert.equal(vectorLike(3).safeParse([0.5, 0.5]).error?.issues[0].message, "expected 3 numbers, got 2");
  * ```
  */
-export function vectorLike(n: number, options?: VectorLikeOptions): z.ZodType<number[], unknown> {
+export function vectorLike(n: number, options?: VectorLikeOptions): Schema<number[]> {
   const { percentages = true } = options ?? {};
   if (!Number.isInteger(n) || n < 1) {
     throw new RangeError(`Cannot build a vector schema: 'n' must be a positive integer, got ${n}`);
@@ -1159,7 +1160,7 @@ function formatError(error: z.ZodError, value: unknown): string {
  * assert.equal(bad.ok ? "" : bad.error, "action: expected 3 numbers, got 2");
  * ```
  */
-export function parseReply<T>(text: string, schema: z.ZodType<T>): ParseResult<T> {
+export function parseReply<T>(text: string, schema: Schema<T>): ParseResult<T> {
   let value: unknown;
   try {
     value = extractJson(text);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { z } from "zod";
+import type { ZodSchema } from "../core/records.ts";
 import type { Agent, Decision } from "../agents/agent.ts";
 import type { CallRecorder } from "../agents/call_recorder.ts";
 import type { Engine, StepResult } from "../core/game.ts";
@@ -183,7 +183,7 @@ export interface Experiment<C = any> {
   /** The config field that sets how many steps a run plays (`--rounds N` sets it). */
   horizon: string;
   /** The `decisions.jsonl` row schema: extends `DecisionRecordSchema` with the engine's fields. */
-  decisionSchema: z.ZodType;
+  decisionSchema: ZodSchema;
   /** `summary.json` fields holding verdicts; `"inconclusive"` when the run is not valid. */
   verdicts: readonly string[];
   /** The run policy without flags; LLM runs always default to every step. */

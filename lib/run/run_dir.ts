@@ -27,8 +27,23 @@ import process from "node:process";
 import { ConfigError, readJsonFile } from "../core/config.ts";
 import { type RunConfig, RunConfigSchema } from "../core/records.ts";
 
-/** The files of a run directory. */
-export const RUN_FILES = Object.freeze({
+/** The file names of a run directory, by role. */
+export const RUN_FILES: Readonly<{
+  /** The resolved config (`config.json`). */
+  config: "config.json";
+  /** The summary written when the run ends (`summary.json`). */
+  summary: "summary.json";
+  /** One row per agent per round (`decisions.jsonl`). */
+  decisions: "decisions.jsonl";
+  /** One row per LLM call (`llm_calls.jsonl`). */
+  llmCalls: "llm_calls.jsonl";
+  /** Engine events (`events.jsonl`). */
+  events: "events.jsonl";
+  /** The state after each checkpointed round (`checkpoints.jsonl`). */
+  checkpoints: "checkpoints.jsonl";
+  /** The lock file held while a process writes the run (`.lock`). */
+  lock: ".lock";
+}> = Object.freeze({
   config: "config.json",
   summary: "summary.json",
   decisions: "decisions.jsonl",

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ConfigError, parseWith, readJsonFile } from "../core/config.ts";
 import { ProgressBar } from "../core/progress.ts";
-import { SCHEMA_VERSION } from "../core/records.ts";
+import { type Schema, SCHEMA_VERSION } from "../core/records.ts";
 import { readJsonl, writeJsonAtomic } from "../core/run_log.ts";
 import type { AgentSpec } from "../llm/agents_file.ts";
 import type { Experiment } from "./experiment.ts";
@@ -37,8 +37,7 @@ export interface GridFile {
   grid: Record<string, unknown[]>;
 }
 
-/** The schema of a grid file (unknown keys rejected). */
-export const GridFileSchema = z.object({
+const gridFileObject = z.object({
   experiment: z.string(),
   base: z.record(z.string(), z.unknown()).default({}),
   grid: z.record(z.string(), z.array(z.unknown()).min(1, "needs at least one value")),
@@ -68,8 +67,7 @@ export interface SweepIndexRow {
   error?: string;
 }
 
-/** The schema of a row of `index.jsonl`. */
-export const SweepIndexRowSchema = z.object({
+const sweepIndexRowObject = z.object({
   v: z.literal(SCHEMA_VERSION),
   cell: z.string(),
   params: z.record(z.string(), z.unknown()),
@@ -88,9 +86,15 @@ export const SweepIndexRowSchema = z.object({
 type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // The interfaces agree with their schemas (a compile error otherwise).
 const _agree: [
-  Agree<GridFile, z.output<typeof GridFileSchema>>,
-  Agree<SweepIndexRow, z.output<typeof SweepIndexRowSchema>>,
+  Agree<GridFile, z.output<typeof gridFileObject>>,
+  Agree<SweepIndexRow, z.output<typeof sweepIndexRowObject>>,
 ] = [true, true];
+
+/** The schema of a grid file (unknown keys rejected; `base` defaults to `{}`). */
+export const GridFileSchema: Schema<GridFile> = gridFileObject;
+
+/** The schema of a row of `index.jsonl`. */
+export const SweepIndexRowSchema: Schema<SweepIndexRow> = sweepIndexRowObject;
 
 /** The most cells a grid may expand to. */
 export const MAX_GRID_CELLS = 10_000;

@@ -11,6 +11,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Schema } from "../../core/records.ts";
 import { ConfigError } from "../../core/config.ts";
 
 /** A finite number >= 0, with an error message that shows the bad value. */
@@ -54,7 +55,7 @@ function showNumber(x: number): string {
  * The schema of a blockchain game config; every field has the SPEC default, unknown keys
  * are rejected. Parsing fills `miners` with `miner_a`, `miner_b`, ... when omitted.
  */
-export const BlockchainConfigSchema = z.strictObject({
+const blockchainConfigObject = z.strictObject({
   /** Hash power of each miner. @default [0.25, 0.20, 0.15] */
   alpha: z.array(z.number().min(0, { error: (iss) => `must be >= 0, got ${iss.input}` }))
     .min(1, { error: "at least one miner is required" })
@@ -142,10 +143,13 @@ export const BlockchainConfigSchema = z.strictObject({
 }).transform((v) => ({ ...v, miners: v.miners ?? defaultMiners(v.alpha.length) }));
 
 /** A parsed blockchain game config (all defaults filled in, `miners` always set). */
-export type BlockchainConfig = z.output<typeof BlockchainConfigSchema>;
+export type BlockchainConfig = z.output<typeof blockchainConfigObject>;
+
+/** The schema of a blockchain game config: unknown keys rejected, defaults filled in, `miners` set. */
+export const BlockchainConfigSchema: Schema<BlockchainConfig> = blockchainConfigObject;
 
 /** What a config file may hold before defaults are applied. */
-export type BlockchainConfigInput = z.input<typeof BlockchainConfigSchema>;
+export type BlockchainConfigInput = z.input<typeof blockchainConfigObject>;
 
 /**
  * Parses and checks a blockchain game config.
@@ -166,7 +170,7 @@ export type BlockchainConfigInput = z.input<typeof BlockchainConfigSchema>;
  * ```
  */
 export function parseBlockchainConfig(input: unknown): BlockchainConfig {
-  const result = BlockchainConfigSchema.safeParse(input === undefined ? {} : input);
+  const result = blockchainConfigObject.safeParse(input === undefined ? {} : input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (issue.code === "unrecognized_keys") {

@@ -5,10 +5,11 @@
  * @module
  */
 import { z } from "zod";
+import type { Schema } from "../../core/records.ts";
 import { decisionRecordObject } from "../../core/_records.ts";
 
 /** One miner's row for one round. */
-export const BlockchainDecisionSchema = decisionRecordObject.extend({
+const blockchainDecisionObject = decisionRecordObject.extend({
   /** The normalised action `[c, p, d]` the engine played. */
   action: z.array(z.number()).length(3),
   cumulative_reward: z.number(),
@@ -24,4 +25,7 @@ export const BlockchainDecisionSchema = decisionRecordObject.extend({
   /** The LLM's stated reasoning. */
   thought: z.string().optional(),
 });
-export type BlockchainDecision = z.infer<typeof BlockchainDecisionSchema>;
+export type BlockchainDecision = z.infer<typeof blockchainDecisionObject>;
+
+/** The schema of a blockchain row of `decisions.jsonl` (the shared row plus the game's columns). */
+export const BlockchainDecisionSchema: Schema<BlockchainDecision> = blockchainDecisionObject;

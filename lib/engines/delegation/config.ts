@@ -14,6 +14,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Schema } from "../../core/records.ts";
 import { ConfigError, parseWith } from "../../core/config.ts";
 import { priceOf } from "../../llm/pricing.ts";
 import { STRATEGIES } from "./strategies.ts";
@@ -50,7 +51,7 @@ const finite = (what: string) =>
   });
 
 /** One provider: its models (any order; best and cheapest are found by price), eta, strategy. */
-export const ProviderSchema = z.strictObject({
+const providerObject = z.strictObject({
   /** The agent name of the provider; defaults to `provider_<id>`. */
   name: z.string().min(1, { error: "must be a non-empty string" }).optional(),
   /** The models it can serve; the first among equally priced ones wins ties. */
@@ -62,8 +63,14 @@ export const ProviderSchema = z.strictObject({
   strategy: z.string().default("honest"),
 });
 
+/** One provider as a config file gives it, defaults filled in (`name` may be absent). */
+export type ProviderSpec = z.output<typeof providerObject>;
+
+/** The schema of one provider of a delegation config (unknown keys rejected). */
+export const ProviderSchema: Schema<ProviderSpec> = providerObject;
+
 /** Where task records come from. */
-export const RecordsSchema = z.discriminatedUnion("mode", [
+const recordsObject = z.discriminatedUnion("mode", [
   z.strictObject({
     mode: z.literal("recorded"),
     /** A directory holding `<model>_test_result.jsonl` files. */
@@ -110,8 +117,14 @@ export const RecordsSchema = z.discriminatedUnion("mode", [
   }),
 ]);
 
+/** Where task records come from: `recorded` files or a `synthetic` generator. */
+export type RecordsSpec = z.output<typeof recordsObject>;
+
+/** The schema of a delegation config's `records` (which source, by `mode`). */
+export const RecordsSchema: Schema<RecordsSpec> = recordsObject;
+
 /** The schema of a delegation config; unknown keys are rejected. */
-export const DelegationConfigSchema = z.strictObject({
+const delegationConfigObject = z.strictObject({
   /** Time steps (tasks the user delegates at most). @default 1000 */
   T: z.number().int({ error: (i) => `must be an integer, got ${i.input}` })
     .min(1, { error: (i) => `must be >= 1, got ${i.input}` })
@@ -128,10 +141,10 @@ export const DelegationConfigSchema = z.strictObject({
       .max(1e12, { error: (i) => `must be <= 1e12, got ${i.input}` }),
   ).default(7),
   /** The providers, in id order (id = position + 1). @default the paper's three */
-  providers: z.array(ProviderSchema).min(1, { error: "at least one provider is required" })
+  providers: z.array(providerObject).min(1, { error: "at least one provider is required" })
     .default(() => DEFAULT_PROVIDERS.map((p) => ({ ...p, models: [...p.models] }))),
   /** Task records. @default {"mode": "synthetic", "tasks": 1000} */
-  records: RecordsSchema.default({ mode: "synthetic", tasks: 1000 }),
+  records: recordsObject.default({ mode: "synthetic", tasks: 1000 }),
   /** The run's random stream. @default "toolkit" */
   rng: z.enum(["toolkit", "python"]).default("toolkit"),
 }).transform((c) => ({
@@ -140,10 +153,13 @@ export const DelegationConfigSchema = z.strictObject({
 }));
 
 /** A parsed delegation config (defaults filled, every provider named). */
-export type DelegationConfig = z.output<typeof DelegationConfigSchema>;
+export type DelegationConfig = z.output<typeof delegationConfigObject>;
+
+/** The schema of a delegation config: unknown keys rejected, defaults filled in, every provider named. */
+export const DelegationConfigSchema: Schema<DelegationConfig> = delegationConfigObject;
 
 /** What a config file may hold before defaults are applied. */
-export type DelegationConfigInput = z.input<typeof DelegationConfigSchema>;
+export type DelegationConfigInput = z.input<typeof delegationConfigObject>;
 
 /** A provider of a parsed config. */
 export type ProviderConfig = DelegationConfig["providers"][number];
@@ -168,7 +184,7 @@ export type ProviderConfig = DelegationConfig["providers"][number];
  * ```
  */
 export function parseDelegationConfig(input: unknown): DelegationConfig {
-  const c = parseWith(DelegationConfigSchema, input ?? {}, "config");
+  const c = parseWith(delegationConfigObject, input ?? {}, "config");
   const seen = new Set<string>();
   c.providers.forEach((p, i) => {
     if (seen.has(p.name)) {

@@ -16,6 +16,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
+import type { Schema } from "../../core/records.ts";
 import { ConfigError } from "../../core/config.ts";
 import { decisionRecordObject } from "../../core/_records.ts";
 import { LlmCallRecordSchema } from "../../core/records.ts";
@@ -38,7 +39,7 @@ import { DELEGATION_VERDICTS, delegationSummary, PHASE_SLOTS } from "./summary.t
 import { delegationProfile, delegationSampleReply } from "./profile.ts";
 
 /** A row of `decisions.jsonl`: one delegation (the SPEC's delegation history). */
-export const DelegationDecisionSchema = decisionRecordObject.extend({
+const delegationDecisionObject = decisionRecordObject.extend({
   /** The model served (the provider's action). */
   action: z.string(),
   /** The task reward, `score * reward_scale` (the provider's own payoff is `provider_utility`). */
@@ -66,7 +67,10 @@ export const DelegationDecisionSchema = decisionRecordObject.extend({
 });
 
 /** A decision row. */
-export type DelegationDecision = z.infer<typeof DelegationDecisionSchema>;
+export type DelegationDecision = z.infer<typeof delegationDecisionObject>;
+
+/** The schema of a delegation row of `decisions.jsonl` (the shared row plus the game's columns). */
+export const DelegationDecisionSchema: Schema<DelegationDecision> = delegationDecisionObject;
 
 const RNG_NAMES = ["toolkit", "python"];
 
@@ -245,7 +249,7 @@ export const delegationExperiment: Experiment<DelegationConfig> = {
   name: "delegation",
   description: "LLM delegation mechanism (Cao et al.): providers may substitute cheaper models",
   horizon: "T",
-  decisionSchema: DelegationDecisionSchema,
+  decisionSchema: delegationDecisionObject,
   verdicts: DELEGATION_VERDICTS,
   runPolicy: { checkpointEvery: 100, logDecisions: "all" },
   flags: {

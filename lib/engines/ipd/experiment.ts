@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Agent } from "../../agents/agent.ts";
 import { ConfigError } from "../../core/config.ts";
 import { decisionRecordObject } from "../../core/_records.ts";
+import type { Schema } from "../../core/records.ts";
 import { readRunLogs, usageTotals } from "../../core/summary.ts";
 import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
 import { type IpdConfig, parseIpdConfig } from "./config.ts";
@@ -15,12 +16,20 @@ import { type IpdAction, IpdEngine, type IpdInfo, type IpdObs } from "./engine.t
 import { createIpdLlmPlayer } from "./llm_player.ts";
 import { createIpdPolicy } from "./policies.ts";
 
-/** A row of `decisions.jsonl`: the shared record with the IPD's fields. */
-export const IpdDecisionSchema = decisionRecordObject.extend({
+const ipdDecisionObject = decisionRecordObject.extend({
   action: z.enum(["C", "D"]),
   cumulative_reward: z.number(),
   thought: z.string().optional(),
 });
+
+/**
+ * A row of an IPD run's `decisions.jsonl`: the shared record with the move played (`C` or
+ * `D`), the player's running total and, for an LLM player, its stated reasoning.
+ */
+export type IpdDecisionRow = z.infer<typeof ipdDecisionObject>;
+
+/** The schema of an IPD row of `decisions.jsonl`: the shared record with the IPD's fields. */
+export const IpdDecisionSchema: Schema<IpdDecisionRow> = ipdDecisionObject;
 
 /**
  * The summary's verdict: `mutual_cooperation` when both players cooperated in at least half

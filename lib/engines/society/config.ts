@@ -15,6 +15,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Schema } from "../../core/records.ts";
 import { parseWith } from "../../core/config.ts";
 
 /** The six default citizens of the SPEC. */
@@ -79,7 +80,7 @@ const citizenList = z.array(
  * rejected; rule-breaking values (negative budgets, a floor above the start efficiency,
  * duplicate names, a token budget that cannot pay for day 1) are errors naming the field.
  */
-export const SocietyConfigSchema = z.strictObject({
+const societyConfigObject = z.strictObject({
   /** A count of citizens (named `citizen_001`, ...) or their names. @default the six of the SPEC */
   citizens: z.union([
     z.number().int({ error: (iss) => `must be a positive integer or a list, got ${iss.input}` })
@@ -175,7 +176,10 @@ export const SocietyConfigSchema = z.strictObject({
 });
 
 /** A parsed society config (`citizens` is always a list of names). */
-export type SocietyConfig = z.output<typeof SocietyConfigSchema>;
+export type SocietyConfig = z.output<typeof societyConfigObject>;
+
+/** The schema of a society config: unknown keys rejected, defaults filled in. */
+export const SocietyConfigSchema: Schema<SocietyConfig> = societyConfigObject;
 
 /** The AP costs of the action types. */
 export type ActionCosts = SocietyConfig["action_costs"];
@@ -198,5 +202,5 @@ export type ActionCosts = SocietyConfig["action_costs"];
  * ```
  */
 export function parseSocietyConfig(input: unknown): SocietyConfig {
-  return parseWith(SocietyConfigSchema, input ?? {}, "config");
+  return parseWith(societyConfigObject, input ?? {}, "config");
 }

@@ -11,6 +11,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Schema } from "../../core/records.ts";
 import { decisionRecordObject } from "../../core/_records.ts";
 import type { PlayedDecision } from "../../run/experiment.ts";
 import type { SocietyDecision } from "./decision.ts";
@@ -24,7 +25,7 @@ const DroppedSchema = z.object({
 });
 
 /** One AI's row for one day. */
-export const SocietyDecisionSchema = decisionRecordObject.extend({
+const societyDecisionObject = decisionRecordObject.extend({
   /** The decision as played (`{request, actions, statement}`): the reply, or the fallback. */
   action: z.unknown(),
   /** The resource request as executed (after fixes to a malformed one). */
@@ -58,7 +59,10 @@ export const SocietyDecisionSchema = decisionRecordObject.extend({
   thought: z.string().optional(),
 });
 /** One row of a society run's `decisions.jsonl`, as {@linkcode SocietyDecisionSchema} parses it. */
-export type SocietyDecisionRow = z.infer<typeof SocietyDecisionSchema>;
+export type SocietyDecisionRow = z.infer<typeof societyDecisionObject>;
+
+/** The schema of a society row of `decisions.jsonl` (the shared row plus the game's columns). */
+export const SocietyDecisionSchema: Schema<SocietyDecisionRow> = societyDecisionObject;
 
 /**
  * The engine's fields of one AI's row (the session adds `v`, `round`, `agent`, `parse_ok`).
