@@ -11,10 +11,13 @@ import type { AgentId, GameEvent } from "../core/game.ts";
 
 /** What an agent sees when asked to act. */
 export interface DecisionContext<Obs, Info> {
+  /** The agent being asked (its name). */
   agent: AgentId;
   /** The round about to be played, 1-based. */
   round: number;
+  /** The agent's observation from the engine's last reset or step. */
   observation: Obs;
+  /** The agent's info from the engine's last reset or step. */
   info: Info;
 }
 
@@ -39,16 +42,23 @@ export interface Decision<Action> {
 
 /** What happened to an agent in a round, fed back after the step. */
 export interface Outcome<Obs, Info, Action> {
+  /** The round just played, 1-based. */
   round: number;
+  /** The action the engine played for the agent (the fallback when it had none). */
   action: Action;
+  /** The agent's reward for the round (0 when the engine gave none). */
   reward: number;
+  /** The agent's observation after the step. */
   observation: Obs;
+  /** The agent's info after the step. */
   info: Info;
+  /** Every event of the step (all agents'). */
   events: GameEvent[];
 }
 
 /** A decision maker. */
 export interface Agent<Obs, Info, Action> {
+  /** The agent's name: the player (seat) it decides for. */
   readonly name: AgentId;
   /** What drives it, e.g. `"policy:greedy"` or `"openai:gpt-4o-mini"`. */
   readonly kind: string;

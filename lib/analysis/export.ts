@@ -22,6 +22,7 @@ import { loadSweep, PARAM_PREFIX, paramColumn, readSweepFile, readSweepIndex } f
 
 /** The file formats written. */
 export const EXPORT_FORMATS = ["parquet", "csv"] as const;
+/** A file format written by the exporter: `parquet` or `csv`. */
 export type ExportFormat = typeof EXPORT_FORMATS[number];
 
 /** Options of {@linkcode exportDir}. */
@@ -43,14 +44,19 @@ export interface ExportOptions {
 export interface ExportedFile {
   /** The frame's name, e.g. `decisions`. */
   name: string;
+  /** The file written, `<out>/<name>.<format>`. */
   path: string;
+  /** Rows written. */
   rows: number;
 }
 
 /** What {@linkcode exportDir} wrote. */
 export interface ExportResult {
+  /** Whether the folder was a run directory or a sweep directory. */
   kind: "run" | "sweep";
+  /** The output folder. */
   out: string;
+  /** The files written, in order. */
   files: ExportedFile[];
 }
 

@@ -38,6 +38,7 @@ const jStat = jStatModule as unknown as JStatDistributions;
 export interface MeanCI {
   /** Number of values. */
   n: number;
+  /** The sample mean; `NaN` when `n = 0`. */
   mean: number;
   /** Sample standard deviation (`n - 1`); `NaN` when `n < 2`. */
   sd: number;
@@ -47,6 +48,7 @@ export interface MeanCI {
   hi: number;
   /** `(hi - lo) / 2` (for the bootstrap, whose interval may be asymmetric, half its width). */
   half_width: number;
+  /** How the interval was computed: Student's t or the percentile bootstrap. */
   method: "t" | "bootstrap";
   /** The confidence level, e.g. `0.95`. */
   level: number;
@@ -68,6 +70,7 @@ export interface MeanCIOptions {
 export interface ProportionCI {
   /** Trials (verdicts). */
   n: number;
+  /** Trials that succeeded. */
   successes: number;
   /** `successes / n`; `NaN` when `n = 0`. */
   rate: number;
@@ -75,7 +78,9 @@ export interface ProportionCI {
   lo: number;
   /** Wilson upper bound; `NaN` when `n = 0`. */
   hi: number;
+  /** How the interval was computed: the Wilson score interval. */
   method: "wilson";
+  /** The confidence level, e.g. `0.95`. */
   level: number;
 }
 
@@ -87,9 +92,13 @@ export interface ProportionCIOptions {
 
 /** The comparison of two conditions, from {@linkcode compare}. */
 export interface Comparison {
+  /** Number of values of condition `a`. */
   n_a: number;
+  /** Number of values of condition `b`. */
   n_b: number;
+  /** Mean of condition `a`. */
   mean_a: number;
+  /** Mean of condition `b`. */
   mean_b: number;
   /** `mean_a - mean_b`. */
   diff: number;
@@ -111,6 +120,7 @@ export interface Comparison {
   permutation: "exact" | "monte_carlo";
   /** Splits counted: all of them (exact) or the random draws. */
   permutations: number;
+  /** The confidence level of the interval, e.g. `0.95`. */
   level: number;
 }
 

@@ -327,6 +327,7 @@ export interface VerdictStats extends ProportionCI {
 
 /** The statistics of one cell, from {@linkcode sweepCellStats}. */
 export interface CellStats {
+  /** The cell's readable name, e.g. `kappa=0.3,rounds=50`. */
   cell: string;
   /** The cell's parameter values. */
   params: Record<string, number | string | null>;

@@ -92,9 +92,13 @@ export async function show(spec: TopLevelSpec): Promise<void> {
 
 /** A minimal structural view of a Polars DataFrame (so this module needs no Polars import). */
 export interface FrameLike {
+  /** The column names, in order. */
   columns: string[];
+  /** The number of rows. */
   height: number;
+  /** The first `n` rows, as a frame. */
   head(n: number): FrameLike;
+  /** The rows as plain objects, column name to value. */
   toRecords(): Record<string, unknown>[];
 }
 

@@ -37,6 +37,7 @@ export type MediaBundle = Record<string, unknown>;
 
 /** An object the Deno Jupyter kernel displays with its bundle. */
 export interface Displayable {
+  /** The MIME bundle the kernel shows for this object. */
   [JUPYTER_DISPLAY](): MediaBundle;
 }
 

@@ -21,6 +21,7 @@ export type SchemaError = z.ZodError;
 
 /** A bad config file, flag or field; the CLI prints its message and exits with code 2. */
 export class ConfigError extends Error {
+  /** The error's name, `ConfigError`. */
   override name = "ConfigError";
 }
 

@@ -28,15 +28,21 @@ export interface GameEvent {
 
 /** What `reset` returns. */
 export interface ResetResult<Obs, Info> {
+  /** Each agent's observation, by name. */
   observations: Record<AgentId, Obs>;
+  /** Each agent's info (extra data, for logs and LLM prompts), by name. */
   infos: Record<AgentId, Info>;
 }
 
 /** What `step` returns. */
 export interface StepResult<Obs, Info> extends ResetResult<Obs, Info> {
+  /** Each agent's reward for the step, by name. */
   rewards: Record<AgentId, number>;
+  /** `true` for an agent whose game ended by a rule of the game (e.g. eliminated). */
   terminations: Record<AgentId, boolean>;
+  /** `true` for an agent still playing when the game stopped (e.g. after its last round). */
   truncations: Record<AgentId, boolean>;
+  /** What happened in the step, recorded in `events.jsonl`. */
   events: GameEvent[];
 }
 

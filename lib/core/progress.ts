@@ -15,12 +15,15 @@
 
 /** Options of {@linkcode ProgressBar}. */
 export interface ProgressOptions {
+  /** The text at the start of the line, e.g. `run ipd`. */
   label: string;
+  /** The work to do; with it the bar shows a gauge and an ETA, without it only a count. */
   total?: number;
   /** Print nothing. @default {false} */
   quiet?: boolean;
   /** Where to write. @default {Deno.stderr} */
   out?: { writeSync(p: Uint8Array): number; isTerminal(): boolean };
+  /** The clock, in milliseconds (tests pass a fake one). @default {performance.now} */
   now?: () => number;
   /** Least time between two lines when not on a terminal. @default {2000} */
   intervalMs?: number;
@@ -46,6 +49,11 @@ export class ProgressBar {
   #extra: { agents?: number; tokens?: number; usd?: number } = {};
   #done = 0;
 
+  /**
+   * Starts the bar's clock (nothing is printed until the first `update`).
+   *
+   * @param options The label, the total and where to write.
+   */
   constructor(options: ProgressOptions) {
     this.#o = {
       quiet: false,

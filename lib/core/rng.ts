@@ -45,9 +45,12 @@ export function hashSeed(seed: number, text: string): number {
 /** A seeded, serialisable random stream. */
 export class Rng {
   #gen: prand.RandomGenerator;
+  /** The seed reduced to 32 bits (unsigned), what the stream was seeded with. */
   readonly seed: number;
 
   /**
+   * A stream seeded with `seed` (xoroshiro128+).
+   *
    * @param seed An integer seed (any safe integer; it is reduced to 32 bits).
    */
   constructor(seed: number) {

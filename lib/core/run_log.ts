@@ -31,6 +31,7 @@ const MAX_BUFFERED = 1 << 20;
 
 /** A bad line in a log file. */
 export class LogFormatError extends Error {
+  /** The error's name, `LogFormatError`. */
   override name = "LogFormatError";
 }
 
@@ -110,6 +111,7 @@ export interface RunLogOptions {
 
 /** The append-only logs of one run directory. */
 export class RunLog {
+  /** The run directory the logs are in. */
   readonly dir: string;
   #files = new Map<Stream, Deno.FsFile>();
   #schemas: Record<Stream, z.ZodType>;

@@ -13,12 +13,19 @@ import { readJsonl } from "./run_log.ts";
 
 /** Token and cost totals, overall and per agent. */
 export interface UsageTotals {
+  /** LLM calls made. */
   calls: number;
+  /** Prompt tokens. */
   input_tokens: number;
+  /** Completion tokens. */
   output_tokens: number;
+  /** Prompt tokens served from the provider's prompt cache. */
   cached_tokens: number;
+  /** Cost in US dollars (rounded to 1e-9). */
   cost_usd: number;
+  /** Calls whose reply did not parse (`parse_ok: false`). */
   parse_failures: number;
+  /** The same totals per agent, agents sorted by name. */
   by_agent: Record<string, Omit<UsageTotals, "by_agent">>;
 }
 

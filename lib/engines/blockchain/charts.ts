@@ -38,25 +38,37 @@ export const HONEST_GROUP = "honest group";
 
 /** A decision row with an action split into `c`, `p`, `d`. */
 export interface CpdRow {
+  /** The round, 1-based. */
   round: number;
+  /** The miner's name. */
   agent: string;
+  /** The share of effort spent building (`c`; `null` when missing). */
   c: number | null;
+  /** The share spent parasitising, i.e. free-riding on the honest group (`null` when missing). */
   p: number | null;
+  /** The share spent attacking the other miners (`null` when missing). */
   d: number | null;
 }
 
 /** A decision row with efficiencies after the round. */
 export interface EfficiencyRow {
+  /** The round, 1-based. */
   round: number;
+  /** The miner's name. */
   agent: string;
+  /** The miner's own efficiency after the round. */
   efficiency: number | null;
+  /** The honest group's efficiency after the round. */
   honest_efficiency: number | null;
 }
 
 /** A decision row with the cumulative reward after the round. */
 export interface RewardRow {
+  /** The round, 1-based. */
   round: number;
+  /** The miner's name. */
   agent: string;
+  /** The miner's total reward up to and including the round. */
   cumulative_reward: number | null;
 }
 
@@ -68,11 +80,15 @@ export type DecisionChartRow = CpdRow & EfficiencyRow & RewardRow;
 
 /** Late-window means, as from `lateMeansFrame`. */
 export interface LateCpd {
+  /** Mean share spent building. */
   c: number;
+  /** Mean share spent parasitising (free-riding). */
   p: number;
+  /** Mean share spent attacking. */
   d: number;
-  /** Rounds covered, shown in the title when given. */
+  /** First round covered, shown in the title with `to`. */
   from?: number;
+  /** Last round covered, shown in the title with `from`. */
   to?: number;
 }
 

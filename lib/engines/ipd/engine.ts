@@ -21,12 +21,17 @@ export type IpdAction = "C" | "D";
 
 /** What a player sees. */
 export interface IpdObs {
+  /** Rounds played so far (0 before the first). */
   round: number;
+  /** Rounds in the game (the config's `rounds`). */
   rounds: number;
   /** The opponent's last move, `null` before the first round. */
   opponentLast: IpdAction | null;
+  /** The player's own last move, `null` before the first round. */
   myLast: IpdAction | null;
+  /** The player's total payoff so far. */
   myTotal: number;
+  /** The opponent's total payoff so far. */
   opponentTotal: number;
   /** How often the opponent has cooperated so far. */
   opponentCooperations: number;
@@ -34,14 +39,19 @@ export interface IpdObs {
 
 /** Per-step detail. */
 export interface IpdInfo {
+  /** The opponent's name. */
   opponent: AgentId;
 }
 
 /** The mutable state. */
 export interface IpdState {
+  /** Rounds played so far. */
   round: number;
+  /** Each player's last move, `null` before the first round. */
   last: Record<AgentId, IpdAction | null>;
+  /** Each player's total payoff. */
   totals: Record<AgentId, number>;
+  /** How often each player has cooperated. */
   cooperations: Record<AgentId, number>;
   /** Rounds in which both players cooperated. */
   mutual: number;
@@ -57,9 +67,15 @@ export function ipdPayoff(mine: IpdAction, theirs: IpdAction, p: IpdConfig["payo
 export class IpdEngine implements Engine<IpdAction, IpdObs, IpdInfo, IpdState> {
   readonly name = "ipd";
   readonly agents: readonly AgentId[];
+  /** The game's config (payoffs, rounds, players). */
   readonly config: IpdConfig;
   #s: IpdState;
 
+  /**
+   * A game between `config.players`, at round 0.
+   *
+   * @param config A parsed config (see `parseIpdConfig`).
+   */
   constructor(config: IpdConfig) {
     this.config = config;
     this.agents = config.players;

@@ -39,11 +39,17 @@ interface Memory {
 
 /** Options of {@linkcode createIpdLlmPlayer}. */
 export interface IpdLlmPlayerOptions {
+  /** The player's name (a name of `config.players`). */
   name: string;
+  /** The chat model that decides. */
   model: ChatModel;
+  /** The game's config (the prompt states its payoffs and rounds). */
   config: IpdConfig;
+  /** Where the player's LLM calls are recorded. */
   recorder: CallRecorder;
+  /** Sampling temperature. @default {the model's default} */
   temperature?: number;
+  /** The most tokens of a reply. @default {200} */
   maxTokens?: number;
 }
 
