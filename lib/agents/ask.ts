@@ -42,12 +42,17 @@ import type { CallRecorder } from "./call_recorder.ts";
 
 /** Options of {@linkcode ask}. */
 export interface AskOptions<T> {
+  /** The chat model to call. */
   model: ChatModel;
+  /** The request (system prompt, messages, sampling). */
   request: ChatRequest;
+  /** The schema the reply's JSON is parsed with (coercions and repairs included). */
   schema: Schema<T>;
+  /** The agent making the call (logged in `llm_calls.jsonl`). */
   agent: string;
   /** What the call is for, e.g. `"decision"` or `"reflection"`. */
   purpose: string;
+  /** Where every call, retries included, is recorded. */
   recorder: CallRecorder;
   /** Retries after a parse failure, each showing the error to the model. @default {1} */
   parseRetries?: number;

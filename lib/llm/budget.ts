@@ -35,6 +35,7 @@ export interface BudgetLimits {
 
 /** Raised before a call once the budget is spent. */
 export class BudgetExceededError extends Error {
+  /** The error's name, `BudgetExceededError`. */
   override name = "BudgetExceededError";
 }
 
@@ -44,13 +45,21 @@ export class BudgetExceededError extends Error {
  * and overshoot the limit together.
  */
 export class Budget {
+  /** Tokens used so far (input plus output of every call that ended). */
   tokens = 0;
   /** Dollars spent, in integer nanodollars: sums are exact, whatever order calls end in. */
   #nanoUsd = 0;
   /** Estimated tokens and dollars of the calls in flight. */
   reserved = { tokens: 0, usd: 0 };
+  /** The limits checked before each call (none: the budget only counts). */
   readonly limits: BudgetLimits;
 
+  /**
+   * An empty budget with the given limits.
+   *
+   * @param limits Token and dollar limits for the whole run. @default {{}}
+   * @throws {RangeError} When a limit is not a positive number.
+   */
   constructor(limits: BudgetLimits = {}) {
     for (const [k, v] of Object.entries(limits)) {
       if (v !== undefined && !(Number.isFinite(v) && v > 0)) {

@@ -41,7 +41,14 @@ export interface CacheOptions {
 
 /** Raised in offline mode when a request is not in the cache. */
 export class CacheMissError extends Error {
+  /** The error's name, `CacheMissError`. */
   override name = "CacheMissError";
+  /**
+   * A miss of `key` for model `modelId`.
+   *
+   * @param key The request's cache key.
+   * @param modelId The model's id, e.g. `openai:gpt-4o-mini`.
+   */
   constructor(readonly key: string, readonly modelId: string) {
     super(`Cache miss in offline mode: no recorded reply for ${modelId} (key ${key.slice(0, 12)})`);
   }

@@ -14,7 +14,9 @@
 
 /** One message of a conversation. */
 export interface ChatMessage {
+  /** Who wrote the message: the user (the game) or the assistant (the model). */
   role: "user" | "assistant";
+  /** The message's text. */
   content: string;
 }
 
@@ -22,6 +24,7 @@ export interface ChatMessage {
 export interface ChatRequest {
   /** The system prompt; keep it static across calls so providers can cache it. */
   system?: string;
+  /** The conversation so far, oldest first; the last message is usually the user's. */
   messages: ChatMessage[];
   /** Sampling temperature. */
   temperature?: number;
@@ -63,7 +66,9 @@ export interface AttemptRecord {
 
 /** Token usage reported by the provider (or estimated, for scripted models). */
 export interface TokenUsage {
+  /** Input (prompt) tokens, cached ones included. */
   input: number;
+  /** Output (completion) tokens. */
   output: number;
   /** Input tokens served from the provider's prompt cache. */
   cached: number;
@@ -71,7 +76,9 @@ export interface TokenUsage {
 
 /** A completion. */
 export interface ChatResponse {
+  /** The reply's text. */
   text: string;
+  /** The tokens the call used. */
   usage: TokenUsage;
   /** The model that answered, as the provider names it. */
   model: string;
@@ -96,6 +103,11 @@ export interface ChatModel {
   readonly model: string;
   /** `true` when the client sends {@linkcode ChatRequest.schema} as structured output. */
   readonly structured?: boolean;
+  /**
+   * Sends one request and returns the reply.
+   *
+   * @throws {ChatError} When the call fails (its `kind` says whether a retry may help).
+   */
   complete(request: ChatRequest): Promise<ChatResponse>;
 }
 
@@ -111,7 +123,17 @@ export type ChatErrorKind =
 
 /** A failed call, with what a retry policy needs to know. */
 export class ChatError extends Error {
+  /** The error's name, `ChatError`. */
   override name = "ChatError";
+  /**
+   * A failed call.
+   *
+   * @param message What failed, in one line.
+   * @param kind Why it failed, normalised across providers.
+   * @param status The HTTP status, when there was a response.
+   * @param retryAfterMs The server's `Retry-After`, in milliseconds, when it sent one.
+   * @param options Standard error options, e.g. `cause`.
+   */
   constructor(
     message: string,
     readonly kind: ChatErrorKind,

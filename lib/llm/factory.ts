@@ -24,7 +24,9 @@ export interface ModelFactoryOptions {
   cacheDir?: string;
   /** Fail on a cache miss instead of calling out. */
   offline?: boolean;
+  /** The run's budget: every call is checked against it and counted in it. */
   budget?: Budget;
+  /** Reads an environment variable (the API keys). @default {Deno.env.get} */
   env?: (name: string) => string | undefined;
   /**
    * Rate limiters shared by every seat that uses the same provider, endpoint and key (200

@@ -30,6 +30,7 @@ import type { Schema } from "../core/records.ts";
 
 /** A reply that holds no usable JSON; callers catch it to fall back or retry. */
 export class ActionParseError extends Error {
+  /** The error's name, `ActionParseError`. */
   override name = "ActionParseError";
   /** Why nothing could be parsed, in one line (without the `Cannot parse` preamble). */
   readonly reason: string;
@@ -37,6 +38,8 @@ export class ActionParseError extends Error {
   readonly raw: string;
 
   /**
+   * A reply with nothing usable in it.
+   *
    * @param reason Why nothing could be parsed.
    * @param raw The model's reply, verbatim.
    * @param options Standard error options, e.g. `cause`.

@@ -16,7 +16,9 @@ import type { TokenUsage } from "./chat_model.ts";
 
 /** Price of one model, $ per 1M tokens. */
 export interface Price {
+  /** Dollars per 1M input tokens. */
   input: number;
+  /** Dollars per 1M output tokens. */
   output: number;
   /** Price of cached input tokens; defaults to `input`. */
   cachedInput?: number;

@@ -23,6 +23,13 @@ export class ScriptedChatModel implements ChatModel {
   readonly requests: ChatRequest[] = [];
   #script: Script;
 
+  /**
+   * A model that answers from `script`.
+   *
+   * @param script The replies, or a function of the request and the call's index (from 0).
+   * @param model The model name (its id is `scripted:<model>`). @default {"scripted"}
+   * @throws {RangeError} When the reply list is empty.
+   */
   constructor(script: Script, model = "scripted") {
     if (Array.isArray(script) && script.length === 0) {
       throw new RangeError("Cannot script a model: the reply list is empty");
@@ -32,6 +39,7 @@ export class ScriptedChatModel implements ChatModel {
     this.id = `scripted:${model}`;
   }
 
+  /** Replies with the script's next text; usage is counted with the tokenizer. */
   complete(request: ChatRequest): Promise<ChatResponse> {
     const call = this.requests.length;
     this.requests.push(request);

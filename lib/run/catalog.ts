@@ -17,10 +17,13 @@ import { RUN_FILES } from "./run_dir.ts";
 
 /** One run, sweep or model profile of the catalog. */
 export interface CatalogEntry {
+  /** What the directory holds: a run, a sweep or a model profile. */
   kind: "run" | "sweep" | "profile";
   /** The directory's name. */
   id: string;
+  /** The directory's path, as found. */
   dir: string;
+  /** The experiment's name (`?` when unknown; a profile's lists its experiments). */
   experiment: string;
   /** ISO time the run or sweep was created (file time when unknown). */
   created: string;
@@ -28,6 +31,7 @@ export interface CatalogEntry {
   seed?: number;
   /** A sweep's cell and run counts (a profile's: its models and finished runs). */
   cells?: number;
+  /** A sweep's completed runs (a profile's: its finished runs). */
   runs?: number;
   /** `completed`, `running` (locked), `stopped` (resumable), `failed`, or for a sweep `complete`/`partial`. */
   status: string;

@@ -16,6 +16,7 @@ import type { RunPolicy } from "./run_policy.ts";
 
 /** Everything an experiment needs besides its own config. */
 export interface BuildContext {
+  /** The run's seed. */
   seed: number;
   /** The run's root stream; derive per-agent streams from it. */
   rng: Rng;
@@ -53,7 +54,9 @@ export interface SummaryContext<A = any, O = any, I = any, S = any> {
 /** A built run: the engine, its agents in `engine.agents` order, and the engine's outputs. */
 // deno-lint-ignore no-explicit-any
 export interface BuiltRun<A = any, O = any, I = any, S = any> {
+  /** The configured engine (the session resets it with the run's seed). */
   engine: Engine<A, O, I, S>;
+  /** One agent per seat, in `engine.agents` order. */
   agents: Agent<O, I, A>[];
   /**
    * The engine's fields of one agent's `decisions.jsonl` row for the step just played
@@ -73,6 +76,7 @@ export interface BuiltRun<A = any, O = any, I = any, S = any> {
 
 /** An engine-specific flag of `deno task run <experiment>` (see {@linkcode Experiment.flags}). */
 export interface ExperimentFlag {
+  /** `string`: the flag takes a value; `boolean`: it is a switch. */
   type: "string" | "boolean";
   /** One line for `--help`. */
   description: string;
@@ -85,6 +89,12 @@ export interface ExperimentFlag {
 export interface Command {
   /** One line for `--help`. */
   description: string;
+  /**
+   * Runs the command.
+   *
+   * @param argv The arguments after the command's name.
+   * @returns The process exit code (0 on success).
+   */
   run(argv: string[]): Promise<number>;
 }
 
@@ -147,7 +157,9 @@ export interface ProfileMetric {
 
 /** A finished run of a profile, as {@linkcode ExperimentProfile.measure} sees it. */
 export interface ProfileRun {
+  /** The name of the condition it ran (a {@linkcode ProfileCondition.name}). */
   condition: string;
+  /** The run's seed. */
   seed: number;
   /** The run directory (its logs, for figures the summary does not hold). */
   dir: string;
@@ -162,7 +174,9 @@ export interface ProfileRun {
  * model is seated in, the figures of the card and how to read them from a run.
  */
 export interface ExperimentProfile {
+  /** The ways a model is seated, each run for every seed. */
   conditions: readonly ProfileCondition[];
+  /** The figures of the card, read from each run by `measure`. */
   metrics: readonly ProfileMetric[];
   /**
    * The figures of one finished run by metric key: a number for `"mean"` metrics, a

@@ -44,24 +44,33 @@ import { DEFAULT_MAX_FALLBACK_SHARE } from "./validity.ts";
 
 /** What to run. */
 export interface RunRequest {
+  /** The experiment to run (from the registry, e.g. `findExperiment("ipd")`). */
   experiment: Experiment;
   /** The engine config object before validation (file merged with flag overrides). */
   config: Record<string, unknown>;
+  /** The run's seed. */
   seed: number;
   /** Overrides the experiment's horizon field (`--rounds N`). */
   horizon?: number;
+  /** The prompts' language. @default {"en"} */
   lang?: "zh" | "en";
+  /** The agents file's entries (`--agents`); `null` or absent: the experiment's defaults. */
   agents?: AgentSpec[] | null;
   /** The exact run directory; default `<runsRoot>/<experiment>-<UTC>-s<seed>`. */
   out?: string;
-  /** @default {"data/runs"} */
+  /** The folder of run directories, when `out` is not given. @default {"data/runs"} */
   runsRoot?: string;
   /** Where `<run-id>/report.html` goes; `null` for none. @default {"reports"} */
   reportsRoot?: string | null;
+  /** The record/replay cache folder of LLM calls (`--cache`). */
   cacheDir?: string;
+  /** Fail on a cache miss instead of calling a model (`--offline`, needs `cacheDir`). */
   offline?: boolean;
+  /** Token budget for the whole run, input plus output (`--max-tokens`). */
   maxTokens?: number;
+  /** Dollar budget for the whole run (`--max-usd`). */
   maxUsd?: number;
+  /** A recorded run to replay (`--replay FILE`), for experiments that have a replay. */
   replay?: string;
   /** `--checkpoint-every`, `--log-decisions`. */
   policy?: RunPolicyInput;
@@ -69,6 +78,7 @@ export interface RunRequest {
   maxFallbackShare?: number;
   /** The command line, recorded (keys redacted) in `config.json`. */
   argv?: string[];
+  /** Reads an environment variable (the API keys). @default {Deno.env.get} */
   env?: (name: string) => string | undefined;
 }
 
@@ -277,13 +287,25 @@ export async function openRun(request: RunRequest, limits?: SharedLimits): Promi
 
 /** Options that may change on resume. */
 export interface ResumeOverrides {
+  /**
+   * The agents file again (literal keys are not saved); its seats must play as before (same
+   * name, provider, model, policy, base URL, temperature, max tokens and structured output).
+   * @default {the run's saved agents}
+   */
   agents?: AgentSpec[] | null;
+  /** The record/replay cache folder. @default {the run's} */
   cacheDir?: string;
+  /** Fail on a cache miss instead of calling a model. @default {the run's} */
   offline?: boolean;
+  /** Token budget for the whole run. @default {the run's} */
   maxTokens?: number;
+  /** Dollar budget for the whole run. @default {the run's} */
   maxUsd?: number;
+  /** Where `<run-id>/report.html` goes; `null` for none. */
   reportsRoot?: string | null;
+  /** The largest share of LLM decisions that may be fallbacks. @default {the run's} */
   maxFallbackShare?: number;
+  /** Reads an environment variable (the API keys). @default {Deno.env.get} */
   env?: (name: string) => string | undefined;
 }
 

@@ -13,14 +13,23 @@ import denoJson from "../../deno.json" with { type: "json" };
 
 /** What {@linkcode provenance} records. */
 export interface Provenance {
+  /** The toolkit's version (`deno.json`'s `version`). */
   toolkit: string;
+  /** The git commit of the toolkit, `null` without git (or without `--allow-run`). */
   commit: string | null;
+  /** `true` when tracked files had uncommitted changes; `null` when unknown. */
   dirty: boolean | null;
+  /** The Deno version. */
   deno: string;
+  /** The V8 version. */
   v8: string;
+  /** The TypeScript version of Deno. */
   typescript: string;
+  /** The pinned npm packages, name to version (see {@linkcode packageVersions}). */
   packages: Record<string, string>;
+  /** Short hashes of the prompts (each LLM seat's system prompt), by name. */
   prompts: Record<string, string>;
+  /** The command line, secrets redacted; `null` when not given. */
   command: string[] | null;
 }
 

@@ -96,7 +96,9 @@ export async function freshDir(root: string, stem: string): Promise<string> {
 
 /** A held lock; {@linkcode RunLock.release} removes it. */
 export interface RunLock {
+  /** The lock file, `<dir>/.lock`. */
   readonly path: string;
+  /** Removes the lock file; calling it again does nothing. */
   release(): void;
 }
 

@@ -32,7 +32,9 @@ export const DEFAULT_RUN_POLICY: Readonly<RunPolicy> = Object.freeze({
 
 /** The raw values of `--checkpoint-every` and `--log-decisions`. */
 export interface RunPolicyInput {
+  /** A positive integer or `end` (a number or its text); absent: the base policy's. */
   checkpointEvery?: string | number;
+  /** `all`, `none` or a positive integer (a number or its text); absent: the base policy's. */
   logDecisions?: string | number;
 }
 

@@ -31,7 +31,9 @@ export const ERROR_FILE = "error.json";
 
 /** A second `step()` while one is in flight (the HTTP server answers 409). */
 export class SessionBusyError extends Error {
+  /** The error's name, `SessionBusyError`. */
   override name = "SessionBusyError";
+  /** The error, with its fixed message. */
   constructor() {
     super("Cannot step: a step of this run is already in flight");
   }
@@ -39,6 +41,7 @@ export class SessionBusyError extends Error {
 
 /** `step()` after the run ended. */
 export class RunOverError extends Error {
+  /** The error's name, `RunOverError`. */
   override name = "RunOverError";
 }
 
@@ -56,10 +59,15 @@ export interface StepReport<A = unknown, O = unknown, I = unknown> {
 
 /** Progress, for progress bars. */
 export interface SessionProgress {
+  /** Steps played so far. */
   step: number;
+  /** The run's horizon (steps it plays), when it has one. */
   horizon: number | undefined;
+  /** The number of agents. */
   agents: number;
+  /** LLM tokens used so far (input plus output). */
   tokens: number;
+  /** LLM cost so far, in US dollars. */
   usd: number;
 }
 
@@ -69,11 +77,16 @@ export interface RunUntilOptions {
   until?: number;
   /** Abort between steps: the session checkpoints and `run` returns `"interrupted"`. */
   signal?: AbortSignal;
+  /** Called before the first step and after each step played. */
   onProgress?(progress: SessionProgress): void;
 }
 
 /** How a `run` call ended. */
 export interface RunOutcome {
+  /**
+   * `completed`: the engine is done; `stopped_budget`: the budget ran out; `interrupted`:
+   * the signal aborted; `paused`: `until` was reached. All but `completed` can resume.
+   */
   status: "completed" | "stopped_budget" | "interrupted" | "paused";
   /** Steps played in total. */
   steps: number;
@@ -83,9 +96,13 @@ export interface RunOutcome {
 
 /** What a finished run produced. */
 export interface RunResult {
+  /** The run directory. */
   dir: string;
+  /** The run's id (the run directory's name). */
   id: string;
+  /** The experiment's name. */
   experiment: string;
+  /** How the last `run` call ended. */
   outcome: RunOutcome;
   /** `summary.json` (empty when the run did not complete). */
   summary: Record<string, unknown>;
@@ -95,17 +112,29 @@ export interface RunResult {
 
 /** Everything a session is made of (built by `openRun` / `resumeRun`). */
 export interface SessionParts {
+  /** The experiment being run. */
   experiment: Experiment;
+  /** The experiment's engine and agents, built for this run. */
   built: BuiltRun;
+  /** The run directory. */
   dir: string;
+  /** The run's id (the run directory's name). */
   id: string;
+  /** The run's seed. */
   seed: number;
+  /** The run directory's logs, written by the session. */
   log: RunLog;
+  /** Where the agents' LLM calls are recorded (and appended to `llm_calls.jsonl`). */
   recorder: CallRecorder;
+  /** The run's LLM budget. */
   budget: Budget;
+  /** How often to checkpoint and which decision rows to log. */
   policy: RunPolicy;
+  /** The run directory's lock, released when the session closes. */
   lock: RunLock;
+  /** The run's horizon (the experiment's horizon field), when it has one. */
   horizon?: number;
+  /** The largest share of LLM decisions that may be fallbacks for a valid run. */
   maxFallbackShare: number;
   /** Where reports go (`null`: none). */
   reportsRoot: string | null;
@@ -117,12 +146,19 @@ export interface SessionParts {
 
 /** A run played step by step. See the module doc. */
 export class RunSession {
+  /** The experiment being run. */
   readonly experiment: Experiment;
+  /** The run directory. */
   readonly dir: string;
+  /** The run's id (the run directory's name). */
   readonly id: string;
+  /** The run's seed. */
   readonly seed: number;
+  /** How often the run checkpoints and which decision rows it logs. */
   readonly policy: RunPolicy;
+  /** Where the agents' LLM calls are recorded. */
   readonly recorder: CallRecorder;
+  /** The run's LLM budget. */
   readonly budget: Budget;
   #p: SessionParts;
   #agents: Agent<unknown, unknown, unknown>[];
@@ -135,6 +171,12 @@ export class RunSession {
   #lastCheckpoint = -1;
   #stopped: RunOutcome | null = null;
 
+  /**
+   * A session over the parts `openRun` or `resumeRun` prepared: the engine is reset, or set
+   * to the checkpoint in `parts.from`. Prefer those functions to calling this directly.
+   *
+   * @param parts The run's parts; the session owns its log and lock from now on.
+   */
   constructor(parts: SessionParts) {
     this.#p = parts;
     this.experiment = parts.experiment;

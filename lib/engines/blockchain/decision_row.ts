@@ -25,6 +25,7 @@ const blockchainDecisionObject = decisionRecordObject.extend({
   /** The LLM's stated reasoning. */
   thought: z.string().optional(),
 });
+/** One miner's row of `decisions.jsonl`, as {@linkcode BlockchainDecisionSchema} parses it. */
 export type BlockchainDecision = z.infer<typeof blockchainDecisionObject>;
 
 /** The schema of a blockchain row of `decisions.jsonl` (the shared row plus the game's columns). */
