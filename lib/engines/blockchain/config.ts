@@ -143,7 +143,43 @@ const blockchainConfigObject = z.strictObject({
 }).transform((v) => ({ ...v, miners: v.miners ?? defaultMiners(v.alpha.length) }));
 
 /** A parsed blockchain game config (all defaults filled in, `miners` always set). */
-export type BlockchainConfig = z.output<typeof blockchainConfigObject>;
+export type BlockchainConfig = {
+  /** Hash power of each miner. @default {[0.25, 0.20, 0.15]} */
+  alpha: number[];
+  /** Hash power of the honest group (with `alpha`, sums to 1). @default {0.40} */
+  honest_power: number;
+  /** Rounds per run (at most {@linkcode MAX_ROUNDS}). @default {30} */
+  rounds: number;
+  /** Block reward per round. @default {10} */
+  R: number;
+  /** Convexity of the parasitic gain. @default {1.5} */
+  beta: number;
+  /** Quadratic cost of destruction. @default {2.0} */
+  lambda: number;
+  /** Efficiency lost per unit of rivals' destruction. @default {0.2} */
+  kappa: number;
+  /** Efficiency recovered per round. @default {0.05} */
+  gamma: number;
+  /** Efficiency floor. @default {0.1} */
+  eta_min: number;
+  /** Efficiency of every participant at the start (at most 1). @default {1.0} */
+  eta_init: number;
+  /** Miner names, one per `alpha` entry. @default {["miner_a", "miner_b", "miner_c"]} */
+  miners: string[];
+  /** Rounds in the late window of the metrics (halved for short runs). @default {15} */
+  late_window: number;
+  /** Parasitic equilibrium needs late mean `d` below this. @default {0.08} */
+  parasitic_d_max: number;
+  /** Parasitic equilibrium needs late mean `p` above this. @default {0.40} */
+  parasitic_p_min: number;
+  /** Honest convergence needs late mean `c` above this. @default {0.55} */
+  honest_c_min: number;
+};
+
+/** `true` when `A` and `B` are assignable both ways. */
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The type agrees with its schema (a compile error otherwise).
+const _agree: Agree<BlockchainConfig, z.output<typeof blockchainConfigObject>> = true;
 
 /** The schema of a blockchain game config: unknown keys rejected, defaults filled in, `miners` set. */
 export const BlockchainConfigSchema: Schema<BlockchainConfig> = blockchainConfigObject;

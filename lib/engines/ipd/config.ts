@@ -31,7 +31,33 @@ const ipdConfigObject = z.object({
   }
 });
 /** The IPD config, defaults filled in (see {@linkcode IpdConfigSchema}). */
-export type IpdConfig = z.infer<typeof ipdConfigObject>;
+export type IpdConfig = {
+  /** Rounds to play (at most 10,000,000). @default {10} */
+  rounds: number;
+  /** The two players' names (they must differ). @default {["alice", "bob"]} */
+  players: [string, string];
+  /**
+   * Temptation, reward, punishment, sucker: T > R > P > S.
+   * @default {{ T: 5, R: 3, P: 1, S: 0 }}
+   */
+  payoffs: {
+    /** Temptation: defecting against a cooperator. @default {5} */
+    T: number;
+    /** Reward: both cooperate. @default {3} */
+    R: number;
+    /** Punishment: both defect. @default {1} */
+    P: number;
+    /** Sucker's payoff: cooperating against a defector. @default {0} */
+    S: number;
+  };
+  /** Policy per player for offline runs (see `policies.ts`). @default {["tit_for_tat", "random"]} */
+  policies: [string, string];
+};
+
+/** `true` when `A` and `B` are assignable both ways. */
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The type agrees with its schema (a compile error otherwise).
+const _agree: Agree<IpdConfig, z.output<typeof ipdConfigObject>> = true;
 
 /** The IPD config with its defaults (unknown keys rejected). */
 export const IpdConfigSchema: Schema<IpdConfig> = ipdConfigObject;
