@@ -8,6 +8,16 @@
  * @module
  */
 import type { z } from "zod";
+import {
+  checkpointRecordObject,
+  decisionRecordObject,
+  eventRecordObject,
+  llmCallRecordObject,
+  runConfigObject,
+  type SCHEMA_VERSION,
+} from "./_records.ts";
+
+export { SCHEMA_VERSION } from "./_records.ts";
 
 /**
  * Any zod schema (zod 4's `ZodType`): the toolkit validates its records, configs and LLM
@@ -27,17 +37,6 @@ export type Schema<T> = ZodSchema & {
     readonly output: T;
   };
 };
-
-import {
-  checkpointRecordObject,
-  decisionRecordObject,
-  eventRecordObject,
-  llmCallRecordObject,
-  runConfigObject,
-  type SCHEMA_VERSION,
-} from "./_records.ts";
-
-export { SCHEMA_VERSION } from "./_records.ts";
 
 /** One row per agent per round (`decisions.jsonl`); engines add their own columns. */
 export interface DecisionRecord {
@@ -97,7 +96,7 @@ export type LlmCallRecord = {
   cached_tokens: number;
   /** Wall time of the call, in milliseconds. */
   latency_ms: number;
-  /** The call's cost in US dollars (0 when unpriced or served from the replay cache). */
+  /** The call's cost in US dollars, from the pricing table (0 when unpriced: see `priced`). */
   cost_usd: number;
   /** `false` when the reply could not be parsed. */
   parse_ok: boolean;
