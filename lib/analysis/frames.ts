@@ -73,7 +73,11 @@ interface RunDir {
   head: RunConfigHead;
 }
 
-type ColumnType = "str" | "f64" | "i32" | "i64" | "bool";
+/** A column type of the frames: text, 64-bit float, 32- or 64-bit integer, boolean. */
+export type ColumnType = "str" | "f64" | "i32" | "i64" | "bool";
+
+/** A Polars series. */
+export type Series = pl.Series;
 type ColumnSpec = readonly [name: string, type: ColumnType];
 
 const DTYPES = {
@@ -177,15 +181,26 @@ const EVENT_COLUMNS: ColumnSpec[] = [
   ["data", "str"],
 ];
 
+/**
+ * A typed Polars series whose missing values stay null. (nodejs-polars turns `null` into 0
+ * when a series is built as `Int32` directly; built as `Float64` and cast, nulls survive.)
+ *
+ * @param name The column name.
+ * @param values The values; `null` or `undefined` for missing ones.
+ * @param type The column type: `str`, `f64`, `i32`, `i64` or `bool`.
+ * @returns The series.
+ */
+export function typedSeries(name: string, values: readonly unknown[], type: ColumnType): Series {
+  const cells = values.map((v) => v ?? null);
+  if (type === "i32") return pl.Series(name, cells, pl.Float64).cast(pl.Int32);
+  return pl.Series(name, cells, DTYPES[type]);
+}
+
 /** Builds a typed frame from row objects; missing values become null. */
 function frameOf(columns: readonly ColumnSpec[], rows: readonly Record<string, unknown>[]) {
   return pl.DataFrame(
     columns.map(([name, type]) =>
-      pl.Series(
-        name,
-        rows.map((r) => type === "str" ? textOf(r[name]) : r[name] ?? null),
-        DTYPES[type],
-      )
+      typedSeries(name, rows.map((r) => type === "str" ? textOf(r[name]) : r[name]), type)
     ),
   );
 }

@@ -17,14 +17,13 @@
  */
 import pl from "nodejs-polars";
 import { join } from "node:path";
-import { loadEvents } from "../../analysis/frames.ts";
+import { loadEvents, typedSeries } from "../../analysis/frames.ts";
 import { type MeanCI, meanCI, type ProportionCI, proportionCI } from "../../analysis/stats.ts";
 import { readJsonFile } from "../../core/config.ts";
 import { type DecisionLoadOptions, loadDecisions } from "../../analysis/frames.ts";
 import { SocietyDecisionSchema } from "./decision_row.ts";
 
 type Dtype = "str" | "f64" | "i32" | "bool";
-const DTYPES = { str: pl.Utf8, f64: pl.Float64, i32: pl.Int32, bool: pl.Bool } as const;
 
 /** A frame with the given typed columns from plain records (empty records: empty frame). */
 function frameOf(
@@ -33,7 +32,7 @@ function frameOf(
 ): pl.DataFrame {
   return pl.DataFrame(
     columns.map(([name, t]) =>
-      pl.Series(name, rows.map((r) => (r as Record<string, unknown>)[name] ?? null), DTYPES[t])
+      typedSeries(name, rows.map((r) => (r as Record<string, unknown>)[name]), t)
     ),
   );
 }

@@ -344,6 +344,8 @@ export function proposalsChart(rows: readonly ProposalRow[]): TopLevelSpec {
       title: "proposal type",
       scale: { domain: ["resource_allocation", "elimination_vote", "appeal"] },
     },
+    // one offset scale for both layers, sorted the same way (no conflicting domain sorts)
+    yOffset: { field: "id", type: "ordinal", sort: "ascending" },
   };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
@@ -356,7 +358,6 @@ export function proposalsChart(rows: readonly ProposalRow[]): TopLevelSpec {
         mark: { type: "point", filled: true, size: 160, opacity: 0.8 },
         encoding: {
           ...enc,
-          yOffset: { field: "id", type: "nominal" },
           color: {
             field: "outcome",
             type: "nominal",
@@ -374,7 +375,7 @@ export function proposalsChart(rows: readonly ProposalRow[]): TopLevelSpec {
       },
       {
         mark: { type: "text", dy: -12, fontSize: 9 },
-        encoding: { ...enc, yOffset: { field: "id", type: "nominal" }, text: { field: "votes" } },
+        encoding: { ...enc, text: { field: "votes" } },
       },
     ],
   } as TopLevelSpec;
