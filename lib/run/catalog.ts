@@ -13,34 +13,13 @@
  */
 import { basename, join } from "node:path";
 import { SCHEMA_VERSION } from "../core/records.ts";
+import type { IndexEntry } from "../reports/index_page.ts";
 import { RUN_FILES } from "./run_dir.ts";
 
 /** One run, sweep or model profile of the catalog. */
-export interface CatalogEntry {
-  /** What the directory holds: a run, a sweep or a model profile. */
-  kind: "run" | "sweep" | "profile";
-  /** The directory's name. */
-  id: string;
+export interface CatalogEntry extends Omit<IndexEntry, "report"> {
   /** The directory's path, as found. */
   dir: string;
-  /** The experiment's name (`?` when unknown; a profile's lists its experiments). */
-  experiment: string;
-  /** ISO time the run or sweep was created (file time when unknown). */
-  created: string;
-  /** A run's seed. */
-  seed?: number;
-  /** A sweep's cell and run counts (a profile's: its models and finished runs). */
-  cells?: number;
-  /** A sweep's completed runs (a profile's: its finished runs). */
-  runs?: number;
-  /** `completed`, `running` (locked), `stopped` (resumable), `failed`, or for a sweep `complete`/`partial`. */
-  status: string;
-  /** Verdict values (`true`, `false`, `"inconclusive"`) or, for a sweep, rates. */
-  verdicts: Record<string, unknown>;
-  /** `false` when invalid (a sweep: any run invalid); `null` when unknown. */
-  valid: boolean | null;
-  /** A one-line account of validity, e.g. `12 of 12 fallbacks`. */
-  validity: string;
 }
 
 async function readJson(path: string): Promise<Record<string, unknown> | null> {
