@@ -11,25 +11,12 @@ import { loadSweep } from "../../lib/analysis/sweep.ts";
 import { exportMain, parseExportArgs } from "../../lib/cli/export.ts";
 import { findExperiment } from "../../lib/cli/registry.ts";
 import { ConfigError } from "../../lib/core/config.ts";
-import { runCli } from "../support/cli.ts";
+import { captureConsole, runCli } from "../support/cli.ts";
 
 const IPD_SCHEMA = findExperiment("ipd")!.decisionSchema;
 
 /** Runs `exportMain` capturing stdout and stderr. */
-async function runExport(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...a: unknown[]) => out.push(a.join(" "));
-  console.error = (...a: unknown[]) => err.push(a.join(" "));
-  try {
-    const code = await exportMain(argv);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+const runExport = (argv: string[]) => captureConsole(() => exportMain(argv));
 
 const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r) + "\n").join("");
 

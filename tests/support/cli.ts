@@ -21,13 +21,20 @@ export async function runCli(argv: string[]): Promise<{ code: number; out: strin
   if (!command && !named && !argv.includes("--help") && !argv.includes("-h")) {
     argv = [...argv, "--reports", SCRATCH_REPORTS];
   }
+  return await captureConsole(() => main(argv));
+}
+
+/** Runs a CLI entry (returning its exit code) capturing stdout and stderr lines. */
+export async function captureConsole(
+  run: () => Promise<number>,
+): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const { log, error } = console;
   console.log = (...a: unknown[]) => out.push(a.join(" "));
   console.error = (...a: unknown[]) => err.push(a.join(" "));
   try {
-    const code = await main(argv);
+    const code = await run();
     return { code, out: out.join("\n"), err: err.join("\n") };
   } finally {
     console.log = log;
@@ -51,14 +58,7 @@ export async function listFiles(dir: string): Promise<string[]> {
 }
 
 /** `true` when `path` exists. */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { exists } from "../../lib/run/run_dir.ts";
 
 /** A deterministic IPD player script for the local servers: cooperates unless betrayed. */
 export function ipdReply(body: Record<string, unknown>): string {
