@@ -26,10 +26,11 @@ import {
   type ChatModel,
   type ChatRequest,
   type ChatResponse,
+  DEFAULT_REPLY_CAP,
 } from "../llm/chat_model.ts";
 import { RetryError } from "../llm/retry.ts";
 import { replySchema } from "../llm/structured.ts";
-import { canonicalJson, sha256Hex } from "../llm/canonical.ts";
+import { requestHash } from "../llm/canonical.ts";
 import { costUsd, priceOf } from "../llm/pricing.ts";
 import { parseReply, retryPrompt } from "../llm/parse.ts";
 import {
@@ -72,11 +73,42 @@ export type AskResult<T> =
   | { ok: false; error: string; text: string };
 
 /** Hash of the canonical request (system, messages, sampling); logged as `prompt_hash`. */
-export async function promptHash(request: ChatRequest): Promise<string> {
-  const { system, messages, temperature, maxTokens, seed, schema } = request;
-  return (await sha256Hex(
-    canonicalJson({ system, messages, temperature, maxTokens, seed, schema }),
-  )).slice(0, 16);
+export function promptHash(request: ChatRequest): Promise<string> {
+  return requestHash(request);
+}
+
+/** `text` cut to `max` characters, the cut marked. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}...`;
+}
+
+/** Characters of a reply kept in its `llm_calls.jsonl` row (`raw`); longer ones are cut. */
+export const RAW_LIMIT = 200_000;
+
+/** Characters of a reply shown back to the model by the parse retry, at most. */
+export const RETRY_EXCERPT_LIMIT = 2_000;
+
+/**
+ * What the parse retry shows the model of its own reply: the reply itself, or for a long
+ * one its start and end around a note of how much was cut. A hostile 1 MB reply is not
+ * echoed back (and paid for again as input).
+ *
+ * @param text The reply.
+ * @param limit The most characters to keep. @default {RETRY_EXCERPT_LIMIT}
+ * @returns The excerpt.
+ */
+export function replyExcerpt(text: string, limit: number = RETRY_EXCERPT_LIMIT): string {
+  if (text.length <= limit) return text;
+  const tail = Math.floor(limit / 5);
+  const head = limit - tail;
+  return `${text.slice(0, head)}\n[... ${text.length - head - tail} characters cut ...]\n${
+    text.slice(text.length - tail)
+  }`;
+}
+
+/** The request with a reply cap: {@linkcode DEFAULT_REPLY_CAP} when the caller set none. */
+export function capped(request: ChatRequest): ChatRequest {
+  return request.maxTokens === undefined ? { ...request, maxTokens: DEFAULT_REPLY_CAP } : request;
 }
 
 /** The text of the request's last user message (what the transcript shows of the prompt). */
@@ -116,8 +148,12 @@ export async function recordCall(
     attempts: response.attempts ?? 1,
     from_cache: response.fromCache ?? false,
     prompt: lastUserMessage(fields.request),
-    raw: response.text,
-    ...(fields.error ? { error: redactSecrets(fields.error) } : {}),
+    raw: response.text.length > RAW_LIMIT ? response.text.slice(0, RAW_LIMIT) : response.text,
+    ...(response.text.length > RAW_LIMIT ? { raw_chars: response.text.length } : {}),
+    ...(fields.error ? { error: redactSecrets(clip(fields.error, 2_000)) } : {}),
+    ...(response.finishReason ? { finish_reason: response.finishReason } : {}),
+    ...(response.problem ? { reply_problem: redactSecrets(response.problem) } : {}),
+    ...(response.sample !== undefined ? { sample: response.sample } : {}),
     ...(response.attemptLog ? { attempt_log: response.attemptLog } : {}),
   });
 }
@@ -180,9 +216,9 @@ export async function completeRecorded(
   fields: { agent: string; purpose: string; model: ChatModel; request: ChatRequest },
 ): Promise<ChatResponse> {
   try {
-    return await fields.model.complete(fields.request);
+    return await fields.model.complete(capped(fields.request));
   } catch (error) {
-    await recordFailure(recorder, { ...fields, error });
+    await recordFailure(recorder, { ...fields, request: capped(fields.request), error });
     throw error;
   }
 }
@@ -193,7 +229,7 @@ export async function ask<T>(options: AskOptions<T>): Promise<AskResult<T>> {
   if (!Number.isInteger(parseRetries) || parseRetries < 0) {
     throw new RangeError(`Cannot ask: 'parseRetries' must be an integer >= 0, got ${parseRetries}`);
   }
-  let request = options.request;
+  let request = capped(options.request);
   if (model.structured && request.schema === undefined) {
     const wire = replySchema(options.schemaName ?? "reply", options.replySchema ?? schema);
     if (wire) request = { ...request, schema: wire };
@@ -207,7 +243,12 @@ export async function ask<T>(options: AskOptions<T>): Promise<AskResult<T>> {
       model,
       request,
     });
-    const parsed = parseReply(response.text, schema);
+    const parsed: { ok: true; value: T } | { ok: false; error: string } = response.problem
+      ? { ok: false, error: `no usable reply: ${response.problem}` }
+      : parseReply(response.text, schema);
+    if (!parsed.ok && response.finishReason === "length") {
+      parsed.error = `the reply was cut at max_tokens (${request.maxTokens}): ${parsed.error}`;
+    }
     await recordCall(recorder, {
       agent,
       purpose: callPurpose,
@@ -219,12 +260,15 @@ export async function ask<T>(options: AskOptions<T>): Promise<AskResult<T>> {
     });
     if (parsed.ok) return { ok: true, value: parsed.value, text: response.text };
     last = { ok: false, error: parsed.error, text: response.text };
+    // Nothing to show the model (no text: a refusal, null content): ask again, a new draw.
+    // Otherwise show it an excerpt of its reply and the error, both bounded.
+    if (response.text.trim() === "") continue;
     request = {
       ...request,
       messages: [
         ...request.messages,
-        { role: "assistant", content: response.text },
-        { role: "user", content: retryPrompt(parsed.error) },
+        { role: "assistant", content: replyExcerpt(response.text) },
+        { role: "user", content: retryPrompt(clip(parsed.error, 500)) },
       ],
     };
   }

@@ -37,6 +37,8 @@ export const llmCallRecordObject = z.object({
   input_tokens: z.number().int().min(0),
   output_tokens: z.number().int().min(0),
   cached_tokens: z.number().int().min(0),
+  /** Prompt tokens written to the provider's prompt cache (Anthropic), part of `input_tokens`. */
+  cache_write_tokens: z.number().int().min(0).optional(),
   latency_ms: z.number().min(0),
   cost_usd: z.number().min(0),
   parse_ok: z.boolean(),
@@ -46,12 +48,20 @@ export const llmCallRecordObject = z.object({
   priced: z.boolean().optional(),
   /** The last user message of the request (the system prompt is static and not repeated). */
   prompt: z.string().optional(),
-  /** The reply's text. */
+  /** The reply's text (its first 200,000 characters when longer: see `raw_chars`). */
   raw: z.string().optional(),
+  /** The whole reply's length in characters, when `raw` holds only its start. */
+  raw_chars: z.number().int().min(0).optional(),
   /** The parse or call error, when there was one. */
   error: z.string().optional(),
   /** `true` when the call itself failed (every retry used): no reply, no tokens. */
   failed: z.boolean().optional(),
+  /** Why the provider stopped, when not a plain stop: `length`, `content_filter`, `refusal`, `tool_calls`. */
+  finish_reason: z.string().optional(),
+  /** Why a reply the provider billed carried no usable text (null content, no choices, a refusal...). */
+  reply_problem: z.string().optional(),
+  /** Which draw of this exact request within the run it was (0 for the first): part of the cache key. */
+  sample: z.number().int().min(0).optional(),
   /** Every HTTP attempt's outcome (`ok` or the error kind), status, time and backoff. */
   attempt_log: z.array(z.object({
     attempt: z.number().int().min(1),

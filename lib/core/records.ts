@@ -94,6 +94,8 @@ export type LlmCallRecord = {
   output_tokens: number;
   /** Prompt tokens served from the provider's prompt cache. */
   cached_tokens: number;
+  /** Prompt tokens written to the provider's prompt cache (Anthropic), part of `input_tokens`. */
+  cache_write_tokens?: number;
   /** Wall time of the call, in milliseconds. */
   latency_ms: number;
   /** The call's cost in US dollars, from the pricing table (0 when unpriced: see `priced`). */
@@ -108,12 +110,20 @@ export type LlmCallRecord = {
   priced?: boolean;
   /** The last user message of the request (the system prompt is static and not repeated). */
   prompt?: string;
-  /** The reply's text. */
+  /** The reply's text (its first 200,000 characters when longer: see `raw_chars`). */
   raw?: string;
+  /** The whole reply's length in characters, when `raw` holds only its start. */
+  raw_chars?: number;
   /** The parse or call error, when there was one. */
   error?: string;
   /** `true` when the call itself failed (every retry used): no reply, no tokens. */
   failed?: boolean;
+  /** Why the provider stopped, when not a plain stop: `length`, `content_filter`, `refusal`, `tool_calls`. */
+  finish_reason?: string;
+  /** Why a reply the provider billed carried no usable text (null content, no choices, a refusal...). */
+  reply_problem?: string;
+  /** Which draw of this exact request within the run it was (0 for the first): part of the cache key. */
+  sample?: number;
   /** Every HTTP attempt's outcome (`ok` or the error kind), status, time and backoff. */
   attempt_log?: LlmCallAttempt[];
 };

@@ -86,10 +86,7 @@ export function toChatError(error: unknown, context: ChatErrorContext): ChatErro
   const { id, apiKey, timeoutMs, timedOut, errors, bodyMessage } = context;
   const scrub = (text: string) => redact(text, apiKey);
   // Scrub the original too (message and stack): it travels along as `cause`.
-  if (error instanceof Error) {
-    error.message = scrub(error.message);
-    if (typeof error.stack === "string") error.stack = scrub(error.stack);
-  }
+  if (error instanceof Error) scrubInPlace(error, scrub);
   const fail = (message: string, kind: ChatError["kind"], status?: number, retryAfter?: number) =>
     new ChatError(`${id}: ${message}`, kind, status, retryAfter, { cause: error });
   if (timedOut || error instanceof errors.timeout) {
@@ -124,6 +121,27 @@ export function toChatError(error: unknown, context: ChatErrorContext): ChatErro
     `${network ? "connection failed" : "unexpected error"}: ${scrub(detail)}`,
     network ? "connection" : "client",
   );
+}
+
+/**
+ * Scrubs an error's `message` and `stack` where they can be written: a `DOMException` (an
+ * aborted or timed-out body read) has getter-only properties, and assigning to them throws a
+ * `TypeError` that would replace the real failure. Such errors get own data properties
+ * instead; when even that is refused the error is left as it is (its text has no key: the
+ * SDKs never put the key in a message).
+ */
+function scrubInPlace(error: Error, scrub: (text: string) => string): void {
+  for (const field of ["message", "stack"] as const) {
+    const value = error[field];
+    if (typeof value !== "string") continue;
+    const clean = scrub(value);
+    if (clean === value) continue;
+    try {
+      Object.defineProperty(error, field, { value: clean, writable: true, configurable: true });
+    } catch {
+      // a frozen error: nothing to scrub it with
+    }
+  }
 }
 
 /**

@@ -16,14 +16,23 @@
  * ```
  * @module
  */
-import type { ChatModel, ChatRequest, ChatResponse, TokenUsage } from "./chat_model.ts";
+import {
+  type ChatModel,
+  type ChatRequest,
+  type ChatResponse,
+  DEFAULT_REPLY_CAP,
+  type TokenUsage,
+} from "./chat_model.ts";
 import { costUsd } from "./pricing.ts";
 
 /** Loaded on the first call: a run without LLM calls never pays the tokenizer's start-up. */
 const tokens = () => import("./tokens.ts");
 
-/** Output tokens reserved for a call that sets no `maxTokens`. */
-export const DEFAULT_OUTPUT_ESTIMATE = 512;
+/**
+ * Output tokens reserved for a call that sets no `maxTokens`: the cap `ask()` puts on such a
+ * call ({@linkcode DEFAULT_REPLY_CAP}).
+ */
+export const DEFAULT_OUTPUT_ESTIMATE: number = DEFAULT_REPLY_CAP;
 
 /** Limits of a {@linkcode Budget}; omitted means unlimited. */
 export interface BudgetLimits {
@@ -89,29 +98,44 @@ export class Budget {
     this.#nanoUsd += Math.round(costUsd(model, usage) * 1e9);
   }
 
-  /** Throws when a limit is reached, counting the calls in flight. */
-  check(): void {
+  /**
+   * Throws when a call costing `next` (tokens and dollars) would not fit: the use so far,
+   * plus the calls in flight, plus this one, must stay within each limit.
+   *
+   * @param next The call's reservation. @default {nothing: is any budget left at all?}
+   */
+  check(next: { tokens: number; usd: number } = { tokens: 0, usd: 0 }): void {
     const { maxTokens, maxUsd } = this.limits;
-    if (maxTokens !== undefined && this.tokens + this.reserved.tokens >= maxTokens) {
+    if (
+      maxTokens !== undefined &&
+      (this.tokens + this.reserved.tokens + next.tokens > maxTokens || this.tokens >= maxTokens)
+    ) {
       throw new BudgetExceededError(
-        `Token budget reached: used ${this.tokens} (+${this.reserved.tokens} in flight) of --max-tokens ${maxTokens}`,
+        `Token budget reached: used ${this.tokens} (+${this.reserved.tokens} in flight, +${next.tokens} for the next call) of --max-tokens ${maxTokens}`,
       );
     }
-    if (maxUsd !== undefined && this.usd + this.reserved.usd >= maxUsd) {
+    if (
+      maxUsd !== undefined &&
+      (this.usd + this.reserved.usd + next.usd > maxUsd || this.usd >= maxUsd)
+    ) {
       throw new BudgetExceededError(
-        `Dollar budget reached: used $${this.usd.toFixed(4)} of --max-usd ${maxUsd}`,
+        `Dollar budget reached: used $${this.usd.toFixed(4)} (+$${
+          (this.reserved.usd + next.usd).toFixed(4)
+        } in flight and next) of --max-usd ${maxUsd}`,
       );
     }
   }
 
   /**
-   * Checks, then holds `estimate` for a call about to start; the returned function releases
-   * it (call it once the call has ended, before {@linkcode Budget.add}).
+   * Checks that a call with `estimate` fits (see {@linkcode Budget.check}), then holds it
+   * while the call runs; the returned function releases it (call it once the call has ended,
+   * before {@linkcode Budget.add}). With every call reserving its input and its `maxTokens`,
+   * the limits hold unless a provider returns more than it was asked for.
    */
   reserve(model: string, estimate: TokenUsage): () => void {
-    this.check();
     const tokens = estimate.input + estimate.output;
     const usd = costUsd(model, estimate);
+    this.check({ tokens, usd });
     this.reserved.tokens += tokens;
     this.reserved.usd += usd;
     let held = true;
@@ -136,6 +160,7 @@ export function withBudget(model: ChatModel, budget: Budget): ChatModel {
         output: request.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE,
         cached: 0,
       };
+
       const release = budget.reserve(model.model, estimate);
       try {
         const response = await model.complete(request);

@@ -1,8 +1,16 @@
 /**
  * A record/replay cache around any {@linkcode ChatModel}: replies are stored under a hash of
- * the canonical request (model id, system prompt, messages, temperature, max tokens, seed),
- * one JSON file per entry, so a rerun with the same cache makes zero network calls and gives
- * identical results. With `offline: true` a miss is an error instead of a call.
+ * the canonical request (model id, endpoint namespace, system prompt, messages, temperature,
+ * max tokens, seed, reply schema) *and its draw* (`request.draw`: the run seed, the seat and
+ * the occurrence of that exact request within the run, set by `withDraws`), one JSON file per
+ * entry. A rerun of the same seed replays byte-identically with zero network calls; another
+ * seed, another seat, or the second identical request within one run is a new draw and goes
+ * to the model. With `offline: true` a miss is an error instead of a call.
+ *
+ * Entries written before draws were part of the key (format 1, lab 0.3) are never read: their
+ * keys hashed the prompt only, so one entry answered every seed and every repeat of a prompt,
+ * and there is no way to tell which draw it was. They stay on disk, unused; delete the folder
+ * to reclaim the space.
  *
  * An entry is stored only when it reads back exactly as it was (a reply with a `NaN`
  * latency, say, is returned but not recorded, rather than poisoning every rerun), and it is
@@ -54,28 +62,53 @@ export class CacheMissError extends Error {
   }
 }
 
-/** The canonical cache key of a request to `model`. */
+/** The key format: 2 since the draw (run seed, seat, sample) is part of the key. */
+export const CACHE_FORMAT = 2;
+
+/**
+ * The canonical cache key of a request to `model`: the model id, the namespace (endpoint),
+ * the request's content and its draw.
+ */
 export function cacheKey(
   modelId: string,
   request: ChatRequest,
   namespace?: string,
 ): Promise<string> {
-  const { system, messages, temperature, maxTokens, seed, schema } = request;
+  const { system, messages, temperature, maxTokens, seed, schema, draw } = request;
   return sha256Hex(
-    canonicalJson({ modelId, namespace, system, messages, temperature, maxTokens, seed, schema }),
+    canonicalJson({
+      format: CACHE_FORMAT,
+      modelId,
+      namespace,
+      system,
+      messages,
+      temperature,
+      maxTokens,
+      seed,
+      schema,
+      // `null` fields stay in the key: a request outside any run is its own draw space.
+      draw: draw ? { seed: draw.seed, seat: draw.seat, sample: draw.sample } : null,
+    }),
   );
 }
 
 const EntrySchema = z.object({
-  v: z.literal(1),
+  v: z.literal(CACHE_FORMAT),
   key: z.string(),
   modelId: z.string(),
   response: z.object({
     text: z.string(),
-    usage: z.object({ input: z.number(), output: z.number(), cached: z.number() }),
+    usage: z.object({
+      input: z.number(),
+      output: z.number(),
+      cached: z.number(),
+      cacheWrite: z.number().optional(),
+    }),
     model: z.string(),
     latencyMs: z.number(),
     attempts: z.number().optional(),
+    finishReason: z.string().optional(),
+    problem: z.string().optional(),
   }),
 });
 type Entry = z.infer<typeof EntrySchema>;
@@ -97,8 +130,11 @@ function storable(entry: Entry): string | undefined {
   const a = back.data.response;
   const b = entry.response;
   const same = a.text === b.text && a.model === b.model && a.latencyMs === b.latencyMs &&
-    a.attempts === b.attempts && a.usage.input === b.usage.input &&
-    a.usage.output === b.usage.output && a.usage.cached === b.usage.cached;
+    a.attempts === b.attempts && a.finishReason === b.finishReason &&
+    a.problem === b.problem && a.usage.input === b.usage.input &&
+    a.usage.output === b.usage.output && a.usage.cached === b.usage.cached &&
+    (a.usage as { cacheWrite?: number }).cacheWrite ===
+      (b.usage as { cacheWrite?: number }).cacheWrite;
   return same ? data : undefined;
 }
 
@@ -158,8 +194,8 @@ export function withCache(model: ChatModel, options: CacheOptions): ChatModel {
       }
       if (offline) throw new CacheMissError(key, model.id);
       const response = await model.complete(request);
-      const { fromCache: _f, attemptLog: _a, ...stored } = response;
-      const data = storable({ v: 1, key, modelId: model.id, response: stored });
+      const { fromCache: _f, attemptLog: _a, sample: _s, ...stored } = response;
+      const data = storable({ v: CACHE_FORMAT, key, modelId: model.id, response: stored });
       if (data !== undefined) writeEntry(dir, key, file, data);
       return response;
     },

@@ -33,3 +33,31 @@ export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/**
+ * The hash of a request's content (system prompt, messages, sampling, reply schema; not its
+ * draw, signal or model): 16 hex digits, logged as `prompt_hash` and used to count the draws
+ * of one exact request within a run.
+ *
+ * @param request The request's content fields.
+ * @returns 16 lower-case hex digits.
+ * @example
+ * ```ts
+ * import { requestHash } from "./canonical.ts";
+ * const h = await requestHash({ messages: [{ role: "user", content: "hi" }] });
+ * console.log(h.length); // 16
+ * ```
+ */
+export async function requestHash(request: {
+  system?: string;
+  messages: readonly { role: string; content: string }[];
+  temperature?: number;
+  maxTokens?: number;
+  seed?: number;
+  schema?: unknown;
+}): Promise<string> {
+  const { system, messages, temperature, maxTokens, seed, schema } = request;
+  return (await sha256Hex(
+    canonicalJson({ system, messages, temperature, maxTokens, seed, schema }),
+  )).slice(0, 16);
+}

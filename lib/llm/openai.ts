@@ -26,6 +26,7 @@ import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
 import {
   type ChatErrorContext,
   checkClientOptions,
+  clip,
   fetchOptions,
   readEnv,
   redact,
@@ -74,8 +75,11 @@ type CreateParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreami
  * Every failure is a {@linkcode ChatError}: 429 is `rate_limit` (with `retryAfterMs` from
  * `Retry-After` or `retry-after-ms`), 5xx `server`, 401/403 `auth`, 408 and the deadline
  * `timeout`, other 4xx `client`, a failed or dropped connection `connection`, and a 200
- * without a usable completion `bad_response`. Aborting `request.signal` rejects with the
- * signal's reason instead.
+ * whose body is not a JSON object (or is an error object) `bad_response`. A well-formed
+ * completion without usable text (no choices, `content: null`, a refusal, tool calls only)
+ * is not an error: it is a reply with `text: ""` and a `problem`, billed as the provider
+ * billed it, which `ask()` counts as a parse failure and, in the end, a fallback.
+ * Aborting `request.signal` rejects with the signal's reason instead.
  *
  * @example
  * ```ts
@@ -187,31 +191,81 @@ export class OpenAIChatModel implements ChatModel {
     );
     const latencyMs = performance.now() - start;
 
-    const c = completion as Partial<OpenAI.Chat.Completions.ChatCompletion> | null;
-    const message = Array.isArray(c?.choices) ? c.choices[0]?.message : undefined;
-    if (typeof message?.content !== "string") {
-      const why = typeof completion !== "object" || completion === null
-        ? "the body is not a JSON object"
-        : !Array.isArray(c?.choices) || c.choices.length === 0
-        ? "no choices"
-        : message?.refusal
-        ? `refusal: ${message.refusal}`
-        : "no text content";
-      throw new ChatError(`${this.id}: bad response: ${redact(why, this.#apiKey)}`, "bad_response");
+    if (typeof completion !== "object" || completion === null || Array.isArray(completion)) {
+      throw new ChatError(
+        `${this.id}: bad response: the body is not a JSON object`,
+        "bad_response",
+      );
     }
-    const usage = c?.usage;
+    const c = completion as Partial<OpenAI.Chat.Completions.ChatCompletion> & { error?: unknown };
+    if (!Array.isArray(c.choices) && c.error !== undefined) {
+      // an error object sent with status 200 (some gateways): a server failure, retried
+      const detail = (c.error as { message?: unknown })?.message;
+      throw new ChatError(
+        `${this.id}: bad response: an error with status 200: ${
+          redact(clip(typeof detail === "string" ? detail : JSON.stringify(c.error)), this.#apiKey)
+        }`,
+        "bad_response",
+      );
+    }
+    const { text, finishReason, problem } = readChoice(c);
+    const usage = c.usage;
     return {
-      text: message.content,
+      text,
       usage: {
         input: usage?.prompt_tokens ?? 0,
         output: usage?.completion_tokens ?? 0,
         cached: usage?.prompt_tokens_details?.cached_tokens ?? 0,
       },
-      model: typeof c?.model === "string" && c.model ? c.model : this.model,
+      model: typeof c.model === "string" && c.model ? c.model : this.model,
       latencyMs,
+      ...(finishReason ? { finishReason } : {}),
+      ...(problem ? { problem: redact(problem, this.#apiKey) } : {}),
       attempts: 1,
     };
   }
+}
+
+/**
+ * The text of a completion's first choice, and what went wrong when it has none: every
+ * shape a server answers with status 200 (and bills) is a reply, never an exception: no
+ * choices, `content: null`, a refusal, tool calls only. `finishReason` is set when the
+ * choice did not end with a plain `stop`.
+ */
+function readChoice(
+  c: Partial<OpenAI.Chat.Completions.ChatCompletion>,
+): { text: string; finishReason?: string; problem?: string } {
+  const choices = Array.isArray(c.choices) ? c.choices : [];
+  if (choices.length === 0) return { text: "", problem: "the reply has no choices" };
+  const choice = choices[0] as Partial<OpenAI.Chat.Completions.ChatCompletion.Choice> | undefined;
+  const finish = typeof choice?.finish_reason === "string" && choice.finish_reason !== "stop"
+    ? choice.finish_reason
+    : undefined;
+  const message = choice?.message as
+    | Partial<OpenAI.Chat.Completions.ChatCompletionMessage>
+    | undefined;
+  if (typeof message?.refusal === "string" && message.refusal !== "") {
+    return { text: "", finishReason: "refusal", problem: `refusal: ${clip(message.refusal, 300)}` };
+  }
+  if (typeof message?.content === "string") {
+    return { text: message.content, ...(finish ? { finishReason: finish } : {}) };
+  }
+  const calls = Array.isArray(message?.tool_calls) ? message.tool_calls : [];
+  if (calls.length > 0) {
+    const names = calls.map((t) =>
+      (t as { function?: { name?: unknown } })?.function?.name ?? (t as { type?: unknown })?.type
+    ).map(String).join(", ");
+    return {
+      text: "",
+      finishReason: finish ?? "tool_calls",
+      problem: `tool calls only, no text: ${clip(names, 200)}`,
+    };
+  }
+  return {
+    text: "",
+    ...(finish ? { finishReason: finish } : {}),
+    problem: `no text content (finish_reason: ${choice?.finish_reason ?? "none"})`,
+  };
 }
 
 /** Reasoning models take `max_completion_tokens` and reject `max_tokens`. */

@@ -7,7 +7,7 @@
 import { basename, join } from "node:path";
 import { DecisionRecordSchema, LlmCallRecordSchema } from "../core/records.ts";
 import { readJsonl } from "../core/run_log.ts";
-import { llmSectionHtml, llmSectionMd } from "./llm_section.ts";
+import { type BudgetView, llmSectionHtml, llmSectionMd } from "./llm_section.ts";
 import {
   escapeHtml,
   htmlPage,
@@ -62,7 +62,7 @@ export async function writeGenericReport(
     "",
     mdTable(["metric", "value"], sumRows),
     "",
-    llmSectionMd(calls, decisions),
+    llmSectionMd(calls, decisions, summary.llm_budget as BudgetView | undefined),
   ].join("\n");
   await Deno.writeTextFile(join(outDir, "report.md"), md);
   const html = htmlPage(
@@ -76,7 +76,7 @@ export async function writeGenericReport(
       htmlTable(["parameter", "value"], cfgRows),
       "<h2>Summary</h2>",
       htmlTable(["metric", "value"], sumRows),
-      llmSectionHtml(calls, decisions),
+      llmSectionHtml(calls, decisions, summary.llm_budget as BudgetView | undefined),
     ].join("\n"),
   );
   const path = join(outDir, "report.html");

@@ -52,6 +52,68 @@ export interface CallView {
   error?: string;
   /** The model that answered. */
   model?: string;
+  /** Why a billed reply carried no usable text (a refusal, null content, no choices...). */
+  reply_problem?: string;
+  /** Why the provider stopped, when not a plain stop (`length`: cut at max_tokens). */
+  finish_reason?: string;
+}
+
+/** A run's budget use (`summary.llm_budget`). */
+export interface BudgetView {
+  /** Tokens used. */
+  tokens: number;
+  /** `--max-tokens`, or `null`. */
+  max_tokens: number | null;
+  /** Dollars used. */
+  usd: number;
+  /** `--max-usd`, or `null`. */
+  max_usd: number | null;
+}
+
+/**
+ * Sentences on what came back unusable (replies without text, replies cut at max_tokens)
+ * and how close the run came to its budget; empty when there is nothing to say.
+ */
+export function llmNotes(calls: readonly CallView[], budget?: BudgetView): string[] {
+  const notes: string[] = [];
+  const problems = new Map<string, number>();
+  for (const c of calls) {
+    if (c.reply_problem) {
+      const kind = c.reply_problem.split(":")[0];
+      problems.set(kind, (problems.get(kind) ?? 0) + 1);
+    }
+  }
+  const n = [...problems.values()].reduce((a, b) => a + b, 0);
+  if (n > 0) {
+    notes.push(
+      `${n} of ${calls.length} replies carried no usable text (${
+        [...problems].map(([k, v]) => `${k}: ${v}`).join("; ")
+      }); each counted as a parse failure, then a fallback.`,
+    );
+  }
+  const cut = calls.filter((c) => c.finish_reason === "length").length;
+  if (cut > 0) {
+    notes.push(`${cut} of ${calls.length} replies were cut at their max_tokens cap.`);
+  }
+  if (budget && (budget.max_tokens !== null || budget.max_usd !== null)) {
+    const parts: string[] = [];
+    if (budget.max_tokens !== null) {
+      parts.push(
+        `${budget.tokens.toLocaleString("en-US")} of ${
+          budget.max_tokens.toLocaleString("en-US")
+        } tokens (${(100 * budget.tokens / budget.max_tokens).toFixed(1)}%)`,
+      );
+    }
+    if (budget.max_usd !== null) {
+      parts.push(
+        `$${budget.usd.toFixed(4)} of $${budget.max_usd} (${
+          (100 * budget.usd / budget.max_usd).toFixed(1)
+        }%)`,
+      );
+    }
+    notes.push(`Budget used: ${parts.join(", ")}.`);
+  }
+  return notes;
 }
 
 /** The fields of a decision row this section reads. */
@@ -170,6 +232,7 @@ function clip(text: string, max: number): string {
 export function llmSectionHtml(
   calls: readonly CallView[],
   decisions: readonly DecisionView[],
+  budget?: BudgetView,
 ): string {
   if (!calls.length) return "";
   const usage = llmUsage(calls, decisions);
@@ -192,7 +255,8 @@ export function llmSectionHtml(
   return [
     "<h2>LLM calls</h2>",
     htmlTable(HEADER, usageRows(usage)),
-    "<p><small>Cost spent counts the calls that went out; calls answered from the replay cache are counted as cached, with the cost they saved. An unpriced model's cost is unknown, not zero: add it to <code>lib/llm/pricing.ts</code>.</small></p>",
+    ...llmNotes(calls, budget).map((t) => `<p>${escapeHtml(t)}</p>`),
+    "<p><small>Cost spent counts the calls that went out; calls answered from the replay cache are counted as cached, with the cost they saved. An unpriced model's cost is unknown, not zero: give its entry in the agents file a <code>price</code>.</small></p>",
     ...(reflections.length
       ? [
         "<h3>Reflections</h3>",
@@ -212,6 +276,7 @@ export function llmSectionHtml(
 export function llmSectionMd(
   calls: readonly CallView[],
   decisions: readonly DecisionView[],
+  budget?: BudgetView,
 ): string {
   if (!calls.length) return "";
   const reflections = calls.filter((c) => REFLECTION.test(c.purpose) && c.raw);
@@ -220,6 +285,7 @@ export function llmSectionMd(
     "",
     mdTable(HEADER, usageRows(llmUsage(calls, decisions))),
     "",
+    ...llmNotes(calls, budget).flatMap((t) => [t, ""]),
     ...(reflections.length
       ? [
         "### Reflections",

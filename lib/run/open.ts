@@ -19,11 +19,12 @@ import { basename, dirname, join, resolve } from "node:path";
 import { CallRecorder } from "../agents/call_recorder.ts";
 import { ConfigError } from "../core/config.ts";
 import { CheckpointRecordSchema, LlmCallRecordSchema, SCHEMA_VERSION } from "../core/records.ts";
-import type { CheckpointRecord, RunConfig } from "../core/records.ts";
+import type { CheckpointRecord, LlmCallRecord, RunConfig } from "../core/records.ts";
 import { Rng } from "../core/rng.ts";
 import { LogFormatError, readJsonl, RunLog, writeJsonAtomic } from "../core/run_log.ts";
 import { type AgentSpec, redactAgents } from "../llm/agents_file.ts";
 import { Budget } from "../llm/budget.ts";
+import { DrawLedger } from "../llm/draws.ts";
 import { createChatModel, type SharedLimits } from "../llm/factory.ts";
 import { writeGenericReport } from "../reports/generic_report.ts";
 import type { BuiltRun, Experiment } from "./experiment.ts";
@@ -123,6 +124,7 @@ interface Prepared {
   recorder: CallRecorder;
   budget: Budget;
   policy: RunPolicy;
+  draws: DrawLedger;
 }
 
 async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prepared> {
@@ -152,6 +154,7 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
   const parsedConfig = experiment.parseConfig(input) as Record<string, unknown>;
   const recorder = new CallRecorder();
   const budget = new Budget({ maxTokens: request.maxTokens, maxUsd: request.maxUsd });
+  const draws = new DrawLedger();
   const built = await experiment.build(parsedConfig, {
     seed,
     rng: new Rng(seed),
@@ -166,6 +169,8 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
         budget,
         env: request.env,
         limits,
+        draws,
+        seed,
       }),
   });
   // LLM runs checkpoint and log every step: each step costs money.
@@ -177,7 +182,7 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
       `--log-decisions: the ${experiment.name} summary is computed from every decision row; use all`,
     );
   }
-  return { request, parsedConfig, built, recorder, budget, policy };
+  return { request, parsedConfig, built, recorder, budget, policy, draws };
 }
 
 function horizonOf(p: Prepared): number | undefined {
@@ -195,7 +200,11 @@ function makeSession(
     schemas: { decisions: p.request.experiment.decisionSchema },
     autoFlush: false,
   });
-  p.recorder.attach((row) => log.append("llm_calls", row));
+  // A call is paid for: its row reaches the disk at once, whatever else is buffered.
+  p.recorder.attach((row) => {
+    log.append("llm_calls", row);
+    log.flush();
+  });
   try {
     return new RunSession({
       experiment: p.request.experiment,
@@ -391,12 +400,14 @@ export async function resumeRun(
     const from = cps.at(-1);
     if (!from) throw new ConfigError(`--resume: ${dir} has no checkpoint to resume from`);
     try {
+      await keepAbandonedCalls(dir, from.round);
       await RunLog.truncateTo(dir, from.round);
     } catch (e) {
       if (e instanceof LogFormatError) throw new ConfigError(`--resume: ${e.message}`);
       throw e;
     }
     const calls = await readJsonl(join(dir, RUN_FILES.llmCalls), LlmCallRecordSchema);
+    await restoreDraws(dir, p.draws, calls);
     p.recorder.restore({
       calls: calls.length,
       input: calls.reduce((s, c) => s + c.input_tokens, 0),
@@ -408,6 +419,50 @@ export async function resumeRun(
   } catch (e) {
     lock.release();
     throw e;
+  }
+}
+
+/**
+ * Moves the LLM calls logged after the checkpoint at `round` (the calls of the step that
+ * failed, which resume cuts) to `llm_calls_abandoned.jsonl`, appended: they were paid for.
+ */
+async function keepAbandonedCalls(dir: string, round: number): Promise<void> {
+  const path = join(dir, RUN_FILES.llmCalls);
+  if (!(await exists(path))) return;
+  const rows = await readJsonl(path, LlmCallRecordSchema, { tolerateTornTail: true });
+  const cut = rows.filter((r) => r.round > round);
+  if (cut.length === 0) return;
+  const text = cut.map((r) => JSON.stringify(r) + "\n").join("");
+  await Deno.writeTextFile(join(dir, RUN_FILES.abandonedCalls), text, { append: true });
+}
+
+/**
+ * Restores the draw counts from the kept calls, and offers the replies of abandoned calls
+ * (not made again since) to the same draws of the replayed steps.
+ */
+async function restoreDraws(dir: string, draws: DrawLedger, kept: LlmCallRecord[]) {
+  for (const r of kept) {
+    if (!r.failed) draws.observe(r.agent, r.prompt_hash, r.sample);
+  }
+  const path = join(dir, RUN_FILES.abandonedCalls);
+  if (!(await exists(path))) return;
+  const rows = await readJsonl(path, LlmCallRecordSchema, { tolerateTornTail: true });
+  for (const r of rows) {
+    // A reply is reusable when it was logged whole, with its draw.
+    if (r.failed || r.sample === undefined || r.raw === undefined || r.raw_chars !== undefined) {
+      continue;
+    }
+    if (draws.made(r.agent, r.prompt_hash, r.sample)) continue;
+    draws.offer(r.agent, r.prompt_hash, r.sample, {
+      text: r.raw,
+      usage: { input: r.input_tokens, output: r.output_tokens, cached: r.cached_tokens },
+      model: r.model,
+      latencyMs: r.latency_ms,
+      attempts: r.attempts,
+      fromCache: r.from_cache,
+      ...(r.finish_reason ? { finishReason: r.finish_reason } : {}),
+      ...(r.reply_problem ? { problem: r.reply_problem } : {}),
+    });
   }
 }
 

@@ -41,6 +41,12 @@ export const RUN_FILES: Readonly<{
   events: "events.jsonl";
   /** The state after each checkpointed round (`checkpoints.jsonl`). */
   checkpoints: "checkpoints.jsonl";
+  /**
+   * LLM calls of steps that failed, cut from `llm_calls.jsonl` on resume and kept here, so
+   * their replies are reused by the replayed step and never paid twice
+   * (`llm_calls_abandoned.jsonl`).
+   */
+  abandonedCalls: "llm_calls_abandoned.jsonl";
   /** The lock file held while a process writes the run (`.lock`). */
   lock: ".lock";
 }> = Object.freeze({
@@ -50,6 +56,7 @@ export const RUN_FILES: Readonly<{
   llmCalls: "llm_calls.jsonl",
   events: "events.jsonl",
   checkpoints: "checkpoints.jsonl",
+  abandonedCalls: "llm_calls_abandoned.jsonl",
   lock: ".lock",
 });
 

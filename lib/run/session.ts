@@ -447,6 +447,8 @@ export class RunSession {
       experiment.verdicts,
       this.validity,
     );
+    const llmBudget = budgetUse(this.budget);
+    if (llmBudget) summary.llm_budget = llmBudget;
     // The verdicts again under one key, so generic tools (index, sweep report) find them.
     summary.verdicts = Object.fromEntries(
       experiment.verdicts.filter((k) => k in summary).map((k) => [k, summary[k]]),
@@ -478,4 +480,36 @@ export class RunSession {
     this.#p.log.close();
     this.#p.lock.release();
   }
+}
+
+/** How much of the LLM budget a run used (`summary.llm_budget`); see {@linkcode budgetUse}. */
+export interface BudgetUse {
+  /** Input plus output tokens of every reply the run used (cached ones included). */
+  tokens: number;
+  /** `--max-tokens`, or `null` without one. */
+  max_tokens: number | null;
+  /** `tokens / max_tokens`: how close the run came to the limit (above 1: over it). */
+  tokens_share: number | null;
+  /** Dollars of those replies. */
+  usd: number;
+  /** `--max-usd`, or `null` without one. */
+  max_usd: number | null;
+  /** `usd / max_usd`. */
+  usd_share: number | null;
+}
+
+/** The budget's use against its limits, or `undefined` for a run that made no LLM call. */
+export function budgetUse(budget: Budget): BudgetUse | undefined {
+  const { maxTokens, maxUsd } = budget.limits;
+  if (budget.tokens === 0 && maxTokens === undefined && maxUsd === undefined) return undefined;
+  const share = (used: number, max: number | undefined) =>
+    max === undefined ? null : Math.round((used / max) * 1e6) / 1e6;
+  return {
+    tokens: budget.tokens,
+    max_tokens: maxTokens ?? null,
+    tokens_share: share(budget.tokens, maxTokens),
+    usd: Math.round(budget.usd * 1e9) / 1e9,
+    max_usd: maxUsd ?? null,
+    usd_share: share(budget.usd, maxUsd),
+  };
 }

@@ -68,29 +68,41 @@ Deno.test("cache: records, replays, keys on the request, offline misses fail", a
   await assert.rejects(() => offline.complete(req("z")), CacheMissError);
 });
 
-Deno.test("budget: stops before the call that would exceed it", async () => {
+Deno.test("budget: stops before the call that would exceed it, never after", async () => {
   const budget = new Budget({ maxTokens: 30 });
   const inner = new ScriptedChatModel(["ok"], "gpt-4o");
   const model = withBudget(inner, budget);
+  const capped = { ...req("hello"), maxTokens: 4 };
   while (true) {
     try {
-      await model.complete(req("hello"));
+      await model.complete(capped);
     } catch (e) {
       assert.ok(e instanceof BudgetExceededError);
       // Sequential calls: nothing is in flight when the limit is reached.
       assert.match(
         e.message,
-        /^Token budget reached: used \d+ \(\+0 in flight\) of --max-tokens 30$/,
+        /^Token budget reached: used \d+ \(\+0 in flight, \+\d+ for the next call\) of --max-tokens 30$/,
       );
       break;
     }
   }
-  const perCall = countRequestTokens(req("hello")) + countTokens("ok");
-  assert.equal(inner.requests.length, Math.ceil(30 / perCall));
+  // A call is admitted only when its input and its whole max_tokens still fit.
+  const estimate = countRequestTokens(capped) + 4;
+  const perCall = countRequestTokens(capped) + countTokens("ok");
+  let used = 0, calls = 0;
+  while (used + estimate <= 30) {
+    used += perCall;
+    calls++;
+  }
+  assert.equal(inner.requests.length, calls);
+  assert.ok(budget.tokens <= 30, `used ${budget.tokens} of 30`);
   assert.ok(budget.usd > 0);
   const usd = new Budget({ maxUsd: 1e-9 });
-  await withBudget(new ScriptedChatModel(["ok"], "gpt-4o"), usd).complete(req("a"));
-  assert.throws(() => usd.check(), /Dollar budget reached/);
+  await assert.rejects(
+    () => withBudget(new ScriptedChatModel(["ok"], "gpt-4o"), usd).complete(req("a")),
+    /Dollar budget reached/,
+  );
+  assert.equal(usd.usd, 0, "a call that could not fit was never made");
   assert.throws(() => new Budget({ maxTokens: 0 }), RangeError);
 });
 
@@ -106,7 +118,9 @@ Deno.test("budget: calls in flight hold a reservation, so concurrent calls canno
   assert.ok(refused instanceof BudgetExceededError);
   assert.equal(
     refused.message,
-    `Token budget reached: used 0 (+${2 * estimate} in flight) of --max-tokens ${2 * estimate}`,
+    `Token budget reached: used 0 (+${
+      2 * estimate
+    } in flight, +${estimate} for the next call) of --max-tokens ${2 * estimate}`,
   );
   assert.equal(inner.requests.length, 2, "the refused call never reached the model");
   assert.deepEqual(budget.reserved, { tokens: 0, usd: 0 }, "reservations are released");

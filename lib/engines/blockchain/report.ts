@@ -11,6 +11,7 @@
 import { basename, join } from "node:path";
 import { exists } from "../../run/run_dir.ts";
 import {
+  type BudgetView,
   type CallView,
   type DecisionView,
   llmSectionHtml,
@@ -275,9 +276,11 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
 
   // The summary's validity decides whether the verdicts stand (fallbacks are not findings).
   const summaryPath = join(runDir, "summary.json");
-  const validity = (await exists(summaryPath))
-    ? (JSON.parse(await Deno.readTextFile(summaryPath)).validity as ValidityView | undefined)
+  const runSummary = (await exists(summaryPath))
+    ? JSON.parse(await Deno.readTextFile(summaryPath))
     : undefined;
+  const validity = runSummary?.validity as ValidityView | undefined;
+  const llmBudget = runSummary?.llm_budget as BudgetView | undefined;
   const invalid = validity !== undefined && !validity.valid;
   const say = (v: boolean) => invalid ? "inconclusive" : yesNo(v);
   const verdictClass = (v: boolean) => invalid ? "inconclusive" : v ? "yes" : "no";
@@ -337,7 +340,7 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
         ])),
       ]
       : []),
-    llmSectionMd(callRows, decisionRows),
+    llmSectionMd(callRows, decisionRows, llmBudget),
   ].join("\n");
   await Deno.writeTextFile(join(outDir, "report.md"), md);
 
@@ -387,7 +390,7 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
           ]),
         ]
         : []),
-      llmSectionHtml(callRows, decisionRows),
+      llmSectionHtml(callRows, decisionRows, llmBudget),
     ].join("\n"),
   );
   const path = join(outDir, "report.html");

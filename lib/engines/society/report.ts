@@ -26,6 +26,7 @@ import {
   type ValidityView,
 } from "../../reports/html.ts";
 import {
+  type BudgetView,
   type CallView,
   type DecisionView,
   llmSectionHtml,
@@ -108,6 +109,8 @@ export interface SocietyReportData {
   calls: CallView[];
   /** `agent` and `fallback` of each decision, for the LLM section. */
   decisionViews: DecisionView[];
+  /** The run's LLM budget use (`summary.llm_budget`), when it had one. */
+  llmBudget?: BudgetView;
 }
 
 /** A chart of the report: its SVG file, caption and spec. */
@@ -302,6 +305,7 @@ export function societyReportData(run: SocietyRun, calls: pl.DataFrame): Society
     decisionViews: run.decisions.height
       ? run.decisions.select("agent", "fallback").toRecords() as unknown as DecisionView[]
       : [],
+    llmBudget: s.llm_budget as BudgetView | undefined,
   };
 }
 
@@ -385,7 +389,7 @@ export function societyReportMarkdown(
     "",
     t(d.perCitizen),
     "",
-    llmSectionMd(d.calls, d.decisionViews),
+    llmSectionMd(d.calls, d.decisionViews, d.llmBudget),
     "",
     "## Configuration",
     "",
@@ -422,7 +426,7 @@ export function societyReportHtml(
       ...figures,
       "<h2>Citizens</h2>",
       t(d.perCitizen),
-      llmSectionHtml(d.calls, d.decisionViews),
+      llmSectionHtml(d.calls, d.decisionViews, d.llmBudget),
       "<h2>Configuration</h2>",
       t(d.config),
     ].join("\n"),
