@@ -204,3 +204,31 @@ Deno.test("cli: resume replays the paid calls of the failed step instead of payi
   );
   assert.ok(abandoned.some((c) => c.agent === "gpt" && c.round === 3), "kept, not lost");
 });
+
+Deno.test("cli: two endpoints serving the same model name never share cached replies", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-draws-endpoint-" });
+  await using a = startOpenAIServer((body) => ({ reply: ipdReply(body) }));
+  await using b = startOpenAIServer((body) => ({ reply: ipdReply(body) }));
+  const cache = join(dir, "cache");
+  for (const [name, server] of [["a", a], ["b", b]] as const) {
+    const sub = join(dir, name);
+    await Deno.mkdir(sub);
+    const agents = await ipdAgents(sub, server.baseURL);
+    const r = await runCli([
+      "ipd",
+      "--agents",
+      agents,
+      "--rounds",
+      "3",
+      "--out",
+      join(sub, "run"),
+      "--cache",
+      cache,
+      "--no-report",
+      "--quiet",
+    ]);
+    assert.equal(r.code, 0, r.err);
+  }
+  assert.equal(a.count(), 3);
+  assert.equal(b.count(), 3, "the second endpoint was asked: the endpoint is part of the key");
+});
