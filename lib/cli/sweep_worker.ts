@@ -1,21 +1,20 @@
 /**
  * A sweep worker (a Deno Worker of the sweep's process): takes one {@linkcode WorkOrder} at a
  * time, plays that run through `lib/run` with no report, and answers a {@linkcode WorkReport}.
- * Rate limiters are shared by every run this worker plays.
+ * Its first message is its end of the limits channel: every run of every worker of the sweep
+ * leases its call slots from the main thread's limiters, so a quota is one across the sweep.
  *
  * @module
  */
 /// <reference lib="deno.worker" />
 import { ConfigError } from "../core/config.ts";
 import { redactSecrets } from "../core/redact.ts";
-import type { SharedLimits } from "../llm/factory.ts";
+import { RemoteLimits } from "../llm/limit_broker.ts";
 import { openRun, resumeRun, runToEnd } from "../run/open.ts";
-import type { WorkOrder, WorkReport } from "../run/sweep.ts";
+import type { ToWorker, WorkOrder, WorkReport } from "../run/sweep.ts";
 import { findExperiment } from "./registry.ts";
 
-const limits: SharedLimits = new Map();
-
-async function play(order: WorkOrder): Promise<WorkReport> {
+async function play(order: WorkOrder, limits: RemoteLimits): Promise<WorkReport> {
   const common = {
     lang: order.lang,
     agents: order.agents,
@@ -58,6 +57,14 @@ async function play(order: WorkOrder): Promise<WorkReport> {
   }
 }
 
-self.onmessage = async (e: MessageEvent<WorkOrder>) => {
-  self.postMessage(await play(e.data));
+let limits: RemoteLimits | undefined;
+
+self.onmessage = async (e: MessageEvent<ToWorker>) => {
+  const m = e.data;
+  if (m.kind === "limits") {
+    limits = new RemoteLimits(m.port);
+    return;
+  }
+  if (!limits) throw new Error("sweep worker: an order came before the limits channel");
+  self.postMessage(await play(m.order, limits));
 };

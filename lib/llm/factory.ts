@@ -1,7 +1,8 @@
 /**
  * Builds the chat model of an agents-file entry with the standard wrapper stack:
- * `budget( cache( retry( limits( client ) ) ) )`. Cache hits skip limits and retries; the
- * budget counts every reply so a cached rerun stops where the original did.
+ * `budget( draws( cache( retry( limits( client ) ) ) ) )`. `draws` gives each request its
+ * identity (run seed, seat, sample), which the cache keys on; cache hits skip limits and
+ * retries; the budget counts every reply so a cached rerun stops where the original did.
  *
  * @module
  */
@@ -11,8 +12,9 @@ import { resolveApiKey } from "./agents_file.ts";
 import { AnthropicChatModel } from "./anthropic.ts";
 import { type Budget, withBudget } from "./budget.ts";
 import { withCache } from "./cache.ts";
+import { DrawLedger, withDraws } from "./draws.ts";
 import type { ChatModel } from "./chat_model.ts";
-import { RateLimiter, withLimits } from "./limits.ts";
+import { type LimiterSource, RateLimiter, withLimits } from "./limits.ts";
 import { OpenAIChatModel } from "./openai.ts";
 import { withRetry } from "./retry.ts";
 import { priceOf } from "./pricing.ts";
@@ -30,13 +32,27 @@ export interface ModelFactoryOptions {
   env?: (name: string) => string | undefined;
   /**
    * Rate limiters shared by every seat that uses the same provider, endpoint and key (200
-   * seats on one key get one quota); pass the same map to every model of a run or sweep.
+   * seats on one key get one quota); pass the same map to every model of a run. A sweep's
+   * workers pass a `RemoteLimits` (limit_broker.ts): their quotas live in the main thread.
    */
   limits?: SharedLimits;
+  /**
+   * The run's draw ledger (see `draws.ts`): shared by every seat of a run, it numbers the
+   * draws of each request and carries the replies of an abandoned step on resume.
+   * @default {a ledger of this model's own}
+   */
+  draws?: DrawLedger;
+  /** The run's seed, part of every draw's identity (so of the cache key). */
+  seed?: number;
 }
 
-/** Limiters by quota key (provider, endpoint, key hash); see {@linkcode quotaKey}. */
-export type SharedLimits = Map<string, RateLimiter>;
+/**
+ * Limiters by quota key (provider, endpoint, key hash; see {@linkcode quotaKey}): a map of
+ * this thread's own limiters, or a source of stand-ins for limiters held elsewhere (a sweep
+ * worker's `RemoteLimits`, which leases from the sweep's main thread: every worker of a sweep
+ * draws on one quota). Either way the first seat to name a quota sets its limits.
+ */
+export type SharedLimits = Map<string, RateLimiter> | LimiterSource;
 
 /** The quota an agent draws on: its provider, endpoint and a hash of its key. */
 export function quotaKey(spec: AgentSpec, apiKey: string): string {
@@ -64,7 +80,7 @@ export function createChatModel(spec: AgentSpec, options: ModelFactoryOptions = 
   }
   if (budget?.limits.maxUsd !== undefined && !priceOf(spec.model!)) {
     throw new ConfigError(
-      `agents '${spec.name}': --max-usd needs a price for model '${spec.model}'; add it to lib/llm/pricing.ts or use --max-tokens`,
+      `agents '${spec.name}': --max-usd needs a price for model '${spec.model}': add "price": {"input": ..., "output": ...} (dollars per 1M tokens) to its entry in the agents file, or use --max-tokens`,
     );
   }
   const clientOptions = {
@@ -78,24 +94,32 @@ export function createChatModel(spec: AgentSpec, options: ModelFactoryOptions = 
     ? new AnthropicChatModel(clientOptions)
     : new OpenAIChatModel(clientOptions);
   if (spec.concurrency || spec.requests_per_minute || spec.tokens_per_minute) {
-    // The first seat to name a quota sets its limits; later seats on it share them.
+    // The first seat to name a quota sets its limits; later seats on it share them, even
+    // when they name other limits.
+    const quota = {
+      concurrency: spec.concurrency,
+      requestsPerMinute: spec.requests_per_minute,
+      tokensPerMinute: spec.tokens_per_minute,
+    };
     const k = quotaKey(spec, key);
-    let limiter = options.limits?.get(k);
-    if (!limiter) {
-      limiter = new RateLimiter({
-        concurrency: spec.concurrency,
-        requestsPerMinute: spec.requests_per_minute,
-        tokensPerMinute: spec.tokens_per_minute,
-      });
-      options.limits?.set(k, limiter);
+    const shared = options.limits;
+    if (shared instanceof Map) {
+      if (!shared.has(k)) shared.set(k, new RateLimiter(quota));
+      model = withLimits(model, shared.get(k)!);
+    } else {
+      model = withLimits(model, shared ? shared.limiter(k, quota) : quota);
     }
-    model = withLimits(model, limiter);
   }
   model = withRetry(model, { maxAttempts: spec.max_attempts ?? 5 });
   if (cacheDir) model = withCache(model, { dir: cacheDir, offline, namespace: spec.base_url });
   else if (offline) {
     throw new ConfigError(`--offline needs --cache DIR (agent '${spec.name}' is an LLM agent)`);
   }
+  model = withDraws(model, {
+    ledger: options.draws ?? new DrawLedger(),
+    seed: options.seed ?? null,
+    seat: spec.name,
+  });
   if (budget) model = withBudget(model, budget);
   return model;
 }

@@ -59,6 +59,43 @@ export interface RateLimitLease {
   release(tokens?: number): void;
 }
 
+/**
+ * What {@linkcode withLimits} waits on: a {@linkcode RateLimiter}, or a stand-in that leases
+ * slots from a limiter held elsewhere (a sweep worker's view of its main thread's limiter,
+ * see `limit_broker.ts`).
+ */
+export interface Limiter {
+  /**
+   * Waits for a call slot.
+   *
+   * @param tokens The call's estimated tokens (input plus expected output).
+   * @param signal Abandons the wait; the promise then rejects with `signal.reason`.
+   * @returns A lease to release when the call ends.
+   */
+  acquire(tokens?: number, signal?: AbortSignal): Promise<RateLimitLease>;
+}
+
+/** The limits of one quota: the plain-data part of {@linkcode RateLimiterOptions}. */
+export type QuotaLimits = Pick<
+  RateLimiterOptions,
+  "concurrency" | "requestsPerMinute" | "tokensPerMinute"
+>;
+
+/**
+ * Hands out the limiter of each quota key. The first caller to name a key sets its limits;
+ * later callers share that limiter whatever limits they name.
+ */
+export interface LimiterSource {
+  /**
+   * The limiter of quota `key`.
+   *
+   * @param key The quota key (provider, endpoint, key hash).
+   * @param limits The limits to create it with, when nobody named `key` before.
+   * @returns The one limiter of `key`.
+   */
+  limiter(key: string, limits: QuotaLimits): Limiter;
+}
+
 const WINDOW_MS = 60_000;
 
 /**
@@ -80,7 +117,7 @@ const WINDOW_MS = 60_000;
  * console.log(limiter.inFlight, limiter.tokensInWindow()); // 0 900
  * ```
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   #concurrency: number;
   #rpm: number;
   #tpm: number;
@@ -254,7 +291,8 @@ export class RateLimiter {
  * actual `usage.input + usage.output` replaces it (a failed call keeps its estimate).
  *
  * @param model The model to wrap.
- * @param limiter A limiter shared with other models, or options for a private one.
+ * @param limiter A limiter shared with other models (a {@linkcode RateLimiter} or a stand-in
+ * for one), or options for a private one.
  * @returns A model with the same `id` and `model`.
  * @example
  * ```ts
@@ -266,9 +304,9 @@ export class RateLimiter {
  */
 export function withLimits(
   model: ChatModel,
-  limiter: RateLimiter | RateLimiterOptions,
+  limiter: Limiter | RateLimiterOptions,
 ): ChatModel {
-  const shared = limiter instanceof RateLimiter ? limiter : new RateLimiter(limiter);
+  const shared = isLimiter(limiter) ? limiter : new RateLimiter(limiter);
   const complete = async (request: ChatRequest): Promise<ChatResponse> => {
     const estimate = (await tokens()).countRequestTokens(request) + (request.maxTokens ?? 0);
     const lease = await shared.acquire(estimate, request.signal);
@@ -281,6 +319,10 @@ export function withLimits(
     }
   };
   return { id: model.id, model: model.model, structured: model.structured, complete };
+}
+
+function isLimiter(x: Limiter | RateLimiterOptions): x is Limiter {
+  return typeof (x as Partial<Limiter>).acquire === "function";
 }
 
 /** Settles like `promise`, or rejects with `signal.reason` as soon as `signal` aborts. */

@@ -22,6 +22,7 @@ import { ProgressBar } from "../core/progress.ts";
 import { type Schema, SCHEMA_VERSION } from "../core/records.ts";
 import { readJsonl, writeJsonAtomic } from "../core/run_log.ts";
 import type { AgentSpec } from "../llm/agents_file.ts";
+import { LimitBroker, type LimitLink } from "../llm/limit_broker.ts";
 import type { Experiment } from "./experiment.ts";
 import { type RunRequest, validateRun } from "./open.ts";
 import { acquireLock, exists, RUN_FILES } from "./run_dir.ts";
@@ -456,7 +457,16 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   }
 }
 
-/** Feeds `items` to `size` long-lived workers, one order at a time each. */
+/** What a sweep's main thread sends a worker: first its end of the limits channel, then orders. */
+export type ToWorker =
+  | { kind: "limits"; port: MessagePort }
+  | { kind: "order"; order: WorkOrder };
+
+/**
+ * Feeds `items` to `size` long-lived workers, one order at a time each. The rate limits of
+ * every worker are leased from one {@linkcode LimitBroker} here, so the workers share each
+ * quota rather than having one each. A worker that dies is replaced, and its leases freed.
+ */
 async function workerPool(
   items: SweepItem[],
   size: number,
@@ -465,25 +475,42 @@ async function workerPool(
   record: (report: WorkReport) => Promise<void>,
 ): Promise<void> {
   const queue = [...items];
-  const workers: Worker[] = [];
+  const broker = new LimitBroker();
+  const live = new Set<{ worker: Worker; link: LimitLink }>();
+  const start = () => {
+    const worker = new Worker(url, { type: "module" });
+    const { port1, port2 } = new MessageChannel();
+    const w = { worker, link: broker.connect(port1) };
+    live.add(w);
+    worker.postMessage({ kind: "limits", port: port2 } satisfies ToWorker, [port2]);
+    return w;
+  };
+  const stop = (w: { worker: Worker; link: LimitLink }) => {
+    w.worker.terminate();
+    w.link.close();
+    live.delete(w);
+  };
   try {
     await Promise.all(Array.from({ length: size }, async () => {
-      const worker = new Worker(url, { type: "module" });
-      workers.push(worker);
+      let w: { worker: Worker; link: LimitLink } | undefined;
       for (let item = queue.shift(); item; item = queue.shift()) {
         const order = await orderOf(item);
+        const { worker } = w ??= start();
         const report = await new Promise<WorkReport>((resolve) => {
           worker.onmessage = (e: MessageEvent<WorkReport>) => resolve(e.data);
           worker.onerror = (e: ErrorEvent) => {
             e.preventDefault();
+            // An uncaught error ends the worker: free its leases; the next item gets a new one.
+            stop(w!);
+            w = undefined;
             resolve({ item: order.item, status: "failed", error: e.message });
           };
-          worker.postMessage(order);
+          worker.postMessage({ kind: "order", order } satisfies ToWorker);
         });
         await record(report);
       }
     }));
   } finally {
-    for (const w of workers) w.terminate();
+    for (const w of live) stop(w);
   }
 }
