@@ -141,6 +141,7 @@ export async function recordCall(
     input_tokens: response.usage.input,
     output_tokens: response.usage.output,
     cached_tokens: response.usage.cached,
+    ...(response.usage.cacheWrite ? { cache_write_tokens: response.usage.cacheWrite } : {}),
     latency_ms: Math.round(response.latencyMs * 10) / 10,
     cost_usd: costUsd(fields.model.model, response.usage),
     priced: priceOf(fields.model.model) !== undefined,

@@ -1,7 +1,8 @@
 /**
  * The one redaction function for every string that reaches the terminal or a file: known
- * secrets (API keys in use), credentials in URLs, `Bearer`/`Basic` authorisation values and
- * strings shaped like provider API keys.
+ * secrets (API keys in use), credentials in URLs, values of secret-named URL query
+ * parameters (`?api_key=`, `&sig=`, ...), `Bearer`/`Basic` authorisation values and strings
+ * shaped like provider API keys.
  *
  * @example
  * ```ts
@@ -22,9 +23,47 @@ export function registerSecret(secret: string | undefined): void {
   if (secret && secret.length >= 4) known.add(secret);
 }
 
+/**
+ * Names of URL query (or fragment) parameters whose values are secrets: `key`, `token`,
+ * `sig`, `signature`, `password`, `secret` and `credential`, alone or at the end of a longer
+ * name (`api_key`, `api-key`, `x-api-key`, `subscription-key`, `access_token`,
+ * `client_secret`, `X-Amz-Signature`), plus `apikey`, `passwd`, `pwd` and `auth`.
+ */
+const SECRET_PARAM = String.raw`(?:[A-Za-z0-9._~-]*[_-])?` +
+  String.raw`(?:key|token|sig|signature|password|secret|credentials?)|` +
+  String.raw`apikey|passwd|pwd|auth`;
+
+/** A secret-named parameter's value, after `?`, `&`, `;` or `#` and `NAME=`. */
+const SECRET_QUERY_VALUE = new RegExp(
+  String.raw`(?<=[?&;#](?:${SECRET_PARAM})=)[^&#;\s"']+`,
+  "gi",
+);
+
+/**
+ * `url` with its secrets replaced by {@linkcode REDACTED_TEXT}: credentials
+ * (`https://user:pass@host` -> `https://<redacted>@host`) and the values of secret-named
+ * query parameters (`?api_key=abc&v=1` -> `?api_key=<redacted>&v=1`). Use it on a URL that
+ * is written down; send the original.
+ *
+ * @param url A URL, as text.
+ * @returns The same text with its secrets replaced.
+ * @example
+ * ```ts
+ * import { redactUrl } from "./redact.ts";
+ * console.log(redactUrl("https://u:p@h/v1?api-key=abcd&x=1"));
+ * // "https://<redacted>@h/v1?api-key=<redacted>&x=1"
+ * ```
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, `$1${REDACTED_TEXT}@`)
+    .replace(SECRET_QUERY_VALUE, REDACTED_TEXT);
+}
+
 const PATTERNS: RegExp[] = [
   // user:pass@ in URLs
   /(?<=[a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+(?=@)/gi,
+  // values of secret-named query parameters (?api_key=..., &sig=...)
+  SECRET_QUERY_VALUE,
   // Authorization values
   /(?<=\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]{4,}/g,
   // provider key shapes: sk-..., sk-ant-..., sk-proj-...

@@ -264,3 +264,30 @@ export function checkClientOptions(
   registerSecret(o.apiKey);
   return o.apiKey;
 }
+
+/**
+ * Splits a base URL's query string off: both SDKs append the request path to `baseURL` as
+ * text, so `http://host/v1?api_key=k` would become `/v1?api_key=k/chat/completions`. The
+ * query goes to the SDK's `defaultQuery` instead, which it adds to every request.
+ *
+ * @param baseURL The endpoint as given, e.g. an Azure-style `...?api-version=2024-06-01`.
+ * @returns The URL without its query (and fragment), and the query's parameters as the SDK's
+ * `defaultQuery`, if any.
+ */
+export function sdkEndpoint(
+  baseURL: string,
+): { baseURL: string; defaultQuery?: Record<string, string> } {
+  const q = baseURL.search(/[?#]/);
+  if (q < 0) return { baseURL };
+  let url: URL;
+  try {
+    url = new URL(baseURL);
+  } catch {
+    return { baseURL };
+  }
+  const query = Object.fromEntries(url.searchParams);
+  return {
+    baseURL: baseURL.slice(0, q),
+    ...(Object.keys(query).length > 0 ? { defaultQuery: query } : {}),
+  };
+}

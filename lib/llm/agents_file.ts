@@ -11,7 +11,12 @@
  * ```
  *
  * A literal `api_key` is accepted but never written anywhere: {@linkcode redactAgents}
- * replaces it by `<redacted>` before a config is saved.
+ * replaces it by `<redacted>` before a config is saved, and so the values of secret-named
+ * query parameters of `base_url` (`?api_key=...`).
+ *
+ * A model the pricing table lacks (or prices differently) takes its price from the entry:
+ * `"price": {"input": 0.1, "output": 0.4, "cached_input": 0.025}`, dollars per 1M tokens;
+ * {@linkcode loadAgentsFile} registers it for cost accounting and `--max-usd`.
  *
  * @example
  * ```ts
@@ -24,6 +29,8 @@
 import { z } from "zod";
 import { ConfigError, parseWith, readJsonFile } from "../core/config.ts";
 import type { Schema } from "../core/records.ts";
+import { redactUrl } from "../core/redact.ts";
+import { type Price, registerPrice } from "./pricing.ts";
 
 /** The text that replaces secrets in every file a run writes. */
 export const REDACTED = "<redacted>";
@@ -80,6 +87,43 @@ const baseUrl = z.string().superRefine((v, ctx) => {
   }
 });
 
+/** Dollars per 1M tokens: a finite number, 0 or more. */
+const dollarsPerMillion = z.number({
+  error: (iss) =>
+    iss.input === undefined
+      ? "required (dollars per 1M tokens)"
+      : typeof iss.input === "number"
+      ? `must be a finite number of dollars per 1M tokens, got ${iss.input}`
+      : `expected a number of dollars per 1M tokens, got ${JSON.stringify(iss.input)}`,
+}).refine((v) => v >= 0, {
+  error: (iss) => `must be >= 0 (dollars per 1M tokens), got ${iss.input}`,
+});
+
+/** An entry's `price`: dollars per 1M tokens. */
+export type AgentPrice = {
+  /** Dollars per 1M input tokens. */
+  input: number;
+  /** Dollars per 1M output tokens. */
+  output: number;
+  /**
+   * Dollars per 1M input tokens read from the prompt cache. @default {input} (0.1 x input
+   * for Anthropic)
+   */
+  cached_input?: number;
+  /**
+   * Dollars per 1M input tokens written to the prompt cache. @default {input} (1.25 x input
+   * for Anthropic)
+   */
+  cache_write_input?: number;
+};
+
+const agentPriceObject = z.object({
+  input: dollarsPerMillion,
+  output: dollarsPerMillion,
+  cached_input: dollarsPerMillion.optional(),
+  cache_write_input: dollarsPerMillion.optional(),
+}).strict();
+
 const positiveInteger = z.number().refine(
   (v) => Number.isInteger(v),
   { error: (iss) => `expected an integer, got ${iss.input}` },
@@ -124,6 +168,11 @@ export type AgentSpec = {
    * support it on api.openai.com, off elsewhere.
    */
   structured?: boolean;
+  /**
+   * The model's price, dollars per 1M tokens, for a model the pricing table lacks or prices
+   * otherwise; every entry naming the model must agree. @default {the pricing table's}
+   */
+  price?: AgentPrice;
 };
 
 const agentSpecObject = z.object({
@@ -156,6 +205,7 @@ const agentSpecObject = z.object({
    * support it on api.openai.com, off elsewhere.
    */
   structured: z.boolean().optional(),
+  price: agentPriceObject.optional(),
 }).strict().superRefine((a, ctx) => {
   if (a.provider === "policy" && !a.policy) {
     ctx.addIssue({
@@ -169,6 +219,13 @@ const agentSpecObject = z.object({
       code: "custom",
       path: ["model"],
       message: `required when provider is '${a.provider}'`,
+    });
+  }
+  if (a.provider === "policy" && a.price) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["price"],
+      message: "only for LLM agents (a policy makes no calls)",
     });
   }
 });
@@ -196,6 +253,22 @@ const agentsFileObject = z.object({
     }
     seen.add(a.name);
   });
+  // One model name, one price: the pricing table is keyed by model name.
+  const priced = new Map<string, { index: number; price: string }>();
+  f.agents.forEach((a, i) => {
+    const price = agentPrice(a);
+    if (!price) return;
+    const text = JSON.stringify(price);
+    const first = priced.get(a.model!);
+    if (first && first.price !== text) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["agents", i, "price"],
+        message: `differs from agents[${first.index}].price for model '${a.model}'; ` +
+          "a model name has one price",
+      });
+    } else if (!first) priced.set(a.model!, { index: i, price: text });
+  });
 });
 
 /** The schema of a whole agents file (unknown keys rejected, names unique). */
@@ -214,19 +287,72 @@ export function parseAgentsFile(input: unknown, source: string): AgentsFile {
   return parseWith(AgentsFileSchema, input, source);
 }
 
-/** Reads and validates an agents file. */
+/**
+ * Reads and validates an agents file, and registers the `price` of its entries in the
+ * pricing table (see {@linkcode registerAgentPrices}).
+ */
 export async function loadAgentsFile(path: string): Promise<AgentsFile> {
-  return parseAgentsFile(await readJsonFile(path), path);
+  const file = parseAgentsFile(await readJsonFile(path), path);
+  registerAgentPrices(file.agents);
+  return file;
 }
 
-/** `base_url` without credentials (`https://user:pass@host` -> `https://<redacted>@host`). */
-function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, `$1${REDACTED}@`);
+/**
+ * The pricing-table price of an entry's `price`, or `undefined` when it has none. Cache
+ * rates it leaves out default to the input rate, or for Anthropic to its multipliers:
+ * reads 0.1 x input, writes 1.25 x input (5-minute TTL).
+ *
+ * @param spec An entry of the agents file.
+ * @returns The price, dollars per 1M tokens.
+ * @example
+ * ```ts
+ * import { agentPrice } from "./agents_file.ts";
+ * const price = { input: 2, output: 8 };
+ * console.log(agentPrice({ name: "a", provider: "anthropic", model: "m", price }));
+ * // { input: 2, output: 8, cachedInput: 0.2, cacheWriteInput: 2.5 }
+ * ```
+ */
+export function agentPrice(spec: AgentSpec): Price | undefined {
+  const p = spec.price;
+  if (!p) return undefined;
+  const anthropic = spec.provider === "anthropic";
+  const cachedInput = p.cached_input ?? (anthropic ? p.input * 0.1 : undefined);
+  const cacheWriteInput = p.cache_write_input ?? (anthropic ? p.input * 1.25 : undefined);
+  return {
+    input: p.input,
+    output: p.output,
+    ...(cachedInput === undefined ? {} : { cachedInput }),
+    ...(cacheWriteInput === undefined ? {} : { cacheWriteInput }),
+  };
+}
+
+/**
+ * Registers the `price` of each entry in the pricing table under its model name (replacing
+ * the table's own), so that the seat's calls are costed, logged and budgeted at it.
+ *
+ * @param agents The entries of a validated agents file.
+ * @throws {ConfigError} When two entries give different prices for one model name.
+ */
+export function registerAgentPrices(agents: readonly AgentSpec[]): void {
+  const seen = new Map<string, string>();
+  for (const a of agents) {
+    const price = agentPrice(a);
+    if (!price) continue;
+    const text = JSON.stringify(price);
+    const before = seen.get(a.model!);
+    if (before !== undefined && before !== text) {
+      throw new ConfigError(
+        `agents '${a.name}': price: differs from another entry's for model '${a.model}'; a model name has one price`,
+      );
+    }
+    seen.set(a.model!, text);
+    registerPrice(a.model!, price);
+  }
 }
 
 /**
  * A copy of the specs safe to write: literal keys replaced by {@linkcode REDACTED}, and
- * credentials inside `base_url` too.
+ * the secrets of `base_url` too (credentials, values of secret-named query parameters).
  */
 export function redactAgents(agents: readonly AgentSpec[]): AgentSpec[] {
   return agents.map((a) => ({
@@ -236,7 +362,12 @@ export function redactAgents(agents: readonly AgentSpec[]): AgentSpec[] {
   }));
 }
 
-/** The API key of an LLM agent: the literal key, else the named variable, else the provider's. */
+/**
+ * The API key of an LLM agent: the literal key, else the named variable, else the provider's.
+ *
+ * @throws {ConfigError} When the spec comes from a saved config that lost its secrets (a
+ * literal `api_key`, a key in `base_url`): the agents file must be passed again.
+ */
 export function resolveApiKey(
   spec: AgentSpec,
   env: (name: string) => string | undefined = (n) => Deno.env.get(n),
@@ -245,6 +376,11 @@ export function resolveApiKey(
   if (spec.api_key === REDACTED) {
     throw new ConfigError(
       `agents '${spec.name}': the literal api_key was not saved; pass --agents again or use api_key_env`,
+    );
+  }
+  if (spec.base_url?.includes(REDACTED)) {
+    throw new ConfigError(
+      `agents '${spec.name}': the secret in base_url was not saved; pass --agents again`,
     );
   }
   const name = spec.api_key_env ??

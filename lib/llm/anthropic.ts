@@ -27,9 +27,11 @@ import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
 import {
   type ChatErrorContext,
   checkClientOptions,
+  clip,
   fetchOptions,
   readEnv,
   redact,
+  sdkEndpoint,
   toChatError,
   withDeadline,
 } from "./_http.ts";
@@ -156,7 +158,7 @@ export class AnthropicChatModel implements ChatModel {
     this.#client = new Anthropic({
       apiKey: key,
       authToken: null,
-      baseURL,
+      ...sdkEndpoint(baseURL),
       timeout: timeoutMs,
       maxRetries: 0,
       defaultHeaders,
@@ -200,36 +202,83 @@ export class AnthropicChatModel implements ChatModel {
     );
     const latencyMs = performance.now() - start;
 
-    const m = message as Partial<Anthropic.Messages.Message> | null;
-    const call = tool && Array.isArray(m?.content)
-      ? m.content.find((b) => b?.type === "tool_use" && b.name === tool.name)
-      : undefined;
-    const toolText = call?.type === "tool_use" ? JSON.stringify(call.input) : undefined;
-    const blocks = Array.isArray(m?.content)
-      ? m.content.filter((b): b is Anthropic.Messages.TextBlock =>
-        b?.type === "text" && typeof b.text === "string"
-      )
-      : [];
-    if (blocks.length === 0 && toolText === undefined) {
-      const why = typeof message !== "object" || message === null
-        ? "the body is not a JSON object"
-        : !Array.isArray(m?.content)
-        ? "no content"
-        : `no text block (stop_reason: ${m?.stop_reason ?? "none"})`;
-      throw new ChatError(`${this.id}: bad response: ${redact(why, this.#apiKey)}`, "bad_response");
+    if (typeof message !== "object" || message === null || Array.isArray(message)) {
+      throw new ChatError(
+        `${this.id}: bad response: the body is not a JSON object`,
+        "bad_response",
+      );
     }
+    const m = message as Partial<Anthropic.Messages.Message>;
+    const { text, finishReason, problem } = readMessage(m, tool?.name);
     const usage = m?.usage;
     const cached = usage?.cache_read_input_tokens ?? 0;
     return {
-      text: toolText ?? blocks.map((b) => b.text).join(""),
+      text,
       usage: {
         input: (usage?.input_tokens ?? 0) + cached + (usage?.cache_creation_input_tokens ?? 0),
         output: usage?.output_tokens ?? 0,
         cached,
+        cacheWrite: usage?.cache_creation_input_tokens ?? 0,
       },
       model: typeof m?.model === "string" && m.model ? m.model : this.model,
       latencyMs,
+      ...(finishReason ? { finishReason } : {}),
+      ...(problem ? { problem: redact(problem, this.#apiKey) } : {}),
       attempts: 1,
     };
   }
+}
+
+/** `stop_reason`s that are a plain end of the reply. */
+const PLAIN_STOPS = new Set(["end_turn", "stop_sequence"]);
+
+/**
+ * The reply text of a message (the forced tool's input as JSON, else the text blocks), and
+ * what went wrong when there is none: no content, a refusal, no text block. Any shape the
+ * API answers with status 200 (and bills) is a reply, never an exception. `max_tokens` is
+ * reported as `finishReason: "length"`.
+ */
+function readMessage(
+  m: Partial<Anthropic.Messages.Message>,
+  toolName: string | undefined,
+): { text: string; finishReason?: string; problem?: string } {
+  const stop = typeof m.stop_reason === "string" ? m.stop_reason : undefined;
+  const finishReason = stop === undefined || PLAIN_STOPS.has(stop)
+    ? undefined
+    : stop === "max_tokens"
+    ? "length"
+    : stop === "tool_use"
+    ? (toolName ? undefined : "tool_calls")
+    : stop;
+  const content = Array.isArray(m.content) ? m.content : undefined;
+  const call = toolName
+    ? content?.find((b) => b?.type === "tool_use" && b.name === toolName)
+    : undefined;
+  if (call?.type === "tool_use") {
+    return { text: JSON.stringify(call.input ?? null), ...(finishReason ? { finishReason } : {}) };
+  }
+  const blocks = (content ?? []).filter((b): b is Anthropic.Messages.TextBlock =>
+    b?.type === "text" && typeof b.text === "string"
+  );
+  if (stop === "refusal") {
+    const said = blocks.map((b) => b.text).join("");
+    return {
+      text: "",
+      finishReason: "refusal",
+      problem: `refusal${said ? `: ${clip(said, 300)}` : ""}`,
+    };
+  }
+  if (blocks.length > 0) {
+    return { text: blocks.map((b) => b.text).join(""), ...(finishReason ? { finishReason } : {}) };
+  }
+  const tools = (content ?? []).filter((b) => b?.type === "tool_use");
+  return {
+    text: "",
+    ...(finishReason ? { finishReason } : {}),
+    problem: !content
+      ? "the reply has no content"
+      : tools.length > 0
+      ? `tool calls only, no text: ${clip(tools.map((b) => String(b.name)).join(", "), 200)}`
+      : `no text block (stop_reason: ${stop ?? "none"})`,
+  };
 }

@@ -12,6 +12,12 @@
  * @module
  */
 
+/**
+ * Output tokens a request asks for when its caller sets none: `ask()` caps every request
+ * with it, and the budget reserves it, so no call can return more than was reserved.
+ */
+export const DEFAULT_REPLY_CAP = 1024;
+
 /** One message of a conversation. */
 export interface ChatMessage {
   /** Who wrote the message: the user (the game) or the assistant (the model). */
@@ -38,8 +44,24 @@ export interface ChatRequest {
    * `true`; other clients ignore it. Part of the cache key.
    */
   schema?: ReplySchema;
+  /**
+   * Which draw this request is (set by `withDraws`): the run seed, the seat and the sample
+   * index of this exact request within the run. Part of the cache key, so a cached reply
+   * answers the same draw, not merely the same prompt; never sent to a provider.
+   */
+  draw?: DrawIdentity;
   /** Cancels the request. */
   signal?: AbortSignal;
+}
+
+/** The identity of one draw from a model (see {@linkcode ChatRequest.draw}). */
+export interface DrawIdentity {
+  /** The run's seed (`null` outside a run). */
+  seed: number | null;
+  /** The seat (agent name) that asks. */
+  seat: string;
+  /** The occurrence of this exact request for this seat within the run, from 0. */
+  sample: number;
 }
 
 /** A JSON Schema for structured replies (see {@linkcode ChatRequest.schema}). */
@@ -72,6 +94,11 @@ export interface TokenUsage {
   output: number;
   /** Input tokens served from the provider's prompt cache. */
   cached: number;
+  /**
+   * Input tokens written to the provider's prompt cache (Anthropic), included in `input`:
+   * billed at the model's cache-write rate. @default {0}
+   */
+  cacheWrite?: number;
 }
 
 /** A completion. */
@@ -93,6 +120,18 @@ export interface ChatResponse {
   attemptLog?: AttemptRecord[];
   /** `true` when the reply came from the record/replay cache. */
   fromCache?: boolean;
+  /**
+   * Why the provider stopped, when it was not a plain stop: `length` (the reply hit
+   * `maxTokens` and is cut), `content_filter`, `refusal`, `tool_calls`.
+   */
+  finishReason?: string;
+  /**
+   * Why a reply the provider answered (and billed) carries no usable text: no choices, null
+   * content, a refusal, tool calls only. `text` is then `""`; the caller counts a fallback.
+   */
+  problem?: string;
+  /** Which draw of this exact request within the run it was, from 0 (set by the cache). */
+  sample?: number;
 }
 
 /** A chat model. */

@@ -30,6 +30,7 @@ import {
   fetchOptions,
   readEnv,
   redact,
+  sdkEndpoint,
   toChatError,
   withDeadline,
 } from "./_http.ts";
@@ -144,7 +145,7 @@ export class OpenAIChatModel implements ChatModel {
     // Every option is explicit, so the SDK reads no OPENAI_* variable of its own.
     this.#client = new OpenAI({
       apiKey: key,
-      baseURL,
+      ...sdkEndpoint(baseURL),
       organization: organization ?? null,
       project: null,
       webhookSecret: null,

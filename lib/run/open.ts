@@ -22,7 +22,7 @@ import { CheckpointRecordSchema, LlmCallRecordSchema, SCHEMA_VERSION } from "../
 import type { CheckpointRecord, LlmCallRecord, RunConfig } from "../core/records.ts";
 import { Rng } from "../core/rng.ts";
 import { LogFormatError, readJsonl, RunLog, writeJsonAtomic } from "../core/run_log.ts";
-import { type AgentSpec, redactAgents } from "../llm/agents_file.ts";
+import { type AgentSpec, redactAgents, registerAgentPrices } from "../llm/agents_file.ts";
 import { Budget } from "../llm/budget.ts";
 import { DrawLedger } from "../llm/draws.ts";
 import { createChatModel, type SharedLimits } from "../llm/factory.ts";
@@ -152,6 +152,9 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
   const input = { ...request.config };
   if (request.horizon !== undefined) input[experiment.horizon] = request.horizon;
   const parsedConfig = experiment.parseConfig(input) as Record<string, unknown>;
+  // Prices from the agents file, in this thread too (a sweep worker, a resume from the
+  // saved agents).
+  if (request.agents) registerAgentPrices(request.agents);
   const recorder = new CallRecorder();
   const budget = new Budget({ maxTokens: request.maxTokens, maxUsd: request.maxUsd });
   const draws = new DrawLedger();
@@ -455,7 +458,12 @@ async function restoreDraws(dir: string, draws: DrawLedger, kept: LlmCallRecord[
     if (draws.made(r.agent, r.prompt_hash, r.sample)) continue;
     draws.offer(r.agent, r.prompt_hash, r.sample, {
       text: r.raw,
-      usage: { input: r.input_tokens, output: r.output_tokens, cached: r.cached_tokens },
+      usage: {
+        input: r.input_tokens,
+        output: r.output_tokens,
+        cached: r.cached_tokens,
+        ...(r.cache_write_tokens ? { cacheWrite: r.cache_write_tokens } : {}),
+      },
       model: r.model,
       latencyMs: r.latency_ms,
       attempts: r.attempts,

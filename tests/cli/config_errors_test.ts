@@ -290,7 +290,96 @@ const cases: {
       ),
     ],
     message:
-      "error: agents 'a': --max-usd needs a price for model 'my-new-model'; add it to lib/llm/pricing.ts or use --max-tokens",
+      `error: agents 'a': --max-usd needs a price for model 'my-new-model': add "price": {"input": ..., "output": ...} (dollars per 1M tokens) to its entry in the agents file, or use --max-tokens`,
+  },
+  {
+    name: "--max-usd with a name that extends a priced one (gpt-4.1-pico is not gpt-4.1)",
+    argv: async () => [
+      "ipd",
+      "--max-usd",
+      "1",
+      "--agents",
+      await file(
+        "up2.json",
+        '{"agents": [{"name": "a", "provider": "openai", "model": "gpt-4.1-pico", "api_key": "k"}, {"name": "b", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message: /^error: agents 'a': --max-usd needs a price for model 'gpt-4\.1-pico': add "price"/,
+  },
+  {
+    name: "agents file negative price",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "pr1.json",
+        '{"agents": [{"name": "a", "provider": "openai", "model": "m", "api_key": "k", "price": {"input": -0.1, "output": 0.4}}, {"name": "b", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message:
+      /pr1\.json\.agents\[0\]\.price\.input: must be >= 0 \(dollars per 1M tokens\), got -0\.1$/,
+  },
+  {
+    name: "agents file price without output",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "pr2.json",
+        '{"agents": [{"name": "a", "provider": "openai", "model": "m", "api_key": "k", "price": {"input": 0.1}}, {"name": "b", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message: /pr2\.json\.agents\[0\]\.price\.output: required \(dollars per 1M tokens\)$/,
+  },
+  {
+    name: "agents file price not a number",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "pr3.json",
+        '{"agents": [{"name": "a", "provider": "openai", "model": "m", "api_key": "k", "price": {"input": 0.1, "output": "0.4"}}, {"name": "b", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message:
+      /pr3\.json\.agents\[0\]\.price\.output: expected a number of dollars per 1M tokens, got "0\.4"$/,
+  },
+  {
+    name: "agents file price with an unknown field",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "pr4.json",
+        '{"agents": [{"name": "a", "provider": "openai", "model": "m", "api_key": "k", "price": {"input": 0.1, "output": 0.4, "cache_read": 0.01}}, {"name": "b", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message: /pr4\.json\.agents\[0\]\.price: unknown field 'cache_read'/,
+  },
+  {
+    name: "agents file price on a policy",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "pr5.json",
+        '{"agents": [{"name": "a", "provider": "policy", "policy": "grim", "price": {"input": 1, "output": 1}}, {"name": "b", "provider": "policy", "policy": "grim"}]}',
+      ),
+    ],
+    message: /pr5\.json\.agents\[0\]\.price: only for LLM agents \(a policy makes no calls\)$/,
+  },
+  {
+    name: "agents file with two prices for one model",
+    argv: async () => [
+      "ipd",
+      "--agents",
+      await file(
+        "pr6.json",
+        '{"agents": [{"name": "a", "provider": "openai", "model": "m", "api_key": "k", "price": {"input": 1, "output": 2}}, {"name": "b", "provider": "openai", "model": "m", "api_key": "k", "price": {"input": 1, "output": 3}}]}',
+      ),
+    ],
+    message:
+      /pr6\.json\.agents\[1\]\.price: differs from agents\[0\]\.price for model 'm'; a model name has one price$/,
   },
   {
     name: "api_key_env named but unset, with a base_url",

@@ -157,8 +157,11 @@ Deno.test("llm run: the budget stops the run cleanly; resume finishes with the s
     "--quiet",
   ]);
   assert.equal(full.code, 0, full.err);
-  const perCall = (await readJsonl(join(dir, "full", "llm_calls.jsonl"), LlmCallRecordSchema))[0];
-  const budget = String((perCall.input_tokens + perCall.output_tokens) * 3);
+  const rows = await readJsonl(join(dir, "full", "llm_calls.jsonl"), LlmCallRecordSchema);
+  // A call starts only when its input and its whole reply cap (the IPD player's 200) fit:
+  // this budget lets exactly the first three calls start.
+  const used = (r: (typeof rows)[number]) => r.input_tokens + r.output_tokens;
+  const budget = String(used(rows[0]) + used(rows[1]) + rows[2].input_tokens + 200);
   const cut = await runCli([
     "ipd",
     "--agents",
@@ -185,12 +188,14 @@ Deno.test("llm run: the budget stops the run cleanly; resume finishes with the s
     "--quiet",
   ]);
   assert.equal(resumed.code, 0, resumed.err);
-  assert.equal(
-    await Deno.readTextFile(join(dir, "cut", "summary.json")),
-    await Deno.readTextFile(join(dir, "full", "summary.json")),
-  );
-  // The validity counts went through the checkpoint: all 8 decisions are counted once.
+  // The same result; only the budget's limit (an option, not a result) differs.
   const summary = JSON.parse(await Deno.readTextFile(join(dir, "cut", "summary.json")));
+  const reference = JSON.parse(await Deno.readTextFile(join(dir, "full", "summary.json")));
+  assert.deepEqual(summary.llm_budget.max_tokens, 1000000);
+  assert.equal(summary.llm_budget.tokens, reference.llm_budget.tokens, "every call counted once");
+  for (const s of [summary, reference]) delete s.llm_budget;
+  assert.deepEqual(summary, reference);
+  // The validity counts went through the checkpoint: all 8 decisions are counted once.
   assert.equal(summary.validity.llm_decisions, 8);
 });
 

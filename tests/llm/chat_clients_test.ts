@@ -132,7 +132,10 @@ for (const c of cases) {
     assert.equal(model.id, `${c.name}:${c.model}`);
     assert.equal(model.model, c.model);
     assert.equal(reply.text, '{"action": "D"}');
-    assert.deepEqual(reply.usage, { input: 1200, output: 9, cached: 1024 });
+    // cacheWrite: reported by Anthropic (0 here), absent for OpenAI
+    const { cacheWrite = 0, ...usage } = reply.usage;
+    assert.deepEqual(usage, { input: 1200, output: 9, cached: 1024 });
+    assert.equal(cacheWrite, 0);
     assert.equal(reply.model, c.model);
     assert.equal(reply.attempts, 1);
     assert.ok(reply.latencyMs > 0 && reply.latencyMs < 5000);
@@ -142,7 +145,8 @@ for (const c of cases) {
   Deno.test(`${c.name}: default usage is the tokenizer's count of the real request`, async () => {
     await using server = c.start([{ reply: "Cooperate, always." }]);
     const reply = await c.make(server.baseURL).complete(REQUEST);
-    assert.deepEqual(reply.usage, {
+    const { cacheWrite: _, ...usage } = reply.usage;
+    assert.deepEqual(usage, {
       input: countRequestTokens(REQUEST),
       output: countTokens("Cooperate, always."),
       cached: 0,
@@ -222,16 +226,22 @@ for (const c of cases) {
     assert.ok(elapsed >= 190 && elapsed < 900, `took ${elapsed} ms`);
   });
 
-  Deno.test(`${c.name}: broken JSON and a body without a completion are bad_response`, async () => {
-    await using server = c.start([{ brokenJson: true }, { json: { id: "x", object: "nothing" } }]);
+  Deno.test(`${c.name}: broken JSON and a body that is not an object are bad_response`, async () => {
+    await using server = c.start([{ brokenJson: true }, { json: ["not", "an", "object"] }, {
+      json: { id: "x", object: "nothing" },
+    }]);
     const model = c.make(server.baseURL);
     const broken = await chatError(model.complete(REQUEST));
     assert.equal(broken.kind, "bad_response");
     assert.match(broken.message, /not valid JSON/);
     assert.ok(broken.cause instanceof SyntaxError);
-    const empty = await chatError(model.complete(REQUEST));
-    assert.equal(empty.kind, "bad_response");
-    assert.equal(empty.retryable, true);
+    const array = await chatError(model.complete(REQUEST));
+    assert.equal(array.kind, "bad_response");
+    assert.equal(array.retryable, true);
+    // An object without a completion is a reply without text, not an error.
+    const empty = await model.complete(REQUEST);
+    assert.equal(empty.text, "");
+    assert.match(empty.problem ?? "", /no choices|no content/);
   });
 
   Deno.test(`${c.name}: a connection cut mid-body is a connection error`, async () => {
@@ -412,7 +422,7 @@ Deno.test("anthropic: max_tokens defaults to 1024; usage adds cache reads and wr
   assert.equal(request.path, "/v1/messages");
   assert.ok(request.headers["anthropic-version"]);
   assert.equal(request.headers["authorization"], undefined);
-  assert.deepEqual(reply.usage, { input: 2000, output: 3, cached: 1500 });
+  assert.deepEqual(reply.usage, { input: 2000, output: 3, cached: 1500, cacheWrite: 400 });
 });
 
 Deno.test("anthropic: several text blocks are concatenated", async () => {
@@ -435,7 +445,7 @@ Deno.test("anthropic: several text blocks are concatenated", async () => {
   });
   const reply = await model.complete(REQUEST);
   assert.equal(reply.text, '{"action": "C"}');
-  assert.deepEqual(reply.usage, { input: 5, output: 4, cached: 0 });
+  assert.deepEqual(reply.usage, { input: 5, output: 4, cached: 0, cacheWrite: 0 });
 });
 
 Deno.test("clients reject bad options", () => {
