@@ -67,7 +67,7 @@ Deno.test("draws: the second identical request is a new draw; a rerun replays ea
   assert.deepEqual(c.map((r) => r.fromCache ?? false), [false, false, false]);
 });
 
-Deno.test("draws: a failed call gives its sample back; an offered reply is claimed once", async () => {
+Deno.test("draws: a failed call gives its sample back; an offered reply is claimed once", () => {
   const ledger = new DrawLedger();
   assert.equal(ledger.take("a", "h"), 0);
   assert.equal(ledger.take("a", "h"), 1);
