@@ -1,11 +1,12 @@
 /**
  * A record/replay cache around any {@linkcode ChatModel}: replies are stored under a hash of
  * the canonical request (model id, endpoint namespace, system prompt, messages, temperature,
- * max tokens, seed, reply schema) *and its draw* (`request.draw`: the run seed, the seat and
- * the occurrence of that exact request within the run, set by `withDraws`), one JSON file per
- * entry. A rerun of the same seed replays byte-identically with zero network calls; another
- * seed, another seat, or the second identical request within one run is a new draw and goes
- * to the model. With `offline: true` a miss is an error instead of a call.
+ * max tokens, seed, reply schema) *and its draw* (`request.draw`: the run's design, i.e.
+ * experiment, config and seats, the run seed, the seat and the occurrence of that exact
+ * request within the run, set by `withDraws`), one JSON file per entry. A rerun of the same
+ * run replays byte-identically with zero network calls; another seed, another condition or
+ * sweep cell, another seat, or the second identical request within one run is a new draw and
+ * goes to the model. With `offline: true` a miss is an error instead of a call.
  *
  * Entries written before draws were part of the key (format 1, lab 0.3) are never read: their
  * keys hashed the prompt only, so one entry answered every seed and every repeat of a prompt,
@@ -87,7 +88,7 @@ export function cacheKey(
       seed,
       schema,
       // `null` fields stay in the key: a request outside any run is its own draw space.
-      draw: draw ? { seed: draw.seed, seat: draw.seat, sample: draw.sample } : null,
+      draw: draw ? { run: draw.run, seed: draw.seed, seat: draw.seat, sample: draw.sample } : null,
     }),
   );
 }

@@ -45,8 +45,8 @@ export interface ChatRequest {
    */
   schema?: ReplySchema;
   /**
-   * Which draw this request is (set by `withDraws`): the run seed, the seat and the sample
-   * index of this exact request within the run. Part of the cache key, so a cached reply
+   * Which draw this request is (set by `withDraws`): the run's design, its seed, the seat and
+   * the sample index of this exact request within the run. Part of the cache key, so a cached reply
    * answers the same draw, not merely the same prompt; never sent to a provider.
    */
   draw?: DrawIdentity;
@@ -56,6 +56,11 @@ export interface ChatRequest {
 
 /** The identity of one draw from a model (see {@linkcode ChatRequest.draw}). */
 export interface DrawIdentity {
+  /**
+   * The run's design: a hash of its experiment, resolved config and seats (`null` outside a
+   * run). Two conditions of a profile, or two cells of a sweep, never share a draw.
+   */
+  run: string | null;
   /** The run's seed (`null` outside a run). */
   seed: number | null;
   /** The seat (agent name) that asks. */

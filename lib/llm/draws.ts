@@ -2,8 +2,8 @@
  * Sample identity: which *draw* of a request a call is. At temperature > 0 two identical
  * requests are two samples, and two seeds of an experiment are independent samples, so a
  * cached reply may only answer the same draw: the same run seed, the same seat and the same
- * occurrence of that exact request within the run (as evaluation harnesses key a rollout
- * id). {@linkcode withDraws} numbers the occurrences and puts the identity on the request
+ * occurrence of that exact request within the run, in a run of the same design
+ * (experiment, config, seats), as evaluation harnesses key a rollout id. {@linkcode withDraws} numbers the occurrences and puts the identity on the request
  * (`request.draw`), which the cache makes part of its key.
  *
  * The ledger also carries the paid replies of a step that failed: on resume, the calls
@@ -99,6 +99,8 @@ export class DrawLedger {
 export interface DrawOptions {
   /** The run's ledger (shared by its seats). */
   ledger: DrawLedger;
+  /** The run's design (a hash of experiment, config and seats); `null` or omitted outside a run. */
+  run?: string | null;
   /** The run's seed; `null` or omitted outside a run. */
   seed?: number | null;
   /** The seat (agent name) this model answers for. */
@@ -117,6 +119,7 @@ export interface DrawOptions {
 export function withDraws(model: ChatModel, options: DrawOptions): ChatModel {
   const { ledger, seat } = options;
   const seed = options.seed ?? null;
+  const run = options.run ?? null;
   return {
     id: model.id,
     model: model.model,
@@ -127,7 +130,7 @@ export function withDraws(model: ChatModel, options: DrawOptions): ChatModel {
       const pooled = ledger.claim(seat, hash, sample);
       if (pooled) return { ...pooled, sample };
       try {
-        const response = await model.complete({ ...request, draw: { seed, seat, sample } });
+        const response = await model.complete({ ...request, draw: { run, seed, seat, sample } });
         return { ...response, sample };
       } catch (error) {
         ledger.giveBack(seat, hash, sample);

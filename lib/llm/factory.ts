@@ -44,6 +44,8 @@ export interface ModelFactoryOptions {
   draws?: DrawLedger;
   /** The run's seed, part of every draw's identity (so of the cache key). */
   seed?: number;
+  /** The run's design (a hash of experiment, config and seats), part of every draw's identity. */
+  run?: string;
 }
 
 /**
@@ -118,6 +120,7 @@ export function createChatModel(spec: AgentSpec, options: ModelFactoryOptions = 
   model = withDraws(model, {
     ledger: options.draws ?? new DrawLedger(),
     seed: options.seed ?? null,
+    run: options.run ?? null,
     seat: spec.name,
   });
   if (budget) model = withBudget(model, budget);

@@ -24,6 +24,7 @@ import { Rng } from "../core/rng.ts";
 import { LogFormatError, readJsonl, RunLog, writeJsonAtomic } from "../core/run_log.ts";
 import { type AgentSpec, redactAgents, registerAgentPrices } from "../llm/agents_file.ts";
 import { Budget } from "../llm/budget.ts";
+import { canonicalJson, sha256Hex } from "../llm/canonical.ts";
 import { DrawLedger } from "../llm/draws.ts";
 import { createChatModel, type SharedLimits } from "../llm/factory.ts";
 import { writeGenericReport } from "../reports/generic_report.ts";
@@ -158,6 +159,7 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
   const recorder = new CallRecorder();
   const budget = new Budget({ maxTokens: request.maxTokens, maxUsd: request.maxUsd });
   const draws = new DrawLedger();
+  const run = await runDesign(experiment.name, parsedConfig, lang, request.agents);
   const built = await experiment.build(parsedConfig, {
     seed,
     rng: new Rng(seed),
@@ -174,6 +176,7 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
         limits,
         draws,
         seed,
+        run,
       }),
   });
   // LLM runs checkpoint and log every step: each step costs money.
@@ -319,6 +322,23 @@ export interface ResumeOverrides {
   maxFallbackShare?: number;
   /** Reads an environment variable (the API keys). @default {Deno.env.get} */
   env?: (name: string) => string | undefined;
+}
+
+/**
+ * A hash of what a run plays (experiment, resolved config, language, each seat's playing
+ * fields): part of every draw's identity, so two conditions of a profile or two cells of a
+ * sweep never share a cached reply, while a rerun or a resume of the same run does.
+ */
+async function runDesign(
+  experiment: string,
+  config: Record<string, unknown>,
+  lang: string,
+  agents: readonly AgentSpec[] | null | undefined,
+): Promise<string> {
+  const seats = (agents ?? []).map((a) =>
+    Object.fromEntries(PLAYING_FIELDS.map((f) => [f, (a as Record<string, unknown>)[f] ?? null]))
+  );
+  return (await sha256Hex(canonicalJson({ experiment, config, lang, seats }))).slice(0, 16);
 }
 
 /** Settings of a seat that change how the experiment plays (others may change on resume). */

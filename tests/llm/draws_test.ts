@@ -15,14 +15,19 @@ import { startOpenAIServer } from "../support/llm_servers.ts";
 import { ipdReply, runCli } from "../support/cli.ts";
 
 const REQ: ChatRequest = { system: "S", messages: [{ role: "user", content: "move?" }] };
-const DRAW = { seed: 1, seat: "a", sample: 0 };
+const DRAW = { run: "design-a", seed: 1, seat: "a", sample: 0 };
 
-Deno.test("cache key: endpoint, run seed, seat and sample each change the key", async () => {
+Deno.test("cache key: endpoint, run design, run seed, seat and sample each change the key", async () => {
   const base = await cacheKey("openai:m", { ...REQ, draw: DRAW }, "http://127.0.0.1:1/v1");
   const variants = [
     await cacheKey("openai:m", { ...REQ, draw: DRAW }, "http://127.0.0.1:2/v1"),
     await cacheKey("openai:m", { ...REQ, draw: DRAW }),
     await cacheKey("openai:m", { ...REQ, draw: { ...DRAW, seed: 2 } }, "http://127.0.0.1:1/v1"),
+    await cacheKey(
+      "openai:m",
+      { ...REQ, draw: { ...DRAW, run: "design-b" } },
+      "http://127.0.0.1:1/v1",
+    ),
     await cacheKey("openai:m", { ...REQ, draw: { ...DRAW, seed: null } }, "http://127.0.0.1:1/v1"),
     await cacheKey("openai:m", { ...REQ, draw: { ...DRAW, seat: "b" } }, "http://127.0.0.1:1/v1"),
     await cacheKey("openai:m", { ...REQ, draw: { ...DRAW, sample: 1 } }, "http://127.0.0.1:1/v1"),

@@ -79,6 +79,17 @@ Deno.test("profile: two scripted models, the card tells them apart; --estimate w
   const error = Math.abs(expected - used) / used;
   console.log(`estimate ${expected} tokens, used ${used}: ${(100 * error).toFixed(1)}% off`);
   assert.ok(error <= 0.15, `estimate ${expected} vs used ${used}`);
+  // The profile's cache never made two seeds one sample: every call of the first pass reached
+  // the server (cache entries answer only the draw they recorded).
+  let served = 0;
+  for (const f of await listFiles(join(out, "runs"))) {
+    if (!f.endsWith("llm_calls.jsonl")) continue;
+    for (const c of await readJsonl(f, LlmCallRecordSchema)) {
+      assert.equal(c.from_cache, false, `${f}: a reply of another draw`);
+      served++;
+    }
+  }
+  assert.equal(server.count(), served);
 
   const card = JSON.parse(await Deno.readTextFile(join(out, "card.json"))) as ProfileCard;
   assert.deepEqual(card.models, ["good", "bad"]);

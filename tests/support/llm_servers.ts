@@ -4,6 +4,11 @@
  * every request and answers from a script of {@linkcode Step}s. Nothing here reaches a real
  * provider.
  *
+ * Like the providers, the servers refuse a request whose structured-output schema the
+ * provider would refuse, whatever the scripted step: the OpenAI server checks every
+ * `response_format` as strict Structured Outputs do, the Anthropic server every `tools` and
+ * `tool_choice` (rules and sources in `strict_schema.ts`), answering the provider's 400 body.
+ *
  * @example
  * ```ts
  * import { startOpenAIServer } from "./llm_servers.ts";
@@ -18,6 +23,7 @@
  */
 import type { ChatRequest } from "../../lib/llm/chat_model.ts";
 import { countRequestTokens, countTokens } from "../../lib/llm/tokens.ts";
+import { anthropicToolsProblem, openAIStrictSchemaProblem } from "./strict_schema.ts";
 
 /** Usage to report instead of the tokenizer's count; provider-neutral, like `TokenUsage`. */
 export interface StepUsage {
@@ -47,6 +53,13 @@ export type Step =
   | { json: unknown }
   /** The connection dies: headers go out, then the body stream errors. */
   | { reset: true }
+  /**
+   * 200 and the headers at once, then the first half of a valid completion (of `reply`,
+   * default `"stalled"`); the rest follows after `ms`: a body that stalls mid-way, for
+   * timeout tests. Closing the server ends the stall (the client then sees the connection
+   * drop); a client that goes away ends it too.
+   */
+  | { stallBody: { ms: number; reply?: string } }
   /**
    * Structured output: the request must carry a schema (OpenAI `response_format`
    * json_schema, Anthropic a tool forced by `tool_choice`), else the answer is a 400; the
@@ -93,6 +106,10 @@ interface Dialect {
   headers: Record<string, string>;
   /** What is wrong with the request's structured-output schema, or `null` when it is sent. */
   schemaProblem(body: Record<string, unknown>): string | null;
+  /** What the provider refuses in the request whatever the step (its 400 message), or `null`. */
+  requestProblem(body: Record<string, unknown>): string | null;
+  /** The provider's 400 body for a refused request. */
+  invalidRequest(message: string): unknown;
   /** A completion carrying `value` in the provider's structured form. */
   structured(body: Record<string, unknown>, value: unknown, usage: Required<StepUsage>): unknown;
 }
@@ -156,6 +173,8 @@ function start(script: ServerScript, dialect: Dialect): LlmServer {
     if (req.method !== "POST" || url.pathname !== dialect.path) {
       return json(404, dialect.error(404, `Unknown route ${req.method} ${url.pathname}`));
     }
+    const problem = dialect.requestProblem(body);
+    if (problem) return json(400, dialect.invalidRequest(problem));
     const step = typeof script === "function"
       ? script(body, index)
       : (script as readonly Step[])[Math.min(index, script.length - 1)];
@@ -192,6 +211,7 @@ function start(script: ServerScript, dialect: Dialect): LlmServer {
         dialect.structured(body, step.structured, fullUsage(body, text, step.usage)),
       );
     }
+    if ("stallBody" in step) return stalled(step.stallBody, body);
     if ("reset" in step) {
       // Deno.serve cannot drop a socket; promising more bytes than are sent makes the
       // connection die mid-body, which the client sees as a reset.
@@ -215,6 +235,37 @@ function start(script: ServerScript, dialect: Dialect): LlmServer {
     const completion = dialect.completion(body, text, usage) as Record<string, unknown>;
     if ("reply" in step && step.model) completion.model = step.model;
     return json(200, completion);
+  };
+
+  const stalled = (
+    { ms, reply = "stalled" }: { ms: number; reply?: string },
+    body: Record<string, unknown>,
+  ): Response => {
+    const whole = new TextEncoder().encode(
+      JSON.stringify(dialect.completion(body, reply, fullUsage(body, reply))),
+    );
+    const half = Math.floor(whole.length / 2);
+    const cancelled = new AbortController();
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(whole.subarray(0, half));
+        // Closing the server (or the client going away) cuts the stall short.
+        await delay(ms, AbortSignal.any([closing.signal, cancelled.signal]));
+        if (cancelled.signal.aborted) return;
+        controller.enqueue(whole.subarray(half));
+        controller.close();
+      },
+      cancel() {
+        cancelled.abort();
+      },
+    });
+    return new Response(stream, {
+      headers: {
+        "content-type": "application/json",
+        "content-length": String(whole.length),
+        ...dialect.headers,
+      },
+    });
   };
 
   const fullUsage = (
@@ -311,6 +362,16 @@ const OPENAI: Dialect = {
     const schema = rf.json_schema.schema as { type?: string } | undefined;
     return schema?.type === "object" ? null : "the schema is not an object schema";
   },
+  requestProblem(body) {
+    return body.response_format === undefined
+      ? null
+      : openAIStrictSchemaProblem(body.response_format);
+  },
+  invalidRequest(message) {
+    return {
+      error: { message, type: "invalid_request_error", param: "response_format", code: null },
+    };
+  },
   structured(body, value, usage) {
     return OPENAI.completion(body, JSON.stringify(value), usage);
   },
@@ -389,6 +450,16 @@ const ANTHROPIC: Dialect = {
     const tool = tools.find((t) => t.name === choice.name);
     if (!tool) return `tool_choice names '${choice.name}', which is not a tool`;
     return tool.input_schema?.type === "object" ? null : "input_schema is not an object schema";
+  },
+  requestProblem(body) {
+    return anthropicToolsProblem(body);
+  },
+  invalidRequest(message) {
+    return {
+      type: "error",
+      error: { type: "invalid_request_error", message },
+      request_id: `req_test${nextId()}`,
+    };
   },
   structured(body, value, usage) {
     const message = ANTHROPIC.completion(body, "", usage) as Record<string, unknown>;

@@ -59,11 +59,15 @@ export interface ProviderReply {
   model: string;
 }
 
-/** The reply schema: a thought and one of the provider's models (case and spaces tolerated). */
+/**
+ * The reply schema: a thought and one of the provider's models (case and spaces tolerated).
+ * Also the structured-output wire format: the thought is optional, so it goes out as
+ * required and nullable, and `null` reads as no thought.
+ */
 export function providerReplySchema(models: readonly string[]): z.ZodType<ProviderReply> {
   const byLower = new Map(models.map((m) => [m.toLowerCase(), m]));
   return z.object({
-    thought: z.string().optional(),
+    thought: z.string().nullish().transform((t) => t ?? undefined),
     model: z.preprocess(
       (v) => (typeof v === "string" ? byLower.get(v.trim().toLowerCase()) ?? v : v),
       z.enum(models as [string, ...string[]]),
@@ -97,6 +101,7 @@ export function createLlmProvider(options: LlmProviderOptions): ProviderAgent {
         purpose: "decision",
         recorder,
         schema,
+        schemaName: "provider_reply",
         request: { system, messages: [{ role: "user", content: user }], temperature, maxTokens },
       });
       if (out.ok) return { action: out.value.model, thought: out.value.thought };

@@ -14,8 +14,13 @@ import type { ChatModel } from "../../llm/chat_model.ts";
 import type { IpdConfig } from "./config.ts";
 import type { IpdAction, IpdInfo, IpdObs } from "./engine.ts";
 
-const ReplySchema = z.object({
-  thought: z.string().optional(),
+/**
+ * A player's reply: `{thought, action}`. Also its structured-output wire format: the
+ * thought is optional, so it goes out as required and nullable, and `null` reads as no
+ * thought.
+ */
+export const IpdReplySchema = z.object({
+  thought: z.string().nullish().transform((t) => t ?? undefined),
   action: z.preprocess(
     (v) => (typeof v === "string" ? v.trim().toUpperCase().slice(0, 1) : v),
     z.enum(["C", "D"]),
@@ -82,7 +87,8 @@ export function createIpdLlmPlayer(
         agent: name,
         purpose: "decision",
         recorder,
-        schema: ReplySchema,
+        schema: IpdReplySchema,
+        schemaName: "ipd_reply",
         request: { system, messages: [{ role: "user", content: user }], temperature, maxTokens },
       });
       if (out.ok) return { action: out.value.action, thought: out.value.thought };

@@ -34,7 +34,7 @@ import type { CallRecorder } from "../../agents/call_recorder.ts";
 import type { ChatModel } from "../../llm/chat_model.ts";
 import { numberLike } from "../../llm/parse.ts";
 import type { SocietyConfig } from "./config.ts";
-import type { CitizenAction, SocietyDecision } from "./decision.ts";
+import { type CitizenAction, PROPOSAL_TYPES, type SocietyDecision } from "./decision.ts";
 import { CitizenMemory } from "./memory.ts";
 import { dayPrompt, type Lang, systemPrompt } from "./prompts.ts";
 import type { SocietyInfo, SocietyObs } from "./state.ts";
@@ -184,6 +184,49 @@ export function citizenReplySchema(defaultRequest: number): z.ZodType<CitizenRep
   }));
 }
 
+/**
+ * The wire format of a citizen's reply, sent as JSON Schema when the model takes structured
+ * output: `request` a whole number >= 0, `actions` a list of the five action shapes of
+ * `decision.ts` (`to` one of the citizens), `statement` a text and `thought` a text or
+ * `null`. Every reply it allows is one {@linkcode citizenReplySchema} reads; the parser
+ * accepts more (aliases, numbers as strings, ...) from models without structured output.
+ *
+ * @param config The game's config (the citizens' names).
+ * @returns The zod schema.
+ *
+ * @example
+ * ```ts
+ * import { citizenWireSchema } from "./citizen.ts";
+ * import { parseSocietyConfig } from "./config.ts";
+ * const wire = citizenWireSchema(parseSocietyConfig({}));
+ * console.log(wire.safeParse({
+ *   request: 30,
+ *   actions: [{ type: "call_meeting", topic: "food" }],
+ *   statement: "hi",
+ *   thought: null,
+ * }).success); // true
+ * ```
+ */
+export function citizenWireSchema(config: SocietyConfig): z.ZodType {
+  const name = z.enum(config.citizens as [string, ...string[]]);
+  return z.object({
+    request: z.number().int().min(0),
+    actions: z.array(z.union([
+      z.object({ type: z.literal("vote"), proposal_id: z.number().int(), support: z.boolean() }),
+      z.object({
+        type: z.literal("propose"),
+        proposal_type: z.enum(PROPOSAL_TYPES),
+        content: z.string(),
+      }),
+      z.object({ type: z.literal("private_message"), to: name, text: z.string() }),
+      z.object({ type: z.literal("call_meeting"), topic: z.string() }),
+      z.object({ type: z.literal("do_nothing") }),
+    ])),
+    statement: z.string(),
+    thought: z.string().nullable(),
+  });
+}
+
 /** Options of {@linkcode createCitizen}. */
 export interface CitizenOptions {
   /** The citizen's name (one of `config.citizens`). */
@@ -244,6 +287,7 @@ export function createCitizen(options: CitizenOptions): Citizen {
   }
   const system = systemPrompt({ name, config, lang });
   const schema = citizenReplySchema(config.fallback_request);
+  const wire = citizenWireSchema(config);
   const memory = new CitizenMemory({ name, lang, length: config.memory_length });
   const sampling = { ...(temperature === undefined ? {} : { temperature }), maxTokens };
   const take = (o: SocietyObs) => memory.ingest(o.day, o.events);
@@ -263,6 +307,8 @@ export function createCitizen(options: CitizenOptions): Citizen {
         purpose: "decision",
         recorder,
         schema,
+        replySchema: wire,
+        schemaName: "society_reply",
         parseRetries,
         request: { system, messages: [{ role: "user", content: user }], ...sampling },
       });
