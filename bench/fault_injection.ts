@@ -1,7 +1,7 @@
 /**
  * Fault injection: N LLM runs against the local OpenAI-compatible server with about 20% of
  * requests failing (500, 429 with Retry-After, a connection cut mid-body, a truncated JSON
- * body, a reply slower than the timeout), and M runs killed with SIGKILL at a random moment
+ * body, a reply slower than the timeout, a body that stalls half-way past the timeout), and M runs killed with SIGKILL at a random moment
  * then resumed. Each is compared with an undisturbed run of the same seed: a run "lost no
  * round" when it completed with `decisions.jsonl` identical to the reference; a resume is
  * "byte-identical" when `summary.json` and `decisions.jsonl` both are.
@@ -39,6 +39,8 @@ function script(body: Record<string, unknown>): Step {
     ["reset", { reset: true }],
     ["broken_json", { brokenJson: true }],
     ["slow", { delayMs: 1500, then: reply }],
+    // headers and half the body at once, the rest after the deadline
+    ["slow_body", { stallBody: { ms: 1500, reply: ipdReply(body) } }],
   ];
   const [name, step] = kinds[Math.floor(random() * kinds.length)];
   faults[name] = (faults[name] ?? 0) + 1;

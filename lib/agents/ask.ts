@@ -27,6 +27,7 @@ import {
   type ChatRequest,
   type ChatResponse,
   DEFAULT_REPLY_CAP,
+  type ReplySchema,
 } from "../llm/chat_model.ts";
 import { RetryError } from "../llm/retry.ts";
 import { replySchema } from "../llm/structured.ts";
@@ -224,6 +225,22 @@ export async function completeRecorded(
   }
 }
 
+const built = new WeakMap<object, Map<string, ReplySchema | undefined>>();
+
+/**
+ * The strict wire schema of `schema`, built once per schema and name. `replySchema` throws
+ * for a schema strict mode would refuse: an engine's bug, reported at its first call.
+ */
+function wireSchema(
+  name: string,
+  schema: Parameters<typeof replySchema>[1],
+): ReplySchema | undefined {
+  let byName = built.get(schema);
+  if (!byName) built.set(schema, byName = new Map());
+  if (!byName.has(name)) byName.set(name, replySchema(name, schema));
+  return byName.get(name);
+}
+
 /** Asks `model` for a reply that `schema` accepts. Errors of the call itself propagate. */
 export async function ask<T>(options: AskOptions<T>): Promise<AskResult<T>> {
   const { model, schema, agent, purpose, recorder, parseRetries = 1 } = options;
@@ -232,7 +249,7 @@ export async function ask<T>(options: AskOptions<T>): Promise<AskResult<T>> {
   }
   let request = capped(options.request);
   if (model.structured && request.schema === undefined) {
-    const wire = replySchema(options.schemaName ?? "reply", options.replySchema ?? schema);
+    const wire = wireSchema(options.schemaName ?? "reply", options.replySchema ?? schema);
     if (wire) request = { ...request, schema: wire };
   }
   let last: AskResult<T> = { ok: false, error: "no reply", text: "" };
