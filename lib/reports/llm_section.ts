@@ -79,7 +79,7 @@ export function llmNotes(calls: readonly CallView[], budget?: BudgetView): strin
   const problems = new Map<string, number>();
   for (const c of calls) {
     if (c.reply_problem) {
-      const kind = c.reply_problem.split(":")[0];
+      const kind = c.reply_problem.split(/[:(]/)[0].trim();
       problems.set(kind, (problems.get(kind) ?? 0) + 1);
     }
   }

@@ -296,11 +296,24 @@ Deno.test("cli: a run against a server sending every empty shape finishes with i
     "6",
     "--out",
     out,
-    "--no-report",
+    "--reports",
+    join(dir, "reports"),
+    "--max-tokens",
+    "100000",
     "--quiet",
   ]);
   assert.equal(r.code, 0, r.err);
   const calls = await readJsonl(join(out, "llm_calls.jsonl"), LlmCallRecordSchema);
+  // The report says what came back and how close the run came to its budget.
+  const html = await Deno.readTextFile(join(dir, "reports", "run", "report.html"));
+  assert.match(
+    html,
+    new RegExp(
+      `5 of ${calls.length} replies carried no usable text \\(no text content: 2; the reply has no choices: 1; tool calls only, no text: 1; refusal: 1\\)`,
+    ),
+  );
+  const used = calls.reduce((n, c) => n + c.input_tokens + c.output_tokens, 0);
+  assert.match(html, new RegExp(`Budget used: ${used.toLocaleString("en-US")} of 100,000 tokens`));
   assert.deepEqual(
     calls.slice(0, shapes.length).map((c) => c.reply_problem?.split(":")[0]),
     ["no text content (finish_reason", "the reply has no choices", "tool calls only, no text"]
