@@ -197,57 +197,9 @@ Deno.test("ask: a 1 MB reply without whitespace is shown back clipped, and logge
   assert.ok((rows[0].error ?? "").length <= 2_003);
 });
 
-/**
- * A server that sends the headers and half of a completion's body at once, then stalls for
- * `stallMs` before the rest: a body that stalls mid-way.
- */
-function stallingServer(stallMs: number) {
-  let requests = 0;
-  const closing = new AbortController();
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    onListen: () => {},
-    signal: closing.signal,
-  }, async (req) => {
-    await req.text();
-    requests++;
-    const whole = new TextEncoder().encode(
-      JSON.stringify(completion([choice({ content: '{"action": "C"}' })])),
-    );
-    const half = Math.floor(whole.length / 2);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(whole.subarray(0, half));
-        timer = setTimeout(() => {
-          try {
-            controller.enqueue(whole.subarray(half));
-            controller.close();
-          } catch { /* the client went away */ }
-        }, stallMs);
-      },
-      cancel() {
-        clearTimeout(timer);
-      },
-    });
-    closing.signal.addEventListener("abort", () => clearTimeout(timer));
-    return new Response(body, {
-      headers: { "content-type": "application/json", "content-length": String(whole.length) },
-    });
-  });
-  return {
-    baseURL: `http://127.0.0.1:${server.addr.port}/v1`,
-    count: () => requests,
-    async [Symbol.asyncDispose]() {
-      closing.abort();
-      await server.finished;
-    },
-  };
-}
-
 Deno.test("timeout: a body that stalls past timeout_ms is a timeout, retried with backoff", async () => {
-  await using server = stallingServer(5_000);
+  // headers and half the body at once, the rest after 5 s
+  await using server = startOpenAIServer([{ stallBody: { ms: 5_000 } }]);
   const client = new OpenAIChatModel({
     model: "gpt-4o-mini",
     baseURL: server.baseURL,
