@@ -3,13 +3,15 @@
  * here is a live run):
  *
  * 1. **Budget overshoot.** 12 seats share one budget (`--max-tokens 30000`) and call
- *    concurrently until it refuses them; every reply is as long as the call allowed
- *    (`max_tokens`), the worst an obedient provider can do. Then the same with a server that
- *    ignores `max_tokens` and sends ~10k-token replies, which no guard can prevent: the excess
- *    is bounded by what the calls in flight returned beyond their cap.
+ *    concurrently (a ~500-token system prompt each) until it refuses them; every reply is as
+ *    long as the call allowed (`max_tokens`), the worst an obedient provider can do. Then the
+ *    same with a provider that counts 20% more input than our `o200k_base` count, and with a
+ *    server that ignores `max_tokens` and sends 10k-token replies, which no guard can prevent:
+ *    the excess is bounded by what the calls in flight returned beyond their reservations.
  * 2. **Hostile replies.** `ask()` against a server whose first reply is 1 MB without
  *    whitespace (then a valid one): wall and CPU time of the whole call, retry included, and
- *    the tokens the retry sent; plus `countTokens` on 100 KB / 400 KB / 1 MB of unbroken text.
+ *    the tokens the retry sent; plus `countTokens` on 100 KB / 400 KB / 1 MB of unbroken text
+ *    and of spaces.
  *
  * ```sh
  * deno run -A bench/llm_path.ts
@@ -23,19 +25,38 @@ import { ask } from "../lib/agents/ask.ts";
 import { CallRecorder } from "../lib/agents/call_recorder.ts";
 import { Budget, BudgetExceededError } from "../lib/llm/budget.ts";
 import { createChatModel } from "../lib/llm/factory.ts";
-import { countTokens } from "../lib/llm/tokens.ts";
+import { countRequestTokens, countTokens } from "../lib/llm/tokens.ts";
 import { startOpenAIServer } from "../tests/support/llm_servers.ts";
 
 const SEATS = 12;
 const MAX_TOKENS = 30_000;
 const CAP = 600;
 
-/** Plays SEATS seats against one budget until it refuses them; returns tokens used. */
-async function overshoot(disobey: boolean): Promise<{ used: number; calls: number }> {
+/** A system prompt of some 500 tokens, as the engines send. */
+const SYSTEM = "You are a miner in a repeated game. Choose how to split your hash power. ".repeat(
+  35,
+);
+
+/**
+ * Plays SEATS seats against one budget until it refuses them; returns tokens used. The server
+ * answers each call with `output` tokens (default: the call's cap) and reports its input as
+ * our count times `inputFactor` (a provider whose tokenizer counts otherwise).
+ */
+async function overshoot(
+  output: number | undefined,
+  inputFactor: number,
+): Promise<{ used: number; calls: number }> {
   await using server = startOpenAIServer((body) => {
     const cap = typeof body.max_tokens === "number" ? body.max_tokens : 4096;
-    const output = disobey ? 10_000 : cap;
-    return { delayMs: 5, then: { reply: "word ".repeat(output), usage: { output } } };
+    const out = output ?? cap;
+    const messages = body.messages as { role: string; content: string }[];
+    const input = Math.ceil(
+      inputFactor * countRequestTokens({
+        system: messages.find((m) => m.role === "system")?.content,
+        messages: messages.filter((m) => m.role === "user") as { role: "user"; content: string }[],
+      }),
+    );
+    return { delayMs: 5, then: { reply: "word ".repeat(out), usage: { input, output: out } } };
   });
   const budget = new Budget({ maxTokens: MAX_TOKENS });
   let calls = 0;
@@ -49,6 +70,7 @@ async function overshoot(disobey: boolean): Promise<{ used: number; calls: numbe
     for (let round = 0;; round++) {
       try {
         await model.complete({
+          system: SYSTEM,
           messages: [{ role: "user", content: `Round ${round}: your move?` }],
           maxTokens: CAP,
         });
@@ -102,13 +124,16 @@ async function hostile(): Promise<{ wallMs: number; cpuMs: number; retryInput: n
 const fmt = (n: number) => n.toLocaleString("en-US");
 console.log(`| case | tokens used | of --max-tokens | overshoot | calls |`);
 console.log(`|---|---|---|---|---|`);
-for (const disobey of [false, true]) {
-  const { used, calls } = await overshoot(disobey);
+const cases: [string, number | undefined, number][] = [
+  [`replies at their cap (${CAP}), input as we count it`, undefined, 1],
+  [`replies at their cap, input counted 20% higher by the provider (hypothetical)`, undefined, 1.2],
+  ["replies of 10,000 tokens (a server that ignores max_tokens)", 10_000, 1],
+];
+for (const [name, output, factor] of cases) {
+  const { used, calls } = await overshoot(output, factor);
   const over = Math.max(0, used - MAX_TOKENS);
   console.log(
-    `| ${SEATS} seats, replies ${
-      disobey ? "~10k tokens (server ignores max_tokens)" : `at max_tokens ${CAP}`
-    } | ${fmt(used)} | ${fmt(MAX_TOKENS)} | ${fmt(over)} (${
+    `| ${SEATS} seats, ${name} | ${fmt(used)} | ${fmt(MAX_TOKENS)} | ${fmt(over)} (${
       (100 * over / MAX_TOKENS).toFixed(1)
     }%) | ${calls} |`,
   );
@@ -120,13 +145,19 @@ console.log(
     h.cpuMs.toFixed(0)
   } ms CPU (server included), the retry sent ${fmt(h.retryInput)} input tokens`,
 );
-for (const size of [100_000, 400_000, 1_000_000]) {
-  const text = "ab1".repeat(size / 3);
+for (
+  const [size, text] of [100_000, 400_000, 1_000_000].flatMap((n) =>
+    [
+      [n, "ab1".repeat(n / 3)],
+      [n, " ".repeat(n)],
+    ] as [number, string][]
+  )
+) {
   const t0 = performance.now();
   const n = countTokens(text);
   console.log(
-    `countTokens on ${fmt(size)} characters without whitespace: ${
-      (performance.now() - t0).toFixed(0)
-    } ms (${fmt(n)} tokens)`,
+    `countTokens on ${fmt(size)} characters ${
+      text[0] === " " ? "of spaces" : "without whitespace"
+    }: ${(performance.now() - t0).toFixed(0)} ms (${fmt(n)} tokens)`,
   );
 }

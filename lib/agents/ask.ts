@@ -100,11 +100,18 @@ export const RETRY_EXCERPT_LIMIT = 2_000;
  */
 export function replyExcerpt(text: string, limit: number = RETRY_EXCERPT_LIMIT): string {
   if (text.length <= limit) return text;
-  const tail = Math.floor(limit / 5);
-  const head = limit - tail;
+  let tail = Math.floor(limit / 5);
+  let head = limit - tail;
+  // never cut a character in two (a surrogate pair: an emoji, a rare CJK character)
+  if (isLowSurrogate(text.charCodeAt(head))) head--;
+  if (isLowSurrogate(text.charCodeAt(text.length - tail))) tail--;
   return `${text.slice(0, head)}\n[... ${text.length - head - tail} characters cut ...]\n${
     text.slice(text.length - tail)
   }`;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 /** The request with a reply cap: {@linkcode DEFAULT_REPLY_CAP} when the caller set none. */
@@ -156,6 +163,9 @@ export async function recordCall(
     ...(response.finishReason ? { finish_reason: response.finishReason } : {}),
     ...(response.problem ? { reply_problem: redactSecrets(response.problem) } : {}),
     ...(response.sample !== undefined ? { sample: response.sample } : {}),
+    ...(response.seat !== undefined && response.seat !== fields.agent
+      ? { draw_seat: response.seat }
+      : {}),
     ...(response.attemptLog ? { attempt_log: response.attemptLog } : {}),
   });
 }

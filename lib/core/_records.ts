@@ -62,6 +62,8 @@ export const llmCallRecordObject = z.object({
   reply_problem: z.string().optional(),
   /** Which draw of this exact request within the run it was (0 for the first): part of the cache key. */
   sample: z.number().int().min(0).optional(),
+  /** The seat the draw was counted for, when not `agent` (a served model in live delegation). */
+  draw_seat: z.string().optional(),
   /** Every HTTP attempt's outcome (`ok` or the error kind), status, time and backoff. */
   attempt_log: z.array(z.object({
     attempt: z.number().int().min(1),

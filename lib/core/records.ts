@@ -124,6 +124,8 @@ export type LlmCallRecord = {
   reply_problem?: string;
   /** Which draw of this exact request within the run it was (0 for the first): part of the cache key. */
   sample?: number;
+  /** The seat the draw was counted for, when not `agent` (a served model in live delegation). */
+  draw_seat?: string;
   /** Every HTTP attempt's outcome (`ok` or the error kind), status, time and backoff. */
   attempt_log?: LlmCallAttempt[];
 };

@@ -24,14 +24,27 @@ export function registerSecret(secret: string | undefined): void {
 }
 
 /**
- * Names of URL query (or fragment) parameters whose values are secrets: `key`, `token`,
- * `sig`, `signature`, `password`, `secret` and `credential`, alone or at the end of a longer
- * name (`api_key`, `api-key`, `x-api-key`, `subscription-key`, `access_token`,
- * `client_secret`, `X-Amz-Signature`), plus `apikey`, `passwd`, `pwd` and `auth`.
+ * Names of URL query (or fragment) parameters whose values are secrets: every name that
+ * contains `key`, `token`, `secret`, `sig`, `pass`, `pwd`, `credential` or `auth`, in any case
+ * and anywhere (`api_key`, `apiKey`, `x-api-key`, `accessToken`, `X-Amz-Signature`,
+ * `client_secret`, `passwd`...). It redacts some harmless names too (`keyword`, `monkey`):
+ * a URL written with one value too few is better than a key written in plain text.
  */
-const SECRET_PARAM = String.raw`(?:[A-Za-z0-9._~-]*[_-])?` +
-  String.raw`(?:key|token|sig|signature|password|secret|credentials?)|` +
-  String.raw`apikey|passwd|pwd|auth`;
+const SECRET_PARAM = String.raw`[A-Za-z0-9._~-]*` +
+  String.raw`(?:key|token|secret|sig|pass|pwd|credential|auth)[A-Za-z0-9._~-]*`;
+
+/**
+ * `true` when a URL parameter of this name holds a secret (see the names above).
+ *
+ * @example
+ * ```ts
+ * import { isSecretParam } from "./redact.ts";
+ * console.log(isSecretParam("accessToken"), isSecretParam("api-version")); // true false
+ * ```
+ */
+export function isSecretParam(name: string): boolean {
+  return new RegExp(`^(?:${SECRET_PARAM})$`, "i").test(name);
+}
 
 /** A secret-named parameter's value, after `?`, `&`, `;` or `#` and `NAME=`. */
 const SECRET_QUERY_VALUE = new RegExp(

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { redactSecrets, registerSecret } from "../core/redact.ts";
+import { isSecretParam, redactSecrets, registerSecret } from "../core/redact.ts";
 import { ChatError } from "./chat_model.ts";
 
 /** A class whose instances `instanceof` recognises; its constructor is never called. */
@@ -286,6 +286,8 @@ export function sdkEndpoint(
     return { baseURL };
   }
   const query = Object.fromEntries(url.searchParams);
+  // a key in the query is a key: scrubbed from every string that reaches a file or terminal
+  for (const [name, value] of url.searchParams) if (isSecretParam(name)) registerSecret(value);
   return {
     baseURL: baseURL.slice(0, q),
     ...(Object.keys(query).length > 0 ? { defaultQuery: query } : {}),

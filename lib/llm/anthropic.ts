@@ -208,7 +208,17 @@ export class AnthropicChatModel implements ChatModel {
         "bad_response",
       );
     }
-    const m = message as Partial<Anthropic.Messages.Message>;
+    const m = message as Partial<Anthropic.Messages.Message> & { error?: { message?: unknown } };
+    if ((m as { type?: unknown }).type === "error") {
+      // an error body sent with status 200 (some gateways): a server failure, retried
+      const detail = m.error?.message;
+      throw new ChatError(
+        `${this.id}: bad response: an error with status 200: ${
+          redact(clip(typeof detail === "string" ? detail : JSON.stringify(m.error)), this.#apiKey)
+        }`,
+        "bad_response",
+      );
+    }
     const { text, finishReason, problem } = readMessage(m, tool?.name);
     const usage = m?.usage;
     const cached = usage?.cache_read_input_tokens ?? 0;

@@ -195,7 +195,7 @@ export function withCache(model: ChatModel, options: CacheOptions): ChatModel {
       }
       if (offline) throw new CacheMissError(key, model.id);
       const response = await model.complete(request);
-      const { fromCache: _f, attemptLog: _a, sample: _s, ...stored } = response;
+      const { fromCache: _f, attemptLog: _a, sample: _s, seat: _t, ...stored } = response;
       const data = storable({ v: CACHE_FORMAT, key, modelId: model.id, response: stored });
       if (data !== undefined) writeEntry(dir, key, file, data);
       return response;

@@ -135,8 +135,10 @@ export interface ChatResponse {
    * content, a refusal, tool calls only. `text` is then `""`; the caller counts a fallback.
    */
   problem?: string;
-  /** Which draw of this exact request within the run it was, from 0 (set by the cache). */
+  /** Which draw of this exact request within the run it was, from 0 (set by `withDraws`). */
   sample?: number;
+  /** The seat the draw was counted for (set by `withDraws`). */
+  seat?: string;
 }
 
 /** A chat model. */

@@ -128,10 +128,10 @@ export function withDraws(model: ChatModel, options: DrawOptions): ChatModel {
       const hash = await requestHash(request);
       const sample = ledger.take(seat, hash);
       const pooled = ledger.claim(seat, hash, sample);
-      if (pooled) return { ...pooled, sample };
+      if (pooled) return { ...pooled, sample, seat };
       try {
         const response = await model.complete({ ...request, draw: { run, seed, seat, sample } });
-        return { ...response, sample };
+        return { ...response, sample, seat };
       } catch (error) {
         ledger.giveBack(seat, hash, sample);
         throw error;

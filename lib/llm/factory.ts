@@ -7,6 +7,7 @@
  * @module
  */
 import { ConfigError } from "../core/config.ts";
+import { redactUrl } from "../core/redact.ts";
 import type { AgentSpec } from "./agents_file.ts";
 import { resolveApiKey } from "./agents_file.ts";
 import { AnthropicChatModel } from "./anthropic.ts";
@@ -60,7 +61,51 @@ export type SharedLimits = Map<string, RateLimiter> | LimiterSource;
 export function quotaKey(spec: AgentSpec, apiKey: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < apiKey.length; i++) h = Math.imul(h ^ apiKey.charCodeAt(i), 0x01000193);
-  return `${spec.provider}|${spec.base_url ?? "default"}|${(h >>> 0).toString(16)}`;
+  // the URL's own secrets (a key in its query) go into the hash, not the key's text
+  const url = spec.base_url ?? "default";
+  for (let i = 0; i < url.length; i++) h = Math.imul(h ^ url.charCodeAt(i), 0x01000193);
+  return `${spec.provider}|${redactUrl(url)}|${(h >>> 0).toString(16)}`;
+}
+
+/**
+ * Gives every LLM seat the limits of its quota: the limits the first seat on the same
+ * provider, endpoint and key names, whether or not the seat names any itself. Without this, a
+ * seat that names no limit would call around the quota its neighbours on the key keep.
+ *
+ * @param agents The run's seats, in agents-file order.
+ * @param env Reads an environment variable (the API keys).
+ * @returns The seat with its quota's limits (the seat itself when its quota has none).
+ */
+export function quotaLimits(
+  agents: readonly AgentSpec[],
+  env?: (name: string) => string | undefined,
+): (spec: AgentSpec) => AgentSpec {
+  const keyOf = (spec: AgentSpec): string | undefined => {
+    if (spec.provider === "policy") return undefined;
+    try {
+      return quotaKey(spec, resolveApiKey(spec, env) ?? "");
+    } catch {
+      return undefined; // a key that cannot be resolved fails later, naming the seat
+    }
+  };
+  const first = new Map<string, AgentSpec>();
+  for (const a of agents) {
+    const k = keyOf(a);
+    if (k && !first.has(k) && (a.concurrency || a.requests_per_minute || a.tokens_per_minute)) {
+      first.set(k, a);
+    }
+  }
+  return (spec) => {
+    const k = keyOf(spec);
+    const q = k ? first.get(k) : undefined;
+    if (!q) return spec;
+    return {
+      ...spec,
+      concurrency: q.concurrency,
+      requests_per_minute: q.requests_per_minute,
+      tokens_per_minute: q.tokens_per_minute,
+    };
+  };
 }
 
 /** The wrapped chat model of an LLM agent. */
@@ -113,7 +158,9 @@ export function createChatModel(spec: AgentSpec, options: ModelFactoryOptions = 
     }
   }
   model = withRetry(model, { maxAttempts: spec.max_attempts ?? 5 });
-  if (cacheDir) model = withCache(model, { dir: cacheDir, offline, namespace: spec.base_url });
+  // The endpoint, without a key its URL may carry: a new key does not empty the cache.
+  const namespace = spec.base_url === undefined ? undefined : redactUrl(spec.base_url);
+  if (cacheDir) model = withCache(model, { dir: cacheDir, offline, namespace });
   else if (offline) {
     throw new ConfigError(`--offline needs --cache DIR (agent '${spec.name}' is an LLM agent)`);
   }

@@ -1,6 +1,6 @@
 /**
  * The LLM layer: the `ChatModel` seam, the OpenAI and Anthropic clients, wrappers (retry,
- * limits, budget, cache), pricing, token counts, robust parsing and the agents file.
+ * limits, budget, draws, cache), pricing, token counts, robust parsing and the agents file.
  *
  * @module
  */
@@ -12,6 +12,7 @@ export * from "./retry.ts";
 export * from "./limits.ts";
 export * from "./budget.ts";
 export * from "./cache.ts";
+export * from "./draws.ts";
 export * from "./canonical.ts";
 export * from "./pricing.ts";
 export * from "./tokens.ts";

@@ -13,16 +13,16 @@
 import { countTokens as count } from "gpt-tokenizer";
 import type { ChatRequest } from "./chat_model.ts";
 
-/** Runs of this many characters without whitespace are counted piece by piece. */
+/** Runs of this many characters of one kind (whitespace or not) are counted piece by piece. */
 const LONG_RUN = 256;
-const LONG_RUN_RE = new RegExp(`\\S{${LONG_RUN + 1},}`, "g");
+const LONG_RUN_RE = new RegExp(`\\S{${LONG_RUN + 1},}|\\s{${LONG_RUN + 1},}`, "g");
 
 /**
  * Tokens in `text` under `o200k_base`: exact for ordinary text. A run of more than 256
- * characters without whitespace is counted in 256-character pieces: byte-pair encoding of one
- * unbroken "word" costs time growing with the square of its length (a 400 KB reply with no
- * space took 124 s), and the pieces' count differs from the whole's by at most a token per
- * piece boundary, so the count stays linear in the text's length.
+ * characters without whitespace, or of whitespace alone, is counted in 256-character pieces:
+ * byte-pair encoding of one unbroken "word" (and the pre-tokenizer on a long blank) costs time
+ * growing with the square of its length, and the pieces' count differs from the whole's by
+ * at most a token per piece boundary, so the count stays linear in the text's length.
  */
 export function countTokens(text: string): number {
   if (text.length === 0) return 0;
@@ -40,12 +40,15 @@ export function countTokens(text: string): number {
 }
 
 /**
- * Input tokens of a chat request: the system prompt and every message, plus the small
- * per-message overhead of the chat format (3 tokens each, 3 for the reply primer).
+ * Input tokens of a chat request: the system prompt, every message and the reply schema
+ * (structured output), plus the small per-message overhead of the chat format (3 tokens
+ * each, 3 for the reply primer).
  */
 export function countRequestTokens(request: ChatRequest): number {
   let n = 3;
   if (request.system) n += 3 + countTokens(request.system);
   for (const m of request.messages) n += 3 + countTokens(m.content);
+  // a structured-output schema is input too (a response format, or a tool definition)
+  if (request.schema) n += 3 + countTokens(JSON.stringify(request.schema.json));
   return n;
 }

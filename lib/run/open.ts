@@ -26,7 +26,7 @@ import { type AgentSpec, redactAgents, registerAgentPrices } from "../llm/agents
 import { Budget } from "../llm/budget.ts";
 import { canonicalJson, sha256Hex } from "../llm/canonical.ts";
 import { DrawLedger } from "../llm/draws.ts";
-import { createChatModel, type SharedLimits } from "../llm/factory.ts";
+import { createChatModel, quotaLimits, type SharedLimits } from "../llm/factory.ts";
 import { writeGenericReport } from "../reports/generic_report.ts";
 import type { BuiltRun, Experiment } from "./experiment.ts";
 import { provenance } from "./provenance.ts";
@@ -160,6 +160,7 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
   const budget = new Budget({ maxTokens: request.maxTokens, maxUsd: request.maxUsd });
   const draws = new DrawLedger();
   const run = await runDesign(experiment.name, parsedConfig, lang, request.agents);
+  const withQuota = quotaLimits(request.agents ?? [], request.env);
   const built = await experiment.build(parsedConfig, {
     seed,
     rng: new Rng(seed),
@@ -168,7 +169,7 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
     recorder,
     replay: request.replay,
     chatModel: (spec) =>
-      createChatModel(spec, {
+      createChatModel(withQuota(spec), {
         cacheDir: request.cacheDir,
         offline: request.offline,
         budget,
@@ -335,7 +336,8 @@ async function runDesign(
   lang: string,
   agents: readonly AgentSpec[] | null | undefined,
 ): Promise<string> {
-  const seats = (agents ?? []).map((a) =>
+  // a key in a base_url's query is not part of the design (a resume may use another key)
+  const seats = redactAgents(agents ?? []).map((a) =>
     Object.fromEntries(PLAYING_FIELDS.map((f) => [f, (a as Record<string, unknown>)[f] ?? null]))
   );
   return (await sha256Hex(canonicalJson({ experiment, config, lang, seats }))).slice(0, 16);
@@ -422,8 +424,9 @@ export async function resumeRun(
     const cps = await readJsonl(path, CheckpointRecordSchema, { tolerateTornTail: true });
     const from = cps.at(-1);
     if (!from) throw new ConfigError(`--resume: ${dir} has no checkpoint to resume from`);
+    let cut: LlmCallRecord[];
     try {
-      await keepAbandonedCalls(dir, from.round);
+      cut = await keepAbandonedCalls(dir, from.round);
       await RunLog.truncateTo(dir, from.round);
     } catch (e) {
       if (e instanceof LogFormatError) throw new ConfigError(`--resume: ${e.message}`);
@@ -431,14 +434,23 @@ export async function resumeRun(
     }
     const calls = await readJsonl(join(dir, RUN_FILES.llmCalls), LlmCallRecordSchema);
     await restoreDraws(dir, p.draws, calls);
+    // Paid calls of the failed step whose replies cannot be reused (logged clipped, or from
+    // before draws were logged) are counted here, once: the replayed step pays for its own.
+    const lost = cut.filter((r) => !r.failed && !r.from_cache && !reusable(r));
+    const counted = [...calls, ...lost];
     p.recorder.restore({
-      calls: calls.length,
-      input: calls.reduce((s, c) => s + c.input_tokens, 0),
-      output: calls.reduce((s, c) => s + c.output_tokens, 0),
-      cached: calls.reduce((s, c) => s + c.cached_tokens, 0),
-      usd: calls.reduce((s, c) => s + c.cost_usd, 0),
+      calls: counted.length,
+      input: counted.reduce((s, c) => s + c.input_tokens, 0),
+      output: counted.reduce((s, c) => s + c.output_tokens, 0),
+      cached: counted.reduce((s, c) => s + c.cached_tokens, 0),
+      usd: counted.reduce((s, c) => s + c.cost_usd, 0),
     });
-    return makeSession(p, dir, lock, from);
+    const session = makeSession(p, dir, lock, from);
+    for (const r of lost) {
+      session.budget.tokens += r.input_tokens + r.output_tokens;
+      session.budget.usd += r.cost_usd;
+    }
+    return session;
   } catch (e) {
     lock.release();
     throw e;
@@ -449,14 +461,20 @@ export async function resumeRun(
  * Moves the LLM calls logged after the checkpoint at `round` (the calls of the step that
  * failed, which resume cuts) to `llm_calls_abandoned.jsonl`, appended: they were paid for.
  */
-async function keepAbandonedCalls(dir: string, round: number): Promise<void> {
+async function keepAbandonedCalls(dir: string, round: number): Promise<LlmCallRecord[]> {
   const path = join(dir, RUN_FILES.llmCalls);
-  if (!(await exists(path))) return;
+  if (!(await exists(path))) return [];
   const rows = await readJsonl(path, LlmCallRecordSchema, { tolerateTornTail: true });
   const cut = rows.filter((r) => r.round > round);
-  if (cut.length === 0) return;
+  if (cut.length === 0) return [];
   const text = cut.map((r) => JSON.stringify(r) + "\n").join("");
   await Deno.writeTextFile(join(dir, RUN_FILES.abandonedCalls), text, { append: true });
+  return cut;
+}
+
+/** `true` when a logged call's reply can be handed to its draw again: whole, with its draw. */
+function reusable(r: LlmCallRecord): r is LlmCallRecord & { sample: number; raw: string } {
+  return !r.failed && r.sample !== undefined && r.raw !== undefined && r.raw_chars === undefined;
 }
 
 /**
@@ -465,18 +483,16 @@ async function keepAbandonedCalls(dir: string, round: number): Promise<void> {
  */
 async function restoreDraws(dir: string, draws: DrawLedger, kept: LlmCallRecord[]) {
   for (const r of kept) {
-    if (!r.failed) draws.observe(r.agent, r.prompt_hash, r.sample);
+    if (!r.failed) draws.observe(r.draw_seat ?? r.agent, r.prompt_hash, r.sample);
   }
   const path = join(dir, RUN_FILES.abandonedCalls);
   if (!(await exists(path))) return;
   const rows = await readJsonl(path, LlmCallRecordSchema, { tolerateTornTail: true });
   for (const r of rows) {
-    // A reply is reusable when it was logged whole, with its draw.
-    if (r.failed || r.sample === undefined || r.raw === undefined || r.raw_chars !== undefined) {
-      continue;
-    }
-    if (draws.made(r.agent, r.prompt_hash, r.sample)) continue;
-    draws.offer(r.agent, r.prompt_hash, r.sample, {
+    if (!reusable(r)) continue;
+    const seat = r.draw_seat ?? r.agent;
+    if (draws.made(seat, r.prompt_hash, r.sample)) continue;
+    draws.offer(seat, r.prompt_hash, r.sample, {
       text: r.raw,
       usage: {
         input: r.input_tokens,

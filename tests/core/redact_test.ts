@@ -30,6 +30,11 @@ Deno.test("redact: values of secret-named query parameters", () => {
     "secret",
     "client_secret",
     "auth",
+    "accessToken",
+    "apiToken",
+    "apiKey",
+    "sessionKey",
+    "Ocp-Apim-Subscription-Key",
   ];
   for (const name of names) {
     for (const query of [`?${name}=${SECRET}`, `?v=1&${name}=${SECRET}`]) {
@@ -48,8 +53,8 @@ Deno.test("redact: values of secret-named query parameters", () => {
   assert.equal(redactUrl("http://h/v1?key=k1;sig=s2"), "http://h/v1?key=<redacted>;sig=<redacted>");
 });
 
-Deno.test("redact: other parameters, and names that merely contain a secret word, stay", () => {
-  const url = "http://h/v1?monkey=1&keyword=2&api_version=2024-06-01&tokens=5&signed=yes";
+Deno.test("redact: parameters without a secret word stay", () => {
+  const url = "http://h/v1?api-version=2024-06-01&model=gpt&v=1&deployment=x";
   assert.equal(redactUrl(url), url);
   assert.equal(redactSecrets(url), url);
   assert.equal(redactUrl("http://h/v1"), "http://h/v1");

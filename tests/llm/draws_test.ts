@@ -237,3 +237,40 @@ Deno.test("cli: two endpoints serving the same model name never share cached rep
   assert.equal(a.count(), 3);
   assert.equal(b.count(), 3, "the second endpoint was asked: the endpoint is part of the key");
 });
+
+Deno.test("cli: a paid reply of the failed step that cannot be reused is counted once, not lost", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-draws-lost-" });
+  let huge = false, failed = false;
+  await using server = startOpenAIServer((body) => {
+    const text = JSON.stringify(body.messages);
+    if (/Round 3 of/.test(text) && body.model === "gpt-4o-mini" && !huge) {
+      huge = true; // logged clipped (over 200,000 characters): not reusable
+      return { reply: "x".repeat(250_000), usage: { output: 60_000 } };
+    }
+    if (/Round 3 of/.test(text) && body.model === "gpt-4o" && !failed) {
+      failed = true;
+      return { delayMs: 100, then: { status: 400, message: "bad request, once" } };
+    }
+    return { reply: ipdReply(body) };
+  });
+  const agents = await ipdAgents(dir, server.baseURL, true);
+  const out = join(dir, "run");
+  const args = ["--no-report", "--quiet"];
+  const first = await runCli(["ipd", "--agents", agents, "--rounds", "4", "--out", out, ...args]);
+  assert.equal(first.code, 1);
+  const resumed = await runCli(["--resume", out, ...args]);
+  assert.equal(resumed.code, 0, resumed.err);
+  const abandoned = await readJsonl(join(out, "llm_calls_abandoned.jsonl"), LlmCallRecordSchema);
+  const clipped = abandoned.filter((c) => c.raw_chars === 250_000);
+  assert.equal(clipped.length, 1);
+  const calls = await readJsonl(join(out, "llm_calls.jsonl"), LlmCallRecordSchema);
+  const kept = calls.filter((c) => !c.failed).reduce(
+    (n, c) => n + c.input_tokens + c.output_tokens,
+    0,
+  );
+  const lost = clipped[0].input_tokens + clipped[0].output_tokens;
+  const summary = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
+  assert.equal(summary.llm_budget.tokens, kept + lost, "the clipped paid reply is counted");
+  // `llm` sums the calls of the run as played (its log); the budget, what was spent.
+  assert.equal(summary.llm.input_tokens + summary.llm.output_tokens, kept);
+});

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { z } from "zod";
-import { ask, RETRY_EXCERPT_LIMIT } from "../../lib/agents/ask.ts";
+import { ask, replyExcerpt, RETRY_EXCERPT_LIMIT } from "../../lib/agents/ask.ts";
 import { CallRecorder } from "../../lib/agents/call_recorder.ts";
 import type { LlmCallRecord } from "../../lib/core/records.ts";
 import { LlmCallRecordSchema } from "../../lib/core/records.ts";
@@ -98,7 +98,7 @@ Deno.test("openai reply shape: a reply cut at max_tokens keeps its text and says
   assert.equal(reply.problem, undefined);
 });
 
-Deno.test("anthropic reply shapes: refusal, max_tokens, no content, unforced tool use", async () => {
+Deno.test("anthropic reply shapes: refusal, max_tokens, no content, unforced tool use, empty content, an error body", async () => {
   const message = (content: unknown, stop: string) => ({
     id: "msg_shape",
     type: "message",
@@ -119,6 +119,8 @@ Deno.test("anthropic reply shapes: refusal, max_tokens, no content, unforced too
         "tool_use",
       ),
     },
+    { json: message([], "end_turn") },
+    { json: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } } },
   ]);
   const m = new AnthropicChatModel({
     model: "claude-sonnet-4-5",
@@ -139,6 +141,11 @@ Deno.test("anthropic reply shapes: refusal, max_tokens, no content, unforced too
   const tool = await m.complete(req);
   assert.match(tool.problem ?? "", /tool calls only, no text: move/);
   assert.equal(tool.finishReason, "tool_calls");
+  const empty = await m.complete(req);
+  assert.deepEqual([empty.text, empty.problem], ["", "no text block (stop_reason: end_turn)"]);
+  const error = await m.complete(req).then(() => undefined, (e) => e);
+  assert.ok(error instanceof ChatError && error.kind === "bad_response", `${error}`);
+  assert.match(error.message, /an error with status 200: Overloaded/);
 });
 
 const Move = z.object({ action: z.enum(["C", "D"]) });
@@ -195,6 +202,16 @@ Deno.test("ask: a 1 MB reply without whitespace is shown back clipped, and logge
   assert.match(echoed, /\[\.\.\. 998000 characters cut \.\.\.\]/);
   assert.ok(rows[0].raw!.length < huge.length && rows[0].raw_chars === huge.length);
   assert.ok((rows[0].error ?? "").length <= 2_003);
+});
+
+Deno.test("replyExcerpt: keeps start and end, never splits a character", () => {
+  const text = `a${"😀".repeat(3_000)}b`; // both cuts would fall inside a pair
+  const excerpt = replyExcerpt(text);
+  assert.ok(excerpt.length <= RETRY_EXCERPT_LIMIT + 40);
+  assert.ok(
+    !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(excerpt),
+  );
+  assert.equal(replyExcerpt("short"), "short");
 });
 
 Deno.test("timeout: a body that stalls past timeout_ms is a timeout, retried with backoff", async () => {

@@ -200,7 +200,7 @@ Deno.test("limit broker: messages carry the key's hash, never the API key", asyn
   }
 });
 
-Deno.test("sweep: --workers 3 with concurrency 1 keeps one call in flight at the provider", async () => {
+Deno.test("sweep: --workers 3, one seat of two naming concurrency 1: one call in flight at the provider", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab-sweep-quota-" });
   await using backend = startOpenAIServer((body) => ({
     delayMs: 40,
@@ -226,15 +226,19 @@ Deno.test("sweep: --workers 3 with concurrency 1 keeps one call in flight at the
   });
   try {
     const agents = join(dir, "agents.json");
-    const seat = (name: string) => ({
+    const seat = (name: string, limits: Record<string, number>) => ({
       name,
       provider: "openai",
       model: "gpt-4o-mini",
       base_url: `http://127.0.0.1:${proxy.addr.port}/v1`,
       api_key: "sk-one-key-for-the-sweep-0000",
-      concurrency: 1,
+      ...limits,
     });
-    await Deno.writeTextFile(agents, JSON.stringify({ agents: [seat("gpt_a"), seat("gpt_b")] }));
+    // Only the second seat names the limit: the first, on the same key, is held to it too.
+    await Deno.writeTextFile(
+      agents,
+      JSON.stringify({ agents: [seat("gpt_a", {}), seat("gpt_b", { concurrency: 1 })] }),
+    );
     const gridPath = join(dir, "grid.json");
     await Deno.writeTextFile(
       gridPath,

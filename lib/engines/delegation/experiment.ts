@@ -180,14 +180,12 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
   });
   if (cfg.records.mode === "live") {
     const live = cfg.records;
-    const models = new Map<string, ChatModel>();
-    for (const m of new Set(cfg.providers.flatMap((p) => p.models))) {
-      models.set(m, ctx.chatModel(servedModelSpec(live, m)));
-    }
-    agents = agents.map((a) =>
+    agents = agents.map((a, i) =>
       withLiveServing(a, {
         engine,
-        models,
+        models: new Map<string, ChatModel>(
+          cfg.providers[i].models.map((m) => [m, ctx.chatModel(servedModelSpec(live, m, a.name))]),
+        ),
         recorder: ctx.recorder,
         tasks: liveTaskOptions(live),
         temperature: live.endpoint.temperature,

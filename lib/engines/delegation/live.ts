@@ -57,7 +57,8 @@ export function liveTaskOptions(records: LiveRecords): MaxFlowOptions {
 }
 
 /**
- * The LLM entry through which served model `model` is called in live mode.
+ * The LLM entry through which served model `model` is called in live mode (for `provider`,
+ * when given: its seat is then `serve:<model>@<provider>`).
  *
  * @example
  * ```ts
@@ -67,10 +68,15 @@ export function liveTaskOptions(records: LiveRecords): MaxFlowOptions {
  * if (c.records.mode === "live") console.log(servedModelSpec(c.records, "o1").model); // o1-2024-12-17
  * ```
  */
-export function servedModelSpec(records: LiveRecords, model: string): AgentSpec {
+export function servedModelSpec(
+  records: LiveRecords,
+  model: string,
+  provider?: string,
+): AgentSpec {
   const e = records.endpoint;
   return {
-    name: `serve:${model}`,
+    // one seat per provider and model: each provider's served answers are its own draws
+    name: provider === undefined ? `serve:${model}` : `serve:${model}@${provider}`,
     provider: e.provider,
     model: records.models[model] ?? model,
     ...(e.base_url !== undefined ? { base_url: e.base_url } : {}),

@@ -11,6 +11,7 @@ import type { Agent, Decision, DecisionContext, Outcome } from "../../agents/age
 import { ask } from "../../agents/ask.ts";
 import type { CallRecorder } from "../../agents/call_recorder.ts";
 import type { ChatModel } from "../../llm/chat_model.ts";
+import type { Schema } from "../../core/records.ts";
 import type { IpdConfig } from "./config.ts";
 import type { IpdAction, IpdInfo, IpdObs } from "./engine.ts";
 
@@ -19,7 +20,7 @@ import type { IpdAction, IpdInfo, IpdObs } from "./engine.ts";
  * thought is optional, so it goes out as required and nullable, and `null` reads as no
  * thought.
  */
-export const IpdReplySchema = z.object({
+export const IpdReplySchema: Schema<{ thought?: string; action: "C" | "D" }> = z.object({
   thought: z.string().nullish().transform((t) => t ?? undefined),
   action: z.preprocess(
     (v) => (typeof v === "string" ? v.trim().toUpperCase().slice(0, 1) : v),

@@ -215,6 +215,13 @@ Deno.test("live mode: served models answer max-flow tasks; rewards follow the an
   assert.ok(server.requests.every((q) => /maximum flow from node 0/.test(lastUser(q.body))));
   const calls = await readJsonl(join(dir, "run", "llm_calls.jsonl"), LlmCallRecordSchema);
   assert.ok(calls.every((c) => c.purpose === "task"));
+  // Each provider's served answers are draws of its own (a seat per provider and model), so
+  // two providers serving one model at one step never race for one draw, and a resume finds
+  // each call's draw under the seat it was counted for.
+  for (const c of calls) {
+    assert.match(c.draw_seat ?? "", new RegExp(`^serve:[^@]+@${c.agent}$`));
+    assert.equal(c.sample, 0);
+  }
   assert.equal(
     calls.filter((c) => !c.parse_ok).length,
     rows.filter((x) => x.model === "gpt-4o-mini").length,
