@@ -97,7 +97,7 @@ Deno.test("base_url secret: a key in the query string is sent but never written 
   await using server = startOpenAIServer((body) => ({ reply: ipdReply(body) }));
   const agents = await writeAgents(dir, {
     model: "gpt-4o-mini",
-    base_url: `${server.baseURL}?api_key=${secret}`,
+    base_url: `${server.baseURL}?api_key=${secret}&accessToken=${secret}2`,
   });
   const reports = join(dir, "reports");
   const r = await runCli([
@@ -116,7 +116,7 @@ Deno.test("base_url secret: a key in the query string is sent but never written 
   assert.equal(r.code, 0, r.err);
   assert.equal(server.count(), 3);
   for (const q of server.requests) {
-    assert.equal(q.path, `/v1/chat/completions?api_key=${secret}`);
+    assert.equal(q.path, `/v1/chat/completions?api_key=${secret}&accessToken=${secret}2`);
   }
   // ...and nothing the run printed or wrote holds it.
   assert.ok(!r.out.includes(secret), "printed on stdout");
@@ -127,5 +127,8 @@ Deno.test("base_url secret: a key in the query string is sent but never written 
     assert.ok(!(await Deno.readTextFile(f)).includes(secret), `secret leaked into ${f}`);
   }
   const config = JSON.parse(await Deno.readTextFile(join(dir, "run", "config.json")));
-  assert.equal(config.agents[0].base_url, `${server.baseURL}?api_key=<redacted>`);
+  assert.equal(
+    config.agents[0].base_url,
+    `${server.baseURL}?api_key=<redacted>&accessToken=<redacted>`,
+  );
 });
