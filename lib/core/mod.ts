@@ -11,4 +11,5 @@ export * from "./records.ts";
 export * from "./run_log.ts";
 export * from "./redact.ts";
 export * from "./summary.ts";
+export * from "./regret.ts";
 export * from "./progress.ts";
