@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError } from "../core/config.ts";
+import { ConfigError, readJsonFile } from "../core/config.ts";
 
 /** Parsed flags. */
 export interface CliArgs {
@@ -202,10 +202,14 @@ export function parseCliArgs(
       Object.keys(engineFlags).filter((k) => v[k] !== undefined).map((k) => [k, v[k]!]),
     ),
   };
-  if ((args.seeds || args.shard || v.workers !== undefined) && !args.sweep) {
-    throw new ConfigError(
-      `--${args.seeds ? "seeds" : args.shard ? "shard" : "workers"}: only with --sweep`,
-    );
+  if ((args.shard || v.workers !== undefined) && !args.sweep && !args.seeds) {
+    throw new ConfigError(`--${args.shard ? "shard" : "workers"}: only with --sweep or --seeds`);
+  }
+  if (args.seeds && !args.sweep) {
+    // one experiment over a range of seeds: a one-cell sweep
+    for (const [flag, given] of [["seed", args.seedGiven || undefined], ["resume", args.resume]]) {
+      if (given !== undefined) throw new ConfigError(`--${flag}: not with --seeds`);
+    }
   }
   if (args.sweep && args.resume) throw new ConfigError("--resume: cannot be combined with --sweep");
   if (args.sweep) {
@@ -278,7 +282,8 @@ Flags:
   --estimate        print the expected LLM calls, tokens and dollars of the runs or sweep
                     (the real prompts, played offline with a stand-in model); run nothing
   --sweep F         run every cell of a grid file x every seed of --seeds
-  --seeds A..B      seed range of a sweep, inclusive
+  --seeds A..B      seed range of a sweep, inclusive; with one experiment and no --sweep,
+                    that experiment over those seeds (a one-cell sweep)
   --workers N       parallel worker processes of a sweep (default 1)
   --shard i/n       run only slice i (0-based) of n of a sweep
   --reports DIR     where reports go (default reports); --no-report to skip them
@@ -288,3 +293,17 @@ Flags:
 Exit codes: 0 done, 1 run failed (resumable), 2 bad flag, value or config file,
 3 stopped at the --max-tokens/--max-usd budget (resumable).
 `;
+
+/**
+ * Reads `--config F`: a JSON object of engine parameters (`{}` without the flag).
+ *
+ * @throws {ConfigError} Naming the file, when it is not a JSON object.
+ */
+export async function loadConfigFile(path: string | undefined): Promise<Record<string, unknown>> {
+  if (!path) return {};
+  const value = await readJsonFile(path);
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(`${path}: expected a JSON object of engine parameters`);
+  }
+  return value as Record<string, unknown>;
+}

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ConfigError, readJsonFile } from "../core/config.ts";
+import { ConfigError } from "../core/config.ts";
 import { ProgressBar } from "../core/progress.ts";
 import { redactSecrets } from "../core/redact.ts";
 import { loadAgentsFile } from "../llm/agents_file.ts";
@@ -12,7 +12,7 @@ import { openRun, resumeRun, runToEnd } from "../run/open.ts";
 import type { RunResult, RunSession } from "../run/session.ts";
 import { type Validity, validityWarning } from "../run/validity.ts";
 import { rebuildIndex, regenerateReport } from "./report.ts";
-import { type CliArgs, HELP, parseCliArgs } from "./args.ts";
+import { type CliArgs, HELP, loadConfigFile, parseCliArgs } from "./args.ts";
 import { COMMANDS, EXPERIMENTS, findExperiment } from "./registry.ts";
 import { runSweep } from "./sweep.ts";
 import { EXIT_BUDGET } from "./exit_codes.ts";
@@ -27,15 +27,6 @@ export function headline(summary: Record<string, unknown>): string {
     }
   }
   return parts.slice(0, 8).join(" ");
-}
-
-async function loadConfigFile(path: string | undefined): Promise<Record<string, unknown>> {
-  if (!path) return {};
-  const value = await readJsonFile(path);
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigError(`${path}: expected a JSON object of engine parameters`);
-  }
-  return value as Record<string, unknown>;
 }
 
 function printResult(r: RunResult, quiet: boolean) {
@@ -131,8 +122,8 @@ export async function main(argv: string[]): Promise<number> {
       printResult(r, args.quiet);
       return exitCode(r);
     }
-    if (args.sweep) {
-      const result = await runSweep({ ...args, sweep: args.sweep, argv });
+    if (args.sweep || args.seeds) {
+      const result = await runSweep({ ...args, argv });
       if (args.reports !== null) {
         const report = await regenerateReport(result.dir, args.reports);
         const index = await rebuildIndex({ reportsRoot: args.reports, extra: [result.dir] });

@@ -6,23 +6,42 @@
  */
 import { ConfigError } from "../core/config.ts";
 import { loadAgentsFile } from "../llm/agents_file.ts";
-import { runSweep as runSweepIn, type SweepResult } from "../run/sweep.ts";
-import type { CliArgs } from "./args.ts";
+import { type GridFile, runSweep as runSweepIn, type SweepResult } from "../run/sweep.ts";
+import { type CliArgs, loadConfigFile } from "./args.ts";
 import { findExperiment } from "./registry.ts";
 
-/** Runs the sweep the flags describe. */
+/**
+ * Runs the sweep the flags describe: a grid file (`--sweep F --seeds A..B`), or one
+ * experiment over a range of seeds (`EXPERIMENT --seeds A..B`, a one-cell sweep of its
+ * config, named `<experiment>-seeds-A-B`).
+ */
 export async function runSweep(
-  args: CliArgs & { sweep: string; argv: string[] },
+  args: CliArgs & { sweep?: string; argv: string[] },
 ): Promise<SweepResult> {
   if (!args.seeds) throw new ConfigError("--sweep: needs --seeds A..B");
-  if (args.experiments.length) {
+  let grid: GridFile | undefined;
+  let gridPath = args.sweep;
+  if (gridPath === undefined) {
+    if (args.experiments.length !== 1) {
+      throw new ConfigError("--seeds: name one experiment, or give a grid file with --sweep");
+    }
+    const name = args.experiments[0];
+    const experiment = findExperiment(name)!;
+    const config = await loadConfigFile(args.config);
+    const base = experiment.applyFlags && Object.keys(args.engineFlags).length
+      ? experiment.applyFlags({ ...config }, args.engineFlags)
+      : config;
+    grid = { experiment: name, base, grid: {} };
+    gridPath = `${name}-seeds-${args.seeds[0]}-${args.seeds[1]}`;
+  } else if (args.experiments.length) {
     throw new ConfigError(
       "--sweep: the grid file names the experiment; name none on the command line",
     );
   }
   const agents = args.agents ? (await loadAgentsFile(args.agents)).agents : null;
   return await runSweepIn({
-    gridPath: args.sweep,
+    gridPath,
+    grid,
     seeds: args.seeds,
     shard: args.shard,
     workers: args.workers,

@@ -281,8 +281,13 @@ export interface WorkReport {
 
 /** Options of {@linkcode runSweep}. */
 export interface SweepOptions {
-  /** The grid file's path. */
+  /** The grid file's path (its name names the sweep). */
   gridPath: string;
+  /**
+   * The grid itself, when it comes from no file (`--seeds` on one experiment); `gridPath`
+   * then only names the sweep and labels its errors.
+   */
+  grid?: GridFile;
   /** The first and last seed, inclusive. */
   seeds: [number, number];
   /** `[i, n]`: run only the items whose index is `i` modulo `n`. */
@@ -340,7 +345,11 @@ function headlineOf(summary: Record<string, unknown>): Record<string, unknown> {
 /** Runs a sweep (validating every cell first: a bad grid leaves nothing behind). */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { gridPath, seeds, shard, workers = 1, lookup, quiet = false } = options;
-  const grid = parseWith(GridFileSchema, await readJsonFile(gridPath), gridPath);
+  const grid = parseWith(
+    GridFileSchema,
+    options.grid ?? await readJsonFile(gridPath),
+    gridPath,
+  );
   const experiment = lookup(grid.experiment);
   if (!experiment) {
     throw new ConfigError(`${gridPath}: experiment: '${grid.experiment}' is unknown`);

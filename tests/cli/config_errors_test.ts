@@ -58,9 +58,19 @@ const cases: {
     message: "error: --shard: expected i/n with 0 <= i < n (e.g. 0/4), got '2/2'",
   },
   {
-    name: "seeds without sweep",
-    argv: () => ["ipd", "--seeds", "0..3"],
-    message: "error: --seeds: only with --sweep",
+    name: "seeds with --seed",
+    argv: () => ["ipd", "--seeds", "0..3", "--seed", "2"],
+    message: "error: --seed: not with --seeds",
+  },
+  {
+    name: "seeds without an experiment or a grid",
+    argv: () => ["--seeds", "0..3"],
+    message: "error: --seeds: name one experiment, or give a grid file with --sweep",
+  },
+  {
+    name: "workers without sweep or seeds",
+    argv: () => ["ipd", "--workers", "2"],
+    message: "error: --workers: only with --sweep or --seeds",
   },
   {
     name: "offline without cache",

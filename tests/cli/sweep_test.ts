@@ -111,6 +111,33 @@ Deno.test("sweep: runs every cell x seed in parallel workers; a rerun skips fini
   assert.deepEqual(grim.verdicts, { mutual_cooperation: false });
 });
 
+Deno.test("seeds: one experiment over a range of seeds is a one-cell sweep with its config", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-seeds-" });
+  const config = join(dir, "ipd.json");
+  await Deno.writeTextFile(config, JSON.stringify({ rounds: 4 }));
+  const out = join(dir, "sw");
+  const r = await runCli([
+    "ipd",
+    "--seeds",
+    "2..4",
+    "--config",
+    config,
+    "--workers",
+    "2",
+    "--out",
+    out,
+    "--no-report",
+    "--quiet",
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const rows = await readJsonl(join(out, "index.jsonl"), SweepIndexRowSchema);
+  assert.deepEqual(rows.map((x) => x.seed).sort(), [2, 3, 4]);
+  assert.ok(rows.every((x) => x.cell === "base" && x.status === "completed"));
+  const summary = JSON.parse(await Deno.readTextFile(join(out, "runs", "base-s3", "summary.json")));
+  assert.equal(summary.steps, 4, "the --config applies to every seed");
+  assert.equal(summary.seed, 3);
+});
+
 Deno.test("sweep: a bad cell is rejected before any run starts", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab-sweep-" });
   const gridPath = join(dir, "grid.json");
