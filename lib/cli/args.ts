@@ -29,6 +29,8 @@ export interface CliArgs {
   workers: number;
   shard?: [number, number];
   quiet: boolean;
+  /** `--rotate-seats`: a sweep plays every agent in every seat. */
+  rotateSeats: boolean;
   help: boolean;
   /** `--estimate`: print the expected calls, tokens and dollars; run nothing. */
   estimate: boolean;
@@ -66,6 +68,7 @@ const OPTIONS = {
   workers: { type: "string" },
   shard: { type: "string" },
   quiet: { type: "boolean", short: "q" },
+  "rotate-seats": { type: "boolean" },
   reports: { type: "string" },
   "no-report": { type: "boolean" },
   "checkpoint-every": { type: "string" },
@@ -192,6 +195,7 @@ export function parseCliArgs(
     workers: int("workers", v.workers, 1) ?? 1,
     shard,
     quiet: v.quiet ?? false,
+    rotateSeats: v["rotate-seats"] ?? false,
     help: v.help ?? false,
     estimate: v.estimate ?? false,
     reports: v["no-report"] ? null : (v.reports ?? "reports"),
@@ -202,6 +206,9 @@ export function parseCliArgs(
       Object.keys(engineFlags).filter((k) => v[k] !== undefined).map((k) => [k, v[k]!]),
     ),
   };
+  if (args.rotateSeats && !args.sweep && !args.seeds) {
+    throw new ConfigError("--rotate-seats: only with --sweep or --seeds");
+  }
   if ((args.shard || v.workers !== undefined) && !args.sweep && !args.seeds) {
     throw new ConfigError(`--${args.shard ? "shard" : "workers"}: only with --sweep or --seeds`);
   }
@@ -282,6 +289,7 @@ Flags:
   --estimate        print the expected LLM calls, tokens and dollars of the runs or sweep
                     (the real prompts, played offline with a stand-in model); run nothing
   --sweep F         run every cell of a grid file x every seed of --seeds
+  --rotate-seats    a sweep plays every agent in every seat (K rotations of the agents)
   --seeds A..B      seed range of a sweep, inclusive; with one experiment and no --sweep,
                     that experiment over those seeds (a one-cell sweep)
   --workers N       parallel worker processes of a sweep (default 1)

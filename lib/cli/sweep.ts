@@ -43,6 +43,7 @@ export async function runSweep(
     gridPath,
     grid,
     seeds: args.seeds,
+    rotateSeats: args.rotateSeats,
     shard: args.shard,
     workers: args.workers,
     out: args.out,

@@ -449,6 +449,14 @@ export class RunSession {
     );
     const llmBudget = budgetUse(this.budget);
     if (llmBudget) summary.llm_budget = llmBudget;
+    // Who sat where, and what each earned: what a comparison of models across seats reads.
+    summary.seats = this.#agents.map((a, seat) => ({
+      seat,
+      agent: a.name,
+      kind: a.kind ?? null,
+      model: a.model ?? null,
+    }));
+    if (this.policy.logDecisions === "all") summary.returns = await returnsOf(dir);
     // The verdicts again under one key, so generic tools (index, sweep report) find them.
     summary.verdicts = Object.fromEntries(
       experiment.verdicts.filter((k) => k in summary).map((k) => [k, summary[k]]),
@@ -512,4 +520,28 @@ export function budgetUse(budget: Budget): BudgetUse | undefined {
     max_usd: maxUsd ?? null,
     usd_share: share(budget.usd, maxUsd),
   };
+}
+
+/**
+ * Each agent's return (the sum of its rewards over the run), from `decisions.jsonl`, agents
+ * sorted by name; rounded to 1e-9 so float sums print stably.
+ */
+async function returnsOf(dir: string): Promise<Record<string, number>> {
+  const totals = new Map<string, number>();
+  let text = "";
+  try {
+    text = await Deno.readTextFile(join(dir, RUN_FILES.decisions));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    const row = JSON.parse(line) as { agent?: unknown; reward?: unknown };
+    if (typeof row.agent === "string" && typeof row.reward === "number") {
+      totals.set(row.agent, (totals.get(row.agent) ?? 0) + row.reward);
+    }
+  }
+  return Object.fromEntries(
+    [...totals.keys()].sort().map((k) => [k, Math.round(totals.get(k)! * 1e9) / 1e9]),
+  );
 }

@@ -15,13 +15,13 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { ConfigError, parseWith, readJsonFile } from "../core/config.ts";
 import { ProgressBar } from "../core/progress.ts";
 import { type Schema, SCHEMA_VERSION } from "../core/records.ts";
 import { readJsonl, writeJsonAtomic } from "../core/run_log.ts";
-import type { AgentSpec } from "../llm/agents_file.ts";
+import { type AgentSpec, loadAgentsFile } from "../llm/agents_file.ts";
 import { LimitBroker, type LimitLink } from "../llm/limit_broker.ts";
 import type { Experiment } from "./experiment.ts";
 import { type RunRequest, validateRun } from "./open.ts";
@@ -223,14 +223,38 @@ export function sweepItems(
   return shard ? items.filter((_, i) => i % shard[1] === shard[0]) : items;
 }
 
-/** The config of a cell: the grid's base with the cell's parameters set. */
+/**
+ * Grid keys that vary the design rather than the engine's config: `agents` (an agents file
+ * per value, its path relative to the grid file's folder) and `seat_rotation` (added by
+ * `--rotate-seats`: rotation r seats agent (i + r) mod K in seat i).
+ */
+export const DESIGN_KEYS: readonly string[] = ["agents", "seat_rotation"];
+
+/** The config of a cell: the grid's base with the cell's parameters set (design keys aside). */
 export function cellConfig(
   grid: GridFile,
   params: Record<string, unknown>,
 ): Record<string, unknown> {
   let cfg: Record<string, unknown> = structuredClone(grid.base);
-  for (const [k, v] of Object.entries(params)) cfg = setPath(cfg, k, v);
+  for (const [k, v] of Object.entries(params)) {
+    if (!DESIGN_KEYS.includes(k)) cfg = setPath(cfg, k, v);
+  }
   return cfg;
+}
+
+/**
+ * The agents of seat rotation `r`: seat i gets agent (i + r) mod K, so over K rotations every
+ * agent plays every seat once (a Latin square over agents and seats). Agents keep their names.
+ *
+ * @example
+ * ```ts
+ * import { rotateSeats } from "./sweep.ts";
+ * console.log(rotateSeats(["a", "b", "c"], 1)); // ["b", "c", "a"]
+ * ```
+ */
+export function rotateSeats<T>(agents: readonly T[], r: number): T[] {
+  const k = agents.length;
+  return agents.map((_, i) => agents[(i + r) % k]);
 }
 
 /** The plain-data order a worker receives for one run. */
@@ -290,6 +314,11 @@ export interface SweepOptions {
   grid?: GridFile;
   /** The first and last seed, inclusive. */
   seeds: [number, number];
+  /**
+   * Play every agent in every seat: a `seat_rotation` dimension of K values (K seats) is
+   * added to the grid. Needs agents (`--agents` or an `agents` grid key). @default {false}
+   */
+  rotateSeats?: boolean;
   /** `[i, n]`: run only the items whose index is `i` modulo `n`. */
   shard?: [number, number];
   /** Parallel workers. @default {1} */
@@ -354,6 +383,37 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   if (!experiment) {
     throw new ConfigError(`${gridPath}: experiment: '${grid.experiment}' is unknown`);
   }
+  // Agents files named by the grid, read once; paths relative to the grid file's folder.
+  const agentFiles = new Map<string, AgentSpec[]>();
+  const gridDir = options.grid ? "." : dirname(gridPath);
+  for (const value of grid.grid.agents ?? []) {
+    if (typeof value !== "string") {
+      throw new ConfigError(`${gridPath}: grid.agents: each value is an agents file's path`);
+    }
+    const path = isAbsolute(value) ? value : join(gridDir, value);
+    agentFiles.set(value, (await loadAgentsFile(path)).agents);
+  }
+  const agentsOf = (params: Record<string, unknown>): AgentSpec[] | null => {
+    const list = typeof params.agents === "string"
+      ? agentFiles.get(params.agents)!
+      : options.agents ?? null;
+    const r = params.seat_rotation;
+    return list && typeof r === "number" ? rotateSeats(list, r) : list;
+  };
+  if (options.rotateSeats) {
+    if ("seat_rotation" in grid.grid) {
+      throw new ConfigError(`${gridPath}: grid.seat_rotation: set by --rotate-seats, not by hand`);
+    }
+    const sizes = new Set(
+      agentFiles.size ? [...agentFiles.values()].map((a) => a.length) : [options.agents?.length],
+    );
+    const [k] = sizes;
+    if (k === undefined) throw new ConfigError("--rotate-seats: needs --agents or grid.agents");
+    if (sizes.size > 1) {
+      throw new ConfigError(`${gridPath}: grid.agents: --rotate-seats needs one number of seats`);
+    }
+    grid.grid = { ...grid.grid, seat_rotation: Array.from({ length: k }, (_, r) => r) };
+  }
   let cells: GridCell[];
   try {
     cells = gridCells(grid);
@@ -379,7 +439,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   for (const cell of cells) {
     try {
       const config = cellConfig(grid, cell.params);
-      await validateRun({ ...base, config }); // a dry build: config, seats, policies, keys
+      // a dry build: config, seats, policies, keys
+      await validateRun({ ...base, config, agents: agentsOf(cell.params) });
       configs.set(cell.name, config);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
@@ -414,7 +475,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
         resume: await exists(join(runDir, RUN_FILES.config)),
         horizon: options.horizon,
         lang: options.lang ?? "en",
-        agents: options.agents ?? null,
+        agents: agentsOf(item.params),
         replay: options.replay,
         cacheDir: options.cacheDir,
         offline: options.offline ?? false,

@@ -1,0 +1,205 @@
+/**
+ * Model effects apart from seat effects: in a sweep whose agents were rotated over the seats
+ * (`--rotate-seats`, a Latin square), each model's mean return is averaged over every seat it
+ * played, and each seat's over every model that sat in it, so "model X earned most" is not
+ * "X sat in the richest seat". Reads `summary.json`'s `seats` and `returns` of each run.
+ *
+ * Data ({@linkcode seatEffects}), then markup ({@linkcode seatEffectsHtml},
+ * {@linkcode seatEffectsMd}); no I/O here.
+ *
+ * @example
+ * ```ts
+ * import { seatEffects } from "./seat_effects.ts";
+ * const seats = (a: string, b: string) => [
+ *   { seat: 0, agent: a, kind: `policy:${a}` },
+ *   { seat: 1, agent: b, kind: `policy:${b}` },
+ * ];
+ * const e = seatEffects([
+ *   { seats: seats("x", "y"), returns: { x: 10, y: 2 } },
+ *   { seats: seats("y", "x"), returns: { x: 6, y: 4 } },
+ * ])!;
+ * console.log(e.models.map((m) => [m.model, m.mean])); // [["policy:x", 8], ["policy:y", 3]]
+ * console.log(e.seats.map((s) => [s.seat, s.mean]), e.balanced); // [[0, 7], [1, 4]] true
+ * ```
+ * @module
+ */
+import { meanCI } from "../analysis/stats.ts";
+import { escapeHtml, htmlTable, mdTable } from "./html.ts";
+
+/** What a run's summary says of its seats (`summary.seats`) and returns (`summary.returns`). */
+export interface SeatRun {
+  /** Who sat where: seat index, agent name, and its kind (`policy:greedy`, `openai:gpt-4o`). */
+  seats: { seat: number; agent: string; kind?: string | null; model?: string | null }[];
+  /** Each agent's return over the run. */
+  returns: Record<string, number>;
+  /** `false` for a run whose verdicts are inconclusive (too many fallbacks): left out. */
+  valid?: boolean;
+}
+
+/** A mean return with its 95% Student-t interval over the runs. */
+export interface EffectRow {
+  /** Observations (agent-runs). */
+  n: number;
+  /** Mean return. */
+  mean: number;
+  /** Lower bound (`-Infinity` with one observation). */
+  lo: number;
+  /** Upper bound. */
+  hi: number;
+}
+
+/** Model and seat effects of a set of runs. */
+export interface SeatEffects {
+  /** Each model's mean return over every seat it played. */
+  models: (EffectRow & { model: string })[];
+  /** Each seat's mean return over every model that sat in it. */
+  seats: (EffectRow & { seat: number })[];
+  /** Mean return of each model in each seat. */
+  cells: { model: string; seat: number; n: number; mean: number }[];
+  /**
+   * `true` when each model sat in every seat, equally often (the design separates model and
+   * seat effects: each model's mean averages the seats alike, each seat's the models alike).
+   */
+  balanced: boolean;
+  /** Runs used. */
+  runs: number;
+  /** Runs left out as invalid (inconclusive verdicts). */
+  excluded: number;
+}
+
+function row(values: number[]): EffectRow {
+  const ci = meanCI(values);
+  return { n: ci.n, mean: ci.mean, lo: ci.lo, hi: ci.hi };
+}
+
+/**
+ * The model and seat effects, or `undefined` when fewer than two models or two seats were
+ * played (nothing to separate).
+ *
+ * @param runs The runs' seats and returns; runs without them are skipped.
+ * @returns Effects, models and seats sorted.
+ */
+export function seatEffects(runs: readonly SeatRun[]): SeatEffects | undefined {
+  const byModel = new Map<string, number[]>();
+  const bySeat = new Map<number, number[]>();
+  const byCell = new Map<string, number[]>();
+  let used = 0, excluded = 0;
+  for (const r of runs) {
+    if (!Array.isArray(r.seats) || !r.returns) continue;
+    if (r.valid === false) {
+      excluded++;
+      continue;
+    }
+    used++;
+    for (const s of r.seats) {
+      const value = r.returns[s.agent];
+      if (typeof value !== "number") continue;
+      const model = s.kind ?? s.agent;
+      (byModel.get(model) ?? byModel.set(model, []).get(model)!).push(value);
+      (bySeat.get(s.seat) ?? bySeat.set(s.seat, []).get(s.seat)!).push(value);
+      const key = JSON.stringify([model, s.seat]);
+      (byCell.get(key) ?? byCell.set(key, []).get(key)!).push(value);
+    }
+  }
+  if (byModel.size < 2 || bySeat.size < 2) return undefined;
+  const cells = [...byCell].map(([key, values]) => {
+    const [model, seat] = JSON.parse(key) as [string, number];
+    return {
+      model,
+      seat,
+      n: values.length,
+      mean: values.reduce((a, b) => a + b, 0) / values.length,
+    };
+  }).sort((a, b) => a.model.localeCompare(b.model) || a.seat - b.seat);
+  // Balanced: each model sat in every seat, equally often (models may differ in how often).
+  const balanced = [...byModel.keys()].every((m) => {
+    const mine = cells.filter((c) => c.model === m);
+    return mine.length === bySeat.size && new Set(mine.map((c) => c.n)).size === 1;
+  });
+  return {
+    models: [...byModel].sort(([a], [b]) => a.localeCompare(b)).map(([model, v]) => ({
+      model,
+      ...row(v),
+    })),
+    seats: [...bySeat].sort(([a], [b]) => a - b).map(([seat, v]) => ({ seat, ...row(v) })),
+    cells,
+    balanced,
+    runs: used,
+    excluded,
+  };
+}
+
+const num = (x: number) => Number.isFinite(x) ? x.toFixed(2) : x > 0 ? "∞" : "-∞";
+const interval = (r: EffectRow) => `${num(r.mean)} [${num(r.lo)}, ${num(r.hi)}]`;
+
+function tables(e: SeatEffects): { head: string[]; rows: unknown[][] }[] {
+  const seatCols = e.seats.map((s) => `seat ${s.seat}`);
+  return [
+    {
+      head: ["model", "mean return [95% CI]", "agent-runs"],
+      rows: e.models.map((m) => [m.model, interval(m), m.n]),
+    },
+    {
+      head: ["seat", "mean return [95% CI]", "agent-runs"],
+      rows: e.seats.map((s) => [s.seat, interval(s), s.n]),
+    },
+    {
+      head: ["model", ...seatCols],
+      rows: e.models.map((m) => [
+        m.model,
+        ...e.seats.map((s) => {
+          const c = e.cells.find((x) => x.model === m.model && x.seat === s.seat);
+          return c ? `${num(c.mean)} (n ${c.n})` : "";
+        }),
+      ]),
+    },
+  ];
+}
+
+function caption(e: SeatEffects): string {
+  const design = e.balanced
+    ? "Each model sat in every seat equally often, so each model's mean is free of seat effects."
+    : "The design is not balanced (not every model sat in every seat equally often): a model's mean still carries the effects of the seats it sat in. Rotate the seats (--rotate-seats).";
+  const left = e.excluded ? ` ${e.excluded} invalid run(s) left out.` : "";
+  return `Returns (sum of rewards) over ${e.runs} run(s), 95% Student-t intervals over agent-runs. ${design}${left}`;
+}
+
+/** The HTML section (empty when there are no effects to show). */
+export function seatEffectsHtml(e: SeatEffects | undefined): string {
+  if (!e) return "";
+  const [models, seats, cells] = tables(e);
+  return [
+    "<h2>Models and seats</h2>",
+    `<p>${escapeHtml(caption(e))}</p>`,
+    "<h3>By model (over seats)</h3>",
+    htmlTable(models.head, models.rows),
+    "<h3>By seat (over models)</h3>",
+    htmlTable(seats.head, seats.rows),
+    "<h3>Model x seat</h3>",
+    htmlTable(cells.head, cells.rows),
+  ].join("\n");
+}
+
+/** The Markdown section (empty when there are no effects to show). */
+export function seatEffectsMd(e: SeatEffects | undefined): string {
+  if (!e) return "";
+  const [models, seats, cells] = tables(e);
+  return [
+    "## Models and seats",
+    "",
+    caption(e),
+    "",
+    "### By model (over seats)",
+    "",
+    mdTable(models.head, models.rows),
+    "",
+    "### By seat (over models)",
+    "",
+    mdTable(seats.head, seats.rows),
+    "",
+    "### Model x seat",
+    "",
+    mdTable(cells.head, cells.rows),
+    "",
+  ].join("\n");
+}
