@@ -239,3 +239,62 @@ export function utilityByStrategyChart(
     ],
   } as TopLevelSpec;
 }
+
+/**
+ * The user's regret per task against a benchmark as `T` grows (log x axis): a line per
+ * user (mechanism, no mechanism) through the mean over seeds, a rule for each interval.
+ * Points with a non-finite bound (one seed) are drawn without the rule.
+ *
+ * @param rows One per horizon and user: `T`, `user`, `mean`, `lo`, `hi`.
+ *
+ * @example
+ * ```ts
+ * import { regretSeriesChart } from "./charts.ts";
+ * const spec = regretSeriesChart([{ T: 100, user: "mechanism", mean: 1, lo: 0.5, hi: 1.5 }]);
+ * console.log(spec.title); // "User regret per task against the oracle, as T grows"
+ * ```
+ */
+export function regretSeriesChart(
+  rows: readonly { T: number; user: string; mean: number; lo: number; hi: number }[],
+): TopLevelSpec {
+  const values = rows.map((r) => ({
+    ...r,
+    lo: Number.isFinite(r.lo) ? r.lo : null,
+    hi: Number.isFinite(r.hi) ? r.hi : null,
+  }));
+  const color = { field: "user", type: "nominal", title: "user" } as const;
+  return {
+    title: "User regret per task against the oracle, as T grows",
+    width: 520,
+    height: 280,
+    data: { values },
+    encoding: {
+      x: { field: "T", type: "quantitative", scale: { type: "log" }, title: "T (log scale)" },
+      color,
+    },
+    layer: [
+      {
+        mark: { type: "line", point: true },
+        encoding: {
+          y: { field: "mean", type: "quantitative", title: "regret per task (reward units)" },
+          tooltip: [
+            { field: "T" },
+            { field: "user" },
+            {
+              field: "mean",
+              type: "quantitative",
+              format: ".4f",
+            },
+            { field: "lo", format: ".4f" },
+            { field: "hi", format: ".4f" },
+          ],
+        },
+      },
+      {
+        mark: { type: "rule" },
+        transform: [{ filter: "datum.lo !== null && datum.hi !== null" }],
+        encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+      },
+    ],
+  } as TopLevelSpec;
+}

@@ -37,6 +37,8 @@ import {
 } from "./strategies.ts";
 import { DELEGATION_VERDICTS, delegationSummary, PHASE_SLOTS } from "./summary.ts";
 import { delegationProfile, delegationSampleReply } from "./profile.ts";
+import { providerRegretPoints, runCounterfactual } from "./counterfactual.ts";
+import { summarizeRegret } from "../../core/regret.ts";
 
 /** A row of `decisions.jsonl`: one delegation (the SPEC's delegation history). */
 const delegationDecisionObject = decisionRecordObject.extend({
@@ -227,8 +229,49 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
         models: p.models,
         eta: p.eta,
       }]));
+      const live = cfg.records.mode === "live";
+      const scripted = agents.every((a) => a.kind.startsWith("policy:"));
+      const rows = live
+        ? []
+        : await readJsonl(join(dir, "decisions.jsonl"), delegationDecisionObject);
+      const llmSeats = new Set(
+        agents.filter((a) => !a.kind.startsWith("policy:")).map((a) => a.name),
+      );
+      const regret = !live && rows.length === s.total_delegations
+        ? summarizeRegret(
+          providerRegretPoints(
+            engine.tables,
+            rows.map((r) => ({ ...r, provider: r.agent })),
+          ).map((p) => ({ ...p, llm: llmSeats.has(p.agent) })),
+        )
+        : null;
+      const counterfactual = !live && scripted
+        ? runCounterfactual({
+          config: cfg,
+          tables: engine.tables,
+          seed: engine.seed,
+          strategies: cfg.providers.map((p) => p.strategy),
+          mechanism: {
+            user_utility: s.total_user_utility,
+            substitution_share: s.substitution_rate,
+          },
+        })
+        : null;
       return {
         ...s,
+        regret,
+        regret_kind: "stage-game",
+        ...(regret ? {} : {
+          regret_note: live
+            ? "live mode: the unserved models' answers are unknown"
+            : "needs every decision row (--log-decisions all)",
+        }),
+        counterfactual,
+        ...(counterfactual ? {} : {
+          counterfactual_note: live
+            ? "live mode: the unserved models' answers are unknown"
+            : "needs scripted providers (an LLM seat cannot be replayed against another user)",
+        }),
         records: cfg.records.mode === "recorded" ? `recorded:${cfg.records.dir}` : cfg.records.mode,
         rng: cfg.rng,
         providers,

@@ -9,7 +9,10 @@
  * `summary.ts`, `study.ts` (the 64-combination study), `maxflow.ts` (the live task
  * suite), `live.ts` (live mode), `prompts.ts` and `llm_provider.ts` (an LLM in a provider's
  * seat), `experiment.ts` (the registered experiment and its flags), `study_cli.ts` (the
- * `delegation-study` command), and `analysis.ts`, `charts.ts`, `report.ts`.
+ * `delegation-study` command), `counterfactual.ts` (the no-mechanism user, the oracle user,
+ * regret, the audit's outcome) and `counterfactual_study.ts` (honesty gain, regret as `T`
+ * grows, detection power against false stops, and their verdicts across seeds), and
+ * `analysis.ts`, `charts.ts`, `report.ts`.
  *
  * @example
  * ```ts
@@ -23,6 +26,8 @@ export * from "./accounting.ts";
 export * from "./analysis.ts";
 export * from "./charts.ts";
 export * from "./config.ts";
+export * from "./counterfactual.ts";
+export * from "./counterfactual_study.ts";
 export * from "./engine.ts";
 export * from "./experiment.ts";
 export * from "./live.ts";

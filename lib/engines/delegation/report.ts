@@ -41,19 +41,35 @@ import {
   phaseCountChart,
   phaseTimelineChart,
   providerUtilityChart,
+  regretSeriesChart,
   userUtilityHeatmap,
   utilityByStrategyChart,
 } from "./charts.ts";
 import type { StudyRow } from "./study.ts";
 import type { DelegationSummary } from "./summary.ts";
+import type { AgentRegret } from "../../core/regret.ts";
+import { COUNTERFACTUAL_AGAINST, type RunCounterfactual } from "./counterfactual.ts";
+import {
+  type CounterfactualRow,
+  counterfactualTable,
+  DETECTION_MARGIN,
+  HONESTY_GAIN_MARGIN,
+  REGRET_DECLINE_MARGIN,
+  type RegretSeriesPoint,
+  regretSeriesSummary,
+  summarizeCounterfactuals,
+  USER_UTILITY_MARGIN,
+  VERDICT_LEVEL,
+} from "./counterfactual_study.ts";
 
 /** A section of a report: a heading, paragraphs, tables and charts, in order. */
-interface Section {
+export interface Section {
   title: string;
   parts: Part[];
 }
 
-type Part =
+/** A part of a section: a paragraph, a table or a chart. */
+export type Part =
   | { text: string }
   | { table: { header: string[]; rows: unknown[][] } }
   | { chart: { file: string; svg: string; caption: string } };
@@ -214,6 +230,7 @@ async function runSections(
       title: "Verdicts",
       parts: [{ table: { header: ["verdict", "value", "meaning"], rows: verdictRows } }],
     },
+    ...counterfactualSections(s),
     {
       title: "Mechanism",
       parts: [{ table: { header: ["figure", "value"], rows: parameterRows } }],
@@ -229,6 +246,120 @@ async function runSections(
       }],
     },
   ];
+}
+
+/**
+ * The counterfactual sections of a run report: the mechanism's user beside the no-mechanism
+ * user and the oracle on the same seed (each figure names its counterfactual), and the
+ * providers' stage-game regret under both users. A run without the blocks (an older
+ * `summary.json`, live mode, LLM seats) gets a line saying why.
+ */
+export function counterfactualSections(summary: Record<string, unknown>): Section[] {
+  const cf = summary.counterfactual as RunCounterfactual | null | undefined;
+  const regret = summary.regret as Record<string, AgentRegret> | null | undefined;
+  const out: Section[] = [];
+  if (!cf) {
+    out.push({
+      title: "Against the counterfactual users",
+      parts: [{
+        text: `Not computed: ${
+          summary.counterfactual_note ?? "this summary has no counterfactual block"
+        }.`,
+      }],
+    });
+  } else {
+    const c = cf.contrast;
+    out.push({
+      title: "Against the counterfactual users",
+      parts: [
+        {
+          text:
+            "One seed: the figures below are this run's, not an interval; a claim needs the study across seeds (counterfactual_study.ts).",
+        },
+        {
+          table: {
+            header: ["figure", "value", "against"],
+            rows: [
+              [
+                "honesty gain (substitution share without - with)",
+                fmt(c.honesty_gain),
+                "no-mechanism user",
+              ],
+              [
+                "substitution share: with / without",
+                `${fmt(cf.mechanism.substitution_share)} / ${
+                  fmt(cf.no_mechanism.substitution_share)
+                }`,
+                "no-mechanism user",
+              ],
+              [
+                "user utility per task: with - without",
+                fmt(c.user_utility_gain_per_task),
+                "no-mechanism user",
+              ],
+              ["user regret per task (mechanism)", fmt(c.user_regret_per_task), "oracle user"],
+              [
+                "user regret per task (no mechanism)",
+                fmt(c.no_mechanism_regret_per_task),
+                "oracle user",
+              ],
+              [
+                "user regret per task vs paid-for (mechanism)",
+                fmt(c.paid_for_regret_per_task),
+                "paid-for",
+              ],
+              ["user regret, total (mechanism)", fmt(c.user_regret), "oracle user"],
+              ["oracle's provider", cf.oracle.provider_id, "oracle user"],
+              ["paid-for provider", cf.oracle.honest_provider_id, "paid-for"],
+            ],
+          },
+        },
+        {
+          table: {
+            header: ["counterfactual", "definition"],
+            rows: Object.entries(cf.against),
+          },
+        },
+      ],
+    });
+  }
+  const rows: unknown[][] = [];
+  for (const [agent, r] of Object.entries(regret ?? {})) {
+    const b = cf?.no_mechanism.provider_regret[agent];
+    rows.push([
+      agent,
+      r.n,
+      fmt(r.mean),
+      fmt(r.total),
+      b ? fmt(b.mean) : "n/a",
+      fmt(r.near_best_share ?? "n/a"),
+    ]);
+  }
+  out.push({
+    title: "Providers' stage-game regret",
+    parts: regret
+      ? [
+        {
+          text:
+            "Per delegation: the provider utility of the best model choice for that task alone minus what it earned. Myopic: under the mechanism it ignores the early stop, so it is not an equilibrium test.",
+        },
+        {
+          table: {
+            header: [
+              "provider",
+              "delegations",
+              "mean (mechanism)",
+              "total (mechanism)",
+              "mean (no-mechanism user)",
+              "near-best share (LLM seats)",
+            ],
+            rows,
+          },
+        },
+      ]
+      : [{ text: `Not computed: ${summary.regret_note ?? "this summary has no regret"}.` }],
+  });
+  return out;
 }
 
 /**
@@ -358,4 +489,179 @@ export async function writeStudyReport(outDir: string, input: StudyReportInput):
     });
   }
   return await writeReport(outDir, "Delegation strategy study", undefined, intro, sections);
+}
+
+const ci = (c: { mean: number; lo: number; hi: number }) =>
+  `${fmt(c.mean)} [${fmt(c.lo)}, ${fmt(c.hi)}]`;
+
+/** What {@linkcode writeCounterfactualStudyReport} shows. */
+export interface CounterfactualStudyReportInput {
+  /** Rows of `runCounterfactualStudy`. */
+  rows: readonly CounterfactualRow[];
+  /** Points of `regretSeries`, when the study ran a horizon grid. */
+  series?: readonly RegretSeriesPoint[];
+  /** Lines describing the study (config, seeds, combinations). */
+  intro: string[];
+}
+
+/**
+ * The sections of a counterfactual study report: the verdicts with what each is against,
+ * the strategy table, detection power against false stops, and regret as `T` grows.
+ */
+export async function counterfactualStudySections(
+  input: CounterfactualStudyReportInput,
+): Promise<Section[]> {
+  const { rows, series } = input;
+  const all = summarizeCounterfactuals(rows);
+  const d = all.detection;
+  const rate = (p: { rate: number; lo: number; hi: number; n: number }) =>
+    `${ci({ mean: p.rate, lo: p.lo, hi: p.hi })} (n=${p.n})`;
+  const sections: Section[] = [{
+    title: "Answer",
+    parts: [
+      {
+        text: `${all.runs} runs over ${all.seeds} seeds; intervals are ${
+          VERDICT_LEVEL * 100
+        }% Student's t over seeds (a seed's combinations averaged first), Wilson for rates.`,
+      },
+      {
+        table: {
+          header: ["verdict", "value", "figure", "against", "rule"],
+          rows: [
+            [
+              "honesty_vs_no_mechanism",
+              all.verdicts.honesty_vs_no_mechanism,
+              `honesty gain ${ci(all.honesty_gain)}`,
+              "no-mechanism user",
+              `more_honest: lower bound > ${HONESTY_GAIN_MARGIN}; less_honest: upper bound < -${HONESTY_GAIN_MARGIN}`,
+            ],
+            [
+              "user_utility_vs_no_mechanism",
+              all.verdicts.user_utility_vs_no_mechanism,
+              `user utility gain per task ${ci(all.user_utility_gain_per_task)}`,
+              "no-mechanism user",
+              `better: lower bound > ${USER_UTILITY_MARGIN}; worse: upper bound < -${USER_UTILITY_MARGIN}`,
+            ],
+            [
+              "audit_separates",
+              all.verdicts.audit_separates,
+              `power ${rate(d.power)}; false stops ${rate(d.false_stop_rate)}`,
+              "honest best providers",
+              `power lower bound - false-stop upper bound > ${DETECTION_MARGIN}`,
+            ],
+            [
+              "(figure)",
+              "",
+              `mechanism regret per task ${ci(all.user_regret_per_task)}`,
+              "oracle user",
+              "",
+            ],
+            [
+              "(figure)",
+              "",
+              `no-mechanism regret per task ${ci(all.no_mechanism_regret_per_task)}`,
+              "oracle user",
+              "",
+            ],
+            [
+              "(figure)",
+              "",
+              `mechanism regret per task ${ci(all.paid_for_regret_per_task)}`,
+              "paid-for benchmark",
+              "",
+            ],
+          ],
+        },
+      },
+      {
+        table: {
+          header: ["counterfactual", "definition"],
+          rows: Object.entries(COUNTERFACTUAL_AGAINST),
+        },
+      },
+    ],
+  }, {
+    title: "By strategy combination",
+    parts: [{
+      table: {
+        header: [
+          "combination",
+          "honesty gain",
+          "verdict",
+          "user utility gain / task",
+          "regret / task vs oracle",
+          "runs",
+        ],
+        rows: counterfactualTable(rows).map(({ strategy_combination, summary: x }) => [
+          strategy_combination,
+          ci(x.honesty_gain),
+          x.verdicts.honesty_vs_no_mechanism,
+          ci(x.user_utility_gain_per_task),
+          ci(x.user_regret_per_task),
+          x.runs,
+        ]),
+      },
+    }],
+  }];
+  if (series && series.length > 0) {
+    const rs = regretSeriesSummary(series);
+    const chartRows = rs.rows.flatMap((r) => [
+      { T: r.T, user: "mechanism", ...r.user_regret_per_task },
+      { T: r.T, user: "no mechanism", ...r.no_mechanism_regret_per_task },
+    ]);
+    sections.push({
+      title: "Regret against the oracle as T grows",
+      parts: [
+        {
+          chart: {
+            file: "regret_series.svg",
+            svg: await toSvg(regretSeriesChart(chartRows)),
+            caption:
+              "User regret per task against the oracle user: mean over seeds, t interval as a rule.",
+          },
+        },
+        {
+          table: {
+            header: [
+              "T",
+              "mechanism regret / task",
+              "no-mechanism regret / task",
+              "mechanism regret",
+            ],
+            rows: rs.rows.map((r) => [
+              r.T,
+              ci(r.user_regret_per_task),
+              ci(r.no_mechanism_regret_per_task),
+              ci(r.user_regret),
+            ]),
+          },
+        },
+        {
+          text:
+            `regret_per_task_falls: ${rs.regret_per_task_falls} (smallest horizon's lower bound minus the largest's upper bound > ${REGRET_DECLINE_MARGIN}).`,
+        },
+      ],
+    });
+  }
+  return sections;
+}
+
+/**
+ * Writes a counterfactual study's report (mechanism vs no mechanism vs oracle) into `outDir`.
+ *
+ * @param outDir Where to write (created when missing).
+ * @param input Rows, optional regret series, intro lines.
+ * @returns The path of `report.html`.
+ */
+export async function writeCounterfactualStudyReport(
+  outDir: string,
+  input: CounterfactualStudyReportInput,
+): Promise<string> {
+  return await writeReport(
+    outDir,
+    "Delegation: the mechanism against its counterfactuals",
+    undefined,
+    input.intro,
+    await counterfactualStudySections(input),
+  );
 }
