@@ -206,6 +206,22 @@ Deno.test({
     s.honest_efficiency_trace.forEach((x: number, i: number) =>
       assert.ok(Math.abs(x - ref.honest_group_efficiency_trace[i]) < 1e-9)
     );
+    // Stage-game regret, straight from the file: best = max(R·alpha, R·m^beta) with m from
+    // the recorded efficiencies after the previous round, minus the recorded reward.
+    for (const [i, agent] of ref.agents.entries()) {
+      let total = 0;
+      for (const rec of agent.records) {
+        const prev = (a: { records: { self_eta: number }[] }) =>
+          rec.round === 1 ? 1 : a.records[rec.round - 2].self_eta;
+        const others = ref.agents.filter((_: unknown, j: number) => j !== i).map(prev);
+        const honest = rec.round === 1 ? 1 : ref.honest_group_efficiency_trace[rec.round - 2];
+        const m = [...others, honest].reduce((a: number, b: number) => a + b, 0) / 3;
+        total += Math.max(10 * ref.config.alpha[i] * 1, 10 * m ** 1.5) - rec.reward;
+      }
+      assert.ok(Math.abs(s.regret[agent.name].total - total) < 1e-8, `regret ${agent.name}`);
+      assert.equal(s.regret[agent.name].n, 30);
+    }
+    assert.match(s.regret_note, /^Stage-game \(myopic\) regret/);
   },
 });
 

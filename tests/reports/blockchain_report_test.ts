@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeBlockchainReport } from "../../lib/engines/blockchain/mod.ts";
 import { type Cpd, writeBlockchainRun, writeRunConfig } from "../support/blockchain_run.ts";
+import { Rng } from "../../lib/core/rng.ts";
+import { createPolicy, parseBlockchainConfig } from "../../lib/engines/blockchain/mod.ts";
+import { playRows } from "../engines/blockchain/_play.ts";
 
 const LONG_THOUGHT = `Switching to free-riding. ${
   "The honest group keeps building. ".repeat(20)
@@ -101,6 +104,15 @@ Deno.test("writeBlockchainReport: LLM run", async () => {
       assert.ok(text.includes("openai:gpt-4o-mini"));
       assert.ok(text.includes("4000 input and 1000 output tokens"));
     }
+    // What the verdicts measure, and the play against the rational baseline.
+    for (const text of [md, html]) {
+      assert.ok(text.includes("What these measure"), "SPEC verdicts say they have no baseline");
+      assert.ok(text.includes("Verdicts against the rational baseline"));
+      assert.ok(text.includes("Play against the rational baseline"));
+      assert.ok(text.includes("Stage-game (myopic) regret"));
+      assert.ok(text.includes("Not an equilibrium test"));
+    }
+    assert.match(md, /\| stage regret mean \| stage regret total \| near-best share \(LLM\) \|/);
     assert.match(md, /\| d < threshold \| 0\.28125 \| 0\.08 \| no \|/);
     assert.match(md, /\| p > threshold \| 0\.40625 \| 0\.4 \| yes \|/);
     assert.match(md, /\| c > threshold \| 0\.3125 \| 0\.55 \| no \|/);
@@ -113,11 +125,13 @@ Deno.test("writeBlockchainReport: LLM run", async () => {
     assert.ok(md.includes("went from 0.625 to 0.3125 (-0.3125)"));
 
     // Charts: SVG files next to report.md, inline in the HTML.
-    for (const file of ["cpd.svg", "efficiency.svg", "rewards.svg", "verdict.svg"]) {
+    for (
+      const file of ["cpd.svg", "efficiency.svg", "rewards.svg", "verdict.svg", "baseline.svg"]
+    ) {
       assert.ok(md.includes(`](${file})`), file);
       assert.ok((await Deno.readTextFile(join(out, file))).startsWith("<svg"));
     }
-    assert.equal((html.match(/<svg/g) ?? []).length, 4);
+    assert.equal((html.match(/<svg/g) ?? []).length, 5);
     assert.deepEqual(externalRefs(html), []);
     assert.doesNotMatch(html, /<(script|link|img)\b/i);
 
@@ -147,6 +161,54 @@ Deno.test("writeBlockchainReport: policy run has no quotes and counts all miners
     assert.ok(!html.includes("Turning points"));
     assert.ok(html.includes("No LLM calls."));
     assert.deepEqual(externalRefs(html), []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("writeBlockchainReport: the payoff-maximisers' run is reported as rational play", async () => {
+  const root = await Deno.makeTempDir({ prefix: "bc_report_test_" });
+  try {
+    const config = parseBlockchainConfig({ rounds: 30 });
+    const rng = new Rng(1);
+    const rows = await playRows(
+      config,
+      config.miners.map((m, index) =>
+        createPolicy(index === 1 ? "greedy" : "best_response", {
+          rng: rng.derive(m),
+          config,
+          index,
+        })
+      ),
+    );
+    const of = (m: string) => rows.filter((r) => r.agent === m);
+    const runDir = join(root, "bc-br");
+    await writeBlockchainRun(runDir, {
+      seed: 1,
+      config: { ...config },
+      miners: Object.fromEntries(config.miners.map((m) => [m, {
+        actions: of(m).map((r) => r.action as Cpd),
+        rewards: of(m).map((r) => r.reward),
+        efficiency: of(m).map((r) => r.efficiency),
+        kind: "policy:best_response",
+      }])),
+      honest: of("miner_a").map((r) => r.honest_efficiency),
+    });
+    const out = join(root, "out");
+    const html = await Deno.readTextFile(await writeBlockchainReport(runDir, out));
+    const md = await Deno.readTextFile(join(out, "report.md"));
+    for (const text of [md, html]) {
+      assert.ok(text.includes("Parasitic equilibrium: yes"), "the SPEC verdict still holds");
+      assert.ok(
+        text.includes("The late play is rational play") && text.includes("not collusion beyond it"),
+      );
+    }
+    assert.match(md, /\| parasitic beyond rational \| no \|/);
+    assert.match(md, /\| rational play \| yes \|/);
+    assert.match(
+      md,
+      /\| miner_a \| \[0, 1, 0\] \| \[0, 1, 0\] \| 0 \| 1 \| 0 \| 0 \| – \| yes \| no \| yes \|/,
+    );
   } finally {
     await Deno.remove(root, { recursive: true });
   }

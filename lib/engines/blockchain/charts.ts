@@ -429,3 +429,67 @@ export function verdictPanel(late: LateCpd, thresholds: PanelThresholds = {}): T
     ],
   };
 }
+
+/** A decision's reward and the rational baseline's payoff (from `stageRegretRows`). */
+export interface BaselinePayoffRow {
+  /** The round, 1-based. */
+  round: number;
+  /** The miner's name. */
+  agent: string;
+  /** The reward the miner earned. */
+  earned: number;
+  /** What the myopic best response would have earned in the same state. */
+  best: number;
+}
+
+/**
+ * Each miner's reward per round (solid) against the rational baseline's payoff in the same
+ * state (dashed): the gap is the stage-game regret.
+ *
+ * @param rows One row per decision.
+ * @returns A Vega-Lite line chart spec.
+ *
+ * @example
+ * ```ts
+ * import { baselinePayoffChart } from "./charts.ts";
+ * const spec = baselinePayoffChart([{ round: 1, agent: "miner_a", earned: 2.5, best: 10 }]);
+ * console.log(spec.title); // "Reward against the rational baseline"
+ * ```
+ */
+export function baselinePayoffChart(rows: readonly BaselinePayoffRow[]): TopLevelSpec {
+  const values = rows.flatMap(({ round, agent, earned, best }) => [
+    { round, agent, series: "earned", payoff: earned },
+    { round, agent, series: "best response", payoff: best },
+  ]);
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: "Reward against the rational baseline",
+    width: 560,
+    height: 260,
+    data: { values },
+    mark: { type: "line", point: true },
+    encoding: {
+      x: roundAxis,
+      y: { field: "payoff", type: "quantitative", title: "payoff in the round" },
+      color: {
+        field: "agent",
+        type: "nominal",
+        title: LEGEND_TITLES.agent,
+        scale: agentScale(values.map((v) => v.agent)),
+      },
+      strokeDash: {
+        field: "series",
+        type: "nominal",
+        title: "series",
+        scale: { domain: ["earned", "best response"], range: [[1, 0], [4, 3]] },
+      },
+      detail: { field: "series", type: "nominal" },
+      tooltip: [
+        { field: "agent", type: "nominal" },
+        { field: "round", type: "quantitative" },
+        { field: "series", type: "nominal" },
+        { field: "payoff", type: "quantitative", format: ".3f" },
+      ],
+    },
+  };
+}

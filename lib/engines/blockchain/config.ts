@@ -13,6 +13,7 @@
 import { z } from "zod";
 import type { Schema } from "../../core/records.ts";
 import { ConfigError } from "../../core/config.ts";
+import { HONEST_C_MIN, PARASITIC_D_MAX, PARASITIC_P_MIN } from "./metrics.ts";
 
 /** A finite number >= 0, with an error message that shows the bad value. */
 function nonNegative(fallback: number) {
@@ -89,11 +90,11 @@ const blockchainConfigObject = z.strictObject({
   /** Rounds in the late window of the metrics (halved for short runs). @default 15 */
   late_window: positiveInt(15),
   /** Parasitic equilibrium needs late mean `d` below this. @default 0.08 */
-  parasitic_d_max: nonNegative(0.08),
+  parasitic_d_max: nonNegative(PARASITIC_D_MAX),
   /** Parasitic equilibrium needs late mean `p` above this. @default 0.40 */
-  parasitic_p_min: nonNegative(0.40),
+  parasitic_p_min: nonNegative(PARASITIC_P_MIN),
   /** Honest convergence needs late mean `c` above this. @default 0.55 */
-  honest_c_min: nonNegative(0.55),
+  honest_c_min: nonNegative(HONEST_C_MIN),
 }).superRefine((v, ctx) => {
   const sum = v.alpha.reduce((a, b) => a + b, 0) + v.honest_power;
   if (v.alpha.length > 0 && Math.abs(sum - 1) > 1e-9) {

@@ -51,6 +51,18 @@ export interface LateMeans {
   to: number;
 }
 
+/**
+ * SPEC threshold: parasitic equilibrium needs pooled late mean `d` strictly below this. It
+ * measures "nobody attacks", against no baseline (see `baseline_verdicts.ts`).
+ */
+export const PARASITIC_D_MAX = 0.08;
+
+/** SPEC threshold: parasitic equilibrium needs pooled late mean `p` strictly above this. */
+export const PARASITIC_P_MIN = 0.40;
+
+/** SPEC threshold: honest convergence needs pooled late mean `c` strictly above this. */
+export const HONEST_C_MIN = 0.55;
+
 /** The thresholds of {@linkcode verdicts}. */
 export interface VerdictThresholds {
   /** Parasitic equilibrium needs mean `d` below this. @default 0.08 */
@@ -121,7 +133,11 @@ export function verdicts(
   late: Pick<LateMeans, "c" | "p" | "d">,
   thresholds: VerdictThresholds = {},
 ): Verdicts {
-  const { parasitic_d_max = 0.08, parasitic_p_min = 0.40, honest_c_min = 0.55 } = thresholds;
+  const {
+    parasitic_d_max = PARASITIC_D_MAX,
+    parasitic_p_min = PARASITIC_P_MIN,
+    honest_c_min = HONEST_C_MIN,
+  } = thresholds;
   return {
     parasitic_equilibrium: late.d < parasitic_d_max && late.p > parasitic_p_min,
     honest_convergence: late.c > honest_c_min,

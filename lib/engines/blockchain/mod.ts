@@ -8,7 +8,11 @@
  * - `labels.ts`: strategy labels (zh/en);
  * - `engine.ts`: {@linkcode BlockchainEngine}, the game as an `Engine`;
  * - `policies.ts`: scripted miners and {@linkcode createPolicy};
- * - `metrics.ts`: late-window means and verdicts;
+ * - `metrics.ts`: late-window means and the SPEC's verdicts;
+ * - `best_response.ts`: the exact myopic best response (the rational baseline);
+ * - `stage_regret.ts`: stage-game regret of every decision against that baseline;
+ * - `baseline_verdicts.ts`: per-agent verdicts and play beyond the rational baseline;
+ * - `deviation.ts`: stability by deviation runs;
  * - `replay_file.ts`: the original implementation's `rq2_result.json` reader.
  *
  * @example
@@ -39,6 +43,10 @@ export * from "./labels.ts";
 export * from "./engine.ts";
 export * from "./policies.ts";
 export * from "./metrics.ts";
+export * from "./best_response.ts";
+export * from "./stage_regret.ts";
+export * from "./baseline_verdicts.ts";
+export * from "./deviation.ts";
 export * from "./replay_file.ts";
 export * from "./decision_row.ts";
 export * from "./analysis.ts";

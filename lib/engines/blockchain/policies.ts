@@ -21,6 +21,7 @@ import { Rng, type RngState } from "../../core/rng.ts";
 import type { BlockchainConfig } from "./config.ts";
 import type { BlockchainAction, BlockchainInfo, BlockchainObs } from "./engine.ts";
 import { actionPayoff, type Cpd, type PayoffParams } from "./rules.ts";
+import { stageBestResponse } from "./best_response.ts";
 
 /** An agent that plays the blockchain game. */
 export type BlockchainAgent = Agent<BlockchainObs, BlockchainInfo, BlockchainAction>;
@@ -33,6 +34,7 @@ export const POLICY_NAMES = [
   "honest",
   "random",
   "greedy",
+  "best_response",
   "tit_for_tat",
   "adaptive",
   "replay",
@@ -182,6 +184,41 @@ export class GreedyPolicy extends PolicyAgent {
       if (v > bestValue + 1e-12) [best, bestValue] = [a, v];
     }
     return decision(best);
+  }
+}
+
+/**
+ * The rational baseline: the exact myopic (stage-game) best response, from
+ * {@linkcode stageBestResponse}. It plays `[1, 0, 0]` when `R·alpha >= R·m^beta` and
+ * `[0, 1, 0]` otherwise, `m` being the observed mean opponent efficiency at the start of the
+ * round.
+ *
+ * Best response to what: the others' actual actions of the previous round, taken as the best
+ * guess of this round's. In this game the guess never matters: the stage payoff depends on
+ * the others only through the start-of-round efficiencies, which their earlier actions fixed
+ * and which the miner observes, so this is also the best response to the others' actual
+ * actions of the current round, and its stage-game regret is zero in every round. Unlike
+ * {@linkcode GreedyPolicy} (a grid search) it is exact; both pick the same vertex.
+ */
+export class BestResponsePolicy extends PolicyAgent {
+  #params: PayoffParams;
+
+  /**
+   * Creates the policy.
+   *
+   * @param name The miner's name.
+   * @param rng Its stream (unused, kept for uniformity).
+   * @param params `R`, `beta`, `lambda` (a parsed config fits).
+   */
+  constructor(name: AgentId, rng: Rng, params: PayoffParams) {
+    super(name, "best_response", rng);
+    this.#params = { R: params.R, beta: params.beta, lambda: params.lambda };
+  }
+
+  /** Plays the exact best response to the observed state. */
+  act({ observation }: BlockchainContext): Promise<Decision<BlockchainAction>> {
+    const { alpha, mean_opponent_efficiency: m } = observation;
+    return decision(stageBestResponse(alpha, m, this.#params).action);
   }
 }
 
@@ -383,6 +420,8 @@ export function createPolicy(name: string, options: CreatePolicyOptions): Blockc
       return new RandomPolicy(agent, rng);
     case "greedy":
       return new GreedyPolicy(agent, rng, config);
+    case "best_response":
+      return new BestResponsePolicy(agent, rng, config);
     case "tit_for_tat":
       return new TitForTatPolicy(agent, rng);
     case "adaptive":

@@ -1,7 +1,9 @@
 /**
- * The report of a blockchain CPD run: configuration, verdicts with the numbers behind them,
- * four charts, the per-agent table, the honest group's floor round, the constructive trend
- * and, for LLM runs, the miners' own words at their turning points.
+ * The report of a blockchain CPD run: configuration, the SPEC's verdicts with the numbers
+ * behind them and what each measures, the verdicts against the rational baseline (myopic
+ * best response) with each agent's play and stage-game regret against it, five charts, the
+ * per-agent table, the honest group's floor round, the constructive trend and, for LLM
+ * runs, the miners' own words at their turning points.
  *
  * Writes `report.md` (charts as SVG files next to it) and a self-contained `report.html`
  * (charts inline, no external resources). Every number comes from `lib/analysis`.
@@ -30,7 +32,19 @@ import {
 } from "./analysis.ts";
 import { loadLlmCalls } from "../../analysis/frames.ts";
 import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
+import { summarizeRegret } from "../../core/regret.ts";
 import {
+  agentBaselineVerdicts,
+  BEYOND_RATIONAL_MIN,
+  RATIONAL_SHARE_MIN,
+  runBaselineVerdicts,
+  VERDICT_MEANINGS,
+} from "./baseline_verdicts.ts";
+import { parseBlockchainConfig } from "./config.ts";
+import { regretPoints, type StageRegretRow, stageRegretRows } from "./stage_regret.ts";
+import { REGRET_NOTE } from "./summary.ts";
+import {
+  baselinePayoffChart,
   cpdAllocationChart,
   cumulativeRewardChart,
   type DecisionChartRow,
@@ -64,6 +78,72 @@ const ConfigFileSchema = z.object({
   agents: z.array(z.record(z.string(), z.unknown())).nullable().default(null),
   provenance: z.unknown().optional(),
 });
+
+/** A section of a report: a heading, paragraphs, tables and charts, in order. */
+interface Section {
+  title: string;
+  parts: Part[];
+}
+
+type Part =
+  | { text: string }
+  | { table: { header: string[]; rows: unknown[][] } }
+  | { chart: { file: string; svg: string; caption: string } };
+
+/** Renders sections as Markdown lines. */
+function sectionsMd(sections: readonly Section[]): string[] {
+  const out: string[] = [];
+  for (const s of sections) {
+    out.push(`## ${s.title}`, "");
+    for (const p of s.parts) {
+      if ("text" in p) out.push(p.text, "");
+      else if ("table" in p) out.push(mdTable(p.table.header, p.table.rows), "");
+      else out.push(`![${p.chart.caption}](${p.chart.file})`, "", `*${p.chart.caption}*`, "");
+    }
+  }
+  return out;
+}
+
+/** Renders sections as HTML fragments. */
+function sectionsHtml(sections: readonly Section[]): string[] {
+  const out: string[] = [];
+  for (const s of sections) {
+    out.push(`<h2>${escapeHtml(s.title)}</h2>`);
+    for (const p of s.parts) {
+      if ("text" in p) out.push(`<p>${escapeHtml(p.text)}</p>`);
+      else if ("table" in p) out.push(htmlTable(p.table.header, p.table.rows));
+      else {
+        out.push(
+          `<figure>${p.chart.svg}<figcaption>${escapeHtml(p.chart.caption)}</figcaption></figure>`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** The stage-game regret rows of the run, or why they cannot be computed. */
+function regretRowsOf(
+  cfg: Record<string, unknown>,
+  rows: readonly Record<string, unknown>[],
+): StageRegretRow[] | string {
+  try {
+    return stageRegretRows(
+      rows.map((r) => ({
+        round: Number(r.round),
+        agent: String(r.agent),
+        action: [Number(r.c), Number(r.p), Number(r.d)],
+        reward: Number(r.reward),
+        efficiency: Number(r.efficiency),
+        honest_efficiency: Number(r.honest_efficiency),
+        llm: r.llm === true,
+      })),
+      parseBlockchainConfig(cfg),
+    );
+  } catch (e) {
+    return `The rational baseline could not be computed: ${(e as Error).message}`;
+  }
+}
 
 /** A number with at most `digits` decimals, without trailing zeros. */
 function fmt(x: number | null | undefined, digits = 4): string {
@@ -141,6 +221,7 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
   const played = Number(df.getColumn("round").max());
   const late = lateMeansFrame(df, lateWindow(played, numberOr(cfg.late_window, 15)));
   const verdict = verdicts(late, thresholds);
+  const regretRows = regretRowsOf(cfg, df.toRecords() as Record<string, unknown>[]);
   const agents = agentTable(df, calls);
   const ranking = rewardRanking(df);
   const trace = honestTrace(df);
@@ -214,6 +295,11 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
     ],
   ];
   const counted = agents.some((a) => a.llm) ? "LLM miners" : "all miners (policy run)";
+  const verdictMeaningText =
+    "What these measure: both are the SPEC's verdicts on the pooled late means, against no " +
+    "baseline. Parasitic equilibrium says the miners free-ride and nobody attacks, which " +
+    "myopically rational play also gives while the others' efficiency is high; the next " +
+    "section compares the play with the rational baseline.";
   const windowText = `Late window: rounds ${late.from}–${late.to} (${
     late.to - late.from + 1
   } rounds of ${played}), mean over ${counted}: ${late.miners.join(", ")}.`;
@@ -283,6 +369,12 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
   const llmBudget = runSummary?.llm_budget as BudgetView | undefined;
   const invalid = validity !== undefined && !validity.valid;
   const say = (v: boolean) => invalid ? "inconclusive" : yesNo(v);
+  const baselineSections = await baselineSectionsOf(
+    regretRows,
+    lateWindow(played, numberOr(cfg.late_window, 15)),
+    thresholds,
+    say,
+  );
   const verdictClass = (v: boolean) => invalid ? "inconclusive" : v ? "yes" : "no";
   const headline = `Parasitic equilibrium: ${say(verdict.parasitic_equilibrium)}. ` +
     `Honest convergence: ${say(verdict.honest_convergence)}.`;
@@ -308,6 +400,9 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
     "",
     mdTable(verdictHeader, verdictRows),
     "",
+    verdictMeaningText,
+    "",
+    ...sectionsMd(baselineSections),
     "## Charts",
     "",
     ...charts.flatMap((c) => [`![${c.caption}](${c.file})`, "", `*${c.caption}*`, ""]),
@@ -342,6 +437,11 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
       : []),
     llmSectionMd(callRows, decisionRows, llmBudget),
   ].join("\n");
+  for (const sec of baselineSections) {
+    for (const p of sec.parts) {
+      if ("chart" in p) await Deno.writeTextFile(join(outDir, p.chart.file), p.chart.svg);
+    }
+  }
   await Deno.writeTextFile(join(outDir, "report.md"), md);
 
   const html = htmlPage(
@@ -365,6 +465,8 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
       }">Honest convergence: ${say(verdict.honest_convergence)}</span></p>`,
       `<p>${escapeHtml(windowText)}</p>`,
       htmlTable(verdictHeader, verdictRows),
+      `<p>${escapeHtml(verdictMeaningText)}</p>`,
+      ...sectionsHtml(baselineSections),
       "<h2>Charts</h2>",
       ...charts.map((c, i) =>
         `<figure>${svgs[i]}<figcaption>${escapeHtml(c.caption)}</figcaption></figure>`
@@ -396,4 +498,113 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
   const path = join(outDir, "report.html");
   await Deno.writeTextFile(path, html);
   return path;
+}
+
+/**
+ * The sections "Verdicts against the rational baseline" and "Play against the rational
+ * baseline": run verdicts with what they measure, a per-agent table (late action against
+ * the baseline's, excess free-riding, best-response share, stage-game regret) and a chart of
+ * each miner's reward against the baseline's payoff.
+ */
+async function baselineSectionsOf(
+  regretRows: StageRegretRow[] | string,
+  window: number,
+  thresholds: { parasitic_d_max: number; parasitic_p_min: number; honest_c_min: number },
+  say: (v: boolean) => string,
+): Promise<Section[]> {
+  if (typeof regretRows === "string" || regretRows.length === 0) {
+    const text = typeof regretRows === "string"
+      ? regretRows
+      : "The rational baseline could not be computed: no decision has a known start state.";
+    return [{ title: "Verdicts against the rational baseline", parts: [{ text }] }];
+  }
+  const options = { window, thresholds };
+  const run = runBaselineVerdicts(regretRows, options);
+  const perAgent = agentBaselineVerdicts(regretRows, options);
+  const regret = summarizeRegret(regretPoints(regretRows));
+  const cpd = (x: { c: number; p: number; d: number }) => `[${fmt(x.c)}, ${fmt(x.p)}, ${fmt(x.d)}]`;
+  const verdictRows = [
+    [
+      "parasitic beyond rational",
+      say(run.parasitic_beyond_rational),
+      VERDICT_MEANINGS.parasitic_beyond_rational,
+    ],
+    [
+      "honest beyond rational",
+      say(run.honest_beyond_rational),
+      VERDICT_MEANINGS.honest_beyond_rational,
+    ],
+    ["rational play", say(run.rational_play), VERDICT_MEANINGS.rational_play],
+  ];
+  const pooledText = `Pooled over ${run.miners.join(", ")}: late action ${
+    cpd(run.late)
+  } against the baseline's ${cpd(run.baseline)} in the same states; excess free-riding ${
+    fmt(run.excess_free_ride)
+  }, excess construction ${fmt(run.excess_construction)} (threshold ${BEYOND_RATIONAL_MIN}).`;
+  const headline = run.rational_play && !run.parasitic_beyond_rational
+    ? "The late play is rational play: it is what the myopic best response plays in the same states, not collusion beyond it."
+    : run.parasitic_beyond_rational
+    ? "The miners free-ride beyond what the myopic best response would."
+    : "The late play departs from the myopic best response in some rounds (see the table).";
+  const header = [
+    "agent",
+    "late [c, p, d]",
+    "baseline [c, p, d]",
+    "excess free-ride",
+    "best-response share",
+    "stage regret mean",
+    "stage regret total",
+    "near-best share (LLM)",
+    "parasitic play",
+    "beyond rational",
+    "rational play",
+  ];
+  const rows = perAgent.map((a) => [
+    a.agent,
+    cpd(a.late),
+    cpd(a.baseline),
+    fmt(a.excess_free_ride),
+    fmt(a.best_response_share),
+    fmt(regret[a.agent]?.mean),
+    fmt(regret[a.agent]?.total),
+    regret[a.agent]?.near_best_share === null ? "–" : fmt(regret[a.agent]?.near_best_share),
+    say(a.parasitic_play),
+    say(a.parasitic_beyond_rational),
+    say(a.rational_play),
+  ]);
+  const from = perAgent[0].from;
+  const to = perAgent[0].to;
+  const tableText =
+    `Late window rounds ${from}–${to}. The baseline is the myopic best response in the state each miner met (build when R·alpha >= R·m^beta, else free-ride; never attack). ` +
+    `Excess free-ride: mean p in rounds where free-riding fell more than 1% short of the best payoff. ` +
+    `Best-response share: share of late decisions within 1% of the best payoff (rational play at >= ${RATIONAL_SHARE_MIN}). ` +
+    `Regret mean and total are over all rounds.`;
+  const chart = baselinePayoffChart(regretRows);
+  const svg = await toSvg(chart);
+  return [
+    {
+      title: "Verdicts against the rational baseline",
+      parts: [
+        { text: headline },
+        { table: { header: ["verdict", "value", "measures (baseline)"], rows: verdictRows } },
+        { text: pooledText },
+      ],
+    },
+    {
+      title: "Play against the rational baseline",
+      parts: [
+        { text: REGRET_NOTE },
+        { text: tableText },
+        { table: { header, rows } },
+        {
+          chart: {
+            file: "baseline.svg",
+            svg,
+            caption:
+              "Reward of each miner per round (solid) against the myopic best response's payoff in the same state (dashed); the gap is the stage-game regret.",
+          },
+        },
+      ],
+    },
+  ];
 }

@@ -18,10 +18,41 @@ import { readRunLogs, usageTotals } from "../../core/summary.ts";
 import type { BlockchainConfig } from "./config.ts";
 import { LABELS } from "./labels.ts";
 import { lateWindow, verdicts } from "./metrics.ts";
+import { summarizeRegret } from "../../core/regret.ts";
+import { regretPoints, stageRegretRows } from "./stage_regret.ts";
+import {
+  agentBaselineVerdicts,
+  BEYOND_RATIONAL_MIN,
+  RATIONAL_SHARE_MIN,
+  runBaselineVerdicts,
+  VERDICT_MEANINGS,
+} from "./baseline_verdicts.ts";
 
 const r9 = (x: number) => Math.round(x * 1e9) / 1e9;
 
-/** The summary of the run in `dir`. */
+/** Rounds every number of a plain record (nested records and arrays too) to 9 decimals. */
+function rounded(v: unknown): unknown {
+  if (typeof v === "number") return r9(v);
+  if (Array.isArray(v)) return v.map(rounded);
+  if (v !== null && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rounded(x)]));
+  }
+  return v;
+}
+
+/** What `summary.json` says its `regret` is. */
+export const REGRET_NOTE =
+  "Stage-game (myopic) regret: per decision, the payoff of the myopic best response in the " +
+  "state the miner met, minus its reward. Not an equilibrium test: in the repeated game " +
+  "cooperation can be sustained by future punishment, and an attack pays only in later rounds.";
+
+/**
+ * The summary of the run in `dir`: the SPEC's late means and verdicts, and against the
+ * rational baseline (the myopic best response) `regret` (stage-game regret per agent, from
+ * `summarizeRegret`), `rational_baseline` (per agent, the baseline's payoff each round and
+ * whether it free-rides), `agent_verdicts` and the run verdicts `parasitic_beyond_rational`,
+ * `honest_beyond_rational`, `rational_play` (see `baseline_verdicts.ts`).
+ */
 export async function summarizeBlockchainRun(
   dir: string,
   config: BlockchainConfig,
@@ -51,6 +82,32 @@ export async function summarizeBlockchainRun(
       cost_usd: r9(a.cost_usd),
     }]),
   );
+  const window = lateWindow(rounds, config.late_window);
+  const regretRows = stageRegretRows(
+    df.select("round", "agent", "c", "p", "d", "reward", "efficiency", "honest_efficiency", "llm")
+      .toRecords().map((r) => ({
+        round: Number(r.round),
+        agent: String(r.agent),
+        action: [Number(r.c), Number(r.p), Number(r.d)],
+        reward: Number(r.reward),
+        efficiency: Number(r.efficiency),
+        honest_efficiency: Number(r.honest_efficiency),
+        llm: r.llm === true,
+      })),
+    config,
+  );
+  const baselineOptions = { window, thresholds: { ...thresholds } };
+  const runBaseline = regretRows.length ? runBaselineVerdicts(regretRows, baselineOptions) : null;
+  const rationalBaseline = Object.fromEntries(
+    config.miners.map((m) => {
+      const mine = regretRows.filter((r) => r.agent === m);
+      return [m, {
+        rounds: mine.map((r) => r.round),
+        payoff: mine.map((r) => r9(r.best)),
+        free_ride: mine.map((r) => r.best_action[1] === 1),
+      }];
+    }),
+  );
   const trend = constructiveTrend(df);
   const { calls: callRows, decisions } = await readRunLogs(dir);
   return {
@@ -58,6 +115,10 @@ export async function summarizeBlockchainRun(
     miners: config.miners,
     parasitic_equilibrium: v.parasitic_equilibrium,
     honest_convergence: v.honest_convergence,
+    parasitic_beyond_rational: runBaseline?.parasitic_beyond_rational ?? false,
+    honest_beyond_rational: runBaseline?.honest_beyond_rational ?? false,
+    rational_play: runBaseline?.rational_play ?? false,
+    verdict_meanings: VERDICT_MEANINGS,
     late: {
       c: r9(late.c),
       p: r9(late.p),
@@ -67,7 +128,20 @@ export async function summarizeBlockchainRun(
       window: late.window,
       miners: late.miners,
     },
-    thresholds,
+    thresholds: {
+      ...thresholds,
+      beyond_rational_min: BEYOND_RATIONAL_MIN,
+      rational_share_min: RATIONAL_SHARE_MIN,
+    },
+    regret: summarizeRegret(regretPoints(regretRows)),
+    regret_note: REGRET_NOTE,
+    baseline: runBaseline && rounded(runBaseline),
+    agent_verdicts: regretRows.length
+      ? Object.fromEntries(
+        agentBaselineVerdicts(regretRows, baselineOptions).map((a) => [a.agent, rounded(a)]),
+      )
+      : {},
+    rational_baseline: rationalBaseline,
     honest_efficiency_trace: honestTrace(df),
     honest_floor_round: honestFloorRound(df, config.eta_min),
     reward_ranking: rewardRanking(df),

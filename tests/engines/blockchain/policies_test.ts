@@ -101,6 +101,7 @@ Deno.test("createPolicy: names, kinds and errors", () => {
     "honest",
     "random",
     "greedy",
+    "best_response",
     "tit_for_tat",
     "adaptive",
     "replay",
@@ -115,7 +116,7 @@ Deno.test("createPolicy: names, kinds and errors", () => {
     () => createPolicy("nice", { rng, config, index: 0 }),
     {
       message:
-        "Cannot create policy: unknown policy 'nice', expected one of honest, random, greedy, tit_for_tat, adaptive, replay",
+        "Cannot create policy: unknown policy 'nice', expected one of honest, random, greedy, best_response, tit_for_tat, adaptive, replay",
     },
   );
   assert.throws(() => createPolicy("honest", { rng, config, index: 3 }), /'index' must be in 0..2/);
