@@ -71,6 +71,22 @@ export function applyValidity(
   const out: Record<string, unknown> = { ...summary };
   if (!validity.valid) {
     for (const field of verdicts) if (field in out) out[field] = INCONCLUSIVE;
+    // Per-agent verdicts (`agent_verdicts: {agent: {..., verdict: boolean}}`): every
+    // true/false in them is a verdict, and none stands on fallbacks either.
+    const perAgent = out.agent_verdicts;
+    if (perAgent && typeof perAgent === "object") {
+      out.agent_verdicts = Object.fromEntries(
+        Object.entries(perAgent as Record<string, Record<string, unknown>>).map(([agent, v]) => [
+          agent,
+          Object.fromEntries(
+            Object.entries(v ?? {}).map(([k, x]) => [
+              k,
+              typeof x === "boolean" && k !== "llm" ? INCONCLUSIVE : x,
+            ]),
+          ),
+        ]),
+      );
+    }
   }
   out.validity = validity;
   return out;

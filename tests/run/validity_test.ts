@@ -31,6 +31,15 @@ Deno.test("validity: share against the limit; verdicts become inconclusive only 
   assert.equal("missing" in bad, false);
   const good = applyValidity({ a: true }, ["a"], validityOf({ llm_decisions: 4, fallbacks: 0 }));
   assert.equal(good.a, true);
+  // per-agent verdicts go inconclusive too; measurements and the llm flag stay
+  const perAgent = applyValidity(
+    { agent_verdicts: { m: { llm: true, share: 0.4, rational_play: true } } },
+    [],
+    validityOf({ llm_decisions: 4, fallbacks: 4 }),
+  );
+  assert.deepEqual(perAgent.agent_verdicts, {
+    m: { llm: true, share: 0.4, rational_play: INCONCLUSIVE },
+  });
   assert.throws(() => validityOf({ llm_decisions: 1, fallbacks: 0 }, 2), RangeError);
 });
 
