@@ -1,7 +1,8 @@
 /**
  * Statistics across seeds: confidence intervals of a mean (Student's t or a seeded
- * percentile bootstrap), of a proportion (Wilson), and the comparison of two conditions
- * (Welch's t interval and a seeded two-sided permutation test, exact when small).
+ * percentile bootstrap), of a proportion (Wilson, or Clopper-Pearson's exact interval), the
+ * comparison of two conditions (Welch's t interval and a seeded two-sided permutation test,
+ * exact when small), and Holm's adjustment of a family of p-values.
  *
  * Conventions, the same everywhere:
  * - `n = 0`: every figure is `NaN`.
@@ -11,7 +12,7 @@
  *   rather than reporting the zero width its resamples would give).
  * - `sd` is the sample standard deviation (denominator `n - 1`).
  *
- * Quantiles of Student's t and of the normal come from `jstat`.
+ * Quantiles of Student's t, of the normal and of the beta distribution come from `jstat`.
  *
  * @example
  * ```ts
@@ -31,6 +32,7 @@ interface JStatDistributions {
     cdf(x: number, dof: number): number;
   };
   normal: { inv(p: number, mean: number, sd: number): number };
+  beta: { inv(p: number, a: number, b: number): number };
 }
 const jStat = jStatModule as unknown as JStatDistributions;
 
@@ -74,12 +76,12 @@ export interface ProportionCI {
   successes: number;
   /** `successes / n`; `NaN` when `n = 0`. */
   rate: number;
-  /** Wilson lower bound; `NaN` when `n = 0`. */
+  /** Lower bound, in [0, 1]; `NaN` when `n = 0`. */
   lo: number;
-  /** Wilson upper bound; `NaN` when `n = 0`. */
+  /** Upper bound, in [0, 1]; `NaN` when `n = 0`. */
   hi: number;
-  /** How the interval was computed: the Wilson score interval. */
-  method: "wilson";
+  /** How the interval was computed: Wilson's score interval or Clopper-Pearson's exact one. */
+  method: "wilson" | "clopper-pearson";
   /** The confidence level, e.g. `0.95`. */
   level: number;
 }
@@ -88,6 +90,8 @@ export interface ProportionCI {
 export interface ProportionCIOptions {
   /** Confidence level, in (0, 1). @default {0.95} */
   level?: number;
+  /** Wilson's score interval, or Clopper-Pearson's exact (conservative) one. @default {"wilson"} */
+  method?: "wilson" | "clopper-pearson";
 }
 
 /** The comparison of two conditions, from {@linkcode compare}. */
@@ -280,22 +284,57 @@ export function meanCI(values: readonly number[], options: MeanCIOptions = {}): 
 }
 
 /**
- * The Wilson score interval of a proportion (verdict rates): with `z = Φ⁻¹(1 - α/2)` and
- * `p = successes / n`, the centre is `(p + z²/2n) / (1 + z²/n)` and the half-width
- * `z √(p(1-p)/n + z²/4n²) / (1 + z²/n)`. It stays inside [0, 1] and has a width at 0 and
- * `n` successes. `n = 0` gives `NaN` rate and bounds.
+ * The Wilson score interval of `x` successes in `n` trials (`x`, `n` may be fractional:
+ * effective counts, see `share_ci.ts`), clamped to [0, 1]; `n > 0`.
+ */
+export function wilsonBounds(x: number, n: number, level: number): [number, number] {
+  const z = normalQuantile(1 - (1 - level) / 2);
+  const p = x / n;
+  const denom = 1 + z * z / n;
+  const centre = (p + z * z / (2 * n)) / denom;
+  const half = z * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom;
+  // Clamp rounding at the ends: at 0 (n) successes the lower (upper) bound is exactly 0 (1).
+  const lo = x <= 0 ? 0 : Math.max(0, centre - half);
+  const hi = x >= n ? 1 : Math.min(1, centre + half);
+  return [lo, hi];
+}
+
+/**
+ * The Clopper-Pearson interval of `x` successes in `n` trials from the beta quantiles
+ * (`x`, `n` may be fractional: effective counts); `n > 0`.
+ */
+export function clopperPearsonBounds(x: number, n: number, level: number): [number, number] {
+  const alpha = 1 - level;
+  const lo = x <= 0 ? 0 : jStat.beta.inv(alpha / 2, x, n - x + 1);
+  const hi = x >= n ? 1 : jStat.beta.inv(1 - alpha / 2, x + 1, n - x);
+  return [Math.max(0, lo), Math.min(1, hi)];
+}
+
+/**
+ * The interval of a proportion (verdict rates, shares from counts), always inside [0, 1]:
+ *
+ * - `"wilson"` (default): with `z = Φ⁻¹(1 - α/2)` and `p = successes / n`, the centre is
+ *   `(p + z²/2n) / (1 + z²/n)` and the half-width `z √(p(1-p)/n + z²/4n²) / (1 + z²/n)`
+ *   (Wilson 1927); it has a width at 0 and `n` successes.
+ * - `"clopper-pearson"`: the exact interval (Clopper and Pearson 1934), from the beta
+ *   quantiles `lo = B⁻¹(α/2; x, n - x + 1)` and `hi = B⁻¹(1 - α/2; x + 1, n - x)` (`lo = 0`
+ *   at `x = 0`, `hi = 1` at `x = n`); its coverage is at least the level, so it is wider.
+ *
+ * `n = 0` gives `NaN` rate and bounds.
  *
  * @param successes Integer in [0, n].
  * @param n Integer trials, >= 0.
- * @param options The level.
- * @returns `{ n, successes, rate, lo, hi, method: "wilson", level }`.
- * @throws {RangeError} For non-integer or out-of-range counts, or a bad level.
+ * @param options The level and the method.
+ * @returns `{ n, successes, rate, lo, hi, method, level }`.
+ * @throws {RangeError} For non-integer or out-of-range counts, or a bad option.
  *
  * @example
  * ```ts
  * import { proportionCI } from "./stats.ts";
  * const ci = proportionCI(81, 263); // Newcombe (1998): 0.2553 to 0.3662
  * console.log(ci.lo.toFixed(4), ci.hi.toFixed(4)); // 0.2553 0.3662
+ * const cp = proportionCI(81, 263, { method: "clopper-pearson" }); // 0.2527 to 0.3676
+ * console.log(cp.lo.toFixed(4), cp.hi.toFixed(4)); // 0.2527 0.3676
  * ```
  */
 export function proportionCI(
@@ -303,8 +342,13 @@ export function proportionCI(
   n: number,
   options: ProportionCIOptions = {},
 ): ProportionCI {
-  const { level = 0.95 } = options;
+  const { level = 0.95, method = "wilson" } = options;
   checkLevel(level, "proportionCI");
+  if (method !== "wilson" && method !== "clopper-pearson") {
+    throw new RangeError(
+      `Cannot compute proportionCI: 'method' must be "wilson" or "clopper-pearson", got ${method}`,
+    );
+  }
   if (!Number.isInteger(n) || n < 0 || !Number.isInteger(successes) || successes < 0) {
     throw new RangeError(
       `Cannot compute proportionCI: counts must be non-negative integers, got ${successes}/${n}`,
@@ -313,17 +357,75 @@ export function proportionCI(
   if (successes > n) {
     throw new RangeError(`Cannot compute proportionCI: successes ${successes} > n ${n}`);
   }
-  const base = { n, successes, method: "wilson" as const, level };
+  const base = { n, successes, method, level };
   if (n === 0) return { ...base, rate: NaN, lo: NaN, hi: NaN };
-  const z = normalQuantile(1 - (1 - level) / 2);
-  const p = successes / n;
-  const denom = 1 + z * z / n;
-  const centre = (p + z * z / (2 * n)) / denom;
-  const half = z * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom;
-  // Clamp rounding at the ends: at 0 (n) successes the lower (upper) bound is exactly 0 (1).
-  const lo = successes === 0 ? 0 : Math.max(0, centre - half);
-  const hi = successes === n ? 1 : Math.min(1, centre + half);
-  return { ...base, rate: p, lo, hi };
+  const [lo, hi] = method === "wilson"
+    ? wilsonBounds(successes, n, level)
+    : clopperPearsonBounds(successes, n, level);
+  return { ...base, rate: successes / n, lo, hi };
+}
+
+/**
+ * The Clopper-Pearson (exact binomial) interval of a proportion: `proportionCI` with
+ * `method: "clopper-pearson"`.
+ *
+ * @param successes Integer in [0, n].
+ * @param n Integer trials, >= 0.
+ * @param options The level.
+ * @returns `{ n, successes, rate, lo, hi, method: "clopper-pearson", level }`.
+ * @throws {RangeError} For non-integer or out-of-range counts, or a bad level.
+ *
+ * @example
+ * ```ts
+ * import { clopperPearsonCI } from "./stats.ts";
+ * const ci = clopperPearsonCI(0, 20); // 1 - 0.025^(1/20)
+ * console.log(ci.lo, ci.hi.toFixed(4)); // 0 0.1684
+ * ```
+ */
+export function clopperPearsonCI(
+  successes: number,
+  n: number,
+  options: Omit<ProportionCIOptions, "method"> = {},
+): ProportionCI {
+  return proportionCI(successes, n, { ...options, method: "clopper-pearson" });
+}
+
+/**
+ * Holm's step-down adjustment of a family of p-values (Holm 1979), as adjusted p-values
+ * (Wright 1992; R's `p.adjust(p, "holm")`): sort the `m` p-values ascending,
+ * `p(1) <= ... <= p(m)`; the adjusted `p̃(i) = min(1, max over j <= i of (m - j + 1) p(j))`.
+ * A hypothesis is rejected at family-wise error rate `α` exactly when its adjusted p-value
+ * is `<= α`. It controls the family-wise error rate under any dependence and is uniformly
+ * more powerful than Bonferroni. `NaN` p-values stay `NaN` and do not count in `m`.
+ *
+ * @param pValues The family's raw p-values, each in [0, 1] (or `NaN`).
+ * @returns The adjusted p-values, in the order given.
+ * @throws {RangeError} For a p-value outside [0, 1].
+ *
+ * @example
+ * ```ts
+ * import { holmAdjust } from "./stats.ts";
+ * console.log(holmAdjust([0.01, 0.04, 0.03])); // [ 0.03, 0.06, 0.06 ]
+ * ```
+ */
+export function holmAdjust(pValues: readonly number[]): number[] {
+  pValues.forEach((p, i) => {
+    if (typeof p !== "number" || !(Number.isNaN(p) || (p >= 0 && p <= 1))) {
+      throw new RangeError(
+        `Cannot adjust p-values: each must be in [0, 1] or NaN, got ${p} at index ${i}`,
+      );
+    }
+  });
+  const order = pValues.map((p, i) => ({ p, i })).filter((x) => !Number.isNaN(x.p))
+    .sort((a, b) => a.p - b.p || a.i - b.i);
+  const m = order.length;
+  const out = pValues.map(() => NaN);
+  let running = 0;
+  order.forEach(({ p, i }, j) => {
+    running = Math.max(running, Math.min(1, (m - j) * p));
+    out[i] = running;
+  });
+  return out;
 }
 
 /** The Welch-t part of {@linkcode compare}. */

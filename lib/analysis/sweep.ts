@@ -1,6 +1,8 @@
 /**
  * A sweep directory as one Polars DataFrame (one row per run), and per-cell statistics
- * across seeds: means with Student's t intervals, verdict rates with Wilson intervals.
+ * across the valid seeds: means with Student's t intervals, shares (fields named `*_rate`,
+ * `*_share`... whose values lie in [0, 1]) with share intervals inside [0, 1], verdict rates
+ * with Wilson intervals.
  * Nothing here knows an engine: metrics are whatever numeric and boolean headline fields the
  * runs' summaries hold.
  *
@@ -27,7 +29,8 @@ import {
   SweepIndexRowSchema,
 } from "../run/sweep.ts";
 import { INCONCLUSIVE } from "../run/validity.ts";
-import { type MeanCI, meanCI, type ProportionCI, proportionCI } from "./stats.ts";
+import { meanCI, type ProportionCI, proportionCI } from "./stats.ts";
+import { looksLikeShare, type SeedCI, shareCI } from "./share_ci.ts";
 
 /** `sweep.json`: the grid, the seeds and the cells (as `runSweep` writes it). */
 export type SweepFile = {
@@ -315,8 +318,17 @@ export interface SweepStatsOptions {
   params?: readonly string[];
   /** Confidence level of the intervals. @default {0.95} */
   level?: number;
-  /** Only runs with `valid: true` count in the metrics and verdicts. @default {false} */
+  /**
+   * Invalid runs (`valid: false`) are left out of the metrics and verdicts (and counted in
+   * `excluded`). @default {true}
+   */
   validOnly?: boolean;
+  /**
+   * Numeric columns that are shares (values in [0, 1]): their intervals are share
+   * intervals. @default {the columns `looksLikeShare` accepts: named `*_rate`, `*_share`,
+   * `*_fraction`, `*_proportion`, every value in [0, 1]}
+   */
+  shares?: readonly string[];
 }
 
 /** A verdict's rate in one cell: Wilson interval over the runs that reached a verdict. */
@@ -339,8 +351,13 @@ export interface CellStats {
   valid: number;
   /** `valid / runs`. */
   valid_share: number;
-  /** Numeric metrics: mean and Student's t interval over the runs with a value. */
-  metrics: Record<string, MeanCI>;
+  /** Runs left out of the metrics and verdicts because they are invalid (`valid: false`). */
+  excluded: number;
+  /**
+   * Numeric metrics over the runs with a value: mean and Student's t interval, or for a
+   * share an interval inside [0, 1] (`shareCI`; `method` says which).
+   */
+  metrics: Record<string, SeedCI>;
   /** Boolean verdicts: the rate of `true` with a Wilson interval. */
   verdicts: Record<string, VerdictStats>;
 }
@@ -374,16 +391,22 @@ function metricColumns(
 /** The statistics of one cell's rows. */
 function cellStats(
   rows: readonly Row[],
-  columns: { numeric: string[]; verdicts: string[]; params: readonly string[] },
+  columns: {
+    numeric: string[];
+    verdicts: string[];
+    params: readonly string[];
+    shares: ReadonlySet<string>;
+  },
   level: number,
   validOnly: boolean,
 ): CellStats {
   const valid = rows.filter((r) => r.valid === true).length;
-  const counted = validOnly ? rows.filter((r) => r.valid === true) : rows;
-  const metrics: Record<string, MeanCI> = {};
+  const counted = validOnly ? rows.filter((r) => r.valid !== false) : rows;
+  const metrics: Record<string, SeedCI> = {};
   for (const k of columns.numeric) {
-    const values = counted.map((r) => r[k]).filter((v): v is number => typeof v === "number");
-    metrics[k] = meanCI(values.filter(Number.isFinite), { level });
+    const values = counted.map((r) => r[k]).filter((v): v is number => typeof v === "number")
+      .filter(Number.isFinite);
+    metrics[k] = columns.shares.has(k) ? shareCI({ values }, { level }) : meanCI(values, { level });
   }
   const verdicts: Record<string, VerdictStats> = {};
   for (const k of columns.verdicts) {
@@ -401,6 +424,7 @@ function cellStats(
     completed: rows.filter((r) => r.status === "completed").length,
     valid,
     valid_share: valid / rows.length,
+    excluded: rows.length - counted.length,
     metrics,
     verdicts,
   };
@@ -408,8 +432,10 @@ function cellStats(
 
 /**
  * Per-cell statistics of a sweep frame, cells in frame order: the number of runs and the
- * share of valid ones; for each numeric metric the mean with its Student's t interval (over
- * the runs that have a value; see `meanCI` for one run); for each boolean verdict the rate
+ * share of valid ones; invalid runs are left out (`validOnly`, default) and counted in
+ * `excluded`; for each numeric metric the mean with its Student's t interval (over the runs
+ * that have a value; see `meanCI` for one run), or for a share its interval inside [0, 1]
+ * (`shareCI`: Wilson at the effective sample size over seeds); for each boolean verdict the rate
  * of `true` with its Wilson interval over the runs that reached a verdict, and separately
  * the count of completed runs whose verdict is `"inconclusive"` (null in the frame).
  *
@@ -426,9 +452,16 @@ function cellStats(
  * ```
  */
 export function sweepCellStats(df: DataFrame, options: SweepStatsOptions = {}): CellStats[] {
-  const { level = 0.95, validOnly = false } = options;
+  const { level = 0.95, validOnly = true } = options;
   const params = options.params ?? sweepParams(df);
-  const columns = { ...metricColumns(df, options.metrics, params), params };
+  const picked = metricColumns(df, options.metrics, params);
+  const shares = new Set(
+    options.shares ??
+      picked.numeric.filter((k) =>
+        looksLikeShare(k, df.getColumn(k).toArray() as (number | null)[])
+      ),
+  );
+  const columns = { ...picked, params, shares };
   const byCell = new Map<string, Row[]>();
   for (const row of df.toRecords() as Row[]) {
     const cell = row.cell as string;

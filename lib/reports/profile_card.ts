@@ -26,15 +26,23 @@ function num(x: number): string {
   return a === 0 ? "0" : a >= 100 ? x.toFixed(1) : a >= 1 ? x.toFixed(2) : x.toFixed(3);
 }
 
-/** A cell as text: `mean [lo, hi]`, with the runs that define it when not all do. */
+/**
+ * A cell as text: `mean [lo, hi]`, with the runs that define it when not all do, and the
+ * invalid runs left out (`; 3 of 5 seeds valid; 2 excluded`).
+ */
 export function cellText(c: CardCell, kind: "mean" | "rate"): string {
-  if (c.value === null) return `— (0/${c.runs} runs)`;
+  const excluded = c.excluded ?? 0;
+  const note = excluded
+    ? `; ${c.runs - excluded} of ${c.runs} seeds valid; ${excluded} excluded`
+    : "";
+  if (c.value === null) return `— (0/${c.runs} runs${note})`;
   const v = kind === "rate"
     ? `${num(c.value)} (${Math.round(c.value * c.n)}/${c.n})`
     : num(c.value);
   const ci = c.lo !== null && c.hi !== null ? ` [${num(c.lo)}, ${num(c.hi)}]` : "";
-  const some = c.n < c.runs ? ` in ${c.n}/${c.runs} runs` : c.n === 1 ? " (1 run)" : "";
-  return `${v}${ci}${some}`;
+  const counted = c.runs - excluded;
+  const some = c.n < counted ? ` in ${c.n}/${counted} runs` : c.n === 1 ? " (1 run)" : "";
+  return `${v}${ci}${some}${note}`;
 }
 
 /**
@@ -140,8 +148,11 @@ function axisSection(card: ProfileCard, axis: string, svg: string): string {
   return `<h2>${escapeHtml(axis)}</h2>
 <p>${escapeHtml(AXIS_QUESTIONS[axis] ?? "")}</p>
 ${htmlTable(header, rows.map((r) => [r.figure, r.run, ...card.models.map((m) => r[m]), r.better]))}
-<figure>${svg}<figcaption>Mean (share for yes/no figures) over seeds with its 95% interval
-(Student t for means, Wilson for shares); no bar when a single run defines it.</figcaption></figure>
+<figure>${svg}<figcaption>Mean (share for yes/no figures) over the valid seeds with its 95%
+interval: Student t for means; for shares and rates an interval inside [0, 1] (Wilson for
+yes/no figures; for shares measured per run, Wilson at the effective sample size over seeds,
+each seed a cluster). Invalid runs are left out of every figure but validity; no bar for a
+mean defined by a single run.</figcaption></figure>
 <details><summary>What the figures mean</summary><ul>${notes}</ul></details>`;
 }
 

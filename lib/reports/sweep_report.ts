@@ -1,8 +1,10 @@
 /**
- * The report of a sweep directory: per-cell tables (runs, valid share, headline metrics with
- * Student's t intervals, verdict rates with Wilson intervals) and, for each varied
- * parameter, charts of the most informative metrics and of every verdict rate against that
- * parameter (one line per value of the other parameters). Invalid runs get a red line.
+ * The report of a sweep directory: per-cell tables over the valid runs (runs, how many are
+ * valid and excluded, headline metrics with Student's t intervals, shares with intervals
+ * inside [0, 1], verdict rates with Wilson intervals), the pairwise comparisons of cells with
+ * raw and Holm-adjusted p-values and, for each varied parameter, charts of the most
+ * informative metrics and of every verdict rate against that parameter (one line per value
+ * of the other parameters). Invalid runs get a red line.
  *
  * Data ({@linkcode sweepReportData}), chart specs ({@linkcode sweepFigures},
  * {@linkcode intervalChart}), markup ({@linkcode sweepMarkdown}, {@linkcode sweepHtml}) and
@@ -25,9 +27,17 @@ import {
   SWEEP_RUN_COLUMNS,
   sweepCellStats,
 } from "../analysis/sweep.ts";
-import type { MeanCI } from "../analysis/stats.ts";
+import { compare, holmAdjust } from "../analysis/stats.ts";
+import { isShareCI, type SeedCI } from "../analysis/share_ci.ts";
 import { type TopLevelSpec, toSvg } from "../charts/render.ts";
 import { escapeHtml, formatCell, htmlPage, htmlTable, mdTable } from "./html.ts";
+import {
+  type SeatEffects,
+  seatEffects,
+  seatEffectsHtml,
+  seatEffectsMd,
+  type SeatRun,
+} from "./seat_effects.ts";
 
 /** Options of {@linkcode writeSweepReport} and {@linkcode sweepReportData}. */
 export interface SweepReportOptions {
@@ -35,6 +45,29 @@ export interface SweepReportOptions {
   level?: number;
   /** The most numeric metrics charted (every verdict rate is charted). @default {6} */
   maxMetrics?: number;
+  /** Family-wise significance level of the Holm-corrected comparisons. @default {0.05} */
+  alpha?: number;
+}
+
+/** One comparison of two cells on one field, with its raw and Holm-adjusted p-values. */
+export interface PairComparison {
+  /** The metric or verdict compared. */
+  field: string;
+  /** The first cell. */
+  a: string;
+  /** The second cell. */
+  b: string;
+  /** Valid runs with a value in each cell. */
+  n_a: number;
+  n_b: number;
+  /** Mean (or rate) of `a` minus that of `b`. */
+  diff: number;
+  /** Two-sided permutation p-value (exact when the splits are few). */
+  p: number;
+  /** Holm-adjusted p-value over the whole family of comparisons of the report. */
+  p_holm: number;
+  /** `p_holm <= alpha`. */
+  survives: boolean;
 }
 
 /** Everything the report shows, as plain data. */
@@ -71,6 +104,66 @@ export interface SweepReportData {
   unfinished: Record<string, number>;
   /** Confidence level of every interval, e.g. 0.95. */
   level: number;
+  /**
+   * Every pair of cells compared on every charted metric and verdict (valid runs, at least
+   * 2 per cell), one Holm family; sorted by raw p-value.
+   */
+  comparisons: PairComparison[];
+  /** Family-wise significance level of the comparisons. */
+  alpha: number;
+  /**
+   * Each model's mean return over the seats it played and each seat's over the models
+   * (completed runs whose summaries record `seats` and `returns`); `undefined` when fewer
+   * than two models or seats were played.
+   */
+  seatEffects?: SeatEffects;
+}
+
+/**
+ * Compares every pair of cells on each field (a two-sided permutation test of the
+ * difference of means; a verdict as 0/1, the test then being Fisher's exact test's
+ * permutation form) over the valid runs, and adjusts all the p-values together with Holm's
+ * method: the family is every comparison returned.
+ *
+ * @param df A sweep frame (`loadSweep`).
+ * @param cells The cells, in order.
+ * @param fields Numeric or boolean columns.
+ * @param alpha Family-wise significance level.
+ * @returns The comparisons, sorted by raw p-value.
+ */
+export function pairwiseComparisons(
+  df: DataFrame,
+  cells: readonly string[],
+  fields: readonly string[],
+  alpha = 0.05,
+): PairComparison[] {
+  const records = (df.toRecords() as Record<string, unknown>[]).filter((r) => r.valid !== false);
+  const valuesOf = (cell: string, field: string) =>
+    records.filter((r) => r.cell === cell).map((r) => r[field])
+      .map((v) => (typeof v === "boolean" ? Number(v) : v))
+      .filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  const raw: Omit<PairComparison, "p_holm" | "survives">[] = [];
+  for (const field of fields) {
+    for (let i = 0; i < cells.length; i++) {
+      for (let j = i + 1; j < cells.length; j++) {
+        const [x, y] = [valuesOf(cells[i], field), valuesOf(cells[j], field)];
+        if (x.length < 2 || y.length < 2) continue;
+        const c = compare(x, y, { seed: 0 });
+        raw.push({
+          field,
+          a: cells[i],
+          b: cells[j],
+          n_a: x.length,
+          n_b: y.length,
+          diff: c.diff,
+          p: c.p_value,
+        });
+      }
+    }
+  }
+  const adjusted = holmAdjust(raw.map((r) => r.p));
+  return raw.map((r, i) => ({ ...r, p_holm: adjusted[i], survives: adjusted[i] <= alpha }))
+    .sort((u, v) => u.p - v.p);
 }
 
 /** A numeric column's values as numbers or null. */
@@ -143,7 +236,7 @@ export async function sweepReportData(
   sweepDir: string,
   options: SweepReportOptions = {},
 ): Promise<SweepReportData> {
-  const { level = 0.95, maxMetrics = 6 } = options;
+  const { level = 0.95, maxMetrics = 6, alpha = 0.05 } = options;
   const sweep = await readSweepFile(sweepDir);
   const df = await loadSweep(sweepDir);
   const params = Object.keys(sweep.grid.grid).map(paramColumn).filter((c) =>
@@ -155,6 +248,8 @@ export async function sweepReportData(
   const statuses = df.getColumn("status").toArray() as string[];
   const unfinished: Record<string, number> = {};
   for (const s of statuses) if (s !== "completed") unfinished[s] = (unfinished[s] ?? 0) + 1;
+  const cells = sweepCellStats(df, { params, metrics: [...metrics, ...verdicts], level });
+  const charted = informativeMetrics(df, metrics, maxMetrics);
   return {
     name: basename(sweepDir),
     dir: sweepDir,
@@ -165,14 +260,45 @@ export async function sweepReportData(
     params,
     numericParams: params.filter((p) => df.getColumn(p).isNumeric()),
     metrics,
-    charted: informativeMetrics(df, metrics, maxMetrics),
+    charted,
     verdicts,
-    cells: sweepCellStats(df, { params, metrics: [...metrics, ...verdicts], level }),
+    cells,
     runs: df.height,
     invalid: (df.getColumn("valid").toArray() as unknown[]).filter((v) => v === false).length,
     unfinished,
     level,
+    comparisons: pairwiseComparisons(
+      df,
+      cells.map((c) => c.cell),
+      [...charted, ...verdicts],
+      alpha,
+    ),
+    alpha,
+    seatEffects: seatEffects(await seatRuns(sweepDir, df)),
   };
+}
+
+/** The seats and returns of a sweep's completed runs, from their summaries. */
+async function seatRuns(sweepDir: string, df: DataFrame): Promise<SeatRun[]> {
+  const runsOf = df.getColumn("run").toArray() as string[];
+  const statuses = df.getColumn("status").toArray() as string[];
+  const runs: SeatRun[] = [];
+  for (let i = 0; i < runsOf.length; i++) {
+    if (statuses[i] !== "completed") continue;
+    // the frame names a run by its directory under runs/
+    const dir = runsOf[i].includes("/")
+      ? join(sweepDir, runsOf[i])
+      : join(sweepDir, "runs", runsOf[i]);
+    try {
+      const s = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+      if (Array.isArray(s.seats) && s.returns) {
+        runs.push({ seats: s.seats, returns: s.returns, valid: s.validity?.valid !== false });
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+  }
+  return runs;
 }
 
 /** One point of an interval chart: a cell's estimate at a parameter value. */
@@ -328,7 +454,12 @@ export interface SweepFigure {
   spec: TopLevelSpec;
 }
 
-const meanOf = (m: MeanCI | undefined): Estimate => m && { y: m.mean, lo: m.lo, hi: m.hi, n: m.n };
+const meanOf = (m: SeedCI | undefined): Estimate => m && { y: m.mean, lo: m.lo, hi: m.hi, n: m.n };
+
+/** `true` when a metric got share intervals (values in [0, 1]) in some cell. */
+function isShareMetric(data: SweepReportData, metric: string): boolean {
+  return data.cells.some((c) => c.metrics[metric] && isShareCI(c.metrics[metric]));
+}
 
 /**
  * The report's charts: for each varied parameter, the charted metrics (mean with t
@@ -354,19 +485,30 @@ export function sweepFigures(data: SweepReportData): SweepFigure[] {
       xNumeric: data.numericParams.includes(param),
       seriesTitle: others.join(", "),
     };
-    const add = (what: string, estimate: (c: CellStats) => Estimate, rate: boolean) => {
+    const add = (
+      what: string,
+      estimate: (c: CellStats) => Estimate,
+      rate: boolean,
+      share = false,
+    ) => {
       const points = intervalPoints(data.cells, param, others, estimate);
       const title = `${what} by ${param}`;
-      const interval = rate ? `${pct} Wilson interval` : `mean with ${pct} t interval`;
+      const interval = rate
+        ? `${pct} Wilson interval`
+        : share
+        ? `share with ${pct} interval inside [0, 1] (Wilson at the effective sample size)`
+        : `mean with ${pct} t interval`;
       out.push({
         file: `fig${String(out.length + 1).padStart(2, "0")}.svg`,
         caption: `${title}: ${interval} over the seeds of each cell${
           others.length ? `; one line per value of ${others.join(", ")}` : ""
         }.`,
-        spec: intervalChart(points, { ...common, title, yTitle: what, rate }),
+        spec: intervalChart(points, { ...common, title, yTitle: what, rate: rate || share }),
       });
     };
-    for (const m of data.charted) add(m, (c) => meanOf(c.metrics[m]), false);
+    for (const m of data.charted) {
+      add(m, (c) => meanOf(c.metrics[m]), false, isShareMetric(data, m));
+    }
     for (const v of data.verdicts) {
       add(`${v} rate`, (c) => {
         const r = c.verdicts[v];
@@ -392,7 +534,7 @@ function intervalText(lo: number, hi: number, n: number): string {
 }
 
 /** `mean [lo, hi]` of a metric in a cell. */
-function meanText(m: MeanCI | undefined): string {
+function meanText(m: SeedCI | undefined): string {
   return m && m.n > 0 ? `${num(m.mean)} ${intervalText(m.lo, m.hi, m.n)}` : "n/a";
 }
 
@@ -413,6 +555,17 @@ export interface SweepTables {
   cells: { cell: string; header: string[]; rows: unknown[][] }[];
   /** The grid table: the base config and the varied values. */
   grid: { header: string[]; rows: unknown[][] };
+  /** The pairwise comparisons: raw and Holm-adjusted p-values, and which survive. */
+  comparisons: { header: string[]; rows: unknown[][] };
+}
+
+/**
+ * `"3 of 5 seeds valid; 2 excluded"` of a cell: its valid runs, its runs, and the invalid
+ * ones left out of its figures (runs that did not complete have no figures either).
+ */
+export function cellValidity(c: CellStats): string {
+  const excluded = c.excluded ?? 0;
+  return `${c.valid} of ${c.runs} seeds valid${excluded ? `; ${excluded} excluded` : ""}`;
 }
 
 /**
@@ -436,14 +589,14 @@ export function sweepTables(data: SweepReportData): SweepTables {
     header: [
       "cell",
       "runs",
-      "valid share",
+      "seeds counted",
       ...data.charted.map((m) => `${m} (mean [${pct} CI])`),
       ...data.verdicts.map((v) => `${v} (rate [${pct} CI])`),
     ],
     rows: data.cells.map((c) => [
       c.cell,
       c.runs,
-      num(c.valid_share),
+      cellValidity(c),
       ...data.charted.map((m) => meanText(c.metrics[m])),
       ...data.verdicts.map((v) => rateText(c, v)),
     ]),
@@ -454,7 +607,14 @@ export function sweepTables(data: SweepReportData): SweepTables {
     rows: [
       ...data.metrics.map((m) => {
         const s = c.metrics[m];
-        return [m, s.n, s.n ? num(s.mean) : "n/a", intervalText(s.lo, s.hi, s.n), num(s.sd)];
+        const label = isShareCI(s) ? `${m} (share)` : m;
+        return [
+          label,
+          s.n,
+          s.n ? num(s.mean) : "n/a",
+          intervalText(s.lo, s.hi, s.n),
+          num(s.sd),
+        ];
       }),
       ...data.verdicts.map((v) => {
         const r = c.verdicts[v];
@@ -468,13 +628,44 @@ export function sweepTables(data: SweepReportData): SweepTables {
       [k, vs],
     ) => [k, vs.map((v) => JSON.stringify(v)).join(", ")]),
   };
-  return { overview, cells, grid };
+  const comparisons = {
+    header: [
+      "field",
+      "cell A",
+      "cell B",
+      "n (A, B)",
+      "difference A − B",
+      "p (raw)",
+      "p (Holm)",
+      `survives Holm at ${data.alpha}`,
+    ],
+    rows: data.comparisons.map((c) => [
+      c.field,
+      c.a,
+      c.b,
+      `${c.n_a}, ${c.n_b}`,
+      num(c.diff),
+      num(c.p),
+      num(c.p_holm),
+      c.survives ? "yes" : "no",
+    ]),
+  };
+  return { overview, cells, grid, comparisons };
+}
+
+/** The sentence under the comparisons table. */
+function comparisonsText(data: SweepReportData): string {
+  const m = data.comparisons.length;
+  if (m === 0) return "No comparison: no two cells have at least 2 valid runs each.";
+  const k = data.comparisons.filter((c) => c.survives).length;
+  const raw = data.comparisons.filter((c) => c.p <= data.alpha).length;
+  return `${k} of ${m} comparisons survive Holm's correction at a family-wise level of ${data.alpha} (${raw} have a raw p-value at or below it). The family is every pair of cells on every charted metric and verdict, over the valid runs; p-values are two-sided permutation tests of the difference of means (exact when the splits are few; for a verdict, of the rates). A raw p-value below ${data.alpha} that does not survive is not evidence of a difference.`;
 }
 
 /** The sentences of the warnings at the top ("" when there is nothing to warn about). */
 function warnings(data: SweepReportData): { invalid: string; unfinished: string } {
   const invalid = data.invalid
-    ? `${data.invalid} of ${data.runs} runs are invalid (valid: false): too many LLM decisions were replaced by the engine's fallback, their verdicts are inconclusive and left out of the verdict rates.`
+    ? `${data.invalid} of ${data.runs} runs are invalid (valid: false): too many LLM decisions were replaced by the engine's fallback; they are excluded from every average, interval, verdict rate and comparison (each cell says how many seeds it counts).`
     : "";
   const parts = Object.entries(data.unfinished).map(([s, n]) => `${n} ${s}`);
   const total = Object.values(data.unfinished).reduce((a, b) => a + b, 0);
@@ -534,6 +725,12 @@ export function sweepMarkdown(data: SweepReportData, figures: readonly SweepFigu
     mdTable(t.overview.header, t.overview.rows),
     "",
     ...t.cells.flatMap((c) => [`### ${c.cell}`, "", mdTable(c.header, c.rows), ""]),
+    "## Comparisons",
+    "",
+    comparisonsText(data),
+    "",
+    ...(t.comparisons.rows.length ? [mdTable(t.comparisons.header, t.comparisons.rows), ""] : []),
+    seatEffectsMd(data.seatEffects),
     "## Figures",
     "",
     ...figures.flatMap((f) => [`![${f.caption}](${f.file})`, "", `*${f.caption}*`, ""]),
@@ -580,6 +777,10 @@ export function sweepHtml(
     "<h2>Cells</h2>",
     htmlTable(t.overview.header, t.overview.rows),
     ...t.cells.map((c) => `<h3>${escapeHtml(c.cell)}</h3>\n${htmlTable(c.header, c.rows)}`),
+    "<h2>Comparisons</h2>",
+    `<p>${escapeHtml(comparisonsText(data))}</p>`,
+    t.comparisons.rows.length ? htmlTable(t.comparisons.header, t.comparisons.rows) : "",
+    seatEffectsHtml(data.seatEffects),
     "<h2>Figures</h2>",
     ...figures.map((f, i) =>
       `<figure>${svgs[i]}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`

@@ -18,6 +18,7 @@ import { ConfigError } from "../core/config.ts";
 import { LlmCallRecordSchema, SCHEMA_VERSION } from "../core/records.ts";
 import { readJsonl, writeJsonAtomic } from "../core/run_log.ts";
 import { meanCI, proportionCI } from "../analysis/stats.ts";
+import { type SeedCount, shareCI } from "../analysis/share_ci.ts";
 import { type AgentSpec, redactAgents } from "../llm/agents_file.ts";
 import type { SharedLimits } from "../llm/factory.ts";
 import type { Experiment, ProfileMetric, ProfileOptions, ProfileRun } from "./experiment.ts";
@@ -287,9 +288,35 @@ export interface CardCell {
   runs: number;
   /** Mean, or share for a rate; `null` when no run defines it. */
   value: number | null;
-  /** 95% interval (t for means, Wilson for rates); `null` with fewer than two runs. */
+  /**
+   * 95% interval: Student t for means; inside [0, 1] for shares (Wilson at the effective
+   * sample size over seeds, `shareCI`) and rates (Wilson); `null` for a mean with fewer
+   * than two runs ([0, 1] for a share: one seed says nothing of the spread).
+   */
   lo: number | null;
   hi: number | null;
+  /** Finished runs left out because they are invalid (`summary.validity.valid === false`). */
+  excluded: number;
+}
+
+/**
+ * Profile figures known to lie in [0, 1] (shares), by key, besides `"rate"` metrics: their
+ * intervals are share intervals. `ProfileMetric` (lib/run/experiment.ts) has no such flag
+ * yet; a metric may also declare `share: true` on itself.
+ */
+export const SHARE_METRIC_KEYS: ReadonlySet<string> = new Set([
+  "late_p",
+  "late_d",
+  "over_usage",
+  "equality",
+  "substitution_share",
+  "valid_action_rate",
+]);
+
+/** `true` when a metric's values lie in [0, 1]: a rate, a declared share or a known one. */
+export function isShareMetric(metric: ProfileMetric): boolean {
+  return metric.kind === "rate" || (metric as { share?: boolean }).share === true ||
+    SHARE_METRIC_KEYS.has(metric.key);
 }
 
 /** One row of the card: a figure of one experiment's condition, for every model. */
@@ -302,6 +329,8 @@ export interface CardRow {
   label: string;
   description: string;
   kind: "mean" | "rate";
+  /** Values in [0, 1]: the intervals are share intervals, inside [0, 1]. */
+  share: boolean;
   better?: "higher" | "lower";
   cells: Record<string, CardCell>;
 }
@@ -327,6 +356,10 @@ export interface ProfileCard {
     seed: number;
     dir: string;
     values: Record<string, number | boolean | null>;
+    /** `false` when the run's validity check failed: left out of every figure but validity. */
+    valid: boolean;
+    /** The LLM decisions that were valid, of all LLM decisions (the validity row's counts). */
+    validity: SeedCount | null;
   }[];
 }
 
@@ -343,25 +376,51 @@ export const VALIDITY_METRIC: ProfileMetric = {
   better: "higher",
 };
 
-function validActionRate(summary: Record<string, unknown>): number | null {
+function validityCounts(summary: Record<string, unknown>): SeedCount | null {
   const v = summary.validity as { llm_decisions?: number; fallbacks?: number } | undefined;
   if (!v?.llm_decisions) return null;
-  return 1 - (v.fallbacks ?? 0) / v.llm_decisions;
+  return { successes: v.llm_decisions - (v.fallbacks ?? 0), trials: v.llm_decisions };
 }
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
-/** The interval of one figure over runs. */
-export function cardCell(kind: "mean" | "rate", values: (number | boolean | null)[]): CardCell {
+/** Options of {@linkcode cardCell}. */
+export interface CardCellOptions {
+  /** The values lie in [0, 1]: a share interval. @default {false} */
+  share?: boolean;
+  /** Per-run counts of a share (null where a run has none), aligned with the values. */
+  counts?: (SeedCount | null)[];
+  /** Invalid runs left out before the values were taken. @default {0} */
+  excluded?: number;
+}
+
+/**
+ * The interval of one figure over runs: Wilson for a rate (yes/no per run); for a share,
+ * `shareCI` (from the runs' counts when given, else their shares), always inside [0, 1];
+ * Student t for any other mean.
+ */
+export function cardCell(
+  kind: "mean" | "rate",
+  values: (number | boolean | null)[],
+  options: CardCellOptions = {},
+): CardCell {
+  const { share = false, counts, excluded = 0 } = options;
   const defined = values.filter((v) => v !== null && v !== undefined);
   const runs = values.length;
-  if (defined.length === 0) return { n: 0, runs, value: null, lo: null, hi: null };
+  if (defined.length === 0) return { n: 0, runs, value: null, lo: null, hi: null, excluded };
   if (kind === "rate") {
     const ci = proportionCI(defined.filter((v) => v === true).length, defined.length);
-    return { n: ci.n, runs, value: ci.rate, lo: ci.lo, hi: ci.hi };
+    return { n: ci.n, runs, value: ci.rate, lo: ci.lo, hi: ci.hi, excluded };
+  }
+  if (share) {
+    const given = counts?.filter((c): c is SeedCount => c !== null) ?? [];
+    const ci = given.length === defined.length && given.length
+      ? shareCI({ counts: given })
+      : shareCI({ values: defined.map(Number) });
+    return { n: ci.n, runs, value: ci.mean, lo: ci.lo, hi: ci.hi, excluded };
   }
   const ci = meanCI(defined.map(Number));
-  return { n: ci.n, runs, value: ci.mean, lo: finite(ci.lo), hi: finite(ci.hi) };
+  return { n: ci.n, runs, value: ci.mean, lo: finite(ci.lo), hi: finite(ci.hi), excluded };
 }
 
 /** The model id an entry names, e.g. `openai:gpt-4o-mini`. */
@@ -402,7 +461,8 @@ export async function collectProfile(
       seats: p.seats,
     };
     const values = await lookup(p.experiment)!.profile!.measure(run);
-    values[VALIDITY_METRIC.key] = validActionRate(summary);
+    const counts = validityCounts(summary);
+    values[VALIDITY_METRIC.key] = counts ? counts.successes / counts.trials : null;
     runs.push({
       model: p.model,
       experiment: p.experiment,
@@ -410,6 +470,8 @@ export async function collectProfile(
       seed: p.seed,
       dir: p.dir,
       values,
+      valid: (summary.validity as { valid?: boolean } | undefined)?.valid !== false,
+      validity: counts,
     });
   }
   const models = spec.models.map((m) => m.name);
@@ -422,19 +484,38 @@ export async function collectProfile(
     pick: (r: typeof runs[number]) => boolean,
   ) => {
     const cells: Record<string, CardCell> = {};
+    // Invalid runs (their play was largely the engine's fallback) count only for validity.
+    const keepInvalid = metric.key === VALIDITY_METRIC.key;
+    const share = isShareMetric(metric);
     for (const m of models) {
       const mine = plan.filter((p) =>
         p.model === m && p.experiment === e &&
         (condition === POOLED || p.condition === condition)
       );
-      const values = mine.map((p) => {
-        const r = runs.find((x) => x.dir === p.dir);
-        return r && pick(r) ? r.values[metric.key] ?? null : null;
-      });
-      cells[m] = cardCell(metric.kind, values);
+      const found = mine.map((p) => runs.find((x) => x.dir === p.dir));
+      const excluded = keepInvalid ? 0 : found.filter((r) => r && !r.valid).length;
+      const kept = mine.filter((_, i) => keepInvalid || found[i]?.valid !== false);
+      const got = kept.map((p) => runs.find((x) => x.dir === p.dir));
+      const values = got.map((r) => r && pick(r) ? r.values[metric.key] ?? null : null);
+      const counts = keepInvalid
+        ? got.filter((r, i) => r && values[i] !== null).map((r) => r!.validity)
+        : undefined;
+      cells[m] = cardCell(metric.kind, values, { share, counts, excluded });
+      cells[m].runs = mine.length;
     }
     const { key, axis, label, description, kind, better } = metric;
-    rows.push({ axis, experiment: e, condition, key, label, description, kind, better, cells });
+    rows.push({
+      axis,
+      experiment: e,
+      condition,
+      key,
+      label,
+      description,
+      kind,
+      share,
+      better,
+      cells,
+    });
   };
   for (const e of spec.experiments) {
     const part = lookup(e)!.profile!;

@@ -5,7 +5,9 @@
  */
 import assert from "node:assert/strict";
 import {
+  clopperPearsonCI,
   compare,
+  holmAdjust,
   meanCI,
   normalQuantile,
   proportionCI,
@@ -154,4 +156,53 @@ Deno.test("compare: constant samples and bad input", () => {
   assert.deepEqual([c.lo, c.hi, c.p_welch, c.p_value], [0, 0, 1, 1]);
   assert.throws(() => compare([1], [2, 3]), /at least 2 values, got 1 and 2/);
   assert.throws(() => compare([1, 2], [2, Infinity]), /finite/);
+});
+
+Deno.test("clopperPearsonCI: exact intervals against Newcombe (1998), Table II, method 5", () => {
+  // Newcombe RG (1998), Two-sided confidence intervals for the single proportion, Stat Med
+  // 17:857-872, Table II ("exact" Clopper-Pearson); 0/20 is also 1 - 0.025^(1/20).
+  const cases: [number, number, number, number][] = [
+    [81, 263, 0.2527, 0.3676],
+    [15, 148, 0.0578, 0.1617],
+    [0, 20, 0, 0.1684],
+    [1, 29, 0.0009, 0.1776],
+  ];
+  for (const [s, n, lo, hi] of cases) {
+    const ci = clopperPearsonCI(s, n);
+    near(ci.lo, lo, 5e-5, `${s}/${n} lo`);
+    near(ci.hi, hi, 5e-5, `${s}/${n} hi`);
+    assert.equal(ci.method, "clopper-pearson");
+    // Exact is conservative: it contains Wilson's interval at these counts.
+    const w = proportionCI(s, n);
+    assert.ok(ci.lo <= w.lo && ci.hi >= w.hi, `${s}/${n} contains Wilson`);
+  }
+  near(clopperPearsonCI(0, 20).hi, 1 - 0.025 ** (1 / 20), 1e-12, "0/20 closed form");
+  near(clopperPearsonCI(20, 20).lo, 0.025 ** (1 / 20), 1e-12, "20/20 closed form");
+  assert.equal(clopperPearsonCI(20, 20).hi, 1);
+  // 1/29 lower bound in closed form: 1 - 0.975^(1/29).
+  near(clopperPearsonCI(1, 29).lo, 1 - 0.975 ** (1 / 29), 1e-10, "1/29 lo");
+  assert.ok(Number.isNaN(clopperPearsonCI(0, 0).lo));
+  assert.throws(() => clopperPearsonCI(3, 2), /successes 3 > n 2/);
+  assert.throws(() => proportionCI(1, 2, { method: "exact" as "wilson" }), /'method' must be/);
+});
+
+Deno.test("holmAdjust: Holm (1979) step-down, adjusted p-values as R's p.adjust(p, 'holm')", () => {
+  // Sorted 0.01..0.05 with m = 5: 5(0.01), 4(0.02), 3(0.03), max(0.09, 2(0.04)), max(0.09, 0.05)
+  const p = [0.01, 0.02, 0.03, 0.04, 0.05];
+  holmAdjust(p).forEach((a, i) => near(a, [0.05, 0.08, 0.09, 0.09, 0.09][i], 1e-12, `p${i}`));
+  // Order is kept; the running maximum makes it monotone; values cap at 1.
+  const q = holmAdjust([0.04, 0.001, 0.5, 0.03]);
+  [0.09, 0.004, 0.5, 0.09].forEach((e, i) => near(q[i], e, 1e-12, `q${i}`));
+  assert.deepEqual(holmAdjust([0.6, 0.7]), [1, 1]);
+  // Holm rejects what Bonferroni rejects and more: 0.012 and 0.02 with m = 3 and 0.013.
+  const h = holmAdjust([0.012, 0.02, 0.013]);
+  assert.ok(h.every((a) => a <= 0.05), "all survive Holm");
+  assert.ok([0.012, 0.02, 0.013].some((x) => 3 * x > 0.05), "not all survive Bonferroni");
+  // NaN stays NaN and is not counted in m.
+  const n = holmAdjust([0.01, NaN, 0.02]);
+  assert.ok(Number.isNaN(n[1]));
+  near(n[0], 0.02, 1e-12, "m = 2");
+  near(n[2], 0.02, 1e-12, "m = 2");
+  assert.deepEqual(holmAdjust([]), []);
+  assert.throws(() => holmAdjust([0.5, 1.2]), /in \[0, 1\] or NaN, got 1.2 at index 1/);
 });

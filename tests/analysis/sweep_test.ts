@@ -171,17 +171,26 @@ Deno.test("sweepCellStats: counts, t intervals and Wilson rates computed by hand
 
     // B: seed 0 valid (4, won), seed 1 invalid (10, inconclusive), seed 2 failed.
     assert.deepEqual(b.params, { kappa: 0.3, policy: '["a","b"]' });
-    assert.deepEqual([b.runs, b.completed, b.valid], [3, 2, 1]);
+    assert.deepEqual([b.runs, b.completed, b.valid, b.excluded], [3, 2, 1, 1]);
+    assert.equal(a.excluded, 0);
     near(b.valid_share, 1 / 3, 1e-15);
-    assert.equal(b.metrics.score.n, 2);
-    assert.equal(b.metrics.score.mean, 7);
-    // sd = 3 sqrt 2, se = 3, half = t(0.975, 1) * 3 = 12.706205 * 3
-    near(b.metrics.score.half_width, 38.118614, 1e-5, "B half width");
+    // The invalid run is left out by default: score 4 alone, no interval.
+    assert.equal(b.metrics.score.n, 1);
+    assert.equal(b.metrics.score.mean, 4);
     assert.deepEqual([b.verdicts.won.n, b.verdicts.won.successes, b.verdicts.won.rate], [1, 1, 1]);
-    assert.equal(b.verdicts.won.inconclusive, 1);
+    assert.equal(b.verdicts.won.inconclusive, 0);
     assert.deepEqual(Object.keys(b.verdicts), ["won", "fair"]);
     assert.deepEqual([a.verdicts.fair.successes, a.verdicts.fair.n], [2, 3]);
-    assert.deepEqual([b.verdicts.fair.n, b.verdicts.fair.inconclusive], [1, 1]);
+    assert.deepEqual([b.verdicts.fair.n, b.verdicts.fair.inconclusive], [1, 0]);
+
+    // validOnly: false keeps the invalid run (the former behaviour).
+    const all = sweepCellStats(await loadSweep(dir), { validOnly: false })[1];
+    assert.equal(all.excluded, 0);
+    assert.equal(all.metrics.score.n, 2);
+    assert.equal(all.metrics.score.mean, 7);
+    // sd = 3 sqrt 2, se = 3, half = t(0.975, 1) * 3 = 12.706205 * 3
+    near(all.metrics.score.half_width, 38.118614, 1e-5, "B half width");
+    assert.equal(all.verdicts.won.inconclusive, 1);
 
     const valid = sweepCellStats(await loadSweep(dir), {
       validOnly: true,
@@ -191,6 +200,12 @@ Deno.test("sweepCellStats: counts, t intervals and Wilson rates computed by hand
     assert.equal(valid[1].metrics.score.n, 1);
     assert.equal(valid[1].metrics.score.half_width, Infinity, "one run: unbounded");
     assert.equal(valid[1].verdicts.won.inconclusive, 0);
+    // A column declared a share must hold shares (steps = 10 is not one).
+    const df = await loadSweep(dir);
+    assert.throws(
+      () => sweepCellStats(df, { metrics: ["steps"], shares: ["steps"] }),
+      /shares must be numbers in \[0, 1\], got 10/,
+    );
     const ninety = sweepCellStats(await loadSweep(dir), { level: 0.9, metrics: ["score"] });
     // t(0.95, 2) = 2.919986
     near(ninety[0].metrics.score.half_width, 2.919986 / Math.sqrt(3), 1e-6, "90%");
@@ -256,6 +271,11 @@ Deno.test("loadSweep: a real IPD sweep agrees with its index rows", async () => 
       );
       const mean = rates.reduce((a: number, b: number) => a + b, 0) / rates.length;
       near(s.metrics.mutual_cooperation_rate.mean, mean, 1e-12, s.cell);
+      // A rate: a share interval, inside [0, 1].
+      const m = s.metrics.mutual_cooperation_rate;
+      assert.equal(m.method, "wilson");
+      assert.ok(m.lo >= 0 && m.hi <= 1, `${s.cell}: [${m.lo}, ${m.hi}]`);
+      assert.equal(s.metrics["summary.rounds"].method, "t", "a count is a mean");
       assert.equal(s.runs, 3);
       assert.equal(s.valid_share, 1);
     }

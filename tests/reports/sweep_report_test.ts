@@ -5,20 +5,22 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import pl from "nodejs-polars";
 import {
   intervalChart,
   intervalPoints,
+  pairwiseComparisons,
   sweepFigures,
   sweepHtml,
   sweepMarkdown,
   sweepReportData,
   writeSweepReport,
 } from "../../lib/reports/sweep_report.ts";
+import { isShareCI, shareCI } from "../../lib/analysis/share_ci.ts";
+import { holmAdjust } from "../../lib/analysis/stats.ts";
 import { formatCell } from "../../lib/reports/html.ts";
 import { runCli } from "../support/cli.ts";
 
-/** t(0.975, df) for the sample sizes of this test. */
-const T975: Record<number, number> = { 1: 12.706205, 2: 4.302653 };
 const Z975 = 1.959964;
 
 interface IndexRow {
@@ -45,20 +47,18 @@ async function cellsOf(sweepDir: string): Promise<Map<string, IndexRow[]>> {
 
 const fmt = (x: number) => formatCell(x);
 
-/** `mean [lo, hi]` of a metric over a cell's runs, by hand. */
-function expectedMean(rows: IndexRow[], metric: string): { text: string; mean: number } {
-  const xs = rows.map((r) => r.summary?.[metric]).filter((v): v is number => typeof v === "number");
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const half = T975[n - 1] * sd / Math.sqrt(n);
-  // Rounding of the 6-digit t quantile stays far below the 4 decimals shown.
-  return { text: `${fmt(mean)} [${fmt(mean - half)}, ${fmt(mean + half)}]`, mean };
+/** `share [lo, hi]` of a share metric over a cell's valid runs (`shareCI`, tested by hand). */
+function expectedShare(rows: IndexRow[], metric: string): { text: string; mean: number } {
+  const xs = rows.filter((r) => r.valid !== false).map((r) => r.summary?.[metric])
+    .filter((v): v is number => typeof v === "number");
+  const ci = shareCI({ values: xs });
+  assert.ok(ci.lo >= 0 && ci.hi <= 1, `[${ci.lo}, ${ci.hi}] inside [0, 1]`);
+  return { text: `${fmt(ci.mean)} [${fmt(ci.lo)}, ${fmt(ci.hi)}]`, mean: ci.mean };
 }
 
 /** `rate [lo, hi] (k/n[, i inconclusive])` of a verdict, Wilson by hand. */
 function expectedRate(rows: IndexRow[], verdict: string): string {
-  const done = rows.filter((r) => r.status === "completed");
+  const done = rows.filter((r) => r.status === "completed" && r.valid !== false);
   const decided = done.map((r) => r.summary?.[verdict]).filter((v) => typeof v === "boolean");
   const inconclusive = done.length - decided.length;
   const k = decided.filter((v) => v === true).length;
@@ -164,14 +164,20 @@ Deno.test("sweep report: tables and figures agree with the index rows", async ()
     for (const [cell, rows] of cells) {
       const row = mdRow(md, cell);
       assert.equal(row[1], String(rows.length), `${cell} runs`);
-      const valid = rows.filter((r) => r.valid === true).length / rows.length;
-      assert.equal(row[2], fmt(valid), `${cell} valid share`);
-      assert.equal(row[rateCol], expectedMean(rows, "mutual_cooperation_rate").text, cell);
+      const valid = rows.filter((r) => r.valid === true).length;
+      const excluded = rows.filter((r) => r.valid === false).length;
+      const note = `${valid} of ${rows.length} seeds valid${
+        excluded ? `; ${excluded} excluded` : ""
+      }`;
+      assert.equal(row[2], note, `${cell} seeds counted`);
+      assert.equal(row[rateCol], expectedShare(rows, "mutual_cooperation_rate").text, cell);
       assert.equal(row[verdictCol], expectedRate(rows, "mutual_cooperation"), cell);
       assert.ok(html.includes(`<h3>${cell}</h3>`), `a table for ${cell}`);
     }
     assert.equal(mdRow(md, "rounds=4,payoffs.T=7")[1], "3");
-    assert.match(mdRow(md, "rounds=8,payoffs.T=5")[verdictCol], /, 1 inconclusive\)$/);
+    // The invalid run is excluded, not counted as inconclusive.
+    assert.equal(mdRow(md, "rounds=8,payoffs.T=5")[2], "2 of 3 seeds valid; 1 excluded");
+    assert.match(mdRow(md, "rounds=8,payoffs.T=5")[verdictCol], /\(\d\/2\)$/);
 
     // The figures: their points are the cell means computed here.
     const data = await sweepReportData(sweep);
@@ -185,10 +191,31 @@ Deno.test("sweep report: tables and figures agree with the index rows", async ()
     };
     for (const p of byRounds.data.values) {
       const cell = `rounds=${p.x},${p.series}`;
-      const expected = expectedMean(cells.get(cell)!, "mutual_cooperation_rate").mean;
+      const expected = expectedShare(cells.get(cell)!, "mutual_cooperation_rate").mean;
       assert.ok(Math.abs(p.y - expected) < 1e-12, `${cell}: ${p.y} vs ${expected}`);
     }
     assert.equal(byRounds.data.values.length, 4);
+    // Every share interval of the report lies in [0, 1].
+    for (const c of data.cells) {
+      for (const [k, m] of Object.entries(c.metrics)) {
+        if (isShareCI(m) && m.n) assert.ok(m.lo >= 0 && m.hi <= 1, `${c.cell} ${k}`);
+      }
+    }
+    // Comparisons: one Holm family over every pair, raw and adjusted p-values shown.
+    assert.ok(data.comparisons.length > 0);
+    const adjusted = holmAdjust(data.comparisons.map((c) => c.p));
+    data.comparisons.forEach((c, i) => {
+      assert.equal(c.p_holm, adjusted[i]);
+      assert.ok(c.p_holm >= c.p);
+      assert.equal(c.survives, c.p_holm <= 0.05);
+    });
+    assert.match(md, /## Comparisons/);
+    assert.match(md, /\d+ of \d+ comparisons survive Holm's correction at a family-wise level/);
+    assert.match(
+      md,
+      /\| field \| cell A \| cell B \| n \(A, B\) \| difference A − B \| p \(raw\) \| p \(Holm\) \|/,
+    );
+    assert.ok(html.includes("<h2>Comparisons</h2>"));
 
     // The charts are real SVG, inline in the HTML and as files.
     const svgs = [...html.matchAll(/<figure><svg[\s\S]*?<\/svg>/g)].map((m) => m[0]);
@@ -215,6 +242,7 @@ Deno.test("sweep report: chart specs for one varied parameter and for a nominal 
     completed: n,
     valid: n,
     valid_share: 1,
+    excluded: 0,
     metrics: {
       score: {
         n,
@@ -246,4 +274,27 @@ Deno.test("sweep report: chart specs for one varied parameter and for a nominal 
   }) as unknown as Record<string, { x: { type: string }; color?: unknown }>;
   assert.equal(spec.encoding.x.type, "nominal");
   assert.equal(spec.encoding.color, undefined, "one parameter: no colour");
+});
+
+Deno.test("sweep report: pairwise comparisons, exact p-values and Holm's correction by hand", () => {
+  const rows = [
+    ...[0, 0, 0, 0].map((x, seed) => ({ cell: "A", seed, valid: true, score: x })),
+    ...[1, 1, 1, 1].map((x, seed) => ({ cell: "B", seed, valid: true, score: x })),
+    ...[0, 1, 0, 1].map((x, seed) => ({ cell: "C", seed, valid: true, score: x })),
+    { cell: "C", seed: 9, valid: false, score: 100 }, // invalid: left out
+  ];
+  const df = pl.DataFrame(rows);
+  const out = pairwiseComparisons(df, ["A", "B", "C"], ["score"]);
+  assert.equal(out.length, 3);
+  // A vs B: 4 vs 4, only the 2 splits {A}, {B} are as extreme of C(8, 4) = 70: p = 2/70.
+  const ab = out.find((c) => c.a === "A" && c.b === "B")!;
+  assert.equal(ab.p, 2 / 70);
+  assert.equal(ab.diff, -1);
+  // Holm with m = 3: the smallest p times 3 = 0.0857 > 0.05: it does not survive.
+  assert.ok(Math.abs(ab.p_holm - 3 * 2 / 70) < 1e-12);
+  assert.equal(ab.survives, false, "raw p < 0.05 is not enough among 3 comparisons");
+  assert.equal(out[0], ab, "sorted by raw p");
+  const c = out.find((x) => x.b === "C")!;
+  assert.equal(c.n_b, 4, "the invalid run is not compared");
+  assert.equal(pairwiseComparisons(df, ["A", "B", "C"], ["score"], 0.1)[0].survives, true);
 });

@@ -8,7 +8,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { LlmCallRecordSchema } from "../../lib/core/records.ts";
 import { readJsonl } from "../../lib/core/run_log.ts";
-import type { CardRow, ProfileCard } from "../../lib/run/profile.ts";
+import {
+  cardCell,
+  type CardRow,
+  isShareMetric,
+  type ProfileCard,
+  VALIDITY_METRIC,
+} from "../../lib/run/profile.ts";
+import { cellText } from "../../lib/reports/profile_card.ts";
 import { startOpenAIServer } from "../support/llm_servers.ts";
 import { exists, listFiles, runCli } from "../support/cli.ts";
 import { BAD, GOOD, profileScript } from "../support/profile_models.ts";
@@ -135,6 +142,13 @@ Deno.test("profile: two scripted models, the card tells them apart; --estimate w
   const p = row(card, "late_p", "one").cells.bad;
   assert.equal(p.n, 2);
   assert.ok(p.lo !== null && p.hi !== null && p.lo <= p.value! && p.value! <= p.hi);
+  // every share and rate interval of the card lies in [0, 1]
+  for (const r of card.rows.filter((x) => x.share)) {
+    for (const m of card.models) {
+      const c = r.cells[m];
+      if (c.lo !== null) assert.ok(c.lo >= 0 && c.hi! <= 1, `${r.key}/${r.condition}/${m}`);
+    }
+  }
 
   // the card and the index
   const html = await Deno.readTextFile(join(reports, "profile", "report.html"));
@@ -182,4 +196,28 @@ Deno.test("profile: one budget for the whole profile; a rerun resumes", async ()
   assert.match(done.out, new RegExp(`found done`));
   const card = JSON.parse(await Deno.readTextFile(join(out, "card.json"))) as ProfileCard;
   assert.equal(card.runs.length, 2 * (1 + 2));
+});
+
+Deno.test("profile card cells: shares inside [0, 1], means by t, invalid runs counted out", () => {
+  // The issue's card: a share over two seeds printed as 0.331 [-0.442, 1.10].
+  const mean = cardCell("mean", [0.27, 0.392]);
+  assert.ok(mean.lo! < 0 && mean.hi! > 1, "a t interval, for a number that is not a share");
+  const share = cardCell("mean", [0.27, 0.392], { share: true });
+  assert.equal(share.value, 0.331);
+  assert.ok(share.lo! >= 0 && share.hi! <= 1, `[${share.lo}, ${share.hi}]`);
+  assert.equal(cellText(share, "mean"), "0.331 [0.034, 0.875]");
+  // Counts are pooled: 9 of 10 and 1 of 10 valid decisions is 0.5 of 20.
+  const counted = cardCell("mean", [0.9, 0.1], {
+    share: true,
+    counts: [{ successes: 9, trials: 10 }, { successes: 1, trials: 10 }],
+    excluded: 2,
+  });
+  assert.equal(counted.value, 0.5);
+  counted.runs = 4;
+  assert.match(cellText(counted, "mean"), /; 2 of 4 seeds valid; 2 excluded$/);
+  const rate = cardCell("rate", [true, false, true]);
+  assert.ok(rate.lo! >= 0 && rate.hi! <= 1);
+  assert.equal(isShareMetric(VALIDITY_METRIC), true);
+  assert.equal(isShareMetric({ ...VALIDITY_METRIC, key: "survival_time" }), false);
+  assert.equal(isShareMetric({ ...VALIDITY_METRIC, key: "x", kind: "rate" }), true);
 });

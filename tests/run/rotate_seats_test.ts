@@ -115,6 +115,11 @@ Deno.test("sweep: two agents files with rotated seats; summaries say who sat whe
   assert.equal(effects.balanced, true, "every model in every seat equally often");
   assert.deepEqual(effects.seats.map((s) => s.n), [12, 12, 12], "12 runs, one agent per seat");
   assert.ok(effects.models.some((m) => m.model === "policy:greedy" && m.n === 12));
+  // the sweep report separates them
+  const html = await Deno.readTextFile(join(reports, "sw", "report.html"));
+  assert.match(html, /<h2>Models and seats<\/h2>/);
+  assert.match(html, /Each model sat in every seat equally often/);
+  assert.match(html, /<h3>By seat \(over models\)<\/h3>/);
   // --rotate-seats needs agents
   const bad = await runCli(["ipd", "--seeds", "0..1", "--rotate-seats", "--out", join(dir, "x")]);
   assert.equal(bad.code, 2);

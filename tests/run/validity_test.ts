@@ -116,6 +116,49 @@ Deno.test("validity: every LLM reply garbage -> inconclusive verdicts, a warning
   assert.equal(typeof s2.honest_convergence, "boolean");
 });
 
+Deno.test("validity: the blockchain's valid_action_rate counts LLM seats only", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-valid-" });
+  await using server = startOpenAIServer(() => ({ reply: "I would rather not say." }));
+  const path = join(dir, "agents.json");
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({
+      agents: [
+        { name: "miner_a", provider: "openai", model: "gpt-4o-mini", base_url: server.baseURL },
+        { name: "miner_b", provider: "policy", policy: "greedy" },
+        { name: "miner_c", provider: "policy", policy: "honest" },
+      ],
+    }),
+  );
+  const r = await runCli([
+    "blockchain",
+    "--agents",
+    path,
+    "--rounds",
+    "3",
+    "--out",
+    join(dir, "run"),
+    "--no-report",
+    "--quiet",
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const summary = JSON.parse(await Deno.readTextFile(join(dir, "run", "summary.json")));
+  // 3 of 3 LLM decisions fell back: 0, not the 6 of 9 of all seats
+  assert.equal(summary.valid_action_rate, 0);
+  const offline = await runCli([
+    "blockchain",
+    "--rounds",
+    "2",
+    "--out",
+    join(dir, "offline"),
+    "--no-report",
+    "--quiet",
+  ]);
+  assert.equal(offline.code, 0, offline.err);
+  const s2 = JSON.parse(await Deno.readTextFile(join(dir, "offline", "summary.json")));
+  assert.equal(s2.valid_action_rate, null, "no LLM seat, no rate");
+});
+
 Deno.test("validity: sweep index rows of invalid runs carry valid: false", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab-valid-" });
   await using server = startOpenAIServer(() => ({ reply: "no" }));

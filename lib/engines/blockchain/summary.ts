@@ -110,6 +110,11 @@ export async function summarizeBlockchainRun(
   );
   const trend = constructiveTrend(df);
   const { calls: callRows, decisions } = await readRunLogs(dir);
+  // LLM seats (or their replays): a kind not starting with policy/strategy, as frames.ts reads it
+  const llmRows = decisions.filter((d) => {
+    const kind = (d as { kind?: unknown }).kind;
+    return typeof kind === "string" && !/^(policy|strategy)/.test(kind);
+  });
   return {
     rounds,
     miners: config.miners,
@@ -151,9 +156,10 @@ export async function summarizeBlockchainRun(
       second_half: trend.second_half === null ? null : r9(trend.second_half),
       delta: trend.delta === null ? null : r9(trend.delta),
     },
-    valid_action_rate: decisions.length
-      ? decisions.filter((d) => !d.fallback).length / decisions.length
-      : 1,
+    // LLM seats only (scripted seats never fall back); null for a run without LLM seats
+    valid_action_rate: llmRows.length
+      ? llmRows.filter((d) => !d.fallback).length / llmRows.length
+      : null,
     llm: usageTotals(callRows),
   };
 }

@@ -19,6 +19,7 @@ import pl from "nodejs-polars";
 import { join } from "node:path";
 import { loadEvents, typedSeries } from "../../analysis/frames.ts";
 import { type MeanCI, meanCI, type ProportionCI, proportionCI } from "../../analysis/stats.ts";
+import { type ShareCI, shareCI } from "../../analysis/share_ci.ts";
 import { readJsonFile } from "../../core/config.ts";
 import { type DecisionLoadOptions, loadDecisions } from "../../analysis/frames.ts";
 import { SocietyDecisionSchema } from "./decision_row.ts";
@@ -390,13 +391,23 @@ export interface SeedRow {
   valid: boolean;
 }
 
-/** Survival across seeds, with 95% intervals. */
+/** Survival across seeds, with 95% intervals, over the valid runs only. */
 export interface AcrossSeeds {
-  /** One row per run, in the order given. */
+  /** One row per run, in the order given (invalid ones too, marked `valid: false`). */
   runs: SeedRow[];
-  /** Survivors / citizens per run: mean with a Student-t interval. */
-  survival_rate: MeanCI;
-  /** Days played per run: mean with a Student-t interval. */
+  /** Runs whose validity check passed: the only ones in the figures below. */
+  valid: number;
+  /** Runs left out because their validity check failed. */
+  excluded: number;
+  /** `"3 of 5 seeds valid; 2 excluded"` (or `"5 of 5 seeds valid"`). */
+  validity_note: string;
+  /**
+   * Survivors / citizens, pooled over the valid runs (survivors over citizens), with a
+   * share interval inside [0, 1]: Wilson at the effective sample size, each seed a cluster
+   * (`shareCI` from the per-run counts).
+   */
+  survival_rate: ShareCI;
+  /** Days played per valid run: mean with a Student-t interval. */
   survival_time: MeanCI;
   /** Runs that reached the day limit with everyone alive (Wilson interval; valid runs only). */
   survived_all: ProportionCI;
@@ -405,9 +416,24 @@ export interface AcrossSeeds {
 }
 
 /**
+ * `"3 of 5 seeds valid; 2 excluded"`: how many runs a cross-seed figure stands on.
+ *
+ * @param valid Runs counted.
+ * @param total Runs in all.
+ * @returns The note.
+ */
+export function validityNote(valid: number, total: number): string {
+  const excluded = total - valid;
+  return `${valid} of ${total} seeds valid${excluded ? `; ${excluded} excluded` : ""}`;
+}
+
+/**
  * Survival rate and survival time across finished runs (typically seeds of one config),
- * with Student-t intervals, and the verdict rates with Wilson intervals. Runs whose
- * verdicts are inconclusive count for neither verdict rate.
+ * over the valid runs only (an invalid run's play was largely the engine's fallback, not the
+ * model's; it is listed in `runs` and counted in `excluded`): the survival rate as a share
+ * of citizens with an interval inside [0, 1] (`shareCI` from the survivors and citizens of
+ * each run), the survival time with a Student-t interval, and the verdict rates with Wilson
+ * intervals.
  *
  * @param dirs Finished society run directories.
  * @returns The per-run rows and the intervals.
@@ -438,8 +464,13 @@ export async function acrossSeeds(dirs: readonly string[]): Promise<AcrossSeeds>
   const valid = runs.filter((r) => r.valid);
   return {
     runs,
-    survival_rate: meanCI(runs.map((r) => r.survival_rate)),
-    survival_time: meanCI(runs.map((r) => r.days_played)),
+    valid: valid.length,
+    excluded: runs.length - valid.length,
+    validity_note: validityNote(valid.length, runs.length),
+    survival_rate: shareCI({
+      counts: valid.map((r) => ({ successes: r.survivors, trials: r.citizens })),
+    }),
+    survival_time: meanCI(valid.map((r) => r.days_played)),
     survived_all: proportionCI(valid.filter((r) => r.survived_all === true).length, valid.length),
     collapse: proportionCI(valid.filter((r) => r.collapse === true).length, valid.length),
   };
