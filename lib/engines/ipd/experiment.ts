@@ -15,6 +15,8 @@ import { type IpdConfig, parseIpdConfig } from "./config.ts";
 import { type IpdAction, IpdEngine, type IpdInfo, type IpdObs } from "./engine.ts";
 import { createIpdLlmPlayer } from "./llm_player.ts";
 import { createIpdPolicy } from "./policies.ts";
+import { summarizeRegret } from "../../core/regret.ts";
+import { ipdBaseline, ipdRegretPoints, jointCounts } from "./stage_regret.ts";
 
 const ipdDecisionObject = decisionRecordObject.extend({
   action: z.enum(["C", "D"]),
@@ -89,6 +91,14 @@ export function llmValidActionRate(
   return mine.length ? mine.filter((d) => !d.fallback).length / mine.length : null;
 }
 
+/** What `summary.json` says its `regret` is. */
+export const IPD_REGRET_NOTE =
+  "Stage-game (myopic) regret: per round, the payoff of the best response to the opponent's " +
+  "actual move of that round minus the payoff earned (T - R for cooperating with a cooperator, " +
+  "P - S for cooperating with a defector, 0 for defecting). Not an equilibrium test: in the " +
+  "repeated game cooperation sustained by future punishment (tit-for-tat against tit-for-tat) " +
+  "can be an equilibrium and still has a stage regret of T - R every round.";
+
 function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
   let cfg = config;
   if (ctx.agents) {
@@ -105,6 +115,7 @@ function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
         spec?.policy ?? cfg.policies[i],
         name,
         ctx.rng.derive(`agent:${name}`),
+        cfg.payoffs,
       );
     }
     return createIpdLlmPlayer({
@@ -141,16 +152,19 @@ function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
         };
       }
       const ranking = Object.keys(per).sort((a, b) => per[b].total - per[a].total);
+      // every round counts, logged or not: the pair counts come from the final state
+      const counts = jointCounts(state, cfg.players);
+      const llmAgents = agents.filter((a) => a.llm).map((a) => a.name);
       return {
         rounds: steps,
         agents: per,
         reward_ranking: ranking,
         mutual_cooperation: mutualCooperation(steps ? state.mutual / steps : 0),
         mutual_cooperation_rate: steps ? state.mutual / steps : 0,
-        valid_action_rate: llmValidActionRate(
-          decisions,
-          agents.filter((a) => a.llm).map((a) => a.name),
-        ),
+        valid_action_rate: llmValidActionRate(decisions, llmAgents),
+        regret: summarizeRegret(ipdRegretPoints(counts, cfg.players, cfg.payoffs, llmAgents)),
+        regret_note: IPD_REGRET_NOTE,
+        rational_baseline: ipdBaseline(counts, cfg.players, cfg.payoffs),
         llm: usageTotals(calls),
       };
     },

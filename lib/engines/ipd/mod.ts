@@ -10,3 +10,5 @@ export * from "./engine.ts";
 export * from "./policies.ts";
 export * from "./llm_player.ts";
 export * from "./experiment.ts";
+export * from "./best_response.ts";
+export * from "./stage_regret.ts";
