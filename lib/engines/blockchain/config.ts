@@ -30,6 +30,90 @@ function positiveInt(fallback: number) {
     .default(fallback);
 }
 
+/** An integer >= 0 (0 turns the feature off), with an error message that shows the bad value. */
+function nonNegativeInt(fallback: number) {
+  return z.number()
+    .int({ error: (iss) => `must be an integer >= 0, got ${iss.input}` })
+    .min(0, { error: (iss) => `must be an integer >= 0, got ${iss.input}` })
+    .default(fallback);
+}
+
+/** A boolean, with an error message that shows the bad value. */
+function flag(fallback: boolean) {
+  return z.boolean({ error: (iss) => `must be true or false, got ${JSON.stringify(iss.input)}` })
+    .default(fallback);
+}
+
+/**
+ * The prompt switches of the LLM miners (ablations), with today's prompt as the default.
+ * Absent from a config, the defaults apply (the parsed config then has no `prompt` field,
+ * so the runs, caches and hashes of configs without it do not change).
+ */
+const minerPromptObject = z.strictObject({
+  /**
+   * Ask the miner to weigh the "parasitic equilibrium" (no mutual attacks while jointly
+   * exploiting the honest group): one line of the system prompt and one question of the
+   * strategy review. `false` removes both. @default true
+   */
+  parasitic_clause: flag(true),
+});
+
+/**
+ * The cognition switches of the LLM miners (ablations), with today's memory as the default;
+ * absent from a config, the defaults apply (see `prompt`).
+ */
+const minerMemoryObject = z.strictObject({
+  /** Rounds shown in full in each decision prompt (working memory); 0 shows none. @default 5 */
+  window: nonNegativeInt(5),
+  /** Rounds per episodic summary (computed from the data); 0 turns summaries off. @default 10 */
+  episodic_every: nonNegativeInt(10),
+  /** A strategy review (one extra call) after every this many rounds; 0 turns it off. @default 7 */
+  reflection_every: nonNegativeInt(7),
+});
+
+/** The LLM miners' prompt switches; see {@linkcode MINER_SWITCH_DEFAULTS}. */
+export type MinerPromptSwitches = z.output<typeof minerPromptObject>;
+
+/** The LLM miners' cognition switches; see {@linkcode MINER_SWITCH_DEFAULTS}. */
+export type MinerMemorySwitches = z.output<typeof minerMemoryObject>;
+
+/** Every ablation switch of the LLM miners, resolved (see {@linkcode minerSwitches}). */
+export interface MinerSwitches {
+  prompt: MinerPromptSwitches;
+  memory: MinerMemorySwitches;
+}
+
+/**
+ * The switches' defaults: today's prompts and cognition (the SPEC's working memory of 5
+ * rounds, a summary every 10 rounds, a review every 7, the parasitic-equilibrium clause).
+ */
+export const MINER_SWITCH_DEFAULTS: Readonly<MinerSwitches> = Object.freeze({
+  prompt: Object.freeze({ parasitic_clause: true }),
+  memory: Object.freeze({ window: 5, episodic_every: 10, reflection_every: 7 }),
+});
+
+/**
+ * The LLM miners' ablation switches in effect for a config: its `prompt` and `memory`
+ * sections, or their defaults when absent.
+ *
+ * @param config A parsed config.
+ * @returns The switches, every field set.
+ *
+ * @example
+ * ```ts
+ * import { minerSwitches, parseBlockchainConfig } from "./config.ts";
+ * const config = parseBlockchainConfig({ memory: { window: 3 } });
+ * console.log(minerSwitches(config).memory); // { window: 3, episodic_every: 10, reflection_every: 7 }
+ * console.log(minerSwitches(config).prompt); // { parasitic_clause: true }
+ * ```
+ */
+export function minerSwitches(config: Pick<BlockchainConfig, "prompt" | "memory">): MinerSwitches {
+  return {
+    prompt: { ...MINER_SWITCH_DEFAULTS.prompt, ...config.prompt },
+    memory: { ...MINER_SWITCH_DEFAULTS.memory, ...config.memory },
+  };
+}
+
 /** The most rounds of one run (the documented maximum horizon). */
 export const MAX_ROUNDS = 1_000_000;
 
@@ -95,6 +179,16 @@ const blockchainConfigObject = z.strictObject({
   parasitic_p_min: nonNegative(PARASITIC_P_MIN),
   /** Honest convergence needs late mean `c` above this. @default 0.55 */
   honest_c_min: nonNegative(HONEST_C_MIN),
+  /**
+   * Prompt switches of the LLM miners: `parasitic_clause` (see {@linkcode MINER_SWITCH_DEFAULTS}).
+   * @default absent (today's prompt)
+   */
+  prompt: minerPromptObject.optional(),
+  /**
+   * Cognition switches of the LLM miners: `window`, `episodic_every`, `reflection_every`.
+   * @default absent (today's memory)
+   */
+  memory: minerMemoryObject.optional(),
 }).superRefine((v, ctx) => {
   const sum = v.alpha.reduce((a, b) => a + b, 0) + v.honest_power;
   if (v.alpha.length > 0 && Math.abs(sum - 1) > 1e-9) {
@@ -175,6 +269,24 @@ export type BlockchainConfig = {
   parasitic_p_min: number;
   /** Honest convergence needs late mean `c` above this. @default {0.55} */
   honest_c_min: number;
+  /**
+   * Prompt switches of the LLM miners (ablations; a grid varies them as
+   * `"prompt.parasitic_clause"`):
+   * - `parasitic_clause`: ask the miner to weigh the parasitic equilibrium (a line of the
+   *   system prompt, a question of the review); `false` drops both. @default {true}
+   *
+   * Absent, the defaults apply ({@linkcode minerSwitches} resolves them).
+   */
+  prompt?: MinerPromptSwitches;
+  /**
+   * Cognition switches of the LLM miners (ablations; a grid varies them as `"memory.window"`...):
+   * - `window`: rounds shown in full in each decision prompt, 0 for none. @default {5}
+   * - `episodic_every`: rounds per episodic summary, 0 for none. @default {10}
+   * - `reflection_every`: rounds between strategy reviews, 0 for none. @default {7}
+   *
+   * Absent, the defaults apply ({@linkcode minerSwitches} resolves them).
+   */
+  memory?: MinerMemorySwitches;
 };
 
 /** `true` when `A` and `B` are assignable both ways. */
@@ -210,13 +322,13 @@ export function parseBlockchainConfig(input: unknown): BlockchainConfig {
   const result = blockchainConfigObject.safeParse(input === undefined ? {} : input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  if (issue.code === "unrecognized_keys") {
-    throw new ConfigError(`config: unknown field '${issue.keys[0]}'`);
-  }
   const field = issue.path.length === 0
     ? "config"
     : `config.${issue.path.map((p) => typeof p === "number" ? `[${p}]` : String(p)).join(".")}`
       .replaceAll(".[", "[");
+  if (issue.code === "unrecognized_keys") {
+    throw new ConfigError(`${field}: unknown field '${issue.keys[0]}'`);
+  }
   const problem = issue.message.replace(/^Invalid input: /, "");
   throw new ConfigError(`${field}: ${problem}`);
 }

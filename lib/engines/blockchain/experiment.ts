@@ -8,11 +8,17 @@
  * `rq2_result.json` format) every miner replays its recorded actions and thoughts. Without
  * either, the offline default mix {@linkcode DEFAULT_POLICIES} plays.
  *
+ * Ablations: the config's `prompt` and `memory` sections switch parts of the LLM miners'
+ * prompt and cognition (see `config.ts`); a grid varies them by dotted key
+ * (`"grid": {"prompt.parasitic_clause": [true, false]}`). `summary.json` records the
+ * switches in effect and the prompt variant as `ablation` ({@linkcode blockchainAblation}).
+ *
  * @module
  */
 import type { Agent, Decision } from "../../agents/agent.ts";
 import { ConfigError, readJsonFile } from "../../core/config.ts";
 import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
+import { blockchainAblation } from "./ablation.ts";
 import { BlockchainDecisionSchema } from "./decision_row.ts";
 import { type BlockchainConfig, parseBlockchainConfig } from "./config.ts";
 import {
@@ -156,7 +162,10 @@ async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Pro
       };
     },
     // Polars and Vega load when a run finishes, not when the CLI starts.
-    summarize: async ({ dir }) => (await import("./summary.ts")).summarizeBlockchainRun(dir, cfg),
+    summarize: async ({ dir }) => ({
+      ...await (await import("./summary.ts")).summarizeBlockchainRun(dir, cfg),
+      ablation: await blockchainAblation(cfg, ctx.lang),
+    }),
   };
 }
 
@@ -182,3 +191,5 @@ export const blockchainExperiment: Experiment<BlockchainConfig> = {
   report: async (runDir, outDir) =>
     (await import("./report.ts")).writeBlockchainReport(runDir, outDir),
 };
+
+export { blockchainAblation };

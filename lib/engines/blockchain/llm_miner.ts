@@ -4,7 +4,9 @@
  * the data, latest reflection), a static cacheable system prompt, a JSON decision
  * `{thought, action: [c, p, d]}` parsed robustly by `ask()` (one retry with the error shown,
  * then the fallback `[1, 0, 0]`), and a reflection call every few rounds whose text is fed
- * into later prompts.
+ * into later prompts. The config's ablation switches (`prompt.parasitic_clause`,
+ * `memory.window`, `memory.episodic_every`, `memory.reflection_every`; see `config.ts`) set
+ * the prompt's clause, the memory's sizes and the review cadence.
  *
  * @example
  * ```ts
@@ -31,7 +33,7 @@ import type { CallRecorder } from "../../agents/call_recorder.ts";
 import { BudgetExceededError } from "../../llm/budget.ts";
 import type { ChatModel, ChatRequest } from "../../llm/chat_model.ts";
 import { extractJson, vectorLike } from "../../llm/parse.ts";
-import type { BlockchainConfig } from "./config.ts";
+import { type BlockchainConfig, minerSwitches } from "./config.ts";
 import type { BlockchainAction, BlockchainInfo, BlockchainObs } from "./engine.ts";
 import { MinerMemory, type RoundRecord } from "./memory.ts";
 import { decisionPrompt, reflectionPrompt, systemPrompt } from "./prompts.ts";
@@ -62,7 +64,7 @@ export interface LlmMinerOptions {
    * Reflect after every round that is a multiple of this (the review shows the last
    * `min(reflectEvery, 10)` rounds); 0 turns reflection off.
    *
-   * @default {7}
+   * @default {config.memory.reflection_every} (7 when the config has no `memory` section)
    */
   reflectEvery?: number;
   /** Retries after an unparseable decision, each showing the error. @default {1} */
@@ -228,7 +230,7 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
     lang,
     temperature,
     maxTokens = 600,
-    reflectEvery = 7,
+    reflectEvery = minerSwitches(config).memory.reflection_every,
     parseRetries = 1,
   } = options;
   if (!Number.isInteger(index) || index < 0 || index >= config.miners.length) {
@@ -245,7 +247,12 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
     throw new RangeError(`Cannot create LLM miner: 'lang' must be "zh" or "en", got ${lang}`);
   }
   const system = minerSystemPrompt(name, index, config, lang);
-  const memory = new MinerMemory();
+  const switches = minerSwitches(config);
+  const memory = new MinerMemory({
+    working: switches.memory.window,
+    episodeEvery: switches.memory.episodic_every,
+    reviewRounds: Math.min(reflectEvery, 10),
+  });
   const sampling = { ...(temperature === undefined ? {} : { temperature }), maxTokens };
 
   async function reflect(round: number, observation: BlockchainObs, info: BlockchainInfo) {
@@ -257,6 +264,7 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
       episodes: memory.episodes,
       reflection: memory.reflection,
       lang,
+      parasiticClause: switches.prompt.parasitic_clause,
     });
     const request: ChatRequest = {
       system,

@@ -2,10 +2,10 @@
  * The private memory of one LLM miner, as plain JSON data:
  *
  * - working memory: the last rounds in full (action, thought, reward, own, honest and mean
- *   rival efficiency);
- * - episodic summaries: every 10 rounds one summary *computed from the data* (never by the
- *   model): rounds covered, mean reward, mean `c`/`p`/`d` of the first vs the second half
- *   of the block, best and worst round;
+ *   rival efficiency), 5 by default (`working`, 0 for none);
+ * - episodic summaries: every 10 rounds by default (`episodeEvery`, 0 for none) one summary
+ *   *computed from the data* (never by the model): rounds covered, mean reward, mean
+ *   `c`/`p`/`d` of the first vs the second half of the block, best and worst round;
  * - the latest reflection (the model's own strategy review).
  *
  * @example
@@ -83,7 +83,7 @@ export interface PendingDecision {
 /** The memory's state; plain JSON. */
 export interface MinerMemoryState {
   v: 1;
-  /** The last `max(working, episodeEvery)` records, oldest first. */
+  /** The last `max(working, episodeEvery, reviewRounds, 2)` records, oldest first. */
   records: RoundRecord[];
   episodes: EpisodeSummary[];
   reflection: Reflection | null;
@@ -95,10 +95,12 @@ export interface MinerMemoryState {
 
 /** Options of {@linkcode MinerMemory}. */
 export interface MinerMemoryOptions {
-  /** Rounds kept in full in working memory. @default {5} */
+  /** Rounds shown in full in working memory; 0 shows none. @default {5} */
   working?: number;
-  /** Rounds per episodic summary. @default {10} */
+  /** Rounds per episodic summary; 0 makes none. @default {10} */
   episodeEvery?: number;
+  /** Rounds a strategy review looks back on (kept in {@linkcode MinerMemory.records}). @default {0} */
+  reviewRounds?: number;
 }
 
 /** What a prompt shows of the memory. */
@@ -157,10 +159,10 @@ export function summarize(records: readonly RoundRecord[]): EpisodeSummary {
   };
 }
 
-function positiveInt(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
+function nonNegativeInt(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
     throw new RangeError(
-      `Cannot create memory: '${name}' must be a positive integer, got ${value}`,
+      `Cannot create memory: '${name}' must be an integer >= 0, got ${value}`,
     );
   }
   return value;
@@ -168,17 +170,20 @@ function positiveInt(name: string, value: number): number {
 
 /** A miner's private memory; see the module doc. */
 export class MinerMemory {
-  /** Rounds kept in full in working memory. */
+  /** Rounds shown in full in working memory (0: none). */
   readonly working: number;
-  /** Rounds per episodic summary. */
+  /** Rounds per episodic summary (0: none). */
   readonly episodeEvery: number;
+  /** Records kept: `max(working, episodeEvery, reviewRounds, 2)` (two for changes). */
+  readonly kept: number;
   #s: MinerMemoryState = MinerMemory.empty();
 
-  /** @param options Working memory size and summary period. */
+  /** @param options Working memory size, summary period and review length. */
   constructor(options?: MinerMemoryOptions) {
-    const { working = 5, episodeEvery = 10 } = options ?? {};
-    this.working = positiveInt("working", working);
-    this.episodeEvery = positiveInt("episodeEvery", episodeEvery);
+    const { working = 5, episodeEvery = 10, reviewRounds = 0 } = options ?? {};
+    this.working = nonNegativeInt("working", working);
+    this.episodeEvery = nonNegativeInt("episodeEvery", episodeEvery);
+    this.kept = Math.max(working, episodeEvery, nonNegativeInt("reviewRounds", reviewRounds), 2);
   }
 
   /** An empty state. */
@@ -193,7 +198,7 @@ export class MinerMemory {
     };
   }
 
-  /** The kept records, oldest first (the last `max(working, episodeEvery)` rounds). */
+  /** The kept records, oldest first (the last {@linkcode MinerMemory.kept} rounds). */
   get records(): readonly RoundRecord[] {
     return this.#s.records;
   }
@@ -229,7 +234,7 @@ export class MinerMemory {
 
   /**
    * Adds a round to working memory. When the round closes a block (`round % episodeEvery
-   * === 0`) an episodic summary of the block's rounds is computed and kept.
+   * === 0`, `episodeEvery` > 0) an episodic summary of the block's rounds is computed and kept.
    *
    * @param record The round.
    * @returns The new summary, when one was made.
@@ -238,9 +243,8 @@ export class MinerMemory {
     const s = this.#s;
     s.records.push(structuredClone(record));
     s.pending = null;
-    const keep = Math.max(this.working, this.episodeEvery);
-    if (s.records.length > keep) s.records.splice(0, s.records.length - keep);
-    if (record.round % this.episodeEvery !== 0) return undefined;
+    if (s.records.length > this.kept) s.records.splice(0, s.records.length - this.kept);
+    if (this.episodeEvery === 0 || record.round % this.episodeEvery !== 0) return undefined;
     const start = record.round - this.episodeEvery;
     const block = s.records.filter((r) => r.round > start && r.round <= record.round);
     const summary = summarize(block);
@@ -258,7 +262,7 @@ export class MinerMemory {
   view(): MemoryView {
     const s = this.#s;
     return {
-      working: s.records.slice(-this.working),
+      working: this.working === 0 ? [] : s.records.slice(-this.working),
       episodes: s.episodes,
       reflection: s.reflection,
     };

@@ -3,8 +3,9 @@
  *
  * - {@linkcode systemPrompt}: identity, hash power, rules and payoff formula with the
  *   config's numbers, the multi-party setting, labelling and parasitic-equilibrium
- *   instructions, the chain-of-thought steps and the answer format. It holds no round
- *   number, so it is byte-identical every round and providers can cache it;
+ *   instructions (the latter unless `config.prompt.parasitic_clause` is `false`), the
+ *   chain-of-thought steps and the answer format. It holds no round number, so it is
+ *   byte-identical every round and providers can cache it;
  * - {@linkcode decisionPrompt}: the compact per-round user message (round, narrative,
  *   episodic summaries, latest reflection, last rounds one line each);
  * - {@linkcode reflectionPrompt}: the strategy review asked for every few rounds.
@@ -25,7 +26,7 @@
  * ```
  * @module
  */
-import type { BlockchainConfig } from "./config.ts";
+import { type BlockchainConfig, minerSwitches } from "./config.ts";
 import { LABELS } from "./labels.ts";
 import type { EpisodeSummary, MemoryView, Reflection, RoundRecord } from "./memory.ts";
 import { cpd, type Lang, num } from "./translator.ts";
@@ -43,6 +44,13 @@ export const THOUGHT_CHARS: Readonly<Record<Lang, number>> = Object.freeze({ en:
 export const REFLECTION_CHARS: Readonly<Record<Lang, number>> = Object.freeze({ en: 800, zh: 160 });
 
 const LABEL_KEYS = Object.keys(LABELS) as (keyof typeof LABELS)[];
+
+/**
+ * The id of the miner's prompt templates (system, decision and review messages), part of
+ * every run's `prompt_variant` hash with the ablation switches. Change it whenever the
+ * wording of a template changes, so that runs with different texts never share a variant.
+ */
+export const MINER_PROMPT_TEMPLATE = "blockchain.miner/1";
 
 /** A config number without float noise: `0.1`, `2`, `1.5`. */
 function show(x: number): string {
@@ -96,7 +104,8 @@ export interface SystemPromptOptions {
 }
 
 /**
- * The static system prompt of an LLM miner.
+ * The static system prompt of an LLM miner. The line asking it to weigh the "parasitic
+ * equilibrium" is left out when the config's `prompt.parasitic_clause` is `false`.
  *
  * @param options Identity, config, rivals and language.
  * @returns The prompt; the same text for every round of a game.
@@ -114,6 +123,7 @@ export function systemPrompt(options: SystemPromptOptions): string {
   const ETA = "η ← clamp(η − κ·Σd + γ, η_min, 1)";
   const json = `{"thought": "...", "action": [c, p, d]}`;
   const labels = LABEL_KEYS.map(L).join(lang === "zh" ? "、" : ", ");
+  const clause = minerSwitches(k).prompt.parasitic_clause;
   if (lang === "zh") {
     const others = rivals.map((r) => `${r.name}（α=${show(r.alpha)}）`).join("、");
     return [
@@ -122,7 +132,7 @@ export function systemPrompt(options: SystemPromptOptions): string {
       `收益 ${U}（${uNums}）；η̄ = 本轮初其他所有人（含诚实群体）的平均效率。`,
       `${ETA}，Σd = 他人 d 之和（${etaNums}）。`,
       `给每个对手贴标签：${labels}。`,
-      `权衡"寄生均衡"：互不破坏，共同以 p 剥削诚实群体。`,
+      ...(clause ? [`权衡"寄生均衡"：互不破坏，共同以 p 剥削诚实群体。`] : []),
       `记忆行：a=你的[c,p,d] r=收益 η=你 ηH=诚实群体 ηR=对手均值。`,
       `目标：累计收益最大。thought ≤60字：态势、对手标签、诚实群体趋势、成本收益、社会推理、决策。`,
       `只回答 JSON：${json}`,
@@ -135,7 +145,11 @@ export function systemPrompt(options: SystemPromptOptions): string {
     `Payoff ${U} (${uNums}); η̄ = others' mean efficiency (honest group included) at round start.`,
     `${ETA}, Σd = others' d (${etaNums}).`,
     `Label each rival: ${labels}.`,
-    `Weigh the "parasitic equilibrium": no mutual attacks while jointly exploiting the honest group via p.`,
+    ...(clause
+      ? [
+        `Weigh the "parasitic equilibrium": no mutual attacks while jointly exploiting the honest group via p.`,
+      ]
+      : []),
     `Lines: a=your [c,p,d] r=reward η=yours ηH=honest ηR=rivals' mean.`,
     `Maximise your total. "thought" ≤50 words: situation, rival labels, honest trend, cost/benefit, social reasoning, decision.`,
     `Answer JSON only: ${json}`,
@@ -158,8 +172,10 @@ const TEXT = {
       `Strategy review after round ${r}/${n}. Reply in plain text (not JSON), ≤120 words.`,
     previous: "Previous reflection",
     yourRounds: "Your rounds:",
-    review:
-      "Review your own history: what paid off and what did not, each rival's label and behaviour, the honest group's trend, whether a parasitic equilibrium is forming, and what you will change next.",
+    review: (clause: boolean) =>
+      `Review your own history: what paid off and what did not, each rival's label and behaviour, the honest group's trend, ${
+        clause ? "whether a parasitic equilibrium is forming, " : ""
+      }and what you will change next.`,
   },
   zh: {
     round: (r: number, n: number) => `第 ${r}/${n} 轮。`,
@@ -176,8 +192,10 @@ const TEXT = {
       `第 ${r}/${n} 轮后的策略复盘。用纯文本回答（不要 JSON），不超过120字。`,
     previous: "上次反思",
     yourRounds: "你的各轮：",
-    review:
-      "回顾你自己的历史：哪些做法有收益、哪些没有，每个对手的标签与行为，诚实群体效率趋势，寄生均衡是否正在形成，以及接下来要如何调整。",
+    review: (clause: boolean) =>
+      `回顾你自己的历史：哪些做法有收益、哪些没有，每个对手的标签与行为，诚实群体效率趋势，${
+        clause ? "寄生均衡是否正在形成，" : ""
+      }以及接下来要如何调整。`,
   },
 } as const;
 
@@ -276,17 +294,24 @@ export interface ReflectionPromptOptions {
   /** The previous reflection, or `null`. */
   reflection: Reflection | null;
   lang: Lang;
+  /**
+   * Ask whether a parasitic equilibrium is forming (the config's
+   * `prompt.parasitic_clause`). @default {true}
+   */
+  parasiticClause?: boolean;
 }
 
 /**
  * The user message asking for a short strategy review of the miner's own history (plain
- * text, at most 120 words, or 120 characters in Chinese).
+ * text, at most 120 words, or 120 characters in Chinese); it asks whether a parasitic
+ * equilibrium is forming unless `parasiticClause` is `false`.
  *
  * @param options Round, narrative, the rounds to review, summaries, previous reflection.
  * @returns The message.
  */
 export function reflectionPrompt(options: ReflectionPromptOptions): string {
-  const { round, rounds, narrative, records, episodes, reflection, lang } = options;
+  const { round, rounds, narrative, records, episodes, reflection, lang, parasiticClause = true } =
+    options;
   checkLang(lang, "reflection prompt");
   const t = TEXT[lang];
   const lines: string[] = [t.reviewHead(round, rounds), narrative];
@@ -305,6 +330,6 @@ export function reflectionPrompt(options: ReflectionPromptOptions): string {
       ...records.map((r) => roundLine(r, lang, false)),
     );
   }
-  lines.push(t.review);
+  lines.push(t.review(parasiticClause));
   return lines.join("\n");
 }

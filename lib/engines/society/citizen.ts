@@ -11,6 +11,10 @@
  * type is kept as it is, so the engine drops that one action with its reason while the rest
  * of the reply stands.
  *
+ * The config's ablation switches set its prompt (`prompt.show_token_budget`,
+ * `prompt.hint_token_exhaustion`, `prompt.hint_elimination_cost`) and its memory
+ * (`memory_length` lines); see `config.ts`.
+ *
  * @example
  * ```ts
  * import { CallRecorder } from "../../agents/call_recorder.ts";
@@ -33,7 +37,7 @@ import { ask } from "../../agents/ask.ts";
 import type { CallRecorder } from "../../agents/call_recorder.ts";
 import type { ChatModel } from "../../llm/chat_model.ts";
 import { numberLike } from "../../llm/parse.ts";
-import type { SocietyConfig } from "./config.ts";
+import { citizenSwitches, type SocietyConfig } from "./config.ts";
 import { type CitizenAction, PROPOSAL_TYPES, type SocietyDecision } from "./decision.ts";
 import { CitizenMemory } from "./memory.ts";
 import { dayPrompt, type Lang, systemPrompt } from "./prompts.ts";
@@ -261,9 +265,10 @@ export function citizenPrompts(options: {
   observation: SocietyObs;
 }): { system: string; user: string } {
   const { name, config, lang, memory, observation } = options;
+  const showTokenBudget = citizenSwitches(config).show_token_budget;
   return {
     system: systemPrompt({ name, config, lang }),
-    user: dayPrompt({ observation, memory, lang }),
+    user: dayPrompt({ observation, memory, lang, showTokenBudget }),
   };
 }
 
@@ -291,6 +296,7 @@ export function createCitizen(options: CitizenOptions): Citizen {
   const memory = new CitizenMemory({ name, lang, length: config.memory_length });
   const sampling = { ...(temperature === undefined ? {} : { temperature }), maxTokens };
   const take = (o: SocietyObs) => memory.ingest(o.day, o.events);
+  const showTokenBudget = citizenSwitches(config).show_token_budget;
 
   return {
     name,
@@ -300,7 +306,12 @@ export function createCitizen(options: CitizenOptions): Citizen {
 
     async act(ctx: DecisionContext<SocietyObs, SocietyInfo>): Promise<Decision<SocietyDecision>> {
       take(ctx.observation);
-      const user = dayPrompt({ observation: ctx.observation, memory: memory.lines, lang });
+      const user = dayPrompt({
+        observation: ctx.observation,
+        memory: memory.lines,
+        lang,
+        showTokenBudget,
+      });
       const out = await ask({
         model,
         agent: name,

@@ -62,6 +62,64 @@ function positiveInt(fallback: number) {
     .default(fallback);
 }
 
+function flag(fallback: boolean) {
+  return z.boolean({ error: (iss) => `must be true or false, got ${JSON.stringify(iss.input)}` })
+    .default(fallback);
+}
+
+/**
+ * The prompt switches of the LLM citizens (ablations), with today's prompt as the default.
+ * Absent from a config, the defaults apply (the parsed config then has no `prompt` field, so
+ * the runs, caches and hashes of configs without it do not change).
+ */
+const citizenPromptObject = z.strictObject({
+  /**
+   * Show the global game-token budget: its total in the system prompt and the day's
+   * `Tokens: consumed N | remaining M` line. `false` keeps the token rule (shared, what a
+   * day costs, the game ends when a day cannot be paid) without any figure of the budget.
+   * @default true
+   */
+  show_token_budget: flag(true),
+  /**
+   * The seed's hint "when the game tokens run out, the shelter's resources are nearly gone
+   * too (not exactly, but the trend is the same)", added to the token rule. @default false
+   */
+  hint_token_exhaustion: flag(false),
+  /**
+   * The seed's hint "eliminations make survival harder for everyone", added to the
+   * efficiency rule. @default false
+   */
+  hint_elimination_cost: flag(false),
+});
+
+/** The LLM citizens' prompt switches; see {@linkcode CITIZEN_SWITCH_DEFAULTS}. */
+export type CitizenPromptSwitches = z.output<typeof citizenPromptObject>;
+
+/** The switches' defaults: today's prompt (budget shown, no hints). */
+export const CITIZEN_SWITCH_DEFAULTS: Readonly<CitizenPromptSwitches> = Object.freeze({
+  show_token_budget: true,
+  hint_token_exhaustion: false,
+  hint_elimination_cost: false,
+});
+
+/**
+ * The LLM citizens' prompt switches in effect for a config: its `prompt` section, or the
+ * defaults when absent.
+ *
+ * @param config A parsed config.
+ * @returns The switches, every field set.
+ *
+ * @example
+ * ```ts
+ * import { citizenSwitches, parseSocietyConfig } from "./config.ts";
+ * console.log(citizenSwitches(parseSocietyConfig({ prompt: { hint_elimination_cost: true } })));
+ * // { show_token_budget: true, hint_token_exhaustion: false, hint_elimination_cost: true }
+ * ```
+ */
+export function citizenSwitches(config: { prompt?: CitizenPromptSwitches }): CitizenPromptSwitches {
+  return { ...CITIZEN_SWITCH_DEFAULTS, ...config.prompt };
+}
+
 /** `citizen_001`, `citizen_002`, ... for a count of citizens. */
 export function numberedCitizens(n: number): string[] {
   const width = Math.max(3, String(n).length);
@@ -131,13 +189,20 @@ const societyConfigObject = z.strictObject({
   revive_health: positiveInt(50),
   /** The request of the fallback decision. @default 20 */
   fallback_request: nonNegativeInt(20),
-  /** Memory lines an LLM citizen sees. @default 5 */
+  /** Memory lines an LLM citizen sees (an ablation switch too). @default 5 */
   memory_length: nonNegativeInt(5),
   /** Characters of a statement, message or topic kept (longer ones are cut). @default 200 */
   text_max_chars: positiveInt(200),
   /** Policies of offline citizens, assigned in turn (see `policies.ts`). @default the default mix */
   policies: z.array(z.string().min(1, { error: "policy names must be non-empty" }))
     .min(1, { error: "at least one policy is required" }).optional(),
+  /**
+   * Prompt switches of the LLM citizens (ablations; a grid varies them as
+   * `"prompt.show_token_budget"`, ...): `show_token_budget` (default true),
+   * `hint_token_exhaustion` (default false), `hint_elimination_cost` (default false); see
+   * {@linkcode CITIZEN_SWITCH_DEFAULTS}. @default absent (today's prompt)
+   */
+  prompt: citizenPromptObject.optional(),
 }).superRefine((c, ctx) => {
   const seen = new Set<string>();
   c.citizens.forEach((name, i) => {

@@ -13,12 +13,18 @@
  * - `collapse`: the society ended with fewer than half of its citizens alive (all dead,
  *   starved or voted out, or the token budget ran out over a decimated shelter).
  *
+ * Ablations: the config's `prompt` section and `memory_length` switch parts of the LLM
+ * citizens' prompt (see `config.ts`); a grid varies them by dotted key
+ * (`"grid": {"prompt.show_token_budget": [true, false]}`). `summary.json` records the
+ * switches in effect and the prompt variant as `ablation` ({@linkcode societyAblation}).
+ *
  * @module
  */
 import type { Agent } from "../../agents/agent.ts";
 import { ConfigError } from "../../core/config.ts";
 import { readRunLogs, usageTotals } from "../../core/summary.ts";
 import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
+import { societyAblation } from "./ablation.ts";
 import { createCitizen } from "./citizen.ts";
 import { parseSocietyConfig, type SocietyConfig } from "./config.ts";
 import type { SocietyDecision } from "./decision.ts";
@@ -32,7 +38,10 @@ import {
 } from "./policies.ts";
 import type { SocietyServer, SocietyServerOptions } from "./server.ts";
 import type { SocietyInfo, SocietyObs } from "./state.ts";
-import { societySummary } from "./summary.ts";
+import { societyRegretSummary, societySummary } from "./summary.ts";
+import { EventRecordSchema } from "../../core/records.ts";
+import { readJsonl } from "../../core/run_log.ts";
+import { join } from "node:path";
 import { societyProfile, societySampleReply } from "./profile.ts";
 
 type Citizen = Agent<SocietyObs, SocietyInfo, SocietyDecision>;
@@ -117,6 +126,8 @@ export function buildSociety(config: SocietyConfig, ctx: BuildContext): BuiltRun
       const summary = societySummary(engine.getState(), cfg);
       const { calls } = await readRunLogs(dir);
       const llm = usageTotals(calls);
+      const events = await readJsonl(join(dir, "events.jsonl"), EventRecordSchema);
+      const llmSeats = agents.filter((a) => a.llm).map((a) => a.name);
       const citizenDays = Object.values(summary.per_citizen).reduce((a, c) => a + c.days_acted, 0);
       for (const [name, c] of Object.entries(summary.per_citizen)) {
         Object.assign(c, who[name]);
@@ -125,10 +136,12 @@ export function buildSociety(config: SocietyConfig, ctx: BuildContext): BuiltRun
         ...summary,
         survived_all: summary.govsim.survived_all,
         collapse: summary.survivors.length * 2 < cfg.citizens.length,
+        ...societyRegretSummary(events, llmSeats),
         llm,
         llm_tokens_per_citizen_day: llm.calls && citizenDays
           ? (llm.input_tokens + llm.output_tokens) / citizenDays
           : null,
+        ablation: await societyAblation(cfg, ctx.lang),
       };
     },
   };
@@ -156,3 +169,5 @@ export const societyExperiment: Experiment<SocietyConfig> & {
     (await import("./report.ts")).writeSocietyReport(runDir, outDir),
   serve: async (options) => (await import("./server.ts")).startSocietyServer(options),
 };
+
+export { societyAblation };

@@ -46,6 +46,8 @@ export * from "./memory.ts";
 export * from "./prompts.ts";
 export * from "./citizen.ts";
 export * from "./summary.ts";
+export * from "./best_response.ts";
+export * from "./stage_regret.ts";
 export * from "./prompt_budget.ts";
 export * from "./decision_row.ts";
 export * from "./experiment.ts";

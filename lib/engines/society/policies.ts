@@ -7,7 +7,15 @@
  *   that favour it and eliminations of others, opposes appeals;
  * - `vindictive`: remembers who opposed its proposals or proposed its elimination and
  *   proposes eliminating them; otherwise proposes slightly self-serving allocations;
- * - `random`: random requests, votes, proposals, messages and meetings (seeded).
+ * - `random`: random requests, votes, proposals, messages and meetings (seeded);
+ * - `best_response`: the rational baseline, the myopic best response of `best_response.ts`
+ *   (the request that takes the whole available pool against the others' requests), with
+ *   no actions and no statement. The others' requests of today are not known when it
+ *   decides: for each other living citizen it takes the larger of yesterday's request
+ *   (`decision` events of its observation; none on day 1) and the fair share
+ *   `available / alive`, doubled as a margin, so it claims the whole pool whenever no other
+ *   citizen asks more than twice that guess. Votes and proposals are not part of what it optimises (see
+ *   `best_response.ts`).
  *
  * Each agent has its own {@linkcode Rng} stream (derive one per agent) and exposes its
  * state, RNG included, through `getState`/`setState`.
@@ -31,6 +39,7 @@ import type { Agent, Decision, DecisionContext } from "../../agents/agent.ts";
 import { ConfigError } from "../../core/config.ts";
 import type { Rng, RngState } from "../../core/rng.ts";
 import type { CitizenAction, ProposalType, SocietyDecision } from "./decision.ts";
+import { bestResponseRequest } from "./best_response.ts";
 import { parseAllocationContent } from "./proposals.ts";
 import type { ProposalView, SocietyInfo, SocietyObs } from "./state.ts";
 
@@ -219,6 +228,26 @@ const RULES: Record<string, Rule> = {
       actions,
       statement: rng.pick(["", "", "Hello.", "We must survive.", "Trust no one."]),
     };
+  },
+
+  best_response(o) {
+    const fair = Math.floor(o.available / Math.max(1, o.alive_citizens.length));
+    const yesterday = new Map<string, number>();
+    for (const e of o.events) {
+      if (e.type === "decision" && typeof e.request === "number") {
+        yesterday.set(String(e.agent), e.request);
+      }
+    }
+    const guesses = o.alive_citizens.map((n) =>
+      n === o.name ? 0 : 2 * Math.max(fair, yesterday.get(n) ?? 0)
+    );
+    const me = o.alive_citizens.indexOf(o.name);
+    const { request } = bestResponseRequest(
+      me >= 0 ? guesses : [0, ...guesses],
+      Math.max(0, me),
+      o.available,
+    );
+    return { request, actions: [], statement: "" };
   },
 };
 

@@ -2,8 +2,9 @@
  * The report of a society run, written from its run directory alone: overview, verdicts,
  * the GovSim measures, proposals by type, one line per citizen, six charts (health with
  * deaths and revivals, efficiency, grants stacked by citizen, grants against the fair
- * share, the proposals timeline, game tokens against the budget) and, for LLM runs, the
- * usage table, reflections and transcripts.
+ * share, the proposals timeline, game tokens against the budget), each citizen's play
+ * against the rational baseline (stage-game regret, {@linkcode baselineSections}) and, for
+ * LLM runs, the usage table, reflections and transcripts.
  *
  * Data ({@linkcode societyReportData}), charts ({@linkcode societyReportCharts}) and markup
  * ({@linkcode societyReportMarkdown}, {@linkcode societyReportHtml}) are separate; only
@@ -57,6 +58,8 @@ import {
   type TokenRow,
   tokensChart,
 } from "./charts.ts";
+import type { AgentRegret } from "../../core/regret.ts";
+import type { SocietyBaselineLine } from "./stage_regret.ts";
 
 /** A table: header and rows. */
 export interface Table {
@@ -64,6 +67,108 @@ export interface Table {
   header: string[];
   /** One array of cells per row, in `header` order. */
   rows: unknown[][];
+}
+
+/** A section of a report: a heading, then paragraphs and tables, in order. */
+export interface Section {
+  /** The heading. */
+  title: string;
+  /** Its parts. */
+  parts: Part[];
+}
+
+/** A part of a section: a paragraph or a table. */
+export type Part = { text: string } | { table: Table };
+
+/** Renders sections as Markdown. */
+function sectionsMd(sections: readonly Section[]): string[] {
+  return sections.flatMap((s) => [
+    `## ${s.title}`,
+    "",
+    ...s.parts.flatMap((p) =>
+      "text" in p ? [p.text, ""] : [mdTable(p.table.header, p.table.rows), ""]
+    ),
+  ]);
+}
+
+/** Renders sections as HTML. */
+function sectionsHtml(sections: readonly Section[]): string[] {
+  return sections.flatMap((s) => [
+    `<h2>${escapeHtml(s.title)}</h2>`,
+    ...s.parts.map((p) =>
+      "text" in p ? `<p>${escapeHtml(p.text)}</p>` : htmlTable(p.table.header, p.table.rows)
+    ),
+  ]);
+}
+
+/**
+ * The section "Against the rational baseline": each citizen's grants beside what the myopic
+ * best response would have been granted on the same days, and its stage-game regret, from
+ * `summary.json` (`regret`, `rational_baseline`, `regret_note`). A summary without them (an
+ * older run) gets a line saying so.
+ *
+ * @param summary The run's `summary.json`.
+ * @returns One section.
+ *
+ * @example
+ * ```ts
+ * import { baselineSections } from "./report.ts";
+ * console.log(baselineSections({})[0].title); // Against the rational baseline (stage-game regret)
+ * ```
+ */
+export function baselineSections(summary: Record<string, unknown>): Section[] {
+  const title = "Against the rational baseline (stage-game regret)";
+  const regret = summary.regret as Record<string, AgentRegret> | undefined;
+  const base = summary.rational_baseline as Record<string, SocietyBaselineLine> | undefined;
+  if (!regret || !base) {
+    return [{ title, parts: [{ text: "Not computed: this summary has no regret." }] }];
+  }
+  const per = (summary.per_citizen ?? {}) as Record<string, Record<string, unknown>>;
+  const rows = Object.keys(base).map((name) => {
+    const b = base[name];
+    const r = regret[name];
+    return [
+      name,
+      per[name]?.kind ?? "",
+      b.decisions,
+      b.request_days,
+      fmt(b.mean_request, 1),
+      b.earned,
+      b.best_response_total,
+      fmt(b.earned_share),
+      fmt(r?.mean, 1),
+      fmt(r?.total, 1),
+      r?.near_best_share === null || r === undefined ? "–" : fmt(r.near_best_share),
+    ];
+  });
+  return [{
+    title,
+    parts: [
+      { text: String(summary.regret_note ?? "") },
+      {
+        text:
+          "The baseline is the myopic best response: on a day whose grants follow the requests, the request that takes the whole available pool against the others' requests (the policy best_response plays it). An earned share near 1 is myopically rational play; a low share is restraint. One seed: these are this run's figures, not intervals.",
+      },
+      {
+        table: {
+          header: [
+            "citizen",
+            "kind",
+            "decisions",
+            "days the request decided the grant",
+            "mean request on those days",
+            "granted",
+            "baseline granted",
+            "granted / baseline",
+            "stage regret mean",
+            "stage regret total",
+            "near-best share (LLM seats)",
+          ],
+          rows,
+        },
+      },
+    ],
+  }];
 }
 
 /** Everything the report shows, computed from a run. */
@@ -88,6 +193,8 @@ export interface SocietyReportData {
   proposals: Table;
   /** One line per citizen. */
   perCitizen: Table;
+  /** Each citizen against the rational baseline ({@linkcode baselineSections}). */
+  baseline: Section[];
   /** The run's config, one line per field. */
   config: Table;
   /** The frames behind the charts (see `analysis.ts`). */
@@ -289,6 +396,7 @@ export function societyReportData(run: SocietyRun, calls: pl.DataFrame): Society
       rows: counts.map((c) => [c.type, c.made, c.passed, c.applied]),
     },
     perCitizen: citizenTable(s),
+    baseline: baselineSections(s),
     config: configTable(run),
     frames: {
       health: healthFrame(run.decisions, run.events),
@@ -389,6 +497,7 @@ export function societyReportMarkdown(
     "",
     t(d.perCitizen),
     "",
+    ...sectionsMd(d.baseline),
     llmSectionMd(d.calls, d.decisionViews, d.llmBudget),
     "",
     "## Configuration",
@@ -426,6 +535,7 @@ export function societyReportHtml(
       ...figures,
       "<h2>Citizens</h2>",
       t(d.perCitizen),
+      ...sectionsHtml(d.baseline),
       llmSectionHtml(d.calls, d.decisionViews, d.llmBudget),
       "<h2>Configuration</h2>",
       t(d.config),

@@ -10,6 +10,9 @@
  * - equality: `1 - Gini` of the resources granted per AI;
  * - over-usage: the share of requests above the fair share `available / alive` of their day.
  *
+ * {@linkcode societyRegretSummary} adds the stage-game regret against the rational baseline
+ * (`stage_regret.ts`), from the run's events rather than the state.
+ *
  * @example
  * ```ts
  * import { parseSocietyConfig } from "./config.ts";
@@ -24,11 +27,19 @@
  * ```
  * @module
  */
+import { type AgentRegret, summarizeRegret } from "../../core/regret.ts";
 import type { SocietyConfig } from "./config.ts";
 import { PROPOSAL_TYPES, type ProposalType } from "./decision.ts";
 import type { EndReason } from "./end_conditions.ts";
 import { gini } from "./gini.ts";
 import type { SocietyState } from "./state.ts";
+import {
+  type RegretEvent,
+  societyBaseline,
+  type SocietyBaselineLine,
+  societyRegretPoints,
+  societyRegretRows,
+} from "./stage_regret.ts";
 
 /** One AI's line of the summary. */
 export interface CitizenSummary {
@@ -163,5 +174,55 @@ export function societySummary(state: SocietyState, config: SocietyConfig): Soci
       over_usage: requests > 0 ? over / requests : 0,
     },
     per_citizen,
+  };
+}
+
+/** What `summary.json` says its `regret` is. */
+export const SOCIETY_REGRET_NOTE =
+  "Stage-game (myopic) regret: per decision, the grant of the request that maximises that " +
+  "day's grant with every other decision (and the citizen's own votes and proposals) held as " +
+  "they were, minus the grant received. On a default allocation day the best is the whole " +
+  "available pool, so it measures restraint (the tragedy of the commons), and it is 0 when a " +
+  "passed allocation proposal set the grants. Not an equilibrium test: what a citizen leaves " +
+  "in the pool today keeps the shelter alive later.";
+
+/** The regret part of `summary.json` (see {@linkcode societyRegretSummary}). */
+export interface SocietyRegretSummary {
+  /** Stage-game regret per citizen (`summarizeRegret`). */
+  regret: Record<string, AgentRegret>;
+  /** {@linkcode SOCIETY_REGRET_NOTE}. */
+  regret_note: string;
+  /** Each citizen's grants against the rational baseline's on the same days. */
+  rational_baseline: Record<string, SocietyBaselineLine>;
+}
+
+/**
+ * The stage-game regret of a run and each citizen's play against the rational baseline,
+ * from the run's events (`events.jsonl`: every day's decisions and allocation, logged
+ * whatever the run policy does with decision rows).
+ *
+ * @param events The run's events (`decision` and `allocation` are read).
+ * @param llmAgents The LLM seats (their regret gets the near-best share).
+ * @returns `regret`, `regret_note` and `rational_baseline`.
+ *
+ * @example
+ * ```ts
+ * import { societyRegretSummary } from "./summary.ts";
+ * const s = societyRegretSummary([
+ *   { round: 1, type: "decision", agent: "a", request: 30 },
+ *   { round: 1, type: "allocation", method: "default", available: 60, grants: { a: 30 } },
+ * ], ["a"]);
+ * console.log(s.regret.a); // { n: 1, mean: 30, total: 30, near_best_share: 0 }
+ * ```
+ */
+export function societyRegretSummary(
+  events: readonly RegretEvent[],
+  llmAgents: readonly string[],
+): SocietyRegretSummary {
+  const rows = societyRegretRows(events, llmAgents);
+  return {
+    regret: summarizeRegret(societyRegretPoints(rows)),
+    regret_note: SOCIETY_REGRET_NOTE,
+    rational_baseline: societyBaseline(rows),
   };
 }

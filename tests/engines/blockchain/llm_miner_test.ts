@@ -397,7 +397,19 @@ Deno.test("miner memory: state round-trips through JSON; summaries come from the
     rivals: { miner_b: 1, miner_c: 1 },
   });
   assert.throws(() => summarize([]), RangeError);
-  assert.throws(() => new MinerMemory({ working: 0 }), RangeError);
+  assert.throws(() => new MinerMemory({ working: -1 }), RangeError);
+  assert.throws(() => new MinerMemory({ episodeEvery: 1.5 }), RangeError);
+  assert.throws(() => new MinerMemory({ reviewRounds: -2 }), RangeError);
+  // working 0 shows no round and episodeEvery 0 makes no summary (ablations), yet the last
+  // two rounds are kept for the narrative's changes
+  const bare = new MinerMemory({ working: 0, episodeEvery: 0 });
+  for (let r = 1; r <= 12; r++) bare.record(rec(r, 1, [1, 0, 0]));
+  assert.deepEqual(bare.view().working, []);
+  assert.deepEqual(bare.episodes, []);
+  assert.deepEqual(bare.records.map((r) => r.round), [11, 12]);
+  assert.notEqual(bare.previousSnapshot(1), undefined);
+  assert.equal(new MinerMemory({ reviewRounds: 7 }).kept, 10);
+  assert.equal(new MinerMemory({ episodeEvery: 0, reviewRounds: 7 }).kept, 7);
 });
 
 Deno.test("llm miner: a reflection with a think block or in JSON is kept as plain text", async () => {
