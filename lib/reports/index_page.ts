@@ -10,8 +10,8 @@ import { escapeHtml, htmlPage } from "./html.ts";
 
 /** One line of the index (a catalog entry with its report, when there is one). */
 export interface IndexEntry {
-  /** What the line is: a run, a sweep or a profile. */
-  kind: "run" | "sweep" | "profile";
+  /** What the line is: a run, a sweep, a profile or a study. */
+  kind: "run" | "sweep" | "profile" | "study";
   /** The run's or sweep's id (its directory's name). */
   id: string;
   /** The experiment's name. */
@@ -60,6 +60,8 @@ export function indexRows(root: string, entries: readonly IndexEntry[]): string[
       : escapeHtml(e.id);
     const scope = e.kind === "run"
       ? `seed ${e.seed ?? "?"}`
+      : e.kind === "study" && !e.cells
+      ? "played in process"
       : `${e.cells} ${e.kind === "profile" ? "models" : "cells"}, ${e.runs} runs`;
     const valid = e.valid === null ? "" : e.valid ? "valid" : "INVALID";
     const cls = e.valid === false ? ' class="invalid-row"' : "";

@@ -16,7 +16,7 @@ import { SCHEMA_VERSION } from "../core/records.ts";
 import type { IndexEntry } from "../reports/index_page.ts";
 import { RUN_FILES } from "./run_dir.ts";
 
-/** One run, sweep or model profile of the catalog. */
+/** One run, sweep, model profile or study of the catalog. */
 export interface CatalogEntry extends Omit<IndexEntry, "report"> {
   /** The directory's path, as found. */
   dir: string;
@@ -149,6 +149,31 @@ export async function profileEntry(dir: string): Promise<CatalogEntry | null> {
   };
 }
 
+/**
+ * The catalog entry of a study directory (`study.json` of `deno task run study`, see
+ * `study.ts`), or `null` when `dir` holds none.
+ */
+export async function studyEntry(dir: string): Promise<CatalogEntry | null> {
+  const study = await readJson(join(dir, "study.json"));
+  if (!study || study.kind !== "study" || study.v !== SCHEMA_VERSION) return null;
+  const runs = (study.runs ?? {}) as { valid?: number; invalid?: number; failed?: number };
+  const grid = study.grid as { experiment?: string; grid?: Record<string, unknown[]> } | null;
+  const cells = Object.values(grid?.grid ?? {}).reduce((n, v) => n * v.length, 1);
+  return {
+    kind: "study",
+    id: basename(dir),
+    dir,
+    experiment: `study ${study.study}${grid?.experiment ? ` (${grid.experiment})` : ""}`,
+    created: await mtime(join(dir, "study.json")),
+    cells: grid ? cells : 0,
+    runs: runs.valid ?? 0,
+    status: runs.failed ? `partial (${runs.failed} runs did not complete)` : "complete",
+    verdicts: {},
+    valid: runs.invalid ? false : null,
+    validity: runs.invalid ? `${runs.invalid} invalid runs excluded` : "",
+  };
+}
+
 async function subdirs(dir: string): Promise<string[]> {
   const out: string[] = [];
   try {
@@ -158,15 +183,16 @@ async function subdirs(dir: string): Promise<string[]> {
 }
 
 /**
- * Every run, sweep and profile below `root` (`<root>/runs/*`, `<root>/sweeps/*`,
- * `<root>/profiles/*`, and any other
+ * Every run, sweep, profile and study below `root` (`<root>/runs/*`, `<root>/sweeps/*`,
+ * `<root>/profiles/*`, `<root>/studies/*`, and any other
  * direct subfolder of `root`'s subfolders that holds a run), newest first.
  */
 export async function scanCatalog(root = "data"): Promise<CatalogEntry[]> {
   const entries: CatalogEntry[] = [];
   for (const group of await subdirs(root)) {
     for (const dir of await subdirs(group)) {
-      const e = (await sweepEntry(dir)) ?? (await profileEntry(dir)) ?? (await runEntry(dir));
+      const e = (await studyEntry(dir)) ?? (await sweepEntry(dir)) ??
+        (await profileEntry(dir)) ?? (await runEntry(dir));
       if (e) entries.push(e);
     }
   }

@@ -1,0 +1,434 @@
+/**
+ * `deno task run study <name> [flags]`: one command per research question (the studies of
+ * `lib/cli/registry.ts`, each in its engine's folder; see `lib/run/study.ts`). It runs the
+ * study's sweep (resumable: a rerun skips finished runs), computes the answer across seeds,
+ * writes `reports/<study>/report.html`, `report.md` and `study.json`, and lists the study in
+ * `reports/index.html`. `--estimate` prints the calls, tokens and dollars and the seeds
+ * needed, and runs nothing.
+ *
+ * @module
+ */
+import { basename, dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError } from "../core/config.ts";
+import { redactSecrets } from "../core/redact.ts";
+import { readJsonl, writeJsonAtomic } from "../core/run_log.ts";
+import { SCHEMA_VERSION } from "../core/records.ts";
+import { type AgentSpec, loadAgentsFile, parseAgentsFile } from "../llm/agents_file.ts";
+import type { Command } from "../run/experiment.ts";
+import type { RunRequest } from "../run/open.ts";
+import type { Study, StudyContext, StudyDesign, StudyRun, StudyRuns } from "../run/study.ts";
+import {
+  cellConfig,
+  type GridFile,
+  rotateSeats,
+  runSweep,
+  SweepIndexRowSchema,
+  sweepItems,
+} from "../run/sweep.ts";
+import { scanCatalog, studyEntry } from "../run/catalog.ts";
+import type { StudySection } from "../reports/study_report.ts";
+import { EXIT_BUDGET } from "./exit_codes.ts";
+import { findExperiment, STUDIES } from "./registry.ts";
+
+/** The `--help` text. */
+export function studyHelp(): string {
+  const list = Object.values(STUDIES).map((s) => {
+    const own = Object.entries(s.flags ?? {}).map(([f, d]) =>
+      `\n      --${f}${d.type === "string" ? " V" : ""}: ${d.description}`
+    ).join("");
+    return `  ${s.name.padEnd(12)} ${s.description}${own}`;
+  }).join("\n");
+  return `deno task run study <name> [flags]
+
+One command per research question: the study's runs (a sweep inside the study directory,
+resumable), its answer across seeds with intervals, and one report (Question, Design,
+Answer, Caveats) in reports/<study>/, listed in reports/index.html.
+
+Studies:
+${list}
+
+Flags:
+  --seeds A..B       seeds, inclusive (default: the study's; --small: fewer)
+  --small            the CI setting: few seeds, short runs (offline, seconds)
+  --agents F         an agents file of real models (repeatable); default: scripted agents
+  --rounds N         the horizon of every run (rounds, days or T)
+  --out DIR          the study directory (default data/studies/study-<name>)
+  --reports DIR      where the report and index go (default reports)
+  --workers N        parallel runs (default 1)
+  --cache DIR        LLM replies cache; --offline: fail on a cache miss
+  --max-tokens N     each run's token budget; --max-usd X: each run's dollar budget
+  --lang zh|en       prompt language (default en)
+  --estimate         print calls, tokens, dollars and seeds needed; run nothing
+  -q, --quiet        no progress
+  -h, --help         this text
+
+Exit codes: 0 done, 1 failed, 2 bad flag, 3 stopped at the budget (resumable).
+`;
+}
+
+const COMMON = {
+  seeds: { type: "string" },
+  small: { type: "boolean" },
+  agents: { type: "string", multiple: true },
+  rounds: { type: "string" },
+  out: { type: "string" },
+  reports: { type: "string" },
+  workers: { type: "string" },
+  cache: { type: "string" },
+  offline: { type: "boolean" },
+  "max-tokens": { type: "string" },
+  "max-usd": { type: "string" },
+  lang: { type: "string" },
+  estimate: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Parsed flags of the study command. */
+export interface StudyArgs {
+  study: Study;
+  context: StudyContext;
+  reports: string;
+  workers: number;
+  cache?: string;
+  offline: boolean;
+  maxTokens?: number;
+  maxUsd?: number;
+  lang: "zh" | "en";
+  estimate: boolean;
+  quiet: boolean;
+}
+
+function positive(flag: string, v: string | undefined, integer: boolean): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new ConfigError(
+      `--${flag}: expected a positive ${integer ? "integer" : "number"}, got '${v}'`,
+    );
+  }
+  return n;
+}
+
+function seedRange(v: string): [number, number] {
+  const m = /^(\d+)(?:\.\.(\d+))?$/.exec(v.trim());
+  if (!m) throw new ConfigError(`--seeds: expected A..B (e.g. 0..4), got '${v}'`);
+  const r: [number, number] = [Number(m[1]), Number(m[2] ?? m[1])];
+  if (r[1] < r[0]) throw new ConfigError(`--seeds: ${r[0]}..${r[1]} is empty`);
+  if (r[1] - r[0] >= 1000) throw new ConfigError(`--seeds: at most 1000 seeds per study`);
+  return r;
+}
+
+/**
+ * Parses the flags after `study`; `null` for `--help`.
+ *
+ * @throws {ConfigError} Naming the flag (the command exits 2).
+ */
+export async function parseStudyArgs(argv: string[]): Promise<StudyArgs | null> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "-h" || name === "--help") return null;
+  if (!Object.hasOwn(STUDIES, name)) {
+    throw new ConfigError(
+      `study: '${name}' is unknown; expected one of ${Object.keys(STUDIES).join(", ")}`,
+    );
+  }
+  const study = STUDIES[name];
+  const own = Object.fromEntries(
+    Object.entries(study.flags ?? {}).map(([k, f]) => [k, { type: f.type }]),
+  ) as Record<string, { type: "string" | "boolean" }>;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...COMMON, ...own },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (e) {
+    throw new ConfigError((e as Error).message.split("\n")[0]);
+  }
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (v.help) return null;
+  const small = v.small === true;
+  const seeds = typeof v.seeds === "string"
+    ? seedRange(v.seeds)
+    : small
+    ? study.seeds.small
+    : study.seeds.default;
+  const agents = (v.agents as string[] | undefined) ?? [];
+  for (const file of agents) await loadAgentsFile(file); // fails early, naming the file
+  const lang = (v.lang as string | undefined) ?? "en";
+  if (lang !== "en" && lang !== "zh") {
+    throw new ConfigError(`--lang: expected zh or en, got '${lang}'`);
+  }
+  if (v.offline && !v.cache) throw new ConfigError("--offline: needs --cache DIR");
+  for (const flag of ["out", "reports"]) {
+    if (typeof v[flag] === "string" && (v[flag] as string).trim() === "") {
+      throw new ConfigError(`--${flag}: needs a value, got an empty string`);
+    }
+  }
+  const values: Record<string, string | boolean> = {};
+  for (const k of Object.keys(own)) {
+    if (v[k] !== undefined) values[k] = v[k] as string | boolean;
+  }
+  return {
+    study,
+    context: {
+      seeds,
+      agents,
+      small,
+      horizon: positive("rounds", v.rounds as string | undefined, true),
+      values,
+      dir: (v.out as string | undefined) ?? join("data", "studies", `study-${name}`),
+    },
+    reports: (v.reports as string | undefined) ?? "reports",
+    workers: positive("workers", v.workers as string | undefined, true) ?? 1,
+    cache: v.cache as string | undefined,
+    offline: v.offline === true,
+    maxTokens: positive("max-tokens", v["max-tokens"] as string | undefined, true),
+    maxUsd: positive("max-usd", v["max-usd"] as string | undefined, false),
+    lang,
+    estimate: v.estimate === true,
+    quiet: v.quiet === true,
+  };
+}
+
+/**
+ * The agents of each value of the grid's `agents` key, read once: from the design's own
+ * files when it writes them (nothing is written for an estimate), else from disk.
+ */
+async function agentFiles(
+  grid: GridFile,
+  files: Record<string, unknown>,
+): Promise<Map<string, AgentSpec[]>> {
+  const out = new Map<string, AgentSpec[]>();
+  for (const value of grid.grid.agents ?? []) {
+    const path = String(value);
+    out.set(
+      path,
+      Object.hasOwn(files, path)
+        ? parseAgentsFile(files[path], path).agents
+        : (await loadAgentsFile(path)).agents,
+    );
+  }
+  return out;
+}
+
+/** The run requests of a design's sweep (seat rotations expanded), for `--estimate`. */
+export async function studyRequests(
+  design: StudyDesign,
+  context: StudyContext,
+  lang: "zh" | "en",
+): Promise<RunRequest[]> {
+  if (!design.grid) return [];
+  const grid = structuredClone(design.grid);
+  const experiment = findExperiment(grid.experiment);
+  if (!experiment) throw new ConfigError(`study: experiment '${grid.experiment}' is unknown`);
+  const files = await agentFiles(grid, design.files ?? {});
+  if (design.rotateSeats && files.size) {
+    const k = [...files.values()][0].length;
+    grid.grid = { ...grid.grid, seat_rotation: Array.from({ length: k }, (_, r) => r) };
+  }
+  return sweepItems(grid, context.seeds).map((item) => {
+    const list = typeof item.params.agents === "string" ? files.get(item.params.agents)! : null;
+    const r = item.params.seat_rotation;
+    return {
+      experiment,
+      config: cellConfig(grid, item.params),
+      seed: item.seed,
+      horizon: context.horizon,
+      lang,
+      agents: list && typeof r === "number" ? rotateSeats(list, r) : list,
+    };
+  });
+}
+
+/** The finished runs of the study's sweep, the last row of each run winning. */
+async function studyRuns(sweepDir: string, planned: number): Promise<StudyRuns> {
+  const rows = await readJsonl(join(sweepDir, "index.jsonl"), SweepIndexRowSchema, {
+    tolerateTornTail: true,
+  });
+  const last = new Map(rows.map((r) => [r.run, r]));
+  const valid: StudyRun[] = [];
+  let invalid = 0;
+  for (const r of last.values()) {
+    if (r.status !== "completed") continue;
+    if (r.valid === false) {
+      invalid++;
+      continue;
+    }
+    const dir = join(sweepDir, r.run);
+    const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+    valid.push({ cell: r.cell, params: r.params, seed: r.seed, dir, summary });
+  }
+  return { valid, invalid, failed: Math.max(0, planned - valid.length - invalid) };
+}
+
+/**
+ * Lists the study, its sibling studies and every run, sweep and profile of `data` in
+ * `<reports>/index.html`.
+ */
+async function writeIndex(reports: string, dir: string): Promise<string> {
+  const { writeReportIndex } = await import("../reports/index_page.ts");
+  const entries = await scanCatalog("data");
+  // the study and its sibling studies (a study directory outside data/ keeps its neighbours)
+  const siblings = [dir];
+  for await (const d of Deno.readDir(dirname(resolve(dir)))) {
+    if (d.isDirectory) siblings.push(join(dirname(resolve(dir)), d.name));
+  }
+  for (const s of siblings) {
+    if (entries.some((e) => resolve(e.dir) === resolve(s))) continue;
+    const e = await studyEntry(s);
+    if (e) entries.push(e);
+  }
+  entries.sort((a, b) => b.created.localeCompare(a.created) || a.id.localeCompare(b.id));
+  const rows = [];
+  for (const e of entries) {
+    const path = join(reports, e.id, "report.html");
+    const report = await Deno.stat(path).then(() => path, () => undefined);
+    rows.push({ ...e, report });
+  }
+  return await writeReportIndex(reports, rows);
+}
+
+/** Runs the study command; returns the exit code. */
+export async function studyMain(argv: string[]): Promise<number> {
+  try {
+    const args = await parseStudyArgs(argv);
+    if (!args) {
+      console.log(studyHelp());
+      return 0;
+    }
+    const { study, context } = args;
+    const design = await study.design(context);
+    const power = study.power(context);
+    const powerLine =
+      `seeds needed: ${power.estimate.n} per condition (${power.estimate.total} in all) ` +
+      `for ${power.assumption}, at alpha ${power.estimate.alpha} and power ${power.estimate.power} ` +
+      `(${power.estimate.method})`;
+    if (args.estimate) {
+      const { estimateRuns, formatEstimate } = await import("../run/estimate.ts");
+      const e = await estimateRuns(await studyRequests(design, context, args.lang));
+      console.log(formatEstimate(e, `study ${study.name}`));
+      console.log(`  ${powerLine}`);
+      return 0;
+    }
+    await Deno.mkdir(context.dir, { recursive: true });
+    for (const [path, value] of Object.entries(design.files ?? {})) {
+      await Deno.mkdir(join(path, ".."), { recursive: true });
+      await Deno.writeTextFile(path, JSON.stringify(value, null, 2) + "\n");
+    }
+    const sweepDir = join(context.dir, "sweep");
+    let runs: StudyRuns = { valid: [], invalid: 0, failed: 0 };
+    if (design.grid) {
+      const result = await runSweep({
+        gridPath: `study-${study.name}`,
+        grid: structuredClone(design.grid),
+        seeds: context.seeds,
+        rotateSeats: design.rotateSeats,
+        workers: args.workers,
+        out: sweepDir,
+        horizon: context.horizon,
+        lang: args.lang,
+        agents: null,
+        cacheDir: args.cache,
+        offline: args.offline,
+        maxTokens: args.maxTokens,
+        maxUsd: args.maxUsd,
+        quiet: args.quiet,
+        lookup: findExperiment,
+        workerUrl: new URL("./sweep_worker.ts", import.meta.url),
+      });
+      const planned = result.ran + result.skipped + result.failed;
+      runs = await studyRuns(sweepDir, planned);
+      if (runs.valid.length === 0) {
+        console.error(`study ${study.name}: no run completed validly; nothing to report`);
+        return result.failed ? EXIT_BUDGET : 1;
+      }
+    }
+    const answer = await study.analyze(context, design, runs);
+    const counted = design.grid
+      ? `${runs.valid.length} valid runs counted; ${runs.invalid} invalid runs (too many LLM fallbacks) excluded; ${runs.failed} planned runs did not complete.`
+      : "played in process: no run directories, no invalid runs.";
+    const sections: StudySection[] = [
+      {
+        title: "Question",
+        parts: [{ text: study.question }, ...answer.headline.map((t) => ({ text: t }))],
+      },
+      {
+        title: "Design",
+        parts: [
+          { table: { header: ["setting", "value"], rows: design.rows } },
+          {
+            text: `Seeds ${context.seeds[0]}..${context.seeds[1]}; ${counted}${
+              design.grid ? ` Runs: ${sweepDir}.` : ""
+            }`,
+          },
+          { text: powerLine + "." },
+        ],
+      },
+      { title: "Answer", parts: answer.parts },
+      {
+        title: "Caveats",
+        parts: [{
+          list: [
+            ...answer.caveats,
+            ...(design.grid
+              ? [
+                `Invalid runs are excluded from every figure: ${runs.invalid} of ${
+                  runs.valid.length + runs.invalid
+                } completed runs here.`,
+              ]
+              : []),
+            context.agents.length
+              ? "Each model is named by its agents-file entry (provider:model); its figures pool every seat it played."
+              : "Offline: every seat is a scripted policy. These figures test the toolkit and the design; they are not findings about LLMs (rerun with --agents).",
+          ],
+        }],
+      },
+    ];
+    const id = basename(resolve(context.dir));
+    const data = {
+      v: SCHEMA_VERSION,
+      kind: "study",
+      study: study.name,
+      question: study.question,
+      seeds: context.seeds,
+      small: context.small,
+      agents: context.agents,
+      design: Object.fromEntries(design.rows),
+      grid: design.grid,
+      rotate_seats: design.rotateSeats,
+      runs: { valid: runs.valid.length, invalid: runs.invalid, failed: runs.failed },
+      power: { ...power.estimate, assumption: power.assumption },
+      answer: answer.data,
+      headline: answer.headline,
+    };
+    await writeJsonAtomic(join(context.dir, "study.json"), data);
+    const { writeStudyReport } = await import("../reports/study_report.ts");
+    const path = await writeStudyReport(join(args.reports, id), {
+      title: `Study ${study.name}: ${study.description}`,
+      sections,
+      data,
+    });
+    const index = await writeIndex(args.reports, context.dir);
+    for (const line of answer.headline) console.log(line);
+    console.log(`study ${study.name}: ${context.dir}\n  report: ${path}\n  index: ${index}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`error: ${redactSecrets(e.message)}`);
+      return 2;
+    }
+    console.error(`error: ${redactSecrets((e as Error).message)}`);
+    if (Deno.env.get("LAB_DEBUG")) console.error(redactSecrets((e as Error).stack ?? ""));
+    return 1;
+  }
+}
+
+/** The registered command. */
+export const studyCommand: Command = {
+  description: "one command per research question: rq2, shelter, delegation (see study --help)",
+  run: studyMain,
+};
