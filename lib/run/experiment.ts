@@ -70,6 +70,11 @@ export interface BuiltRun<A = any, O = any, I = any, S = any> {
   ): Record<string, unknown>;
   /** The engine's part of `summary.json`. */
   summarize(context: SummaryContext<A, O, I, S>): Promise<Record<string, unknown>>;
+  /**
+   * What the engine adds to `config.json`'s provenance, e.g. its ablation switches and
+   * prompt-variant hash (`{ablation: {switches, template, prompt_variant}}`).
+   */
+  provenance?(): Promise<Record<string, unknown>>;
   /** Writes `report.md` and `report.html` into `outDir` (overrides the experiment's). */
   report?(runDir: string, outDir: string): Promise<string>;
 }

@@ -284,6 +284,7 @@ export async function openRun(request: RunRequest, limits?: SharedLimits): Promi
       config: p.parsedConfig,
       agents: request.agents ? redactAgents(request.agents) : null,
       provenance: {
+        ...(await p.built.provenance?.()),
         ...await provenance({
           argv: request.argv,
           // the static system prompt of each LLM seat, hashed

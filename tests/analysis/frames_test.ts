@@ -7,6 +7,7 @@ import { join } from "node:path";
 import pl from "nodejs-polars";
 import { loadDecisions, loadEvents, loadLlmCalls } from "../../lib/analysis/mod.ts";
 import { LogFormatError } from "../../lib/core/run_log.ts";
+import { shareCI } from "../../lib/analysis/share_ci.ts";
 import {
   agentTable,
   constructiveTrend,
@@ -580,21 +581,23 @@ Deno.test("crossRunStats: verdict rates and 95% CI across seeds", async () => {
     assert.deepEqual(g.seeds, [1, 2]);
     assert.equal(g.parasitic_rate, 0.5);
     assert.equal(g.honest_rate, 0.5);
-    // Student-t 95% CI with runs - 1 = 1 degree of freedom: t(0.975, 1) is the Cauchy
-    // quantile tan(0.475 pi) = 12.7062... (not the normal 1.96).
-    const t = Math.tan(0.475 * Math.PI);
-    assert.ok(Math.abs(t - 12.706204736) < 1e-8);
-    // c: 0.125 and 0.75; sd = 0.625 / sqrt(2); half-width = t * sd / sqrt(2) = 0.3125 t.
+    // c: 0.125 and 0.75; sd = 0.625 / sqrt(2). c, p and d are shares: their intervals are
+    // share intervals (a Student-t interval with 1 degree of freedom, t = 12.706, would run
+    // from -3.5 to 4.4), inside [0, 1] and around the mean.
     const close = (a: number | null, b: number) =>
       assert.ok(a !== null && Math.abs(a - b) < 1e-9, `${a} != ${b}`);
     close(g.c_mean, 0.4375);
     close(g.c_sd, 0.625 / Math.SQRT2);
-    close(g.c_ci_low, 0.4375 - 0.3125 * t);
-    close(g.c_ci_high, 0.4375 + 0.3125 * t);
     close(g.p_mean, 0.53125);
-    close(g.p_ci_high, 0.53125 + t * 0.5625 / 2);
     close(g.d_mean, 0.03125);
-    close(g.d_ci_low, 0.03125 - t * 0.0625 / 2);
+    const runsOf = { c: [0.125, 0.75], p: [0.8125, 0.25], d: [0.0625, 0] };
+    for (const k of ["c", "p", "d"] as const) {
+      const lo = g[`${k}_ci_low`] as number, hi = g[`${k}_ci_high`] as number;
+      assert.ok(0 <= lo && lo <= g[`${k}_mean`]! && g[`${k}_mean`]! <= hi && hi <= 1, `${k}`);
+      const ci = shareCI({ values: runsOf[k] });
+      close(lo, ci.lo);
+      close(hi, ci.hi);
+    }
 
     const byKappa = crossRunStats(df, { by: ["kappa"] }).groups;
     assert.deepEqual(byKappa.map((k) => [k.kappa, k.runs, k.c_mean, k.c_sd, k.c_ci_low]), [

@@ -22,6 +22,7 @@ import pl from "nodejs-polars";
 import { type DecisionLoadOptions, loadDecisions } from "../../analysis/frames.ts";
 import { BlockchainDecisionSchema } from "./decision_row.ts";
 import { tQuantile } from "../../analysis/stats.ts";
+import { shareCI } from "../../analysis/share_ci.ts";
 import { type LabelKey, strategyLabel } from "./labels.ts";
 import { lateWindow, verdicts, type VerdictThresholds } from "./metrics.ts";
 
@@ -132,7 +133,10 @@ export interface GroupStatRecord {
   parasitic_rate: number;
   /** Share of runs with an honest convergence. */
   honest_rate: number;
-  /** Mean over runs of the late means; sample sd; 95% CI `mean ± t(0.975, n-1) sd / sqrt(n)` (null for one run). */
+  /**
+   * Mean over runs of the late `c`; its 95% interval is a share interval (`shareCI`: Wilson at
+   * the effective sample size, seeds as clusters), always inside [0, 1] (null for one run).
+   */
   c_mean: number;
   /** Sample standard deviation of the runs' late `c` (`null` for one run). */
   c_sd: number | null;
@@ -573,10 +577,23 @@ export function crossRunStats(df: pl.DataFrame, options: CrossRunOptions = {}): 
     pl.Series("t", groups.getColumn("runs").toArray().map((n) => tCol(Number(n))), pl.Float64),
   );
   const final = withT.withColumns(...stat("c"), ...stat("p"), ...stat("d")).drop("t").sort(by);
-  return {
-    runs: runs.toRecords() as unknown as RunStatRecord[],
-    groups: final.toRecords() as unknown as GroupStatRecord[],
-  };
+  const runRecords = runs.toRecords() as unknown as RunStatRecord[];
+  const shareGroups = (final.toRecords() as unknown as GroupStatRecord[]).map((g) => {
+    // c, p and d are shares: their interval is a share interval, always inside [0, 1]
+    // (a t interval over a few seeds runs past 0 or 1).
+    if (g.runs < 2) return g;
+    const mine = runRecords.filter((r) =>
+      by.every((k) => (r as Record<string, unknown>)[k] === g[k])
+    );
+    const out: GroupStatRecord = { ...g };
+    for (const k of ["c", "p", "d"] as const) {
+      const ci = shareCI({ values: mine.map((r) => Number((r as Record<string, unknown>)[k])) });
+      out[`${k}_ci_low`] = ci.lo;
+      out[`${k}_ci_high`] = ci.hi;
+    }
+    return out;
+  });
+  return { runs: runRecords, groups: shareGroups };
 }
 
 /**

@@ -166,6 +166,7 @@ async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Pro
       ...await (await import("./summary.ts")).summarizeBlockchainRun(dir, cfg),
       ablation: await blockchainAblation(cfg, ctx.lang),
     }),
+    provenance: async () => ({ ablation: await blockchainAblation(cfg, ctx.lang) }),
   };
 }
 

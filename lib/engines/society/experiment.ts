@@ -144,6 +144,7 @@ export function buildSociety(config: SocietyConfig, ctx: BuildContext): BuiltRun
         ablation: await societyAblation(cfg, ctx.lang),
       };
     },
+    provenance: async () => ({ ablation: await societyAblation(cfg, ctx.lang) }),
   };
 }
 

@@ -300,3 +300,29 @@ Deno.test("ablation sweep: a grid over prompt.parasitic_clause runs both variant
   const withClause = systems.filter((s) => s.includes("parasitic equilibrium")).length;
   assert.equal(withClause, 2 * (8 + 1));
 });
+
+Deno.test("ablation: config.json's provenance records the switches and the prompt variant", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-ablation-prov-" });
+  const cfg = join(dir, "off.json");
+  await Deno.writeTextFile(cfg, JSON.stringify({ prompt: { parasitic_clause: false } }));
+  const variants: string[] = [];
+  for (const [out, extra] of [["default", []], ["off", ["--config", cfg]]] as const) {
+    const r = await runCli([
+      "blockchain",
+      "--rounds",
+      "2",
+      "--out",
+      join(dir, out),
+      "--no-report",
+      "--quiet",
+      ...extra,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const config = JSON.parse(await Deno.readTextFile(join(dir, out, "config.json")));
+    const summary = JSON.parse(await Deno.readTextFile(join(dir, out, "summary.json")));
+    assert.deepEqual(config.provenance.ablation, summary.ablation);
+    assert.equal(config.provenance.ablation.switches["prompt.parasitic_clause"], out === "default");
+    variants.push(config.provenance.ablation.prompt_variant);
+  }
+  assert.notEqual(variants[0], variants[1]);
+});
