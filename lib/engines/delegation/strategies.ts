@@ -1,6 +1,7 @@
 /**
  * Scripted provider strategies (no network): `honest` (always the best model), `worst`
- * (always the cheapest), `random` (uniform over its models, drawn from the run's stream),
+ * (always the cheapest), `best_response` (the myopic best response: the model of the highest
+ * provider utility on the task), `random` (uniform over its models, drawn from the run's stream),
  * `strategic` (alias `ours`, the paper's strategy), and custom strategies from user code.
  *
  * A strategy is a small function `(view) => modelName`. The view carries the provider's
@@ -38,6 +39,11 @@ export interface StrategyView {
   best: string;
   /** Its cheapest model. */
   cheapest: string;
+  /**
+   * The provider's utility (`eta * price - cost`) of serving `model` on the task at hand, from
+   * the run's tables; `undefined` where the tables do not hold it (live mode).
+   */
+  providerUtility?(model: string): number | undefined;
   /** The run's stream; draw from it only for randomised service. */
   readonly stream: RunStream;
 }
@@ -63,9 +69,29 @@ export const strategic: Strategy = (v): string => {
   return v.cheapest;
 };
 
+/**
+ * The myopic best response (the rational baseline): on each task the model with the highest
+ * provider utility (`eta * price - cost`) on that task, whatever the user might do later;
+ * the cheapest model where the tables hold no utilities (live mode). Ties go to the first
+ * model in config order.
+ */
+export const bestResponse: Strategy = (v): string => {
+  let best: string | undefined;
+  let top = -Infinity;
+  for (const m of v.models) {
+    const u = v.providerUtility?.(m);
+    if (u !== undefined && u > top) {
+      top = u;
+      best = m;
+    }
+  }
+  return best ?? v.cheapest;
+};
+
 /** The built-in strategies. */
 export const BUILTIN_STRATEGIES: Readonly<Record<string, Strategy>> = Object.freeze({
   honest: (v: StrategyView) => v.best,
+  best_response: bestResponse,
   worst: (v: StrategyView) => v.cheapest,
   random: (v: StrategyView) => v.models[v.stream.randbelow(v.models.length)],
   strategic,
@@ -153,6 +179,12 @@ export function strategyView(engine: DelegationEngine, provider: AgentId): Strat
     cheapest: t.models[t.cheapestModel],
     get stream() {
       return engine.stream;
+    },
+    providerUtility(this: StrategyView, model: string): number | undefined {
+      const j = t.models.indexOf(model);
+      const L = engine.tables.length;
+      const v = j < 0 || !this.obs ? undefined : t.providerUtility?.[j * L + (this.obs.t % L)];
+      return typeof v === "number" && Number.isFinite(v) ? v : undefined;
     },
   };
 }
