@@ -49,6 +49,25 @@ type Citizen = Agent<SocietyObs, SocietyInfo, SocietyDecision>;
 /** The verdict fields of a society summary (see the module doc). */
 export const SOCIETY_VERDICTS = ["survived_all", "collapse"] as const;
 
+/**
+ * The `collapse` verdict's threshold: the society collapsed when fewer than this share of its
+ * citizens are alive at the end (half: 3 of 6 alive is not a collapse, 2 of 6 is).
+ */
+export const COLLAPSE_SURVIVOR_SHARE = 0.5;
+
+/**
+ * `true` when fewer than {@linkcode COLLAPSE_SURVIVOR_SHARE} of `citizens` survived.
+ *
+ * @example
+ * ```ts
+ * import { collapsed } from "./experiment.ts";
+ * console.log(collapsed(3, 6), collapsed(2, 6)); // false true
+ * ```
+ */
+export function collapsed(survivors: number, citizens: number): boolean {
+  return survivors < COLLAPSE_SURVIVOR_SHARE * citizens;
+}
+
 /** The config with the agents file's names as citizens; errors name the agents file. */
 function seatConfig(config: SocietyConfig, ctx: BuildContext): SocietyConfig {
   if (!ctx.agents) return config;
@@ -135,7 +154,7 @@ export function buildSociety(config: SocietyConfig, ctx: BuildContext): BuiltRun
       return {
         ...summary,
         survived_all: summary.govsim.survived_all,
-        collapse: summary.survivors.length * 2 < cfg.citizens.length,
+        collapse: collapsed(summary.survivors.length, cfg.citizens.length),
         ...societyRegretSummary(events, llmSeats),
         llm,
         llm_tokens_per_citizen_day: llm.calls && citizenDays

@@ -12,7 +12,11 @@ import { bestResponseRequest } from "../../../lib/engines/society/best_response.
 import { parseSocietyConfig } from "../../../lib/engines/society/config.ts";
 import type { SocietyDecision } from "../../../lib/engines/society/decision.ts";
 import { SocietyEngine } from "../../../lib/engines/society/engine.ts";
-import { societyExperiment } from "../../../lib/engines/society/experiment.ts";
+import {
+  COLLAPSE_SURVIVOR_SHARE,
+  collapsed,
+  societyExperiment,
+} from "../../../lib/engines/society/experiment.ts";
 import { createSocietyPolicy } from "../../../lib/engines/society/policies.ts";
 import { baselineSections } from "../../../lib/engines/society/report.ts";
 import {
@@ -171,4 +175,13 @@ Deno.test("society run: best_response and random play in any seat; summary and r
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("society collapse: fewer than half alive, the boundary pinned", () => {
+  assert.equal(COLLAPSE_SURVIVOR_SHARE, 0.5);
+  assert.equal(collapsed(3, 6), false, "exactly half alive is not a collapse");
+  assert.equal(collapsed(2, 6), true);
+  assert.equal(collapsed(3, 7), true, "3 of 7 is below half");
+  assert.equal(collapsed(4, 7), false);
+  assert.equal(collapsed(0, 1), true);
 });
