@@ -19,3 +19,4 @@ export * from "./index_page.ts";
 export * from "./html.ts";
 export * from "./llm_section.ts";
 export * from "./sweep_report.ts";
+export * from "./seat_effects.ts";

@@ -59,6 +59,7 @@ export interface PairComparison {
   b: string;
   /** Valid runs with a value in each cell. */
   n_a: number;
+  /** Valid runs with a value in cell `b`. */
   n_b: number;
   /** Mean (or rate) of `a` minus that of `b`. */
   diff: number;

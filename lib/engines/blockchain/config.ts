@@ -72,14 +72,38 @@ const minerMemoryObject = z.strictObject({
 });
 
 /** The LLM miners' prompt switches; see {@linkcode MINER_SWITCH_DEFAULTS}. */
-export type MinerPromptSwitches = z.output<typeof minerPromptObject>;
+export interface MinerPromptSwitches {
+  /** Ask the miner to weigh the "parasitic equilibrium" (system prompt and review). */
+  parasitic_clause: boolean;
+}
 
 /** The LLM miners' cognition switches; see {@linkcode MINER_SWITCH_DEFAULTS}. */
-export type MinerMemorySwitches = z.output<typeof minerMemoryObject>;
+export interface MinerMemorySwitches {
+  /** Rounds shown in full in each decision prompt; 0 shows none. */
+  window: number;
+  /** Rounds per episodic summary; 0 turns summaries off. */
+  episodic_every: number;
+  /** Rounds between strategy reviews; 0 turns them off. */
+  reflection_every: number;
+}
+
+// The documented interfaces are the schemas' outputs, both ways.
+const _promptSwitchesMatch: [
+  MinerPromptSwitches extends z.output<typeof minerPromptObject> ? true : never,
+  z.output<typeof minerPromptObject> extends MinerPromptSwitches ? true : never,
+] = [true, true];
+const _memorySwitchesMatch: [
+  MinerMemorySwitches extends z.output<typeof minerMemoryObject> ? true : never,
+  z.output<typeof minerMemoryObject> extends MinerMemorySwitches ? true : never,
+] = [true, true];
+void _promptSwitchesMatch;
+void _memorySwitchesMatch;
 
 /** Every ablation switch of the LLM miners, resolved (see {@linkcode minerSwitches}). */
 export interface MinerSwitches {
+  /** The prompt's switches (`prompt.parasitic_clause`). */
   prompt: MinerPromptSwitches;
+  /** The memory's switches (`memory.window`, `memory.episodic_every`, `memory.reflection_every`). */
   memory: MinerMemorySwitches;
 }
 

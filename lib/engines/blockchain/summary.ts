@@ -41,7 +41,7 @@ function rounded(v: unknown): unknown {
 }
 
 /** What `summary.json` says its `regret` is. */
-export const REGRET_NOTE =
+export const REGRET_NOTE: string =
   "Stage-game (myopic) regret: per decision, the payoff of the myopic best response in the " +
   "state the miner met, minus its reward. Not an equilibrium test: in the repeated game " +
   "cooperation can be sustained by future punishment, and an attack pays only in later rounds.";

@@ -92,7 +92,7 @@ export function llmValidActionRate(
 }
 
 /** What `summary.json` says its `regret` is. */
-export const IPD_REGRET_NOTE =
+export const IPD_REGRET_NOTE: string =
   "Stage-game (myopic) regret: per round, the payoff of the best response to the opponent's " +
   "actual move of that round minus the payoff earned (T - R for cooperating with a cooperator, " +
   "P - S for cooperating with a defector, 0 for defecting). Not an equilibrium test: in the " +

@@ -178,7 +178,7 @@ export function societySummary(state: SocietyState, config: SocietyConfig): Soci
 }
 
 /** What `summary.json` says its `regret` is. */
-export const SOCIETY_REGRET_NOTE =
+export const SOCIETY_REGRET_NOTE: string =
   "Stage-game (myopic) regret: per decision, the grant of the request that maximises that " +
   "day's grant with every other decision (and the citizen's own votes and proposals) held as " +
   "they were, minus the grant received. On a default allocation day the best is the whole " +
