@@ -135,17 +135,25 @@ Deno.test("study: bad flags exit 2 with one line naming the flag", async () => {
   }
 });
 
-Deno.test("study delegation: --agents is refused, naming why", async () => {
+Deno.test("study delegation: --agents plans both users as real runs", async () => {
   const tmp = await Deno.makeTempDir();
   try {
     const f = join(tmp, "a.json");
-    await Deno.writeTextFile(
+    const p = (name: string) => ({ name, provider: "policy", policy: "honest" });
+    await Deno.writeTextFile(f, JSON.stringify({ agents: [p("p1"), p("p2"), p("p3")] }));
+    const r = await runCli([
+      "study",
+      "delegation",
+      "--agents",
       f,
-      JSON.stringify({ agents: [{ name: "p", provider: "policy", policy: "honest" }] }),
-    );
-    const r = await runCli(["study", "delegation", "--agents", f, "--estimate"]);
-    assertEquals(r.code, 2);
-    assertStringIncludes(r.err, "--agents: the delegation study's counterfactual users need");
+      "--seeds",
+      "1..3",
+      "--rounds",
+      "50",
+      "--estimate",
+    ]);
+    assertEquals(r.code, 0, r.err);
+    assertStringIncludes(r.out, "6 runs");
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }

@@ -19,6 +19,9 @@ import { ConfigError, parseWith } from "../../core/config.ts";
 import { priceOf } from "../../llm/pricing.ts";
 import { STRATEGIES } from "./strategies.ts";
 
+/** The users a run can play: the paper's mechanism or the no-mechanism user. */
+export const MECHANISMS = ["paper", "none"] as const;
+
 /** The largest horizon accepted: the engine's counters stay exact far beyond it. */
 export const MAX_T = 1_000_000_000;
 
@@ -147,6 +150,14 @@ const delegationConfigObject = z.strictObject({
   records: recordsObject.default({ mode: "synthetic", tasks: 1000 }),
   /** The run's random stream. @default "toolkit" */
   rng: z.enum(["toolkit", "python"]).default("toolkit"),
+  /**
+   * The user: `paper` plays the paper's mechanism; `none` the no-mechanism user
+   * (`counterfactual.ts`): the same exploration, then every remaining task to the best
+   * provider found, with no audit, early stop, bonus, incentive or utility-based phase.
+   * Absent means `paper` (left out of the parsed config, so paper runs are unchanged).
+   * @default "paper"
+   */
+  mechanism: z.enum(MECHANISMS).optional(),
 }).transform((c) => ({
   ...c,
   providers: c.providers.map((p, i) => ({ ...p, name: p.name ?? `provider_${i + 1}` })),

@@ -180,6 +180,11 @@ export interface WorldOptions {
 
 /** Fails for live mode, where no counterfactual is known. */
 function checkMode(config: DelegationConfig, what: string): void {
+  if (config.mechanism === "none") {
+    throw new TypeError(
+      `Cannot play ${what}: config.mechanism is 'none' (the counterfactuals are against the paper's mechanism)`,
+    );
+  }
   if (config.records.mode === "live") {
     throw new TypeError(
       `Cannot play ${what}: live mode has no counterfactual (unserved answers are unknown)`,

@@ -22,6 +22,10 @@
  *   acted): the phase, time, planned exploitation, second-best utility and its own
  *   cumulative reward, which is all the SPEC's strategies use.
  * - `round` is the number of delegations so far (`t`).
+ * - **`mechanism: "none"`** plays the no-mechanism user of `counterfactual.ts` as real
+ *   steps: exploration as above (the same draws), then every remaining task to the best
+ *   provider (`planned = T - t`), seen as phase 2 with `secondBestUtility = 0`; no early
+ *   stop, bonus, incentive or utility-based phase.
  *
  * @example
  * ```ts
@@ -309,6 +313,8 @@ export class DelegationEngine
   #subGain: Float64Array;
   #subLoss: Float64Array;
   #live = false;
+  /** `config.mechanism === "none"`: the no-mechanism user (see the module doc). */
+  readonly #none: boolean;
   #pending: LiveOutcome | null = null;
   #exploration: ExplorationResult | null = null;
   #exCount = 0;
@@ -334,6 +340,7 @@ export class DelegationEngine
    */
   constructor(config: DelegationConfig, options: DelegationEngineOptions = {}) {
     this.config = config;
+    this.#none = config.mechanism === "none";
     this.agents = config.providers.map((p) => p.name);
     this.K = config.providers.length;
     this.T = config.T;
@@ -496,7 +503,7 @@ export class DelegationEngine
           this.#block = 0;
           this.#actor = ex.best;
           this.#left = ex.planned;
-          if (B <= ex.planned) {
+          if (B <= ex.planned && !this.#none) {
             this.#window = new Float64Array(B);
             this.#windowScratch = new Float64Array(B);
           }
@@ -504,6 +511,13 @@ export class DelegationEngine
           continue;
         }
         case 2: {
+          if (this.#none) {
+            // the no-mechanism user: nothing after the committed tasks
+            this.#phase = 5;
+            this.#actor = -1;
+            this.#left = 0;
+            return;
+          }
           if (this.#block === 0) {
             this.#window = new Float64Array(0);
             this.#block = 1;
@@ -591,13 +605,14 @@ export class DelegationEngine
     const best = this.#stream.choice(bestCandidates(avgUtilities));
     const second = secondBest(avgUtilities, best);
     const R2 = exploitationBudget(this.T, this.B, K, d1, d2);
-    const planned = plannedExploitation(R2, this.T, this.#t);
+    // the no-mechanism user commits every remaining task and promises no second-best utility
+    const planned = this.#none ? this.T - this.#t : plannedExploitation(R2, this.T, this.#t);
     this.#exploration = {
       avgRewards,
       avgUtilities,
       best,
       second: second.provider,
-      secondBestUtility: second.utility,
+      secondBestUtility: this.#none ? 0 : second.utility,
       delta1: d1,
       delta2: Number.isFinite(d2) ? d2 : null,
       R2,
@@ -608,7 +623,7 @@ export class DelegationEngine
 
   #obs(i: number): DelegationObs {
     const ex = this.#exploration;
-    const phase = (this.#phase > 4 ? 4 : this.#phase) as Phase;
+    const phase = (this.#phase > 4 ? (this.#none ? 2 : 4) : this.#phase) as Phase;
     return {
       t: this.#t,
       T: this.T,

@@ -245,7 +245,8 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
           ).map((p) => ({ ...p, llm: llmSeats.has(p.agent) })),
         )
         : null;
-      const counterfactual = !live && scripted
+      const none = cfg.mechanism === "none";
+      const counterfactual = !live && scripted && !none
         ? runCounterfactual({
           config: cfg,
           tables: engine.tables,
@@ -270,8 +271,11 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
         ...(counterfactual ? {} : {
           counterfactual_note: live
             ? "live mode: the unserved models' answers are unknown"
+            : none
+            ? "mechanism none: this run is the no-mechanism user"
             : "needs scripted providers (an LLM seat cannot be replayed against another user)",
         }),
+        ...(none ? { mechanism: "none" } : {}),
         records: cfg.records.mode === "recorded" ? `recorded:${cfg.records.dir}` : cfg.records.mode,
         rng: cfg.rng,
         providers,

@@ -50,8 +50,11 @@ export function providerSystemPrompt(config: DelegationConfig, index: number): s
       perMillion(prices[i].output)
     } per 1M output tokens`
   );
+  const none = config.mechanism === "none";
   return [
-    `You are ${p.name}, an LLM service provider. A user delegates ${config.T} tasks, one per time step, to ${K} providers through a mechanism; you are one of them.`,
+    `You are ${p.name}, an LLM service provider. A user delegates ${config.T} tasks, one per time step, to ${K} providers ${
+      none ? "by a simple rule" : "through a mechanism"
+    }; you are one of them.`,
     `When a task is delegated to you, you choose which of your models serves it. Your models:`,
     ...models,
     `You always bill the user the tokens used priced at your best model, ${best}, whatever model you serve; the user sees the bill and the answer's quality (reward = score x ${
@@ -61,21 +64,32 @@ export function providerSystemPrompt(config: DelegationConfig, index: number): s
     } x the tokens priced at the model you serve. Your profit over the run is ${
       num(p.eta)
     } x (total billed) - (total cost): serving ${best} earns nothing; a cheaper model earns the difference, but usually answers worse.`,
-    `The user's utility of a delegation is reward - price. The mechanism (B = ${B}, M = ${
-      num(M)
-    }):`,
-    `1. Exploration: each provider in turn serves ${B} tasks. The user then computes each provider's mean reward and mean utility over these. The provider with the highest mean utility is "best"; the second-best utility is the highest mean utility among the others.`,
-    `2. Exploitation: the best provider gets "planned" more tasks. From its ${B}th exploitation task on, the user stops early when its mean utility over its last ${B} tasks falls below (second-best utility - ${
-      num(M)
-    }). If it never stops early, the best provider gets ${B} bonus tasks.`,
-    `3. Incentive: every other provider serves ${B} tasks.`,
-    `4. Utility-based: each provider whose exploration mean reward exceeds ${
-      num(M)
-    } gets more tasks, in blocks of ${B}, the more the higher its exploration mean reward.`,
+    ...(none ? noMechanismRules(B) : [
+      `The user's utility of a delegation is reward - price. The mechanism (B = ${B}, M = ${
+        num(M)
+      }):`,
+      `1. Exploration: each provider in turn serves ${B} tasks. The user then computes each provider's mean reward and mean utility over these. The provider with the highest mean utility is "best"; the second-best utility is the highest mean utility among the others.`,
+      `2. Exploitation: the best provider gets "planned" more tasks. From its ${B}th exploitation task on, the user stops early when its mean utility over its last ${B} tasks falls below (second-best utility - ${
+        num(M)
+      }). If it never stops early, the best provider gets ${B} bonus tasks.`,
+      `3. Incentive: every other provider serves ${B} tasks.`,
+      `4. Utility-based: each provider whose exploration mean reward exceeds ${
+        num(M)
+      } gets more tasks, in blocks of ${B}, the more the higher its exploration mean reward.`,
+    ]),
     `Answer only with JSON: {"thought": "<one sentence>", "model": "<one of ${
       p.models.join(", ")
     }>"}.`,
   ].join("\n");
+}
+
+/** The rules of the no-mechanism user (`mechanism: "none"`), as the providers are told. */
+function noMechanismRules(B: number): string[] {
+  return [
+    `The user's utility of a delegation is reward - price. The user's rule (B = ${B}):`,
+    `1. Exploration: each provider in turn serves ${B} tasks. The user then computes each provider's mean utility over these. The provider with the highest mean utility is "best".`,
+    `2. Exploitation: the best provider serves every remaining task ("planned"). The user never checks its utility again, never stops early, and delegates nothing more to the other providers.`,
+  ];
 }
 
 const PHASE_TEXT = ["", "exploration", "exploitation", "incentive", "utility-based"];

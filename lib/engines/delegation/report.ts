@@ -64,7 +64,9 @@ import {
 
 /** A section of a report: a heading, paragraphs, tables and charts, in order. */
 export interface Section {
+  /** The section's heading. */
   title: string;
+  /** Its paragraphs, tables and charts, in order. */
   parts: Part[];
 }
 

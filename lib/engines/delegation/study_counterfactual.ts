@@ -3,17 +3,22 @@
  * at what cost to the user? The mechanism's user against the no-mechanism user and the
  * oracle user, across strategy tables and seeds (`counterfactual_study.ts`), and the user's
  * regret against the oracle as `T` grows. The three users are played in process on each
- * seed's tables (milliseconds per seed), so the study holds no run directories; the
- * counterfactual needs scripted providers, so `--agents` is refused (run LLM providers with
- * `deno task run delegation --agents F`: its summary has the mechanism's figures).
+ * seed's tables (milliseconds per seed), so the study holds no run directories.
+ *
+ * With `--agents F` (LLM providers, which cannot be replayed against another user) both
+ * users are real runs instead: a sweep over `mechanism: ["paper", "none"]` and the agents
+ * files, and the answer is the honesty gain (substitution share without the mechanism minus
+ * with it) per seed, overall and for the LLM providers, with Student's t intervals over
+ * seeds ({@linkcode llmHonestyGains}). The oracle and regret parts stay scripted-only.
  *
  * @module
  */
 import { ConfigError } from "../../core/config.ts";
 import { toSvg } from "../../charts/render.ts";
 import { seedsNeeded } from "../../analysis/power.ts";
+import { type MeanCI, meanCI } from "../../analysis/stats.ts";
 import { ciText, intervalChart, type StudyPart } from "../../reports/study_report.ts";
-import type { Study, StudyContext } from "../../run/study.ts";
+import type { Study, StudyAnswer, StudyContext, StudyRun } from "../../run/study.ts";
 import { parseDelegationConfig } from "./config.ts";
 import {
   counterfactualTable,
@@ -58,16 +63,164 @@ function horizonsOf(context: StudyContext): number[] {
 }
 
 function settings(context: StudyContext) {
-  if (context.agents.length) {
-    throw new ConfigError(
-      "--agents: the delegation study's counterfactual users need scripted providers; run LLM providers with `deno task run delegation --agents F`",
-    );
-  }
   const T = context.horizon ?? (context.small ? 200 : 1000);
   const config = parseDelegationConfig({ T });
   const tables = tablesOf(context);
   const horizons = horizonsOf(context);
   return { T, config, tables, horizons };
+}
+
+/** A substitution share over some providers of one run's summary (`null` without delegations). */
+function shareOf(summary: Record<string, unknown>, keep: (id: string) => boolean): number | null {
+  const stats = summary.provider_stats as Record<
+    string,
+    { delegations: number; substitutions: number }
+  >;
+  let n = 0, subs = 0;
+  for (const [id, st] of Object.entries(stats)) {
+    if (!keep(id)) continue;
+    n += st.delegations;
+    subs += st.substitutions;
+  }
+  return n > 0 ? subs / n : null;
+}
+
+/** The honesty gain of one agents file: per seed, and over seeds with an interval. */
+export interface HonestyGainRow {
+  /** The agents file. */
+  agents: string;
+  /** Seeds with both arms (paper and none) completed validly. */
+  seeds: number[];
+  /** Per seed: substitution share, all providers, without the mechanism minus with it. */
+  gain: number[];
+  /** Per seed: the same over the LLM providers' delegations only. */
+  llm_gain: (number | null)[];
+  /** Per LLM provider name: its per-seed gains (seeds where it served in both arms). */
+  by_provider: Record<string, number[]>;
+  /** Over seeds (Student's t 95%). */
+  gain_ci: MeanCI;
+  /** Over seeds with LLM delegations in both arms. */
+  llm_gain_ci: MeanCI;
+  /** Per LLM provider, over seeds. */
+  by_provider_ci: Record<string, MeanCI>;
+}
+
+/**
+ * The honesty gain of LLM providers from real runs of both users: for each agents file and
+ * seed, the run with `mechanism: "none"` against the one with `"paper"`.
+ *
+ * @param runs The study's valid runs (params `mechanism` and `agents`).
+ * @returns One row per agents file; seeds missing an arm are left out.
+ *
+ * @example
+ * ```ts
+ * import { llmHonestyGains } from "./study_counterfactual.ts";
+ * const summary = (s: number) => ({
+ *   provider_stats: { "1": { delegations: 10, substitutions: s } },
+ *   providers: { "1": { name: "llm", kind: "openai:m" } },
+ * });
+ * const run = (mechanism: string, s: number) =>
+ *   ({ cell: "", dir: "", seed: 1, params: { mechanism, agents: "a.json" }, summary: summary(s) });
+ * console.log(llmHonestyGains([run("paper", 2), run("none", 7)])[0].gain); // [0.5]
+ * ```
+ */
+export function llmHonestyGains(runs: readonly StudyRun[]): HonestyGainRow[] {
+  const files = [...new Set(runs.map((r) => String(r.params.agents)))].sort();
+  return files.map((agents) => {
+    const arm = (m: string, seed: number) =>
+      runs.find((r) =>
+        String(r.params.agents) === agents && (r.params.mechanism ?? "paper") === m &&
+        r.seed === seed
+      );
+    const seeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b)
+      .filter((s) => arm("paper", s) && arm("none", s));
+    const gain: number[] = [];
+    const llm_gain: (number | null)[] = [];
+    const by_provider: Record<string, number[]> = {};
+    for (const seed of seeds) {
+      const paper = arm("paper", seed)!.summary, none = arm("none", seed)!.summary;
+      const providers = paper.providers as Record<string, { name: string; kind: string }>;
+      const llm = (id: string) => !providers[id].kind.startsWith("policy:");
+      gain.push(shareOf(none, () => true)! - shareOf(paper, () => true)!);
+      const a = shareOf(none, llm), b = shareOf(paper, llm);
+      llm_gain.push(a === null || b === null ? null : a - b);
+      for (const id of Object.keys(providers).filter(llm)) {
+        const x = shareOf(none, (k) => k === id), y = shareOf(paper, (k) => k === id);
+        if (x === null || y === null) continue;
+        (by_provider[providers[id].name] ??= []).push(x - y);
+      }
+    }
+    return {
+      agents,
+      seeds,
+      gain,
+      llm_gain,
+      by_provider,
+      gain_ci: meanCI(gain),
+      llm_gain_ci: meanCI(llm_gain.filter((g): g is number => g !== null)),
+      by_provider_ci: Object.fromEntries(
+        Object.entries(by_provider).map(([k, v]) => [k, meanCI(v)]),
+      ),
+    };
+  });
+}
+
+/** The answer of the study with `--agents`: both users as real runs. */
+async function analyzeRuns(runs: readonly StudyRun[]): Promise<StudyAnswer> {
+  const rows = llmHonestyGains(runs);
+  const points = rows.flatMap((r) => [
+    { x: r.agents, series: "all providers", ...r.gain_ci },
+    { x: r.agents, series: "LLM providers", ...r.llm_gain_ci },
+    ...Object.entries(r.by_provider_ci).map(([name, ci]) => ({
+      x: r.agents,
+      series: name,
+      ...ci,
+    })),
+  ]);
+  const table = rows.flatMap((r) =>
+    r.seeds.map((seed, i) => [
+      r.agents,
+      String(seed),
+      String(Number(r.gain[i].toFixed(4))),
+      r.llm_gain[i] === null ? "n/a" : String(Number(r.llm_gain[i]!.toFixed(4))),
+    ])
+  );
+  return {
+    headline: rows.map((r) =>
+      `${r.agents}: over ${r.seeds.length} seeds, honesty gain (substitution share without the mechanism minus with it) ${
+        ciText(r.gain_ci)
+      } over all providers, ${ciText(r.llm_gain_ci)} over the LLM providers${
+        Object.entries(r.by_provider_ci).map(([n, ci]) => `; ${n} ${ciText(ci)}`).join("")
+      }.`
+    ),
+    parts: [
+      {
+        chart: {
+          file: "delegation_llm_honesty.svg",
+          svg: await toSvg(intervalChart(points, {
+            title: "Honesty gain of the mechanism for LLM providers (real runs of both users)",
+            x: "agents file",
+            y: "substitution share, none minus paper",
+          })),
+          caption:
+            "Substitution share in the no-mechanism run minus the mechanism's run on the same seed and agents file, over all providers, over the LLM providers, and per LLM provider; Student's t 95% over seeds.",
+        },
+      },
+      {
+        table: {
+          header: ["agents file", "seed", "gain (all)", "gain (LLM providers)"],
+          rows: table,
+        },
+      },
+    ],
+    data: { llm_honesty: rows },
+    caveats: [
+      "Both users are real runs with the same agents file and seed: the providers are told which user they face (the paper's mechanism or the no-mechanism rule) in their system prompt.",
+      "The oracle user, the regret series and the audit's detection power need scripted providers (an LLM's reply to an unserved situation is unknown); they are not reported with --agents (run the study without --agents for them).",
+      "Substitution shares pool a run's delegations; under no mechanism the committed provider serves most tasks, so a gain over all providers weighs it most.",
+      "Synthetic task records (the SPEC's simulator); recorded model outputs can change every figure.",
+    ],
+  };
 }
 
 const seedList = (s: [number, number]) =>
@@ -89,6 +242,29 @@ export const counterfactualStudy: Study = {
   },
   design(context) {
     const { T, config, tables, horizons } = settings(context);
+    if (context.agents.length) {
+      return {
+        grid: {
+          experiment: "delegation",
+          base: { T },
+          grid: { mechanism: ["paper", "none"], agents: context.agents },
+        },
+        rotateSeats: false,
+        rows: [
+          ["engine", "delegation (SPEC providers and prices, synthetic task records)"],
+          ["T", String(T)],
+          ["agents files", context.agents.join(", ")],
+          [
+            "users",
+            "mechanism (mechanism=paper) and no-mechanism user (mechanism=none: the same exploration, then every remaining task to its best provider, no audit), each a real run",
+          ],
+          [
+            "unit",
+            "a seed: the two users' runs share it and the agents file (Student's t over seeds)",
+          ],
+        ],
+      };
+    }
     return {
       grid: null,
       rotateSeats: false,
@@ -109,7 +285,8 @@ export const counterfactualStudy: Study = {
       ],
     };
   },
-  async analyze(context) {
+  async analyze(context, _design, runs) {
+    if (context.agents.length) return await analyzeRuns(runs.valid);
     const { config, tables, horizons } = settings(context);
     const seeds = seedList(context.seeds);
     const rows = runCounterfactualStudy({ config, seeds, combinations: tables });
