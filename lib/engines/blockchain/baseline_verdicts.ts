@@ -117,10 +117,18 @@ export interface AgentBaselineVerdict {
   late: MeanCpd;
   /** The best response's mean action in the same states. */
   baseline: MeanCpd;
-  /** Mean free-ride share in rounds where building paid clearly more (> 1%). */
+  /**
+   * Free-riding the baseline would not do, per window round: the mean over ALL window rounds
+   * of the free-ride share `p` in rounds where free-riding fell more than 1% short of the best
+   * payoff (building paid clearly more), 0 in the other rounds.
+   */
   excess_free_ride: number;
-  /** Mean construction share in rounds where free-riding paid clearly more (> 1%). */
+  /** The same for construction in rounds where free-riding paid clearly more. */
   excess_construction: number;
+  /** Window rounds where free-riding fell more than 1% short of the best (building paid more). */
+  building_best_rounds: number;
+  /** Mean `p` in those rounds only (`null` without any): the conditional rate. */
+  free_ride_when_building_best: number | null;
   /** Share of window decisions within 1% of the best payoff. */
   best_response_share: number;
   /** Mean stage-game regret per window decision. */
@@ -180,6 +188,17 @@ function thresholdsOf(t: BaselineThresholds = {}) {
   };
 }
 
+/** The rounds where building paid clearly more, and the free-ride share in them alone. */
+function conditional(rows: readonly StageRegretRow[]) {
+  const building = rows.filter((r) => !nearBest(r.best, r.free_ride_payoff));
+  return {
+    building_best_rounds: building.length,
+    free_ride_when_building_best: building.length
+      ? building.reduce((s, r) => s + r.action[1], 0) / building.length
+      : null,
+  };
+}
+
 /** Sums of one group of window rows. */
 function pool(rows: readonly StageRegretRow[]) {
   const k = rows.length;
@@ -193,6 +212,7 @@ function pool(rows: readonly StageRegretRow[]) {
     },
     excess_free_ride: mean((r) => nearBest(r.best, r.free_ride_payoff) ? 0 : r.action[1]),
     excess_construction: mean((r) => nearBest(r.best, r.construct_payoff) ? 0 : r.action[0]),
+    ...conditional(rows),
     best_response_share: mean((r) => nearBest(r.best, r.earned) ? 1 : 0),
     regret_mean: mean((r) => Math.max(0, r.regret)),
     parasitic_regret_mean: mean((r) => r.parasitic_regret),
@@ -291,13 +311,17 @@ export const VERDICT_MEANINGS: Readonly<Record<string, string>> = Object.freeze(
     "Rational (myopic best-response) play also meets it whenever others' efficiency is high.",
   honest_convergence: "SPEC verdict, no baseline: pooled late c above its threshold.",
   parasitic_beyond_rational:
-    `Parasitic equilibrium AND pooled late free-riding in rounds where free-riding fell more ` +
-    `than ${NEAR_BEST * 100}% short of the best payoff (building paid more) exceeds ` +
-    `${BEYOND_RATIONAL_MIN} (baseline: myopic best response in the same states).`,
+    `Parasitic equilibrium AND excess free-riding above ${BEYOND_RATIONAL_MIN}: the free-ride ` +
+    `share p in late rounds where free-riding fell more than ${NEAR_BEST * 100}% short of the ` +
+    `best payoff (building paid more), averaged over ALL late rounds (0 in the others), so it ` +
+    `needs such rounds to be frequent, not only free-riding in them ` +
+    `(baseline: myopic best response in the same states; see building_best_rounds and ` +
+    `free_ride_when_building_best per miner).`,
   honest_beyond_rational:
-    `Honest convergence AND pooled late construction in rounds where building fell more than ` +
-    `${NEAR_BEST * 100}% short of the best payoff (free-riding paid more) exceeds ` +
-    `${BEYOND_RATIONAL_MIN} (baseline: myopic best response in the same states).`,
+    `Honest convergence AND excess construction above ${BEYOND_RATIONAL_MIN}: the construction ` +
+    `share c in late rounds where building fell more than ${NEAR_BEST * 100}% short of the best ` +
+    `payoff (free-riding paid more), averaged over ALL late rounds (0 in the others) ` +
+    `(baseline: myopic best response in the same states).`,
   rational_play:
     `Every counted miner's late decisions are within ${NEAR_BEST * 100}% of the best ` +
     `response's payoff in at least ${RATIONAL_SHARE_MIN * 100}% of rounds.`,

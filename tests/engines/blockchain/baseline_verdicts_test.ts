@@ -204,3 +204,19 @@ Deno.test("free-riding on a collapsed network is parasitic beyond rational", asy
   assert.equal(a.rational_play, false);
   assert.ok(a.parasitic_regret_mean > 0);
 });
+
+Deno.test("excess free-riding averages over all late rounds; the conditional rate is reported too", () => {
+  // 15 rounds, building clearly best in 1: free-riding fully there is excess 1/15, conditional 1
+  const rows = Array.from(
+    { length: 15 },
+    (_, i) => i < 14 ? row(i + 1, [0, 1, 0], false) : row(i + 1, [0, 1, 0], true),
+  );
+  const a = agentBaselineVerdicts(rows, { window: 15 })[0];
+  assert.equal(a.building_best_rounds, 1);
+  assert.equal(a.free_ride_when_building_best, 1);
+  assert.ok(Math.abs(a.excess_free_ride - 1 / 15) < 1e-12);
+  assert.equal(a.parasitic_beyond_rational, false, "1 round in 15 is not frequent enough");
+  const none = agentBaselineVerdicts(rows.slice(0, 14), { window: 14 })[0];
+  assert.equal(none.building_best_rounds, 0);
+  assert.equal(none.free_ride_when_building_best, null);
+});
