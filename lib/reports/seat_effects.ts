@@ -34,12 +34,21 @@ export interface SeatRun {
   returns: Record<string, number>;
   /** `false` for a run whose verdicts are inconclusive (too many fallbacks): left out. */
   valid?: boolean;
+  /**
+   * The run's seed: the unit of replication. A model's (or seat's) returns are averaged per
+   * seed first, and the interval is taken over the seeds' means (runs of one seed share
+   * opponents and states, so they are not independent). Without seeds, each run is its own
+   * unit.
+   */
+  seed?: number;
 }
 
-/** A mean return with its 95% Student-t interval over the runs. */
+/** A mean return with its 95% Student-t interval over the seeds (see {@linkcode SeatRun.seed}). */
 export interface EffectRow {
-  /** Observations (agent-runs). */
+  /** Units the interval is over: seeds (or runs, when the runs have no seed). */
   n: number;
+  /** Agent-runs behind the estimate. */
+  obs: number;
   /** Mean return. */
   mean: number;
   /** Lower bound (`-Infinity` with one observation). */
@@ -67,9 +76,17 @@ export interface SeatEffects {
   excluded: number;
 }
 
-function row(values: number[]): EffectRow {
-  const ci = meanCI(values);
-  return { n: ci.n, mean: ci.mean, lo: ci.lo, hi: ci.hi };
+/** Each unit's (seed's) mean first, then the mean and t interval over the units. */
+function row(byUnit: Map<string, number[]>): EffectRow {
+  const means = [...byUnit.values()].map((v) => v.reduce((a, b) => a + b, 0) / v.length);
+  const ci = meanCI(means);
+  const obs = [...byUnit.values()].reduce((n, v) => n + v.length, 0);
+  return { n: ci.n, obs, mean: ci.mean, lo: ci.lo, hi: ci.hi };
+}
+
+function push<K>(map: Map<K, Map<string, number[]>>, key: K, unit: string, value: number) {
+  const units = map.get(key) ?? map.set(key, new Map()).get(key)!;
+  (units.get(unit) ?? units.set(unit, []).get(unit)!).push(value);
 }
 
 /**
@@ -80,8 +97,8 @@ function row(values: number[]): EffectRow {
  * @returns Effects, models and seats sorted.
  */
 export function seatEffects(runs: readonly SeatRun[]): SeatEffects | undefined {
-  const byModel = new Map<string, number[]>();
-  const bySeat = new Map<number, number[]>();
+  const byModel = new Map<string, Map<string, number[]>>();
+  const bySeat = new Map<number, Map<string, number[]>>();
   const byCell = new Map<string, number[]>();
   let used = 0, excluded = 0;
   for (const r of runs) {
@@ -91,12 +108,13 @@ export function seatEffects(runs: readonly SeatRun[]): SeatEffects | undefined {
       continue;
     }
     used++;
+    const unit = r.seed === undefined ? `run ${used}` : `seed ${r.seed}`;
     for (const s of r.seats) {
       const value = r.returns[s.agent];
       if (typeof value !== "number") continue;
       const model = s.kind ?? s.agent;
-      (byModel.get(model) ?? byModel.set(model, []).get(model)!).push(value);
-      (bySeat.get(s.seat) ?? bySeat.set(s.seat, []).get(s.seat)!).push(value);
+      push(byModel, model, unit, value);
+      push(bySeat, s.seat, unit, value);
       const key = JSON.stringify([model, s.seat]);
       (byCell.get(key) ?? byCell.set(key, []).get(key)!).push(value);
     }
@@ -136,12 +154,12 @@ function tables(e: SeatEffects): { head: string[]; rows: unknown[][] }[] {
   const seatCols = e.seats.map((s) => `seat ${s.seat}`);
   return [
     {
-      head: ["model", "mean return [95% CI]", "agent-runs"],
-      rows: e.models.map((m) => [m.model, interval(m), m.n]),
+      head: ["model", "mean return [95% CI]", "seeds", "agent-runs"],
+      rows: e.models.map((m) => [m.model, interval(m), m.n, m.obs]),
     },
     {
-      head: ["seat", "mean return [95% CI]", "agent-runs"],
-      rows: e.seats.map((s) => [s.seat, interval(s), s.n]),
+      head: ["seat", "mean return [95% CI]", "seeds", "agent-runs"],
+      rows: e.seats.map((s) => [s.seat, interval(s), s.n, s.obs]),
     },
     {
       head: ["model", ...seatCols],
@@ -161,7 +179,7 @@ function caption(e: SeatEffects): string {
     ? "Each model sat in every seat equally often, so each model's mean is free of seat effects."
     : "The design is not balanced (not every model sat in every seat equally often): a model's mean still carries the effects of the seats it sat in. Rotate the seats (--rotate-seats).";
   const left = e.excluded ? ` ${e.excluded} invalid run(s) left out.` : "";
-  return `Returns (sum of rewards) over ${e.runs} run(s), 95% Student-t intervals over agent-runs. ${design}${left}`;
+  return `Returns (sum of rewards) over ${e.runs} run(s); each seed's mean first, then 95% Student-t intervals over the seeds (the runs of a seed are not independent). ${design} Model means are also averaged over the opponents each model met, and "free of seat effects" assumes model and seat effects add.${left}`;
 }
 
 /** The HTML section (empty when there are no effects to show). */

@@ -283,6 +283,7 @@ export async function sweepReportData(
 async function seatRuns(sweepDir: string, df: DataFrame): Promise<SeatRun[]> {
   const runsOf = df.getColumn("run").toArray() as string[];
   const statuses = df.getColumn("status").toArray() as string[];
+  const seeds = df.getColumn("seed").toArray() as number[];
   const runs: SeatRun[] = [];
   for (let i = 0; i < runsOf.length; i++) {
     if (statuses[i] !== "completed") continue;
@@ -293,7 +294,12 @@ async function seatRuns(sweepDir: string, df: DataFrame): Promise<SeatRun[]> {
     try {
       const s = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
       if (Array.isArray(s.seats) && s.returns) {
-        runs.push({ seats: s.seats, returns: s.returns, valid: s.validity?.valid !== false });
+        runs.push({
+          seats: s.seats,
+          returns: s.returns,
+          valid: s.validity?.valid !== false,
+          seed: Number(seeds[i]),
+        });
       }
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;

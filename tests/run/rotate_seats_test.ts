@@ -113,8 +113,9 @@ Deno.test("sweep: two agents files with rotated seats; summaries say who sat whe
   }
   const effects = seatEffects(runs)!;
   assert.equal(effects.balanced, true, "every model in every seat equally often");
-  assert.deepEqual(effects.seats.map((s) => s.n), [12, 12, 12], "12 runs, one agent per seat");
-  assert.ok(effects.models.some((m) => m.model === "policy:greedy" && m.n === 12));
+  assert.deepEqual(effects.seats.map((s) => s.obs), [12, 12, 12], "12 runs, one agent per seat");
+  assert.deepEqual(effects.seats.map((s) => s.n), [2, 2, 2], "intervals over the 2 seeds");
+  assert.ok(effects.models.some((m) => m.model === "policy:greedy" && m.obs === 12 && m.n === 2));
   // the sweep report separates them
   const html = await Deno.readTextFile(join(reports, "sw", "report.html"));
   assert.match(html, /<h2>Models and seats<\/h2>/);
@@ -124,4 +125,23 @@ Deno.test("sweep: two agents files with rotated seats; summaries say who sat whe
   const bad = await runCli(["ipd", "--seeds", "0..1", "--rotate-seats", "--out", join(dir, "x")]);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--rotate-seats: needs --agents or grid.agents/);
+});
+
+Deno.test("seatEffects: runs of one seed are one unit; the interval is over seeds", () => {
+  const seats = (a: string, b: string) => [
+    { seat: 0, agent: a, kind: a },
+    { seat: 1, agent: b, kind: b },
+  ];
+  // two runs per seed (the rotation), three seeds
+  const runs: SeatRun[] = [0, 1, 2].flatMap((seed) => [
+    { seed, seats: seats("x", "y"), returns: { x: 10 + seed, y: 2 } },
+    { seed, seats: seats("y", "x"), returns: { x: 6 + seed, y: 4 } },
+  ]);
+  const e = seatEffects(runs)!;
+  const x = e.models.find((m) => m.model === "x")!;
+  assert.equal(x.n, 3, "three seeds");
+  assert.equal(x.obs, 6, "six agent-runs");
+  assert.equal(x.mean, 9);
+  // t over the seeds' means 8, 9, 10: half-width t(0.975, 2) * 1 / sqrt(3)
+  assert.ok(Math.abs(x.hi - x.mean - 4.302652729749464 / Math.sqrt(3)) < 1e-9);
 });
