@@ -17,7 +17,14 @@ import { SCHEMA_VERSION } from "../core/records.ts";
 import { type AgentSpec, loadAgentsFile, parseAgentsFile } from "../llm/agents_file.ts";
 import type { Command } from "../run/experiment.ts";
 import type { RunRequest } from "../run/open.ts";
-import type { Study, StudyContext, StudyDesign, StudyRun, StudyRuns } from "../run/study.ts";
+import type {
+  Study,
+  StudyContext,
+  StudyDesign,
+  StudyPower,
+  StudyRun,
+  StudyRuns,
+} from "../run/study.ts";
 import {
   cellConfig,
   type GridFile,
@@ -292,6 +299,27 @@ async function writeIndex(reports: string, dir: string): Promise<string> {
   return await writeReportIndex(reports, rows);
 }
 
+/** The `answer` of a finished run's `study.json` in the study directory, if any. */
+async function readPilot(dir: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    const data = JSON.parse(await Deno.readTextFile(join(dir, "study.json")));
+    return data && typeof data.answer === "object" ? data.answer : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The seeds-needed line, saying whether its effect sizes are assumed or from the pilot. */
+export function powerText(power: StudyPower): string {
+  const e = power.estimate;
+  return `seeds needed: ${e.n} per condition (${e.total} in all) for ${power.assumption}, ` +
+    `at alpha ${e.alpha} and power ${e.power} (${e.method}; ${
+      power.source === "pilot"
+        ? "effect size and sd from the pilot: this study's finished runs"
+        : "effect sizes assumed, not measured: run the study once to size it from the pilot"
+    })`;
+}
+
 /** Runs the study command; returns the exit code. */
 export async function studyMain(argv: string[]): Promise<number> {
   try {
@@ -302,16 +330,13 @@ export async function studyMain(argv: string[]): Promise<number> {
     }
     const { study, context } = args;
     const design = await study.design(context);
-    const power = study.power(context);
-    const powerLine =
-      `seeds needed: ${power.estimate.n} per condition (${power.estimate.total} in all) ` +
-      `for ${power.assumption}, at alpha ${power.estimate.alpha} and power ${power.estimate.power} ` +
-      `(${power.estimate.method})`;
+    const pilot = await readPilot(context.dir);
+    let power = study.power(context, pilot);
     if (args.estimate) {
       const { estimateRuns, formatEstimate } = await import("../run/estimate.ts");
       const e = await estimateRuns(await studyRequests(design, context, args.lang));
       console.log(formatEstimate(e, `study ${study.name}`));
-      console.log(`  ${powerLine}`);
+      console.log(`  ${powerText(power)}`);
       return 0;
     }
     await Deno.mkdir(context.dir, { recursive: true });
@@ -348,6 +373,8 @@ export async function studyMain(argv: string[]): Promise<number> {
       }
     }
     const answer = await study.analyze(context, design, runs);
+    power = study.power(context, answer.data);
+    const powerLine = powerText(power);
     const counted = design.grid
       ? `${runs.valid.length} valid runs counted; ${runs.invalid} invalid runs (too many LLM fallbacks) excluded; ${runs.failed} planned runs did not complete.`
       : "played in process: no run directories, no invalid runs.";
@@ -401,7 +428,7 @@ export async function studyMain(argv: string[]): Promise<number> {
       grid: design.grid,
       rotate_seats: design.rotateSeats,
       runs: { valid: runs.valid.length, invalid: runs.invalid, failed: runs.failed },
-      power: { ...power.estimate, assumption: power.assumption },
+      power: { ...power.estimate, assumption: power.assumption, source: power.source },
       answer: answer.data,
       headline: answer.headline,
     };

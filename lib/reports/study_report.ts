@@ -18,6 +18,7 @@
  */
 import { join } from "node:path";
 import type { TopLevelSpec } from "../charts/render.ts";
+import { type SeedsNeeded, seedsNeeded } from "../analysis/power.ts";
 import { escapeHtml, htmlPage, htmlTable, mdTable } from "./html.ts";
 
 /** A part of a section: a paragraph, a sub-heading, a list, a table or a rendered chart. */
@@ -205,4 +206,94 @@ export async function writeStudyReport(outDir: string, doc: StudyDocument): Prom
   const path = join(outDir, "report.html");
   await Deno.writeTextFile(path, html(doc));
   return path;
+}
+
+/**
+ * The smallest two-sided p-value an exact permutation test of two groups of sizes `na`, `nb`
+ * can reach (`compare` of `lib/analysis/stats.ts`): one split in `C(na + nb, na)`, two when
+ * the groups are the same size (a split and its mirror give the same |difference|).
+ *
+ * @param na Size of the first group.
+ * @param nb Size of the second group.
+ * @returns The floor of the p-value, in (0, 1].
+ *
+ * @example
+ * ```ts
+ * import { smallestPermutationP } from "./study_report.ts";
+ * console.log(smallestPermutationP(3, 3)); // 0.1
+ * ```
+ */
+export function smallestPermutationP(na: number, nb: number): number {
+  let c = 1;
+  for (let i = 1; i <= nb; i++) c = (c * (na + i)) / i;
+  return Math.min(1, (na === nb ? 2 : 1) / Math.round(c));
+}
+
+/**
+ * One sentence on whether a permutation test with `na` and `nb` seeds can reject at all:
+ * its smallest attainable p against `alpha` (before any Holm correction, which only raises it).
+ *
+ * @example
+ * ```ts
+ * import { permutationFloorText } from "./study_report.ts";
+ * console.log(permutationFloorText(3, 3).startsWith("With 3 and 3 seeds")); // true
+ * ```
+ */
+export function permutationFloorText(na: number, nb: number, alpha = 0.05): string {
+  const floor = smallestPermutationP(na, nb);
+  const p = Number(floor.toPrecision(3));
+  return floor >= alpha
+    ? `With ${na} and ${nb} seeds the smallest attainable permutation p is ${p}: no contrast can reject at ${alpha} at this size (run more seeds).`
+    : `With ${na} and ${nb} seeds the smallest attainable permutation p is ${p} (before Holm).`;
+}
+
+/** An observed two-sample contrast (a `Comparison` of `lib/analysis/stats.ts`, named). */
+export interface PilotContrast {
+  /** What is compared, e.g. a model or two variants. */
+  label: string;
+  /** The observed difference of means. */
+  diff: number;
+  /** Its standard error, `sqrt(var_a / n_a + var_b / n_b)`. */
+  se: number;
+  /** Seeds of the first condition. */
+  n_a: number;
+  /** Seeds of the second condition. */
+  n_b: number;
+}
+
+/**
+ * Seeds needed per condition from a pilot's observed contrasts: each contrast's per-seed sd
+ * is recovered from its standard error (`se / sqrt(1/n_a + 1/n_b)`) and its observed
+ * difference taken as the effect (`seedsNeeded`); contrasts with a zero difference or spread
+ * are skipped, and the one needing most seeds (that can be sized) is returned.
+ *
+ * @param contrasts The pilot's contrasts.
+ * @returns The estimate with the contrast it sizes, or `null` when none can be used.
+ *
+ * @example
+ * ```ts
+ * import { pilotPower } from "./study_report.ts";
+ * const p = pilotPower([{ label: "a", diff: 1, se: 0.5, n_a: 4, n_b: 4 }]);
+ * console.log(p?.label, p!.estimate.n > 2); // a true
+ * ```
+ */
+export function pilotPower(
+  contrasts: readonly PilotContrast[],
+): { estimate: SeedsNeeded; label: string; effect: number; sd: number } | null {
+  let best: { estimate: SeedsNeeded; label: string; effect: number; sd: number } | null = null;
+  for (const c of contrasts) {
+    if (!(c.n_a >= 2 && c.n_b >= 2)) continue;
+    const sd = c.se / Math.sqrt(1 / c.n_a + 1 / c.n_b);
+    if (!(Number.isFinite(c.diff) && c.diff !== 0 && Number.isFinite(sd) && sd > 0)) continue;
+    try {
+      const estimate = seedsNeeded({ effect: c.diff, sd });
+      if (!best || estimate.n > best.estimate.n) {
+        const r = (x: number) => Number(x.toPrecision(3));
+        best = { estimate, label: c.label, effect: r(c.diff), sd: r(sd) };
+      }
+    } catch {
+      // more seeds than can be searched: not a usable pilot figure
+    }
+  }
+  return best;
 }

@@ -81,8 +81,13 @@ export interface StudyAnswer {
 export interface StudyPower {
   /** From `lib/analysis/power.ts`. */
   estimate: SeedsNeeded;
-  /** What is to be detected, e.g. "a parasitic-beyond-rational rate of 0.2 vs 0.5". */
+  /** What is to be detected, e.g. "a regret difference of 0.5 with a per-seed sd of 1". */
   assumption: string;
+  /**
+   * Where the effect size and spread come from: `assumed` (the study's named constants) or
+   * `pilot` (observed in a finished run of the study, its `study.json`).
+   */
+  source: "assumed" | "pilot";
 }
 
 /** A registered study. */
@@ -105,6 +110,10 @@ export interface Study {
   design(context: StudyContext): StudyDesign | Promise<StudyDesign>;
   /** The answer from the runs (for an in-process study, `runs` is empty and it plays here). */
   analyze(context: StudyContext, design: StudyDesign, runs: StudyRuns): Promise<StudyAnswer>;
-  /** Seeds needed per condition for the study's main comparison. */
-  power(context: StudyContext): StudyPower;
+  /**
+   * Seeds needed per condition for the comparison the report tests: from `pilot` (the
+   * `answer` of a finished run's `study.json`) when it holds a usable contrast, else from
+   * the study's assumed effect sizes (named in `assumption`).
+   */
+  power(context: StudyContext, pilot?: Record<string, unknown>): StudyPower;
 }

@@ -48,6 +48,12 @@ for (const name of ["rq2", "shelter", "delegation"]) {
       assertEquals([data.kind, data.study], ["study", name]);
       assertEquals(sharesInUnit(data.answer), []);
       assert(await exists(join(out, "study.json")));
+      const md = await Deno.readTextFile(join(dir, "report.md"));
+      assert(!md.includes("< -0"), "no 'upper bound < -0'");
+      // with the study run, --estimate sizes the tested comparison from the pilot
+      const est = await runCli(["study", name, "--small", "--estimate", "--out", out]);
+      assertEquals(est.code, 0, est.err);
+      assertMatch(est.out, /seeds needed: \d+ per condition .*from the pilot/);
       const index = await Deno.readTextFile(join(reports, "index.html"));
       assertStringIncludes(index, `href="study-${name}/report.html"`);
       // a second study beside it keeps the first in the index
@@ -74,6 +80,28 @@ for (const name of ["rq2", "shelter", "delegation"]) {
         for (const m of br) assertEquals(m.regret.mean, 0);
         assert(data.answer.models.some((m: { regret: { mean: number } }) => m.regret.mean > 0));
         assertEquals(data.runs.valid, 2 * 3 * 3 * 3); // kappas x sets x rotations x seeds
+        // kappa prints as a plain number; headlines lead per agent set, the pooled one labelled
+        assertMatch(md, /\| policy:best_response \| 0\.2 \|/);
+        assertStringIncludes(md, "rational, kappa=0.2 (9 runs)");
+        assertStringIncludes(md, "design-weighted average over the 3 agent sets");
+        // stability: deviation runs per seat, from half the horizon, closed-loop offline
+        assertStringIncludes(html, "Stability: deviation runs from round 5");
+        const stab = data.answer.stability as {
+          set: string;
+          kind: string;
+          deviation: string;
+          mean_gain: number;
+          profitable: boolean;
+          open_loop: boolean;
+        }[];
+        assertEquals(stab.length, 3 * 2 * 3 * 3); // sets x kappas x seats x deviations
+        for (const r of stab.filter((r) => r.set === "rational")) {
+          assertEquals(r.profitable, false, `${r.kind} ${r.deviation}`);
+          if (r.deviation !== "always_attack") assertEquals(r.mean_gain, 0);
+        }
+        assert(stab.every((r) => !r.open_loop));
+        assertStringIncludes(md, "open-loop");
+        assertStringIncludes(md, "smallest attainable permutation p is 0.1");
         assert(await exists(join(out, "sweep", "index.jsonl")));
         // a rerun finds every run done and reports again
         const again = await runCli(["study", name, "--small", "--out", out, "--reports", reports]);
@@ -83,8 +111,38 @@ for (const name of ["rq2", "shelter", "delegation"]) {
       if (name === "shelter") {
         assertEquals(data.answer.cells.length, 4);
         assertStringIncludes(html, "Coalitions: who votes with whom");
+        assertStringIncludes(html, "Contrasts between variants (Holm-adjusted)");
+        assertEquals(data.answer.contrasts.length, 6 * 2); // pairs of 4 variants x 2 outcomes
+        assertMatch(
+          md,
+          /\| contrast \| outcome \| difference \| 95% Welch interval \| permutation p \| Holm p \|/,
+        );
+        assertStringIncludes(md, "smallest attainable permutation p is 0.1");
       }
-      if (name === "delegation") assertEquals(data.answer.rows.length, 3 * 5);
+      if (name === "delegation") {
+        assertEquals(data.answer.rows.length, 3 * 5);
+        assertStringIncludes(html, "Per-table honesty verdicts, Holm-adjusted over the tables");
+        assertMatch(
+          md,
+          /\| strategy table \| seeds \| mean gain \| sd \| t p \| Holm p \| verdict \|/,
+        );
+        const tests = data.answer.table_tests as {
+          table: string;
+          holm_p: number;
+          verdict: string;
+        }[];
+        assertEquals(tests.length, 5);
+        for (const t of tests) {
+          if (t.verdict === "more_honest") assert(t.holm_p < 0.05, t.table);
+        }
+        const hhh = tests.find((t) => t.table === "honest-honest-honest")!;
+        assertEquals(hhh.verdict, "inconclusive"); // 0 by construction
+        assertStringIncludes(
+          md,
+          "Design-weighted average over the 5 strategy tables",
+        );
+        assertStringIncludes(md, "the honesty gain is not an incentive effect");
+      }
     } finally {
       await Deno.remove(tmp, { recursive: true });
     }
@@ -108,7 +166,7 @@ Deno.test("study --estimate prints calls and seeds needed and writes nothing", a
       ]);
       assertEquals(r.code, 0, r.err);
       assertMatch(r.out, new RegExp(`^study ${name}: \\d+ runs?, 0 LLM calls`, "m"));
-      assertMatch(r.out, /seeds needed: \d+ per condition/);
+      assertMatch(r.out, /seeds needed: \d+ per condition .*effect sizes assumed, not measured/);
       assertEquals([...Deno.readDirSync(tmp)], [], `${name} wrote something`);
     }
   } finally {
@@ -121,6 +179,7 @@ Deno.test("study: bad flags exit 2 with one line naming the flag", async () => {
     [["study", "nope"], "study: 'nope' is unknown"],
     [["study", "rq2", "--kappas", "x"], "--kappas"],
     [["study", "rq2", "--seeds", "3..1"], "--seeds"],
+    [["study", "rq2", "--small", "--deviation-round", "11"], "--deviation-round"],
     [["study", "shelter", "--bogus"], "--bogus"],
     [["study", "shelter", "--switch", "Bad Key"], "--switch"],
     [["study", "delegation", "--tables", "honest-ours"], "--tables"],

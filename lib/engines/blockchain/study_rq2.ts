@@ -22,8 +22,16 @@ import { ConfigError } from "../../core/config.ts";
 import { toSvg } from "../../charts/render.ts";
 import { compare, holmAdjust, meanCI } from "../../analysis/stats.ts";
 import { type SeedCount, shareCI } from "../../analysis/share_ci.ts";
-import { seedsNeededForProportions } from "../../analysis/power.ts";
-import { ciText, intervalChart, type StudyPart } from "../../reports/study_report.ts";
+import { seedsNeeded } from "../../analysis/power.ts";
+import {
+  ciText,
+  intervalChart,
+  permutationFloorText,
+  pilotPower,
+  type StudyPart,
+} from "../../reports/study_report.ts";
+import { parseBlockchainConfig } from "./config.ts";
+import { DEVIATION_KINDS, deviationRun, isProfitable, seatsFromRows } from "./deviation.ts";
 import { seatEffects } from "../../reports/seat_effects.ts";
 import type { Study, StudyContext, StudyRun } from "../../run/study.ts";
 
@@ -37,8 +45,13 @@ export const RQ2_MIXES: Readonly<Record<string, readonly string[]>> = Object.fre
 /** The default kappa grid. */
 export const RQ2_KAPPAS: readonly number[] = Object.freeze([0.2, 0.3]);
 
-/** The power assumption of `--estimate`: beyond-rational rates to tell apart. */
-export const RQ2_POWER = Object.freeze({ p1: 0.2, p2: 0.5 });
+/**
+ * The assumed effect of `--estimate` before any run (the report's test: Welch and
+ * permutation on per-seed regret means, kappa against kappa): a regret difference per
+ * decision of `effect` with a per-seed sd of `sd`. Assumed, not measured; once the study has
+ * run, `--estimate` takes the observed differences and spreads instead.
+ */
+export const RQ2_POWER = Object.freeze({ effect: 0.5, sd: 1 });
 
 /** The seat-run verdicts reported per model (from `summary.agent_verdicts`). */
 const AGENT_VERDICTS = ["parasitic_play", "parasitic_beyond_rational", "rational_play"] as const;
@@ -59,6 +72,21 @@ function kappas(context: StudyContext): number[] {
     throw new ConfigError(`--kappas: expected non-negative numbers, e.g. 0.2,0.3, got '${v}'`);
   }
   return [...new Set(list)];
+}
+
+/** The horizon of the design. */
+const roundsOf = (context: StudyContext) => context.horizon ?? (context.small ? 10 : 30);
+
+/** The first round of the deviation runs: `--deviation-round K`, default half the horizon. */
+function deviationRound(context: StudyContext): number {
+  const rounds = roundsOf(context);
+  const v = context.values["deviation-round"];
+  if (typeof v !== "string") return Math.max(1, Math.floor(rounds / 2));
+  const k = Number(v);
+  if (!Number.isInteger(k) || k < 1 || k > rounds) {
+    throw new ConfigError(`--deviation-round: expected a round in 1..${rounds}, got '${v}'`);
+  }
+  return k;
 }
 
 const setName = (path: unknown) => basename(String(path)).replace(/\.json$/, "");
@@ -137,10 +165,15 @@ export const rq2Study: Study = {
   flags: {
     kappas: { type: "string", description: "comma-separated kappa values (default 0.2,0.3)" },
     "fixed-seats": { type: "boolean", description: "do not rotate agents over the seats" },
+    "deviation-round": {
+      type: "string",
+      description: "first round of the stability deviation runs (default: half the horizon)",
+    },
   },
   design(context) {
     const ks = kappas(context);
-    const rounds = context.horizon ?? (context.small ? 10 : 30);
+    const rounds = roundsOf(context);
+    const from = deviationRound(context);
     const files: Record<string, unknown> = {};
     let sets: string[];
     if (context.agents.length) {
@@ -187,10 +220,16 @@ export const rq2Study: Study = {
           "unit",
           "seat-run (one miner in one run); the seed is the unit of replication (clusters)",
         ],
+        [
+          "stability",
+          `deviation runs from round ${from} (--deviation-round): each seat of each unrotated run in turn plays ${
+            DEVIATION_KINDS.join(", ")
+          } while the others keep their play; gain over rounds ${from}..${rounds}, Student's t over seeds`,
+        ],
       ],
     };
   },
-  async analyze(_context, _design, runs) {
+  async analyze(context, _design, runs) {
     const rows = seatRuns(runs.valid);
     const ks = unique(rows.map((r) => r.kappa)).sort((a, b) => a - b);
     const models = unique(rows.map((r) => r.model)).sort();
@@ -212,7 +251,7 @@ export const rq2Study: Study = {
         );
         modelRows.push([
           model,
-          k,
+          String(k),
           at.length,
           ciText(regret),
           ...AGENT_VERDICTS.map((v) => ciText(shares[v])),
@@ -302,7 +341,7 @@ export const rq2Study: Study = {
               ? [
                 t.model,
                 t.c.diff,
-                `[${t.c.lo.toFixed(4)}, ${t.c.hi.toFixed(4)}]`,
+                `[${Number(t.c.lo.toFixed(4))}, ${Number(t.c.hi.toFixed(4))}]`,
                 t.c.p_value,
                 adj[i],
               ]
@@ -310,12 +349,18 @@ export const rq2Study: Study = {
           ),
         },
       });
+      const sizes = tests.filter((t) => t.c).map((t) => [t.c!.n_a, t.c!.n_b]);
+      if (sizes.length) {
+        const [na, nb] = sizes.reduce((a, b) => (a[0] + a[1] <= b[0] + b[1] ? a : b));
+        parts.push({ text: permutationFloorText(nb, na) });
+      }
       data.kappa_comparison = tests.map((t, i) => ({ ...t, holm_p: adj[i] }));
     }
     // per agent set x kappa: the run verdicts
     parts.push({ heading: "Run verdicts by agent set" });
     const setRows: unknown[][] = [];
     const headline: string[] = [];
+    const pooledLines: string[] = [];
     const sets = unique(runs.valid.map((r) => setName(r.params.agents))).sort();
     for (const k of ks) {
       for (const set of sets) {
@@ -329,7 +374,14 @@ export const rq2Study: Study = {
             counts: countsBySeed(at, (r) => (r.summary.verdicts as Record<string, unknown>)?.[v]),
           }),
         ]));
-        setRows.push([set, k, at.length, ...RUN_VERDICTS.map((v) => ciText(shares[v]))]);
+        setRows.push([set, String(k), at.length, ...RUN_VERDICTS.map((v) => ciText(shares[v]))]);
+        headline.push(
+          `${set}, kappa=${k} (${at.length} runs): parasitic_equilibrium ${
+            ciText(shares.parasitic_equilibrium)
+          }, parasitic play beyond the rational baseline ${
+            ciText(shares.parasitic_beyond_rational)
+          }, rational play ${ciText(shares.rational_play)} (share of runs [95% interval]).`,
+        );
         (data.sets as unknown[]).push({ set, kappa: k, runs: at.length, ...shares });
       }
       const all = runs.valid.filter((r) => Number(r.params.kappa) === k);
@@ -337,12 +389,12 @@ export const rq2Study: Study = {
         ciText(shareCI({
           counts: countsBySeed(all, (r) => (r.summary.verdicts as Record<string, unknown>)?.[v]),
         }));
-      headline.push(
-        `kappa=${k} (${all.length} runs): the SPEC verdict parasitic_equilibrium held in ${
+      pooledLines.push(
+        `kappa=${k}, design-weighted average over the ${sets.length} agent sets (${all.length} runs; each set weighs by its runs, a design choice, not a population): parasitic_equilibrium ${
           pooled("parasitic_equilibrium")
-        } of runs, parasitic play beyond the rational baseline in ${
-          pooled("parasitic_beyond_rational")
-        }, and rational play in ${pooled("rational_play")} (share [95% interval]).`,
+        }, parasitic beyond rational ${pooled("parasitic_beyond_rational")}, rational play ${
+          pooled("rational_play")
+        }.`,
       );
     }
     parts.push({
@@ -374,23 +426,183 @@ export const rq2Study: Study = {
       });
       data.seat_effects = effects;
     }
+    const stability = await stabilityPart(context, runs.valid);
+    parts.push(...stability.parts);
+    data.stability = stability.rows;
     return {
-      headline,
+      headline: [...headline, ...pooledLines, ...stability.headline],
       parts,
       data,
       caveats: [
-        "Stage-game (myopic) regret is not an equilibrium test: in the repeated game cooperation can be sustained by future punishment and an attack may pay only later. Stability needs deviation runs (lib/engines/blockchain/deviation.ts), which this study does not play.",
-        "Deviation runs for LLM seats replay the others' recorded replies (open-loop); they are not part of these figures.",
+        "Stage-game (myopic) regret is not an equilibrium test: in the repeated game cooperation can be sustained by future punishment and an attack may pay only later. Stability is tested separately by deviation runs (one seat deviates from one round on); a deviation that does not pay is evidence of stability against that deviation, not a proof of equilibrium.",
+        "Deviation runs replay recorded LLM replies as they were (open-loop): an LLM seat does not react to another seat's deviation, so its stability row says how a deviation pays against fixed play, not against the model's response; scripted seats re-play their policy and do react (closed-loop).",
         "Verdicts use the thresholds of the config (late window, d < 0.08, p > 0.40, c > 0.55) and the beyond-rational excess of baseline_verdicts.ts; each is a named parameter, and moving them moves the shares.",
         "A seat-run's verdicts depend on its opponents: model shares pool the agent sets it met.",
       ],
     };
   },
-  power() {
+  power(_context, pilot) {
+    const tests = (pilot?.kappa_comparison ?? []) as {
+      model: string;
+      c: { diff: number; se: number; n_a: number; n_b: number } | null;
+    }[];
+    const p = pilotPower(
+      tests.filter((t) => t.c).map((t) => ({ label: t.model, ...t.c! })),
+    );
+    if (p) {
+      return {
+        estimate: p.estimate,
+        assumption:
+          `the kappa difference in per-seed regret means of ${p.label} (the report's Welch and permutation test; the model needing most seeds among those with a non-zero difference): observed difference ${p.effect} with per-seed sd ${p.sd}`,
+        source: "pilot",
+      };
+    }
     return {
-      estimate: seedsNeededForProportions(RQ2_POWER),
+      estimate: seedsNeeded(RQ2_POWER),
       assumption:
-        `a parasitic-beyond-rational rate of ${RQ2_POWER.p1} vs ${RQ2_POWER.p2} between two kappas (one seat-run per seed)`,
+        `a kappa difference in per-seed regret means of ${RQ2_POWER.effect} per decision with a per-seed sd of ${RQ2_POWER.sd} (assumed: RQ2_POWER), the report's Welch and permutation test per model`,
+      source: "assumed",
     };
   },
 };
+
+/** One row of the stability table: a seat's deviation in one agent set and kappa. */
+interface StabilityRow {
+  set: string;
+  kappa: number;
+  agent: string;
+  kind: string;
+  deviation: string;
+  from: number;
+  seeds: number[];
+  gains: number[];
+  mean_gain: number;
+  lo: number;
+  hi: number;
+  profitable: boolean;
+  open_loop: boolean;
+}
+
+/**
+ * Deviation runs on the unrotated runs of the study: for each run, each seat in turn plays
+ * each deviation from round k while the others keep their play (scripted seats re-play
+ * their policy, recorded LLM seats replay their replies); one paired gain per seed, then
+ * Student's t over seeds per agent set, kappa, seat and deviation.
+ */
+async function stabilityPart(
+  context: StudyContext,
+  runs: readonly StudyRun[],
+): Promise<{ parts: StudyPart[]; rows: StabilityRow[]; headline: string[] }> {
+  const from = deviationRound(context);
+  const rounds = roundsOf(context);
+  const groups = new Map<string, StabilityRow>();
+  for (const run of runs) {
+    const rotation = run.params.seat_rotation;
+    if (rotation !== undefined && rotation !== 0) continue;
+    const seats = [
+      ...((run.summary.seats ?? []) as { seat: number; agent: string; kind?: string | null }[]),
+    ]
+      .sort((a, b) => a.seat - b.seat);
+    const miners = seats.map((s) => s.agent);
+    const text = await Deno.readTextFile(join(run.dir, "decisions.jsonl"));
+    const rows = text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+    const play = seatsFromRows(rows, miners);
+    const kappa = Number(run.params.kappa);
+    const config = parseBlockchainConfig({ rounds, kappa, miners });
+    for (let i = 0; i < miners.length; i++) {
+      for (const deviation of DEVIATION_KINDS) {
+        const r = await deviationRun({
+          config,
+          seats: play,
+          seat: i,
+          from,
+          deviation,
+          seeds: [run.seed],
+        });
+        const set = setName(run.params.agents);
+        const key = JSON.stringify([set, kappa, miners[i], deviation]);
+        const g = groups.get(key) ?? {
+          set,
+          kappa,
+          agent: miners[i],
+          kind: seats[i].kind ?? miners[i],
+          deviation,
+          from,
+          seeds: [],
+          gains: [],
+          mean_gain: NaN,
+          lo: NaN,
+          hi: NaN,
+          profitable: false,
+          open_loop: false,
+        };
+        g.seeds.push(run.seed);
+        g.gains.push(r.gain[0]);
+        g.open_loop ||= r.open_loop;
+        groups.set(key, g);
+      }
+    }
+  }
+  const rows = [...groups.values()].sort((a, b) =>
+    a.set.localeCompare(b.set) || a.kappa - b.kappa || a.agent.localeCompare(b.agent)
+  );
+  for (const g of rows) {
+    const ci = meanCI(g.gains);
+    [g.mean_gain, g.lo, g.hi] = [ci.mean, ci.lo, ci.hi];
+    g.profitable = isProfitable(ci.lo);
+  }
+  const parts: StudyPart[] = [{ heading: `Stability: deviation runs from round ${from}` }];
+  if (!rows.length) {
+    parts.push({ text: "No unrotated run to deviate from: no stability figures." });
+    return { parts, rows, headline: [] };
+  }
+  const openLoop = rows.some((r) => r.open_loop);
+  parts.push({
+    text:
+      `From round ${from} of ${rounds}, one seat at a time plays a deviation (the myopic best response, always attack, always free-ride) while the other seats keep their play; the gain is the deviating seat's payoff over rounds ${from}..${rounds} minus what it earned there without deviating, one paired difference per seed (the unrotated runs), mean with Student's t 95% over seeds. A deviation is profitable when the interval's lower bound is above zero (lib/engines/blockchain/deviation.ts). ${
+        openLoop
+          ? "Open-loop rows: recorded LLM seats replay their replies and do not react to the deviation."
+          : "Every seat here is a scripted policy that re-plays and may react (closed-loop)."
+      }`,
+  });
+  parts.push({
+    table: {
+      header: [
+        "agent set",
+        "kappa",
+        "seat",
+        "deviation",
+        "seeds",
+        "gain [95% t interval]",
+        "profitable",
+        "others",
+      ],
+      rows: rows.map((r) => [
+        r.set,
+        String(r.kappa),
+        r.kind === r.agent ? r.agent : `${r.agent} (${r.kind})`,
+        r.deviation,
+        r.seeds.length,
+        ciText({ mean: r.mean_gain, lo: r.lo, hi: r.hi }),
+        r.profitable ? "yes" : "no",
+        r.open_loop ? "open-loop (recorded replies)" : "closed-loop",
+      ]),
+    },
+  });
+  const headline: string[] = [];
+  const sets = [...new Set(rows.map((r) => `${r.set}, kappa=${r.kappa}`))];
+  for (const cond of sets) {
+    const at = rows.filter((r) => `${r.set}, kappa=${r.kappa}` === cond);
+    const prof = at.filter((r) => r.profitable);
+    headline.push(
+      `Stability (${cond}, deviations from round ${from}): ${
+        prof.length
+          ? `${prof.length} of ${at.length} seat deviations profitable (${
+            prof.map((r) => `${r.agent} ${r.deviation}`).join("; ")
+          }): the play is not stable against them`
+          : `no profitable deviation among ${at.length} (seat x deviation)`
+      }.`,
+    );
+  }
+  return { parts, rows, headline };
+}

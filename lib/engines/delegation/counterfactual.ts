@@ -105,13 +105,25 @@ export interface DetectionOutcome {
    * scheduled (the early-stop window fills only then).
    */
   tested: boolean;
-  /** The best provider substituted in (main) exploitation: a positive case. */
+  /** The best provider substituted in (main) exploitation before any stop: a positive case. */
   substituted: boolean;
   /** Exploitation stopped early. */
   stopped: boolean;
-  /** `substituted && stopped`: the audit caught the substitution. */
+  /**
+   * The stop came while the best provider was still serving its best model, but its
+   * strategy, continued on the mechanism's observations for the rest of the planned
+   * exploitation, would have substituted (the paper's `strategic` provider stopped before
+   * its switch). Such a run is censored: neither a detection nor a false stop, and it
+   * belongs to neither class (counting it as "honest" made every stopped `strategic` run a
+   * false stop and every unstopped one a substitution).
+   */
+  preempted: boolean;
+  /** `substituted && stopped`: the audit stopped a provider that had substituted. */
   detected: boolean;
-  /** `!substituted && stopped`: an honest best provider was stopped. */
+  /**
+   * `stopped && !substituted && !preempted`: a best provider that would have served its
+   * best model throughout exploitation was stopped.
+   */
   false_stop: boolean;
   /** Time of its first exploitation substitution, `null` when none. */
   first_substitution: number | null;
@@ -496,16 +508,64 @@ export function playMechanism(options: WorldOptions): MechanismOutcome {
   checkMode(config, "the mechanism");
   const fns = strategiesOf(config, options.strategies);
   const engine = new DelegationEngine(config, { records: options.records });
-  return mechanismOn(engine, seed, fns);
+  return mechanismOn(engine, config, seed, fns);
 }
 
-function mechanismOn(engine: DelegationEngine, seed: number, fns: Strategy[]): MechanismOutcome {
+/**
+ * Whether the best provider's strategy, continued after an early stop on the observations
+ * the mechanism would have given it (phase 2, its `planned` and second-best utility, its own
+ * cumulative reward) for the rest of the planned exploitation, would serve a model other
+ * than its best. Played on a fresh stream seeded alike (the run's stream is not touched).
+ */
+function wouldSubstitute(
+  tables: DelegationTables,
+  ex: { best: number; planned: number; secondBestUtility: number },
+  from: number,
+  T: number,
+  exploited: number,
+  cumulative: { reward: number; n: number },
+  fn: Strategy,
+  config: DelegationConfig,
+  seed: number,
+): boolean {
+  const i = ex.best, p = tables.providers[i], L = tables.length;
+  const view = viewOf(tables, i, createStream(config.rng, seed));
+  let reward = cumulative.reward, n = cumulative.n;
+  for (let t = from, k = exploited; k < ex.planned && t < T; t++, k++) {
+    const obs: DelegationObs = {
+      t,
+      T,
+      phase: 2,
+      bonus: false,
+      planned: ex.planned,
+      secondBestUtility: ex.secondBestUtility,
+      cumulativeReward: reward,
+      delegations: n,
+      isBest: true,
+    };
+    const j = serve(tables, i, fn, view, obs);
+    if (j !== p.bestModel) return true;
+    reward += p.reward[j * L + (t % L)];
+    n++;
+  }
+  return false;
+}
+
+function mechanismOn(
+  engine: DelegationEngine,
+  config: DelegationConfig,
+  seed: number,
+  fns: Strategy[],
+): MechanismOutcome {
   const names = engine.agents;
   let obs: Record<AgentId, DelegationObs> = engine.reset({ seed }).observations;
   const tables = engine.tables;
   const views = names.map((_, i) => viewOf(tables, i, engine.stream));
   const ledger = new Ledger(names.length, engine.T, "mechanism");
   let firstSub: number | null = null;
+  let exploited = 0;
+  const rewards = new Array(names.length).fill(0);
+  let atStop = { reward: 0, n: 0 };
   let stopTime: number | null = null;
   const actions: Record<AgentId, string> = {};
   while (!engine.isDone()) {
@@ -519,14 +579,33 @@ function mechanismOn(engine: DelegationEngine, seed: number, fns: Strategy[]): M
     const d = step.infos[names[i]].delegation!;
     const j = tables.providers[i].models.indexOf(d.model);
     ledger.add(tables, i, j, d.time, true);
-    if (d.phase === 2 && !d.bonus && j !== tables.providers[i].bestModel && firstSub === null) {
-      firstSub = d.time;
+    rewards[i] += d.reward;
+    if (d.phase === 2 && !d.bonus) {
+      exploited++;
+      if (j !== tables.providers[i].bestModel && firstSub === null) firstSub = d.time;
     }
-    for (const e of step.events) if (e.type === "early_stop") stopTime = Number(e.time);
+    for (const e of step.events) {
+      if (e.type === "early_stop") {
+        stopTime = Number(e.time);
+        atStop = { reward: rewards[i], n: ledger.n[i] };
+      }
+    }
   }
   const ex = engine.getState().exploration!;
   const substituted = firstSub !== null;
   const stopped = stopTime !== null;
+  const preempted = stopped && !substituted &&
+    wouldSubstitute(
+      tables,
+      ex,
+      stopTime! + 1,
+      engine.T,
+      exploited,
+      atStop,
+      fns[ex.best],
+      config,
+      seed,
+    );
   return {
     ...ledger.outcome(ex.best),
     regret: summarizeRegret(ledger.points),
@@ -535,8 +614,9 @@ function mechanismOn(engine: DelegationEngine, seed: number, fns: Strategy[]): M
       tested: ex.planned >= engine.B,
       substituted,
       stopped,
+      preempted,
       detected: substituted && stopped,
-      false_stop: !substituted && stopped,
+      false_stop: stopped && !substituted && !preempted,
       first_substitution: firstSub,
       stop_time: stopTime,
       delay: substituted && stopped ? stopTime! - firstSub! : null,
@@ -599,7 +679,7 @@ export function compareWorlds(options: WorldOptions): WorldComparison {
   checkMode(config, "the counterfactual users");
   const fns = strategiesOf(config, options.strategies);
   const engine = new DelegationEngine(config, { records: options.records });
-  const mechanism = mechanismOn(engine, seed, fns);
+  const mechanism = mechanismOn(engine, config, seed, fns);
   const no_mechanism = noMechanismOn(engine.tables, config, engine.B, seed, fns);
   const oracle = oracleOn(engine.tables, config, seed, fns);
   return {
@@ -616,7 +696,7 @@ export const COUNTERFACTUAL_AGAINST: Readonly<Record<string, string>> = Object.f
   no_mechanism:
     "no-mechanism user: the mechanism's exploration, then every remaining task to its best provider; no audit, no early stop, no second-best promise",
   oracle:
-    "oracle user: every task to the provider whose own strategy, relied on without audit, gives the user the most (best fixed provider in hindsight)",
+    "best fixed provider: every task to the provider whose own strategy, relied on without audit, gives the user the most (no-mechanism observations, so not an upper bound on the mechanism: the gap to it can be negative)",
   paid_for:
     "paid-for benchmark: every task to the provider whose best model (what all providers bill for) gives the user the most",
   provider_regret:

@@ -8,7 +8,7 @@
  *   three users of `counterfactual.ts` on that seed.
  * - {@linkcode summarizeCounterfactuals}: across rows, honesty gain and user-utility gain
  *   (Student's t over seeds), regret against the oracle, and the audit's detection power
- *   against its false-stop rate (Wilson intervals), with the verdicts below.
+ *   against its false-stop rate (seed-clustered `shareCI` intervals), with the verdicts below.
  * - {@linkcode regretSeries} and {@linkcode regretSeriesSummary}: the user's regret against
  *   the oracle as `T` grows (a geometric grid of horizons, each run with its own `B`, `M`).
  *
@@ -20,8 +20,8 @@
  *   else `inconclusive`.
  * - `user_utility_vs_no_mechanism`: the same on the user-utility gain per task with
  *   {@linkcode USER_UTILITY_MARGIN}: `better`, `worse`, `inconclusive`.
- * - `audit_separates`: `yes` when the Wilson lower bound of detection power exceeds the
- *   Wilson upper bound of the false-stop rate by more than {@linkcode DETECTION_MARGIN};
+ * - `audit_separates`: `yes` when the lower bound of detection power (seeds as clusters) exceeds the
+ *   upper bound of the false-stop rate by more than {@linkcode DETECTION_MARGIN}; `inverted` when the false-stop interval lies above the power interval by more than {@linkcode INVERSION_MARGIN} (the stop rule tests realised utility against the second-best utility minus `M`, not substitution: a substituting provider that still delivers that utility, as the paper's `strategic` one by design, is not stopped, while an honest best one is stopped by the noise of a `B`-task window);
  *   `inconclusive` otherwise (also when either has no run).
  * - `regret_per_task_falls` (series): `yes` when the interval of regret per task at the
  *   largest horizon lies wholly below the one at the smallest by more than
@@ -40,7 +40,8 @@
  * ```
  * @module
  */
-import { type MeanCI, meanCI, type ProportionCI, proportionCI } from "../../analysis/stats.ts";
+import { type ShareCI, shareCI } from "../../analysis/share_ci.ts";
+import { type MeanCI, meanCI } from "../../analysis/stats.ts";
 import type { DelegationConfig } from "./config.ts";
 import { compareWorlds } from "./counterfactual.ts";
 import type { TaskRecords } from "./records.ts";
@@ -62,10 +63,17 @@ export const HONESTY_GAIN_MARGIN = 0;
 export const USER_UTILITY_MARGIN = 0;
 
 /**
- * `audit_separates = yes` needs the detection power's Wilson lower bound minus the
- * false-stop rate's Wilson upper bound strictly above this.
+ * `audit_separates = yes` needs the detection power's lower bound minus the false-stop
+ * rate's upper bound strictly above this (seed-clustered intervals, {@linkcode shareCI}).
  */
 export const DETECTION_MARGIN = 0;
+
+/**
+ * `audit_separates = inverted` needs the false-stop rate's lower bound minus the detection
+ * power's upper bound strictly above this: honest best providers are stopped more often
+ * than substituting ones.
+ */
+export const INVERSION_MARGIN = 0;
 
 /**
  * `regret_per_task_falls = yes` needs the regret-per-task interval at the smallest horizon
@@ -110,8 +118,10 @@ export interface CounterfactualRow {
   oracle_provider: number;
   /** Exploitation could test the best provider (`planned >= B`). */
   tested: boolean;
-  /** The best provider substituted in exploitation. */
+  /** The best provider substituted in exploitation (before any stop). */
   substituted: boolean;
+  /** Stopped while honest, but its strategy would have substituted later (censored). */
+  preempted: boolean;
   /** Exploitation stopped early. */
   stopped: boolean;
   /** Delegations from first substitution to the stop (`null` unless detected). */
@@ -187,6 +197,7 @@ export function runCounterfactualStudy(options: CounterfactualStudyOptions): Cou
         oracle_provider: w.oracle.best_provider + 1,
         tested: w.mechanism.detection.tested,
         substituted: w.mechanism.detection.substituted,
+        preempted: w.mechanism.detection.preempted,
         stopped: w.mechanism.detection.stopped,
         detection_delay: w.mechanism.detection.delay,
         provider_regret: mean(w.mechanism.regret),
@@ -236,7 +247,9 @@ export function userUtilityVerdict(ci: Pick<MeanCI, "lo" | "hi">): GainVerdict<"
 
 /**
  * Whether the audit (the early stop) separates substituting from honest best providers:
- * `yes` when `power.lo - falseStop.hi > DETECTION_MARGIN`, else `inconclusive`.
+ * `yes` when `power.lo - falseStop.hi > DETECTION_MARGIN`, `inverted` when
+ * `falseStop.lo - power.hi > INVERSION_MARGIN` (honest best providers stopped more often),
+ * else `inconclusive` (also for `NaN` bounds).
  *
  * @example
  * ```ts
@@ -245,24 +258,37 @@ export function userUtilityVerdict(ci: Pick<MeanCI, "lo" | "hi">): GainVerdict<"
  * ```
  */
 export function detectionVerdict(
-  power: Pick<ProportionCI, "lo" | "hi">,
-  falseStop: Pick<ProportionCI, "lo" | "hi">,
-): "yes" | "inconclusive" {
-  return power.lo - falseStop.hi > DETECTION_MARGIN ? "yes" : "inconclusive";
+  power: Pick<ShareCI, "lo" | "hi">,
+  falseStop: Pick<ShareCI, "lo" | "hi">,
+): DetectionVerdict {
+  if (power.lo - falseStop.hi > DETECTION_MARGIN) return "yes";
+  if (falseStop.lo - power.hi > INVERSION_MARGIN) return "inverted";
+  return "inconclusive";
 }
+
+/** The three outcomes of {@linkcode detectionVerdict}. */
+export type DetectionVerdict = "yes" | "inverted" | "inconclusive";
 
 /** The audit's detection power and false-stop rate across runs. */
 export interface DetectionSummary {
-  /** Detected / runs whose best provider substituted in exploitation (Wilson). */
-  power: ProportionCI;
-  /** Stopped / runs whose best provider stayed honest in exploitation (Wilson). */
-  false_stop_rate: ProportionCI;
+  /**
+   * Detected / runs whose best provider substituted in exploitation, with each seed a
+   * cluster ({@linkcode shareCI} on per-seed counts: a seed's tables share its records).
+   */
+  power: ShareCI;
+  /**
+   * Stopped / runs whose best provider would have stayed honest through exploitation
+   * (preempted runs excluded), seeds as clusters as above.
+   */
+  false_stop_rate: ShareCI;
   /** Runs that could not test (fewer than `B` exploitation delegations scheduled). */
   untested: number;
+  /** Tested runs stopped before a substitution their strategy would have made (censored). */
+  preempted: number;
   /** Mean delegations from the first substitution to the stop, over detections (`NaN` without). */
   mean_delay: number;
   /** See the module doc. */
-  audit_separates: "yes" | "inconclusive";
+  audit_separates: DetectionVerdict;
 }
 
 /**
@@ -282,24 +308,31 @@ export interface DetectionSummary {
  * ```
  */
 export function detectionSummary(
-  rows: readonly Pick<
-    CounterfactualRow,
-    "tested" | "substituted" | "stopped" | "detection_delay"
-  >[],
+  rows: readonly (
+    & Pick<CounterfactualRow, "tested" | "substituted" | "stopped" | "detection_delay">
+    & Partial<Pick<CounterfactualRow, "seed" | "preempted">>
+  )[],
   level = VERDICT_LEVEL,
 ): DetectionSummary {
   const tested = rows.filter((r) => r.tested);
   const pos = tested.filter((r) => r.substituted);
-  const neg = tested.filter((r) => !r.substituted);
+  const neg = tested.filter((r) => !r.substituted && !r.preempted);
   const delays = pos.filter((r) => r.stopped && r.detection_delay !== null).map((r) =>
     r.detection_delay!
   );
-  const power = proportionCI(pos.filter((r) => r.stopped).length, pos.length, { level });
-  const false_stop_rate = proportionCI(neg.filter((r) => r.stopped).length, neg.length, { level });
+  const seeds = [...new Set(rows.map((r) => r.seed ?? 0))];
+  const counts = (rs: typeof tested) =>
+    seeds.map((s) => {
+      const at = rs.filter((r) => (r.seed ?? 0) === s);
+      return { successes: at.filter((r) => r.stopped).length, trials: at.length };
+    });
+  const power = shareCI({ counts: counts(pos) }, { level });
+  const false_stop_rate = shareCI({ counts: counts(neg) }, { level });
   return {
     power,
     false_stop_rate,
     untested: rows.length - tested.length,
+    preempted: tested.filter((r) => !r.substituted && r.preempted).length,
     mean_delay: delays.length ? delays.reduce((a, b) => a + b, 0) / delays.length : NaN,
     audit_separates: detectionVerdict(power, false_stop_rate),
   };
@@ -334,7 +367,7 @@ export interface CounterfactualSummary {
   verdicts: {
     honesty_vs_no_mechanism: GainVerdict<"more_honest", "less_honest">;
     user_utility_vs_no_mechanism: GainVerdict<"better", "worse">;
-    audit_separates: "yes" | "inconclusive";
+    audit_separates: DetectionVerdict;
   };
 }
 

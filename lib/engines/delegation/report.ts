@@ -54,6 +54,7 @@ import {
   counterfactualTable,
   DETECTION_MARGIN,
   HONESTY_GAIN_MARGIN,
+  INVERSION_MARGIN,
   REGRET_DECLINE_MARGIN,
   type RegretSeriesPoint,
   regretSeriesSummary,
@@ -252,7 +253,7 @@ async function runSections(
 
 /**
  * The counterfactual sections of a run report: the mechanism's user beside the no-mechanism
- * user and the oracle on the same seed (each figure names its counterfactual), and the
+ * user and the best fixed provider on the same seed (each figure names its counterfactual), and the
  * providers' stage-game regret under both users. A run without the blocks (an older
  * `summary.json`, live mode, LLM seats) gets a line saying why.
  */
@@ -299,19 +300,27 @@ export function counterfactualSections(summary: Record<string, unknown>): Sectio
                 fmt(c.user_utility_gain_per_task),
                 "no-mechanism user",
               ],
-              ["user regret per task (mechanism)", fmt(c.user_regret_per_task), "oracle user"],
               [
-                "user regret per task (no mechanism)",
+                "gap per task to the best fixed provider (mechanism)",
+                fmt(c.user_regret_per_task),
+                "best fixed provider",
+              ],
+              [
+                "gap per task to the best fixed provider (no mechanism)",
                 fmt(c.no_mechanism_regret_per_task),
-                "oracle user",
+                "best fixed provider",
               ],
               [
                 "user regret per task vs paid-for (mechanism)",
                 fmt(c.paid_for_regret_per_task),
                 "paid-for",
               ],
-              ["user regret, total (mechanism)", fmt(c.user_regret), "oracle user"],
-              ["oracle's provider", cf.oracle.provider_id, "oracle user"],
+              [
+                "gap, total, to the best fixed provider (mechanism)",
+                fmt(c.user_regret),
+                "best fixed provider",
+              ],
+              ["best fixed provider", cf.oracle.provider_id, "best fixed provider"],
               ["paid-for provider", cf.oracle.honest_provider_id, "paid-for"],
             ],
           },
@@ -516,15 +525,16 @@ export async function counterfactualStudySections(
   const { rows, series } = input;
   const all = summarizeCounterfactuals(rows);
   const d = all.detection;
-  const rate = (p: { rate: number; lo: number; hi: number; n: number }) =>
-    `${ci({ mean: p.rate, lo: p.lo, hi: p.hi })} (n=${p.n})`;
+  const rate = (
+    p: { mean: number; lo: number; hi: number; successes: number | null; trials: number | null },
+  ) => `${ci({ mean: p.mean, lo: p.lo, hi: p.hi })} (${p.successes ?? 0}/${p.trials ?? 0})`;
   const sections: Section[] = [{
     title: "Answer",
     parts: [
       {
         text: `${all.runs} runs over ${all.seeds} seeds; intervals are ${
           VERDICT_LEVEL * 100
-        }% Student's t over seeds (a seed's combinations averaged first), Wilson for rates.`,
+        }% Student's t over seeds (a seed's combinations averaged first); rates pool runs with each seed a cluster (Wilson at the effective sample size).`,
       },
       {
         table: {
@@ -548,21 +558,21 @@ export async function counterfactualStudySections(
               "audit_separates",
               all.verdicts.audit_separates,
               `power ${rate(d.power)}; false stops ${rate(d.false_stop_rate)}`,
-              "honest best providers",
-              `power lower bound - false-stop upper bound > ${DETECTION_MARGIN}`,
+              `honest best providers (${d.preempted} preempted runs excluded)`,
+              `yes: power lower bound - false-stop upper bound > ${DETECTION_MARGIN}; inverted: false-stop lower bound - power upper bound > ${INVERSION_MARGIN}`,
             ],
             [
               "(figure)",
               "",
-              `mechanism regret per task ${ci(all.user_regret_per_task)}`,
-              "oracle user",
+              `mechanism gap per task ${ci(all.user_regret_per_task)}`,
+              "best fixed provider",
               "",
             ],
             [
               "(figure)",
               "",
-              `no-mechanism regret per task ${ci(all.no_mechanism_regret_per_task)}`,
-              "oracle user",
+              `no-mechanism gap per task ${ci(all.no_mechanism_regret_per_task)}`,
+              "best fixed provider",
               "",
             ],
             [
@@ -591,7 +601,7 @@ export async function counterfactualStudySections(
           "honesty gain",
           "verdict",
           "user utility gain / task",
-          "regret / task vs oracle",
+          "gap / task to best fixed provider",
           "runs",
         ],
         rows: counterfactualTable(rows).map(({ strategy_combination, summary: x }) => [
@@ -612,23 +622,23 @@ export async function counterfactualStudySections(
       { T: r.T, user: "no mechanism", ...r.no_mechanism_regret_per_task },
     ]);
     sections.push({
-      title: "Regret against the oracle as T grows",
+      title: "Gap to the best fixed provider as T grows",
       parts: [
         {
           chart: {
             file: "regret_series.svg",
             svg: await toSvg(regretSeriesChart(chartRows)),
             caption:
-              "User regret per task against the oracle user: mean over seeds, t interval as a rule.",
+              "User utility per task of the best fixed provider (no-mechanism observations) minus the user's: mean over seeds, t interval as a rule. Not an upper bound: it can be negative.",
           },
         },
         {
           table: {
             header: [
               "T",
-              "mechanism regret / task",
-              "no-mechanism regret / task",
-              "mechanism regret",
+              "mechanism gap / task",
+              "no-mechanism gap / task",
+              "mechanism gap, total",
             ],
             rows: rs.rows.map((r) => [
               r.T,
@@ -640,7 +650,7 @@ export async function counterfactualStudySections(
         },
         {
           text:
-            `regret_per_task_falls: ${rs.regret_per_task_falls} (smallest horizon's lower bound minus the largest's upper bound > ${REGRET_DECLINE_MARGIN}).`,
+            `regret_per_task_falls: ${rs.regret_per_task_falls} (yes when the gap per task to the best fixed provider falls: smallest horizon's lower bound minus the largest's upper bound > ${REGRET_DECLINE_MARGIN}; the gap is not a regret against an upper bound and can be negative).`,
         },
       ],
     });
@@ -649,7 +659,7 @@ export async function counterfactualStudySections(
 }
 
 /**
- * Writes a counterfactual study's report (mechanism vs no mechanism vs oracle) into `outDir`.
+ * Writes a counterfactual study's report (mechanism vs no mechanism vs best fixed provider) into `outDir`.
  *
  * @param outDir Where to write (created when missing).
  * @param input Rows, optional regret series, intro lines.

@@ -15,13 +15,16 @@
  */
 import { ConfigError } from "../../core/config.ts";
 import { toSvg } from "../../charts/render.ts";
+import jStatModule from "jstat";
 import { seedsNeeded } from "../../analysis/power.ts";
-import { type MeanCI, meanCI } from "../../analysis/stats.ts";
+import { holmAdjust, type MeanCI, meanCI } from "../../analysis/stats.ts";
 import { ciText, intervalChart, type StudyPart } from "../../reports/study_report.ts";
 import type { Study, StudyAnswer, StudyContext, StudyRun } from "../../run/study.ts";
 import { parseDelegationConfig } from "./config.ts";
 import {
+  type CounterfactualRow,
   counterfactualTable,
+  HONESTY_GAIN_MARGIN,
   regretSeries,
   runCounterfactualStudy,
   summarizeCounterfactuals,
@@ -37,8 +40,90 @@ export const DELEGATION_TABLES: readonly (readonly string[])[] = Object.freeze([
   ["random", "random", "random"],
 ]);
 
-/** The power assumption of `--estimate`: an honesty gain against its spread over seeds. */
+/**
+ * The assumed effect of `--estimate` before any run: an honesty gain of `effect` against a
+ * per-seed sd of `sd`. Assumed, not measured; once the study has run, `--estimate` takes the
+ * observed per-table gains and spreads instead.
+ */
 export const DELEGATION_POWER = Object.freeze({ effect: 0.05, sd: 0.1 });
+
+/** The significance level of the per-table verdicts, after Holm over the tables. */
+export const TABLE_ALPHA = 0.05;
+
+const jStat = jStatModule as unknown as { studentt: { cdf(x: number, dof: number): number } };
+
+/** One table's honesty test: a one-sample t over its per-seed gains, Holm over the tables. */
+export interface TableHonestyTest {
+  /** The strategy table (providers 1-2-3). */
+  table: string;
+  /** Seeds. */
+  n: number;
+  /** Mean honesty gain over seeds. */
+  mean: number;
+  /** Its sample sd over seeds. */
+  sd: number;
+  /** Two-sided one-sample t p-value of `mean = 0` (0 or 1 when the gains are constant). */
+  p: number;
+  /** Holm-adjusted over the tables. */
+  holm_p: number;
+  /** `more_honest` / `less_honest` when `holm_p < TABLE_ALPHA` and the gain is beyond the margin. */
+  verdict: "more_honest" | "less_honest" | "inconclusive";
+}
+
+/**
+ * Per strategy table, the honesty gain tested against 0 by a one-sample t over seeds, the
+ * p-values Holm-adjusted over the tables; a table is `more_honest` only when its adjusted p
+ * is below {@linkcode TABLE_ALPHA} and its mean gain above `HONESTY_GAIN_MARGIN`.
+ *
+ * @example
+ * ```ts ignore
+ * const tests = tableHonestyTests(rows); // one per strategy table
+ * ```
+ */
+export function tableHonestyTests(rows: readonly CounterfactualRow[]): TableHonestyTest[] {
+  const tables = [...new Set(rows.map((r) => r.strategy_combination))];
+  const raw = tables.map((table) => {
+    const g = rows.filter((r) => r.strategy_combination === table).map((r) => r.honesty_gain);
+    const n = g.length;
+    const mean = g.reduce((a, b) => a + b, 0) / n;
+    const sd = n > 1 ? Math.sqrt(g.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : NaN;
+    let p: number;
+    if (n < 2) p = 1;
+    else if (!(sd > 1e-12)) p = Math.abs(mean) > 1e-12 ? 0 : 1;
+    else {
+      const t = mean / (sd / Math.sqrt(n));
+      p = Math.min(1, 2 * (1 - jStat.studentt.cdf(Math.abs(t), n - 1)));
+    }
+    return { table, n, mean, sd, p };
+  });
+  const adj = holmAdjust(raw.map((r) => r.p));
+  return raw.map((r, i) => ({
+    ...r,
+    holm_p: adj[i],
+    verdict: adj[i] < TABLE_ALPHA && r.mean > HONESTY_GAIN_MARGIN
+      ? "more_honest"
+      : adj[i] < TABLE_ALPHA && r.mean < -HONESTY_GAIN_MARGIN
+      ? "less_honest"
+      : "inconclusive",
+  }));
+}
+
+/** "upper bound < -0" reads "< 0" when a margin is zero. */
+const noMinusZero = (x: string) => x.replace(/< -0(?![\d.])/g, "< 0");
+
+function cleanPart(p: StudyPart): StudyPart {
+  if ("text" in p) return { text: noMinusZero(p.text) };
+  if ("list" in p) return { list: p.list.map(noMinusZero) };
+  if ("table" in p) {
+    return {
+      table: {
+        header: p.table.header,
+        rows: p.table.rows.map((r) => r.map((c) => (typeof c === "string" ? noMinusZero(c) : c))),
+      },
+    };
+  }
+  return p;
+}
 
 function tablesOf(context: StudyContext): string[][] {
   const v = context.values.tables;
@@ -314,12 +399,46 @@ export const counterfactualStudy: Study = {
       parts.push({
         heading: s.title === "Answer" ? "Verdicts against the counterfactuals" : s.title,
       });
-      for (const p of s.parts) parts.push(p);
+      for (const p of s.parts) parts.push(cleanPart(p));
     }
+    const tests = tableHonestyTests(rows);
+    const fmt = (x: number) => (Number.isFinite(x) ? String(Number(x.toFixed(4))) : "n/a");
+    parts.push({ heading: "Per-table honesty verdicts, Holm-adjusted over the tables" });
+    parts.push({
+      text:
+        `Each table's honesty gain over seeds tested against 0 (one-sample Student's t, two-sided), the ${tests.length} p-values Holm-adjusted; a table is more_honest only when its Holm p is below ${TABLE_ALPHA} and its mean gain above the margin ${HONESTY_GAIN_MARGIN} (less_honest mirrored). These verdicts replace the unadjusted per-table ones above.`,
+    });
+    parts.push({
+      table: {
+        header: ["strategy table", "seeds", "mean gain", "sd", "t p", "Holm p", "verdict"],
+        rows: tests.map((t) => [
+          t.table,
+          t.n,
+          fmt(t.mean),
+          fmt(t.sd),
+          fmt(t.p),
+          fmt(t.holm_p),
+          t.verdict,
+        ]),
+      },
+    });
     const d = all.detection;
+    const byTable = new Map(table.map((t) => [t.strategy_combination, t.summary]));
     return {
       headline: [
-        `Over ${all.seeds} seeds and ${tables.length} strategy tables: honesty gain ${
+        ...tests.map((t) => {
+          const s = byTable.get(t.table);
+          return `${t.table}: honesty gain ${
+            s ? ciText(s.honesty_gain) : fmt(t.mean)
+          } (${t.verdict}, Holm p ${fmt(t.holm_p)})${
+            s
+              ? `; user utility gain per task ${
+                ciText(s.user_utility_gain_per_task)
+              }; regret per task against the oracle ${ciText(s.user_regret_per_task)}`
+              : ""
+          }.`;
+        }),
+        `Design-weighted average over the ${tables.length} strategy tables (each table weighs equally, a design choice, not a population of providers), ${all.seeds} seeds: honesty gain ${
           ciText(all.honesty_gain)
         } (${all.verdicts.honesty_vs_no_mechanism}); user utility gain per task ${
           ciText(all.user_utility_gain_per_task)
@@ -330,20 +449,56 @@ export const counterfactualStudy: Study = {
         } (audit separates: ${all.verdicts.audit_separates}).`,
       ],
       parts,
-      data: { rows, series, summary: all, by_table: table },
+      data: { rows, series, summary: all, by_table: table, table_tests: tests },
       caveats: [
         "Providers are scripted strategies; the no-mechanism and oracle users are counterfactuals on the same seed's tables, not separate runs with adapted providers (an LLM provider could behave differently without the mechanism).",
         "Providers' regret is stage-game regret per delegation (the best model choice for that task alone); it is not an equilibrium test.",
         "Synthetic task records (the SPEC's simulator); recorded model outputs can change every figure.",
         "The seed is the unit: a seed's strategy tables share its task draws, so they are averaged before the interval.",
+        "With scripted providers the honesty gain is not an incentive effect: the honest and worst tables give 0 by construction (an honest provider never substitutes, a worst one always does, with or without the mechanism), and only strategies that read their observations (such as ours) can respond to the mechanism at all. A gain here says what the mechanism does to these rules, not that it makes LLM providers honest (rerun with --agents).",
       ],
     };
   },
-  power() {
+  power(_context, pilot) {
+    // the pilot's per-table tests (scripted design), or per agents file (--agents)
+    const tests = (pilot?.table_tests ?? []) as { table: string; mean: number; sd: number }[];
+    const llm = (pilot?.llm_honesty ?? []) as { agents: string; gain: number[] }[];
+    const observed = [
+      ...tests.map((t) => ({ label: `table ${t.table}`, mean: t.mean, sd: t.sd })),
+      ...llm.map((r) => {
+        const m = meanCI(r.gain);
+        return { label: `agents file ${r.agents}`, mean: m.mean, sd: m.sd };
+      }),
+    ];
+    let best:
+      | { label: string; mean: number; sd: number; n: ReturnType<typeof seedsNeeded> }
+      | null = null;
+    for (const o of observed) {
+      if (!(Number.isFinite(o.mean) && o.mean !== 0 && Number.isFinite(o.sd) && o.sd > 0)) continue;
+      try {
+        // a one-sample test on paired gains: as a two-sample t with sd / sqrt(2) (same noncentrality)
+        const n = seedsNeeded({ effect: o.mean, sd: o.sd / Math.SQRT2 });
+        if (!best || n.n > best.n.n) best = { ...o, n };
+      } catch {
+        // more seeds than can be searched
+      }
+    }
+    if (best) {
+      const r = (x: number) => Number(x.toPrecision(3));
+      return {
+        estimate: best.n,
+        assumption:
+          `the honesty gain of ${best.label} (the report's per-table test; the one needing most seeds among those with a non-zero gain): observed gain ${
+            r(best.mean)
+          } with per-seed sd ${r(best.sd)}, paired over seeds`,
+        source: "pilot",
+      };
+    }
     return {
       estimate: seedsNeeded(DELEGATION_POWER),
       assumption:
-        `an honesty gain of ${DELEGATION_POWER.effect} with a per-seed sd of ${DELEGATION_POWER.sd}`,
+        `an honesty gain of ${DELEGATION_POWER.effect} with a per-seed sd of ${DELEGATION_POWER.sd} (assumed: DELEGATION_POWER)`,
+      source: "assumed",
     };
   },
 };

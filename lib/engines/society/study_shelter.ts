@@ -24,10 +24,22 @@
 import { basename, join } from "node:path";
 import { ConfigError } from "../../core/config.ts";
 import { toSvg } from "../../charts/render.ts";
-import { meanCI, proportionCI } from "../../analysis/stats.ts";
+import {
+  compare,
+  type Comparison,
+  holmAdjust,
+  meanCI,
+  proportionCI,
+} from "../../analysis/stats.ts";
 import { type SeedCount, shareCI } from "../../analysis/share_ci.ts";
-import { seedsNeededForProportions } from "../../analysis/power.ts";
-import { ciText, intervalChart, type StudyPart } from "../../reports/study_report.ts";
+import { seedsNeeded } from "../../analysis/power.ts";
+import {
+  ciText,
+  intervalChart,
+  permutationFloorText,
+  pilotPower,
+  type StudyPart,
+} from "../../reports/study_report.ts";
 import type { Study, StudyContext, StudyRun } from "../../run/study.ts";
 import { DEFAULT_POLICY_MIX } from "./policies.ts";
 
@@ -45,8 +57,58 @@ export const COALITION_AGREEMENT = 0.8;
 /** A pair needs at least this many common votes to be counted. */
 export const COALITION_MIN_VOTES = 2;
 
-/** The power assumption of `--estimate`: everyone-survived rates to tell apart. */
-export const SHELTER_POWER = Object.freeze({ p1: 0.3, p2: 0.7 });
+/**
+ * The assumed effect of `--estimate` before any run (the report's test: Welch and
+ * permutation on per-seed survival shares, variant against variant): a survival difference
+ * of `effect` with a per-seed sd of `sd`. Assumed, not measured; once the study has run,
+ * `--estimate` takes the observed contrasts instead.
+ */
+export const SHELTER_POWER = Object.freeze({ effect: 0.2, sd: 0.25 });
+
+/** A contrast between two variants on one outcome, Holm-adjusted over the family. */
+interface Contrast {
+  a: string;
+  b: string;
+  outcome: "survival" | "equality";
+  c: Comparison | null;
+  holm_p: number;
+}
+
+/** Per seed, the mean of a run figure (one run per seed and variant in the design). */
+function perSeed(at: readonly RunFigures[], value: (f: RunFigures) => number | null): number[] {
+  const by = new Map<number, number[]>();
+  for (const f of at) {
+    const v = value(f);
+    if (v === null || !Number.isFinite(v)) continue;
+    by.set(f.seed, [...(by.get(f.seed) ?? []), v]);
+  }
+  return [...by.values()].map((xs) => xs.reduce((x, y) => x + y, 0) / xs.length);
+}
+
+/** Pairwise contrasts between the variants on survival and equality, Holm over all of them. */
+function contrastsOf(figs: readonly RunFigures[], cells: readonly string[]): Contrast[] {
+  const outcomes = {
+    survival: (f: RunFigures) => (f.citizens ? f.survivors / f.citizens : null),
+    equality: (f: RunFigures) => f.equality,
+  };
+  const out: Omit<Contrast, "holm_p">[] = [];
+  for (let i = 0; i < cells.length; i++) {
+    for (let j = i + 1; j < cells.length; j++) {
+      for (const outcome of ["survival", "equality"] as const) {
+        const va = perSeed(figs.filter((f) => f.cell === cells[i]), outcomes[outcome]);
+        const vb = perSeed(figs.filter((f) => f.cell === cells[j]), outcomes[outcome]);
+        out.push({
+          a: cells[i],
+          b: cells[j],
+          outcome,
+          c: va.length >= 2 && vb.length >= 2 ? compare(va, vb) : null,
+        });
+      }
+    }
+  }
+  const adj = holmAdjust(out.map((t) => (t.c && Number.isFinite(t.c.p_value) ? t.c.p_value : 1)));
+  return out.map((t, i) => ({ ...t, holm_p: adj[i] }));
+}
 
 /** The governance types, in order. */
 export const GOVERNANCE_TYPES = ["exclusion", "negotiated", "default_only"] as const;
@@ -368,6 +430,55 @@ export const shelterStudy: Study = {
         rows,
       },
     });
+    const contrasts = contrastsOf(figs, cells);
+    data.contrasts = contrasts;
+    if (contrasts.length) {
+      const fmt = (x: number) => String(Number(x.toFixed(4)));
+      parts.push({ heading: "Contrasts between variants (Holm-adjusted)" });
+      const sig = contrasts.filter((t) => t.c && t.holm_p < 0.05);
+      const tested = contrasts.filter((t) => t.c);
+      const floor = tested.length
+        ? permutationFloorText(tested[0].c!.n_a, tested[0].c!.n_b)
+        : "Each variant needs at least 2 seeds for a contrast: none was tested.";
+      const said = sig.length
+        ? `After Holm over the ${contrasts.length} contrasts, ${sig.length} differ at 0.05: ${
+          sig.map((t) =>
+            `${t.a} ${t.c!.diff > 0 ? "above" : "below"} ${t.b} on ${t.outcome} (${
+              fmt(t.c!.diff)
+            }, Holm p ${fmt(t.holm_p)})`
+          ).join("; ")
+        }.`
+        : `After Holm over the ${contrasts.length} contrasts, no variant differs from another at 0.05 on survival or equality.`;
+      parts.push({
+        text:
+          `Each pair of variants on survival (survivors per citizen, per seed) and equality (1 - Gini, per seed): difference of means (first minus second), Welch 95% interval, two-sided permutation p, and Holm over the whole family (pairs x outcomes). ${said} ${floor}`,
+      });
+      parts.push({
+        table: {
+          header: [
+            "contrast",
+            "outcome",
+            "difference",
+            "95% Welch interval",
+            "permutation p",
+            "Holm p",
+          ],
+          rows: contrasts.map((t) =>
+            t.c
+              ? [
+                `${t.a} - ${t.b}`,
+                t.outcome,
+                fmt(t.c.diff),
+                `[${fmt(t.c.lo)}, ${fmt(t.c.hi)}]`,
+                fmt(t.c.p_value),
+                fmt(t.holm_p),
+              ]
+              : [`${t.a} - ${t.b}`, t.outcome, "n/a", "needs 2 seeds per variant", "", ""]
+          ),
+        },
+      });
+      headline.push(said);
+    }
     parts.push({ heading: "Governance typology" });
     parts.push({
       chart: {
@@ -470,11 +581,32 @@ export const shelterStudy: Study = {
       ],
     };
   },
-  power() {
+  power(_context, pilot) {
+    const contrasts = (pilot?.contrasts ?? []) as {
+      a: string;
+      b: string;
+      outcome: string;
+      c: { diff: number; se: number; n_a: number; n_b: number } | null;
+    }[];
+    const p = pilotPower(
+      contrasts.filter((t) => t.c).map((t) => ({
+        label: `${t.a} - ${t.b} on ${t.outcome}`,
+        ...t.c!,
+      })),
+    );
+    if (p) {
+      return {
+        estimate: p.estimate,
+        assumption:
+          `the contrast ${p.label} (the report's Welch and permutation test between variants; the contrast needing most seeds among those with a non-zero difference): observed difference ${p.effect} with per-seed sd ${p.sd}`,
+        source: "pilot",
+      };
+    }
     return {
-      estimate: seedsNeededForProportions(SHELTER_POWER),
+      estimate: seedsNeeded(SHELTER_POWER),
       assumption:
-        `an everyone-survived rate of ${SHELTER_POWER.p1} vs ${SHELTER_POWER.p2} between two variants (one run per seed)`,
+        `a survival difference between two variants of ${SHELTER_POWER.effect} with a per-seed sd of ${SHELTER_POWER.sd} (assumed: SHELTER_POWER), the report's Welch and permutation test`,
+      source: "assumed",
     };
   },
 };

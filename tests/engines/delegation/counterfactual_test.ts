@@ -19,6 +19,7 @@ import {
   detectionVerdict,
   HONESTY_GAIN_MARGIN,
   honestyVerdict,
+  INVERSION_MARGIN,
   REGRET_DECLINE_MARGIN,
   regretFallsVerdict,
   regretSeries,
@@ -206,6 +207,29 @@ Deno.test("detection verdict: power's lower bound must clear the false stops' up
   assert.equal(detectionVerdict({ lo: 0.3, hi: 0.9 }, { lo: 0, hi: 0.3 }), "inconclusive");
   assert.equal(detectionVerdict({ lo: 0.3 + 1e-9, hi: 0.9 }, { lo: 0, hi: 0.3 }), "yes");
   assert.equal(detectionVerdict({ lo: NaN, hi: NaN }, { lo: 0, hi: 0.1 }), "inconclusive");
+  assert.equal(DETECTION_MARGIN, 0);
+});
+
+Deno.test("detection verdict: inverted when false stops lie wholly above the power", () => {
+  const power = { lo: 0.02, hi: 0.1 };
+  const at = (lo: number) => detectionVerdict(power, { lo, hi: 0.4 });
+  assert.equal(at(0.1 + INVERSION_MARGIN), "inconclusive");
+  assert.equal(at(0.1 + INVERSION_MARGIN + 1e-9), "inverted");
+  assert.equal(INVERSION_MARGIN, 0);
+});
+
+Deno.test("detection: a stop before a substitution the strategy would make is preempted", () => {
+  // switches to its cheapest model after 3 exploitation delegations; stopped before that
+  // only when the threshold fires at its first window, so force a stop with a huge margin
+  const late: Strategy = (
+    v,
+  ) => (v.obs.phase === 2 && v.obs.delegations > 10_000 ? v.cheapest : v.best);
+  const d = playMechanism(tiny(["honest", "honest"])).detection;
+  assert.equal(d.preempted, false);
+  const r = playMechanism(tiny([late, late])).detection;
+  assert.equal(r.substituted, false);
+  assert.equal(r.preempted, false);
+  assert.equal(r.false_stop, r.stopped);
 });
 
 Deno.test("regret verdict: the smallest horizon's interval must lie above the largest's", () => {
@@ -223,6 +247,7 @@ Deno.test("detection summary: Wilson rates over tested runs, untested apart", ()
     detection_delay: substituted && stopped ? 10 : null,
   });
   const d = detectionSummary([
+    { ...row(false, true), preempted: true },
     row(true, true),
     row(true, true),
     row(true, false),
@@ -231,16 +256,17 @@ Deno.test("detection summary: Wilson rates over tested runs, untested apart", ()
     row(true, true, false),
   ]);
   assert.equal(d.untested, 1);
-  assert.equal(d.power.n, 3);
+  assert.equal(d.preempted, 1);
+  assert.equal(d.power.trials, 3);
   assert.equal(d.power.successes, 2);
-  assert.equal(d.false_stop_rate.n, 2);
+  assert.equal(d.false_stop_rate.trials, 2);
   assert.equal(d.false_stop_rate.successes, 1);
   assert.equal(d.power.level, VERDICT_LEVEL);
   assert.ok(d.power.lo >= 0 && d.power.hi <= 1);
   assert.equal(d.mean_delay, 10);
   assert.equal(d.audit_separates, "inconclusive");
   const none = detectionSummary([]);
-  assert.ok(Number.isNaN(none.power.rate));
+  assert.ok(Number.isNaN(none.power.mean));
   assert.equal(none.audit_separates, "inconclusive");
 });
 
@@ -309,7 +335,7 @@ Deno.test("study report: answer, table and regret chart", async () => {
   const md = await Deno.readTextFile(join(dir, "report.md"));
   assert.match(md, /honesty_vs_no_mechanism/);
   assert.match(md, /no-mechanism user/);
-  assert.match(md, /oracle user/);
+  assert.match(md, /best fixed provider/);
   assert.match(md, /regret_per_task_falls/);
   assert.ok((await Deno.readTextFile(join(dir, "regret_series.svg"))).startsWith("<svg"));
   assert.ok(path.endsWith("report.html"));
