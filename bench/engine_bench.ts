@@ -43,7 +43,12 @@ Deno.bench("blockchain: 30-round game with adaptive, tit_for_tat, random policie
         })
       ),
     );
-    view = engine.step(Object.fromEntries(agents.map((a, i) => [a.name, acts[i].action])));
+    // scripted policies always act; a null action would be the engine's fallback
+    view = engine.step(
+      Object.fromEntries(
+        agents.map((a, i) => [a.name, acts[i].action ?? engine.fallbackAction(a.name)]),
+      ),
+    );
   }
 });
 

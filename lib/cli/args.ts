@@ -32,6 +32,8 @@ export interface CliArgs {
   /** `--rotate-seats`: a sweep plays every agent in every seat. */
   rotateSeats: boolean;
   help: boolean;
+  /** `--version`: print the toolkit's and Deno's versions. */
+  version: boolean;
   /** `--estimate`: print the expected calls, tokens and dollars; run nothing. */
   estimate: boolean;
   reports: string | null;
@@ -75,6 +77,7 @@ const OPTIONS = {
   "log-decisions": { type: "string" },
   "max-fallback": { type: "string" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
   estimate: { type: "boolean" },
 } as const;
 
@@ -197,6 +200,7 @@ export function parseCliArgs(
     quiet: v.quiet ?? false,
     rotateSeats: v["rotate-seats"] ?? false,
     help: v.help ?? false,
+    version: v.version ?? false,
     estimate: v.estimate ?? false,
     reports: v["no-report"] ? null : (v.reports ?? "reports"),
     checkpointEvery: v["checkpoint-every"],
@@ -296,6 +300,7 @@ Flags:
   --shard i/n       run only slice i (0-based) of n of a sweep
   --reports DIR     where reports go (default reports); --no-report to skip them
   -q, --quiet       no progress bar
+  --version         the toolkit's version (deno.json), its git commit and Deno's
   -h, --help        this text
 {engineFlags}
 Exit codes: 0 done, 1 run failed (resumable), 2 bad flag, value or config file,

@@ -82,6 +82,15 @@ export async function main(argv: string[]): Promise<number> {
       console.log(helpText());
       return 0;
     }
+    if (args.version) {
+      const { provenance } = await import("../run/provenance.ts");
+      const p = await provenance({});
+      const commit = p.commit
+        ? ` (commit ${p.commit.slice(0, 12)}${p.dirty ? ", modified" : ""})`
+        : "";
+      console.log(`LLM Game Lab ${p.toolkit}${commit}; Deno ${p.deno}`);
+      return 0;
+    }
     for (const name of args.experiments) {
       if (!findExperiment(name)) {
         throw new ConfigError(
