@@ -20,3 +20,4 @@ export * from "./html.ts";
 export * from "./llm_section.ts";
 export * from "./sweep_report.ts";
 export * from "./seat_effects.ts";
+export * from "./sections.ts";

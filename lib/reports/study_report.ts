@@ -19,23 +19,20 @@
 import { join } from "node:path";
 import type { TopLevelSpec } from "../charts/render.ts";
 import { type SeedsNeeded, seedsNeeded } from "../analysis/power.ts";
-import { escapeHtml, htmlPage, htmlTable, mdTable } from "./html.ts";
+import { escapeHtml, htmlPage } from "./html.ts";
+import {
+  type Part,
+  type Section,
+  sectionsHtml,
+  sectionsMd,
+  writeSectionCharts,
+} from "./sections.ts";
 
-/** A part of a section: a paragraph, a sub-heading, a list, a table or a rendered chart. */
-export type StudyPart =
-  | { text: string }
-  | { heading: string }
-  | { list: string[] }
-  | { table: { header: string[]; rows: unknown[][] } }
-  | { chart: { file: string; svg: string; caption: string } };
+/** A part of a study section: the shared document model's part (`sections.ts`). */
+export type StudyPart = Part;
 
-/** A section of a study report: a heading and its parts, in order. */
-export interface StudySection {
-  /** The `<h2>` heading. */
-  title: string;
-  /** Its parts, in order. */
-  parts: StudyPart[];
-}
+/** A section of a study report: the shared document model's section (`sections.ts`). */
+export type StudySection = Section;
 
 /** A whole study report. */
 export interface StudyDocument {
@@ -144,37 +141,11 @@ export function intervalChart(
 }
 
 function markdown(doc: StudyDocument): string {
-  const out = [`# ${doc.title}`, ""];
-  for (const s of doc.sections) {
-    out.push(`## ${s.title}`, "");
-    for (const p of s.parts) {
-      if ("text" in p) out.push(p.text, "");
-      else if ("heading" in p) out.push(`### ${p.heading}`, "");
-      else if ("list" in p) out.push(...p.list.map((l) => `- ${l}`), "");
-      else if ("table" in p) out.push(mdTable(p.table.header, p.table.rows), "");
-      else out.push(`![${p.chart.caption}](${p.chart.file})`, "", `*${p.chart.caption}*`, "");
-    }
-  }
-  return out.join("\n");
+  return [`# ${doc.title}`, "", ...sectionsMd(doc.sections)].join("\n");
 }
 
 function html(doc: StudyDocument): string {
-  const body = [`<h1>${escapeHtml(doc.title)}</h1>`];
-  for (const s of doc.sections) {
-    body.push(`<h2>${escapeHtml(s.title)}</h2>`);
-    for (const p of s.parts) {
-      if ("text" in p) body.push(`<p>${escapeHtml(p.text)}</p>`);
-      else if ("heading" in p) body.push(`<h3>${escapeHtml(p.heading)}</h3>`);
-      else if ("list" in p) {
-        body.push(`<ul>${p.list.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>`);
-      } else if ("table" in p) body.push(htmlTable(p.table.header, p.table.rows));
-      else {
-        body.push(
-          `<figure>${p.chart.svg}<figcaption>${escapeHtml(p.chart.caption)}</figcaption></figure>`,
-        );
-      }
-    }
-  }
+  const body = [`<h1>${escapeHtml(doc.title)}</h1>`, ...sectionsHtml(doc.sections)];
   return htmlPage(doc.title, body.join("\n"));
 }
 
@@ -196,11 +167,7 @@ function toJson(value: unknown): string {
  */
 export async function writeStudyReport(outDir: string, doc: StudyDocument): Promise<string> {
   await Deno.mkdir(outDir, { recursive: true });
-  for (const s of doc.sections) {
-    for (const p of s.parts) {
-      if ("chart" in p) await Deno.writeTextFile(join(outDir, p.chart.file), p.chart.svg);
-    }
-  }
+  await writeSectionCharts(outDir, doc.sections);
   await Deno.writeTextFile(join(outDir, "report.md"), markdown(doc));
   await Deno.writeTextFile(join(outDir, "study.json"), toJson(doc.data) + "\n");
   const path = join(outDir, "report.html");

@@ -65,6 +65,12 @@ import {
   validityNote,
   type ValidityView,
 } from "../../reports/html.ts";
+import {
+  type Section,
+  sectionsHtml,
+  sectionsMd,
+  writeSectionCharts,
+} from "../../reports/sections.ts";
 
 /** Most quotes shown at turning points. */
 const MAX_QUOTES = 6;
@@ -78,49 +84,6 @@ const ConfigFileSchema = z.object({
   agents: z.array(z.record(z.string(), z.unknown())).nullable().default(null),
   provenance: z.unknown().optional(),
 });
-
-/** A section of a report: a heading, paragraphs, tables and charts, in order. */
-interface Section {
-  title: string;
-  parts: Part[];
-}
-
-type Part =
-  | { text: string }
-  | { table: { header: string[]; rows: unknown[][] } }
-  | { chart: { file: string; svg: string; caption: string } };
-
-/** Renders sections as Markdown lines. */
-function sectionsMd(sections: readonly Section[]): string[] {
-  const out: string[] = [];
-  for (const s of sections) {
-    out.push(`## ${s.title}`, "");
-    for (const p of s.parts) {
-      if ("text" in p) out.push(p.text, "");
-      else if ("table" in p) out.push(mdTable(p.table.header, p.table.rows), "");
-      else out.push(`![${p.chart.caption}](${p.chart.file})`, "", `*${p.chart.caption}*`, "");
-    }
-  }
-  return out;
-}
-
-/** Renders sections as HTML fragments. */
-function sectionsHtml(sections: readonly Section[]): string[] {
-  const out: string[] = [];
-  for (const s of sections) {
-    out.push(`<h2>${escapeHtml(s.title)}</h2>`);
-    for (const p of s.parts) {
-      if ("text" in p) out.push(`<p>${escapeHtml(p.text)}</p>`);
-      else if ("table" in p) out.push(htmlTable(p.table.header, p.table.rows));
-      else {
-        out.push(
-          `<figure>${p.chart.svg}<figcaption>${escapeHtml(p.chart.caption)}</figcaption></figure>`,
-        );
-      }
-    }
-  }
-  return out;
-}
 
 /** The stage-game regret rows of the run, or why they cannot be computed. */
 function regretRowsOf(
@@ -437,11 +400,7 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
       : []),
     llmSectionMd(callRows, decisionRows, llmBudget),
   ].join("\n");
-  for (const sec of baselineSections) {
-    for (const p of sec.parts) {
-      if ("chart" in p) await Deno.writeTextFile(join(outDir, p.chart.file), p.chart.svg);
-    }
-  }
+  await writeSectionCharts(outDir, baselineSections);
   await Deno.writeTextFile(join(outDir, "report.md"), md);
 
   const html = htmlPage(

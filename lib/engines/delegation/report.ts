@@ -20,12 +20,20 @@ import { toSvg } from "../../charts/render.ts";
 import {
   escapeHtml,
   htmlPage,
-  htmlTable,
-  mdTable,
   validityBanner,
   validityNote,
   type ValidityView,
 } from "../../reports/html.ts";
+import {
+  type Part,
+  type Section,
+  sectionsHtml,
+  sectionsMd,
+  writeSectionCharts,
+} from "../../reports/sections.ts";
+
+/** A report section and its parts: the shared document model (`lib/reports/sections.ts`). */
+export type { Part, Section };
 import {
   heatmapCells,
   phaseCounts,
@@ -63,35 +71,12 @@ import {
   VERDICT_LEVEL,
 } from "./counterfactual_study.ts";
 
-/** A section of a report: a heading, paragraphs, tables and charts, in order. */
-export interface Section {
-  /** The section's heading. */
-  title: string;
-  /** Its paragraphs, tables and charts, in order. */
-  parts: Part[];
-}
-
-/** A part of a section: a paragraph, a table or a chart. */
-export type Part =
-  | { text: string }
-  | { table: { header: string[]; rows: unknown[][] } }
-  | { chart: { file: string; svg: string; caption: string } };
-
 const fmt = (x: unknown, digits = 4) =>
   typeof x === "number" && Number.isFinite(x) ? String(Number(x.toFixed(digits))) : x ?? "n/a";
 
 /** Renders the sections as Markdown. */
 function markdown(title: string, intro: string[], sections: Section[]): string {
-  const out = [`# ${title}`, "", ...intro.flatMap((t) => [t, ""])];
-  for (const s of sections) {
-    out.push(`## ${s.title}`, "");
-    for (const p of s.parts) {
-      if ("text" in p) out.push(p.text, "");
-      else if ("table" in p) out.push(mdTable(p.table.header, p.table.rows), "");
-      else out.push(`![${p.chart.caption}](${p.chart.file})`, "", `*${p.chart.caption}*`, "");
-    }
-  }
-  return out.join("\n");
+  return [`# ${title}`, "", ...intro.flatMap((t) => [t, ""]), ...sectionsMd(sections)].join("\n");
 }
 
 /** Renders the sections as one self-contained HTML page. */
@@ -100,19 +85,8 @@ function html(title: string, banner: string, intro: string[], sections: Section[
     `<h1>${escapeHtml(title)}</h1>`,
     banner,
     ...intro.map((t) => `<p>${escapeHtml(t)}</p>`),
+    ...sectionsHtml(sections),
   ];
-  for (const s of sections) {
-    body.push(`<h2>${escapeHtml(s.title)}</h2>`);
-    for (const p of s.parts) {
-      if ("text" in p) body.push(`<p>${escapeHtml(p.text)}</p>`);
-      else if ("table" in p) body.push(htmlTable(p.table.header, p.table.rows));
-      else {
-        body.push(
-          `<figure>${p.chart.svg}<figcaption>${escapeHtml(p.chart.caption)}</figcaption></figure>`,
-        );
-      }
-    }
-  }
   return htmlPage(title, body.join("\n"));
 }
 
@@ -125,11 +99,7 @@ async function writeReport(
   sections: Section[],
 ): Promise<string> {
   await Deno.mkdir(outDir, { recursive: true });
-  for (const s of sections) {
-    for (const p of s.parts) {
-      if ("chart" in p) await Deno.writeTextFile(join(outDir, p.chart.file), p.chart.svg);
-    }
-  }
+  await writeSectionCharts(outDir, sections);
   const note = validityNote(validity);
   await Deno.writeTextFile(
     join(outDir, "report.md"),
@@ -545,14 +515,14 @@ export async function counterfactualStudySections(
               all.verdicts.honesty_vs_no_mechanism,
               `honesty gain ${ci(all.honesty_gain)}`,
               "no-mechanism user",
-              `more_honest: lower bound > ${HONESTY_GAIN_MARGIN}; less_honest: upper bound < -${HONESTY_GAIN_MARGIN}`,
+              `more_honest: lower bound > ${HONESTY_GAIN_MARGIN}; less_honest: upper bound < ${-HONESTY_GAIN_MARGIN}`,
             ],
             [
               "user_utility_vs_no_mechanism",
               all.verdicts.user_utility_vs_no_mechanism,
               `user utility gain per task ${ci(all.user_utility_gain_per_task)}`,
               "no-mechanism user",
-              `better: lower bound > ${USER_UTILITY_MARGIN}; worse: upper bound < -${USER_UTILITY_MARGIN}`,
+              `better: lower bound > ${USER_UTILITY_MARGIN}; worse: upper bound < ${-USER_UTILITY_MARGIN}`,
             ],
             [
               "audit_separates",

@@ -108,23 +108,6 @@ export function tableHonestyTests(rows: readonly CounterfactualRow[]): TableHone
   }));
 }
 
-/** "upper bound < -0" reads "< 0" when a margin is zero. */
-const noMinusZero = (x: string) => x.replace(/< -0(?![\d.])/g, "< 0");
-
-function cleanPart(p: StudyPart): StudyPart {
-  if ("text" in p) return { text: noMinusZero(p.text) };
-  if ("list" in p) return { list: p.list.map(noMinusZero) };
-  if ("table" in p) {
-    return {
-      table: {
-        header: p.table.header,
-        rows: p.table.rows.map((r) => r.map((c) => (typeof c === "string" ? noMinusZero(c) : c))),
-      },
-    };
-  }
-  return p;
-}
-
 function tablesOf(context: StudyContext): string[][] {
   const v = context.values.tables;
   if (typeof v !== "string") return DELEGATION_TABLES.map((t) => [...t]);
@@ -399,7 +382,7 @@ export const counterfactualStudy: Study = {
       parts.push({
         heading: s.title === "Answer" ? "Verdicts against the counterfactuals" : s.title,
       });
-      for (const p of s.parts) parts.push(cleanPart(p));
+      parts.push(...s.parts);
     }
     const tests = tableHonestyTests(rows);
     const fmt = (x: number) => (Number.isFinite(x) ? String(Number(x.toFixed(4))) : "n/a");

@@ -26,6 +26,18 @@ import {
   validityNote,
   type ValidityView,
 } from "../../reports/html.ts";
+import { type Part, type Section, sectionsHtml, sectionsMd } from "../../reports/sections.ts";
+
+/** A report section and its parts: the shared document model (`lib/reports/sections.ts`). */
+export type { Part, Section };
+
+/** A table: header and rows. */
+export interface Table {
+  /** Column names. */
+  header: string[];
+  /** One array of cells per row, in `header` order. */
+  rows: unknown[][];
+}
 import {
   type BudgetView,
   type CallView,
@@ -60,46 +72,6 @@ import {
 } from "./charts.ts";
 import type { AgentRegret } from "../../core/regret.ts";
 import type { SocietyBaselineLine } from "./stage_regret.ts";
-
-/** A table: header and rows. */
-export interface Table {
-  /** Column names. */
-  header: string[];
-  /** One array of cells per row, in `header` order. */
-  rows: unknown[][];
-}
-
-/** A section of a report: a heading, then paragraphs and tables, in order. */
-export interface Section {
-  /** The heading. */
-  title: string;
-  /** Its parts. */
-  parts: Part[];
-}
-
-/** A part of a section: a paragraph or a table. */
-export type Part = { text: string } | { table: Table };
-
-/** Renders sections as Markdown. */
-function sectionsMd(sections: readonly Section[]): string[] {
-  return sections.flatMap((s) => [
-    `## ${s.title}`,
-    "",
-    ...s.parts.flatMap((p) =>
-      "text" in p ? [p.text, ""] : [mdTable(p.table.header, p.table.rows), ""]
-    ),
-  ]);
-}
-
-/** Renders sections as HTML. */
-function sectionsHtml(sections: readonly Section[]): string[] {
-  return sections.flatMap((s) => [
-    `<h2>${escapeHtml(s.title)}</h2>`,
-    ...s.parts.map((p) =>
-      "text" in p ? `<p>${escapeHtml(p.text)}</p>` : htmlTable(p.table.header, p.table.rows)
-    ),
-  ]);
-}
 
 /**
  * The section "Against the rational baseline": each citizen's grants beside what the myopic
