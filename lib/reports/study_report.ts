@@ -17,7 +17,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { TopLevelSpec } from "../charts/render.ts";
+import { type TopLevelSpec, toSvg } from "../charts/render.ts";
 import { type SeedsNeeded, seedsNeeded } from "../analysis/power.ts";
 import { escapeHtml, htmlPage } from "./html.ts";
 import {
@@ -42,6 +42,24 @@ export interface StudyDocument {
   sections: StudySection[];
   /** Everything behind the figures (written as `study.json`). */
   data: Record<string, unknown>;
+}
+
+/**
+ * A chart part of an interval chart (see {@linkcode intervalChart}), rendered to SVG.
+ *
+ * @param file The SVG file's name (the Markdown links to it).
+ * @param points The estimates with their intervals.
+ * @param options Title, axes and an optional y domain.
+ * @param caption What the chart shows, and how its intervals were taken.
+ * @returns The part.
+ */
+export async function intervalChartPart(
+  file: string,
+  points: readonly IntervalPoint[],
+  options: Parameters<typeof intervalChart>[1],
+  caption: string,
+): Promise<Part> {
+  return { chart: { file, svg: await toSvg(intervalChart(points, options)), caption } };
 }
 
 /**

@@ -41,7 +41,12 @@ import {
   VERDICT_MEANINGS,
 } from "./baseline_verdicts.ts";
 import { parseBlockchainConfig } from "./config.ts";
-import { regretPoints, type StageRegretRow, stageRegretRows } from "./stage_regret.ts";
+import {
+  regretInputOf,
+  regretPoints,
+  type StageRegretRow,
+  stageRegretRows,
+} from "./stage_regret.ts";
 import { REGRET_NOTE } from "./summary.ts";
 import {
   baselinePayoffChart,
@@ -91,18 +96,7 @@ function regretRowsOf(
   rows: readonly Record<string, unknown>[],
 ): StageRegretRow[] | string {
   try {
-    return stageRegretRows(
-      rows.map((r) => ({
-        round: Number(r.round),
-        agent: String(r.agent),
-        action: [Number(r.c), Number(r.p), Number(r.d)],
-        reward: Number(r.reward),
-        efficiency: Number(r.efficiency),
-        honest_efficiency: Number(r.honest_efficiency),
-        llm: r.llm === true,
-      })),
-      parseBlockchainConfig(cfg),
-    );
+    return stageRegretRows(regretInputOf(rows), parseBlockchainConfig(cfg));
   } catch (e) {
     return `The rational baseline could not be computed: ${(e as Error).message}`;
   }

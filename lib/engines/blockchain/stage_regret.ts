@@ -84,6 +84,26 @@ export interface StageRegretRow {
 }
 
 /**
+ * The input of {@linkcode stageRegretRows} from decision-frame records (the `c`, `p`, `d`
+ * columns of `loadBlockchainDecisions`, its `llm` flag).
+ *
+ * @param records Records with `round`, `agent`, `c`, `p`, `d`, `reward`, `efficiency`,
+ * `honest_efficiency` and `llm`.
+ * @returns The rows, in the records' order.
+ */
+export function regretInputOf(records: readonly Record<string, unknown>[]): RegretInputRow[] {
+  return records.map((r) => ({
+    round: Number(r.round),
+    agent: String(r.agent),
+    action: [Number(r.c), Number(r.p), Number(r.d)],
+    reward: Number(r.reward),
+    efficiency: Number(r.efficiency),
+    honest_efficiency: Number(r.honest_efficiency),
+    llm: r.llm === true,
+  }));
+}
+
+/**
  * Every decision's stage-game regret and the baseline payoff, in round then miner order.
  * A decision whose start-of-round state is unknown (a miner's row of the previous round is
  * missing) is left out.

@@ -19,13 +19,12 @@
  */
 import { basename, join } from "node:path";
 import { ConfigError } from "../../core/config.ts";
-import { toSvg } from "../../charts/render.ts";
 import { compare, holmAdjust, meanCI } from "../../analysis/stats.ts";
 import { type SeedCount, shareCI } from "../../analysis/share_ci.ts";
 import { seedsNeeded } from "../../analysis/power.ts";
 import {
   ciText,
-  intervalChart,
+  intervalChartPart,
   permutationFloorText,
   pilotPower,
   type StudyPart,
@@ -276,31 +275,31 @@ export const rq2Study: Study = {
       text:
         "Stage-game regret per decision: the payoff the myopic best response would have earned against what the others actually did, minus what was earned (0 for the best responder). Shares are of seat-runs whose late window met the verdict; 95% intervals, seeds as clusters.",
     });
-    parts.push({
-      chart: {
-        file: "rq2_regret.svg",
-        svg: await toSvg(intervalChart(regretPoints, {
+    parts.push(
+      await intervalChartPart(
+        "rq2_regret.svg",
+        regretPoints,
+        {
           title: "Stage-game regret per decision, by model and kappa",
           x: "model",
           y: "mean regret per decision",
-        })),
-        caption:
-          "Mean stage-game regret per decision over seeds (Student's t 95% interval as a rule); every seat played by every model.",
-      },
-    });
-    parts.push({
-      chart: {
-        file: "rq2_beyond_rational.svg",
-        svg: await toSvg(intervalChart(verdictPoints, {
+        },
+        "Mean stage-game regret per decision over seeds (Student's t 95% interval as a rule); every seat played by every model.",
+      ),
+    );
+    parts.push(
+      await intervalChartPart(
+        "rq2_beyond_rational.svg",
+        verdictPoints,
+        {
           title: "Parasitic play beyond the rational baseline, by model and kappa",
           x: "model",
           y: "share of seat-runs",
           domain: [0, 1],
-        })),
-        caption:
-          "Share of a model's seat-runs with parasitic play beyond the rational baseline (Wilson at the effective sample size, 95%).",
-      },
-    });
+        },
+        "Share of a model's seat-runs with parasitic play beyond the rational baseline (Wilson at the effective sample size, 95%).",
+      ),
+    );
     parts.push({
       table: {
         header: [

@@ -19,7 +19,7 @@ import type { BlockchainConfig } from "./config.ts";
 import { LABELS } from "./labels.ts";
 import { lateWindow, verdicts } from "./metrics.ts";
 import { summarizeRegret } from "../../core/regret.ts";
-import { regretPoints, stageRegretRows } from "./stage_regret.ts";
+import { regretInputOf, regretPoints, stageRegretRows } from "./stage_regret.ts";
 import {
   agentBaselineVerdicts,
   BEYOND_RATIONAL_MIN,
@@ -84,16 +84,10 @@ export async function summarizeBlockchainRun(
   );
   const window = lateWindow(rounds, config.late_window);
   const regretRows = stageRegretRows(
-    df.select("round", "agent", "c", "p", "d", "reward", "efficiency", "honest_efficiency", "llm")
-      .toRecords().map((r) => ({
-        round: Number(r.round),
-        agent: String(r.agent),
-        action: [Number(r.c), Number(r.p), Number(r.d)],
-        reward: Number(r.reward),
-        efficiency: Number(r.efficiency),
-        honest_efficiency: Number(r.honest_efficiency),
-        llm: r.llm === true,
-      })),
+    regretInputOf(
+      df.select("round", "agent", "c", "p", "d", "reward", "efficiency", "honest_efficiency", "llm")
+        .toRecords(),
+    ),
     config,
   );
   const baselineOptions = { window, thresholds: { ...thresholds } };

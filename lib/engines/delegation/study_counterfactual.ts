@@ -1,24 +1,23 @@
 /**
  * `deno task run study delegation`: does the mechanism make strategic providers honest, and
  * at what cost to the user? The mechanism's user against the no-mechanism user and the
- * oracle user, across strategy tables and seeds (`counterfactual_study.ts`), and the user's
- * regret against the oracle as `T` grows. The three users are played in process on each
+ * best fixed provider, across strategy tables and seeds (`counterfactual_study.ts`), and the
+ * user's gap per task to the best fixed provider as `T` grows. The three users are played in process on each
  * seed's tables (milliseconds per seed), so the study holds no run directories.
  *
  * With `--agents F` (LLM providers, which cannot be replayed against another user) both
  * users are real runs instead: a sweep over `mechanism: ["paper", "none"]` and the agents
  * files, and the answer is the honesty gain (substitution share without the mechanism minus
  * with it) per seed, overall and for the LLM providers, with Student's t intervals over
- * seeds ({@linkcode llmHonestyGains}). The oracle and regret parts stay scripted-only.
+ * seeds ({@linkcode llmHonestyGains}). The best-fixed-provider and gap parts stay scripted-only.
  *
  * @module
  */
 import { ConfigError } from "../../core/config.ts";
-import { toSvg } from "../../charts/render.ts";
 import jStatModule from "jstat";
 import { seedsNeeded } from "../../analysis/power.ts";
 import { holmAdjust, type MeanCI, meanCI } from "../../analysis/stats.ts";
-import { ciText, intervalChart, type StudyPart } from "../../reports/study_report.ts";
+import { ciText, intervalChartPart, type StudyPart } from "../../reports/study_report.ts";
 import type { Study, StudyAnswer, StudyContext, StudyRun } from "../../run/study.ts";
 import { parseDelegationConfig } from "./config.ts";
 import {
@@ -262,18 +261,16 @@ async function analyzeRuns(runs: readonly StudyRun[]): Promise<StudyAnswer> {
       }.`
     ),
     parts: [
-      {
-        chart: {
-          file: "delegation_llm_honesty.svg",
-          svg: await toSvg(intervalChart(points, {
-            title: "Honesty gain of the mechanism for LLM providers (real runs of both users)",
-            x: "agents file",
-            y: "substitution share, none minus paper",
-          })),
-          caption:
-            "Substitution share in the no-mechanism run minus the mechanism's run on the same seed and agents file, over all providers, over the LLM providers, and per LLM provider; Student's t 95% over seeds.",
+      await intervalChartPart(
+        "delegation_llm_honesty.svg",
+        points,
+        {
+          title: "Honesty gain of the mechanism for LLM providers (real runs of both users)",
+          x: "agents file",
+          y: "substitution share, none minus paper",
         },
-      },
+        "Substitution share in the no-mechanism run minus the mechanism's run on the same seed and agents file, over all providers, over the LLM providers, and per LLM provider; Student's t 95% over seeds.",
+      ),
       {
         table: {
           header: ["agents file", "seed", "gain (all)", "gain (LLM providers)"],
@@ -284,7 +281,7 @@ async function analyzeRuns(runs: readonly StudyRun[]): Promise<StudyAnswer> {
     data: { llm_honesty: rows },
     caveats: [
       "Both users are real runs with the same agents file and seed: the providers are told which user they face (the paper's mechanism or the no-mechanism rule) in their system prompt.",
-      "The oracle user, the regret series and the audit's detection power need scripted providers (an LLM's reply to an unserved situation is unknown); they are not reported with --agents (run the study without --agents for them).",
+      "The best fixed provider, the gap series and the audit's detection power need scripted providers (an LLM's reply to an unserved situation is unknown); they are not reported with --agents (run the study without --agents for them).",
       "Substitution shares pool a run's delegations; under no mechanism the committed provider serves most tasks, so a gain over all providers weighs it most.",
       "Synthetic task records (the SPEC's simulator); recorded model outputs can change every figure.",
     ],
@@ -297,9 +294,9 @@ const seedList = (s: [number, number]) =>
 /** The registered delegation study. */
 export const counterfactualStudy: Study = {
   name: "delegation",
-  description: "delegation: the mechanism against no mechanism and the oracle",
+  description: "delegation: the mechanism against no mechanism and the best fixed provider",
   question:
-    "Delegation: does the mechanism make strategic providers honest (against a user without it), and at what cost to the user (utility against the no-mechanism user, regret against an oracle as T grows, and the audit's detection power against its false stops)?",
+    "Delegation: does the mechanism make strategic providers honest (against a user without it), and at what cost to the user (utility against the no-mechanism user, gap to the best fixed provider as T grows, and the audit's detection power against its false stops)?",
   seeds: { default: [1, 10], small: [1, 3] },
   flags: {
     tables: {
@@ -344,7 +341,7 @@ export const counterfactualStudy: Study = {
         ["regret horizons", horizons.join(", ")],
         [
           "users",
-          "mechanism (the run's user); no-mechanism user (same exploration, then its best provider, no audit); oracle (best fixed provider in hindsight)",
+          "mechanism (the run's user); no-mechanism user (same exploration, then its best provider, no audit); best fixed provider (in hindsight, under no-mechanism observations; not an upper bound)",
         ],
         [
           "unit",
@@ -364,20 +361,21 @@ export const counterfactualStudy: Study = {
     const points = table.flatMap(({ strategy_combination: x, summary: s }) => [
       { x, series: "honesty gain (substitution share)", ...s.honesty_gain },
       { x, series: "user utility gain per task", ...s.user_utility_gain_per_task },
-      { x, series: "regret per task vs oracle", ...s.user_regret_per_task },
+      { x, series: "gap per task to the best fixed provider", ...s.user_regret_per_task },
     ]);
-    const parts: StudyPart[] = [{
-      chart: {
-        file: "delegation_tables.svg",
-        svg: await toSvg(intervalChart(points, {
-          title: "The mechanism against the no-mechanism user and the oracle, by strategy table",
+    const parts: StudyPart[] = [
+      await intervalChartPart(
+        "delegation_tables.svg",
+        points,
+        {
+          title:
+            "The mechanism against the no-mechanism user and the best fixed provider, by strategy table",
           x: "strategy table (providers 1-2-3)",
           y: "difference (share or reward per task)",
-        })),
-        caption:
-          "Honesty gain (no-mechanism minus mechanism substitution share), user-utility gain per task (mechanism minus no mechanism), and the mechanism user's regret per task against the oracle; Student's t 95% over seeds.",
-      },
-    }];
+        },
+        "Honesty gain (no-mechanism minus mechanism substitution share), user-utility gain per task (mechanism minus no mechanism), and the mechanism user's gap per task to the best fixed provider; Student's t 95% over seeds.",
+      ),
+    ];
     for (const s of await counterfactualStudySections({ rows, series, intro: [] })) {
       parts.push({
         heading: s.title === "Answer" ? "Verdicts against the counterfactuals" : s.title,
@@ -417,7 +415,7 @@ export const counterfactualStudy: Study = {
             s
               ? `; user utility gain per task ${
                 ciText(s.user_utility_gain_per_task)
-              }; regret per task against the oracle ${ciText(s.user_regret_per_task)}`
+              }; gap per task to the best fixed provider ${ciText(s.user_regret_per_task)}`
               : ""
           }.`;
         }),
@@ -425,7 +423,7 @@ export const counterfactualStudy: Study = {
           ciText(all.honesty_gain)
         } (${all.verdicts.honesty_vs_no_mechanism}); user utility gain per task ${
           ciText(all.user_utility_gain_per_task)
-        } (${all.verdicts.user_utility_vs_no_mechanism}); regret per task against the oracle ${
+        } (${all.verdicts.user_utility_vs_no_mechanism}); gap per task to the best fixed provider ${
           ciText(all.user_regret_per_task)
         }; detection power ${ciText(d.power)} against false stops ${
           ciText(d.false_stop_rate)
@@ -434,7 +432,7 @@ export const counterfactualStudy: Study = {
       parts,
       data: { rows, series, summary: all, by_table: table, table_tests: tests },
       caveats: [
-        "Providers are scripted strategies; the no-mechanism and oracle users are counterfactuals on the same seed's tables, not separate runs with adapted providers (an LLM provider could behave differently without the mechanism).",
+        "Providers are scripted strategies; the no-mechanism user and the best fixed provider are counterfactuals on the same seed's tables, not separate runs with adapted providers (an LLM provider could behave differently without the mechanism).",
         "Providers' regret is stage-game regret per delegation (the best model choice for that task alone); it is not an equilibrium test.",
         "Synthetic task records (the SPEC's simulator); recorded model outputs can change every figure.",
         "The seed is the unit: a seed's strategy tables share its task draws, so they are averaged before the interval.",

@@ -23,7 +23,6 @@
  */
 import { basename, join } from "node:path";
 import { ConfigError } from "../../core/config.ts";
-import { toSvg } from "../../charts/render.ts";
 import {
   compare,
   type Comparison,
@@ -35,7 +34,7 @@ import { type SeedCount, shareCI } from "../../analysis/share_ci.ts";
 import { seedsNeeded } from "../../analysis/power.ts";
 import {
   ciText,
-  intervalChart,
+  intervalChartPart,
   permutationFloorText,
   pilotPower,
   type StudyPart,
@@ -391,30 +390,26 @@ export const shelterStudy: Study = {
       );
     }
     parts.push({ heading: "Survival and equality" });
-    parts.push({
-      chart: {
-        file: "shelter_survival.svg",
-        svg: await toSvg(intervalChart(survivalPoints, {
+    parts.push(
+      await intervalChartPart(
+        "shelter_survival.svg",
+        survivalPoints,
+        {
           title: "Survival by variant",
           x: "variant",
           y: "share",
           domain: [0, 1],
-        })),
-        caption:
-          "Survivors per citizen (Wilson at the effective size, seeds as clusters) and the share of runs everyone survived (Wilson), 95%.",
-      },
-    });
-    parts.push({
-      chart: {
-        file: "shelter_equality.svg",
-        svg: await toSvg(intervalChart(equalityPoints, {
-          title: "Equality of the allocations by variant",
-          x: "variant",
-          y: "1 - Gini of the grants",
-        })),
-        caption: "Equality, 1 - Gini of the resources granted, mean over seeds (Student's t 95%).",
-      },
-    });
+        },
+        "Survivors per citizen (Wilson at the effective size, seeds as clusters) and the share of runs everyone survived (Wilson), 95%.",
+      ),
+    );
+    parts.push(
+      await intervalChartPart("shelter_equality.svg", equalityPoints, {
+        title: "Equality of the allocations by variant",
+        x: "variant",
+        y: "1 - Gini of the grants",
+      }, "Equality, 1 - Gini of the resources granted, mean over seeds (Student's t 95%)."),
+    );
     parts.push({
       table: {
         header: [
@@ -480,18 +475,14 @@ export const shelterStudy: Study = {
       headline.push(said);
     }
     parts.push({ heading: "Governance typology" });
-    parts.push({
-      chart: {
-        file: "shelter_governance.svg",
-        svg: await toSvg(intervalChart(typePoints, {
-          title: "Governance type by variant",
-          x: "variant",
-          y: "share of runs",
-          domain: [0, 1],
-        })),
-        caption: "Share of runs of each governance type (Wilson 95%; one run per seed).",
-      },
-    });
+    parts.push(
+      await intervalChartPart("shelter_governance.svg", typePoints, {
+        title: "Governance type by variant",
+        x: "variant",
+        y: "share of runs",
+        domain: [0, 1],
+      }, "Share of runs of each governance type (Wilson 95%; one run per seed)."),
+    );
     parts.push({ table: { header: ["variant", ...GOVERNANCE_TYPES], rows: typeRows } });
     // who proposes, who is eliminated, coalitions: by kind of citizen, pooled over runs
     const kindRows: unknown[][] = [];
