@@ -59,6 +59,10 @@ figure{margin:1em 0}figcaption{font-size:13px;color:#555}
 tr.invalid-row td{background:#fbe3e6}th{cursor:pointer}
 details{margin:.5em 0}summary{cursor:pointer;font-weight:600}.turn pre{white-space:pre-wrap;max-height:20em;overflow:auto}
 pre.prompt{background:#eef3fb}pre.reply{background:#f6f6f6}.bad{color:#b00020}
+.banner-bad{background:#b00020;color:#fff}.banner-warn{background:#fde2c8}.banner-good{background:#d7f5dd}.banner-info{background:#e8eef8}
+tr.row-bad td{background:#fbe3e6}tr.row-warn td{background:#fdf0e0}tr.row-good td{background:#eaf8ed}
+blockquote.note-bad{border-color:#b00020;color:#7a0016}blockquote.note-warn{border-color:#e39b4a}
+.verdict.info{background:#e8eef8}table.sortable th{cursor:pointer}pre{white-space:pre-wrap}
 </style></head><body>
 ${body}
 </body></html>

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { ReportDocument } from "../../lib/core/document.ts";
+import { documentCharts } from "../../lib/core/document.ts";
+import {
+  cellText,
+  documentHtml,
+  documentMarkdown,
+  formatNumber,
+  writeDocument,
+} from "../../lib/reports/render_document.ts";
+
+const chart = {
+  spec: {
+    data: { values: [{ x: 1, y: 2 }, { x: 2, y: 3 }] },
+    mark: "line",
+    encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+  },
+  file: "line.svg",
+  caption: "A line.",
+};
+
+const doc: ReportDocument = {
+  title: "Run `x`",
+  banners: [{ tone: "bad", text: "Not a finding: <all> fallbacks." }],
+  intro: [{ text: "Seed **7**, see [the log](log.jsonl)." }],
+  sections: [
+    {
+      title: "Summary",
+      blocks: [
+        { kv: [["rounds", 12000], ["share", 0.123456]] },
+        {
+          table: {
+            header: ["run", "valid"],
+            rows: [[{ text: "r1", href: "r1/report.html" }, true], ["r|2", false]],
+            rowTones: [null, "bad"],
+            sortable: true,
+          },
+        },
+        { badges: [{ label: "Parasitic: yes", tone: "good" }] },
+        {
+          details: {
+            summary: "Transcript",
+            blocks: [{ code: "<prompt>", kind: "prompt" }, { chart }],
+          },
+        },
+      ],
+    },
+  ],
+  footer: "LLM Game Lab 0.3.0",
+};
+
+Deno.test("formatNumber: integers grouped from 10,000; three significant digits; tiny in e-notation", () => {
+  assert.deepEqual(
+    [1, 9999, 12000, 0.5, 0.123456, 12.3456, 123.456, 12345.6, 0.0001234, -0.25, NaN].map(
+      formatNumber,
+    ),
+    ["1", "9999", "12,000", "0.5", "0.123", "12.35", "123.46", "12,346", "1.2e-4", "-0.25", "NaN"],
+  );
+  assert.equal(cellText([0.5, null]), "[0.5, ]");
+  assert.equal(cellText({ text: "a", href: "b" }), "a");
+});
+
+Deno.test("documentMarkdown: one rendering of every block", () => {
+  const md = documentMarkdown(doc);
+  assert.match(md, /^# Run `x`\n\n> \*\*Alert: Not a finding: <all> fallbacks\.\*\*/);
+  assert.match(md, /\| rounds \| 12,000 \|/);
+  assert.match(md, /\| share \| 0\.123 \|/);
+  assert.match(md, /\| \[r1\]\(r1\/report\.html\) \| true \|/);
+  assert.match(md, /\| r\\\|2 \| false \|/);
+  assert.match(md, /!\[A line\.\]\(line\.svg\)/);
+});
+
+Deno.test("documentHtml: escapes text, keeps the inline forms, tones rows, inlines charts", () => {
+  const html = documentHtml(doc, new Map([["line.svg", "<svg id='c'></svg>"]]));
+  assert.match(html, /<h1>Run <code>x<\/code><\/h1>/);
+  assert.match(html, /class="banner banner-bad" role="alert"><strong>Not a finding: &lt;all&gt;/);
+  assert.match(html, /Seed <strong>7<\/strong>, see <a href="log.jsonl">the log<\/a>\./);
+  assert.match(html, /<tr class="row-bad"><td>r\|2<\/td>/);
+  assert.match(html, /<td><a href="r1\/report.html">r1<\/a><\/td>/);
+  assert.match(html, /<pre class="prompt">&lt;prompt&gt;<\/pre>/);
+  assert.match(html, /<figure><svg id='c'><\/svg><figcaption>A line\.<\/figcaption>/);
+  assert.match(html, /table\.sortable th/);
+});
+
+Deno.test("writeDocument: report.md, report.html and one SVG per chart (nested ones too)", async () => {
+  const dir = await Deno.makeTempDir();
+  assert.equal(documentCharts(doc).length, 1);
+  const path = await writeDocument(dir, doc);
+  assert.equal(path, join(dir, "report.html"));
+  const svg = await Deno.readTextFile(join(dir, "line.svg"));
+  assert.ok(svg.startsWith("<svg"));
+  assert.ok((await Deno.readTextFile(path)).includes(svg));
+  assert.match(await Deno.readTextFile(join(dir, "report.md")), /## Summary/);
+});
