@@ -5,13 +5,15 @@
  *
  * @module
  */
+import { findReference, missingReference } from "../lib/core/reference.ts";
 import { parseDelegationConfig } from "../lib/engines/delegation/config.ts";
 import { DelegationEngine } from "../lib/engines/delegation/engine.ts";
 import { loadRecordedRecords, type TaskRecords } from "../lib/engines/delegation/records.ts";
 import { createStrategyAgent } from "../lib/engines/delegation/strategies.ts";
 import { runStudy } from "../lib/engines/delegation/study.ts";
 
-const dir = new URL("../../shared/reference/delegation", import.meta.url).pathname;
+// The reference records (lib/core/reference.ts): `deno task fetch-reference` gets them.
+const dir = findReference("delegation") ?? missingReference("delegation");
 let recorded: TaskRecords | undefined;
 const recordedConfig = (T: number) =>
   parseDelegationConfig({ T, rng: "python", records: { mode: "recorded", dir } });
@@ -19,7 +21,7 @@ try {
   const c = recordedConfig(1000);
   recorded = await loadRecordedRecords(dir, c.providers.flatMap((p) => p.models));
 } catch {
-  console.log(`recorded benches skipped: ${dir} absent`);
+  console.log(`recorded benches skipped: ${missingReference("delegation")}`);
 }
 
 /** Plays a whole game through agents' `act` (sync scripted decisions), as a runner would. */

@@ -16,7 +16,7 @@ import pl from "nodejs-polars";
 import { join } from "node:path";
 import type { ZodSchema } from "../core/records.ts";
 import { ConfigError } from "../core/config.ts";
-import { readRunConfig, RUN_FILES } from "../run/run_dir.ts";
+import { readRunConfig, RUN_FILES } from "../core/run_dir.ts";
 import { type DataFrame, loadDecisions, loadEvents, loadLlmCalls } from "./frames.ts";
 import { loadSweep, PARAM_PREFIX, paramColumn, readSweepFile, readSweepIndex } from "./sweep.ts";
 

@@ -10,6 +10,7 @@
  *   {@linkcode seedCI} (picks the share or the mean interval);
  * - `power.ts`: {@linkcode seedsNeeded} and {@linkcode seedsNeededForProportions} (seeds per
  *   condition for a given power);
+ * - `study.ts`: the {@linkcode Study} contract (one research question: design, answer, power);
  * - `sweep.ts`: {@linkcode loadSweep} (one row per run with its parameters) and
  *   {@linkcode sweepCellStats};
  * - `export.ts`: {@linkcode exportDir} (Parquet or CSV for Python and R users).
@@ -28,3 +29,4 @@ export * from "./share_ci.ts";
 export * from "./power.ts";
 export * from "./sweep.ts";
 export * from "./export.ts";
+export * from "./study.ts";

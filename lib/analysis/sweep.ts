@@ -27,8 +27,8 @@ import {
   GridFileSchema,
   type SweepIndexRow,
   SweepIndexRowSchema,
-} from "../run/sweep.ts";
-import { INCONCLUSIVE } from "../run/validity.ts";
+} from "../core/sweep_dir.ts";
+import { INCONCLUSIVE } from "../core/validity.ts";
 import { meanCI, type ProportionCI, proportionCI } from "./stats.ts";
 import { looksLikeShare, type SeedCI, shareCI } from "./share_ci.ts";
 

@@ -3,14 +3,14 @@
  * `Deno.jupyter.display` (never as a cell's last expression, which the kernel may drop) as a
  * bundle with the Vega-Lite spec (interactive in JupyterLab and VS Code), the SVG, and a
  * `text/html` `<img>` of the SVG as a data URI (which survives nbconvert's HTML export, where
- * inline SVG is stripped). {@linkcode showFrame} shows a Polars DataFrame as an HTML table.
+ * inline SVG is stripped). Tables (`showFrame`, `showTable`) are in
+ * `lib/reports/table_display.ts`: their HTML comes from the report renderer.
  *
  * @example
  * ```ts ignore
- * import { show, showFrame } from "./display.ts";
+ * import { show } from "./display.ts";
  * await show({ mark: "bar", data: { values: [{ x: "a", y: 1 }] },
  *   encoding: { x: { field: "x" }, y: { field: "y", type: "quantitative" } } });
- * await showFrame(df, { rows: 10 });
  * ```
  * @module
  */
@@ -65,10 +65,16 @@ export async function chartBundle(spec: TopLevelSpec): Promise<MediaBundle> {
  */
 export const DISPLAY_SETTLE_MS = 60;
 
-type DisplayFn = (bundle: MediaBundle, options?: { raw?: boolean }) => Promise<void>;
+/** A notebook display function: shows a MIME bundle. */
+export type DisplayFn = (bundle: MediaBundle, options?: { raw?: boolean }) => Promise<void>;
 
-/** `Deno.jupyter.display`, when running in the Deno kernel, followed by a short settle. */
-function jupyterDisplay(): DisplayFn | null {
+/**
+ * `Deno.jupyter.display`, when running in the Deno kernel, followed by a short settle
+ * ({@linkcode DISPLAY_SETTLE_MS}); `null` outside a notebook.
+ *
+ * @returns The display function, or `null`.
+ */
+export function jupyterDisplay(): DisplayFn | null {
   const j = (Deno as unknown as { jupyter?: { display?: DisplayFn } }).jupyter;
   if (!j?.display) return null;
   const display = j.display.bind(j);
@@ -88,66 +94,4 @@ export async function show(spec: TopLevelSpec): Promise<void> {
   const display = jupyterDisplay();
   if (display) await display(bundle, { raw: true });
   else console.log(bundle["text/plain"]);
-}
-
-/** A minimal structural view of a Polars DataFrame (so this module needs no Polars import). */
-export interface FrameLike {
-  /** The column names, in order. */
-  columns: string[];
-  /** The number of rows. */
-  height: number;
-  /** The first `n` rows, as a frame. */
-  head(n: number): FrameLike;
-  /** The rows as plain objects, column name to value. */
-  toRecords(): Record<string, unknown>[];
-}
-
-function cell(v: unknown, digits: number): string {
-  if (typeof v === "number") {
-    return Number.isInteger(v) ? String(v) : Number.isFinite(v) ? v.toFixed(digits) : String(v);
-  }
-  if (typeof v === "bigint") return v.toString();
-  if (v === null || v === undefined) return "";
-  return typeof v === "object" ? JSON.stringify(v) : String(v);
-}
-
-/** An HTML table of a frame's first `rows` rows (numbers with `digits` decimals). */
-export function frameHtml(df: FrameLike, options: { rows?: number; digits?: number } = {}): string {
-  const { rows = 20, digits = 4 } = options;
-  const head = df.head(rows).toRecords();
-  const th = df.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
-  const body = head.map((r) =>
-    `<tr>${df.columns.map((c) => `<td>${escapeHtml(cell(r[c], digits))}</td>`).join("")}</tr>`
-  ).join("");
-  const more = df.height > head.length
-    ? `<p><small>${head.length} of ${df.height} rows</small></p>`
-    : "";
-  return `<table class="lab-frame"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>${more}`;
-}
-
-/** Shows a frame as an HTML table in the notebook (a text table elsewhere). */
-export async function showFrame(
-  df: FrameLike,
-  options: { rows?: number; digits?: number } = {},
-): Promise<void> {
-  const display = jupyterDisplay();
-  const html = frameHtml(df, options);
-  if (display) {
-    await display({ "text/html": html, "text/plain": String(df) }, { raw: true });
-  } else console.log(String(df));
-}
-
-/** Shows plain records (e.g. a table of metrics) as an HTML table. */
-export async function showTable(
-  records: readonly Record<string, unknown>[],
-  options: { digits?: number } = {},
-): Promise<void> {
-  const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
-  const frame: FrameLike = {
-    columns,
-    height: records.length,
-    head: () => frame,
-    toRecords: () => [...records] as Record<string, unknown>[],
-  };
-  await showFrame(frame, { rows: records.length, digits: options.digits });
 }

@@ -5,6 +5,7 @@
  * - `render.ts`: {@linkcode toSvg} and {@linkcode display};
  * - `display.ts`: {@linkcode show} (charts through `Deno.jupyter.display`, with an `<img>`
  *   fallback that survives HTML export) and {@linkcode showFrame} (DataFrames as HTML tables);
+ * - `chart_block.ts`: {@linkcode chartBlock}, a spec as a chart block of a report document;
  * - `palette.ts`: {@linkcode agentScale}, the colours with a meaning, the legend titles.
  *
  * @example
@@ -18,3 +19,4 @@
 export * from "./render.ts";
 export * from "./display.ts";
 export * from "./palette.ts";
+export * from "./chart_block.ts";

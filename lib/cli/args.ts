@@ -4,8 +4,20 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { ConfigError, readJsonFile } from "../core/config.ts";
+import { ConfigError } from "../core/config.ts";
+import type { Experiment } from "../run/experiment.ts";
+import {
+  COMMON_FLAGS,
+  type FlagSpec,
+  MAX_SEED,
+  parseBudget,
+  parseFlags,
+  parseInteger,
+  parseLang,
+  parseReports,
+  parseSeeds,
+  readConfigFlag,
+} from "./common_flags.ts";
 
 /** Parsed flags. */
 export interface CliArgs {
@@ -47,73 +59,23 @@ export interface CliArgs {
   engineFlags: Record<string, string | boolean>;
 }
 
-/** Seeds are 32-bit: larger ones would alias smaller ones. */
-export const MAX_SEED = 0xffffffff;
-/** The most seeds one sweep takes. */
-export const MAX_SWEEP_SEEDS = 100_000;
-
 const OPTIONS = {
-  config: { type: "string" },
+  ...COMMON_FLAGS,
   agents: { type: "string" },
   seed: { type: "string" },
   rounds: { type: "string" },
-  out: { type: "string" },
-  lang: { type: "string" },
   resume: { type: "string" },
   cache: { type: "string" },
   offline: { type: "boolean" },
-  "max-tokens": { type: "string" },
-  "max-usd": { type: "string" },
   replay: { type: "string" },
   sweep: { type: "string" },
-  seeds: { type: "string" },
   workers: { type: "string" },
   shard: { type: "string" },
-  quiet: { type: "boolean", short: "q" },
   "rotate-seats": { type: "boolean" },
-  reports: { type: "string" },
-  "no-report": { type: "boolean" },
   "checkpoint-every": { type: "string" },
   "log-decisions": { type: "string" },
-  "max-fallback": { type: "string" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean" },
   estimate: { type: "boolean" },
-} as const;
-
-function int(
-  flag: string,
-  v: string | undefined,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v)) || Number(v) < min) {
-    throw new ConfigError(`--${flag}: expected an integer >= ${min}, got '${v}'`);
-  }
-  if (Number(v) > max) throw new ConfigError(`--${flag}: must be at most ${max}, got '${v}'`);
-  return Number(v);
-}
-
-const DECIMAL = /^\s*(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-
-function positive(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!DECIMAL.test(v) || !Number.isFinite(n) || n <= 0) {
-    throw new ConfigError(`--${flag}: expected a positive decimal number, got '${v}'`);
-  }
-  return n;
-}
-
-function share(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!DECIMAL.test(v) || !(n >= 0 && n <= 1)) {
-    throw new ConfigError(`--${flag}: expected a share between 0 and 1, got '${v}'`);
-  }
-  return n;
-}
+} as const satisfies Record<string, FlagSpec>;
 
 /**
  * Parses `argv` (without the program name).
@@ -133,79 +95,48 @@ export function parseCliArgs(
     ...Object.fromEntries(Object.entries(engineFlags).map(([k, f]) => [k, { type: f.type }])),
     ...OPTIONS,
   };
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    const msg = (e as Error).message;
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    if (unknown) throw new ConfigError(`${unknown[1]}: unknown flag (see --help)`);
-    const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(msg);
-    const ambiguous = /Option '([^']+?)' argument is ambiguous/.exec(msg);
-    if (ambiguous) {
-      const flag = ambiguous[1].replace(/^-\w, /, "");
-      throw new ConfigError(`${flag}: the value looks like a flag; write ${flag}=VALUE`);
-    }
-    if (missing) throw new ConfigError(`${missing[1].replace(/^-\w, /, "")}: needs a value`);
-    throw new ConfigError(msg.split("\n")[0]);
-  }
-  const v = parsed.values as typeof parsed.values & { [k: string]: string | boolean | undefined };
-  for (const [flag, value] of Object.entries(v)) {
-    if (typeof value === "string" && value.trim() === "") {
-      throw new ConfigError(`--${flag}: needs a value, got an empty string`);
-    }
-  }
-  const lang = v.lang ?? "en";
-  if (lang !== "zh" && lang !== "en") {
-    throw new ConfigError(`--lang: expected zh or en, got '${lang}'`);
-  }
-  let seeds: [number, number] | undefined;
-  if (v.seeds !== undefined) {
-    const m = /^(\d+)(?:\.\.(\d+))?$/.exec(v.seeds.trim());
-    if (!m) throw new ConfigError(`--seeds: expected A..B (e.g. 0..19), got '${v.seeds}'`);
-    seeds = [Number(m[1]), Number(m[2] ?? m[1])];
-    if (seeds[1] < seeds[0]) throw new ConfigError(`--seeds: ${seeds[0]}..${seeds[1]} is empty`);
-    if (seeds[1] > MAX_SEED) throw new ConfigError(`--seeds: seeds must be at most ${MAX_SEED}`);
-    if (seeds[1] - seeds[0] >= MAX_SWEEP_SEEDS) {
-      throw new ConfigError(`--seeds: at most ${MAX_SWEEP_SEEDS} seeds per sweep`);
-    }
-  }
+  const { values, positionals } = parseFlags(argv, options, true);
+  const v = values as Record<string, string | boolean | undefined>;
+  const str = (flag: string) => v[flag] as string | undefined;
+  const lang = parseLang(str("lang"));
+  const seeds = v.seeds === undefined ? undefined : parseSeeds(str("seeds")!);
+  const budget = parseBudget(values);
   let shard: [number, number] | undefined;
   if (v.shard !== undefined) {
-    const m = /^(\d+)\/(\d+)$/.exec(v.shard.trim());
+    const m = /^(\d+)\/(\d+)$/.exec(str("shard")!.trim());
     if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) {
       throw new ConfigError(`--shard: expected i/n with 0 <= i < n (e.g. 0/4), got '${v.shard}'`);
     }
     shard = [Number(m[1]), Number(m[2])];
   }
   const args: CliArgs = {
-    experiments: parsed.positionals,
-    config: v.config,
-    agents: v.agents,
-    seed: int("seed", v.seed, 0, MAX_SEED) ?? 0,
+    experiments: positionals,
+    config: str("config"),
+    agents: str("agents"),
+    seed: parseInteger("seed", str("seed"), 0, MAX_SEED) ?? 0,
     seedGiven: v.seed !== undefined,
-    rounds: int("rounds", v.rounds, 1),
-    out: v.out,
+    rounds: parseInteger("rounds", str("rounds"), 1),
+    out: str("out"),
     lang,
-    resume: v.resume,
-    cache: v.cache,
-    offline: v.offline ?? false,
-    maxTokens: int("max-tokens", v["max-tokens"], 1),
-    maxUsd: positive("max-usd", v["max-usd"]),
-    replay: v.replay,
-    sweep: v.sweep,
+    resume: str("resume"),
+    cache: str("cache"),
+    offline: v.offline === true,
+    maxTokens: budget.maxTokens,
+    maxUsd: budget.maxUsd,
+    replay: str("replay"),
+    sweep: str("sweep"),
     seeds,
-    workers: int("workers", v.workers, 1) ?? 1,
+    workers: parseInteger("workers", str("workers"), 1) ?? 1,
     shard,
-    quiet: v.quiet ?? false,
-    rotateSeats: v["rotate-seats"] ?? false,
-    help: v.help ?? false,
-    version: v.version ?? false,
-    estimate: v.estimate ?? false,
-    reports: v["no-report"] ? null : (v.reports ?? "reports"),
-    checkpointEvery: v["checkpoint-every"],
-    logDecisions: v["log-decisions"],
-    maxFallback: share("max-fallback", v["max-fallback"]),
+    quiet: v.quiet === true,
+    rotateSeats: v["rotate-seats"] === true,
+    help: v.help === true,
+    version: v.version === true,
+    estimate: v.estimate === true,
+    reports: parseReports(values),
+    checkpointEvery: str("checkpoint-every"),
+    logDecisions: str("log-decisions"),
+    maxFallback: budget.maxFallback,
     engineFlags: Object.fromEntries(
       Object.keys(engineFlags).filter((k) => v[k] !== undefined).map((k) => [k, v[k]!]),
     ),
@@ -270,7 +201,8 @@ Usage:
 Experiments: {experiments}
 {commands}
 Flags:
-  --config F        engine parameters, a JSON object (e.g. {"kappa": 0.3, "rounds": 30})
+  --config F|JSON   engine parameters: a JSON file, or a JSON object inline
+                    (e.g. --config '{"kappa": 0.3, "rounds": 30}')
   --agents F        agents file: which LLM or policy plays each seat (see README)
   --seed N          run seed (default 0)
   --rounds N        override the experiment's horizon (blockchain/ipd rounds, society days,
@@ -294,7 +226,8 @@ Flags:
                     (the real prompts, played offline with a stand-in model); run nothing
   --sweep F         run every cell of a grid file x every seed of --seeds
   --rotate-seats    a sweep plays every agent in every seat (K rotations of the agents)
-  --seeds A..B      seed range of a sweep, inclusive; with one experiment and no --sweep,
+  --seeds A..B      seed range of a sweep, inclusive (at most 100000 seeds); with one
+                    experiment and no --sweep,
                     that experiment over those seeds (a one-cell sweep)
   --workers N       parallel worker processes of a sweep (default 1)
   --shard i/n       run only slice i (0-based) of n of a sweep
@@ -308,15 +241,20 @@ Exit codes: 0 done, 1 run failed (resumable), 2 bad flag, value or config file,
 `;
 
 /**
- * Reads `--config F`: a JSON object of engine parameters (`{}` without the flag).
+ * The config object of one experiment of the command line: `--config` (a file or inline
+ * JSON) with the experiment's own flags applied.
  *
- * @throws {ConfigError} Naming the file, when it is not a JSON object.
+ * @param args The parsed flags.
+ * @param experiment The experiment run.
+ * @returns The config object before validation.
+ * @throws {ConfigError} Naming `--config` or the engine flag.
  */
-export async function loadConfigFile(path: string | undefined): Promise<Record<string, unknown>> {
-  if (!path) return {};
-  const value = await readJsonFile(path);
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigError(`${path}: expected a JSON object of engine parameters`);
-  }
-  return value as Record<string, unknown>;
+export async function configOf(
+  args: Pick<CliArgs, "config" | "engineFlags">,
+  experiment: Experiment,
+): Promise<Record<string, unknown>> {
+  const config = await readConfigFlag(args.config);
+  return experiment.applyFlags && Object.keys(args.engineFlags).length
+    ? experiment.applyFlags({ ...config }, args.engineFlags)
+    : config;
 }

@@ -9,18 +9,9 @@ import { ConfigError, parseWith, readJsonFile } from "../core/config.ts";
 import type { AgentSpec } from "../llm/agents_file.ts";
 import { estimateRuns, formatEstimate } from "../run/estimate.ts";
 import type { RunRequest } from "../run/open.ts";
-import { cellConfig, gridCells, GridFileSchema } from "../run/sweep.ts";
-import type { CliArgs } from "./args.ts";
+import { cellConfig, gridCells, GridFileSchema } from "../core/sweep_dir.ts";
+import { type CliArgs, configOf } from "./args.ts";
 import { EXPERIMENTS, findExperiment } from "./registry.ts";
-
-async function configFile(path: string | undefined): Promise<Record<string, unknown>> {
-  if (!path) return {};
-  const value = await readJsonFile(path);
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigError(`${path}: expected a JSON object of engine parameters`);
-  }
-  return value as Record<string, unknown>;
-}
 
 /** The requests of the runs (or the sweep) the flags describe. */
 export async function requestsOf(args: CliArgs, agents: AgentSpec[] | null): Promise<RunRequest[]> {
@@ -41,18 +32,12 @@ export async function requestsOf(args: CliArgs, agents: AgentSpec[] | null): Pro
     return out;
   }
   const names = args.experiments.length ? args.experiments : EXPERIMENTS.map((e) => e.name);
-  const config = await configFile(args.config);
-  return names.map((name) => {
+  const out: RunRequest[] = [];
+  for (const name of names) {
     const experiment = findExperiment(name)!;
-    return {
-      ...common,
-      experiment,
-      config: experiment.applyFlags && Object.keys(args.engineFlags).length
-        ? experiment.applyFlags({ ...config }, args.engineFlags)
-        : { ...config },
-      seed: args.seed,
-    };
-  });
+    out.push({ ...common, experiment, config: await configOf(args, experiment), seed: args.seed });
+  }
+  return out;
 }
 
 /** Prints the estimate of the runs or sweep of `args`; returns the exit code. */

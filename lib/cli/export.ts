@@ -7,12 +7,12 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { ConfigError } from "../core/config.ts";
-import { redactSecrets } from "../core/redact.ts";
 import { LogFormatError } from "../core/run_log.ts";
 import { EXPORT_FORMATS, exportDir, type ExportFormat } from "../analysis/export.ts";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./exit_codes.ts";
+import { COMMON_FLAGS, parseFlags, printVersionIfAsked } from "./common_flags.ts";
+import { commandFailed } from "./errors.ts";
+import { EXIT_OK } from "./exit_codes.ts";
 import { findExperiment } from "./registry.ts";
 
 /** One line for the CLI's list of commands. */
@@ -53,33 +53,19 @@ export interface ExportArgs {
  * ```
  */
 export function parseExportArgs(argv: string[]): ExportArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        format: { type: "string" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    const msg = (e as Error).message;
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    if (unknown) throw new ConfigError(`${unknown[1]}: unknown flag (see --help)`);
-    const missing = /Option '(?:-\w, )?([^' ]+)(?: <value>)?' argument missing/.exec(msg);
-    if (missing) throw new ConfigError(`${missing[1]}: needs a value`);
-    throw new ConfigError(msg.split("\n")[0]);
-  }
-  const { format = "parquet", out, help = false } = parsed.values;
+  const parsed = parseFlags(argv, {
+    format: { type: "string" },
+    out: COMMON_FLAGS.out,
+    help: COMMON_FLAGS.help,
+  }, true);
+  const { format = "parquet", out, help = false } = parsed.values as {
+    format?: string;
+    out?: string;
+    help?: boolean;
+  };
   if (help) return { dir: "", format: "parquet", help };
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new ConfigError(`--format: expected parquet or csv, got '${format}'`);
-  }
-  if (out !== undefined && out.trim() === "") {
-    throw new ConfigError("--out: needs a value, got an empty string");
   }
   const [dir, ...extra] = parsed.positionals;
   if (!dir) throw new ConfigError("DIR: name a run or sweep directory (see --help)");
@@ -101,6 +87,7 @@ export function parseExportArgs(argv: string[]): ExportArgs {
  */
 export async function exportMain(argv: string[]): Promise<number> {
   try {
+    if (await printVersionIfAsked(argv)) return EXIT_OK;
     const args = parseExportArgs(argv);
     if (args.help) {
       console.log(EXPORT_HELP);
@@ -114,14 +101,7 @@ export async function exportMain(argv: string[]): Promise<number> {
     for (const f of result.files) console.log(`${f.path}: ${f.rows} rows`);
     return EXIT_OK;
   } catch (e) {
-    const msg = redactSecrets((e as Error).message);
-    if (e instanceof ConfigError || e instanceof LogFormatError) {
-      console.error(`error: ${msg}`);
-      return EXIT_USAGE;
-    }
-    console.error(`error: ${msg}`);
-    if (Deno.env.get("LAB_DEBUG")) console.error(redactSecrets((e as Error).stack ?? ""));
-    return EXIT_FAILED;
+    return commandFailed(e, [LogFormatError]);
   }
 }
 

@@ -10,10 +10,13 @@ import { loadAgentsFile } from "../llm/agents_file.ts";
 import type { SharedLimits } from "../llm/factory.ts";
 import { openRun, resumeRun, runToEnd } from "../run/open.ts";
 import type { RunResult, RunSession } from "../run/session.ts";
-import { type Validity, validityWarning } from "../run/validity.ts";
-import { rebuildIndex, regenerateReport } from "./report.ts";
-import { type CliArgs, HELP, loadConfigFile, parseCliArgs } from "./args.ts";
-import { COMMANDS, EXPERIMENTS, findExperiment } from "./registry.ts";
+import { type Validity, validityWarning } from "../core/validity.ts";
+import { rebuildIndex, regenerateReport, writeRunReport } from "./report.ts";
+import { printVersionIfAsked } from "./common_flags.ts";
+import { debugTrace } from "./errors.ts";
+import { type CliArgs, configOf, HELP, parseCliArgs } from "./args.ts";
+import { COMMANDS } from "./commands.ts";
+import { EXPERIMENTS, findExperiment } from "./registry.ts";
 import { runSweep } from "./sweep.ts";
 import { EXIT_BUDGET } from "./exit_codes.ts";
 
@@ -46,6 +49,7 @@ function printResult(r: RunResult, quiet: boolean) {
 async function play(session: RunSession, quiet: boolean): Promise<RunResult> {
   const bar = new ProgressBar({ label: session.id, total: session.horizon, quiet });
   let last = 0;
+  let latest: Parameters<ProgressBar["update"]>[0] | undefined;
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   Deno.addSignalListener("SIGINT", onSignal);
@@ -53,6 +57,7 @@ async function play(session: RunSession, quiet: boolean): Promise<RunResult> {
     return await runToEnd(session, {
       signal: abort.signal,
       onProgress: (p) => {
+        latest = { done: p.step, agents: p.agents, tokens: p.tokens, usd: p.usd };
         const now = Date.now();
         if (now - last < 100 && p.step !== p.horizon) return; // long runs: a few redraws a second
         last = now;
@@ -61,7 +66,8 @@ async function play(session: RunSession, quiet: boolean): Promise<RunResult> {
     });
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
-    bar.finish();
+    // the line ends at the steps really played (a redraw may have been skipped)
+    bar.finish(latest);
   }
 }
 
@@ -74,21 +80,13 @@ export async function main(argv: string[]): Promise<number> {
     const command = argv.length > 0 && Object.hasOwn(COMMANDS, argv[0])
       ? COMMANDS[argv[0]]
       : undefined;
+    if (await printVersionIfAsked(argv)) return 0;
     if (command) return await command.run(argv.slice(1));
     // every experiment's own flags are parsed; each must belong to the experiments named
     const engineFlags = Object.assign({}, ...EXPERIMENTS.map((e) => e.flags ?? {}));
     args = parseCliArgs(argv, engineFlags);
     if (args.help) {
       console.log(helpText());
-      return 0;
-    }
-    if (args.version) {
-      const { provenance } = await import("../run/provenance.ts");
-      const p = await provenance({});
-      const commit = p.commit
-        ? ` (commit ${p.commit.slice(0, 12)}${p.dirty ? ", modified" : ""})`
-        : "";
-      console.log(`LLM Game Lab ${p.toolkit}${commit}; Deno ${p.deno}`);
       return 0;
     }
     for (const name of args.experiments) {
@@ -120,6 +118,7 @@ export async function main(argv: string[]): Promise<number> {
       maxTokens: args.maxTokens,
       maxUsd: args.maxUsd,
       reportsRoot: args.reports,
+      writeReport: writeRunReport,
       maxFallbackShare: args.maxFallback,
     };
     if (args.resume) {
@@ -129,6 +128,11 @@ export async function main(argv: string[]): Promise<number> {
       const r = await play(session, args.quiet);
       playing = undefined;
       printResult(r, args.quiet);
+      // The index lists the run as it is now: completed, or stopped again.
+      if (args.reports !== null) {
+        const index = await rebuildIndex({ reportsRoot: args.reports, extra: [r.dir] });
+        if (!args.quiet) console.log(`index: ${index}`);
+      }
       return exitCode(r);
     }
     if (args.sweep || args.seeds) {
@@ -148,7 +152,6 @@ export async function main(argv: string[]): Promise<number> {
         }: applies to one experiment; name it`,
       );
     }
-    const config = await loadConfigFile(args.config);
     const made: string[] = [];
     let code = 0;
     for (const name of names) {
@@ -156,9 +159,7 @@ export async function main(argv: string[]): Promise<number> {
       const session = await openRun({
         ...common,
         experiment,
-        config: experiment.applyFlags && Object.keys(args.engineFlags).length
-          ? experiment.applyFlags({ ...config }, args.engineFlags)
-          : { ...config },
+        config: await configOf(args, experiment),
         seed: args.seed,
         horizon: args.rounds,
         out: args.out,
@@ -188,16 +189,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`  run: ${playing}`);
       console.error(`  resume with: deno task run --resume ${playing}`);
     }
-    if (Deno.env.get("LAB_DEBUG")) {
-      // the stack and every cause (the SDK's error included), each through the redaction
-      console.error(redactSecrets((e as Error).stack ?? String(e)));
-      let cause = (e as Error).cause;
-      for (let depth = 0; cause !== undefined && depth < 8; depth++) {
-        const text = cause instanceof Error ? cause.stack ?? cause.message : String(cause);
-        console.error(redactSecrets(`cause: ${text}`));
-        cause = cause instanceof Error ? cause.cause : undefined;
-      }
-    }
+    if (Deno.env.get("LAB_DEBUG")) debugTrace(e);
     return 1;
   }
 }

@@ -7,12 +7,22 @@
  * @module
  */
 import { basename, join } from "node:path";
-import { parseArgs } from "node:util";
-import { ConfigError, readJsonFile } from "../core/config.ts";
-import { redactSecrets } from "../core/redact.ts";
+import { collectProfile } from "../analysis/profile.ts";
+import { ConfigError } from "../core/config.ts";
 import { type AgentSpec, loadAgentsFile } from "../llm/agents_file.ts";
 import type { Command } from "../run/experiment.ts";
-import { collectProfile, modelSlug, type ProfileSpec, runProfile } from "../run/profile.ts";
+import { modelSlug, type ProfileSpec, runProfile } from "../run/profile.ts";
+import {
+  COMMON_FLAGS,
+  type FlagSpec,
+  parseBudget,
+  parseFlags,
+  parseLang,
+  parseReports,
+  parseSeeds,
+  readConfigFlag,
+} from "./common_flags.ts";
+import { commandFailed } from "./errors.ts";
 import { EXIT_BUDGET } from "./exit_codes.ts";
 import { EXPERIMENTS, findExperiment } from "./registry.ts";
 
@@ -27,10 +37,10 @@ as run directories under one profile directory, then the card.
 
 Flags:
   --agents F         an agents file; every entry is a model to profile (repeatable)
-  --seeds A..B       seeds, inclusive (default 0..4)
+  --seeds A..B       seeds, inclusive (default 0..4; at most 100000)
   --experiments L    comma-separated experiments (default: every one with a profile part)
   --rounds L         horizons, e.g. blockchain=10,society=4,delegation=200
-  --config F         base configs, a JSON object keyed by experiment name
+  --config F|JSON    base configs, a JSON object keyed by experiment name (a file or inline)
   --records DIR      recorded reference task records (delegation; default synthetic)
   --name N           the profile's name (default: the models' names joined by +)
   --out DIR          the profile directory (default data/profiles/<name>)
@@ -41,7 +51,8 @@ Flags:
   --max-fallback X   largest share of fallback LLM decisions for valid verdicts (default 0.1)
   --lang zh|en       prompt language (default en)
   --estimate         print the expected calls, tokens and dollars; run nothing
-  --reports DIR      where the card goes (default reports); --no-report to skip it
+  --reports DIR      where the card goes and the index lists the profile (default reports);
+                     --no-report to skip them
   -q, --quiet        no per-run lines
   -h, --help         this text
 
@@ -50,26 +61,16 @@ Exit codes: 0 done, 1 failed, 2 bad flag, 3 stopped at the budget (resumable), 1
 `;
 
 const OPTIONS = {
+  ...COMMON_FLAGS,
   agents: { type: "string", multiple: true },
-  seeds: { type: "string" },
   experiments: { type: "string" },
   rounds: { type: "string" },
-  config: { type: "string" },
   records: { type: "string" },
   name: { type: "string" },
-  out: { type: "string" },
   cache: { type: "string" },
   offline: { type: "boolean" },
-  "max-tokens": { type: "string" },
-  "max-usd": { type: "string" },
-  "max-fallback": { type: "string" },
-  lang: { type: "string" },
   estimate: { type: "boolean" },
-  reports: { type: "string" },
-  "no-report": { type: "boolean" },
-  quiet: { type: "boolean", short: "q" },
-  help: { type: "boolean", short: "h" },
-} as const;
+} as const satisfies Record<string, FlagSpec>;
 
 /** Parsed flags of the profile command. */
 export interface ProfileArgs {
@@ -84,27 +85,6 @@ export interface ProfileArgs {
   estimate: boolean;
   reports: string | null;
   quiet: boolean;
-}
-
-function positive(flag: string, v: string | undefined, integer: boolean): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new ConfigError(
-      `--${flag}: expected a positive ${integer ? "integer" : "number"}, got '${v}'`,
-    );
-  }
-  return n;
-}
-
-function seedRange(v: string | undefined): [number, number] {
-  if (v === undefined) return [0, 4];
-  const m = /^(\d+)(?:\.\.(\d+))?$/.exec(v.trim());
-  if (!m) throw new ConfigError(`--seeds: expected A..B (e.g. 0..4), got '${v}'`);
-  const r: [number, number] = [Number(m[1]), Number(m[2] ?? m[1])];
-  if (r[1] < r[0]) throw new ConfigError(`--seeds: ${r[0]}..${r[1]} is empty`);
-  if (r[1] - r[0] >= 1000) throw new ConfigError(`--seeds: at most 1000 seeds per profile`);
-  return r;
 }
 
 function horizons(v: string | undefined): Record<string, number> {
@@ -122,19 +102,17 @@ function horizons(v: string | undefined): Record<string, number> {
 
 /** Parses the flags (after `profile`); reads the agents and config files. */
 export async function parseProfileArgs(argv: string[]): Promise<ProfileArgs | null> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
-  } catch (e) {
-    throw new ConfigError((e as Error).message.split("\n")[0]);
-  }
-  const v = parsed.values;
+  const { values: v } = parseFlags(argv, OPTIONS);
+  const str = (flag: string) => v[flag] as string | undefined;
   if (v.help) return null;
-  if (!v.agents?.length) throw new ConfigError("--agents: name at least one agents file");
+  const files = (v.agents as string[] | undefined) ?? [];
+  if (!files.length) throw new ConfigError("--agents: name at least one agents file");
   const models: AgentSpec[] = [];
-  for (const file of v.agents) models.push(...(await loadAgentsFile(file)).agents);
+  for (const file of files) models.push(...(await loadAgentsFile(file)).agents);
   const profiled = EXPERIMENTS.filter((e) => e.profile).map((e) => e.name);
-  const experiments = v.experiments ? v.experiments.split(",").map((s) => s.trim()) : profiled;
+  const experiments = v.experiments
+    ? str("experiments")!.split(",").map((s) => s.trim())
+    : profiled;
   for (const e of experiments) {
     if (!profiled.includes(e)) {
       throw new ConfigError(
@@ -142,48 +120,39 @@ export async function parseProfileArgs(argv: string[]): Promise<ProfileArgs | nu
       );
     }
   }
-  const rounds = horizons(v.rounds);
+  const rounds = horizons(str("rounds"));
   for (const e of Object.keys(rounds)) {
     if (!experiments.includes(e)) throw new ConfigError(`--rounds: '${e}' is not in the profile`);
   }
-  let configs: Record<string, Record<string, unknown>> = {};
-  if (v.config) {
-    const c = await readJsonFile(v.config);
-    if (!c || typeof c !== "object" || Array.isArray(c)) {
-      throw new ConfigError(`${v.config}: expected a JSON object keyed by experiment name`);
-    }
-    configs = c as Record<string, Record<string, unknown>>;
-  }
-  const lang = v.lang ?? "en";
-  if (lang !== "en" && lang !== "zh") {
-    throw new ConfigError(`--lang: expected zh or en, got '${lang}'`);
-  }
+  const configs = await readConfigFlag(
+    str("config"),
+    "base configs keyed by experiment name",
+  ) as Record<string, Record<string, unknown>>;
+  const lang = parseLang(str("lang"));
   if (v.offline && !v.cache) throw new ConfigError("--offline: needs --cache DIR");
-  const name = v.name ?? (v.out ? basename(v.out) : models.map((m) => modelSlug(m.name)).join("+"));
-  const maxFallback = v["max-fallback"] === undefined ? undefined : Number(v["max-fallback"]);
-  if (maxFallback !== undefined && !(maxFallback >= 0 && maxFallback <= 1)) {
-    throw new ConfigError(`--max-fallback: expected a share between 0 and 1`);
-  }
+  const out = str("out");
+  const name = str("name") ?? (out ? basename(out) : models.map((m) => modelSlug(m.name)).join("+"));
+  const budget = parseBudget(v);
   return {
     spec: {
       models,
-      seeds: seedRange(v.seeds),
+      seeds: v.seeds === undefined ? [0, 4] : parseSeeds(str("seeds")!),
       experiments,
       configs,
       horizons: rounds,
-      options: v.records ? { records: v.records } : {},
+      options: v.records ? { records: str("records")! } : {},
       lang,
     },
     name,
-    out: v.out ?? join("data", "profiles", name),
-    cache: v.cache,
-    offline: v.offline ?? false,
-    maxTokens: positive("max-tokens", v["max-tokens"], true),
-    maxUsd: positive("max-usd", v["max-usd"], false),
-    maxFallback,
-    estimate: v.estimate ?? false,
-    reports: v["no-report"] ? null : v.reports ?? "reports",
-    quiet: v.quiet ?? false,
+    out: out ?? join("data", "profiles", name),
+    cache: str("cache"),
+    offline: v.offline === true,
+    maxTokens: budget.maxTokens,
+    maxUsd: budget.maxUsd,
+    maxFallback: budget.maxFallback,
+    estimate: v.estimate === true,
+    reports: parseReports(v),
+    quiet: v.quiet === true,
   };
 }
 
@@ -243,13 +212,7 @@ export async function profileMain(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`error: ${redactSecrets(e.message)}`);
-      return 2;
-    }
-    console.error(`error: ${redactSecrets((e as Error).message)}`);
-    if (Deno.env.get("LAB_DEBUG")) console.error(redactSecrets((e as Error).stack ?? ""));
-    return 1;
+    return commandFailed(e);
   }
 }
 

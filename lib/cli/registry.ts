@@ -1,18 +1,17 @@
 /**
- * The experiments the CLI knows, in the order of the default set. Register a new engine's
- * experiment here (see the README, "Add your own game").
+ * The experiments, studies and engine commands the CLI knows, in the order of the default
+ * set: the one file that names engines. Register a new engine's experiment here (see the
+ * README, "Add your own game"). It imports no other CLI file, so every command may import it.
  *
  * @module
  */
+import type { Study } from "../analysis/study.ts";
 import type { Command, Experiment } from "../run/experiment.ts";
-import type { Study } from "../run/study.ts";
 import { blockchainExperiment } from "../engines/blockchain/experiment.ts";
 import { delegationExperiment } from "../engines/delegation/experiment.ts";
 import { delegationStudyCommand } from "../engines/delegation/study_cli.ts";
 import { ipdExperiment } from "../engines/ipd/experiment.ts";
 import { societyExperiment } from "../engines/society/experiment.ts";
-import { profileCommand } from "./profile.ts";
-import { studyCommand } from "./study.ts";
 import { rq2Study } from "../engines/blockchain/study_rq2.ts";
 import { shelterStudy } from "../engines/society/study_shelter.ts";
 import { counterfactualStudy } from "../engines/delegation/study_counterfactual.ts";
@@ -25,11 +24,12 @@ export const EXPERIMENTS: readonly Experiment[] = [
   societyExperiment,
 ];
 
-/** Commands that are not a single run: `deno task run <name> [flags]`. */
-export const COMMANDS: Readonly<Record<string, Command>> = {
+/**
+ * Engines' commands that are not a single run: `deno task run <name> [flags]` (the generic
+ * ones, `profile` and `study`, join them in `commands.ts`).
+ */
+export const ENGINE_COMMANDS: Readonly<Record<string, Command>> = {
   "delegation-study": delegationStudyCommand,
-  profile: profileCommand,
-  study: studyCommand,
 };
 
 /** The studies of `deno task run study <name>`, one per research question. */

@@ -7,20 +7,47 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { type CatalogEntry, catalogEntry, runEntry, scanCatalog, sweepEntry } from "../core/catalog.ts";
 import { ConfigError } from "../core/config.ts";
+import type { ReportDocument } from "../core/document.ts";
 import { redactSecrets } from "../core/redact.ts";
-import {
-  type CatalogEntry,
-  profileEntry,
-  runEntry,
-  scanCatalog,
-  sweepEntry,
-} from "../run/catalog.ts";
-import { readRunConfig } from "../run/run_dir.ts";
-import { writeGenericReport } from "../reports/generic_report.ts";
-import { type IndexEntry, writeReportIndex } from "../reports/index_page.ts";
+import { readRunConfig, RUN_FILES } from "../core/run_dir.ts";
+import type { ReportWriter } from "../run/experiment.ts";
+import { genericReport } from "../reports/generic_report.ts";
+import { writeReportIndex } from "../reports/index_page.ts";
+import { writeDocument } from "../reports/render_document.ts";
+import { COMMON_FLAGS, parseFlags, printVersionIfAsked } from "./common_flags.ts";
+import { commandFailed } from "./errors.ts";
 import { findExperiment } from "./registry.ts";
+
+/**
+ * The report writer of the CLI (and of notebooks: pass it as `writeReport` to `openRun`):
+ * renders the experiment's document, or the generic report (config and summary as tables)
+ * when it has none, into `outDir` as `report.md`, `report.html` and the charts' SVG files.
+ *
+ * @param runDir The finished run's directory.
+ * @param outDir Where the report goes (created when missing).
+ * @param summary The run's `summary.json`.
+ * @param document The experiment's report, when it has one.
+ * @returns The HTML file's path.
+ *
+ * @example
+ * ```ts ignore
+ * import { openRun, runToEnd, findExperiment, writeRunReport } from "../../mod.ts";
+ * const session = await openRun({ experiment: findExperiment("ipd")!, config: {}, seed: 0,
+ *   writeReport: writeRunReport });
+ * console.log((await runToEnd(session)).report); // reports/ipd-.../report.html
+ * ```
+ */
+export const writeRunReport: ReportWriter = async (
+  runDir: string,
+  outDir: string,
+  summary: Record<string, unknown>,
+  document?: ReportDocument,
+): Promise<string> => {
+  await Deno.mkdir(outDir, { recursive: true });
+  return await writeDocument(outDir, document ?? await genericReport(runDir, summary));
+};
 
 /** Options of {@linkcode rebuildIndex}. */
 export interface IndexOptions {
@@ -44,14 +71,14 @@ export async function rebuildIndex(options: IndexOptions = {}): Promise<string> 
   const seen = new Set(entries.map((e) => resolve(e.dir)));
   for (const dir of extra) {
     if (seen.has(resolve(dir))) continue;
-    const e = (await sweepEntry(dir)) ?? (await profileEntry(dir)) ?? (await runEntry(dir));
+    const e = await catalogEntry(dir);
     if (e) {
       entries.push(e);
       seen.add(resolve(dir));
     }
   }
   entries.sort((a, b) => b.created.localeCompare(a.created) || a.id.localeCompare(b.id));
-  const rows: IndexEntry[] = [];
+  const rows = [];
   for (const e of entries) rows.push({ ...e, report: await reportOf(reportsRoot, e.id) });
   return await writeReportIndex(reportsRoot, rows);
 }
@@ -66,7 +93,7 @@ export async function regenerateReport(dir: string, reportsRoot = "reports"): Pr
   if (sweep) {
     return await (await import("../reports/sweep_report.ts")).writeSweepReport(dir, outDir);
   }
-  const summaryPath = join(dir, "summary.json");
+  const summaryPath = join(dir, RUN_FILES.summary);
   let summary: Record<string, unknown>;
   try {
     summary = JSON.parse(await Deno.readTextFile(summaryPath));
@@ -76,31 +103,22 @@ export async function regenerateReport(dir: string, reportsRoot = "reports"): Pr
   const config = await readRunConfig(dir);
   const experiment = findExperiment(config.experiment);
   if (!experiment) throw new ConfigError(`${dir}: unknown experiment '${config.experiment}'`);
-  return experiment.report
-    ? await experiment.report(dir, outDir)
-    : await writeGenericReport(dir, outDir, summary);
+  return await writeRunReport(dir, outDir, summary, await experiment.report?.(dir));
 }
 
 /** The `deno task report` command; returns the exit code. */
 export async function reportMain(argv: string[]): Promise<number> {
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        options: { data: { type: "string" }, reports: { type: "string" } },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (e) {
-      throw new ConfigError((e as Error).message.split("\n")[0]);
-    }
-    const { data = "data", reports = "reports" } = parsed.values;
-    for (const [flag, v] of [["--data", data], ["--reports", reports]]) {
-      if (v.trim() === "") throw new ConfigError(`${flag}: needs a value, got an empty string`);
-    }
-    const dirs = parsed.positionals.length
-      ? parsed.positionals
+    if (await printVersionIfAsked(argv)) return 0;
+    const { values, positionals } = parseFlags(argv, {
+      data: { type: "string" },
+      reports: COMMON_FLAGS.reports,
+      version: COMMON_FLAGS.version,
+    }, true);
+    const data = (values.data as string | undefined) ?? "data";
+    const reports = (values.reports as string | undefined) ?? "reports";
+    const dirs = positionals.length
+      ? positionals
       : (await scanCatalog(data)).filter((e) => e.status === "completed" || e.kind === "sweep")
         .map((e) => e.dir);
     let failed = 0;
@@ -108,7 +126,7 @@ export async function reportMain(argv: string[]): Promise<number> {
       try {
         console.log(`report: ${await regenerateReport(dir, reports)}`);
       } catch (e) {
-        if (parsed.positionals.length && e instanceof ConfigError) throw e;
+        if (positionals.length && e instanceof ConfigError) throw e;
         failed++;
         console.error(`error: ${dir}: ${redactSecrets((e as Error).message)}`);
       }
@@ -118,12 +136,7 @@ export async function reportMain(argv: string[]): Promise<number> {
     );
     return failed ? 1 : 0;
   } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`error: ${redactSecrets(e.message)}`);
-      return 2;
-    }
-    console.error(`error: ${redactSecrets((e as Error).message)}`);
-    return 1;
+    return commandFailed(e);
   }
 }
 

@@ -1,10 +1,12 @@
 /**
- * `deno task serve`: the society HTTP API and its live page on a run session. The experiment
- * is found through the registry and started with its `serve` (see the society experiment).
+ * `deno task serve [experiment]`: an experiment's HTTP API and live page on a run session.
+ * An experiment can be served when it declares `serve` (see {@linkcode Experiment.serve}); it
+ * is found in the registry (default: the first servable one, society). Naming one that cannot
+ * be served is one line, exit 2.
  *
  * ```
- * deno task serve [--port N] [--host H] [--config F] [--agents F] [--seed N] [--out DIR]
- *                 [--lang en|zh] [--reports DIR | --no-report]
+ * deno task serve [experiment] [--port N] [--host H] [--config F|JSON] [--agents F]
+ *                 [--seed N] [--out DIR] [--lang en|zh] [--reports DIR | --no-report]
  * ```
  *
  * `--out DIR` is where run directories go (default `data/runs`): every reset starts a new
@@ -13,100 +15,76 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { ConfigError, readJsonFile } from "../core/config.ts";
-import { redactSecrets } from "../core/redact.ts";
+import { ConfigError } from "../core/config.ts";
 import { loadAgentsFile } from "../llm/agents_file.ts";
-import type { AgentSpec } from "../llm/agents_file.ts";
-import type { RunSession } from "../run/session.ts";
-import { EXIT_USAGE } from "./exit_codes.ts";
-import { findExperiment } from "./registry.ts";
+import type { Experiment } from "../run/experiment.ts";
+import {
+  COMMON_FLAGS,
+  type FlagSpec,
+  MAX_SEED,
+  parseFlags,
+  parseInteger,
+  parseLang,
+  parseReports,
+  printVersionIfAsked,
+  readConfigFlag,
+} from "./common_flags.ts";
+import { commandFailed } from "./errors.ts";
+import { EXPERIMENTS, findExperiment } from "./registry.ts";
+import { writeRunReport } from "./report.ts";
 
-/** The experiment `deno task serve` serves. */
-const SERVED = "society";
-
-/** What a servable experiment offers (the society experiment's `serve`). */
-interface Servable {
-  serve(options: {
-    request: {
-      config: Record<string, unknown>;
-      seed: number;
-      lang: "en" | "zh";
-      agents: AgentSpec[] | null;
-      runsRoot?: string;
-      reportsRoot: string | null;
-      argv: string[];
-    };
-    hostname: string;
-    port: number;
-  }): Promise<{ url: string; session: RunSession; shutdown(): Promise<void> }>;
+/** The experiment `deno task serve` serves when none is named: the first servable one. */
+function servable(name: string | undefined): Experiment & Required<Pick<Experiment, "serve">> {
+  const can = EXPERIMENTS.filter((e) => typeof e.serve === "function").map((e) => e.name);
+  const pick = name ?? can[0];
+  const e = pick === undefined ? undefined : findExperiment(pick);
+  if (!e) {
+    throw new ConfigError(
+      `experiment '${pick}' is unknown; servable: ${can.join(", ") || "none"}`,
+    );
+  }
+  if (typeof e.serve !== "function") {
+    throw new ConfigError(
+      `experiment '${e.name}' cannot be served; servable: ${can.join(", ") || "none"}`,
+    );
+  }
+  return e as Experiment & Required<Pick<Experiment, "serve">>;
 }
 
-function servable(): Servable {
-  const e = findExperiment(SERVED) as unknown as Partial<Servable> | undefined;
-  if (typeof e?.serve !== "function") throw new Error(`the ${SERVED} experiment cannot be served`);
-  return e as Servable;
-}
+/** The `--help` text (with the servable experiments). */
+function help(): string {
+  const can = EXPERIMENTS.filter((e) => typeof e.serve === "function").map((e) => e.name);
+  return `deno task serve [experiment] [flags]: an experiment's HTTP API and live page
 
-const HELP = `deno task serve [flags]: the society HTTP API and live page
+Servable experiments: ${can.join(", ") || "none"} (default ${can[0] ?? "none"}).
 
   --port N        port (default 8000; 0 picks a free one)
   --host H        address to listen on (default 127.0.0.1)
-  --config F      society config file (JSON object, e.g. {"citizens": 200, "days": 30})
-  --agents F      agents file: the citizens in order, LLMs and policies mixed
+  --config F|JSON config: a JSON file, or a JSON object inline (e.g. '{"days": 30}')
+  --agents F      agents file: the seats in order, LLMs and policies mixed
   --seed N        run seed (default 0)
   --out DIR       where run directories go (default data/runs); each reset makes a new one
-  --lang en|zh    prompt language of LLM citizens (default en)
+  --lang en|zh    prompt language of LLM seats (default en)
   --reports DIR   where reports go (default reports); --no-report to skip them
+  --version       the toolkit's version
 
-Routes: POST /run_next_emergent, GET /ai_emergent/{name}, GET /current_state,
+Society routes: POST /run_next_emergent, GET /ai_emergent/{name}, GET /current_state,
 POST /reset (optional config body), GET / (the live page).`;
-
-function intFlag(flag: string, v: string | undefined, min: number, max: number, fallback: number) {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!/^\d+$/.test(v.trim()) || n < min || n > max) {
-    throw new ConfigError(`--${flag}: expected an integer from ${min} to ${max}, got '${v}'`);
-  }
-  return n;
 }
 
-function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        config: { type: "string" },
-        agents: { type: "string" },
-        seed: { type: "string" },
-        out: { type: "string" },
-        lang: { type: "string" },
-        reports: { type: "string" },
-        "no-report": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (e) {
-    const msg = (e as Error).message;
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    if (unknown) throw new ConfigError(`${unknown[1]}: unknown flag (see --help)`);
-    const missing = /Option '(?:-\w, )?(--[^' ]+)[^']*' argument missing/.exec(msg);
-    if (missing) throw new ConfigError(`${missing[1]}: needs a value`);
-    const ambiguous = /Option '(?:-\w, )?(--[^' ]+)' argument is ambiguous/.exec(msg);
-    if (ambiguous) {
-      throw new ConfigError(
-        `${ambiguous[1]}: the value looks like a flag; write ${ambiguous[1]}=VALUE`,
-      );
-    }
-    const positional = /Unexpected argument '([^']+)'/.exec(msg);
-    if (positional) throw new ConfigError(`${positional[1]}: unexpected argument (see --help)`);
-    throw new ConfigError(msg.split("\n")[0]);
-  }
-}
+const OPTIONS = {
+  config: COMMON_FLAGS.config,
+  out: COMMON_FLAGS.out,
+  reports: COMMON_FLAGS.reports,
+  "no-report": COMMON_FLAGS["no-report"],
+  lang: COMMON_FLAGS.lang,
+  help: COMMON_FLAGS.help,
+  version: COMMON_FLAGS.version,
+  port: { type: "string" },
+  host: { type: "string" },
+  agents: { type: "string" },
+  seed: { type: "string" },
+} as const satisfies Record<string, FlagSpec>;
 
 /** Prefixes a file's error with the flag that named it. */
 async function withFlag<T>(flag: string, read: () => Promise<T>): Promise<T> {
@@ -123,41 +101,35 @@ async function withFlag<T>(flag: string, read: () => Promise<T>): Promise<T> {
 /** Runs the server until SIGINT; returns the exit code. */
 export async function serve(argv: string[]): Promise<number> {
   try {
-    const v = parse(argv);
+    if (await printVersionIfAsked(argv)) return 0;
+    const { values: v, positionals } = parseFlags(argv, OPTIONS, true);
+    const str = (flag: string) => v[flag] as string | undefined;
     if (v.help) {
-      console.log(HELP);
+      console.log(help());
       return 0;
     }
-    const lang = v.lang ?? "en";
-    if (lang !== "en" && lang !== "zh") {
-      throw new ConfigError(`--lang: expected en or zh, got '${lang}'`);
+    if (positionals.length > 1) {
+      throw new ConfigError(`${positionals[1]}: unexpected argument (serve one experiment)`);
     }
-    let config: Record<string, unknown> = {};
-    if (v.config) {
-      const value = await withFlag("--config", () => readJsonFile(v.config!));
-      if (!value || typeof value !== "object" || Array.isArray(value)) {
-        throw new ConfigError(
-          `--config: ${v.config}: expected a JSON object of society parameters`,
-        );
-      }
-      config = value as Record<string, unknown>;
-    }
-    const server = await servable().serve({
+    const experiment = servable(positionals[0]);
+    const agents = v.agents
+      ? (await withFlag("--agents", () => loadAgentsFile(str("agents")!))).agents
+      : null;
+    const server = await experiment.serve({
       request: {
-        config,
-        seed: intFlag("seed", v.seed, 0, 0xffffffff, 0),
-        lang,
-        agents: v.agents
-          ? (await withFlag("--agents", () => loadAgentsFile(v.agents!))).agents
-          : null,
-        runsRoot: v.out,
-        reportsRoot: v["no-report"] ? null : (v.reports ?? "reports"),
+        config: await readConfigFlag(str("config"), `${experiment.name} parameters`),
+        seed: parseInteger("seed", str("seed"), 0, MAX_SEED) ?? 0,
+        lang: parseLang(str("lang")),
+        agents,
+        runsRoot: str("out"),
+        reportsRoot: parseReports(v),
+        writeReport: writeRunReport,
         argv: ["deno", "task", "serve", ...argv],
       },
-      hostname: v.host ?? "127.0.0.1",
-      port: intFlag("port", v.port, 0, 65535, 8000),
+      hostname: str("host") ?? "127.0.0.1",
+      port: parseInteger("port", str("port"), 0, 65535) ?? 8000,
     });
-    console.log(`society: ${server.url}/ (run ${server.session.dir}); Ctrl-C to stop`);
+    console.log(`${experiment.name}: ${server.url}/ (run ${server.session.dir}); Ctrl-C to stop`);
     const stopped = Promise.withResolvers<void>();
     const onSignal = () => stopped.resolve();
     Deno.addSignalListener("SIGINT", onSignal);
@@ -167,8 +139,7 @@ export async function serve(argv: string[]): Promise<number> {
     console.log(`stopped; last run: ${server.session.dir}`);
     return 0;
   } catch (e) {
-    console.error(`error: ${redactSecrets((e as Error).message)}`);
-    return e instanceof ConfigError ? EXIT_USAGE : 1;
+    return commandFailed(e);
   }
 }
 

@@ -9,14 +9,6 @@
  * @module
  */
 import { basename, dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { ConfigError } from "../core/config.ts";
-import { redactSecrets } from "../core/redact.ts";
-import { readJsonl, writeJsonAtomic } from "../core/run_log.ts";
-import { SCHEMA_VERSION } from "../core/records.ts";
-import { type AgentSpec, loadAgentsFile, parseAgentsFile } from "../llm/agents_file.ts";
-import type { Command } from "../run/experiment.ts";
-import type { RunRequest } from "../run/open.ts";
 import type {
   Study,
   StudyContext,
@@ -24,19 +16,38 @@ import type {
   StudyPower,
   StudyRun,
   StudyRuns,
-} from "../run/study.ts";
+} from "../analysis/study.ts";
+import { ConfigError } from "../core/config.ts";
+import type { ReportDocument } from "../core/document.ts";
+import { readJsonl, writeJsonAtomic } from "../core/run_log.ts";
+import { SCHEMA_VERSION } from "../core/records.ts";
+import { RUN_FILES } from "../core/run_dir.ts";
 import {
   cellConfig,
   type GridFile,
   rotateSeats,
-  runSweep,
+  SWEEP_FILES,
   SweepIndexRowSchema,
   sweepItems,
-} from "../run/sweep.ts";
-import { scanCatalog, studyEntry } from "../run/catalog.ts";
-import type { StudySection } from "../reports/study_report.ts";
+} from "../core/sweep_dir.ts";
+import { STUDY_FILE } from "../core/catalog.ts";
+import { type AgentSpec, loadAgentsFile, parseAgentsFile } from "../llm/agents_file.ts";
+import type { Command } from "../run/experiment.ts";
+import type { RunRequest } from "../run/open.ts";
+import { runSweep } from "../run/sweep.ts";
+import {
+  COMMON_FLAGS,
+  type FlagSpec,
+  parseBudget,
+  parseFlags,
+  parseInteger,
+  parseLang,
+  parseSeeds,
+} from "./common_flags.ts";
+import { commandFailed } from "./errors.ts";
 import { EXIT_BUDGET } from "./exit_codes.ts";
 import { findExperiment, STUDIES } from "./registry.ts";
+import { rebuildIndex } from "./report.ts";
 
 /** The `--help` text. */
 export function studyHelp(): string {
@@ -74,23 +85,23 @@ Exit codes: 0 done, 1 failed, 2 bad flag, 3 stopped at the budget (resumable).
 `;
 }
 
-const COMMON = {
-  seeds: { type: "string" },
+const OPTIONS = {
+  seeds: COMMON_FLAGS.seeds,
+  out: COMMON_FLAGS.out,
+  reports: COMMON_FLAGS.reports,
+  "max-tokens": COMMON_FLAGS["max-tokens"],
+  "max-usd": COMMON_FLAGS["max-usd"],
+  lang: COMMON_FLAGS.lang,
+  quiet: COMMON_FLAGS.quiet,
+  help: COMMON_FLAGS.help,
   small: { type: "boolean" },
   agents: { type: "string", multiple: true },
   rounds: { type: "string" },
-  out: { type: "string" },
-  reports: { type: "string" },
   workers: { type: "string" },
   cache: { type: "string" },
   offline: { type: "boolean" },
-  "max-tokens": { type: "string" },
-  "max-usd": { type: "string" },
-  lang: { type: "string" },
   estimate: { type: "boolean" },
-  quiet: { type: "boolean", short: "q" },
-  help: { type: "boolean", short: "h" },
-} as const;
+} as const satisfies Record<string, FlagSpec>;
 
 /** Parsed flags of the study command. */
 export interface StudyArgs {
@@ -105,26 +116,6 @@ export interface StudyArgs {
   lang: "zh" | "en";
   estimate: boolean;
   quiet: boolean;
-}
-
-function positive(flag: string, v: string | undefined, integer: boolean): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new ConfigError(
-      `--${flag}: expected a positive ${integer ? "integer" : "number"}, got '${v}'`,
-    );
-  }
-  return n;
-}
-
-function seedRange(v: string): [number, number] {
-  const m = /^(\d+)(?:\.\.(\d+))?$/.exec(v.trim());
-  if (!m) throw new ConfigError(`--seeds: expected A..B (e.g. 0..4), got '${v}'`);
-  const r: [number, number] = [Number(m[1]), Number(m[2] ?? m[1])];
-  if (r[1] < r[0]) throw new ConfigError(`--seeds: ${r[0]}..${r[1]} is empty`);
-  if (r[1] - r[0] >= 1000) throw new ConfigError(`--seeds: at most 1000 seeds per study`);
-  return r;
 }
 
 /**
@@ -144,57 +135,40 @@ export async function parseStudyArgs(argv: string[]): Promise<StudyArgs | null> 
   const own = Object.fromEntries(
     Object.entries(study.flags ?? {}).map(([k, f]) => [k, { type: f.type }]),
   ) as Record<string, { type: "string" | "boolean" }>;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      options: { ...COMMON, ...own },
-      allowPositionals: false,
-      strict: true,
-    });
-  } catch (e) {
-    throw new ConfigError((e as Error).message.split("\n")[0]);
-  }
-  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const { values: v } = parseFlags(rest, { ...OPTIONS, ...own });
+  const str = (flag: string) => v[flag] as string | undefined;
   if (v.help) return null;
   const small = v.small === true;
-  const seeds = typeof v.seeds === "string"
-    ? seedRange(v.seeds)
+  const seeds = v.seeds !== undefined
+    ? parseSeeds(str("seeds")!)
     : small
     ? study.seeds.small
     : study.seeds.default;
   const agents = (v.agents as string[] | undefined) ?? [];
   for (const file of agents) await loadAgentsFile(file); // fails early, naming the file
-  const lang = (v.lang as string | undefined) ?? "en";
-  if (lang !== "en" && lang !== "zh") {
-    throw new ConfigError(`--lang: expected zh or en, got '${lang}'`);
-  }
+  const lang = parseLang(str("lang"));
   if (v.offline && !v.cache) throw new ConfigError("--offline: needs --cache DIR");
-  for (const flag of ["out", "reports"]) {
-    if (typeof v[flag] === "string" && (v[flag] as string).trim() === "") {
-      throw new ConfigError(`--${flag}: needs a value, got an empty string`);
-    }
-  }
   const values: Record<string, string | boolean> = {};
   for (const k of Object.keys(own)) {
     if (v[k] !== undefined) values[k] = v[k] as string | boolean;
   }
+  const budget = parseBudget(v);
   return {
     study,
     context: {
       seeds,
       agents,
       small,
-      horizon: positive("rounds", v.rounds as string | undefined, true),
+      horizon: parseInteger("rounds", str("rounds"), 1),
       values,
-      dir: (v.out as string | undefined) ?? join("data", "studies", `study-${name}`),
+      dir: str("out") ?? join("data", "studies", `study-${name}`),
     },
-    reports: (v.reports as string | undefined) ?? "reports",
-    workers: positive("workers", v.workers as string | undefined, true) ?? 1,
-    cache: v.cache as string | undefined,
+    reports: str("reports") ?? "reports",
+    workers: parseInteger("workers", str("workers"), 1) ?? 1,
+    cache: str("cache"),
     offline: v.offline === true,
-    maxTokens: positive("max-tokens", v["max-tokens"] as string | undefined, true),
-    maxUsd: positive("max-usd", v["max-usd"] as string | undefined, false),
+    maxTokens: budget.maxTokens,
+    maxUsd: budget.maxUsd,
     lang,
     estimate: v.estimate === true,
     quiet: v.quiet === true,
@@ -253,7 +227,7 @@ export async function studyRequests(
 
 /** The finished runs of the study's sweep, the last row of each run winning. */
 async function studyRuns(sweepDir: string, planned: number): Promise<StudyRuns> {
-  const rows = await readJsonl(join(sweepDir, "index.jsonl"), SweepIndexRowSchema, {
+  const rows = await readJsonl(join(sweepDir, SWEEP_FILES.index), SweepIndexRowSchema, {
     tolerateTornTail: true,
   });
   const last = new Map(rows.map((r) => [r.run, r]));
@@ -266,43 +240,29 @@ async function studyRuns(sweepDir: string, planned: number): Promise<StudyRuns> 
       continue;
     }
     const dir = join(sweepDir, r.run);
-    const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+    const summary = JSON.parse(await Deno.readTextFile(join(dir, RUN_FILES.summary)));
     valid.push({ cell: r.cell, params: r.params, seed: r.seed, dir, summary });
   }
   return { valid, invalid, failed: Math.max(0, planned - valid.length - invalid) };
 }
 
 /**
- * Lists the study, its sibling studies and every run, sweep and profile of `data` in
+ * Lists the study, its sibling studies and every run, sweep, profile and study of `data` in
  * `<reports>/index.html`.
  */
 async function writeIndex(reports: string, dir: string): Promise<string> {
-  const { writeReportIndex } = await import("../reports/index_page.ts");
-  const entries = await scanCatalog("data");
   // the study and its sibling studies (a study directory outside data/ keeps its neighbours)
   const siblings = [dir];
   for await (const d of Deno.readDir(dirname(resolve(dir)))) {
     if (d.isDirectory) siblings.push(join(dirname(resolve(dir)), d.name));
   }
-  for (const s of siblings) {
-    if (entries.some((e) => resolve(e.dir) === resolve(s))) continue;
-    const e = await studyEntry(s);
-    if (e) entries.push(e);
-  }
-  entries.sort((a, b) => b.created.localeCompare(a.created) || a.id.localeCompare(b.id));
-  const rows = [];
-  for (const e of entries) {
-    const path = join(reports, e.id, "report.html");
-    const report = await Deno.stat(path).then(() => path, () => undefined);
-    rows.push({ ...e, report });
-  }
-  return await writeReportIndex(reports, rows);
+  return await rebuildIndex({ reportsRoot: reports, extra: siblings });
 }
 
 /** The `answer` of a finished run's `study.json` in the study directory, if any. */
 async function readPilot(dir: string): Promise<Record<string, unknown> | undefined> {
   try {
-    const data = JSON.parse(await Deno.readTextFile(join(dir, "study.json")));
+    const data = JSON.parse(await Deno.readTextFile(join(dir, STUDY_FILE)));
     return data && typeof data.answer === "object" ? data.answer : undefined;
   } catch {
     return undefined;
@@ -378,14 +338,14 @@ export async function studyMain(argv: string[]): Promise<number> {
     const counted = design.grid
       ? `${runs.valid.length} valid runs counted; ${runs.invalid} invalid runs (too many LLM fallbacks) excluded; ${runs.failed} planned runs did not complete.`
       : "played in process: no run directories, no invalid runs.";
-    const sections: StudySection[] = [
+    const sections: ReportDocument["sections"] = [
       {
         title: "Question",
-        parts: [{ text: study.question }, ...answer.headline.map((t) => ({ text: t }))],
+        blocks: [{ text: study.question }, ...answer.headline.map((t) => ({ text: t }))],
       },
       {
         title: "Design",
-        parts: [
+        blocks: [
           { table: { header: ["setting", "value"], rows: design.rows } },
           {
             text: `Seeds ${context.seeds[0]}..${context.seeds[1]}; ${counted}${
@@ -395,10 +355,10 @@ export async function studyMain(argv: string[]): Promise<number> {
           { text: powerLine + "." },
         ],
       },
-      { title: "Answer", parts: answer.parts },
+      { title: "Answer", blocks: answer.parts },
       {
         title: "Caveats",
-        parts: [{
+        blocks: [{
           list: [
             ...answer.caveats,
             ...(design.grid
@@ -432,25 +392,21 @@ export async function studyMain(argv: string[]): Promise<number> {
       answer: answer.data,
       headline: answer.headline,
     };
-    await writeJsonAtomic(join(context.dir, "study.json"), data);
-    const { writeStudyReport } = await import("../reports/study_report.ts");
-    const path = await writeStudyReport(join(args.reports, id), {
+    await writeJsonAtomic(join(context.dir, STUDY_FILE), data);
+    const outDir = join(args.reports, id);
+    await Deno.mkdir(outDir, { recursive: true });
+    await writeJsonAtomic(join(outDir, STUDY_FILE), data);
+    const { writeDocument } = await import("../reports/render_document.ts");
+    const path = await writeDocument(outDir, {
       title: `Study ${study.name}: ${study.description}`,
       sections,
-      data,
     });
     const index = await writeIndex(args.reports, context.dir);
     for (const line of answer.headline) console.log(line);
     console.log(`study ${study.name}: ${context.dir}\n  report: ${path}\n  index: ${index}`);
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`error: ${redactSecrets(e.message)}`);
-      return 2;
-    }
-    console.error(`error: ${redactSecrets((e as Error).message)}`);
-    if (Deno.env.get("LAB_DEBUG")) console.error(redactSecrets((e as Error).stack ?? ""));
-    return 1;
+    return commandFailed(e);
   }
 }
 

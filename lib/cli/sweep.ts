@@ -6,8 +6,9 @@
  */
 import { ConfigError } from "../core/config.ts";
 import { loadAgentsFile } from "../llm/agents_file.ts";
-import { type GridFile, runSweep as runSweepIn, type SweepResult } from "../run/sweep.ts";
-import { type CliArgs, loadConfigFile } from "./args.ts";
+import type { GridFile } from "../core/sweep_dir.ts";
+import { runSweep as runSweepIn, type SweepResult } from "../run/sweep.ts";
+import { type CliArgs, configOf } from "./args.ts";
 import { findExperiment } from "./registry.ts";
 
 /**
@@ -26,12 +27,7 @@ export async function runSweep(
       throw new ConfigError("--seeds: name one experiment, or give a grid file with --sweep");
     }
     const name = args.experiments[0];
-    const experiment = findExperiment(name)!;
-    const config = await loadConfigFile(args.config);
-    const base = experiment.applyFlags && Object.keys(args.engineFlags).length
-      ? experiment.applyFlags({ ...config }, args.engineFlags)
-      : config;
-    grid = { experiment: name, base, grid: {} };
+    grid = { experiment: name, base: await configOf(args, findExperiment(name)!), grid: {} };
     gridPath = `${name}-seeds-${args.seeds[0]}-${args.seeds[1]}`;
   } else if (args.experiments.length) {
     throw new ConfigError(

@@ -79,7 +79,20 @@ export type Block =
   | { readonly badges: readonly { readonly label: string; readonly tone: Tone }[] }
   | { readonly links: readonly Link[] }
   | { readonly code: string; readonly kind?: string }
-  | { readonly details: { readonly summary: string; readonly blocks: readonly Block[] } };
+  | { readonly details: Details };
+
+/** A collapsible block: a summary line, its blocks hidden until opened (in HTML). */
+export interface Details {
+  /** The line shown closed. */
+  readonly summary: string;
+  /** What opens. */
+  readonly blocks: readonly Block[];
+  /**
+   * Long material (e.g. LLM transcripts) the Markdown leaves out: it shows the summary line
+   * and says the content is in the HTML report. @default {false}
+   */
+  readonly htmlOnly?: boolean;
+}
 
 /** A section: a heading and its blocks, in order. */
 export interface DocSection {

@@ -1,6 +1,8 @@
 /**
- * Core: the seeded RNG, the game contract and its conformance suite, run records and logs,
- * config loading, redaction and the progress bar.
+ * Core: the seeded RNG, the game contract and its conformance suite, run records and the
+ * helpers game authors extend them with, run logs, the formats of run and sweep directories
+ * and the catalog that reads them, honest verdicts (validity), the report document model,
+ * config loading, redaction and the progress bar. Core imports no other `lib` folder.
  *
  * @module
  */
@@ -9,7 +11,13 @@ export * from "./game.ts";
 export * from "./config.ts";
 export * from "./records.ts";
 export * from "./run_log.ts";
+export * from "./run_dir.ts";
+export * from "./sweep_dir.ts";
+export * from "./catalog.ts";
+export * from "./validity.ts";
 export * from "./redact.ts";
 export * from "./summary.ts";
 export * from "./regret.ts";
 export * from "./progress.ts";
+export * from "./document.ts";
+export * from "./reference.ts";

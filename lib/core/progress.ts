@@ -48,6 +48,9 @@ export class ProgressBar {
   #tty: boolean;
   #extra: { agents?: number; tokens?: number; usd?: number } = {};
   #done = 0;
+  #printed: string | null = null;
+  #finished = false;
+  #end: number | null = null;
 
   /**
    * Starts the bar's clock (nothing is printed until the first `update`).
@@ -69,7 +72,7 @@ export class ProgressBar {
   /** The line that would be shown now. */
   line(): string {
     const { label, total } = this.#o;
-    const elapsed = this.#o.now() - this.#start;
+    const elapsed = (this.#end ?? this.#o.now()) - this.#start;
     const parts = [label];
     if (total) {
       const frac = Math.min(1, this.#done / total);
@@ -79,7 +82,7 @@ export class ProgressBar {
     } else parts.push(`${this.#done}`);
     if (this.#extra.agents !== undefined) parts.push(`agents ${this.#extra.agents}`);
     parts.push(`elapsed ${formatDuration(elapsed)}`);
-    if (total && this.#done > 0 && this.#done < total) {
+    if (total && this.#done > 0 && this.#done < total && this.#end === null) {
       parts.push(`ETA ${formatDuration((elapsed / this.#done) * (total - this.#done))}`);
     }
     if (this.#extra.tokens) parts.push(`tokens ${this.#extra.tokens.toLocaleString("en-US")}`);
@@ -106,14 +109,43 @@ export class ProgressBar {
     }
   }
 
-  /** Ends the bar's line. */
-  finish(): void {
-    if (!this.#o.quiet && this.#tty) this.#write("\n");
+  /**
+   * Ends the bar at its final count: the last line shows the work really done (the count of
+   * `final`, else of the last update) and the time it took, with no ETA, whether or not the
+   * total was reached; off a terminal it is printed unless that very line was the last one
+   * printed. Calling it again does nothing.
+   *
+   * @param final The final figures, when the last ones were not passed to `update`.
+   */
+  finish(final?: { done: number; agents?: number; tokens?: number; usd?: number }): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    if (final) {
+      this.#done = final.done;
+      this.#extra = { agents: final.agents, tokens: final.tokens, usd: final.usd };
+    }
+    this.#end = this.#o.now();
+    if (this.#o.quiet) return;
+    if (this.#tty) {
+      this.#write(`\r\x1b[2K${this.line()}\n`);
+      return;
+    }
+    const line = this.line();
+    if (this.#printed !== null && sameCount(this.#printed, line)) return;
+    this.#write(line + "\n");
   }
 
   #write(text: string) {
+    const redraw = "\r\x1b[2K";
+    this.#printed = (text.startsWith(redraw) ? text.slice(redraw.length) : text).replace(/\n$/, "");
     const bytes = new TextEncoder().encode(text);
     let n = 0;
     while (n < bytes.length) n += this.#o.out.writeSync(bytes.subarray(n));
   }
+}
+
+/** `true` when two lines show the same figures and the first shows no ETA. */
+function sameCount(a: string, b: string): boolean {
+  const strip = (l: string) => l.split("  ").filter((p) => !p.startsWith("elapsed ")).join("  ");
+  return !a.includes("  ETA ") && strip(a) === strip(b);
 }

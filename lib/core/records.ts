@@ -7,17 +7,85 @@
  *
  * @module
  */
-import type { z } from "zod";
-import {
-  checkpointRecordObject,
-  decisionRecordObject,
-  eventRecordObject,
-  llmCallRecordObject,
-  runConfigObject,
-  type SCHEMA_VERSION,
-} from "./_records.ts";
+import { z } from "zod";
+import { decisionRecordObject, eventRecordObject, SCHEMA_VERSION } from "./record_helpers.ts";
 
-export { SCHEMA_VERSION } from "./_records.ts";
+export { SCHEMA_VERSION } from "./record_helpers.ts";
+
+const version = z.literal(SCHEMA_VERSION);
+
+/** One row per LLM call (`llm_calls.jsonl`). */
+const llmCallRecordObject = z.object({
+  v: version,
+  round: z.number().int().min(0),
+  agent: z.string(),
+  purpose: z.string(),
+  model: z.string(),
+  prompt_hash: z.string(),
+  input_tokens: z.number().int().min(0),
+  output_tokens: z.number().int().min(0),
+  cached_tokens: z.number().int().min(0),
+  /** Prompt tokens written to the provider's prompt cache (Anthropic), part of `input_tokens`. */
+  cache_write_tokens: z.number().int().min(0).optional(),
+  latency_ms: z.number().min(0),
+  cost_usd: z.number().min(0),
+  parse_ok: z.boolean(),
+  attempts: z.number().int().min(0),
+  from_cache: z.boolean(),
+  /** `false` when the model has no price in the pricing table (its cost is unknown, not 0). */
+  priced: z.boolean().optional(),
+  /** The last user message of the request (the system prompt is static and not repeated). */
+  prompt: z.string().optional(),
+  /** The reply's text (its first 200,000 characters when longer: see `raw_chars`). */
+  raw: z.string().optional(),
+  /** The whole reply's length in characters, when `raw` holds only its start. */
+  raw_chars: z.number().int().min(0).optional(),
+  /** The parse or call error, when there was one. */
+  error: z.string().optional(),
+  /** `true` when the call itself failed (every retry used): no reply, no tokens. */
+  failed: z.boolean().optional(),
+  /** Why the provider stopped, when not a plain stop: `length`, `content_filter`, `refusal`, `tool_calls`. */
+  finish_reason: z.string().optional(),
+  /** Why a reply the provider billed carried no usable text (null content, no choices, a refusal...). */
+  reply_problem: z.string().optional(),
+  /** Which draw of this exact request within the run it was (0 for the first): part of the cache key. */
+  sample: z.number().int().min(0).optional(),
+  /** The seat the draw was counted for, when not `agent` (a served model in live delegation). */
+  draw_seat: z.string().optional(),
+  /** Every HTTP attempt's outcome (`ok` or the error kind), status, time and backoff. */
+  attempt_log: z.array(z.object({
+    attempt: z.number().int().min(1),
+    outcome: z.string(),
+    status: z.number().int().optional(),
+    ms: z.number().min(0),
+    wait_ms: z.number().min(0).optional(),
+  })).optional(),
+});
+
+/** The state after a round (`checkpoints.jsonl`), what resume starts from. */
+const checkpointRecordObject = z.object({
+  v: version,
+  round: z.number().int().min(0),
+  engine: z.unknown(),
+  agents: z.record(z.string(), z.unknown()),
+  budget: z.object({ tokens: z.number(), usd: z.number() }),
+  /** Decisions of LLM agents and how many of them were fallbacks, up to this step. */
+  validity: z.object({ llm_decisions: z.number().int().min(0), fallbacks: z.number().int().min(0) })
+    .default({ llm_decisions: 0, fallbacks: 0 }),
+});
+
+/** The resolved config of a run (`config.json`), secrets replaced by `<redacted>`. */
+const runConfigObject = z.object({
+  v: version,
+  experiment: z.string(),
+  seed: z.number().int(),
+  created_at: z.string(),
+  options: z.record(z.string(), z.unknown()),
+  config: z.record(z.string(), z.unknown()),
+  agents: z.array(z.record(z.string(), z.unknown())).nullable(),
+  /** Toolkit version and commit, Deno and package versions, prompt hashes, command line. */
+  provenance: z.record(z.string(), z.unknown()).optional(),
+});
 
 /**
  * Any zod schema (zod 4's `ZodType`): the toolkit validates its records, configs and LLM
@@ -201,7 +269,7 @@ const _agree: [
 
 /**
  * The schema of a decision row (unknown keys kept: engines add columns). Engines extend
- * the shared row with `decisionRecordObject.extend({...})` from `_records.ts`.
+ * the shared row with `decisionRecordObject.extend({...})` (`record_helpers.ts`).
  */
 export const DecisionRecordSchema: Schema<DecisionRecord> = decisionRecordObject;
 
@@ -227,3 +295,56 @@ export const STREAM_SCHEMAS: Record<Stream, ZodSchema> = {
   events: EventRecordSchema,
   checkpoints: CheckpointRecordSchema,
 };
+
+/** The columns an engine adds to a shared record: column name to its zod schema. */
+export type Columns = Record<string, ZodSchema>;
+
+/** The parsed output of each of `C`'s schemas, by column. */
+export type ColumnValues<C extends Columns> = { [K in keyof C]: C[K]["_zod"]["output"] };
+
+/** A decision row with an engine's columns (they replace shared ones of the same name). */
+export type DecisionRow<C extends Columns> = Omit<DecisionRecord, keyof C> & ColumnValues<C>;
+
+/** An event with an engine's fields (they replace shared ones of the same name). */
+export type EventRow<C extends Columns> = Omit<EventRecord, keyof C> & ColumnValues<C>;
+
+/**
+ * The schema of an engine's `decisions.jsonl` rows: the shared row extended with its
+ * columns (unknown keys kept). Use it as the experiment's `decisionSchema`.
+ *
+ * @param columns The engine's columns; `action` and `reward` may be narrowed.
+ * @returns The schema.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { decisionSchema } from "./records.ts";
+ * const schema = decisionSchema({ action: z.enum(["C", "D"]), cumulative_reward: z.number() });
+ * const row = schema.parse({
+ *   v: 1, round: 1, agent: "p0", action: "C", reward: 3, parse_ok: true, cumulative_reward: 3,
+ * });
+ * console.log(row.action, row.fallback); // C false
+ * ```
+ */
+export function decisionSchema<C extends Columns>(columns: C): Schema<DecisionRow<C>> {
+  return decisionRecordObject.extend(columns) as unknown as Schema<DecisionRow<C>>;
+}
+
+/**
+ * The schema of an engine's events: the shared event (`v`, `round`, `type`) extended with
+ * its fields (unknown keys kept).
+ *
+ * @param fields The event's fields.
+ * @returns The schema.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { eventSchema } from "./records.ts";
+ * const schema = eventSchema({ type: z.literal("elimination"), agent: z.string() });
+ * console.log(schema.parse({ v: 1, round: 2, type: "elimination", agent: "a" }).agent); // a
+ * ```
+ */
+export function eventSchema<C extends Columns>(fields: C): Schema<EventRow<C>> {
+  return eventRecordObject.extend(fields) as unknown as Schema<EventRow<C>>;
+}

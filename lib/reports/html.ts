@@ -1,6 +1,7 @@
 /**
- * Small HTML helpers shared by the report generators: escaping, tables, and a self-contained
- * page shell (inline CSS, no external resources).
+ * The page shell of the report renderer (`render_document.ts`): escaping and a
+ * self-contained page (inline CSS, no external resources); and the texts every run report
+ * shares: the validity banner and the provenance line.
  *
  * @module
  */
@@ -13,52 +14,20 @@ export function escapeHtml(text: string): string {
   );
 }
 
-/** Formats a cell value: numbers to 4 significant decimals, arrays joined. */
-export function formatCell(v: unknown): string {
-  if (typeof v === "number") {
-    return Number.isInteger(v) ? String(v) : v.toFixed(Math.abs(v) >= 100 ? 1 : 4);
-  }
-  if (Array.isArray(v)) return `[${v.map(formatCell).join(", ")}]`;
-  if (v === null || v === undefined) return "";
-  if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
-}
-
-/** An HTML table. */
-export function htmlTable(header: string[], rows: unknown[][]): string {
-  const th = header.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
-  const body = rows.map((r) =>
-    `<tr>${r.map((c) => `<td>${escapeHtml(formatCell(c))}</td>`).join("")}</tr>`
-  )
-    .join("\n");
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
-
-/** A Markdown table. */
-export function mdTable(header: string[], rows: unknown[][]): string {
-  const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-  return [
-    `| ${header.map(esc).join(" | ")} |`,
-    `|${header.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.map((c) => esc(formatCell(c))).join(" | ")} |`),
-  ].join("\n");
-}
-
 /** A complete self-contained HTML page. */
 export function htmlPage(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
+table{border-collapse:collapse;margin:1em 0;font-size:14px;display:block;max-width:100%;overflow-x:auto}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
 th{background:#f3f3f3}code,pre{background:#f6f6f6;padding:2px 4px}blockquote{border-left:3px solid #ccc;margin:0;padding-left:1em;color:#555}
 .verdict{display:inline-block;padding:2px 8px;border-radius:4px;font-weight:600}.yes{background:#d7f5dd}.no{background:#f5d7d7}
 figure{margin:1em 0}figcaption{font-size:13px;color:#555}
-.banner{padding:12px 16px;border-radius:6px;margin:1em 0}.invalid{background:#b00020;color:#fff}
+.banner{padding:12px 16px;border-radius:6px;margin:1em 0}
 .verdict.inconclusive{background:#fde2c8}
-tr.invalid-row td{background:#fbe3e6}th{cursor:pointer}
-details{margin:.5em 0}summary{cursor:pointer;font-weight:600}.turn pre{white-space:pre-wrap;max-height:20em;overflow:auto}
-pre.prompt{background:#eef3fb}pre.reply{background:#f6f6f6}.bad{color:#b00020}
+details{margin:.5em 0}summary{cursor:pointer;font-weight:600}details pre{max-height:20em;overflow:auto}
+pre.prompt{background:#eef3fb}pre.reply{background:#f6f6f6}
 .banner-bad{background:#b00020;color:#fff}.banner-warn{background:#fde2c8}.banner-good{background:#d7f5dd}.banner-info{background:#e8eef8}
 tr.row-bad td{background:#fbe3e6}tr.row-warn td{background:#fdf0e0}tr.row-good td{background:#eaf8ed}
 blockquote.note-bad{border-color:#b00020;color:#7a0016}blockquote.note-warn{border-color:#e39b4a}
@@ -95,18 +64,25 @@ export function validityText(v: ValidityView | undefined): string {
   }. Every verdict of this run is inconclusive.`;
 }
 
-/** A red banner for the top of an invalid run's HTML report ("" for a valid one). */
-export function validityBanner(v: ValidityView | undefined): string {
+/**
+ * The banners of a run's report: the red "Not a finding" of an invalid run, none for a valid
+ * one (a `ReportDocument`'s `banners`).
+ *
+ * @param v The summary's `validity` block.
+ * @returns Zero or one banner.
+ *
+ * @example
+ * ```ts
+ * import { validityBanners } from "./html.ts";
+ * console.log(validityBanners({ llm_decisions: 4, fallbacks: 4, fallback_share: 1,
+ *   max_fallback_share: 0.1, valid: false })[0].tone); // bad
+ * ```
+ */
+export function validityBanners(
+  v: ValidityView | undefined,
+): { tone: "bad"; text: string }[] {
   const text = validityText(v);
-  return text
-    ? `<div class="banner invalid" role="alert"><strong>${escapeHtml(text)}</strong></div>`
-    : "";
-}
-
-/** The same as a Markdown block quote ("" for a valid one). */
-export function validityNote(v: ValidityView | undefined): string {
-  const text = validityText(v);
-  return text ? `> **${text}**\n` : "";
+  return text ? [{ tone: "bad", text }] : [];
 }
 
 /** The provenance line of a report: toolkit version and commit, Deno, key packages. */

@@ -1,78 +1,94 @@
 /**
  * `reports/index.html`: every run and sweep of the catalog (newest first), with date,
- * experiment, seed or cells, status, verdicts and validity, linking each report; the columns
- * sort on a click (a few lines of inline script, nothing from the network).
+ * experiment, seed or cells, status, verdicts and validity, linking each report, as a
+ * {@linkcode ReportDocument} ({@linkcode indexDocument}) whose table sorts on a click;
+ * {@linkcode writeReportIndex} writes it.
+ *
+ * @example
+ * ```ts
+ * import { indexDocument } from "./index_page.ts";
+ * const doc = indexDocument("reports", []);
+ * console.log(doc.title); // LLM Game Lab: runs and sweeps
+ * ```
  *
  * @module
  */
-import { join, relative } from "node:path";
-import { escapeHtml, htmlPage } from "./html.ts";
-
-/** One line of the index (a catalog entry with its report, when there is one). */
-export interface IndexEntry {
-  /** What the line is: a run, a sweep, a profile or a study. */
-  kind: "run" | "sweep" | "profile" | "study";
-  /** The run's or sweep's id (its directory's name). */
-  id: string;
-  /** The experiment's name. */
-  experiment: string;
-  /** ISO time it was created. */
-  created: string;
-  /** A run's seed. */
-  seed?: number;
-  /** A sweep's cell count (a profile's: its models). */
-  cells?: number;
-  /** A sweep's (or profile's) finished runs. */
-  runs?: number;
-  /** `completed`, `running`, `stopped`, `failed`, or for a sweep `complete`/`partial`. */
-  status: string;
-  /** Verdict values (`true`, `false`, `"inconclusive"`) or, for a sweep, rates. */
-  verdicts: Record<string, unknown>;
-  /** `false` when invalid (a sweep: any run invalid); `null` when unknown. */
-  valid: boolean | null;
-  /** A one-line account of validity, e.g. `12 of 12 fallbacks`. */
-  validity: string;
-  /** The report's HTML path. */
-  report?: string;
-}
-
-const SORT_SCRIPT = `<script>
-document.querySelectorAll("th").forEach((th, col) => th.addEventListener("click", () => {
-  const body = th.closest("table").tBodies[0];
-  const asc = th.dataset.dir !== "asc";
-  th.dataset.dir = asc ? "asc" : "desc";
-  const key = (tr) => tr.children[col].dataset.sort ?? tr.children[col].textContent;
-  [...body.rows].sort((a, b) => (asc ? 1 : -1) * key(a).localeCompare(key(b), undefined, { numeric: true }))
-    .forEach((tr) => body.appendChild(tr));
-}));
-</script>`;
+import { relative } from "node:path";
+import type { IndexEntry } from "../core/catalog.ts";
+import type { Cell, ReportDocument, TableBlock, Tone } from "../core/document.ts";
+import { formatNumber, writeDocument } from "./render_document.ts";
 
 function verdictText(verdicts: Record<string, unknown>): string {
-  return Object.entries(verdicts).map(([k, v]) => `${k.replaceAll("_", " ")}: ${String(v)}`)
-    .join("; ");
+  return Object.entries(verdicts).map(([k, v]) => {
+    const value = typeof v === "number" ? formatNumber(v) : String(v);
+    return `${k.replaceAll("_", " ")}: ${value}`;
+  }).join("; ");
 }
 
-/** The table rows of the index. */
-export function indexRows(root: string, entries: readonly IndexEntry[]): string[] {
-  return entries.map((e) => {
-    const name = e.report
-      ? `<a href="${escapeHtml(relative(root, e.report))}">${escapeHtml(e.id)}</a>`
-      : escapeHtml(e.id);
-    const scope = e.kind === "run"
-      ? `seed ${e.seed ?? "?"}`
-      : e.kind === "study" && !e.cells
-      ? "played in process"
-      : `${e.cells} ${e.kind === "profile" ? "models" : "cells"}, ${e.runs} runs`;
+function scopeText(e: IndexEntry): string {
+  if (e.kind === "run") return `seed ${e.seed ?? "?"}`;
+  if (e.kind === "study" && !e.cells) return "played in process";
+  return `${e.cells} ${e.kind === "profile" ? "models" : "cells"}, ${e.runs} runs`;
+}
+
+const INDEX_HEADER = [
+  "date (UTC)",
+  "kind",
+  "experiment",
+  "name",
+  "seed / cells",
+  "status",
+  "verdicts",
+  "validity",
+];
+
+/**
+ * The index table: one row per entry, the name linking its report (relative to `root`),
+ * invalid entries toned `bad`.
+ *
+ * @param root The folder the index is written to.
+ * @param entries The entries, in order.
+ * @returns The table block (sortable).
+ *
+ * @example
+ * ```ts
+ * import { indexTable } from "./index_page.ts";
+ * const t = indexTable("reports", [{ kind: "run", id: "r1", experiment: "ipd", created: "2025-01-01T00:00:00Z",
+ *   seed: 0, status: "completed", verdicts: {}, valid: false, validity: "", report: "reports/r1/report.html" }]);
+ * console.log(t.rows[0][3], t.rowTones?.[0]); // { text: "r1", href: "r1/report.html" } bad
+ * ```
+ */
+export function indexTable(root: string, entries: readonly IndexEntry[]): TableBlock {
+  const rows = entries.map((e): Cell[] => {
     const valid = e.valid === null ? "" : e.valid ? "valid" : "INVALID";
-    const cls = e.valid === false ? ' class="invalid-row"' : "";
-    return `<tr${cls}><td data-sort="${escapeHtml(e.created)}">${
-      escapeHtml(e.created.replace("T", " ").slice(0, 19))
-    }</td><td>${e.kind}</td><td>${escapeHtml(e.experiment)}</td><td>${name}</td><td>${
-      escapeHtml(scope)
-    }</td><td>${escapeHtml(e.status)}</td><td>${escapeHtml(verdictText(e.verdicts))}</td><td>${
-      escapeHtml([valid, e.validity].filter((x) => x).join(": "))
-    }</td></tr>`;
+    return [
+      e.created.replace("T", " ").slice(0, 19),
+      e.kind,
+      e.experiment,
+      e.report ? { text: e.id, href: relative(root, e.report) } : e.id,
+      scopeText(e),
+      e.status,
+      verdictText(e.verdicts),
+      [valid, e.validity].filter((x) => x).join(": "),
+    ];
   });
+  const rowTones = entries.map((e): Tone | null => (e.valid === false ? "bad" : null));
+  return { header: INDEX_HEADER, rows, rowTones, sortable: true };
+}
+
+/**
+ * The index of `entries` as a document: one sortable table.
+ *
+ * @param root The folder the index is written to (links are relative to it).
+ * @param entries The entries, newest first.
+ * @returns The document.
+ */
+export function indexDocument(root: string, entries: readonly IndexEntry[]): ReportDocument {
+  return {
+    title: "LLM Game Lab: runs and sweeps",
+    intro: [{ text: `${entries.length} entries, newest first; click a column to sort.` }],
+    sections: [{ title: "Entries", blocks: [{ table: indexTable(root, entries) }] }],
+  };
 }
 
 /** Writes `index.html` into `root` listing `entries`; returns its path. */
@@ -81,24 +97,8 @@ export async function writeReportIndex(
   entries: readonly IndexEntry[],
 ): Promise<string> {
   await Deno.mkdir(root, { recursive: true });
-  const header = [
-    "date (UTC)",
-    "kind",
-    "experiment",
-    "name",
-    "seed / cells",
-    "status",
-    "verdicts",
-    "validity",
-  ];
-  const body = [
-    "<h1>LLM Game Lab: runs and sweeps</h1>",
-    `<p>${entries.length} entries, newest first; click a column to sort.</p>`,
-    `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead>`,
-    `<tbody>\n${indexRows(root, entries).join("\n")}\n</tbody></table>`,
-    SORT_SCRIPT,
-  ].join("\n");
-  const path = join(root, "index.html");
-  await Deno.writeTextFile(path, htmlPage("LLM Game Lab: runs and sweeps", body));
-  return path;
+  return await writeDocument(root, indexDocument(root, entries), {
+    name: "index",
+    markdown: false,
+  });
 }

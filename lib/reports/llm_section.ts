@@ -5,8 +5,8 @@
  * not free); calls answered from the replay cache are counted as cached, with the cost they
  * saved, not as money spent again.
  *
- * Data ({@linkcode llmUsage}), then markup ({@linkcode llmSectionHtml},
- * {@linkcode llmSectionMd}); no I/O here.
+ * Data ({@linkcode llmUsage}), then the section as a document part ({@linkcode llmSection}),
+ * which every engine's run report includes; no I/O and no markup here.
  *
  * @example
  * ```ts
@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import { escapeHtml, htmlTable, mdTable } from "./html.ts";
+import type { Block, Cell, DocSection } from "../core/document.ts";
 
 /** The fields of an `llm_calls.jsonl` record this section reads. */
 export interface CallView {
@@ -118,8 +118,8 @@ export function llmNotes(calls: readonly CallView[], budget?: BudgetView): strin
 
 /** The fields of a decision row this section reads. */
 export interface DecisionView {
-  /** The agent that decided. */
-  agent: string;
+  /** The agent that decided (rows without one count for no agent). */
+  agent?: string;
   /** `true` when the engine's fallback action was played. */
   fallback?: boolean;
 }
@@ -204,7 +204,7 @@ const HEADER = [
   "valid actions",
 ];
 
-function usageRows(rows: readonly AgentUsage[]): unknown[][] {
+function usageRows(rows: readonly AgentUsage[]): Cell[][] {
   return rows.map((r) => [
     r.agent,
     r.model,
@@ -228,73 +228,90 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** The HTML section: usage table, reflections, collapsible transcripts. */
-export function llmSectionHtml(
-  calls: readonly CallView[],
-  decisions: readonly DecisionView[],
-  budget?: BudgetView,
-): string {
-  if (!calls.length) return "";
-  const usage = llmUsage(calls, decisions);
-  const reflections = calls.filter((c) => REFLECTION.test(c.purpose) && c.raw);
-  const transcripts = usage.map((u) => {
-    const mine = calls.filter((c) => c.agent === u.agent);
-    const items = mine.map((c) =>
-      `<div class="turn"><p><b>round ${c.round}, ${escapeHtml(c.purpose)}</b>${
-        c.from_cache ? " (cached)" : ""
-      }${
-        c.parse_ok ? "" : ` <span class="bad">reply not usable: ${escapeHtml(c.error ?? "")}</span>`
-      }</p>${
-        c.prompt ? `<pre class="prompt">${escapeHtml(c.prompt)}</pre>` : ""
-      }<pre class="reply">${escapeHtml(c.raw ?? "")}</pre></div>`
-    ).join("\n");
-    return `<details><summary>${
-      escapeHtml(u.agent)
-    }: ${mine.length} calls</summary>\n${items}\n</details>`;
-  });
+const COST_NOTE =
+  "Cost spent counts the calls that went out; calls answered from the replay cache are counted as cached, with the cost they saved. An unpriced model's cost is unknown, not zero: give its entry in the agents file a `price`.";
+
+/** One call of a transcript: what it was for, whether it was usable, prompt and reply. */
+function callBlocks(c: CallView): Block[] {
   return [
-    "<h2>LLM calls</h2>",
-    htmlTable(HEADER, usageRows(usage)),
-    ...llmNotes(calls, budget).map((t) => `<p>${escapeHtml(t)}</p>`),
-    "<p><small>Cost spent counts the calls that went out; calls answered from the replay cache are counted as cached, with the cost they saved. An unpriced model's cost is unknown, not zero: give its entry in the agents file a <code>price</code>.</small></p>",
-    ...(reflections.length
-      ? [
-        "<h3>Reflections</h3>",
-        ...reflections.map((c) =>
-          `<blockquote><b>${escapeHtml(c.agent)}, after round ${c.round}</b>: ${
-            escapeHtml(clip(c.raw!, 1200))
-          }</blockquote>`
-        ),
-      ]
-      : []),
-    "<h3>Transcripts</h3>",
-    ...transcripts,
-  ].join("\n");
+    { text: `**round ${c.round}, ${c.purpose}**${c.from_cache ? " (cached)" : ""}` },
+    ...(c.parse_ok ? [] : [{ note: `reply not usable: ${c.error ?? ""}`, tone: "bad" as const }]),
+    ...(c.prompt ? [{ code: c.prompt, kind: "prompt" }] : []),
+    { code: c.raw ?? "", kind: "reply" },
+  ];
 }
 
-/** The Markdown section: usage table and reflections (transcripts stay in the HTML report). */
-export function llmSectionMd(
+/**
+ * The reflections of the calls (purpose `reflect...`) as notes, clipped to `max` characters.
+ *
+ * @param calls The run's calls.
+ * @param max The longest reflection shown.
+ * @returns A heading and one note per reflection; none when there is none.
+ */
+export function reflectionBlocks(calls: readonly CallView[], max = 1200): Block[] {
+  const reflections = calls.filter((c) => REFLECTION.test(c.purpose) && c.raw);
+  if (!reflections.length) return [];
+  return [
+    { heading: "Reflections" },
+    ...reflections.map((c) => ({
+      note: `**${c.agent}, after round ${c.round}**: ${
+        clip(c.raw!, max).replace(/\s*\n\s*/g, " ")
+      }`,
+    })),
+  ];
+}
+
+/**
+ * Each agent's full transcript as a collapsible block (left out of the Markdown: it is in
+ * the HTML report).
+ *
+ * @param calls The run's calls.
+ * @returns One details block per agent, agents sorted.
+ */
+export function transcriptBlocks(calls: readonly CallView[]): Block[] {
+  const agents = [...new Set(calls.map((c) => c.agent))].sort();
+  return agents.map((agent) => {
+    const mine = calls.filter((c) => c.agent === agent);
+    return {
+      details: {
+        summary: `${agent}: ${mine.length} calls`,
+        blocks: mine.flatMap(callBlocks),
+        htmlOnly: true,
+      },
+    };
+  });
+}
+
+/**
+ * The LLM section of a run report: the per-agent usage table, notes on unusable replies and
+ * the budget, the reflections, and each agent's transcript (collapsible, HTML only).
+ *
+ * @param calls The run's calls (`llm_calls.jsonl`).
+ * @param decisions The run's decision rows (for the valid-action rates).
+ * @param budget The run's budget use (`summary.llm_budget`).
+ * @returns The section, or `undefined` for a run without LLM calls.
+ *
+ * @example
+ * ```ts
+ * import { llmSection } from "./llm_section.ts";
+ * console.log(llmSection([], [])); // undefined
+ * ```
+ */
+export function llmSection(
   calls: readonly CallView[],
   decisions: readonly DecisionView[],
   budget?: BudgetView,
-): string {
-  if (!calls.length) return "";
-  const reflections = calls.filter((c) => REFLECTION.test(c.purpose) && c.raw);
-  return [
-    "## LLM calls",
-    "",
-    mdTable(HEADER, usageRows(llmUsage(calls, decisions))),
-    "",
-    ...llmNotes(calls, budget).flatMap((t) => [t, ""]),
-    ...(reflections.length
-      ? [
-        "### Reflections",
-        "",
-        ...reflections.flatMap((c) => [
-          `**${c.agent}, round ${c.round}**: ${clip(c.raw!, 600).replace(/\n/g, " ")}`,
-          "",
-        ]),
-      ]
-      : []),
-  ].join("\n");
+): DocSection | undefined {
+  if (!calls.length) return undefined;
+  return {
+    title: "LLM calls",
+    blocks: [
+      { table: { header: HEADER, rows: usageRows(llmUsage(calls, decisions)) } },
+      ...llmNotes(calls, budget).map((text) => ({ text })),
+      { note: COST_NOTE },
+      ...reflectionBlocks(calls),
+      { heading: "Transcripts" },
+      ...transcriptBlocks(calls),
+    ],
+  };
 }

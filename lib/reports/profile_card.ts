@@ -2,16 +2,17 @@
  * The profile card (`report.html` of `deno task run profile`): per model, every figure of
  * every axis (exploitation, cooperation, honesty, validity...) with its 95% interval over
  * seeds, models side by side, and one chart per axis. Data ({@linkcode cardTable},
- * {@linkcode axisChart}), markup ({@linkcode profileCardHtml}) and I/O
+ * {@linkcode axisChart}), the document ({@linkcode profileCardDocument}) and I/O
  * ({@linkcode writeProfileCard}) are apart, so notebooks show the same tables and charts.
  *
  * @module
  */
-import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { agentScale } from "../charts/palette.ts";
-import { type CardCell, type CardRow, POOLED, type ProfileCard } from "../run/profile.ts";
-import { escapeHtml, htmlPage, htmlTable } from "./html.ts";
+import { type CardCell, type CardRow, POOLED, type ProfileCard } from "../analysis/profile.ts";
+import type { Block, DocSection, ReportDocument } from "../core/document.ts";
+import { chartBlock } from "../charts/chart_block.ts";
+import { writeDocument } from "./render_document.ts";
 
 /** What each axis asks of the model. */
 export const AXIS_QUESTIONS: Readonly<Record<string, string>> = {
@@ -113,7 +114,12 @@ export function axisChart(card: ProfileCard, axis: string): TopLevelSpec {
               sort: card.models,
               axis: { labelAngle: 0 },
             },
-            y: { field: "lo", type: "quantitative", title: "mean, 95% CI" },
+            y: {
+              field: "lo",
+              type: "quantitative",
+              title: "mean, 95% CI",
+              axis: { format: "~g", tickCount: 4 },
+            },
             y2: { field: "hi" },
             color: { field: "model", type: "nominal", scale, legend: null },
           },
@@ -139,57 +145,68 @@ export function axisChart(card: ProfileCard, axis: string): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-function axisSection(card: ProfileCard, axis: string, svg: string): string {
+const CHART_CAPTION =
+  "Mean (share for yes/no figures) over the valid seeds with its 95% interval: Student t for means; for shares and rates an interval inside [0, 1] (Wilson for yes/no figures; for shares measured per run, Wilson at the effective sample size over seeds, each seed a cluster). Invalid runs are left out of every figure but validity; no bar for a mean defined by a single run.";
+
+/** One axis: its question, the table of its figures, its chart, what the figures mean. */
+function axisSection(card: ProfileCard, axis: string): DocSection {
   const rows = cardTable(card, axis);
-  const header = ["figure", "run", ...card.models, "reading"];
   const described = card.rows.filter((r) => r.axis === axis);
   const notes = [...new Map(described.map((r) => [r.label, r.description])).entries()]
-    .map(([l, d]) => `<li><b>${escapeHtml(l)}</b>: ${escapeHtml(d)}</li>`).join("");
-  return `<h2>${escapeHtml(axis)}</h2>
-<p>${escapeHtml(AXIS_QUESTIONS[axis] ?? "")}</p>
-${htmlTable(header, rows.map((r) => [r.figure, r.run, ...card.models.map((m) => r[m]), r.better]))}
-<figure>${svg}<figcaption>Mean (share for yes/no figures) over the valid seeds with its 95%
-interval: Student t for means; for shares and rates an interval inside [0, 1] (Wilson for
-yes/no figures; for shares measured per run, Wilson at the effective sample size over seeds,
-each seed a cluster). Invalid runs are left out of every figure but validity; no bar for a
-mean defined by a single run.</figcaption></figure>
-<details><summary>What the figures mean</summary><ul>${notes}</ul></details>`;
+    .map(([l, d]) => `**${l}**: ${d}`);
+  const blocks: Block[] = [
+    { text: AXIS_QUESTIONS[axis] ?? "" },
+    {
+      table: {
+        header: ["figure", "run", ...card.models, "reading"],
+        rows: rows.map((r) => [r.figure, r.run, ...card.models.map((m) => r[m]), r.better]),
+      },
+    },
+    chartBlock(axisChart(card, axis), `profile_${axis}.svg`, CHART_CAPTION),
+    { details: { summary: "What the figures mean", blocks: [{ list: notes }] } },
+  ];
+  return { title: axis, blocks };
 }
 
-/** The card's HTML; `svgs[axis]` are the rendered charts. */
-export function profileCardHtml(card: ProfileCard, svgs: Record<string, string>): string {
-  const models = htmlTable(
-    ["model", "asks for", "LLM calls", "input tokens", "output tokens", "cost $"],
-    card.models.map((m) => {
-      const u = card.usage[m];
-      return [m, card.model_ids[m], u.calls, u.input, u.output, u.usd];
-    }),
-  );
-  const conditions = htmlTable(
-    ["experiment", "condition", "how the model is seated"],
-    card.conditions.map((c) => [c.experiment, c.condition, c.description]),
-  );
+/**
+ * The profile card as a document: the models and their usage, the conditions, then one
+ * section per axis (table, chart, what the figures mean). Writes nothing.
+ *
+ * @param card The card's data.
+ * @returns The document.
+ */
+export function profileCardDocument(card: ProfileCard): ReportDocument {
   const seeds = card.seeds[0] === card.seeds[1]
     ? `seed ${card.seeds[0]}`
     : `seeds ${card.seeds[0]}..${card.seeds[1]}`;
-  const body = `<h1>Model profile: ${escapeHtml(card.name)}</h1>
-<p>${card.models.length} model${
-    card.models.length === 1 ? "" : "s"
-  }, ${seeds}, ${card.runs.length} finished runs.
-Each figure is measured per run on the model's own seats and summarised over seeds.</p>
-${models}
-${conditions}
-${card.axes.map((a) => axisSection(card, a, svgs[a] ?? "")).join("\n")}`;
-  return htmlPage(`Model profile: ${card.name}`, body);
+  const n = card.models.length;
+  const models = {
+    header: ["model", "asks for", "LLM calls", "input tokens", "output tokens", "cost $"],
+    rows: card.models.map((m) => {
+      const u = card.usage[m];
+      return [m, card.model_ids[m], u.calls, u.input, u.output, u.usd];
+    }),
+  };
+  const conditions = {
+    header: ["experiment", "condition", "how the model is seated"],
+    rows: card.conditions.map((c) => [c.experiment, c.condition, c.description]),
+  };
+  return {
+    title: `Model profile: ${card.name}`,
+    intro: [{
+      text: `${n} model${n === 1 ? "" : "s"}, ${seeds}, ${card.runs.length} finished runs. ` +
+        "Each figure is measured per run on the model's own seats and summarised over seeds.",
+    }],
+    sections: [
+      { title: "Models", blocks: [{ table: models }] },
+      { title: "Conditions", blocks: [{ table: conditions }] },
+      ...card.axes.map((a) => axisSection(card, a)),
+    ],
+  };
 }
 
-/** Renders the charts and writes `<outDir>/report.html`; returns its path. */
+/** Writes the card's `report.html` (and `report.md`, charts as SVG) into `outDir`; returns the HTML path. */
 export async function writeProfileCard(card: ProfileCard, outDir: string): Promise<string> {
-  const { toSvg } = await import("../charts/render.ts");
-  const svgs: Record<string, string> = {};
-  for (const axis of card.axes) svgs[axis] = await toSvg(axisChart(card, axis));
   await Deno.mkdir(outDir, { recursive: true });
-  const path = join(outDir, "report.html");
-  await Deno.writeTextFile(path, profileCardHtml(card, svgs));
-  return path;
+  return await writeDocument(outDir, profileCardDocument(card));
 }

@@ -16,7 +16,14 @@
  * @module
  */
 import { join } from "node:path";
-import type { Block, Cell, ReportDocument, TableBlock, Tone } from "../core/document.ts";
+import type {
+  Block,
+  Cell,
+  DocSection,
+  ReportDocument,
+  TableBlock,
+  Tone,
+} from "../core/document.ts";
 import { documentCharts } from "../core/document.ts";
 import { toSvg } from "../charts/render.ts";
 import { escapeHtml, htmlPage } from "./html.ts";
@@ -108,10 +115,47 @@ function mdBlock(b: Block, out: string[]): void {
   else if ("links" in b) {
     out.push(...b.links.map((l) => `- [${l.label}](${l.href})${l.note ? ` ${l.note}` : ""}`), "");
   } else if ("code" in b) out.push("```", b.code, "```", "");
-  else {
+  else if (b.details.htmlOnly) {
+    out.push(`**${b.details.summary}** (in the HTML report)`, "");
+  } else {
     out.push(`**${b.details.summary}**`, "");
     for (const d of b.details.blocks) mdBlock(d, out);
   }
+}
+
+/**
+ * Blocks as Markdown, for a fragment of a page (a section built by a shared helper and
+ * embedded by a caller that still assembles its own page).
+ *
+ * @param blocks The blocks.
+ * @returns The Markdown text.
+ *
+ * @example
+ * ```ts
+ * import { blocksMarkdown } from "./render_document.ts";
+ * console.log(blocksMarkdown([{ list: ["a", "b"] }])); // "- a\n- b\n"
+ * ```
+ */
+export function blocksMarkdown(blocks: readonly Block[]): string {
+  const out: string[] = [];
+  for (const b of blocks) mdBlock(b, out);
+  return out.join("\n");
+}
+
+/**
+ * A section as Markdown: its `##` heading and its blocks.
+ *
+ * @param section The section.
+ * @returns The Markdown text.
+ *
+ * @example
+ * ```ts
+ * import { sectionMarkdown } from "./render_document.ts";
+ * console.log(sectionMarkdown({ title: "S", blocks: [{ text: "x" }] })); // "## S\n\nx\n"
+ * ```
+ */
+export function sectionMarkdown(section: DocSection): string {
+  return `## ${section.title}\n\n${blocksMarkdown(section.blocks)}`;
 }
 
 /**
@@ -152,6 +196,23 @@ function htmlCell(c: Cell): string {
   return isLink(c)
     ? `<td><a href="${escapeHtml(c.href)}">${text}</a></td>`
     : `<td${sort}>${text}</td>`;
+}
+
+/**
+ * A table as an HTML `<table>` (cells formatted by {@linkcode cellText}, links as anchors,
+ * row tones as classes), e.g. for a notebook's display of a frame.
+ *
+ * @param t The table.
+ * @returns The markup.
+ *
+ * @example
+ * ```ts
+ * import { tableHtml } from "./render_document.ts";
+ * console.log(tableHtml({ header: ["x"], rows: [[0.123456]] }).includes("0.123")); // true
+ * ```
+ */
+export function tableHtml(t: TableBlock): string {
+  return htmlTableBlock(t);
 }
 
 function htmlTableBlock(t: TableBlock): string {
@@ -197,6 +258,48 @@ function htmlBlock(b: Block, svgs: ReadonlyMap<string, string>): string {
   }
   const inner = b.details.blocks.map((d) => htmlBlock(d, svgs)).join("\n");
   return `<details><summary>${inline(b.details.summary)}</summary>${inner}</details>`;
+}
+
+/**
+ * Blocks as HTML fragments, for a caller that assembles its own page; charts come from
+ * `svgs` (see {@linkcode renderCharts}).
+ *
+ * @param blocks The blocks.
+ * @param svgs The rendered charts by file name.
+ * @returns The markup.
+ *
+ * @example
+ * ```ts
+ * import { blocksHtml } from "./render_document.ts";
+ * console.log(blocksHtml([{ text: "x" }])); // <p>x</p>
+ * ```
+ */
+export function blocksHtml(
+  blocks: readonly Block[],
+  svgs: ReadonlyMap<string, string> = new Map(),
+): string {
+  return blocks.map((b) => htmlBlock(b, svgs)).join("\n");
+}
+
+/**
+ * A section as HTML: its `<h2>` heading and its blocks.
+ *
+ * @param section The section.
+ * @param svgs The rendered charts by file name.
+ * @returns The markup.
+ *
+ * @example
+ * ```ts
+ * import { sectionHtml } from "./render_document.ts";
+ * console.log(sectionHtml({ title: "S", blocks: [] })); // <h2>S</h2>
+ * ```
+ */
+export function sectionHtml(
+  section: DocSection,
+  svgs: ReadonlyMap<string, string> = new Map(),
+): string {
+  return [`<h2>${inline(section.title)}</h2>`, ...section.blocks.map((b) => htmlBlock(b, svgs))]
+    .join("\n");
 }
 
 const SORT_SCRIPT = `<script>

@@ -4,8 +4,8 @@
  * played, and each seat's over every model that sat in it, so "model X earned most" is not
  * "X sat in the richest seat". Reads `summary.json`'s `seats` and `returns` of each run.
  *
- * Data ({@linkcode seatEffects}), then markup ({@linkcode seatEffectsHtml},
- * {@linkcode seatEffectsMd}); no I/O here.
+ * Data ({@linkcode seatEffects}), then a report section ({@linkcode seatEffectsSection});
+ * no I/O and no markup here.
  *
  * @example
  * ```ts
@@ -24,7 +24,8 @@
  * @module
  */
 import { meanCI } from "../analysis/stats.ts";
-import { escapeHtml, htmlTable, mdTable } from "./html.ts";
+import type { Block, Cell, DocSection } from "../core/document.ts";
+import { formatNumber } from "./render_document.ts";
 
 /** What a run's summary says of its seats (`summary.seats`) and returns (`summary.returns`). */
 export interface SeatRun {
@@ -147,27 +148,27 @@ export function seatEffects(runs: readonly SeatRun[]): SeatEffects | undefined {
   };
 }
 
-const num = (x: number) => Number.isFinite(x) ? x.toFixed(2) : x > 0 ? "∞" : "-∞";
-const interval = (r: EffectRow) => `${num(r.mean)} [${num(r.lo)}, ${num(r.hi)}]`;
+const interval = (r: EffectRow) =>
+  `${formatNumber(r.mean)} [${formatNumber(r.lo)}, ${formatNumber(r.hi)}]`;
 
-function tables(e: SeatEffects): { head: string[]; rows: unknown[][] }[] {
+function tables(e: SeatEffects): { header: string[]; rows: Cell[][] }[] {
   const seatCols = e.seats.map((s) => `seat ${s.seat}`);
   return [
     {
-      head: ["model", "mean return [95% CI]", "seeds", "agent-runs"],
+      header: ["model", "mean return [95% CI]", "seeds", "agent-runs"],
       rows: e.models.map((m) => [m.model, interval(m), m.n, m.obs]),
     },
     {
-      head: ["seat", "mean return [95% CI]", "seeds", "agent-runs"],
+      header: ["seat", "mean return [95% CI]", "seeds", "agent-runs"],
       rows: e.seats.map((s) => [s.seat, interval(s), s.n, s.obs]),
     },
     {
-      head: ["model", ...seatCols],
+      header: ["model", ...seatCols],
       rows: e.models.map((m) => [
         m.model,
         ...e.seats.map((s) => {
           const c = e.cells.find((x) => x.model === m.model && x.seat === s.seat);
-          return c ? `${num(c.mean)} (n ${c.n})` : "";
+          return c ? `${formatNumber(c.mean)} (n ${c.n})` : "";
         }),
       ]),
     },
@@ -182,42 +183,30 @@ function caption(e: SeatEffects): string {
   return `Returns (sum of rewards) over ${e.runs} run(s); each seed's mean first, then 95% Student-t intervals over the seeds (the runs of a seed are not independent). ${design} Model means are also averaged over the opponents each model met, and "free of seat effects" assumes model and seat effects add.${left}`;
 }
 
-/** The HTML section (empty when there are no effects to show). */
-export function seatEffectsHtml(e: SeatEffects | undefined): string {
-  if (!e) return "";
+/**
+ * The "Models and seats" section of a report: the caption, then the model, seat and
+ * model-by-seat tables.
+ *
+ * @param e The effects ({@linkcode seatEffects}).
+ * @returns The section, or `undefined` when there are no effects to show.
+ *
+ * @example
+ * ```ts
+ * import { seatEffectsSection } from "./seat_effects.ts";
+ * console.log(seatEffectsSection(undefined)); // undefined
+ * ```
+ */
+export function seatEffectsSection(e: SeatEffects | undefined): DocSection | undefined {
+  if (!e) return undefined;
   const [models, seats, cells] = tables(e);
-  return [
-    "<h2>Models and seats</h2>",
-    `<p>${escapeHtml(caption(e))}</p>`,
-    "<h3>By model (over seats)</h3>",
-    htmlTable(models.head, models.rows),
-    "<h3>By seat (over models)</h3>",
-    htmlTable(seats.head, seats.rows),
-    "<h3>Model x seat</h3>",
-    htmlTable(cells.head, cells.rows),
-  ].join("\n");
-}
-
-/** The Markdown section (empty when there are no effects to show). */
-export function seatEffectsMd(e: SeatEffects | undefined): string {
-  if (!e) return "";
-  const [models, seats, cells] = tables(e);
-  return [
-    "## Models and seats",
-    "",
-    caption(e),
-    "",
-    "### By model (over seats)",
-    "",
-    mdTable(models.head, models.rows),
-    "",
-    "### By seat (over models)",
-    "",
-    mdTable(seats.head, seats.rows),
-    "",
-    "### Model x seat",
-    "",
-    mdTable(cells.head, cells.rows),
-    "",
-  ].join("\n");
+  const blocks: Block[] = [
+    { text: caption(e) },
+    { heading: "By model (over seats)" },
+    { table: models },
+    { heading: "By seat (over models)" },
+    { table: seats },
+    { heading: "Model x seat" },
+    { table: cells },
+  ];
+  return { title: "Models and seats", blocks };
 }

@@ -1,69 +1,72 @@
 /**
- * The report of a study (`deno task run study <name>`): one document of sections, each a list
- * of parts (paragraphs, sub-headings, tables, charts), written as a self-contained
- * `report.html` (charts inline), a `report.md` (charts as SVG files beside it) and the
- * study's data as `study.json`. Also a chart builder every study uses: means or rates with
- * their intervals, by category. Nothing here names an engine.
+ * The report of a study (`deno task run study <name>`): a {@linkcode ReportDocument} of
+ * sections (Question, Design, Answer, Caveats...) built by {@linkcode studyDocument} and
+ * written by {@linkcode writeStudyReport} with `writeDocument` (a self-contained
+ * `report.html`, a `report.md` with the charts as SVG files beside it) plus the study's data
+ * as `study.json`. Also a chart builder every study uses: means or rates with their
+ * intervals, by category. Nothing here names an engine.
  *
  * @example
  * ```ts ignore
  * import { writeStudyReport } from "./study_report.ts";
  * await writeStudyReport("reports/study-rq2", {
  *   title: "RQ2",
- *   sections: [{ title: "Question", parts: [{ text: "Do miners ...?" }] }],
+ *   sections: [{ title: "Question", blocks: [{ text: "Do miners ...?" }] }],
  *   data: {},
  * });
  * ```
  * @module
  */
 import { join } from "node:path";
-import { type TopLevelSpec, toSvg } from "../charts/render.ts";
+import type { TopLevelSpec } from "../charts/render.ts";
+import { chartBlock } from "../charts/chart_block.ts";
+import type { Block, DocSection, ReportDocument } from "../core/document.ts";
 import { type SeedsNeeded, seedsNeeded } from "../analysis/power.ts";
-import { escapeHtml, htmlPage } from "./html.ts";
-import {
-  type Part,
-  type Section,
-  sectionsHtml,
-  sectionsMd,
-  writeSectionCharts,
-} from "./sections.ts";
+import { formatNumber, writeDocument } from "./render_document.ts";
 
-/** A part of a study section: the shared document model's part (`sections.ts`). */
-export type StudyPart = Part;
+/** A part of a study section: a block of the report document model (`core/document.ts`). */
+export type StudyPart = Block;
 
-/** A section of a study report: the shared document model's section (`sections.ts`). */
-export type StudySection = Section;
+/**
+ * A section of a study report: a document section (`{ title, blocks }`), or the older
+ * `{ title, parts }` form, still accepted (rename `parts` to `blocks`).
+ */
+export type StudySection =
+  | DocSection
+  | { readonly title: string; readonly parts: readonly StudyPart[] };
 
 /** A whole study report. */
 export interface StudyDocument {
   /** The `<h1>` title. */
   title: string;
   /** Question, Design, Answer, Caveats (and any others), in order. */
-  sections: StudySection[];
+  sections: readonly StudySection[];
   /** Everything behind the figures (written as `study.json`). */
   data: Record<string, unknown>;
 }
 
 /**
- * A chart part of an interval chart (see {@linkcode intervalChart}), rendered to SVG.
+ * A chart block of an interval chart (see {@linkcode intervalChart}); the spec is rendered
+ * when the document is written. Async for the callers written when it rendered here.
  *
  * @param file The SVG file's name (the Markdown links to it).
  * @param points The estimates with their intervals.
  * @param options Title, axes and an optional y domain.
  * @param caption What the chart shows, and how its intervals were taken.
- * @returns The part.
+ * @returns The block.
  */
-export async function intervalChartPart(
+export function intervalChartPart(
   file: string,
   points: readonly IntervalPoint[],
   options: Parameters<typeof intervalChart>[1],
   caption: string,
-): Promise<Part> {
-  return { chart: { file, svg: await toSvg(intervalChart(points, options)), caption } };
+): Promise<Block> {
+  return Promise.resolve(chartBlock(intervalChart(points, options), file, caption));
 }
 
 /**
- * A figure with its interval as text: `0.25 [0.1, 0.4]`; an unbounded or missing bound is
+ * A figure with its interval as text, numbers formatted for people (`formatNumber`):
+ * `0.25 [0.1, 0.4]`; an unbounded or missing bound is
  * `n/a` (one seed gives no interval).
  *
  * @example
@@ -74,7 +77,7 @@ export async function intervalChartPart(
  */
 export function ciText(ci: { mean?: number; rate?: number; lo: number; hi: number }): string {
   const f = (x: number | undefined) =>
-    typeof x === "number" && Number.isFinite(x) ? String(Number(x.toFixed(4))) : "n/a";
+    typeof x === "number" && Number.isFinite(x) ? formatNumber(x) : "n/a";
   return `${f(ci.mean ?? ci.rate)} [${f(ci.lo)}, ${f(ci.hi)}]`;
 }
 
@@ -119,9 +122,12 @@ export function intervalChart(
     lo: Number.isFinite(p.lo) ? p.lo : null,
     hi: Number.isFinite(p.hi) ? p.hi : null,
   }));
+  const unit = options.domain?.[0] === 0 && options.domain?.[1] === 1;
   const y = {
     type: "quantitative",
     title: options.y,
+    // a [0, 1] domain is a share: read as a percentage; other values without trailing zeros
+    axis: { format: unit ? ".0%" : "~g" },
     ...(options.domain ? { scale: { domain: options.domain } } : {}),
   } as const;
   return {
@@ -158,15 +164,6 @@ export function intervalChart(
   } as TopLevelSpec;
 }
 
-function markdown(doc: StudyDocument): string {
-  return [`# ${doc.title}`, "", ...sectionsMd(doc.sections)].join("\n");
-}
-
-function html(doc: StudyDocument): string {
-  const body = [`<h1>${escapeHtml(doc.title)}</h1>`, ...sectionsHtml(doc.sections)];
-  return htmlPage(doc.title, body.join("\n"));
-}
-
 /** `JSON.stringify` with non-finite numbers as `null` (an unbounded interval). */
 function toJson(value: unknown): string {
   return JSON.stringify(
@@ -177,20 +174,41 @@ function toJson(value: unknown): string {
 }
 
 /**
- * Writes the chart files, `report.md`, `report.html` and `study.json` into `outDir`.
+ * The study report as a document: its title and sections (older `{ title, parts }`
+ * sections read as `{ title, blocks }`). Writes nothing.
+ *
+ * @param doc The study's report.
+ * @returns The document.
+ *
+ * @example
+ * ```ts
+ * import { studyDocument } from "./study_report.ts";
+ * const doc = studyDocument({ title: "S", sections: [{ title: "Q", parts: [{ text: "?" }] }], data: {} });
+ * console.log(doc.sections[0].blocks); // [{ text: "?" }]
+ * ```
+ */
+export function studyDocument(doc: StudyDocument): ReportDocument {
+  return {
+    title: doc.title,
+    sections: doc.sections.map((s) => ({
+      title: s.title,
+      blocks: "blocks" in s ? s.blocks : s.parts,
+    })),
+  };
+}
+
+/**
+ * Writes the study's report (`report.md`, `report.html`, the chart files) and `study.json`
+ * into `outDir`.
  *
  * @param outDir Where to write (created when missing).
- * @param doc The document.
+ * @param doc The study's report.
  * @returns The path of `report.html`.
  */
 export async function writeStudyReport(outDir: string, doc: StudyDocument): Promise<string> {
   await Deno.mkdir(outDir, { recursive: true });
-  await writeSectionCharts(outDir, doc.sections);
-  await Deno.writeTextFile(join(outDir, "report.md"), markdown(doc));
   await Deno.writeTextFile(join(outDir, "study.json"), toJson(doc.data) + "\n");
-  const path = join(outDir, "report.html");
-  await Deno.writeTextFile(path, html(doc));
-  return path;
+  return await writeDocument(outDir, studyDocument(doc));
 }
 
 /**

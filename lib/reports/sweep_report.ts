@@ -1,19 +1,22 @@
 /**
- * The report of a sweep directory: per-cell tables over the valid runs (runs, how many are
- * valid and excluded, headline metrics with Student's t intervals, shares with intervals
- * inside [0, 1], verdict rates with Wilson intervals), the pairwise comparisons of cells with
- * raw and Holm-adjusted p-values and, for each varied parameter, charts of the most
- * informative metrics and of every verdict rate against that parameter (one line per value
- * of the other parameters). Invalid runs get a red line.
+ * The report of a sweep directory, as a {@linkcode ReportDocument}: per-cell tables over the
+ * valid runs (runs, how many are valid and excluded, every numeric summary metric with its
+ * mean and interval across seeds, shares with intervals inside [0, 1], verdict rates with
+ * Wilson intervals), the pairwise comparisons of cells with raw and Holm-adjusted p-values
+ * and, for each varied parameter, charts of the most informative metrics and of every
+ * verdict rate against that parameter (one line per value of the other parameters). Invalid
+ * runs get a red banner.
  *
  * Data ({@linkcode sweepReportData}), chart specs ({@linkcode sweepFigures},
- * {@linkcode intervalChart}), markup ({@linkcode sweepMarkdown}, {@linkcode sweepHtml}) and
- * I/O ({@linkcode writeSweepReport}) are separate; nothing here knows an engine.
+ * {@linkcode intervalChart}), the document ({@linkcode sweepDocument},
+ * {@linkcode sweepReport}) and I/O ({@linkcode writeSweepReport}) are separate; nothing here
+ * knows an engine.
  *
  * @example
  * ```ts ignore
- * import { writeSweepReport } from "./sweep_report.ts";
- * console.log(await writeSweepReport("data/sweeps/grid", "reports/grid")); // reports/grid/report.html
+ * import { sweepReport } from "./sweep_report.ts";
+ * const doc = await sweepReport("data/sweeps/grid");
+ * console.log(doc.sections.map((s) => s.title)); // ["Grid", "Cells", "Metrics", ...]
  * ```
  * @module
  */
@@ -29,17 +32,13 @@ import {
 } from "../analysis/sweep.ts";
 import { compare, holmAdjust } from "../analysis/stats.ts";
 import { isShareCI, type SeedCI } from "../analysis/share_ci.ts";
-import { type TopLevelSpec, toSvg } from "../charts/render.ts";
-import { escapeHtml, formatCell, htmlPage, htmlTable, mdTable } from "./html.ts";
-import {
-  type SeatEffects,
-  seatEffects,
-  seatEffectsHtml,
-  seatEffectsMd,
-  type SeatRun,
-} from "./seat_effects.ts";
+import type { TopLevelSpec } from "../charts/render.ts";
+import { chartBlock } from "../charts/chart_block.ts";
+import type { Block, Cell, DocSection, ReportDocument, Tone } from "../core/document.ts";
+import { formatNumber, writeDocument } from "./render_document.ts";
+import { type SeatEffects, seatEffects, seatEffectsSection, type SeatRun } from "./seat_effects.ts";
 
-/** Options of {@linkcode writeSweepReport} and {@linkcode sweepReportData}. */
+/** Options of {@linkcode sweepReport}, {@linkcode writeSweepReport} and {@linkcode sweepReportData}. */
 export interface SweepReportOptions {
   /** Confidence level of every interval. @default {0.95} */
   level?: number;
@@ -329,7 +328,7 @@ export type Estimate = { y: number; lo: number; hi: number; n: number } | undefi
 
 /** A cell's parameter value as a label part: `payoffs.T=5`. */
 function paramLabel(key: string, value: unknown): string {
-  return `${key}=${typeof value === "number" ? formatCell(value) : String(value)}`;
+  return `${key}=${typeof value === "number" ? formatNumber(value) : String(value)}`;
 }
 
 /**
@@ -418,13 +417,16 @@ export function intervalChart(
       type: "quantitative",
       title: xTitle,
       scale: { zero: false, padding: 16 },
-      ...(xs.length <= 12 ? { axis: { values: xs } } : {}),
+      axis: { format: "~g", ...(xs.length <= 12 ? { values: xs } : {}) },
     }
     : { field: "x", type: "nominal", title: xTitle, sort: null };
+  // Shares and rates read as percentages; other values with no trailing zeros.
+  const axis = { format: rate ? ".0%" : "~g" };
   const y = {
     field: "y",
     type: "quantitative",
     title: yTitle,
+    axis,
     ...(rate ? { scale: { domain: [0, 1] } } : { scale: { zero: false } }),
   };
   const color = coloured
@@ -442,7 +444,7 @@ export function intervalChart(
         transform: [{ filter: "isValid(datum.lo) && isValid(datum.hi)" }],
         mark: { type: "errorbar", ticks: true },
         encoding: {
-          y: { field: "lo", type: "quantitative", title: yTitle },
+          y: { field: "lo", type: "quantitative", title: yTitle, axis },
           y2: { field: "hi" },
         },
       },
@@ -526,11 +528,9 @@ export function sweepFigures(data: SweepReportData): SweepFigure[] {
   return out;
 }
 
-/** A number for a table: `n/a` for NaN, `∞` for infinities. */
+/** A number for a table: `n/a` for NaN, `∞` for infinities, else {@linkcode formatNumber}. */
 function num(x: number): string {
-  if (Number.isNaN(x)) return "n/a";
-  if (!Number.isFinite(x)) return x > 0 ? "∞" : "-∞";
-  return formatCell(x);
+  return Number.isNaN(x) ? "n/a" : formatNumber(x);
 }
 
 /** An interval as text: `[lo, hi]`, or why there is none. */
@@ -540,13 +540,22 @@ function intervalText(lo: number, hi: number, n: number): string {
   return `[${num(lo)}, ${num(hi)}]`;
 }
 
-/** `mean [lo, hi]` of a metric in a cell. */
-function meanText(m: SeedCI | undefined): string {
+/**
+ * `mean [lo, hi]` of a metric in a cell (`n/a` without a value).
+ *
+ * @example
+ * ```ts
+ * import { meanText } from "./sweep_report.ts";
+ * console.log(meanText({ n: 3, mean: 0.5, sd: 0.1, lo: 0.25, hi: 0.75, half_width: 0.25,
+ *   method: "t", level: 0.95 })); // 0.5 [0.25, 0.75]
+ * ```
+ */
+export function meanText(m: SeedCI | undefined): string {
   return m && m.n > 0 ? `${num(m.mean)} ${intervalText(m.lo, m.hi, m.n)}` : "n/a";
 }
 
 /** `rate [lo, hi] (k/n, i inconclusive)` of a verdict in a cell. */
-function rateText(c: CellStats, verdict: string): string {
+export function rateText(c: CellStats, verdict: string): string {
   const r = c.verdicts[verdict];
   if (!r) return "n/a";
   const inc = r.inconclusive ? `, ${r.inconclusive} inconclusive` : "";
@@ -554,16 +563,29 @@ function rateText(c: CellStats, verdict: string): string {
   return `${num(r.rate)} ${intervalText(r.lo, r.hi, r.n)} (${r.successes}/${r.n}${inc})`;
 }
 
-/** The tables of the report, shared by both formats. */
+/** A table of the report: its heading and rows (cells formatted by the renderer). */
+export interface SweepTable {
+  /** Column headings. */
+  header: string[];
+  /** Rows of cells. */
+  rows: Cell[][];
+  /** A tone per row (`null` for none). */
+  rowTones?: (Tone | null)[];
+}
+
+/** The tables of the report. */
 export interface SweepTables {
-  /** The overview table: one row per cell (runs, valid share, verdict rates...). */
-  overview: { header: string[]; rows: unknown[][] };
-  /** One table per cell: its metrics and verdicts. */
-  cells: { cell: string; header: string[]; rows: unknown[][] }[];
-  /** The grid table: the base config and the varied values. */
-  grid: { header: string[]; rows: unknown[][] };
+  /** The overview: one row per cell (runs, valid seeds, charted metrics, verdict rates). */
+  overview: SweepTable;
+  /**
+   * Every metric and verdict of every cell, grouped by metric: n, estimate, interval and
+   * sd (or the inconclusive count of a verdict).
+   */
+  metrics: SweepTable;
+  /** The grid table: the varied values. */
+  grid: SweepTable;
   /** The pairwise comparisons: raw and Holm-adjusted p-values, and which survive. */
-  comparisons: { header: string[]; rows: unknown[][] };
+  comparisons: SweepTable;
 }
 
 /**
@@ -575,24 +597,12 @@ export function cellValidity(c: CellStats): string {
   return `${c.valid} of ${c.runs} seeds valid${excluded ? `; ${excluded} excluded` : ""}`;
 }
 
-/**
- * The report's tables: the grid, an overview with one row per cell (runs, valid share,
- * charted metrics and verdict rates with intervals), and one table per cell with every
- * metric and verdict.
- *
- * @param data The report's data.
- * @returns Headers and rows (plain values; render with `mdTable` or `htmlTable`).
- *
- * @example
- * ```ts ignore
- * import { sweepReportData, sweepTables } from "./sweep_report.ts";
- * const { overview } = sweepTables(await sweepReportData("data/sweeps/grid"));
- * console.log(overview.header);
- * ```
- */
-export function sweepTables(data: SweepReportData): SweepTables {
-  const pct = `${Math.round(data.level * 100)}%`;
-  const overview = {
+const pctOf = (level: number) => `${Math.round(level * 100)}%`;
+
+/** One row per cell: runs, valid seeds, charted metrics and verdict rates with intervals. */
+function overviewTable(data: SweepReportData): SweepTable {
+  const pct = pctOf(data.level);
+  return {
     header: [
       "cell",
       "runs",
@@ -607,35 +617,38 @@ export function sweepTables(data: SweepReportData): SweepTables {
       ...data.charted.map((m) => meanText(c.metrics[m])),
       ...data.verdicts.map((v) => rateText(c, v)),
     ]),
+    rowTones: data.cells.map((c) => (c.excluded ? "bad" : c.completed < c.runs ? "warn" : null)),
   };
-  const cells = data.cells.map((c) => ({
-    cell: c.cell,
-    header: ["field", "n", "estimate", `${pct} CI`, "sd / inconclusive"],
-    rows: [
-      ...data.metrics.map((m) => {
-        const s = c.metrics[m];
-        const label = isShareCI(s) ? `${m} (share)` : m;
-        return [
-          label,
-          s.n,
-          s.n ? num(s.mean) : "n/a",
-          intervalText(s.lo, s.hi, s.n),
-          num(s.sd),
-        ];
-      }),
-      ...data.verdicts.map((v) => {
-        const r = c.verdicts[v];
-        return [`${v} (rate)`, r.n, num(r.rate), intervalText(r.lo, r.hi, r.n), r.inconclusive];
-      }),
-    ],
-  }));
-  const grid = {
-    header: ["parameter", "values"],
-    rows: Object.entries(data.grid).map((
-      [k, vs],
-    ) => [k, vs.map((v) => JSON.stringify(v)).join(", ")]),
+}
+
+/** Every metric and verdict of every cell, grouped by metric. */
+function metricsTable(data: SweepReportData): SweepTable {
+  const pct = pctOf(data.level);
+  const metricRows = data.metrics.flatMap((m) =>
+    data.cells.map((c): Cell[] => {
+      const s = c.metrics[m];
+      const label = isShareCI(s) ? `${m} (share)` : m;
+      return [label, c.cell, s.n, s.n ? s.mean : "n/a", intervalText(s.lo, s.hi, s.n), s.sd];
+    })
+  );
+  const verdictRows = data.verdicts.flatMap((v) =>
+    data.cells.map((c): Cell[] => {
+      const r = c.verdicts[v];
+      const rate = r.n ? r.rate : "n/a";
+      return [`${v} (rate)`, c.cell, r.n, rate, intervalText(r.lo, r.hi, r.n), r.inconclusive];
+    })
+  );
+  return {
+    header: ["field", "cell", "n", "estimate", `${pct} CI`, "sd / inconclusive"],
+    rows: [...metricRows, ...verdictRows].map((r) =>
+      r.map((x) => (typeof x === "number" && Number.isNaN(x) ? "n/a" : x))
+    ),
   };
-  const comparisons = {
+}
+
+/** The pairwise comparisons as a table. */
+function comparisonsTable(data: SweepReportData): SweepTable {
+  return {
     header: [
       "field",
       "cell A",
@@ -651,13 +664,44 @@ export function sweepTables(data: SweepReportData): SweepTables {
       c.a,
       c.b,
       `${c.n_a}, ${c.n_b}`,
-      num(c.diff),
-      num(c.p),
-      num(c.p_holm),
+      c.diff,
+      c.p,
+      c.p_holm,
       c.survives ? "yes" : "no",
     ]),
+    rowTones: data.comparisons.map((c) => (c.survives ? "good" : null)),
   };
-  return { overview, cells, grid, comparisons };
+}
+
+/**
+ * The report's tables: the grid, an overview with one row per cell (runs, valid seeds,
+ * charted metrics and verdict rates with intervals), every metric of every cell (grouped by
+ * metric), and the pairwise comparisons.
+ *
+ * @param data The report's data.
+ * @returns Headers and rows (numbers stay numbers; the renderer formats them).
+ *
+ * @example
+ * ```ts ignore
+ * import { sweepReportData, sweepTables } from "./sweep_report.ts";
+ * const { overview } = sweepTables(await sweepReportData("data/sweeps/grid"));
+ * console.log(overview.header);
+ * ```
+ */
+export function sweepTables(data: SweepReportData): SweepTables {
+  const grid = {
+    header: ["parameter", "values"],
+    rows: Object.entries(data.grid).map(([k, vs]): Cell[] => [
+      k,
+      vs.map((v) => (typeof v === "number" ? formatNumber(v) : JSON.stringify(v))).join(", "),
+    ]),
+  };
+  return {
+    overview: overviewTable(data),
+    metrics: metricsTable(data),
+    grid,
+    comparisons: comparisonsTable(data),
+  };
 }
 
 /** The sentence under the comparisons table. */
@@ -669,131 +713,167 @@ function comparisonsText(data: SweepReportData): string {
   return `${k} of ${m} comparisons survive Holm's correction at a family-wise level of ${data.alpha} (${raw} have a raw p-value at or below it). The family is every pair of cells on every charted metric and verdict, over the valid runs; p-values are two-sided permutation tests of the difference of means (exact when the splits are few; for a verdict, of the rates). A raw p-value below ${data.alpha} that does not survive is not evidence of a difference.`;
 }
 
-/** The sentences of the warnings at the top ("" when there is nothing to warn about). */
-function warnings(data: SweepReportData): { invalid: string; unfinished: string } {
-  const invalid = data.invalid
-    ? `${data.invalid} of ${data.runs} runs are invalid (valid: false): too many LLM decisions were replaced by the engine's fallback; they are excluded from every average, interval, verdict rate and comparison (each cell says how many seeds it counts).`
-    : "";
+/**
+ * The banners at the top: invalid runs (red) and runs that did not complete (a warning);
+ * none for a clean sweep.
+ *
+ * @param data The report's data.
+ * @returns The banners.
+ */
+export function sweepBanners(data: SweepReportData): { tone: Tone; text: string }[] {
+  const out: { tone: Tone; text: string }[] = [];
+  if (data.invalid) {
+    out.push({
+      tone: "bad",
+      text:
+        `${data.invalid} of ${data.runs} runs are invalid (valid: false): too many LLM decisions were replaced by the engine's fallback; they are excluded from every average, interval, verdict rate and comparison (each cell says how many seeds it counts).`,
+    });
+  }
   const parts = Object.entries(data.unfinished).map(([s, n]) => `${n} ${s}`);
   const total = Object.values(data.unfinished).reduce((a, b) => a + b, 0);
-  const unfinished = total
-    ? `${total} of ${data.runs} runs did not complete (${parts.join(", ")}): they have no metrics.`
-    : "";
-  return { invalid, unfinished };
+  if (total) {
+    out.push({
+      tone: "warn",
+      text: `${total} of ${data.runs} runs did not complete (${
+        parts.join(", ")
+      }): they have no metrics.`,
+    });
+  }
+  return out;
 }
 
-/** The title and the line under it. */
-function heading(data: SweepReportData): { title: string; lede: string } {
+/** The line under the title. */
+function lede(data: SweepReportData): string {
   const [a, b] = data.seeds;
+  return `Experiment \`${data.experiment}\`; seeds ${a}..${b} (${
+    b - a + 1
+  } per cell); ${data.cells.length} cells, ${data.runs} runs. Intervals are ${
+    pctOf(data.level)
+  }: Student's t for means over seeds, an interval inside [0, 1] for shares, Wilson for verdict rates (over runs that reached a verdict).`;
+}
+
+/** The grid and the base config. */
+function gridSection(data: SweepReportData, t: SweepTables): DocSection {
+  const base = Object.entries(data.base ?? {});
   return {
-    title: `Sweep ${data.name}: ${data.experiment}, seeds ${a}..${b}`,
-    lede: `Experiment ${data.experiment}; seeds ${a}..${b} (${
-      b - a + 1
-    } per cell); ${data.cells.length} cells, ${data.runs} runs. Intervals are ${
-      Math.round(data.level * 100)
-    }%: Student's t for means over seeds, Wilson for verdict rates (over runs that reached a verdict). Base config: ${
-      JSON.stringify(data.base)
-    }.`,
+    title: "Grid",
+    blocks: [
+      { table: t.grid },
+      ...(base.length
+        ? [
+          { heading: "Base config" },
+          {
+            kv: base.map(([k, v]): [string, Cell] => [
+              k,
+              typeof v === "object" && v !== null ? JSON.stringify(v) : v as Cell,
+            ]),
+          },
+        ]
+        : []),
+    ],
+  };
+}
+
+/** The overview of the cells. */
+function cellsSection(t: SweepTables): DocSection {
+  return {
+    title: "Cells",
+    blocks: [
+      {
+        text: "One row per cell: the charted metrics and every verdict rate, over its valid seeds.",
+      },
+      { table: { ...t.overview, sortable: true } },
+    ],
+  };
+}
+
+/** Every metric of every cell. */
+function metricsSection(data: SweepReportData, t: SweepTables): DocSection {
+  return {
+    title: "Metrics",
+    blocks: [
+      {
+        text:
+          `Every numeric field of the runs' summaries (${data.metrics.length}) and every verdict (${data.verdicts.length}), per cell over its valid seeds: mean (or rate) with its ${
+            pctOf(data.level)
+          } interval. Click a column to sort.`,
+      },
+      { table: { ...t.metrics, sortable: true } },
+    ],
+  };
+}
+
+/** The comparisons of cells. */
+function comparisonsSection(data: SweepReportData, t: SweepTables): DocSection {
+  const blocks: Block[] = [{ text: comparisonsText(data) }];
+  if (t.comparisons.rows.length) blocks.push({ table: { ...t.comparisons, sortable: true } });
+  return { title: "Comparisons", blocks };
+}
+
+/** The figures as chart blocks. */
+function figuresSection(figures: readonly SweepFigure[]): DocSection {
+  return {
+    title: "Figures",
+    blocks: figures.length
+      ? figures.map((f) => chartBlock(f.spec, f.file, f.caption))
+      : [{ text: "No figure: no metric varies across the sweep and no verdict was reached." }],
   };
 }
 
 /**
- * The report as Markdown: title, warnings, grid, overview, one table per cell, and the
- * figures as links to their SVG files.
+ * The report of a sweep as a document: banners, the grid, the cells, every metric, the
+ * comparisons, the models and seats (when seats were rotated) and the figures.
  *
- * @param data The report's data.
- * @param figures The figures (their `file` is linked).
- * @returns The Markdown text.
+ * @param data The report's data ({@linkcode sweepReportData}).
+ * @returns The document (charts as Vega-Lite specs; `writeDocument` renders them).
  *
  * @example
  * ```ts ignore
- * import { sweepFigures, sweepMarkdown, sweepReportData } from "./sweep_report.ts";
- * const data = await sweepReportData("data/sweeps/grid");
- * console.log(sweepMarkdown(data, sweepFigures(data)));
+ * import { sweepDocument, sweepReportData } from "./sweep_report.ts";
+ * const doc = sweepDocument(await sweepReportData("data/sweeps/grid"));
+ * console.log(doc.title);
  * ```
  */
-export function sweepMarkdown(data: SweepReportData, figures: readonly SweepFigure[]): string {
-  const { title, lede } = heading(data);
-  const warn = warnings(data);
+export function sweepDocument(data: SweepReportData): ReportDocument {
+  const [a, b] = data.seeds;
   const t = sweepTables(data);
-  return [
-    `# ${title}`,
-    "",
-    ...(warn.invalid ? [`> **${warn.invalid}**`, ""] : []),
-    ...(warn.unfinished ? [`> **${warn.unfinished}**`, ""] : []),
-    lede,
-    "",
-    "## Grid",
-    "",
-    mdTable(t.grid.header, t.grid.rows),
-    "",
-    "## Cells",
-    "",
-    mdTable(t.overview.header, t.overview.rows),
-    "",
-    ...t.cells.flatMap((c) => [`### ${c.cell}`, "", mdTable(c.header, c.rows), ""]),
-    "## Comparisons",
-    "",
-    comparisonsText(data),
-    "",
-    ...(t.comparisons.rows.length ? [mdTable(t.comparisons.header, t.comparisons.rows), ""] : []),
-    seatEffectsMd(data.seatEffects),
-    "## Figures",
-    "",
-    ...figures.flatMap((f) => [`![${f.caption}](${f.file})`, "", `*${f.caption}*`, ""]),
-  ].join("\n");
+  const seats = seatEffectsSection(data.seatEffects);
+  return {
+    title: `Sweep ${data.name}: ${data.experiment}, seeds ${a}..${b}`,
+    banners: sweepBanners(data),
+    intro: [{ text: lede(data) }],
+    sections: [
+      gridSection(data, t),
+      cellsSection(t),
+      metricsSection(data, t),
+      comparisonsSection(data, t),
+      ...(seats ? [seats] : []),
+      figuresSection(sweepFigures(data)),
+    ],
+    footer: `Sweep directory: ${data.dir}`,
+  };
 }
 
 /**
- * The report as a self-contained HTML page: the same content as {@linkcode sweepMarkdown},
- * warnings as red banners, figures as inline SVG.
+ * The report of a sweep directory as a document. Writes nothing.
  *
- * @param data The report's data.
- * @param figures The figures.
- * @param svgs Each figure's rendered SVG, in order.
- * @returns The page.
+ * @param sweepDir The sweep directory (`sweep.json`, `index.jsonl`).
+ * @param options Level, how many metrics to chart, the comparisons' alpha.
+ * @returns The document.
+ * @throws {ConfigError} When `sweep.json` is missing or malformed.
+ * @throws {LogFormatError} When a line of `index.jsonl` is invalid.
  *
  * @example
  * ```ts ignore
- * import { toSvg, type TopLevelSpec } from "../charts/render.ts";
- * import { sweepFigures, sweepHtml, sweepReportData } from "./sweep_report.ts";
- * const data = await sweepReportData("data/sweeps/grid");
- * const figures = sweepFigures(data);
- * const html = sweepHtml(data, figures, await Promise.all(figures.map((f) => toSvg(f.spec))));
+ * import { sweepReport } from "./sweep_report.ts";
+ * const doc = await sweepReport("data/sweeps/grid");
  * ```
  */
-export function sweepHtml(
-  data: SweepReportData,
-  figures: readonly SweepFigure[],
-  svgs: readonly string[],
-): string {
-  const { title, lede } = heading(data);
-  const warn = warnings(data);
-  const t = sweepTables(data);
-  const banner = (text: string) =>
-    text
-      ? `<div class="banner invalid" role="alert"><strong>${escapeHtml(text)}</strong></div>`
-      : "";
-  const body = [
-    `<h1>${escapeHtml(title)}</h1>`,
-    banner(warn.invalid),
-    banner(warn.unfinished),
-    `<p>${escapeHtml(lede)}</p>`,
-    "<h2>Grid</h2>",
-    htmlTable(t.grid.header, t.grid.rows),
-    "<h2>Cells</h2>",
-    htmlTable(t.overview.header, t.overview.rows),
-    ...t.cells.map((c) => `<h3>${escapeHtml(c.cell)}</h3>\n${htmlTable(c.header, c.rows)}`),
-    "<h2>Comparisons</h2>",
-    `<p>${escapeHtml(comparisonsText(data))}</p>`,
-    t.comparisons.rows.length ? htmlTable(t.comparisons.header, t.comparisons.rows) : "",
-    seatEffectsHtml(data.seatEffects),
-    "<h2>Figures</h2>",
-    ...figures.map((f, i) =>
-      `<figure>${svgs[i]}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`
-    ),
-  ];
-  return htmlPage(title, body.filter(Boolean).join("\n"));
+export async function sweepReport(
+  sweepDir: string,
+  options: SweepReportOptions = {},
+): Promise<ReportDocument> {
+  return sweepDocument(await sweepReportData(sweepDir, options));
 }
 
 /**
@@ -818,13 +898,7 @@ export async function writeSweepReport(
   outDir: string,
   options: SweepReportOptions = {},
 ): Promise<string> {
-  const data = await sweepReportData(sweepDir, options);
-  const figures = sweepFigures(data);
-  const svgs = await Promise.all(figures.map((f) => toSvg(f.spec)));
+  const doc = await sweepReport(sweepDir, options);
   await Deno.mkdir(outDir, { recursive: true });
-  await Promise.all(figures.map((f, i) => Deno.writeTextFile(join(outDir, f.file), svgs[i])));
-  await Deno.writeTextFile(join(outDir, "report.md"), sweepMarkdown(data, figures));
-  const html = join(outDir, "report.html");
-  await Deno.writeTextFile(html, sweepHtml(data, figures, svgs));
-  return html;
+  return await writeDocument(outDir, doc);
 }

@@ -22,18 +22,18 @@
  * @module
  */
 import { CallRecorder } from "../agents/call_recorder.ts";
-import { Rng } from "../core/rng.ts";
 import { RunLog } from "../core/run_log.ts";
 import type { AgentSpec } from "../llm/agents_file.ts";
 import { Budget, DEFAULT_OUTPUT_ESTIMATE } from "../llm/budget.ts";
 import type { ChatModel, ChatRequest, ChatResponse } from "../llm/chat_model.ts";
 import { costUsd, priceOf } from "../llm/pricing.ts";
+import { acquireLock } from "../core/run_dir.ts";
+import { DEFAULT_MAX_FALLBACK_SHARE } from "../core/validity.ts";
+import { buildRun, runConfigOf } from "./build.ts";
 import type { Experiment } from "./experiment.ts";
 import type { RunRequest } from "./open.ts";
-import { acquireLock } from "./run_dir.ts";
 import { parseRunPolicy } from "./run_policy.ts";
 import { RunSession } from "./session.ts";
-import { DEFAULT_MAX_FALLBACK_SHARE } from "./validity.ts";
 
 /** Expected use of one model. */
 export interface ModelEstimate {
@@ -148,33 +148,22 @@ class StandInModel implements ChatModel {
  * and tokens it used. Nothing is written outside a temporary directory (deleted after).
  */
 export async function estimateRun(request: RunRequest): Promise<UsageEstimate> {
-  const { experiment, seed, lang = "en" } = request;
-  const input = { ...request.config };
-  if (request.horizon !== undefined) input[experiment.horizon] = request.horizon;
-  const parsed = experiment.parseConfig(input) as Record<string, unknown>;
+  const { experiment, seed } = request;
   const recorder = new CallRecorder();
   const models: Record<string, ModelEstimate> = {};
   const reply = (r: ChatRequest) => experiment.sampleReply?.(r) ?? "{}";
-  const built = await experiment.build(parsed, {
-    seed,
-    rng: new Rng(seed),
-    lang,
-    agents: request.agents ?? null,
-    recorder,
-    replay: request.replay,
-    chatModel: (spec: AgentSpec) => {
-      const name = spec.model ?? spec.name;
-      const priced = priceOf(name) !== undefined;
-      const tally = models[name] ??= {
-        calls: 0,
-        input: 0,
-        output: 0,
-        outputMax: 0,
-        usd: priced ? 0 : null,
-        usdMax: priced ? 0 : null,
-      };
-      return new StandInModel(name, reply, tally);
-    },
+  const built = await buildRun(request, runConfigOf(request), recorder, (spec: AgentSpec) => {
+    const name = spec.model ?? spec.name;
+    const priced = priceOf(name) !== undefined;
+    const tally = models[name] ??= {
+      calls: 0,
+      input: 0,
+      output: 0,
+      outputMax: 0,
+      usd: priced ? 0 : null,
+      usdMax: priced ? 0 : null,
+    };
+    return new StandInModel(name, reply, tally);
   });
   const dir = await Deno.makeTempDir({ prefix: "lab-estimate-" });
   try {
@@ -195,7 +184,6 @@ export async function estimateRun(request: RunRequest): Promise<UsageEstimate> {
       lock: await acquireLock(dir),
       maxFallbackShare: DEFAULT_MAX_FALLBACK_SHARE,
       reportsRoot: null,
-      genericReport: () => Promise.resolve(""),
     });
     try {
       await session.run();

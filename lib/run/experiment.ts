@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ReportDocument } from "../core/document.ts";
 import type { ZodSchema } from "../core/records.ts";
 import type { Agent, Decision } from "../agents/agent.ts";
 import type { CallRecorder } from "../agents/call_recorder.ts";
@@ -75,8 +76,11 @@ export interface BuiltRun<A = any, O = any, I = any, S = any> {
    * prompt-variant hash (`{ablation: {switches, template, prompt_variant}}`).
    */
   provenance?(): Promise<Record<string, unknown>>;
-  /** Writes `report.md` and `report.html` into `outDir` (overrides the experiment's). */
-  report?(runDir: string, outDir: string): Promise<string>;
+  /**
+   * The run's report as data, built from its directory alone (overrides the experiment's
+   * {@linkcode Experiment.report}); it writes nothing.
+   */
+  report?(runDir: string): Promise<ReportDocument>;
 }
 
 /** An engine-specific flag of `deno task run <experiment>` (see {@linkcode Experiment.flags}). */
@@ -192,6 +196,61 @@ export interface ExperimentProfile {
   ): Record<string, number | boolean | null> | Promise<Record<string, number | boolean | null>>;
 }
 
+/**
+ * The run a served experiment opens (`deno task serve`): the fields of a run request
+ * (`RunRequest` of `open.ts`) the server command sets; the experiment is the one served.
+ */
+export interface ServeRequest {
+  /** The engine config object before validation (`--config`). */
+  config: Record<string, unknown>;
+  /** The run's seed. */
+  seed: number;
+  /** The prompts' language. */
+  lang: "zh" | "en";
+  /** The agents file's entries, or `null` for the experiment's defaults. */
+  agents: AgentSpec[] | null;
+  /** Where run directories go (every reset starts a new one). @default {"data/runs"} */
+  runsRoot?: string;
+  /** Where `<run-id>/report.html` goes; `null` for none. */
+  reportsRoot: string | null;
+  /** Writes a finished run's report (see {@linkcode ReportWriter}). */
+  writeReport?: ReportWriter;
+  /** The command line, recorded (keys redacted) in `config.json`. */
+  argv: string[];
+}
+
+/**
+ * Writes a finished run's report into `outDir` and returns the HTML path: `document` is the
+ * experiment's own report, or `undefined` for the writer's generic one. The run layer never
+ * renders: the caller (the CLI, a notebook) hands one in.
+ */
+export type ReportWriter = (
+  runDir: string,
+  outDir: string,
+  summary: Record<string, unknown>,
+  document?: ReportDocument,
+) => Promise<string>;
+
+/** Options of {@linkcode Experiment.serve}. */
+export interface ServeOptions {
+  /** The run to open. */
+  request: ServeRequest;
+  /** The interface to listen on. @default {"127.0.0.1"} */
+  hostname?: string;
+  /** 0 picks a free port. @default {8000} */
+  port?: number;
+}
+
+/** A served experiment, as {@linkcode Experiment.serve} returns it. */
+export interface ServedRun {
+  /** The server's address, e.g. `http://127.0.0.1:8000`. */
+  readonly url: string;
+  /** The current run (its directory). */
+  readonly session: { readonly dir: string };
+  /** Stops listening and closes the run (left resumable when unfinished). */
+  shutdown(): Promise<void>;
+}
+
 /** A registered experiment. */
 // deno-lint-ignore no-explicit-any
 export interface Experiment<C = any> {
@@ -222,17 +281,23 @@ export interface Experiment<C = any> {
     values: Record<string, string | boolean>,
   ): Record<string, unknown>;
   /**
-   * Writes `report.md` and `report.html` of a finished run into `outDir` from its directory
-   * alone (so `deno task report` can regenerate it); returns the HTML path. Without it, the
-   * generic report (config and summary as tables) is written.
+   * The report of a finished run as data (`lib/core/document.ts`), built from its directory
+   * alone (so `deno task report` can regenerate it). It writes nothing: the caller renders
+   * it (`report.md`, `report.html`, the charts' SVG files). Without it, the generic report
+   * (config and summary as tables) is written.
    */
-  report?(runDir: string, outDir: string): Promise<string>;
+  report?(runDir: string): Promise<ReportDocument>;
   /** Validates a config object and fills defaults; throws `ConfigError` naming the field. */
   parseConfig(input: unknown): C;
   /** Builds the engine and agents. */
   build(config: C, context: BuildContext): BuiltRun | Promise<BuiltRun>;
   /** Its part of a model profile (`deno task run profile`); without it, not profiled. */
   profile?: ExperimentProfile;
+  /**
+   * Serves the experiment: an HTTP API and live page on a run session (`deno task serve
+   * <name>`). Without it the experiment cannot be served.
+   */
+  serve?(options: ServeOptions): Promise<ServedRun>;
   /**
    * A valid reply to one of its LLM requests, for the stand-in model of `--estimate`
    * (which plays the run offline to count the real prompts). Without it the stand-in

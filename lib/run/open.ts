@@ -20,15 +20,14 @@ import { CallRecorder } from "../agents/call_recorder.ts";
 import { ConfigError } from "../core/config.ts";
 import { CheckpointRecordSchema, LlmCallRecordSchema, SCHEMA_VERSION } from "../core/records.ts";
 import type { CheckpointRecord, LlmCallRecord, RunConfig } from "../core/records.ts";
-import { Rng } from "../core/rng.ts";
 import { LogFormatError, readJsonl, RunLog, writeJsonAtomic } from "../core/run_log.ts";
 import { type AgentSpec, redactAgents, registerAgentPrices } from "../llm/agents_file.ts";
 import { Budget } from "../llm/budget.ts";
 import { canonicalJson, sha256Hex } from "../llm/canonical.ts";
 import { DrawLedger } from "../llm/draws.ts";
 import { createChatModel, quotaLimits, type SharedLimits } from "../llm/factory.ts";
-import { writeGenericReport } from "../reports/generic_report.ts";
-import type { BuiltRun, Experiment } from "./experiment.ts";
+import { buildRun, runConfigOf } from "./build.ts";
+import type { BuiltRun, Experiment, ReportWriter } from "./experiment.ts";
 import { provenance } from "./provenance.ts";
 import {
   acquireLock,
@@ -39,10 +38,10 @@ import {
   RUN_FILES,
   type RunLock,
   utcStamp,
-} from "./run_dir.ts";
+} from "../core/run_dir.ts";
 import { parseRunPolicy, type RunPolicy, type RunPolicyInput } from "./run_policy.ts";
 import { type RunResult, RunSession, type RunUntilOptions } from "./session.ts";
-import { DEFAULT_MAX_FALLBACK_SHARE } from "./validity.ts";
+import { DEFAULT_MAX_FALLBACK_SHARE } from "../core/validity.ts";
 
 /** What to run. */
 export interface RunRequest {
@@ -64,6 +63,11 @@ export interface RunRequest {
   runsRoot?: string;
   /** Where `<run-id>/report.html` goes; `null` for none. @default {"reports"} */
   reportsRoot?: string | null;
+  /**
+   * Writes the finished run's report into `<reportsRoot>/<run-id>/` (the CLI's writes
+   * `report.md`, `report.html` and the charts); without it no report is written.
+   */
+  writeReport?: ReportWriter;
   /** The record/replay cache folder of LLM calls (`--cache`). */
   cacheDir?: string;
   /** Fail on a cache miss instead of calling a model (`--offline`, needs `cacheDir`). */
@@ -150,9 +154,7 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
   if (!(maxShare >= 0 && maxShare <= 1)) {
     throw new ConfigError(`--max-fallback: must be a share in [0, 1], got ${maxShare}`);
   }
-  const input = { ...request.config };
-  if (request.horizon !== undefined) input[experiment.horizon] = request.horizon;
-  const parsedConfig = experiment.parseConfig(input) as Record<string, unknown>;
+  const parsedConfig = runConfigOf(request);
   // Prices from the agents file, in this thread too (a sweep worker, a resume from the
   // saved agents).
   if (request.agents) registerAgentPrices(request.agents);
@@ -161,25 +163,17 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
   const draws = new DrawLedger();
   const run = await runDesign(experiment.name, parsedConfig, lang, request.agents);
   const withQuota = quotaLimits(request.agents ?? [], request.env);
-  const built = await experiment.build(parsedConfig, {
-    seed,
-    rng: new Rng(seed),
-    lang,
-    agents: request.agents ?? null,
-    recorder,
-    replay: request.replay,
-    chatModel: (spec) =>
-      createChatModel(withQuota(spec), {
-        cacheDir: request.cacheDir,
-        offline: request.offline,
-        budget,
-        env: request.env,
-        limits,
-        draws,
-        seed,
-        run,
-      }),
-  });
+  const built = await buildRun(request, parsedConfig, recorder, (spec) =>
+    createChatModel(withQuota(spec), {
+      cacheDir: request.cacheDir,
+      offline: request.offline,
+      budget,
+      env: request.env,
+      limits,
+      draws,
+      seed,
+      run,
+    }));
   // LLM runs checkpoint and log every step: each step costs money.
   const llm = built.agents.some((a) => a.llm);
   const base = llm ? undefined : experiment.runPolicy;
@@ -227,7 +221,7 @@ function makeSession(
       horizon: horizonOf(p),
       maxFallbackShare: p.request.maxFallbackShare ?? DEFAULT_MAX_FALLBACK_SHARE,
       reportsRoot: p.request.reportsRoot === undefined ? "reports" : p.request.reportsRoot,
-      genericReport: writeGenericReport,
+      writeReport: p.request.writeReport,
       from,
     });
   } catch (e) {
@@ -320,6 +314,8 @@ export interface ResumeOverrides {
   maxUsd?: number;
   /** Where `<run-id>/report.html` goes; `null` for none. */
   reportsRoot?: string | null;
+  /** Writes the finished run's report (see {@linkcode RunRequest.writeReport}). */
+  writeReport?: ReportWriter;
   /** The largest share of LLM decisions that may be fallbacks. @default {the run's} */
   maxFallbackShare?: number;
   /** Reads an environment variable (the API keys). @default {Deno.env.get} */
@@ -413,6 +409,7 @@ export async function resumeRun(
     maxUsd: overrides.maxUsd ?? (o.max_usd as number | null) ?? undefined,
     replay: (o.replay as string | null) ?? undefined,
     reportsRoot: overrides.reportsRoot,
+    writeReport: overrides.writeReport,
     maxFallbackShare: overrides.maxFallbackShare ??
       (o.max_fallback_share as number | undefined),
     policy,

@@ -1,7 +1,8 @@
 /**
  * A run session plays a run one step at a time: `step()` plays exactly one step and returns
  * what happened; `run({ until, signal })` loops over `step()`; `finish()` writes
- * `summary.json` and the report; `close()` flushes the logs and releases the directory.
+ * `summary.json` and, with a report writer, the report (the experiment's document, rendered
+ * by the writer the caller handed in); `close()` flushes the logs and releases the directory.
  * The CLI, the HTTP server and notebooks all drive runs through it.
  *
  * Per step: every live agent is asked concurrently; an agent without an action gets the
@@ -21,10 +22,10 @@ import type { RunLog } from "../core/run_log.ts";
 import { writeJsonAtomic } from "../core/run_log.ts";
 import { redactSecrets } from "../core/redact.ts";
 import { type Budget, BudgetExceededError } from "../llm/budget.ts";
-import type { BuiltRun, Experiment, PlayedDecision } from "./experiment.ts";
-import { RUN_FILES, type RunLock } from "./run_dir.ts";
+import type { BuiltRun, Experiment, PlayedDecision, ReportWriter } from "./experiment.ts";
+import { RUN_FILES, type RunLock } from "../core/run_dir.ts";
 import { checkpointDue, rowsDue, type RunPolicy } from "./run_policy.ts";
-import { applyValidity, type Validity, validityOf } from "./validity.ts";
+import { applyValidity, type Validity, validityOf } from "../core/validity.ts";
 
 /** The file of a run directory holding the error that stopped the run (exit 1). */
 export const ERROR_FILE = "error.json";
@@ -138,8 +139,11 @@ export interface SessionParts {
   maxFallbackShare: number;
   /** Where reports go (`null`: none). */
   reportsRoot: string | null;
-  /** Writes a report when the engine has none. */
-  genericReport(runDir: string, outDir: string, summary: Record<string, unknown>): Promise<string>;
+  /**
+   * Writes the report of the finished run (the experiment's document, or the writer's
+   * generic one); without it no report is written. The run layer renders nothing itself.
+   */
+  writeReport?: ReportWriter;
   /** The checkpoint to continue from (resume); otherwise the engine is reset. */
   from?: CheckpointRecord;
 }
@@ -464,11 +468,16 @@ export class RunSession {
     await writeJsonAtomic(join(dir, RUN_FILES.summary), summary);
     await Deno.remove(join(dir, ERROR_FILE)).catch(() => {});
     let report: string | undefined;
-    if (reportsRoot !== null) {
+    const { writeReport } = this.#p;
+    if (reportsRoot !== null && writeReport) {
       const outDir = join(reportsRoot, id);
       await Deno.mkdir(outDir, { recursive: true });
-      const write = built.report ?? experiment.report;
-      report = write ? await write(dir, outDir) : await this.#p.genericReport(dir, outDir, summary);
+      const document = built.report
+        ? await built.report(dir)
+        : experiment.report
+        ? await experiment.report(dir)
+        : undefined;
+      report = await writeReport(dir, outDir, summary, document);
     }
     this.close();
     const outcome: RunOutcome = { status: "completed", steps: this.steps };

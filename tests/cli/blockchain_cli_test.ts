@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { LlmCallRecordSchema } from "../../lib/core/records.ts";
 import { BlockchainDecisionSchema } from "../../lib/engines/blockchain/decision_row.ts";
+import { findReference } from "../../lib/core/reference.ts";
 import { readJsonl } from "../../lib/core/run_log.ts";
 import { startAnthropicServer, startOpenAIServer } from "../support/llm_servers.ts";
 import { exists, runCli } from "../support/cli.ts";
@@ -147,10 +148,9 @@ Deno.test("blockchain: LLM miners via the local OpenAI and Anthropic servers com
   assert.match(html, /A-gpt/);
 });
 
-const REFERENCE =
-  new URL("../../../shared/reference/blockchain/rq2_result.json", import.meta.url).pathname;
-const haveReference = await exists(REFERENCE);
-if (!haveReference) console.log(`skipped: blockchain replay CLI test (${REFERENCE} not found)`);
+// The recorded RQ2 run (lib/core/reference.ts); without it the test is ignored.
+const REFERENCE = findReference("blockchain/rq2_result.json") ?? "";
+const haveReference = REFERENCE !== "";
 
 Deno.test({
   name: "blockchain: `run blockchain --replay rq2_result.json` reproduces the recorded run",

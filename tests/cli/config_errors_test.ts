@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { COMMANDS, EXPERIMENTS } from "../../lib/cli/registry.ts";
+import { COMMANDS } from "../../lib/cli/commands.ts";
+import { EXPERIMENTS } from "../../lib/cli/registry.ts";
 import { exists, runCli } from "../support/cli.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "lab-cfg-" });

@@ -7,7 +7,7 @@ import {
   setPath,
   SweepIndexRowSchema,
   sweepItems,
-} from "../../lib/run/sweep.ts";
+} from "../../lib/core/sweep_dir.ts";
 import { readJsonl } from "../../lib/core/run_log.ts";
 import { exists, ipdReply, listFiles, runCli } from "../support/cli.ts";
 import { startOpenAIServer } from "../support/llm_servers.ts";

@@ -14,7 +14,7 @@ import {
 } from "../../lib/llm/limit_broker.ts";
 import { RateLimiter } from "../../lib/llm/limits.ts";
 import { readJsonl } from "../../lib/core/run_log.ts";
-import { SweepIndexRowSchema } from "../../lib/run/sweep.ts";
+import { SweepIndexRowSchema } from "../../lib/core/sweep_dir.ts";
 import { ipdReply, runCli } from "../support/cli.ts";
 import { startOpenAIServer } from "../support/llm_servers.ts";
 

@@ -3,10 +3,15 @@ import { join } from "node:path";
 import type { ReportDocument } from "../../lib/core/document.ts";
 import { documentCharts } from "../../lib/core/document.ts";
 import {
+  blocksHtml,
+  blocksMarkdown,
   cellText,
   documentHtml,
   documentMarkdown,
   formatNumber,
+  sectionHtml,
+  sectionMarkdown,
+  tableHtml,
   writeDocument,
 } from "../../lib/reports/render_document.ts";
 
@@ -92,4 +97,39 @@ Deno.test("writeDocument: report.md, report.html and one SVG per chart (nested o
   assert.ok(svg.startsWith("<svg"));
   assert.ok((await Deno.readTextFile(path)).includes(svg));
   assert.match(await Deno.readTextFile(join(dir, "report.md")), /## Summary/);
+});
+
+Deno.test("fragments: sections, blocks and tables render as in a whole document", () => {
+  const section = doc.sections[0];
+  const md = sectionMarkdown(section);
+  assert.ok(documentMarkdown(doc).includes(md.trimEnd()), "the same Markdown as in the page");
+  assert.ok(md.startsWith("## Summary\n\n| key | value |"));
+  const html = sectionHtml(section, new Map([["line.svg", "<svg id='c'></svg>"]]));
+  assert.ok(html.startsWith("<h2>Summary</h2>"));
+  assert.ok(documentHtml(doc, new Map([["line.svg", "<svg id='c'></svg>"]])).includes(html));
+  assert.equal(blocksMarkdown([{ list: ["a", "b"] }]), "- a\n- b\n");
+  assert.equal(blocksHtml([{ text: "x" }]), "<p>x</p>");
+  assert.match(
+    tableHtml({ header: ["v"], rows: [[0.123456]] }),
+    /<td data-sort="0.123456">0.123<\/td>/,
+  );
+});
+
+Deno.test("details marked htmlOnly: in the HTML, a summary line in the Markdown", () => {
+  const d: ReportDocument = {
+    title: "T",
+    sections: [{
+      title: "S",
+      blocks: [{
+        details: { summary: "alice: 2 calls", blocks: [{ code: "secret prompt" }], htmlOnly: true },
+      }],
+    }],
+  };
+  const md = documentMarkdown(d);
+  assert.match(md, /\*\*alice: 2 calls\*\* \(in the HTML report\)/);
+  assert.ok(!md.includes("secret prompt"));
+  assert.match(
+    documentHtml(d, new Map()),
+    /<summary>alice: 2 calls<\/summary><pre class="code">secret prompt/,
+  );
 });

@@ -1,7 +1,8 @@
 /**
- * The sweep report of a small IPD sweep run through the CLI: its tables hold the right cells
- * and the figures equal what is computed here from the index rows (Student's t and Wilson
- * intervals written out by hand); an invalid run gets the red line; the charts are real SVG.
+ * The sweep report of a small IPD sweep run through the CLI, tested as data (the document's
+ * banners, sections and tables): its tables hold the right cells and the figures equal what
+ * is computed here from the index rows (Student's t and Wilson intervals written out by
+ * hand); an invalid run gets the red banner; the written page holds the same, charts as SVG.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -10,15 +11,18 @@ import {
   intervalChart,
   intervalPoints,
   pairwiseComparisons,
+  sweepBanners,
+  sweepDocument,
   sweepFigures,
-  sweepHtml,
-  sweepMarkdown,
+  sweepReport,
   sweepReportData,
   writeSweepReport,
 } from "../../lib/reports/sweep_report.ts";
+import type { Block, Cell, ReportDocument, TableBlock } from "../../lib/core/document.ts";
+import { documentCharts } from "../../lib/core/document.ts";
 import { isShareCI, shareCI } from "../../lib/analysis/share_ci.ts";
 import { holmAdjust } from "../../lib/analysis/stats.ts";
-import { formatCell } from "../../lib/reports/html.ts";
+import { cellText, formatNumber } from "../../lib/reports/render_document.ts";
 import { runCli } from "../support/cli.ts";
 
 const Z975 = 1.959964;
@@ -45,7 +49,7 @@ async function cellsOf(sweepDir: string): Promise<Map<string, IndexRow[]>> {
   return cells;
 }
 
-const fmt = (x: number) => formatCell(x);
+const fmt = (x: number) => formatNumber(x);
 
 /** `share [lo, hi]` of a share metric over a cell's valid runs (`shareCI`, tested by hand). */
 function expectedShare(rows: IndexRow[], metric: string): { text: string; mean: number } {
@@ -73,15 +77,20 @@ function expectedRate(rows: IndexRow[], verdict: string): string {
   return `${fmt(p)} [${fmt(lo)}, ${fmt(hi)}] (${k}/${n}${inc})`;
 }
 
-/** The cells of a Markdown table row, by its first cell. */
-function mdRow(md: string, first: string): string[] {
-  const line = md.split("\n").find((l) => l.startsWith(`| ${first} |`));
-  assert.ok(line, `a table row for ${first}`);
-  return line.slice(2, -2).split(" | ");
+/** The first table of a document's section. */
+function tableOf(doc: ReportDocument, title: string): TableBlock {
+  const section = doc.sections.find((s) => s.title === title);
+  assert.ok(section, `a section ${title}`);
+  const block = section.blocks.find((b): b is { table: TableBlock } => "table" in b);
+  assert.ok(block, `a table in ${title}`);
+  return block.table;
 }
 
-function mdHeader(md: string): string[] {
-  return mdRow(md, "cell");
+/** A table's row by its first cell, as text. */
+function rowOf(t: TableBlock, first: string): string[] {
+  const row = t.rows.find((r) => r[0] === first);
+  assert.ok(row, `a row for ${first}`);
+  return row.map((c: Cell) => cellText(c));
 }
 
 async function ipdSweep(root: string): Promise<string> {
@@ -129,26 +138,26 @@ Deno.test("sweep report: tables and figures agree with the index rows", async ()
   try {
     const sweep = await ipdSweep(root);
 
-    // A clean sweep: no red line (markup only; the charts are rendered below).
+    // A clean sweep: no banner.
     const cleanData = await sweepReportData(sweep);
     assert.equal(cleanData.invalid, 0);
-    assert.ok(!sweepHtml(cleanData, [], []).includes("banner invalid"), "no banner when valid");
-    assert.ok(!sweepMarkdown(cleanData, []).includes("invalid"));
+    assert.deepEqual(sweepBanners(cleanData), []);
+    assert.deepEqual(sweepDocument(cleanData).banners, []);
 
     await spoil(sweep);
-    const outDir = join(root, "report");
-    const htmlPath = await writeSweepReport(sweep, outDir);
-    assert.equal(htmlPath, join(outDir, "report.html"));
-    const md = await Deno.readTextFile(join(outDir, "report.md"));
-    const html = await Deno.readTextFile(htmlPath);
+    const doc = await sweepReport(sweep);
 
-    // Title: the grid's experiment and the seeds.
-    assert.match(md.split("\n")[0], /^# Sweep sw: ipd, seeds 0\.\.2$/);
-    assert.match(html, /<h1>Sweep sw: ipd, seeds 0\.\.2<\/h1>/);
-    // The red line, with the count.
-    assert.match(md, /> \*\*1 of 12 runs are invalid \(valid: false\)/);
-    assert.match(html, /<div class="banner invalid" role="alert"><strong>1 of 12 runs are invalid/);
-    assert.match(md, /1 of 12 runs did not complete \(1 failed\)/);
+    // Title: the grid's experiment and the seeds; the red banner with the count; a warning.
+    assert.equal(doc.title, "Sweep sw: ipd, seeds 0..2");
+    assert.equal(doc.banners?.length, 2);
+    assert.equal(doc.banners![0].tone, "bad");
+    assert.match(doc.banners![0].text, /^1 of 12 runs are invalid \(valid: false\)/);
+    assert.equal(doc.banners![1].tone, "warn");
+    assert.match(doc.banners![1].text, /1 of 12 runs did not complete \(1 failed\)/);
+    assert.deepEqual(
+      doc.sections.map((s) => s.title),
+      ["Grid", "Cells", "Metrics", "Comparisons", "Models and seats", "Figures"],
+    );
 
     const cells = await cellsOf(sweep);
     assert.deepEqual([...cells.keys()].sort(), [
@@ -157,12 +166,13 @@ Deno.test("sweep report: tables and figures agree with the index rows", async ()
       "rounds=8,payoffs.T=5",
       "rounds=8,payoffs.T=7",
     ]);
-    const header = mdHeader(md);
-    const rateCol = header.indexOf("mutual_cooperation_rate (mean [95% CI])");
-    const verdictCol = header.indexOf("mutual_cooperation (rate [95% CI])");
-    assert.ok(rateCol > 0 && verdictCol > 0, header.join(" | "));
+    const overview = tableOf(doc, "Cells");
+    assert.equal(overview.sortable, true);
+    const rateCol = overview.header.indexOf("mutual_cooperation_rate (mean [95% CI])");
+    const verdictCol = overview.header.indexOf("mutual_cooperation (rate [95% CI])");
+    assert.ok(rateCol > 0 && verdictCol > 0, overview.header.join(" | "));
     for (const [cell, rows] of cells) {
-      const row = mdRow(md, cell);
+      const row = rowOf(overview, cell);
       assert.equal(row[1], String(rows.length), `${cell} runs`);
       const valid = rows.filter((r) => r.valid === true).length;
       const excluded = rows.filter((r) => r.valid === false).length;
@@ -172,15 +182,32 @@ Deno.test("sweep report: tables and figures agree with the index rows", async ()
       assert.equal(row[2], note, `${cell} seeds counted`);
       assert.equal(row[rateCol], expectedShare(rows, "mutual_cooperation_rate").text, cell);
       assert.equal(row[verdictCol], expectedRate(rows, "mutual_cooperation"), cell);
-      assert.ok(html.includes(`<h3>${cell}</h3>`), `a table for ${cell}`);
     }
-    assert.equal(mdRow(md, "rounds=4,payoffs.T=7")[1], "3");
-    // The invalid run is excluded, not counted as inconclusive.
-    assert.equal(mdRow(md, "rounds=8,payoffs.T=5")[2], "2 of 3 seeds valid; 1 excluded");
-    assert.match(mdRow(md, "rounds=8,payoffs.T=5")[verdictCol], /\(\d\/2\)$/);
+    assert.equal(rowOf(overview, "rounds=4,payoffs.T=7")[1], "3");
+    // The invalid run is excluded, not counted as inconclusive; its cell's row reads bad.
+    assert.equal(rowOf(overview, "rounds=8,payoffs.T=5")[2], "2 of 3 seeds valid; 1 excluded");
+    assert.match(rowOf(overview, "rounds=8,payoffs.T=5")[verdictCol], /\(\d\/2\)$/);
+    const spoiled = overview.rows.findIndex((r) => r[0] === "rounds=8,payoffs.T=5");
+    assert.equal(overview.rowTones?.[spoiled], "bad");
+    assert.equal(
+      overview.rowTones?.[overview.rows.findIndex((r) => r[0] === "rounds=4,payoffs.T=7")],
+      "warn",
+    );
+
+    // Every metric of every cell, grouped by metric, with its mean over the valid seeds.
+    const data = await sweepReportData(sweep);
+    const metrics = tableOf(doc, "Metrics");
+    assert.equal(metrics.rows.length, (data.metrics.length + data.verdicts.length) * 4);
+    for (const [cell, rows] of cells) {
+      const line = metrics.rows.find((r) =>
+        r[0] === "mutual_cooperation_rate (share)" && r[1] === cell
+      )!;
+      assert.ok(
+        Math.abs((line[3] as number) - expectedShare(rows, "mutual_cooperation_rate").mean) < 1e-12,
+      );
+    }
 
     // The figures: their points are the cell means computed here.
-    const data = await sweepReportData(sweep);
     assert.equal(data.charted[0], "mutual_cooperation_rate");
     assert.ok(!data.charted.includes("valid_action_rate"), "constant metrics are not charted");
     assert.ok(!data.charted.includes("summary.rounds"), "duplicates of steps are not charted");
@@ -209,15 +236,42 @@ Deno.test("sweep report: tables and figures agree with the index rows", async ()
       assert.ok(c.p_holm >= c.p);
       assert.equal(c.survives, c.p_holm <= 0.05);
     });
-    assert.match(md, /## Comparisons/);
-    assert.match(md, /\d+ of \d+ comparisons survive Holm's correction at a family-wise level/);
+    const comparisons = doc.sections.find((x) => x.title === "Comparisons")!;
     assert.match(
-      md,
-      /\| field \| cell A \| cell B \| n \(A, B\) \| difference A − B \| p \(raw\) \| p \(Holm\) \|/,
+      (comparisons.blocks[0] as { text: string }).text,
+      /\d+ of \d+ comparisons survive Holm's correction at a family-wise level/,
     );
-    assert.ok(html.includes("<h2>Comparisons</h2>"));
+    assert.deepEqual(tableOf(doc, "Comparisons").header.slice(0, 7), [
+      "field",
+      "cell A",
+      "cell B",
+      "n (A, B)",
+      "difference A − B",
+      "p (raw)",
+      "p (Holm)",
+    ]);
 
-    // The charts are real SVG, inline in the HTML and as files.
+    // The figures are chart blocks with the specs above.
+    const charts = documentCharts(doc);
+    assert.deepEqual(charts.map((c) => c.file), figures.map((f) => f.file));
+    const figureBlocks: readonly Block[] = doc.sections.at(-1)!.blocks;
+    assert.equal(figureBlocks.length, figures.length);
+
+    // The written page: the same title, banners, tables and real SVG charts, inline and as files.
+    const outDir = join(root, "report");
+    const htmlPath = await writeSweepReport(sweep, outDir);
+    assert.equal(htmlPath, join(outDir, "report.html"));
+    const md = await Deno.readTextFile(join(outDir, "report.md"));
+    const html = await Deno.readTextFile(htmlPath);
+    assert.match(md.split("\n")[0], /^# Sweep sw: ipd, seeds 0\.\.2$/);
+    assert.match(html, /<h1>Sweep sw: ipd, seeds 0\.\.2<\/h1>/);
+    assert.match(
+      html,
+      /<div class="banner banner-bad" role="alert"><strong>1 of 12 runs are invalid/,
+    );
+    assert.match(md, /> \*\*Alert: 1 of 12 runs are invalid \(valid: false\)/);
+    assert.ok(html.includes("<h2>Comparisons</h2>"));
+    assert.ok(html.includes(`<td>${rowOf(overview, "rounds=8,payoffs.T=5")[2]}</td>`));
     const svgs = [...html.matchAll(/<figure><svg[\s\S]*?<\/svg>/g)].map((m) => m[0]);
     assert.equal(svgs.length, figures.length);
     for (const [i, svg] of svgs.entries()) {
@@ -228,7 +282,7 @@ Deno.test("sweep report: tables and figures agree with the index rows", async ()
       assert.ok(file.startsWith("<svg") && file.length > 2000);
       assert.ok(md.includes(`](${figures[i].file})`));
     }
-    assert.ok(!/<script|src="http/.test(html), "self-contained");
+    assert.ok(!/src="http/.test(html), "self-contained");
   } finally {
     await Deno.remove(root, { recursive: true });
   }

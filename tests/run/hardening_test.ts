@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { redactSecrets } from "../../lib/core/redact.ts";
 import { writeJsonAtomic } from "../../lib/core/run_log.ts";
 import { agentsDifference } from "../../lib/run/open.ts";
-import { gridCells, MAX_GRID_CELLS, setPath } from "../../lib/run/sweep.ts";
+import { gridCells, MAX_GRID_CELLS, setPath } from "../../lib/core/sweep_dir.ts";
 
 Deno.test("hardening: concurrent writeJsonAtomic calls on one path never share a temp file", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab-atomic-" });

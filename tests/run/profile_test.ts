@@ -14,7 +14,7 @@ import {
   isShareMetric,
   type ProfileCard,
   VALIDITY_METRIC,
-} from "../../lib/run/profile.ts";
+} from "../../lib/analysis/profile.ts";
 import { cellText } from "../../lib/reports/profile_card.ts";
 import { startOpenAIServer } from "../support/llm_servers.ts";
 import { exists, listFiles, runCli } from "../support/cli.ts";

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readJsonl } from "../../lib/core/run_log.ts";
 import { seatEffects, type SeatRun } from "../../lib/reports/seat_effects.ts";
-import { rotateSeats, SweepIndexRowSchema } from "../../lib/run/sweep.ts";
+import { rotateSeats, SweepIndexRowSchema } from "../../lib/core/sweep_dir.ts";
 import { runCli } from "../support/cli.ts";
 
 Deno.test("rotateSeats: over K rotations every agent sits in every seat once", () => {

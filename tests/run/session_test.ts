@@ -11,7 +11,7 @@ import { findExperiment } from "../../lib/cli/registry.ts";
 import { openRun, resumeRun, runToEnd } from "../../lib/run/open.ts";
 import { RunOverError, SessionBusyError } from "../../lib/run/session.ts";
 import { parseRunPolicy } from "../../lib/run/run_policy.ts";
-import { acquireLock } from "../../lib/run/run_dir.ts";
+import { acquireLock } from "../../lib/core/run_dir.ts";
 
 const ipd = findExperiment("ipd")!;
 

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readJsonl } from "../../lib/core/run_log.ts";
-import { SweepIndexRowSchema } from "../../lib/run/sweep.ts";
-import { applyValidity, INCONCLUSIVE, validityOf } from "../../lib/run/validity.ts";
+import { SweepIndexRowSchema } from "../../lib/core/sweep_dir.ts";
+import { applyValidity, INCONCLUSIVE, validityOf } from "../../lib/core/validity.ts";
 import { runCli } from "../support/cli.ts";
 import { startOpenAIServer } from "../support/llm_servers.ts";
 
@@ -93,7 +93,7 @@ Deno.test("validity: every LLM reply garbage -> inconclusive verdicts, a warning
   assert.ok(rows.every((x) => x.fallback === true && x.parse_ok === false));
   assert.ok(rows.every((x) => JSON.stringify(x.action) === "[1,0,0]"));
   const html = await Deno.readTextFile(join(dir, "reports", "run", "report.html"));
-  const banner = html.indexOf('class="banner invalid"');
+  const banner = html.indexOf('class="banner banner-bad"');
   assert.ok(banner > 0 && banner < html.indexOf("<h2>"), "the banner opens the report");
   assert.match(html, /12 of 12 LLM decisions \(100\.0%\)/);
   assert.doesNotMatch(html, /Honest convergence: (yes|no)/);

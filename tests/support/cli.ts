@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { main } from "../../lib/cli/main.ts";
-import { COMMANDS } from "../../lib/cli/registry.ts";
+import { COMMANDS } from "../../lib/cli/commands.ts";
 
 const SCRATCH_REPORTS = await Deno.makeTempDir({ prefix: "lab-test-reports-" });
 
@@ -58,7 +58,7 @@ export async function listFiles(dir: string): Promise<string[]> {
 }
 
 /** `true` when `path` exists. */
-export { exists } from "../../lib/run/run_dir.ts";
+export { exists } from "../../lib/core/run_dir.ts";
 
 /** A deterministic IPD player script for the local servers: cooperates unless betrayed. */
 export function ipdReply(body: Record<string, unknown>): string {

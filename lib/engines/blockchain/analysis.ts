@@ -542,6 +542,20 @@ export function crossRunStats(df: pl.DataFrame, options: CrossRunOptions = {}): 
       }' (load it with the 'config' option)`,
     );
   }
+  const runs = runVerdictFrame(df, by, thresholds, windowOptions);
+  const runRecords = runs.toRecords() as unknown as RunStatRecord[];
+  const groups = (groupStatFrame(runs, by).toRecords() as unknown as GroupStatRecord[])
+    .map((g) => withShareIntervals(g, runRecords, by));
+  return { runs: runRecords, groups };
+}
+
+/** Per run: its keys, late means and SPEC verdicts, sorted by `by`, seed and run. */
+function runVerdictFrame(
+  df: pl.DataFrame,
+  by: readonly string[],
+  thresholds: Partial<VerdictThresholds>,
+  windowOptions: LateWindowOptions,
+): pl.DataFrame {
   const keys = df.groupBy("run").agg(
     ...["experiment", "seed", ...by.filter((k) => k !== "experiment" && k !== "seed")]
       .map((k) => pl.col(k).first()),
@@ -550,10 +564,14 @@ export function crossRunStats(df: pl.DataFrame, options: CrossRunOptions = {}): 
   const verdictRows = late.select("c", "p", "d").toRecords().map((r) =>
     verdicts({ c: Number(r.c), p: Number(r.p), d: Number(r.d) }, thresholds)
   );
-  const runs = late.withColumns(
+  return late.withColumns(
     pl.Series("parasitic_equilibrium", verdictRows.map((v) => v.parasitic_equilibrium), pl.Bool),
     pl.Series("honest_convergence", verdictRows.map((v) => v.honest_convergence), pl.Bool),
   ).sort([...by, "seed", "run"]);
+}
+
+/** Per group of runs: verdict rates, mean, sd and Student-t interval of `c`, `p`, `d`. */
+function groupStatFrame(runs: pl.DataFrame, by: readonly string[]): pl.DataFrame {
   // Student's t with runs - 1 degrees of freedom (2.776 for 5 runs), not 1.96.
   const tCol = (runs: number) => runs > 1 ? tQuantile(0.975, runs - 1) : NaN;
   const stat = (k: string) => {
@@ -576,24 +594,31 @@ export function crossRunStats(df: pl.DataFrame, options: CrossRunOptions = {}): 
   const withT = groups.withColumns(
     pl.Series("t", groups.getColumn("runs").toArray().map((n) => tCol(Number(n))), pl.Float64),
   );
-  const final = withT.withColumns(...stat("c"), ...stat("p"), ...stat("d")).drop("t").sort(by);
-  const runRecords = runs.toRecords() as unknown as RunStatRecord[];
-  const shareGroups = (final.toRecords() as unknown as GroupStatRecord[]).map((g) => {
-    // c, p and d are shares: their interval is a share interval, always inside [0, 1]
-    // (a t interval over a few seeds runs past 0 or 1).
-    if (g.runs < 2) return g;
-    const mine = runRecords.filter((r) =>
-      by.every((k) => (r as Record<string, unknown>)[k] === g[k])
-    );
-    const out: GroupStatRecord = { ...g };
-    for (const k of ["c", "p", "d"] as const) {
-      const ci = shareCI({ values: mine.map((r) => Number((r as Record<string, unknown>)[k])) });
-      out[`${k}_ci_low`] = ci.lo;
-      out[`${k}_ci_high`] = ci.hi;
-    }
-    return out;
-  });
-  return { runs: runRecords, groups: shareGroups };
+  return withT.withColumns(...stat("c"), ...stat("p"), ...stat("d")).drop("t").sort([...by]);
+}
+
+/**
+ * A group's `c`, `p`, `d` intervals as share intervals, always inside [0, 1] (a t interval
+ * over a few seeds runs past 0 or 1); a group of one run is left as it is.
+ */
+function withShareIntervals(
+  g: GroupStatRecord,
+  runRecords: readonly RunStatRecord[],
+  by: readonly string[],
+): GroupStatRecord {
+  if (g.runs < 2) return g;
+  const mine = runRecords.filter((r) =>
+    by.every((k) => (r as unknown as Record<string, unknown>)[k] === g[k])
+  );
+  const out: GroupStatRecord = { ...g };
+  for (const k of ["c", "p", "d"] as const) {
+    const ci = shareCI({
+      values: mine.map((r) => Number((r as unknown as Record<string, unknown>)[k])),
+    });
+    out[`${k}_ci_low`] = ci.lo;
+    out[`${k}_ci_high`] = ci.hi;
+  }
+  return out;
 }
 
 /**

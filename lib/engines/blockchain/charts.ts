@@ -17,6 +17,11 @@
 import type { TopLevelSpec } from "vega-lite";
 import { agentScale, LEGEND_TITLES, MEANING_COLORS } from "../../charts/palette.ts";
 
+/** A layer of a layered spec (vega-lite exports only the top-level type). */
+type Layer = Extract<TopLevelSpec, { layer: unknown }>["layer"][number];
+/** The encoding of a unit layer. */
+type UnitEncoding = NonNullable<Extract<Layer, { mark: unknown }>["encoding"]>;
+
 /** Colours of the three efforts (the toolkit's colours of these meanings). */
 export const CPD_COLORS: Readonly<Record<"c" | "p" | "d", string>> = Object.freeze({
   c: MEANING_COLORS.construct,
@@ -184,6 +189,27 @@ export function cpdAllocationChart(rows: readonly CpdRow[]): TopLevelSpec {
  */
 export function efficiencyChart(rows: readonly EfficiencyRow[], etaMin: number): TopLevelSpec {
   const miners = [...new Set(rows.map((r) => r.agent))].sort();
+  const scale = agentScale(miners);
+  const domain = [...scale.domain, HONEST_GROUP];
+  const range = [...scale.range, "#000000"];
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: "Efficiency after each round",
+    width: 560,
+    height: 260,
+    layer: [
+      {
+        data: { values: efficiencyValues(rows) },
+        mark: { type: "line", point: true },
+        encoding: efficiencyEncoding(domain, range),
+      },
+      etaMinLayer(etaMin),
+    ],
+  };
+}
+
+/** Every miner's efficiency per round, then the honest group's (first row of each round). */
+function efficiencyValues(rows: readonly EfficiencyRow[]) {
   const values: { round: number; participant: string; efficiency: number }[] = [];
   for (const r of rows) {
     if (r.efficiency !== null) {
@@ -199,63 +225,57 @@ export function efficiencyChart(rows: readonly EfficiencyRow[], etaMin: number):
   for (const [round, efficiency] of [...honest].sort((a, b) => a[0] - b[0])) {
     values.push({ round, participant: HONEST_GROUP, efficiency });
   }
-  const scale = agentScale(miners);
-  const domain = [...scale.domain, HONEST_GROUP];
-  const range = [...scale.range, "#000000"];
+  return values;
+}
+
+/** The efficiency lines: one colour per participant, the honest group thick and dashed. */
+function efficiencyEncoding(domain: string[], range: string[]): UnitEncoding {
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: "Efficiency after each round",
-    width: 560,
-    height: 260,
+    x: roundAxis,
+    y: {
+      field: "efficiency",
+      type: "quantitative",
+      title: "efficiency η",
+      scale: { domain: [0, 1] },
+    },
+    color: {
+      field: "participant",
+      type: "nominal",
+      title: LEGEND_TITLES.agent,
+      scale: { domain, range },
+    },
+    strokeDash: {
+      condition: { test: `datum.participant === '${HONEST_GROUP}'`, value: [6, 3] },
+      value: [1, 0],
+    },
+    strokeWidth: {
+      condition: { test: `datum.participant === '${HONEST_GROUP}'`, value: 3 },
+      value: 1.5,
+    },
+    tooltip: [
+      { field: "participant", type: "nominal" },
+      { field: "round", type: "quantitative" },
+      { field: "efficiency", type: "quantitative", format: ".3f" },
+    ],
+  };
+}
+
+/** The dashed rule at the efficiency floor, labelled `η_min = …`. */
+function etaMinLayer(etaMin: number): Layer {
+  return {
+    data: { values: [{ eta_min: etaMin, text: `η_min = ${etaMin}` }] },
     layer: [
       {
-        data: { values },
-        mark: { type: "line", point: true },
-        encoding: {
-          x: roundAxis,
-          y: {
-            field: "efficiency",
-            type: "quantitative",
-            title: "efficiency η",
-            scale: { domain: [0, 1] },
-          },
-          color: {
-            field: "participant",
-            type: "nominal",
-            title: LEGEND_TITLES.agent,
-            scale: { domain, range },
-          },
-          strokeDash: {
-            condition: { test: `datum.participant === '${HONEST_GROUP}'`, value: [6, 3] },
-            value: [1, 0],
-          },
-          strokeWidth: {
-            condition: { test: `datum.participant === '${HONEST_GROUP}'`, value: 3 },
-            value: 1.5,
-          },
-          tooltip: [
-            { field: "participant", type: "nominal" },
-            { field: "round", type: "quantitative" },
-            { field: "efficiency", type: "quantitative", format: ".3f" },
-          ],
-        },
+        mark: { type: "rule", color: "#555555", strokeDash: [4, 4] },
+        encoding: { y: { field: "eta_min", type: "quantitative" } },
       },
       {
-        data: { values: [{ eta_min: etaMin, text: `η_min = ${etaMin}` }] },
-        layer: [
-          {
-            mark: { type: "rule", color: "#555555", strokeDash: [4, 4] },
-            encoding: { y: { field: "eta_min", type: "quantitative" } },
-          },
-          {
-            mark: { type: "text", align: "left", dx: 4, dy: -6, color: "#555555" },
-            encoding: {
-              y: { field: "eta_min", type: "quantitative" },
-              x: { value: 2 },
-              text: { field: "text", type: "nominal" },
-            },
-          },
-        ],
+        mark: { type: "text", align: "left", dx: 4, dy: -6, color: "#555555" },
+        encoding: {
+          y: { field: "eta_min", type: "quantitative" },
+          x: { value: 2 },
+          text: { field: "text", type: "nominal" },
+        },
       },
     ],
   };
@@ -320,58 +340,13 @@ export function cumulativeRewardChart(rows: readonly RewardRow[]): TopLevelSpec 
  * ```
  */
 export function verdictPanel(late: LateCpd, thresholds: PanelThresholds = {}): TopLevelSpec {
-  const { parasitic_d_max = 0.08, parasitic_p_min = 0.40, honest_c_min = 0.55 } = thresholds;
-  const fmt = (x: number) => String(Number(x.toFixed(4)));
-  const rows = [
-    {
-      effort: "c",
-      value: late.c,
-      threshold: honest_c_min,
-      condition: `c > ${fmt(honest_c_min)}`,
-      holds: late.c > honest_c_min,
-      verdict: "honest convergence",
-    },
-    {
-      effort: "p",
-      value: late.p,
-      threshold: parasitic_p_min,
-      condition: `p > ${fmt(parasitic_p_min)}`,
-      holds: late.p > parasitic_p_min,
-      verdict: "parasitic equilibrium",
-    },
-    {
-      effort: "d",
-      value: late.d,
-      threshold: parasitic_d_max,
-      condition: `d < ${fmt(parasitic_d_max)}`,
-      holds: late.d < parasitic_d_max,
-      verdict: "parasitic equilibrium",
-    },
-  ].map((r) => ({
-    ...r,
-    value_text: fmt(r.value),
-    note: `${r.condition}: ${r.holds ? "yes" : "no"}`,
-  }));
+  const rows = verdictRows(late, thresholds);
   const parasitic = rows[1].holds && rows[2].holds;
   const honest = rows[0].holds;
   const span = late.from !== undefined && late.to !== undefined
     ? ` (rounds ${late.from}–${late.to})`
     : "";
-  // The condition and its outcome go under each bar, so no label can sit on a bar or a rule.
-  const notes = Object.fromEntries(rows.map((r) => [r.effort, r.note]));
-  const x = {
-    field: "effort",
-    type: "nominal",
-    title: null,
-    sort: ["c", "p", "d"],
-    axis: {
-      labelExpr: `[${CPD_NAMES.replace("datum.label", "datum.value")}, ${
-        JSON.stringify(notes).replaceAll('"', "'")
-      }[datum.value]]`,
-      labelAngle: 0,
-      labelPadding: 6,
-    },
-  } as const;
+  const x = verdictAxis(rows);
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
@@ -384,50 +359,110 @@ export function verdictPanel(late: LateCpd, thresholds: PanelThresholds = {}): T
     height: 240,
     data: { values: rows },
     encoding: { x },
-    layer: [
-      {
-        mark: { type: "bar", width: { band: 0.6 } },
-        encoding: {
-          y: {
-            field: "value",
-            type: "quantitative",
-            title: "late mean",
-            scale: { domain: [0, 1] },
-          },
-          color: {
-            field: "effort",
-            type: "nominal",
-            legend: null,
-            scale: {
-              domain: ["c", "p", "d"],
-              range: [CPD_COLORS.c, CPD_COLORS.p, CPD_COLORS.d],
-            },
-          },
-          tooltip: [
-            { field: "effort", type: "nominal" },
-            { field: "value", type: "quantitative", format: ".4f" },
-            { field: "condition", type: "nominal" },
-            { field: "verdict", type: "nominal" },
-          ],
-        },
-      },
-      {
-        mark: { type: "rule", color: "#222222", strokeDash: [5, 3], strokeWidth: 2 },
-        encoding: {
-          x: { ...x, bandPosition: 0 },
-          x2: { field: "effort", bandPosition: 1 },
-          y: { field: "threshold", type: "quantitative" },
-        },
-      },
-      {
-        mark: { type: "text", baseline: "bottom", dy: -3, fontSize: 11, fontWeight: "bold" },
-        encoding: {
-          y: { field: "value", type: "quantitative" },
-          text: { field: "value_text", type: "nominal" },
-        },
-      },
-    ],
+    layer: verdictLayers(x),
   };
+}
+
+const fmt4 = (x: number) => String(Number(x.toFixed(4)));
+
+/** One bar per effort: its late mean, the threshold its verdict tests, whether it holds. */
+function verdictRows(late: LateCpd, thresholds: PanelThresholds) {
+  const { parasitic_d_max = 0.08, parasitic_p_min = 0.40, honest_c_min = 0.55 } = thresholds;
+  return [
+    {
+      effort: "c",
+      value: late.c,
+      threshold: honest_c_min,
+      condition: `c > ${fmt4(honest_c_min)}`,
+      holds: late.c > honest_c_min,
+      verdict: "honest convergence",
+    },
+    {
+      effort: "p",
+      value: late.p,
+      threshold: parasitic_p_min,
+      condition: `p > ${fmt4(parasitic_p_min)}`,
+      holds: late.p > parasitic_p_min,
+      verdict: "parasitic equilibrium",
+    },
+    {
+      effort: "d",
+      value: late.d,
+      threshold: parasitic_d_max,
+      condition: `d < ${fmt4(parasitic_d_max)}`,
+      holds: late.d < parasitic_d_max,
+      verdict: "parasitic equilibrium",
+    },
+  ].map((r) => ({
+    ...r,
+    value_text: fmt4(r.value),
+    note: `${r.condition}: ${r.holds ? "yes" : "no"}`,
+  }));
+}
+
+/** The effort axis; the condition and its outcome go under each bar, so no label sits on a bar or a rule. */
+function verdictAxis(rows: readonly { effort: string; note: string }[]) {
+  const notes = Object.fromEntries(rows.map((r) => [r.effort, r.note]));
+  return {
+    field: "effort",
+    type: "nominal",
+    title: null,
+    sort: ["c", "p", "d"],
+    axis: {
+      labelExpr: `[${CPD_NAMES.replace("datum.label", "datum.value")}, ${
+        JSON.stringify(notes).replaceAll('"', "'")
+      }[datum.value]]`,
+      labelAngle: 0,
+      labelPadding: 6,
+    },
+  } as const;
+}
+
+/** The bars, the dashed threshold rules and the value labels of {@linkcode verdictPanel}. */
+function verdictLayers(x: ReturnType<typeof verdictAxis>): Layer[] {
+  return [
+    {
+      mark: { type: "bar", width: { band: 0.6 } },
+      encoding: {
+        y: {
+          field: "value",
+          type: "quantitative",
+          title: "late mean",
+          scale: { domain: [0, 1] },
+        },
+        color: {
+          field: "effort",
+          type: "nominal",
+          legend: null,
+          scale: {
+            domain: ["c", "p", "d"],
+            range: [CPD_COLORS.c, CPD_COLORS.p, CPD_COLORS.d],
+          },
+        },
+        tooltip: [
+          { field: "effort", type: "nominal" },
+          { field: "value", type: "quantitative", format: ".4f" },
+          { field: "condition", type: "nominal" },
+          { field: "verdict", type: "nominal" },
+        ],
+      },
+    },
+    {
+      mark: { type: "rule", color: "#222222", strokeDash: [5, 3], strokeWidth: 2 },
+      encoding: {
+        x: { ...x, bandPosition: 0 },
+        x2: { field: "effort", bandPosition: 1 },
+        y: { field: "threshold", type: "quantitative" },
+      },
+    },
+    {
+      mark: { type: "text", baseline: "bottom", dy: -3, fontSize: 11, fontWeight: "bold" },
+      encoding: {
+        y: { field: "value", type: "quantitative" },
+        text: { field: "value_text", type: "nominal" },
+      },
+    },
+  ];
 }
 
 /** A decision's reward and the rational baseline's payoff (from `stageRegretRows`). */

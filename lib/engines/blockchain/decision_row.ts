@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { Schema } from "../../core/records.ts";
-import { decisionRecordObject } from "../../core/_records.ts";
+import { decisionRecordObject } from "../../core/record_helpers.ts";
 
 /** One miner's row for one round. */
 const blockchainDecisionObject = decisionRecordObject.extend({

@@ -246,6 +246,41 @@ async function play(config: BlockchainConfig, agents: BlockchainAgent[]): Promis
  */
 export async function deviationRun(options: DeviationOptions): Promise<DeviationResult> {
   const { config, seats, from, deviation, seeds = [1, 2, 3, 4, 5], level = 0.95 } = options;
+  const seat = checkedSeat(options, seeds);
+  const agent = config.miners[seat];
+  const { baseline, deviated, others } = await pairedRuns(options, seat, seeds);
+  const gain = deviated.map((d, k) => d - baseline[k]);
+  const ci = meanCI(gain, { level });
+  const openLoop = seats.some((s, i) => i !== seat && "actions" in s);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return {
+    agent,
+    deviation,
+    from,
+    rounds: config.rounds - from + 1,
+    seeds: [...seeds],
+    baseline,
+    deviated,
+    gain,
+    mean_gain: ci.mean,
+    // zero spread gives an exact interval (meanCI's sd is 0, its half-width 0)
+    ci_low: ci.lo,
+    ci_high: ci.hi,
+    level,
+    others_gain: Object.fromEntries(
+      config.miners.map((m, i) => [m, mean(others[i])]).filter(([m]) => m !== agent),
+    ),
+    profitable: isProfitable(ci.lo),
+    open_loop: openLoop,
+    note: openLoop
+      ? "Open-loop: seats with recorded actions replay them as they were; they do not react to the deviation."
+      : "Closed-loop: every other seat re-plays its policy and may react to the deviation.",
+  };
+}
+
+/** Checks the options of {@linkcode deviationRun}; returns the deviating seat's index. */
+function checkedSeat(options: DeviationOptions, seeds: readonly number[]): number {
+  const { config, seats, from, deviation } = options;
   const n = config.miners.length;
   if (seats.length !== n) {
     throw new RangeError(
@@ -277,7 +312,15 @@ export async function deviationRun(options: DeviationOptions): Promise<Deviation
   if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s))) {
     throw new RangeError("Cannot run deviation: 'seeds' must be a non-empty list of integers");
   }
-  const agent = config.miners[seat];
+  return seat;
+}
+
+/**
+ * Per seed, the game without and with the deviation: the deviating seat's payoff over
+ * rounds `from..rounds` in each, and every seat's change over those rounds.
+ */
+async function pairedRuns(options: DeviationOptions, seat: number, seeds: readonly number[]) {
+  const { config, seats, from, deviation } = options;
   const sumFrom = (rewards: number[][], i: number) =>
     rewards.slice(from - 1).reduce((s, r) => s + r[i], 0);
   const baseline: number[] = [];
@@ -286,39 +329,14 @@ export async function deviationRun(options: DeviationOptions): Promise<Deviation
   for (const seed of seeds) {
     const base = await play(config, seats.map((s, i) => seatAgent(s, i, config, seed)));
     const agents = seats.map((s, i) => seatAgent(s, i, config, seed));
-    agents[seat] = new SwitchAgent(agents[seat], deviant(deviation, agent, config), from);
+    const switched = deviant(deviation, config.miners[seat], config);
+    agents[seat] = new SwitchAgent(agents[seat], switched, from);
     const dev = await play(config, agents);
     baseline.push(sumFrom(base, seat));
     deviated.push(sumFrom(dev, seat));
     config.miners.forEach((_, i) => others[i].push(sumFrom(dev, i) - sumFrom(base, i)));
   }
-  const gain = deviated.map((d, k) => d - baseline[k]);
-  const ci = meanCI(gain, { level });
-  const openLoop = seats.some((s, i) => i !== seat && "actions" in s);
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return {
-    agent,
-    deviation,
-    from,
-    rounds: config.rounds - from + 1,
-    seeds: [...seeds],
-    baseline,
-    deviated,
-    gain,
-    mean_gain: ci.mean,
-    // zero spread gives an exact interval (meanCI's sd is 0, its half-width 0)
-    ci_low: ci.lo,
-    ci_high: ci.hi,
-    level,
-    others_gain: Object.fromEntries(
-      config.miners.map((m, i) => [m, mean(others[i])]).filter(([m]) => m !== agent),
-    ),
-    profitable: isProfitable(ci.lo),
-    open_loop: openLoop,
-    note: openLoop
-      ? "Open-loop: seats with recorded actions replay them as they were; they do not react to the deviation."
-      : "Closed-loop: every other seat re-plays its policy and may react to the deviation.",
-  };
+  return { baseline, deviated, others };
 }
 
 /**

@@ -59,88 +59,108 @@ function replayMiner(
   };
 }
 
-async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Promise<BuiltRun> {
-  let cfg = config;
-  let miners: Miner[];
-  if (ctx.replay) {
-    let file;
-    try {
-      file = loadRq2Result(await readJsonFile(ctx.replay));
-    } catch (e) {
-      if (e instanceof ConfigError) throw e;
-      throw new ConfigError(`--replay: ${ctx.replay}: ${(e as Error).message}`);
-    }
-    if (file.agents.length !== cfg.alpha.length) {
-      throw new ConfigError(
-        `--replay: the file has ${file.agents.length} miners but config.alpha has ${cfg.alpha.length}`,
-      );
-    }
-    file.agents.forEach((a, i) => {
-      if (file.agents.findIndex((b) => b.name === a.name) !== i) {
-        throw new ConfigError(
-          `--replay: ${ctx.replay}: agents[${i}].name: duplicate miner name '${a.name}'`,
-        );
-      }
-    });
-    try {
-      cfg = parseBlockchainConfig({ ...cfg, miners: file.agents.map((a) => a.name) });
-    } catch (e) {
-      // a name the file gives is refused (e.g. a reserved one): say it came from the file
-      const m = e instanceof ConfigError && /^config\.miners\[(\d+)\]: (.*)$/.exec(e.message);
-      if (m) throw new ConfigError(`--replay: ${ctx.replay}: agents[${m[1]}].name: ${m[2]}`);
-      throw e;
-    }
-    if (file.agents.some((a) => a.records.length < cfg.rounds)) {
-      throw new ConfigError(
-        `--replay: the file records fewer than config.rounds = ${cfg.rounds} rounds`,
-      );
-    }
-    miners = file.agents.map((a) => replayMiner(a.name, a.model, a.records));
-  } else if (ctx.agents) {
-    if (ctx.agents.length !== cfg.alpha.length) {
-      throw new ConfigError(
-        `agents: the agents file lists ${ctx.agents.length} miners but config.alpha gives ${cfg.alpha.length} hash powers`,
-      );
-    }
-    cfg = parseBlockchainConfig({ ...cfg, miners: ctx.agents.map((a) => a.name) });
-    ctx.agents.forEach((spec, i) => {
-      if (spec.provider !== "policy") return;
-      const usable = POLICY_NAMES.filter((p) => p !== "replay");
-      if (!(usable as readonly string[]).includes(spec.policy!)) {
-        throw new ConfigError(
-          `agents[${i}].policy: '${spec.policy}' is not a blockchain policy; expected one of ${
-            usable.join(", ")
-          }${spec.policy === "replay" ? " (replay a recorded run with --replay FILE)" : ""}`,
-        );
-      }
-    });
-    miners = ctx.agents.map((spec, index) =>
-      spec.provider === "policy"
-        ? createPolicy(spec.policy!, {
-          rng: ctx.rng.derive(`agent:${spec.name}`),
-          config: cfg,
-          index,
-        })
-        : createLlmMiner({
-          name: spec.name,
-          model: ctx.chatModel(spec),
-          recorder: ctx.recorder,
-          config: cfg,
-          index,
-          lang: ctx.lang,
-          temperature: spec.temperature,
-          maxTokens: spec.max_tokens,
-        })
+/** The miners and config of a run that replays a recorded file (`--replay FILE`). */
+async function replaySeats(
+  config: BlockchainConfig,
+  replay: string,
+): Promise<{ cfg: BlockchainConfig; miners: Miner[] }> {
+  let file;
+  try {
+    file = loadRq2Result(await readJsonFile(replay));
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`--replay: ${replay}: ${(e as Error).message}`);
+  }
+  if (file.agents.length !== config.alpha.length) {
+    throw new ConfigError(
+      `--replay: the file has ${file.agents.length} miners but config.alpha has ${config.alpha.length}`,
     );
-  } else {
-    miners = cfg.miners.map((name, index) =>
-      createPolicy(DEFAULT_POLICIES[index % DEFAULT_POLICIES.length], {
-        rng: ctx.rng.derive(`agent:${name}`),
+  }
+  file.agents.forEach((a, i) => {
+    if (file.agents.findIndex((b) => b.name === a.name) !== i) {
+      throw new ConfigError(
+        `--replay: ${replay}: agents[${i}].name: duplicate miner name '${a.name}'`,
+      );
+    }
+  });
+  let cfg: BlockchainConfig;
+  try {
+    cfg = parseBlockchainConfig({ ...config, miners: file.agents.map((a) => a.name) });
+  } catch (e) {
+    // a name the file gives is refused (e.g. a reserved one): say it came from the file
+    const m = e instanceof ConfigError && /^config\.miners\[(\d+)\]: (.*)$/.exec(e.message);
+    if (m) throw new ConfigError(`--replay: ${replay}: agents[${m[1]}].name: ${m[2]}`);
+    throw e;
+  }
+  if (file.agents.some((a) => a.records.length < cfg.rounds)) {
+    throw new ConfigError(
+      `--replay: the file records fewer than config.rounds = ${cfg.rounds} rounds`,
+    );
+  }
+  return { cfg, miners: file.agents.map((a) => replayMiner(a.name, a.model, a.records)) };
+}
+
+/** The miners and config of a run seated by an agents file (policies and LLM miners). */
+function agentsFileSeats(
+  config: BlockchainConfig,
+  ctx: BuildContext,
+  specs: NonNullable<BuildContext["agents"]>,
+): { cfg: BlockchainConfig; miners: Miner[] } {
+  if (specs.length !== config.alpha.length) {
+    throw new ConfigError(
+      `agents: the agents file lists ${specs.length} miners but config.alpha gives ${config.alpha.length} hash powers`,
+    );
+  }
+  const cfg = parseBlockchainConfig({ ...config, miners: specs.map((a) => a.name) });
+  specs.forEach((spec, i) => {
+    if (spec.provider !== "policy") return;
+    const usable = POLICY_NAMES.filter((p) => p !== "replay");
+    if (!(usable as readonly string[]).includes(spec.policy!)) {
+      throw new ConfigError(
+        `agents[${i}].policy: '${spec.policy}' is not a blockchain policy; expected one of ${
+          usable.join(", ")
+        }${spec.policy === "replay" ? " (replay a recorded run with --replay FILE)" : ""}`,
+      );
+    }
+  });
+  const miners = specs.map((spec, index) =>
+    spec.provider === "policy"
+      ? createPolicy(spec.policy!, {
+        rng: ctx.rng.derive(`agent:${spec.name}`),
         config: cfg,
         index,
       })
-    );
-  }
+      : createLlmMiner({
+        name: spec.name,
+        model: ctx.chatModel(spec),
+        recorder: ctx.recorder,
+        config: cfg,
+        index,
+        lang: ctx.lang,
+        temperature: spec.temperature,
+        maxTokens: spec.max_tokens,
+      })
+  );
+  return { cfg, miners };
+}
+
+/** The offline default mix {@linkcode DEFAULT_POLICIES}, cycled over the config's miners. */
+function defaultSeats(cfg: BlockchainConfig, ctx: BuildContext): Miner[] {
+  return cfg.miners.map((name, index) =>
+    createPolicy(DEFAULT_POLICIES[index % DEFAULT_POLICIES.length], {
+      rng: ctx.rng.derive(`agent:${name}`),
+      config: cfg,
+      index,
+    })
+  );
+}
+
+async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Promise<BuiltRun> {
+  const { cfg, miners } = ctx.replay
+    ? await replaySeats(config, ctx.replay)
+    : ctx.agents
+    ? agentsFileSeats(config, ctx, ctx.agents)
+    : { cfg: config, miners: defaultSeats(config, ctx) };
   const engine = new BlockchainEngine(cfg);
   const kinds = Object.fromEntries(miners.map((m) => [m.name, { kind: m.kind, model: m.model }]));
   return {
@@ -189,8 +209,7 @@ export const blockchainExperiment: Experiment<BlockchainConfig> = {
   build: buildBlockchain,
   profile: blockchainProfile,
   sampleReply: blockchainSampleReply,
-  report: async (runDir, outDir) =>
-    (await import("./report.ts")).writeBlockchainReport(runDir, outDir),
+  report: async (runDir) => (await import("./report.ts")).blockchainReport(runDir),
 };
 
 export { blockchainAblation };

@@ -206,6 +206,128 @@ function minerSystemPrompt(
   return systemPrompt({ name, alpha: config.alpha[index], config, rivals, lang });
 }
 
+/** What a miner's decision and reflection calls share. */
+interface MinerParts {
+  name: string;
+  model: ChatModel;
+  recorder: CallRecorder;
+  config: BlockchainConfig;
+  index: number;
+  lang: Lang;
+  system: string;
+  memory: MinerMemory;
+  sampling: { temperature?: number; maxTokens: number };
+  reflectEvery: number;
+  parseRetries: number;
+  parasiticClause: boolean;
+}
+
+/** Checks the index, `reflectEvery` and `lang` of {@linkcode createLlmMiner}. */
+function checkMinerOptions(
+  config: BlockchainConfig,
+  index: number,
+  reflectEvery: number,
+  lang: string,
+) {
+  if (!Number.isInteger(index) || index < 0 || index >= config.miners.length) {
+    throw new RangeError(
+      `Cannot create LLM miner: 'index' must be in 0..${config.miners.length - 1}, got ${index}`,
+    );
+  }
+  if (!Number.isInteger(reflectEvery) || reflectEvery < 0) {
+    throw new RangeError(
+      `Cannot create LLM miner: 'reflectEvery' must be an integer >= 0, got ${reflectEvery}`,
+    );
+  }
+  if (lang !== "zh" && lang !== "en") {
+    throw new RangeError(`Cannot create LLM miner: 'lang' must be "zh" or "en", got ${lang}`);
+  }
+}
+
+/** The reflection call: one free-text call whose text the memory keeps for later prompts. */
+async function reflect(
+  p: MinerParts,
+  round: number,
+  observation: BlockchainObs,
+  info: BlockchainInfo,
+): Promise<void> {
+  const { name, model, recorder, memory, reflectEvery, lang } = p;
+  const user = reflectionPrompt({
+    round,
+    rounds: info.rounds,
+    narrative: memoryNarrative(memory, observation, info, p.config, lang),
+    records: memory.records.slice(-reflectEvery),
+    episodes: memory.episodes,
+    reflection: memory.reflection,
+    lang,
+    parasiticClause: p.parasiticClause,
+  });
+  const request: ChatRequest = {
+    system: p.system,
+    messages: [{ role: "user", content: user }],
+    ...p.sampling,
+  };
+  const response = await completeRecorded(recorder, {
+    agent: name,
+    purpose: "reflection",
+    model,
+    request,
+  });
+  await recordCall(recorder, {
+    agent: name,
+    purpose: "reflection",
+    model,
+    request,
+    response,
+    parseOk: true,
+  });
+  const text = replyText(response.text);
+  if (text) p.memory.setReflection(round, text);
+  else p.memory.reflectionDue = false;
+}
+
+/** The decision of a round: a due reflection first, then the decision call, parsed. */
+async function decide(
+  p: MinerParts,
+  ctx: DecisionContext<BlockchainObs, BlockchainInfo>,
+): Promise<Decision<BlockchainAction>> {
+  const { name, model, recorder, memory, system } = p;
+  // A reflection that could not be made after the last round (budget) comes first.
+  if (memory.reflectionDue) await reflect(p, ctx.round - 1, ctx.observation, ctx.info);
+  const { user } = minerPrompts({
+    ...p,
+    round: ctx.round,
+    observation: ctx.observation,
+    info: ctx.info,
+  });
+  const out = await ask({
+    model,
+    agent: name,
+    purpose: "decision",
+    recorder,
+    schema: MinerReplySchema,
+    replySchema: MinerWireSchema,
+    schemaName: "miner_reply",
+    parseRetries: p.parseRetries,
+    request: { system, messages: [{ role: "user", content: user }], ...p.sampling },
+  });
+  if (!out.ok) {
+    // The runner plays the engine's fallback; the memory notes that this reply failed.
+    memory.setPending({ parseOk: false });
+    return { action: null, error: out.error };
+  }
+  const thought = out.value.thought?.trim() || undefined;
+  memory.setPending({ thought, parseOk: true });
+  // Negative or non-finite parts are clamped to 0 by the engine: the reply parsed, but
+  // the action played is a repair of it.
+  const repaired = out.value.action.some((x) => !(Number.isFinite(x) && x >= 0));
+  return {
+    action: out.value.action,
+    ...(thought ? { thought } : {}),
+    ...(repaired ? { repaired: true } : {}),
+  };
+}
+
 /**
  * Creates an LLM miner. Each miner is fully isolated: its own memory, its own model, its
  * own prompts; nothing is shared with other miners.
@@ -224,7 +346,6 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
   const {
     name,
     model,
-    recorder,
     config,
     index,
     lang,
@@ -233,127 +354,42 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
     reflectEvery = minerSwitches(config).memory.reflection_every,
     parseRetries = 1,
   } = options;
-  if (!Number.isInteger(index) || index < 0 || index >= config.miners.length) {
-    throw new RangeError(
-      `Cannot create LLM miner: 'index' must be in 0..${config.miners.length - 1}, got ${index}`,
-    );
-  }
-  if (!Number.isInteger(reflectEvery) || reflectEvery < 0) {
-    throw new RangeError(
-      `Cannot create LLM miner: 'reflectEvery' must be an integer >= 0, got ${reflectEvery}`,
-    );
-  }
-  if (lang !== "zh" && lang !== "en") {
-    throw new RangeError(`Cannot create LLM miner: 'lang' must be "zh" or "en", got ${lang}`);
-  }
-  const system = minerSystemPrompt(name, index, config, lang);
+  checkMinerOptions(config, index, reflectEvery, lang);
   const switches = minerSwitches(config);
-  const memory = new MinerMemory({
-    working: switches.memory.window,
-    episodeEvery: switches.memory.episodic_every,
-    reviewRounds: Math.min(reflectEvery, 10),
-  });
-  const sampling = { ...(temperature === undefined ? {} : { temperature }), maxTokens };
-
-  async function reflect(round: number, observation: BlockchainObs, info: BlockchainInfo) {
-    const user = reflectionPrompt({
-      round,
-      rounds: info.rounds,
-      narrative: memoryNarrative(memory, observation, info, config, lang),
-      records: memory.records.slice(-reflectEvery),
-      episodes: memory.episodes,
-      reflection: memory.reflection,
-      lang,
-      parasiticClause: switches.prompt.parasitic_clause,
-    });
-    const request: ChatRequest = {
-      system,
-      messages: [{ role: "user", content: user }],
-      ...sampling,
-    };
-    const response = await completeRecorded(recorder, {
-      agent: name,
-      purpose: "reflection",
-      model,
-      request,
-    });
-    await recordCall(recorder, {
-      agent: name,
-      purpose: "reflection",
-      model,
-      request,
-      response,
-      parseOk: true,
-    });
-    const text = replyText(response.text);
-    if (text) memory.setReflection(round, text);
-    else memory.reflectionDue = false;
-  }
-
+  const p: MinerParts = {
+    ...options,
+    lang,
+    system: minerSystemPrompt(name, index, config, lang),
+    memory: new MinerMemory({
+      working: switches.memory.window,
+      episodeEvery: switches.memory.episodic_every,
+      reviewRounds: Math.min(reflectEvery, 10),
+    }),
+    sampling: { ...(temperature === undefined ? {} : { temperature }), maxTokens },
+    reflectEvery,
+    parseRetries,
+    parasiticClause: switches.prompt.parasitic_clause,
+  };
+  const { memory } = p;
   return {
     name,
     llm: true,
-    system,
+    system: p.system,
     kind: model.id,
     model: model.model,
-
-    async act(
-      ctx: DecisionContext<BlockchainObs, BlockchainInfo>,
-    ): Promise<Decision<BlockchainAction>> {
-      // A reflection that could not be made after the last round (budget) comes first.
-      if (memory.reflectionDue) await reflect(ctx.round - 1, ctx.observation, ctx.info);
-      const { user } = minerPrompts({
-        name,
-        index,
-        config,
-        lang,
-        memory,
-        round: ctx.round,
-        observation: ctx.observation,
-        info: ctx.info,
-      });
-      const out = await ask({
-        model,
-        agent: name,
-        purpose: "decision",
-        recorder,
-        schema: MinerReplySchema,
-        replySchema: MinerWireSchema,
-        schemaName: "miner_reply",
-        parseRetries,
-        request: { system, messages: [{ role: "user", content: user }], ...sampling },
-      });
-      if (!out.ok) {
-        // The runner plays the engine's fallback; the memory notes that this reply failed.
-        memory.setPending({ parseOk: false });
-        return { action: null, error: out.error };
-      }
-      const thought = out.value.thought?.trim() || undefined;
-      memory.setPending({ thought, parseOk: true });
-      // Negative or non-finite parts are clamped to 0 by the engine: the reply parsed, but
-      // the action played is a repair of it.
-      const repaired = out.value.action.some((x) => !(Number.isFinite(x) && x >= 0));
-      return {
-        action: out.value.action,
-        ...(thought ? { thought } : {}),
-        ...(repaired ? { repaired: true } : {}),
-      };
-    },
-
+    act: (ctx) => decide(p, ctx),
     async observe(outcome: Outcome<BlockchainObs, BlockchainInfo, BlockchainAction>) {
       memory.record(roundRecord(outcome, memory.pending));
       if (reflectEvery === 0 || outcome.round % reflectEvery !== 0) return;
       memory.reflectionDue = true;
       try {
-        await reflect(outcome.round, outcome.observation, outcome.info);
+        await reflect(p, outcome.round, outcome.observation, outcome.info);
       } catch (e) {
         // Out of budget: the runner stops at the next decision; a resumed run reflects first.
         if (!(e instanceof BudgetExceededError)) throw e;
       }
     },
-
     getState: () => memory.getState(),
-
     setState(state: unknown) {
       memory.setState(state);
     },

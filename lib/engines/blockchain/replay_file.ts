@@ -119,6 +119,42 @@ function fail(path: readonly PropertyKey[], problem: string): never {
   throw new TypeError(`${pathText(path)}: ${problem}`);
 }
 
+type Rq2File = z.infer<typeof Rq2Schema>;
+
+/** One agent of the file, its records checked against the round count and converted. */
+function agentOf(data: Rq2File, i: number, rounds: number): Rq2Agent {
+  const agent = data.agents[i];
+  const cfg = data.config.agent_configs?.[i];
+  agent.records.forEach((r, t) => {
+    if (r.round !== t + 1) {
+      fail(["agents", i, "records", t, "round"], `expected ${t + 1}, got ${r.round}`);
+    }
+    if (r.action.length !== 3) {
+      fail(["agents", i, "records", t, "action"], `expected 3 numbers, got ${r.action.length}`);
+    }
+  });
+  if (agent.records.length !== rounds) {
+    fail(["agents", i, "records"], `expected ${rounds} rounds, got ${agent.records.length}`);
+  }
+  const records = agent.records.map((r) => ({
+    round: r.round,
+    action: [...r.action],
+    thought: r.thought ?? "",
+    reward: r.reward,
+    cumulative: r.cumulative,
+    self_eta: r.self_eta,
+    honest_eta: r.honest_eta,
+  }));
+  return {
+    name: agent.name ?? cfg?.name ?? `agent_${i}`,
+    model: agent.model ?? cfg?.model ?? "",
+    provider: agent.provider ?? cfg?.provider ?? "",
+    alpha: agent.hash_power ?? data.config.alpha[i],
+    actions: records.map((r) => [...r.action]),
+    records,
+  };
+}
+
 /**
  * Validates and converts a parsed `rq2_result.json`.
  *
@@ -142,37 +178,7 @@ export function loadRq2Result(json: unknown): Rq2Result {
     );
   }
   const rounds = data.config.rounds ?? data.agents[0].records.length;
-  const agents = data.agents.map((agent, i): Rq2Agent => {
-    const cfg = data.config.agent_configs?.[i];
-    agent.records.forEach((r, t) => {
-      if (r.round !== t + 1) {
-        fail(["agents", i, "records", t, "round"], `expected ${t + 1}, got ${r.round}`);
-      }
-      if (r.action.length !== 3) {
-        fail(["agents", i, "records", t, "action"], `expected 3 numbers, got ${r.action.length}`);
-      }
-    });
-    if (agent.records.length !== rounds) {
-      fail(["agents", i, "records"], `expected ${rounds} rounds, got ${agent.records.length}`);
-    }
-    const records = agent.records.map((r) => ({
-      round: r.round,
-      action: [...r.action],
-      thought: r.thought ?? "",
-      reward: r.reward,
-      cumulative: r.cumulative,
-      self_eta: r.self_eta,
-      honest_eta: r.honest_eta,
-    }));
-    return {
-      name: agent.name ?? cfg?.name ?? `agent_${i}`,
-      model: agent.model ?? cfg?.model ?? "",
-      provider: agent.provider ?? cfg?.provider ?? "",
-      alpha: agent.hash_power ?? alpha[i],
-      actions: records.map((r) => [...r.action]),
-      records,
-    };
-  });
+  const agents = data.agents.map((_, i) => agentOf(data, i, rounds));
   if (data.honest_group_efficiency_trace.length !== rounds) {
     fail(
       ["honest_group_efficiency_trace"],

@@ -1,81 +1,54 @@
 /**
- * The report of a blockchain CPD run: configuration, the SPEC's verdicts with the numbers
- * behind them and what each measures, the verdicts against the rational baseline (myopic
- * best response) with each agent's play and stage-game regret against it, five charts, the
- * per-agent table, the honest group's floor round, the constructive trend and, for LLM
- * runs, the miners' own words at their turning points.
+ * The report of a blockchain CPD run, as data: configuration, the SPEC's verdicts with the
+ * numbers behind them and what each measures, the verdicts against the rational baseline
+ * (myopic best response) with each agent's play and stage-game regret against it, five
+ * charts (Vega-Lite specs), the per-agent table, the honest group's floor round, the
+ * constructive trend and, for LLM runs, the miners' own words at their turning points and
+ * the LLM usage.
  *
- * Writes `report.md` (charts as SVG files next to it) and a self-contained `report.html`
- * (charts inline, no external resources). Every number comes from `lib/analysis`.
+ * {@linkcode blockchainReport} returns a `ReportDocument` built from the run directory alone
+ * and writes nothing; the run layer renders it (`writeDocument`). Every number comes from
+ * `analysis.ts` and the baseline modules.
  *
  * @module
  */
 import { basename, join } from "node:path";
-import { exists } from "../../run/run_dir.ts";
-import {
-  type BudgetView,
-  type CallView,
-  type DecisionView,
-  llmSectionHtml,
-  llmSectionMd,
-} from "../../reports/llm_section.ts";
+import type { Block, DocSection, ReportDocument, Tone } from "../../core/document.ts";
+import { exists } from "../../core/run_dir.ts";
+import type { BudgetView, CallView, DecisionView } from "../../reports/llm_section.ts";
+import { llmSection } from "../../reports/llm_section.ts";
 import { z } from "zod";
 import { parseWith, readJsonFile } from "../../core/config.ts";
+import type pl from "nodejs-polars";
 import {
+  type AgentRecord,
   agentTable,
   constructiveTrend,
   honestFloorRound,
   honestTrace,
+  type LabelChangeRecord,
   labelChanges,
   lateMeansFrame,
+  type LateMeansRecord,
+  loadBlockchainDecisions as loadDecisions,
   rewardRanking,
 } from "./analysis.ts";
 import { loadLlmCalls } from "../../analysis/frames.ts";
-import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
-import { summarizeRegret } from "../../core/regret.ts";
-import {
-  agentBaselineVerdicts,
-  BEYOND_RATIONAL_MIN,
-  RATIONAL_SHARE_MIN,
-  runBaselineVerdicts,
-  VERDICT_MEANINGS,
-} from "./baseline_verdicts.ts";
 import { parseBlockchainConfig } from "./config.ts";
+import { regretInputOf, type StageRegretRow, stageRegretRows } from "./stage_regret.ts";
+import { chartBlock } from "../../charts/chart_block.ts";
 import {
-  regretInputOf,
-  regretPoints,
-  type StageRegretRow,
-  stageRegretRows,
-} from "./stage_regret.ts";
-import { REGRET_NOTE } from "./summary.ts";
-import {
-  baselinePayoffChart,
   cpdAllocationChart,
   cumulativeRewardChart,
   type DecisionChartRow,
   efficiencyChart,
   verdictPanel,
 } from "./charts.ts";
-import { toSvg } from "../../charts/render.ts";
 import { type LabelKey, LABELS } from "./labels.ts";
-import { lateWindow, verdicts } from "./metrics.ts";
+import { lateWindow, type Verdicts, verdicts } from "./metrics.ts";
 import { flatten } from "../../reports/generic_report.ts";
-import {
-  escapeHtml,
-  htmlPage,
-  htmlTable,
-  mdTable,
-  provenanceText,
-  validityBanner,
-  validityNote,
-  type ValidityView,
-} from "../../reports/html.ts";
-import {
-  type Section,
-  sectionsHtml,
-  sectionsMd,
-  writeSectionCharts,
-} from "../../reports/sections.ts";
+import { provenanceText, validityBanners, type ValidityView } from "../../reports/html.ts";
+import { baselineSections, fmt } from "./report_baseline.ts";
 
 /** Most quotes shown at turning points. */
 const MAX_QUOTES = 6;
@@ -90,6 +63,35 @@ const ConfigFileSchema = z.object({
   provenance: z.unknown().optional(),
 });
 
+/** The verdict thresholds, as the config names them. */
+interface Thresholds {
+  parasitic_d_max: number;
+  parasitic_p_min: number;
+  honest_c_min: number;
+}
+
+/** Everything the report reads from the run directory, computed once. */
+interface RunView {
+  id: string;
+  run: z.infer<typeof ConfigFileSchema>;
+  df: pl.DataFrame;
+  calls: pl.DataFrame;
+  played: number;
+  window: number;
+  etaMin: number;
+  thresholds: Thresholds;
+  late: LateMeansRecord;
+  verdict: Verdicts;
+  agents: AgentRecord[];
+  /** Which miners the late means average, in words. */
+  counted: string;
+  isLlm: boolean;
+  validity?: ValidityView;
+  budget?: BudgetView;
+  /** `true` when the run's validity makes every verdict inconclusive. */
+  invalid: boolean;
+}
+
 /** The stage-game regret rows of the run, or why they cannot be computed. */
 function regretRowsOf(
   cfg: Record<string, unknown>,
@@ -100,12 +102,6 @@ function regretRowsOf(
   } catch (e) {
     return `The rational baseline could not be computed: ${(e as Error).message}`;
   }
-}
-
-/** A number with at most `digits` decimals, without trailing zeros. */
-function fmt(x: number | null | undefined, digits = 4): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
-  return String(Number(x.toFixed(digits)));
 }
 
 /** Verdict numbers get 6 decimals: a mean near a threshold must show which side it is on. */
@@ -119,17 +115,15 @@ const who = (a: { kind: string | null; model: string | null }) =>
     ? [a.kind, a.model].filter((x) => x !== null).join(" / ")
     : a.kind ?? "";
 const numberOr = (v: unknown, fallback: number) => (typeof v === "number" ? v : fallback);
+const cpdText = (x: { c: number | null; p: number | null; d: number | null }) =>
+  `[${fmt(x.c)}, ${fmt(x.p)}, ${fmt(x.d)}]`;
 
 /** A config value for the table: numbers without float noise, arrays inline. */
-function configCell(v: unknown): unknown {
+function configCell(v: unknown): string {
   if (typeof v === "number") return fmt(v, 9);
-  if (Array.isArray(v)) return `[${v.map((x) => String(configCell(x))).join(", ")}]`;
-  return v;
+  if (Array.isArray(v)) return `[${v.map(configCell).join(", ")}]`;
+  return String(v);
 }
-
-/** Escapes the characters Markdown renderers would read as HTML. */
-const mdText = (text: string) =>
-  text.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!);
 
 /** Shortens a thought to one line of at most {@linkcode MAX_QUOTE_CHARS} characters. */
 function quote(text: string): string {
@@ -137,148 +131,171 @@ function quote(text: string): string {
   return line.length <= MAX_QUOTE_CHARS ? line : `${line.slice(0, MAX_QUOTE_CHARS - 1)}…`;
 }
 
-/**
- * Writes `report.md`, `report.html` and the chart SVGs (`cpd.svg`, `efficiency.svg`,
- * `rewards.svg`, `verdict.svg`) for the blockchain run in `runDir`.
- *
- * The late window is {@linkcode lateWindow} of the rounds played with the config's
- * `late_window`; thresholds and `eta_min` come from the run's config (SPEC defaults when
- * absent).
- *
- * @param runDir The run directory (`config.json`, `decisions.jsonl`, `llm_calls.jsonl`).
- * @param outDir Where to write; created when missing.
- * @returns The path of `report.html`.
- * @throws {RangeError} When the run has no decisions.
- *
- * @example
- * ```ts
- * import { writeBlockchainReport } from "./report.ts";
- * const html = await writeBlockchainReport("data/runs/blockchain-1", "reports/blockchain-1");
- * console.log(html); // reports/blockchain-1/report.html
- * ```
- */
-export async function writeBlockchainReport(runDir: string, outDir: string): Promise<string> {
+/** The run's `summary.json`, when written. */
+async function readSummary(runDir: string): Promise<Record<string, unknown> | undefined> {
+  const path = join(runDir, "summary.json");
+  return (await exists(path)) ? JSON.parse(await Deno.readTextFile(path)) : undefined;
+}
+
+/** Reads the run directory and computes every figure the report shows. */
+async function readRun(runDir: string): Promise<RunView> {
   const configPath = join(runDir, "config.json");
   const run = parseWith(ConfigFileSchema, await readJsonFile(configPath), configPath);
   const cfg = run.config;
   const df = await loadDecisions(runDir);
   if (df.height === 0) {
-    throw new RangeError(`Cannot write blockchain report: ${runDir} has no decisions`);
+    throw new RangeError(`Cannot build blockchain report: ${runDir} has no decisions`);
   }
   const calls = await loadLlmCalls(runDir);
-  await Deno.mkdir(outDir, { recursive: true });
-
-  const id = basename(runDir);
-  const etaMin = numberOr(cfg.eta_min, 0.1);
   const thresholds = {
     parasitic_d_max: numberOr(cfg.parasitic_d_max, 0.08),
     parasitic_p_min: numberOr(cfg.parasitic_p_min, 0.40),
     honest_c_min: numberOr(cfg.honest_c_min, 0.55),
   };
   const played = Number(df.getColumn("round").max());
-  const late = lateMeansFrame(df, lateWindow(played, numberOr(cfg.late_window, 15)));
-  const verdict = verdicts(late, thresholds);
-  const regretRows = regretRowsOf(cfg, df.toRecords() as Record<string, unknown>[]);
+  const window = lateWindow(played, numberOr(cfg.late_window, 15));
+  const late = lateMeansFrame(df, window);
   const agents = agentTable(df, calls);
-  const ranking = rewardRanking(df);
-  const trace = honestTrace(df);
-  const floor = honestFloorRound(df, etaMin);
-  const trend = constructiveTrend(df);
-  const isLlm = df.getColumn("thought").nullCount() < df.height;
-  const allTurns = isLlm ? labelChanges(df).filter((t) => t.thought !== null) : [];
-  const turns = allTurns.slice(0, MAX_QUOTES);
-  const turnsText =
-    `${turns.length} of ${allTurns.length} turning points (label changes with a stated reason) quoted, the first ones in round order.`;
-  const callRows = calls.toRecords() as unknown as CallView[];
-  const decisionRows = df.select("agent", "fallback").toRecords() as unknown as DecisionView[];
+  // The summary's validity decides whether the verdicts stand (fallbacks are not findings).
+  const summary = await readSummary(runDir);
+  const validity = summary?.validity as ValidityView | undefined;
+  return {
+    id: basename(runDir),
+    run,
+    df,
+    calls,
+    played,
+    window,
+    etaMin: numberOr(cfg.eta_min, 0.1),
+    thresholds,
+    late,
+    verdict: verdicts(late, thresholds),
+    agents,
+    counted: agents.some((a) => a.llm) ? "LLM miners" : "all miners (policy run)",
+    isLlm: df.getColumn("thought").nullCount() < df.height,
+    validity,
+    budget: summary?.llm_budget as BudgetView | undefined,
+    invalid: validity !== undefined && !validity.valid,
+  };
+}
 
-  const rows = df.toRecords() as unknown as DecisionChartRow[];
-  const charts = [
-    { file: "cpd.svg", caption: "Effort allocation c / p / d of each miner per round." },
-    {
-      file: "efficiency.svg",
-      caption:
-        `Efficiency of each miner and of the honest group after each round; dashed rule at η_min = ${
-          fmt(etaMin)
-        }.`,
-    },
-    { file: "rewards.svg", caption: "Cumulative reward of each miner." },
-    {
-      file: "verdict.svg",
-      caption: "Late-window means against the verdict thresholds.",
-    },
-  ];
-  const specs = [
-    cpdAllocationChart(rows),
-    efficiencyChart(rows, etaMin),
-    cumulativeRewardChart(rows),
-    verdictPanel(late, thresholds),
-  ];
-  const svgs = await Promise.all(specs.map(toSvg));
-  await Promise.all(charts.map((c, i) => Deno.writeTextFile(join(outDir, c.file), svgs[i])));
+/** A verdict in words: `inconclusive` for an invalid run. */
+const sayOf = (v: RunView) => (b: boolean) => v.invalid ? "inconclusive" : yesNo(b);
 
-  // Tables shared by both formats.
-  const configRows: unknown[][] = [
-    ["experiment", run.experiment],
-    ["seed", run.seed],
-    ...flatten(cfg).map(([k, v]) => [k, configCell(v)]),
-    ...(run.agents ?? []).map((a) => [
+/** A verdict's badge tone: warn when inconclusive, good for yes, bad for no. */
+const toneOf = (v: RunView, b: boolean): Tone => v.invalid ? "warn" : b ? "good" : "bad";
+
+/** The page's opening lines: what was run. */
+function introBlocks(v: RunView): Block[] {
+  return [{
+    text: `Experiment \`${v.run.experiment}\`, seed ${v.run.seed}, ${v.played} rounds, miners ${
+      v.agents.map((a) => a.agent).join(", ")
+    }.`,
+  }];
+}
+
+/** The configuration: experiment, seed, every config field, the agents. */
+function configSection(v: RunView): DocSection {
+  const rows = [
+    ["experiment", v.run.experiment],
+    ["seed", v.run.seed],
+    ...flatten(v.run.config).map(([k, x]) => [k, configCell(x)]),
+    ...(v.run.agents ?? []).map((a) => [
       `agent ${String(a.name)}`,
       a.provider === "policy" ? `policy ${String(a.policy)}` : `${a.provider} ${a.model}`,
     ]),
   ];
-  const verdictHeader = ["verdict", "condition", "late mean", "threshold", "holds"];
-  const verdictRows = [
-    [
+  return { title: "Configuration", blocks: [{ table: { header: ["parameter", "value"], rows } }] };
+}
+
+/** One row of the verdict table: the condition, the late mean, the threshold, whether it holds. */
+const conditionRow = (verdict: string, cond: string, mean: number, t: number, holds: boolean) => [
+  verdict,
+  cond,
+  fmtLate(mean),
+  fmt(t),
+  yesNo(holds),
+];
+
+/** The SPEC's verdicts: badges, the late window, the numbers behind them, what they measure. */
+function verdictSection(v: RunView): DocSection {
+  const { late, thresholds: t, verdict } = v;
+  const say = sayOf(v);
+  const rows = [
+    conditionRow(
       "parasitic equilibrium",
       "d < threshold",
-      fmtLate(late.d),
-      fmt(thresholds.parasitic_d_max),
-      yesNo(late.d < thresholds.parasitic_d_max),
-    ],
-    [
+      late.d,
+      t.parasitic_d_max,
+      late.d < t.parasitic_d_max,
+    ),
+    conditionRow(
       "parasitic equilibrium",
       "p > threshold",
-      fmtLate(late.p),
-      fmt(thresholds.parasitic_p_min),
-      yesNo(late.p > thresholds.parasitic_p_min),
-    ],
-    [
+      late.p,
+      t.parasitic_p_min,
+      late.p > t.parasitic_p_min,
+    ),
+    conditionRow(
       "honest convergence",
       "c > threshold",
-      fmtLate(late.c),
-      fmt(thresholds.honest_c_min),
-      yesNo(late.c > thresholds.honest_c_min),
-    ],
+      late.c,
+      t.honest_c_min,
+      late.c > t.honest_c_min,
+    ),
   ];
-  const counted = agents.some((a) => a.llm) ? "LLM miners" : "all miners (policy run)";
-  const verdictMeaningText =
+  const windowText = `Late window: rounds ${late.from}–${late.to} (${
+    late.to - late.from + 1
+  } rounds of ${v.played}), mean over ${v.counted}: ${late.miners.join(", ")}.`;
+  const meaning =
     "What these measure: both are the SPEC's verdicts on the pooled late means, against no " +
     "baseline. Parasitic equilibrium says the miners free-ride and nobody attacks, which " +
     "myopically rational play also gives while the others' efficiency is high; the next " +
     "section compares the play with the rational baseline.";
-  const windowText = `Late window: rounds ${late.from}–${late.to} (${
-    late.to - late.from + 1
-  } rounds of ${played}), mean over ${counted}: ${late.miners.join(", ")}.`;
-  const agentHeader = [
-    "agent",
-    "kind / model",
-    "mean action [c, p, d]",
-    "label",
-    "reward",
-    "tokens",
-    "valid-action rate",
-  ];
-  const agentRows = agents.map((a) => [
-    a.agent,
-    who(a),
-    `[${fmt(a.c)}, ${fmt(a.p)}, ${fmt(a.d)}]`,
-    labelName(a.label),
-    fmt(a.reward),
-    a.tokens,
-    fmt(a.valid_action_rate),
-  ]);
-  const totals = agents.reduce(
+  const badges = [
+    ["Parasitic equilibrium", verdict.parasitic_equilibrium],
+    ["Honest convergence", verdict.honest_convergence],
+  ] as const;
+  return {
+    title: "Verdicts",
+    blocks: [
+      { badges: badges.map(([name, b]) => ({ label: `${name}: ${say(b)}`, tone: toneOf(v, b) })) },
+      { text: windowText },
+      { table: { header: ["verdict", "condition", "late mean", "threshold", "holds"], rows } },
+      { text: meaning },
+    ],
+  };
+}
+
+/** The four charts of the run: c/p/d, efficiency, cumulative reward, the verdict panel. */
+function chartsSection(v: RunView): DocSection {
+  const rows = v.df.toRecords() as unknown as DecisionChartRow[];
+  const efficiencyCaption =
+    `Efficiency of each miner and of the honest group after each round; dashed rule at η_min = ${
+      fmt(v.etaMin)
+    }.`;
+  return {
+    title: "Charts",
+    blocks: [
+      chartBlock(
+        cpdAllocationChart(rows),
+        "cpd.svg",
+        "Effort allocation c / p / d of each miner per round.",
+      ),
+      chartBlock(efficiencyChart(rows, v.etaMin), "efficiency.svg", efficiencyCaption),
+      chartBlock(cumulativeRewardChart(rows), "rewards.svg", "Cumulative reward of each miner."),
+      chartBlock(
+        verdictPanel(v.late, v.thresholds),
+        "verdict.svg",
+        "Late-window means against the verdict thresholds.",
+      ),
+    ],
+  };
+}
+
+/** The LLM usage line under the agents table. */
+function usageText(agents: readonly AgentRecord[]): string {
+  const t = agents.reduce(
     (t, a) => ({
       calls: t.calls + a.calls,
       input: t.input + a.input_tokens,
@@ -287,277 +304,154 @@ export async function writeBlockchainReport(runDir: string, outDir: string): Pro
     }),
     { calls: 0, input: 0, output: 0, cost: 0 },
   );
-  const usageText = totals.calls > 0
-    ? `LLM usage: ${totals.calls} calls, ${totals.input} input and ${totals.output} output tokens, $${
-      fmt(totals.cost)
+  return t.calls > 0
+    ? `LLM usage: ${t.calls} calls, ${t.input} input and ${t.output} output tokens, $${
+      fmt(t.cost)
     }.`
     : "No LLM calls.";
-  const floorText = floor === null
-    ? `The honest group never reached η_min = ${fmt(etaMin)}; its efficiency ended at ${
-      fmt(trace.at(-1))
-    }.`
+}
+
+/** The per-agent table (mean action, label, reward, tokens, valid-action rate), the ranking. */
+function agentsSection(v: RunView): DocSection {
+  const header = [
+    "agent",
+    "kind / model",
+    "mean action [c, p, d]",
+    "label",
+    "reward",
+    "tokens",
+    "valid-action rate",
+  ];
+  const rows = v.agents.map((a) => [
+    a.agent,
+    who(a),
+    cpdText(a),
+    labelName(a.label),
+    fmt(a.reward),
+    a.tokens,
+    fmt(a.valid_action_rate),
+  ]);
+  const ranking = rewardRanking(v.df);
+  return {
+    title: "Agents",
+    blocks: [
+      { table: { header, rows } },
+      { text: `Reward ranking: ${ranking.join(" > ")}. ${usageText(v.agents)}` },
+    ],
+  };
+}
+
+/** When the honest group first reached the efficiency floor, and where it ended. */
+function honestSection(v: RunView): DocSection {
+  const floor = honestFloorRound(v.df, v.etaMin);
+  const end = fmt(honestTrace(v.df).at(-1));
+  const text = floor === null
+    ? `The honest group never reached η_min = ${fmt(v.etaMin)}; its efficiency ended at ${end}.`
     : `The honest group first reached η_min = ${
-      fmt(etaMin)
-    } after round ${floor}; its efficiency ended at ${fmt(trace.at(-1))}.`;
-  const half = Math.floor(played / 2);
-  const trendHeader = ["half", "rounds", "mean c"];
-  const trendRows = [
+      fmt(v.etaMin)
+    } after round ${floor}; its efficiency ended at ${end}.`;
+  return { title: "Honest group", blocks: [{ text }] };
+}
+
+/** Mean construction in the first and second half of the run. */
+function trendSection(v: RunView): DocSection {
+  const trend = constructiveTrend(v.df);
+  const half = Math.floor(v.played / 2);
+  const rows = [
     ["first", half >= 1 ? `1–${half}` : "none", fmt(trend.first_half)],
-    ["second", `${half + 1}–${played}`, fmt(trend.second_half)],
+    ["second", `${half + 1}–${v.played}`, fmt(trend.second_half)],
     ["change", "", fmt(trend.delta)],
   ];
-  const trendText = trend.delta === null
+  const text = trend.delta === null
     ? "Too few rounds for a trend."
-    : `Mean construction c of the ${counted} went from ${fmt(trend.first_half)} to ${
+    : `Mean construction c of the ${v.counted} went from ${fmt(trend.first_half)} to ${
       fmt(trend.second_half)
     } (${trend.delta > 0 ? "+" : ""}${fmt(trend.delta)}).`;
-  const quoteHead = (t: (typeof turns)[number]) =>
-    `${t.agent}, round ${t.round} (${labelName(t.from)} → ${labelName(t.to)}, action [${
-      fmt(t.c)
-    }, ${fmt(t.p)}, ${fmt(t.d)}])`;
-  const noTurns = "No miner changed its strategy label; no turning point to quote.";
+  return {
+    title: "Constructive trend",
+    blocks: [{ text }, { table: { header: ["half", "rounds", "mean c"], rows } }],
+  };
+}
 
-  // The summary's validity decides whether the verdicts stand (fallbacks are not findings).
-  const summaryPath = join(runDir, "summary.json");
-  const runSummary = (await exists(summaryPath))
-    ? JSON.parse(await Deno.readTextFile(summaryPath))
-    : undefined;
-  const validity = runSummary?.validity as ValidityView | undefined;
-  const llmBudget = runSummary?.llm_budget as BudgetView | undefined;
-  const invalid = validity !== undefined && !validity.valid;
-  const say = (v: boolean) => invalid ? "inconclusive" : yesNo(v);
-  const baselineSections = await baselineSectionsOf(
-    regretRows,
-    lateWindow(played, numberOr(cfg.late_window, 15)),
-    thresholds,
-    say,
-  );
-  const verdictClass = (v: boolean) => invalid ? "inconclusive" : v ? "yes" : "no";
-  const headline = `Parasitic equilibrium: ${say(verdict.parasitic_equilibrium)}. ` +
-    `Honest convergence: ${say(verdict.honest_convergence)}.`;
-  const md = [
-    `# Blockchain CPD run ${id}`,
-    "",
-    validityNote(validity),
-    `Experiment \`${run.experiment}\`, seed ${run.seed}, ${played} rounds, miners ${
-      agents.map((a) => a.agent).join(", ")
-    }.`,
-    "",
-    `Provenance: ${provenanceText(run.provenance)}`,
-    "",
-    "## Configuration",
-    "",
-    mdTable(["parameter", "value"], configRows),
-    "",
-    "## Verdicts",
-    "",
-    `**${headline}**`,
-    "",
-    windowText,
-    "",
-    mdTable(verdictHeader, verdictRows),
-    "",
-    verdictMeaningText,
-    "",
-    ...sectionsMd(baselineSections),
-    "## Charts",
-    "",
-    ...charts.flatMap((c) => [`![${c.caption}](${c.file})`, "", `*${c.caption}*`, ""]),
-    "## Agents",
-    "",
-    mdTable(agentHeader, agentRows),
-    "",
-    `Reward ranking: ${ranking.join(" > ")}. ${usageText}`,
-    "",
-    "## Honest group",
-    "",
-    floorText,
-    "",
-    "## Constructive trend",
-    "",
-    trendText,
-    "",
-    mdTable(trendHeader, trendRows),
-    "",
-    ...(isLlm
-      ? [
-        "## Turning points",
-        "",
-        ...(turns.length === 0 ? [noTurns, ""] : [turnsText, ""]),
-        ...(turns.length === 0 ? [] : turns.flatMap((t) => [
-          `**${quoteHead(t)}**`,
-          "",
-          `> ${mdText(quote(t.thought!))}`,
-          "",
-        ])),
-      ]
-      : []),
-    llmSectionMd(callRows, decisionRows, llmBudget),
-  ].join("\n");
-  await writeSectionCharts(outDir, baselineSections);
-  await Deno.writeTextFile(join(outDir, "report.md"), md);
+/** The head of a quote: who, when, which label change, which action. */
+const quoteHead = (t: LabelChangeRecord) =>
+  `${t.agent}, round ${t.round} (${labelName(t.from)} → ${labelName(t.to)}, action ${cpdText(t)})`;
 
-  const html = htmlPage(
-    `Blockchain CPD run ${id}`,
-    [
-      `<h1>Blockchain CPD run ${escapeHtml(id)}</h1>`,
-      validityBanner(validity),
-      `<p>Experiment <code>${
-        escapeHtml(run.experiment)
-      }</code>, seed ${run.seed}, ${played} rounds, miners ${
-        escapeHtml(agents.map((a) => a.agent).join(", "))
-      }.</p>`,
-      `<p><small>Provenance: ${escapeHtml(provenanceText(run.provenance))}</small></p>`,
-      "<h2>Configuration</h2>",
-      htmlTable(["parameter", "value"], configRows),
-      "<h2>Verdicts</h2>",
-      `<p><span class="verdict ${
-        verdictClass(verdict.parasitic_equilibrium)
-      }">Parasitic equilibrium: ${say(verdict.parasitic_equilibrium)}</span> <span class="verdict ${
-        verdictClass(verdict.honest_convergence)
-      }">Honest convergence: ${say(verdict.honest_convergence)}</span></p>`,
-      `<p>${escapeHtml(windowText)}</p>`,
-      htmlTable(verdictHeader, verdictRows),
-      `<p>${escapeHtml(verdictMeaningText)}</p>`,
-      ...sectionsHtml(baselineSections),
-      "<h2>Charts</h2>",
-      ...charts.map((c, i) =>
-        `<figure>${svgs[i]}<figcaption>${escapeHtml(c.caption)}</figcaption></figure>`
-      ),
-      "<h2>Agents</h2>",
-      htmlTable(agentHeader, agentRows),
-      `<p>Reward ranking: ${escapeHtml(ranking.join(" > "))}. ${escapeHtml(usageText)}</p>`,
-      "<h2>Honest group</h2>",
-      `<p>${escapeHtml(floorText)}</p>`,
-      "<h2>Constructive trend</h2>",
-      `<p>${escapeHtml(trendText)}</p>`,
-      htmlTable(trendHeader, trendRows),
-      ...(isLlm
-        ? [
-          "<h2>Turning points</h2>",
-          ...(turns.length === 0 ? [`<p>${noTurns}</p>`] : [
-            `<p>${escapeHtml(turnsText)}</p>`,
-            ...turns.map((t) =>
-              `<p><b>${escapeHtml(quoteHead(t))}</b></p>\n<blockquote>${
-                escapeHtml(quote(t.thought!))
-              }</blockquote>`
-            ),
-          ]),
-        ]
-        : []),
-      llmSectionHtml(callRows, decisionRows, llmBudget),
-    ].join("\n"),
-  );
-  const path = join(outDir, "report.html");
-  await Deno.writeTextFile(path, html);
-  return path;
+/** The miners' own words where their strategy label changed (LLM runs only). */
+function turningPointsSections(v: RunView): DocSection[] {
+  if (!v.isLlm) return [];
+  const all = labelChanges(v.df).filter((t) => t.thought !== null);
+  const turns = all.slice(0, MAX_QUOTES);
+  if (turns.length === 0) {
+    return [{
+      title: "Turning points",
+      blocks: [{ text: "No miner changed its strategy label; no turning point to quote." }],
+    }];
+  }
+  const intro =
+    `${turns.length} of ${all.length} turning points (label changes with a stated reason) quoted, the first ones in round order.`;
+  return [{
+    title: "Turning points",
+    blocks: [
+      { text: intro },
+      ...turns.flatMap((t): Block[] => [
+        { text: `**${quoteHead(t)}**` },
+        { note: quote(t.thought!) },
+      ]),
+    ],
+  }];
+}
+
+/** The LLM calls section (usage, notes, reflections, transcripts); none without calls. */
+function llmSections(v: RunView): DocSection[] {
+  const calls = v.calls.toRecords() as unknown as CallView[];
+  const decisions = v.df.select("agent", "fallback").toRecords() as unknown as DecisionView[];
+  const section = llmSection(calls, decisions, v.budget);
+  return section ? [section] : [];
 }
 
 /**
- * The sections "Verdicts against the rational baseline" and "Play against the rational
- * baseline": run verdicts with what they measure, a per-agent table (late action against
- * the baseline's, excess free-riding, best-response share, stage-game regret) and a chart of
- * each miner's reward against the baseline's payoff.
+ * The report of the blockchain run in `runDir`, as a document: charts are Vega-Lite specs
+ * (`cpd.svg`, `efficiency.svg`, `rewards.svg`, `verdict.svg`, `baseline.svg`); nothing is
+ * written.
+ *
+ * The late window is `lateWindow` of the rounds played with the config's `late_window`;
+ * thresholds and `eta_min` come from the run's config (SPEC defaults when absent). When the
+ * run's `summary.json` says it is invalid (too many fallbacks), a red banner opens the page
+ * and every verdict reads "inconclusive".
+ *
+ * @param runDir The run directory (`config.json`, `decisions.jsonl`, `llm_calls.jsonl`,
+ * `summary.json` when written).
+ * @returns The report.
+ * @throws {RangeError} When the run has no decisions.
+ *
+ * @example
+ * ```ts ignore
+ * import { blockchainReport } from "./report.ts";
+ * import { writeDocument } from "../../reports/render_document.ts";
+ * const doc = await blockchainReport("data/runs/blockchain-1");
+ * console.log(await writeDocument("reports/blockchain-1", doc)); // reports/blockchain-1/report.html
+ * ```
  */
-async function baselineSectionsOf(
-  regretRows: StageRegretRow[] | string,
-  window: number,
-  thresholds: { parasitic_d_max: number; parasitic_p_min: number; honest_c_min: number },
-  say: (v: boolean) => string,
-): Promise<Section[]> {
-  if (typeof regretRows === "string" || regretRows.length === 0) {
-    const text = typeof regretRows === "string"
-      ? regretRows
-      : "The rational baseline could not be computed: no decision has a known start state.";
-    return [{ title: "Verdicts against the rational baseline", parts: [{ text }] }];
-  }
-  const options = { window, thresholds };
-  const run = runBaselineVerdicts(regretRows, options);
-  const perAgent = agentBaselineVerdicts(regretRows, options);
-  const regret = summarizeRegret(regretPoints(regretRows));
-  const cpd = (x: { c: number; p: number; d: number }) => `[${fmt(x.c)}, ${fmt(x.p)}, ${fmt(x.d)}]`;
-  const verdictRows = [
-    [
-      "parasitic beyond rational",
-      say(run.parasitic_beyond_rational),
-      VERDICT_MEANINGS.parasitic_beyond_rational,
+export async function blockchainReport(runDir: string): Promise<ReportDocument> {
+  const v = await readRun(runDir);
+  const regretRows = regretRowsOf(v.run.config, v.df.toRecords() as Record<string, unknown>[]);
+  const provenance = provenanceText(v.run.provenance);
+  return {
+    title: `Blockchain CPD run ${v.id}`,
+    banners: validityBanners(v.validity),
+    intro: introBlocks(v),
+    sections: [
+      configSection(v),
+      verdictSection(v),
+      ...baselineSections(regretRows, v.window, v.thresholds, sayOf(v)),
+      chartsSection(v),
+      agentsSection(v),
+      honestSection(v),
+      trendSection(v),
+      ...turningPointsSections(v),
+      ...llmSections(v),
     ],
-    [
-      "honest beyond rational",
-      say(run.honest_beyond_rational),
-      VERDICT_MEANINGS.honest_beyond_rational,
-    ],
-    ["rational play", say(run.rational_play), VERDICT_MEANINGS.rational_play],
-  ];
-  const pooledText = `Pooled over ${run.miners.join(", ")}: late action ${
-    cpd(run.late)
-  } against the baseline's ${cpd(run.baseline)} in the same states; excess free-riding ${
-    fmt(run.excess_free_ride)
-  }, excess construction ${fmt(run.excess_construction)} (threshold ${BEYOND_RATIONAL_MIN}).`;
-  const headline = run.rational_play && !run.parasitic_beyond_rational
-    ? "The late play is rational play: it is what the myopic best response plays in the same states, not collusion beyond it."
-    : run.parasitic_beyond_rational
-    ? "The miners free-ride beyond what the myopic best response would."
-    : "The late play departs from the myopic best response in some rounds (see the table).";
-  const header = [
-    "agent",
-    "late [c, p, d]",
-    "baseline [c, p, d]",
-    "excess free-ride",
-    "best-response share",
-    "stage regret mean",
-    "stage regret total",
-    "near-best share (LLM)",
-    "parasitic play",
-    "beyond rational",
-    "rational play",
-  ];
-  const rows = perAgent.map((a) => [
-    a.agent,
-    cpd(a.late),
-    cpd(a.baseline),
-    fmt(a.excess_free_ride),
-    fmt(a.best_response_share),
-    fmt(regret[a.agent]?.mean),
-    fmt(regret[a.agent]?.total),
-    regret[a.agent]?.near_best_share === null ? "–" : fmt(regret[a.agent]?.near_best_share),
-    say(a.parasitic_play),
-    say(a.parasitic_beyond_rational),
-    say(a.rational_play),
-  ]);
-  const from = perAgent[0].from;
-  const to = perAgent[0].to;
-  const tableText =
-    `Late window rounds ${from}–${to}. The baseline is the myopic best response in the state each miner met (build when R·alpha >= R·m^beta, else free-ride; never attack). ` +
-    `Excess free-ride: mean p in rounds where free-riding fell more than 1% short of the best payoff. ` +
-    `Best-response share: share of late decisions within 1% of the best payoff (rational play at >= ${RATIONAL_SHARE_MIN}). ` +
-    `Regret mean and total are over all rounds.`;
-  const chart = baselinePayoffChart(regretRows);
-  const svg = await toSvg(chart);
-  return [
-    {
-      title: "Verdicts against the rational baseline",
-      parts: [
-        { text: headline },
-        { table: { header: ["verdict", "value", "measures (baseline)"], rows: verdictRows } },
-        { text: pooledText },
-      ],
-    },
-    {
-      title: "Play against the rational baseline",
-      parts: [
-        { text: REGRET_NOTE },
-        { text: tableText },
-        { table: { header, rows } },
-        {
-          chart: {
-            file: "baseline.svg",
-            svg,
-            caption:
-              "Reward of each miner per round (solid) against the myopic best response's payoff in the same state (dashed); the gap is the stage-game regret.",
-          },
-        },
-      ],
-    },
-  ];
+    ...(provenance ? { footer: `Provenance: ${provenance}` } : {}),
+  };
 }

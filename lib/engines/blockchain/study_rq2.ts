@@ -22,9 +22,11 @@ import { ConfigError } from "../../core/config.ts";
 import { compare, holmAdjust, meanCI } from "../../analysis/stats.ts";
 import { type SeedCount, shareCI } from "../../analysis/share_ci.ts";
 import { seedsNeeded } from "../../analysis/power.ts";
+import type { Cell } from "../../core/document.ts";
 import {
   ciText,
   intervalChartPart,
+  type IntervalPoint,
   permutationFloorText,
   pilotPower,
   type StudyPart,
@@ -32,7 +34,7 @@ import {
 import { parseBlockchainConfig } from "./config.ts";
 import { DEVIATION_KINDS, deviationRun, isProfitable, seatsFromRows } from "./deviation.ts";
 import { seatEffects } from "../../reports/seat_effects.ts";
-import type { Study, StudyContext, StudyRun } from "../../run/study.ts";
+import type { Study, StudyContext, StudyRun } from "../../analysis/study.ts";
 
 /** The scripted agent sets of the offline design: name to the policies of the three seats. */
 export const RQ2_MIXES: Readonly<Record<string, readonly string[]>> = Object.freeze({
@@ -154,6 +156,233 @@ function meansBySeed<T extends { seed: number }>(
 
 const unique = <T>(xs: readonly T[]) => [...new Set(xs)];
 
+const REGRET_TEXT =
+  "Stage-game regret per decision: the payoff the myopic best response would have earned against what the others actually did, minus what was earned (0 for the best responder). Shares are of seat-runs whose late window met the verdict; 95% intervals, seeds as clusters.";
+
+const RQ2_CAVEATS = [
+  "Stage-game (myopic) regret is not an equilibrium test: in the repeated game cooperation can be sustained by future punishment and an attack may pay only later. Stability is tested separately by deviation runs (one seat deviates from one round on); a deviation that does not pay is evidence of stability against that deviation, not a proof of equilibrium.",
+  "Deviation runs replay recorded LLM replies as they were (open-loop): an LLM seat does not react to another seat's deviation, so its stability row says how a deviation pays against fixed play, not against the model's response; scripted seats re-play their policy and do react (closed-loop).",
+  "Verdicts use the thresholds of the config (late window, d < 0.08, p > 0.40, c > 0.55) and the beyond-rational excess of baseline_verdicts.ts; each is a named parameter, and moving them moves the shares.",
+  "A seat-run's verdicts depend on its opponents: model shares pool the agent sets it met.",
+];
+
+/** A table row of the study (cells are text and counts). */
+type Row = Cell[];
+
+/**
+ * Each model at each kappa against the rational baseline: regret per decision and verdict
+ * shares, as two interval charts and a table; the figures go into `data.models`.
+ */
+async function modelParts(
+  rows: readonly SeatRun[],
+  ks: readonly number[],
+  models: readonly string[],
+  data: Record<string, unknown>,
+): Promise<StudyPart[]> {
+  const modelRows: Row[] = [];
+  const regretPoints = [];
+  const verdictPoints = [];
+  for (const model of models) {
+    for (const k of ks) {
+      const at = rows.filter((r) => r.model === model && r.kappa === k);
+      if (!at.length) continue;
+      const regret = meanCI(meansBySeed(at, (r) => r.regret));
+      const shares = Object.fromEntries(
+        AGENT_VERDICTS.map((v) => [v, shareCI({ counts: countsBySeed(at, (r) => r.verdicts[v]) })]),
+      );
+      modelRows.push([
+        model,
+        String(k),
+        at.length,
+        ciText(regret),
+        ...AGENT_VERDICTS.map((v) => ciText(shares[v])),
+      ]);
+      regretPoints.push({ x: model, series: `kappa=${k}`, ...regret });
+      verdictPoints.push({ x: model, series: `kappa=${k}`, ...shares.parasitic_beyond_rational });
+      (data.models as unknown[]).push({ model, kappa: k, seat_runs: at.length, regret, ...shares });
+    }
+  }
+  return [
+    { heading: "Each model against the rational baseline" },
+    { text: REGRET_TEXT },
+    ...await modelCharts(regretPoints, verdictPoints),
+    { table: { header: MODEL_HEADER, rows: modelRows } },
+  ];
+}
+
+const MODEL_HEADER = [
+  "model",
+  "kappa",
+  "seat-runs",
+  "regret / decision",
+  "parasitic play",
+  "parasitic beyond rational",
+  "rational play",
+];
+
+/** The interval charts of regret and of parasitic play beyond the rational baseline. */
+async function modelCharts(
+  regretPoints: IntervalPoint[],
+  verdictPoints: IntervalPoint[],
+): Promise<StudyPart[]> {
+  return [
+    await intervalChartPart(
+      "rq2_regret.svg",
+      regretPoints,
+      {
+        title: "Stage-game regret per decision, by model and kappa",
+        x: "model",
+        y: "mean regret per decision",
+      },
+      "Mean stage-game regret per decision over seeds (Student's t 95% interval as a rule); every seat played by every model.",
+    ),
+    await intervalChartPart(
+      "rq2_beyond_rational.svg",
+      verdictPoints,
+      {
+        title: "Parasitic play beyond the rational baseline, by model and kappa",
+        x: "model",
+        y: "share of seat-runs",
+        domain: [0, 1],
+      },
+      "Share of a model's seat-runs with parasitic play beyond the rational baseline (Wilson at the effective sample size, 95%).",
+    ),
+  ];
+}
+
+/**
+ * Does kappa move regret? Per model, the last kappa against the first (Welch and permutation
+ * on per-seed regret means), Holm over the models; `data.kappa_comparison`. None with one kappa.
+ */
+function kappaParts(
+  rows: readonly SeatRun[],
+  ks: readonly number[],
+  models: readonly string[],
+  data: Record<string, unknown>,
+): StudyPart[] {
+  if (ks.length < 2) return [];
+  const [a, b] = [ks[0], ks.at(-1)!];
+  const regretAt = (model: string, k: number) =>
+    meansBySeed(rows.filter((r) => r.model === model && r.kappa === k), (r) => r.regret);
+  const tests = models.map((model) => {
+    const va = regretAt(model, a);
+    const vb = regretAt(model, b);
+    if (va.length < 2 || vb.length < 2) return { model, c: null };
+    return { model, c: compare(vb, va) };
+  });
+  const ps = tests.map((t) => t.c && Number.isFinite(t.c.p_value) ? t.c.p_value : 1);
+  const adj = holmAdjust(ps);
+  const parts: StudyPart[] = [
+    { heading: `Does kappa move regret? kappa=${b} minus kappa=${a}` },
+    {
+      table: {
+        header: ["model", "difference", "95% Welch interval", "permutation p", "Holm p"],
+        rows: tests.map((t, i): Row =>
+          t.c
+            ? [
+              t.model,
+              t.c.diff,
+              `[${Number(t.c.lo.toFixed(4))}, ${Number(t.c.hi.toFixed(4))}]`,
+              t.c.p_value,
+              adj[i],
+            ]
+            : [t.model, "n/a", "needs 2 seeds per kappa", "", ""]
+        ),
+      },
+    },
+  ];
+  const sizes = tests.filter((t) => t.c).map((t) => [t.c!.n_a, t.c!.n_b]);
+  if (sizes.length) {
+    const [na, nb] = sizes.reduce((a, b) => (a[0] + a[1] <= b[0] + b[1] ? a : b));
+    parts.push({ text: permutationFloorText(nb, na) });
+  }
+  data.kappa_comparison = tests.map((t, i) => ({ ...t, holm_p: adj[i] }));
+  return parts;
+}
+
+/** The share of runs meeting a run verdict (`summary.verdicts`), seeds as clusters. */
+const runShare = (runs: readonly StudyRun[], v: string) =>
+  shareCI({
+    counts: countsBySeed(runs, (r) => (r.summary.verdicts as Record<string, unknown>)?.[v]),
+  });
+
+/**
+ * The run verdicts per agent set and kappa (a table, `data.sets`), with one headline per
+ * cell and one per kappa for the design-weighted average over the sets.
+ */
+function setVerdictParts(
+  valid: readonly StudyRun[],
+  ks: readonly number[],
+  data: Record<string, unknown>,
+): { parts: StudyPart[]; headline: string[] } {
+  const setRows: Row[] = [];
+  const headline: string[] = [];
+  const pooledLines: string[] = [];
+  const sets = unique(valid.map((r) => setName(r.params.agents))).sort();
+  for (const k of ks) {
+    for (const set of sets) {
+      const at = valid.filter((r) =>
+        Number(r.params.kappa) === k && setName(r.params.agents) === set
+      );
+      if (!at.length) continue;
+      const shares = Object.fromEntries(RUN_VERDICTS.map((v) => [v, runShare(at, v)]));
+      setRows.push([set, String(k), at.length, ...RUN_VERDICTS.map((v) => ciText(shares[v]))]);
+      headline.push(
+        `${set}, kappa=${k} (${at.length} runs): parasitic_equilibrium ${
+          ciText(shares.parasitic_equilibrium)
+        }, parasitic play beyond the rational baseline ${
+          ciText(shares.parasitic_beyond_rational)
+        }, rational play ${ciText(shares.rational_play)} (share of runs [95% interval]).`,
+      );
+      (data.sets as unknown[]).push({ set, kappa: k, runs: at.length, ...shares });
+    }
+    pooledLines.push(pooledLine(valid, k, sets.length));
+  }
+  const header = ["agent set", "kappa", "runs", ...RUN_VERDICTS.map((v) => v.replaceAll("_", " "))];
+  return {
+    parts: [{ heading: "Run verdicts by agent set" }, { table: { header, rows: setRows } }],
+    headline: [...headline, ...pooledLines],
+  };
+}
+
+/** The headline of one kappa's verdict shares over all agent sets. */
+function pooledLine(valid: readonly StudyRun[], k: number, sets: number): string {
+  const all = valid.filter((r) => Number(r.params.kappa) === k);
+  const pooled = (v: string) => ciText(runShare(all, v));
+  return `kappa=${k}, design-weighted average over the ${sets} agent sets (${all.length} runs; each set weighs by its runs, a design choice, not a population): parasitic_equilibrium ${
+    pooled("parasitic_equilibrium")
+  }, parasitic beyond rational ${pooled("parasitic_beyond_rational")}, rational play ${
+    pooled("rational_play")
+  }.`;
+}
+
+/** Model against seat: each model's mean return over the seats, each seat's over the models. */
+function seatEffectParts(valid: readonly StudyRun[], data: Record<string, unknown>): StudyPart[] {
+  const effects = seatEffects(valid.map((r) => ({
+    seats: r.summary.seats as { seat: number; agent: string; kind?: string | null }[],
+    returns: r.summary.returns as Record<string, number>,
+  })));
+  if (!effects) return [];
+  data.seat_effects = effects;
+  return [
+    { heading: "Models and seats (mean return per run)" },
+    {
+      text: effects.balanced
+        ? "Every model played every seat equally often, so model means are not seat means."
+        : "Seats were not balanced across models: read model means with care.",
+    },
+    {
+      table: {
+        header: ["model or seat", "runs", "mean return [95% t interval]"],
+        rows: [
+          ...effects.models.map((m): Row => [m.model, m.n, ciText(m)]),
+          ...effects.seats.map((s): Row => [`seat ${s.seat}`, s.n, ciText(s)]),
+        ],
+      },
+    },
+  ];
+}
+
 /** The registered RQ2 study. */
 export const rq2Study: Study = {
   name: "rq2",
@@ -232,212 +461,19 @@ export const rq2Study: Study = {
     const rows = seatRuns(runs.valid);
     const ks = unique(rows.map((r) => r.kappa)).sort((a, b) => a - b);
     const models = unique(rows.map((r) => r.model)).sort();
-    const parts: StudyPart[] = [];
-    // per model x kappa
-    const modelRows: unknown[][] = [];
-    const regretPoints = [];
-    const verdictPoints = [];
     const data: Record<string, unknown> = { models: [] as unknown[], sets: [] as unknown[] };
-    for (const model of models) {
-      for (const k of ks) {
-        const at = rows.filter((r) => r.model === model && r.kappa === k);
-        if (!at.length) continue;
-        const regret = meanCI(meansBySeed(at, (r) => r.regret));
-        const shares = Object.fromEntries(
-          AGENT_VERDICTS.map((
-            v,
-          ) => [v, shareCI({ counts: countsBySeed(at, (r) => r.verdicts[v]) })]),
-        );
-        modelRows.push([
-          model,
-          String(k),
-          at.length,
-          ciText(regret),
-          ...AGENT_VERDICTS.map((v) => ciText(shares[v])),
-        ]);
-        regretPoints.push({ x: model, series: `kappa=${k}`, ...regret });
-        verdictPoints.push({
-          x: model,
-          series: `kappa=${k}`,
-          ...shares.parasitic_beyond_rational,
-        });
-        (data.models as unknown[]).push({
-          model,
-          kappa: k,
-          seat_runs: at.length,
-          regret,
-          ...shares,
-        });
-      }
-    }
-    parts.push({ heading: "Each model against the rational baseline" });
-    parts.push({
-      text:
-        "Stage-game regret per decision: the payoff the myopic best response would have earned against what the others actually did, minus what was earned (0 for the best responder). Shares are of seat-runs whose late window met the verdict; 95% intervals, seeds as clusters.",
-    });
-    parts.push(
-      await intervalChartPart(
-        "rq2_regret.svg",
-        regretPoints,
-        {
-          title: "Stage-game regret per decision, by model and kappa",
-          x: "model",
-          y: "mean regret per decision",
-        },
-        "Mean stage-game regret per decision over seeds (Student's t 95% interval as a rule); every seat played by every model.",
-      ),
-    );
-    parts.push(
-      await intervalChartPart(
-        "rq2_beyond_rational.svg",
-        verdictPoints,
-        {
-          title: "Parasitic play beyond the rational baseline, by model and kappa",
-          x: "model",
-          y: "share of seat-runs",
-          domain: [0, 1],
-        },
-        "Share of a model's seat-runs with parasitic play beyond the rational baseline (Wilson at the effective sample size, 95%).",
-      ),
-    );
-    parts.push({
-      table: {
-        header: [
-          "model",
-          "kappa",
-          "seat-runs",
-          "regret / decision",
-          "parasitic play",
-          "parasitic beyond rational",
-          "rational play",
-        ],
-        rows: modelRows,
-      },
-    });
-    // the kappa effect per model, Holm over models
-    if (ks.length >= 2) {
-      const [a, b] = [ks[0], ks.at(-1)!];
-      const tests = models.map((model) => {
-        const va = meansBySeed(
-          rows.filter((r) => r.model === model && r.kappa === a),
-          (r) => r.regret,
-        );
-        const vb = meansBySeed(
-          rows.filter((r) => r.model === model && r.kappa === b),
-          (r) => r.regret,
-        );
-        if (va.length < 2 || vb.length < 2) return { model, c: null };
-        return { model, c: compare(vb, va) };
-      });
-      const ps = tests.map((t) => t.c && Number.isFinite(t.c.p_value) ? t.c.p_value : 1);
-      const adj = holmAdjust(ps);
-      parts.push({ heading: `Does kappa move regret? kappa=${b} minus kappa=${a}` });
-      parts.push({
-        table: {
-          header: ["model", "difference", "95% Welch interval", "permutation p", "Holm p"],
-          rows: tests.map((t, i) =>
-            t.c
-              ? [
-                t.model,
-                t.c.diff,
-                `[${Number(t.c.lo.toFixed(4))}, ${Number(t.c.hi.toFixed(4))}]`,
-                t.c.p_value,
-                adj[i],
-              ]
-              : [t.model, "n/a", "needs 2 seeds per kappa", "", ""]
-          ),
-        },
-      });
-      const sizes = tests.filter((t) => t.c).map((t) => [t.c!.n_a, t.c!.n_b]);
-      if (sizes.length) {
-        const [na, nb] = sizes.reduce((a, b) => (a[0] + a[1] <= b[0] + b[1] ? a : b));
-        parts.push({ text: permutationFloorText(nb, na) });
-      }
-      data.kappa_comparison = tests.map((t, i) => ({ ...t, holm_p: adj[i] }));
-    }
-    // per agent set x kappa: the run verdicts
-    parts.push({ heading: "Run verdicts by agent set" });
-    const setRows: unknown[][] = [];
-    const headline: string[] = [];
-    const pooledLines: string[] = [];
-    const sets = unique(runs.valid.map((r) => setName(r.params.agents))).sort();
-    for (const k of ks) {
-      for (const set of sets) {
-        const at = runs.valid.filter((r) =>
-          Number(r.params.kappa) === k && setName(r.params.agents) === set
-        );
-        if (!at.length) continue;
-        const shares = Object.fromEntries(RUN_VERDICTS.map((v) => [
-          v,
-          shareCI({
-            counts: countsBySeed(at, (r) => (r.summary.verdicts as Record<string, unknown>)?.[v]),
-          }),
-        ]));
-        setRows.push([set, String(k), at.length, ...RUN_VERDICTS.map((v) => ciText(shares[v]))]);
-        headline.push(
-          `${set}, kappa=${k} (${at.length} runs): parasitic_equilibrium ${
-            ciText(shares.parasitic_equilibrium)
-          }, parasitic play beyond the rational baseline ${
-            ciText(shares.parasitic_beyond_rational)
-          }, rational play ${ciText(shares.rational_play)} (share of runs [95% interval]).`,
-        );
-        (data.sets as unknown[]).push({ set, kappa: k, runs: at.length, ...shares });
-      }
-      const all = runs.valid.filter((r) => Number(r.params.kappa) === k);
-      const pooled = (v: string) =>
-        ciText(shareCI({
-          counts: countsBySeed(all, (r) => (r.summary.verdicts as Record<string, unknown>)?.[v]),
-        }));
-      pooledLines.push(
-        `kappa=${k}, design-weighted average over the ${sets.length} agent sets (${all.length} runs; each set weighs by its runs, a design choice, not a population): parasitic_equilibrium ${
-          pooled("parasitic_equilibrium")
-        }, parasitic beyond rational ${pooled("parasitic_beyond_rational")}, rational play ${
-          pooled("rational_play")
-        }.`,
-      );
-    }
-    parts.push({
-      table: {
-        header: ["agent set", "kappa", "runs", ...RUN_VERDICTS.map((v) => v.replaceAll("_", " "))],
-        rows: setRows,
-      },
-    });
-    // model against seat
-    const effects = seatEffects(runs.valid.map((r) => ({
-      seats: r.summary.seats as { seat: number; agent: string; kind?: string | null }[],
-      returns: r.summary.returns as Record<string, number>,
-    })));
-    if (effects) {
-      parts.push({ heading: "Models and seats (mean return per run)" });
-      parts.push({
-        text: effects.balanced
-          ? "Every model played every seat equally often, so model means are not seat means."
-          : "Seats were not balanced across models: read model means with care.",
-      });
-      parts.push({
-        table: {
-          header: ["model or seat", "runs", "mean return [95% t interval]"],
-          rows: [
-            ...effects.models.map((m) => [m.model, m.n, ciText(m)]),
-            ...effects.seats.map((s) => [`seat ${s.seat}`, s.n, ciText(s)]),
-          ],
-        },
-      });
-      data.seat_effects = effects;
-    }
+    const parts: StudyPart[] = await modelParts(rows, ks, models, data);
+    parts.push(...kappaParts(rows, ks, models, data));
+    const sets = setVerdictParts(runs.valid, ks, data);
+    parts.push(...sets.parts, ...seatEffectParts(runs.valid, data));
     const stability = await stabilityPart(context, runs.valid);
     parts.push(...stability.parts);
     data.stability = stability.rows;
     return {
-      headline: [...headline, ...pooledLines, ...stability.headline],
+      headline: [...sets.headline, ...stability.headline],
       parts,
       data,
-      caveats: [
-        "Stage-game (myopic) regret is not an equilibrium test: in the repeated game cooperation can be sustained by future punishment and an attack may pay only later. Stability is tested separately by deviation runs (one seat deviates from one round on); a deviation that does not pay is evidence of stability against that deviation, not a proof of equilibrium.",
-        "Deviation runs replay recorded LLM replies as they were (open-loop): an LLM seat does not react to another seat's deviation, so its stability row says how a deviation pays against fixed play, not against the model's response; scripted seats re-play their policy and do react (closed-loop).",
-        "Verdicts use the thresholds of the config (late window, d < 0.08, p > 0.40, c > 0.55) and the beyond-rational excess of baseline_verdicts.ts; each is a named parameter, and moving them moves the shares.",
-        "A seat-run's verdicts depend on its opponents: model shares pool the agent sets it met.",
-      ],
+      caveats: RQ2_CAVEATS,
     };
   },
   power(_context, pilot) {
@@ -498,49 +534,7 @@ async function stabilityPart(
   for (const run of runs) {
     const rotation = run.params.seat_rotation;
     if (rotation !== undefined && rotation !== 0) continue;
-    const seats = [
-      ...((run.summary.seats ?? []) as { seat: number; agent: string; kind?: string | null }[]),
-    ]
-      .sort((a, b) => a.seat - b.seat);
-    const miners = seats.map((s) => s.agent);
-    const text = await Deno.readTextFile(join(run.dir, "decisions.jsonl"));
-    const rows = text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
-    const play = seatsFromRows(rows, miners);
-    const kappa = Number(run.params.kappa);
-    const config = parseBlockchainConfig({ rounds, kappa, miners });
-    for (let i = 0; i < miners.length; i++) {
-      for (const deviation of DEVIATION_KINDS) {
-        const r = await deviationRun({
-          config,
-          seats: play,
-          seat: i,
-          from,
-          deviation,
-          seeds: [run.seed],
-        });
-        const set = setName(run.params.agents);
-        const key = JSON.stringify([set, kappa, miners[i], deviation]);
-        const g = groups.get(key) ?? {
-          set,
-          kappa,
-          agent: miners[i],
-          kind: seats[i].kind ?? miners[i],
-          deviation,
-          from,
-          seeds: [],
-          gains: [],
-          mean_gain: NaN,
-          lo: NaN,
-          hi: NaN,
-          profitable: false,
-          open_loop: false,
-        };
-        g.seeds.push(run.seed);
-        g.gains.push(r.gain[0]);
-        g.open_loop ||= r.open_loop;
-        groups.set(key, g);
-      }
-    }
+    await deviateRun(run, from, rounds, groups);
   }
   const rows = [...groups.values()].sort((a, b) =>
     a.set.localeCompare(b.set) || a.kappa - b.kappa || a.agent.localeCompare(b.agent)
@@ -555,39 +549,96 @@ async function stabilityPart(
     parts.push({ text: "No unrotated run to deviate from: no stability figures." });
     return { parts, rows, headline: [] };
   }
+  parts.push(...stabilityBlocks(rows, from, rounds));
+  return { parts, rows, headline: stabilityHeadline(rows, from) };
+}
+
+/** Each seat of one run plays each deviation; its gain joins its group in `groups`. */
+async function deviateRun(
+  run: StudyRun,
+  from: number,
+  rounds: number,
+  groups: Map<string, StabilityRow>,
+): Promise<void> {
+  const seats = [
+    ...((run.summary.seats ?? []) as { seat: number; agent: string; kind?: string | null }[]),
+  ]
+    .sort((a, b) => a.seat - b.seat);
+  const miners = seats.map((s) => s.agent);
+  const text = await Deno.readTextFile(join(run.dir, "decisions.jsonl"));
+  const rows = text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const play = seatsFromRows(rows, miners);
+  const kappa = Number(run.params.kappa);
+  const config = parseBlockchainConfig({ rounds, kappa, miners });
+  const set = setName(run.params.agents);
+  for (let i = 0; i < miners.length; i++) {
+    for (const deviation of DEVIATION_KINDS) {
+      const r = await deviationRun({
+        config,
+        seats: play,
+        seat: i,
+        from,
+        deviation,
+        seeds: [run.seed],
+      });
+      const key = JSON.stringify([set, kappa, miners[i], deviation]);
+      const g = groups.get(key) ?? {
+        set,
+        kappa,
+        agent: miners[i],
+        kind: seats[i].kind ?? miners[i],
+        deviation,
+        from,
+        seeds: [],
+        gains: [],
+        mean_gain: NaN,
+        lo: NaN,
+        hi: NaN,
+        profitable: false,
+        open_loop: false,
+      };
+      g.seeds.push(run.seed);
+      g.gains.push(r.gain[0]);
+      g.open_loop ||= r.open_loop;
+      groups.set(key, g);
+    }
+  }
+}
+
+/** What the deviation runs are, and the table of gains. */
+function stabilityBlocks(rows: readonly StabilityRow[], from: number, rounds: number): StudyPart[] {
   const openLoop = rows.some((r) => r.open_loop);
-  parts.push({
-    text:
-      `From round ${from} of ${rounds}, one seat at a time plays a deviation (the myopic best response, always attack, always free-ride) while the other seats keep their play; the gain is the deviating seat's payoff over rounds ${from}..${rounds} minus what it earned there without deviating, one paired difference per seed (the unrotated runs), mean with Student's t 95% over seeds. A deviation is profitable when the interval's lower bound is above zero (lib/engines/blockchain/deviation.ts). ${
-        openLoop
-          ? "Open-loop rows: recorded LLM seats replay their replies and do not react to the deviation."
-          : "Every seat here is a scripted policy that re-plays and may react (closed-loop)."
-      }`,
-  });
-  parts.push({
-    table: {
-      header: [
-        "agent set",
-        "kappa",
-        "seat",
-        "deviation",
-        "seeds",
-        "gain [95% t interval]",
-        "profitable",
-        "others",
-      ],
-      rows: rows.map((r) => [
-        r.set,
-        String(r.kappa),
-        r.kind === r.agent ? r.agent : `${r.agent} (${r.kind})`,
-        r.deviation,
-        r.seeds.length,
-        ciText({ mean: r.mean_gain, lo: r.lo, hi: r.hi }),
-        r.profitable ? "yes" : "no",
-        r.open_loop ? "open-loop (recorded replies)" : "closed-loop",
-      ]),
-    },
-  });
+  const text =
+    `From round ${from} of ${rounds}, one seat at a time plays a deviation (the myopic best response, always attack, always free-ride) while the other seats keep their play; the gain is the deviating seat's payoff over rounds ${from}..${rounds} minus what it earned there without deviating, one paired difference per seed (the unrotated runs), mean with Student's t 95% over seeds. A deviation is profitable when the interval's lower bound is above zero (lib/engines/blockchain/deviation.ts). ${
+      openLoop
+        ? "Open-loop rows: recorded LLM seats replay their replies and do not react to the deviation."
+        : "Every seat here is a scripted policy that re-plays and may react (closed-loop)."
+    }`;
+  const header = [
+    "agent set",
+    "kappa",
+    "seat",
+    "deviation",
+    "seeds",
+    "gain [95% t interval]",
+    "profitable",
+    "others",
+  ];
+  const tableRows = rows.map((r): Row => [
+    r.set,
+    String(r.kappa),
+    r.kind === r.agent ? r.agent : `${r.agent} (${r.kind})`,
+    r.deviation,
+    r.seeds.length,
+    ciText({ mean: r.mean_gain, lo: r.lo, hi: r.hi }),
+    r.profitable ? "yes" : "no",
+    r.open_loop ? "open-loop (recorded replies)" : "closed-loop",
+  ]);
+  return [{ text }, { table: { header, rows: tableRows } }];
+}
+
+/** One headline per agent set and kappa: which deviations pay, if any. */
+function stabilityHeadline(rows: readonly StabilityRow[], from: number): string[] {
   const headline: string[] = [];
   const sets = [...new Set(rows.map((r) => `${r.set}, kappa=${r.kappa}`))];
   for (const cond of sets) {
@@ -603,5 +654,5 @@ async function stabilityPart(
       }.`,
     );
   }
-  return { parts, rows, headline };
+  return headline;
 }

@@ -551,28 +551,37 @@ function wouldSubstitute(
   return false;
 }
 
-function mechanismOn(
+/** What the step-by-step pass records of the audit: first substitution, exploitation, stop. */
+interface AuditTrace {
+  firstSub: number | null;
+  exploited: number;
+  stopTime: number | null;
+  atStop: { reward: number; n: number };
+}
+
+/** Plays the run on `engine` through `ledger`; returns the audit's timing. */
+function traceMechanism(
   engine: DelegationEngine,
-  config: DelegationConfig,
   seed: number,
   fns: Strategy[],
-): MechanismOutcome {
+  ledger: Ledger,
+): AuditTrace {
   const names = engine.agents;
   let obs: Record<AgentId, DelegationObs> = engine.reset({ seed }).observations;
   const tables = engine.tables;
   const views = names.map((_, i) => viewOf(tables, i, engine.stream));
-  const ledger = new Ledger(names.length, engine.T, "mechanism");
-  let firstSub: number | null = null;
-  let exploited = 0;
+  const trace: AuditTrace = {
+    firstSub: null,
+    exploited: 0,
+    stopTime: null,
+    atStop: { reward: 0, n: 0 },
+  };
   const rewards = new Array(names.length).fill(0);
-  let atStop = { reward: 0, n: 0 };
-  let stopTime: number | null = null;
   const actions: Record<AgentId, string> = {};
   while (!engine.isDone()) {
     const i = engine.actor;
-    const v = views[i];
-    v.obs = obs[names[i]];
-    actions[names[i]] = fns[i](v);
+    views[i].obs = obs[names[i]];
+    actions[names[i]] = fns[i](views[i]);
     const step = engine.step(actions);
     delete actions[names[i]];
     obs = step.observations;
@@ -581,16 +590,27 @@ function mechanismOn(
     ledger.add(tables, i, j, d.time, true);
     rewards[i] += d.reward;
     if (d.phase === 2 && !d.bonus) {
-      exploited++;
-      if (j !== tables.providers[i].bestModel && firstSub === null) firstSub = d.time;
+      trace.exploited++;
+      if (j !== tables.providers[i].bestModel && trace.firstSub === null) trace.firstSub = d.time;
     }
     for (const e of step.events) {
-      if (e.type === "early_stop") {
-        stopTime = Number(e.time);
-        atStop = { reward: rewards[i], n: ledger.n[i] };
-      }
+      if (e.type !== "early_stop") continue;
+      trace.stopTime = Number(e.time);
+      trace.atStop = { reward: rewards[i], n: ledger.n[i] };
     }
   }
+  return trace;
+}
+
+function mechanismOn(
+  engine: DelegationEngine,
+  config: DelegationConfig,
+  seed: number,
+  fns: Strategy[],
+): MechanismOutcome {
+  const ledger = new Ledger(engine.agents.length, engine.T, "mechanism");
+  const { firstSub, exploited, stopTime, atStop } = traceMechanism(engine, seed, fns, ledger);
+  const tables = engine.tables;
   const ex = engine.getState().exploration!;
   const substituted = firstSub !== null;
   const stopped = stopTime !== null;

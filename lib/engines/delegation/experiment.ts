@@ -18,14 +18,14 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { Schema } from "../../core/records.ts";
 import { ConfigError } from "../../core/config.ts";
-import { decisionRecordObject } from "../../core/_records.ts";
+import { decisionRecordObject } from "../../core/record_helpers.ts";
 import { LlmCallRecordSchema } from "../../core/records.ts";
 import { readJsonl } from "../../core/run_log.ts";
 import { usageTotals } from "../../core/summary.ts";
 import type { ChatModel } from "../../llm/chat_model.ts";
 import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
 import { DEFAULT_PROVIDERS, type DelegationConfig, parseDelegationConfig } from "./config.ts";
-import { DelegationEngine, type DelegationInfo } from "./engine.ts";
+import { DelegationEngine, type DelegationInfo, type DelegationRecord } from "./engine.ts";
 import { liveTaskOptions, servedModelSpec, withLiveServing } from "./live.ts";
 import { createLlmProvider } from "./llm_provider.ts";
 import { loadRecordedRecords, type TaskRecords } from "./records.ts";
@@ -165,10 +165,9 @@ async function loadRecords(config: DelegationConfig): Promise<TaskRecords | unde
   );
 }
 
-async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Promise<BuiltRun> {
-  const cfg = seatConfig(config, ctx);
-  const engine = new DelegationEngine(cfg, { records: await loadRecords(cfg) });
-  let agents: ProviderAgent[] = cfg.providers.map((p, i) => {
+/** The seats: a strategy agent or an LLM per provider, each serving live when records are. */
+function seatAgents(cfg: DelegationConfig, ctx: BuildContext, engine: DelegationEngine) {
+  const agents: ProviderAgent[] = cfg.providers.map((p, i) => {
     const spec = ctx.agents?.[i];
     if (!spec || spec.provider === "policy") return createStrategyAgent(engine, p.name, p.strategy);
     return createLlmProvider({
@@ -180,112 +179,133 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
       maxTokens: spec.max_tokens,
     });
   });
-  if (cfg.records.mode === "live") {
-    const live = cfg.records;
-    agents = agents.map((a, i) =>
-      withLiveServing(a, {
-        engine,
-        models: new Map<string, ChatModel>(
-          cfg.providers[i].models.map((m) => [m, ctx.chatModel(servedModelSpec(live, m, a.name))]),
-        ),
-        recorder: ctx.recorder,
-        tasks: liveTaskOptions(live),
-        temperature: live.endpoint.temperature,
-        maxTokens: live.endpoint.max_tokens,
-      })
-    );
-  }
+  if (cfg.records.mode !== "live") return agents;
+  const live = cfg.records;
+  return agents.map((a, i) =>
+    withLiveServing(a, {
+      engine,
+      models: new Map<string, ChatModel>(
+        cfg.providers[i].models.map((m) => [m, ctx.chatModel(servedModelSpec(live, m, a.name))]),
+      ),
+      recorder: ctx.recorder,
+      tasks: liveTaskOptions(live),
+      temperature: live.endpoint.temperature,
+      maxTokens: live.endpoint.max_tokens,
+    })
+  );
+}
+
+/** The decision row of the delegation the agent just served. */
+function delegationRow(
+  d: DelegationRecord,
+  action: string,
+  kind: string,
+  thought: string | undefined,
+): Record<string, unknown> {
+  return {
+    action,
+    reward: d.reward,
+    time: d.time,
+    phase: d.bonus ? "bonus" : PHASE_SLOTS[d.phase === 1 ? 0 : d.phase === 2 ? 1 : d.phase],
+    provider_id: d.provider_id,
+    model: d.model,
+    task: d.task,
+    price: d.price,
+    cost: d.cost,
+    prompt_tokens: d.prompt_tokens,
+    completion_tokens: d.completion_tokens,
+    user_utility: d.user_utility,
+    provider_utility: d.provider_utility,
+    kind,
+    ...(thought ? { thought } : {}),
+  };
+}
+
+/** The providers' stage-game regret from the decision rows (`null` without every row). */
+async function runRegret(
+  dir: string,
+  engine: DelegationEngine,
+  agents: readonly ProviderAgent[],
+  delegations: number,
+) {
+  const rows = await readJsonl(join(dir, "decisions.jsonl"), delegationDecisionObject);
+  if (rows.length !== delegations) return null;
+  const llmSeats = new Set(agents.filter((a) => !a.kind.startsWith("policy:")).map((a) => a.name));
+  return summarizeRegret(
+    providerRegretPoints(engine.tables, rows.map((r) => ({ ...r, provider: r.agent })))
+      .map((p) => ({ ...p, llm: llmSeats.has(p.agent) })),
+  );
+}
+
+/** Why a block of the summary was not computed. */
+function notComputed(live: boolean, none: boolean, what: "regret" | "counterfactual"): string {
+  if (live) return "live mode: the unserved models' answers are unknown";
+  if (what === "regret") return "needs every decision row (--log-decisions all)";
+  return none
+    ? "mechanism none: this run is the no-mechanism user"
+    : "needs scripted providers (an LLM seat cannot be replayed against another user)";
+}
+
+/** The run's summary: the engine's, the regret and counterfactual blocks, the seats. */
+async function summarizeRun(
+  dir: string,
+  cfg: DelegationConfig,
+  engine: DelegationEngine,
+  agents: readonly ProviderAgent[],
+): Promise<Record<string, unknown>> {
+  const s = delegationSummary(cfg, engine.getState());
+  const calls = await readJsonl(join(dir, "llm_calls.jsonl"), LlmCallRecordSchema);
+  const providers = Object.fromEntries(cfg.providers.map((p, i) => [String(i + 1), {
+    name: p.name,
+    kind: agents[i].kind,
+    ...(agents[i].model ? { model: agents[i].model } : {}),
+    models: p.models,
+    eta: p.eta,
+  }]));
+  const live = cfg.records.mode === "live", none = cfg.mechanism === "none";
+  const scripted = agents.every((a) => a.kind.startsWith("policy:"));
+  const regret = live ? null : await runRegret(dir, engine, agents, s.total_delegations);
+  const counterfactual = !live && scripted && !none
+    ? runCounterfactual({
+      config: cfg,
+      tables: engine.tables,
+      seed: engine.seed,
+      strategies: cfg.providers.map((p) => p.strategy),
+      mechanism: { user_utility: s.total_user_utility, substitution_share: s.substitution_rate },
+    })
+    : null;
+  return {
+    ...s,
+    regret,
+    regret_kind: "stage-game",
+    ...(regret ? {} : { regret_note: notComputed(live, none, "regret") }),
+    counterfactual,
+    ...(counterfactual ? {} : { counterfactual_note: notComputed(live, none, "counterfactual") }),
+    ...(none ? { mechanism: "none" } : {}),
+    records: cfg.records.mode === "recorded" ? `recorded:${cfg.records.dir}` : cfg.records.mode,
+    rng: cfg.rng,
+    providers,
+    delegation_history: "decisions.jsonl",
+    llm: usageTotals(calls),
+  };
+}
+
+async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Promise<BuiltRun> {
+  const cfg = seatConfig(config, ctx);
+  const engine = new DelegationEngine(cfg, { records: await loadRecords(cfg) });
+  const agents = seatAgents(cfg, ctx, engine);
   const kinds = Object.fromEntries(agents.map((a) => [a.name, a.kind]));
   return {
     engine,
     agents,
-    decisionRow(agent, decision, step) {
-      const d = (step.infos[agent] as DelegationInfo).delegation!;
-      return {
-        action: decision.action,
-        reward: d.reward,
-        time: d.time,
-        phase: d.bonus ? "bonus" : PHASE_SLOTS[d.phase === 1 ? 0 : d.phase === 2 ? 1 : d.phase],
-        provider_id: d.provider_id,
-        model: d.model,
-        task: d.task,
-        price: d.price,
-        cost: d.cost,
-        prompt_tokens: d.prompt_tokens,
-        completion_tokens: d.completion_tokens,
-        user_utility: d.user_utility,
-        provider_utility: d.provider_utility,
-        kind: kinds[agent],
-        ...(decision.thought ? { thought: decision.thought } : {}),
-      };
-    },
-    async summarize({ dir }) {
-      const s = delegationSummary(cfg, engine.getState());
-      const calls = await readJsonl(join(dir, "llm_calls.jsonl"), LlmCallRecordSchema);
-      const providers = Object.fromEntries(cfg.providers.map((p, i) => [String(i + 1), {
-        name: p.name,
-        kind: agents[i].kind,
-        ...(agents[i].model ? { model: agents[i].model } : {}),
-        models: p.models,
-        eta: p.eta,
-      }]));
-      const live = cfg.records.mode === "live";
-      const scripted = agents.every((a) => a.kind.startsWith("policy:"));
-      const rows = live
-        ? []
-        : await readJsonl(join(dir, "decisions.jsonl"), delegationDecisionObject);
-      const llmSeats = new Set(
-        agents.filter((a) => !a.kind.startsWith("policy:")).map((a) => a.name),
-      );
-      const regret = !live && rows.length === s.total_delegations
-        ? summarizeRegret(
-          providerRegretPoints(
-            engine.tables,
-            rows.map((r) => ({ ...r, provider: r.agent })),
-          ).map((p) => ({ ...p, llm: llmSeats.has(p.agent) })),
-        )
-        : null;
-      const none = cfg.mechanism === "none";
-      const counterfactual = !live && scripted && !none
-        ? runCounterfactual({
-          config: cfg,
-          tables: engine.tables,
-          seed: engine.seed,
-          strategies: cfg.providers.map((p) => p.strategy),
-          mechanism: {
-            user_utility: s.total_user_utility,
-            substitution_share: s.substitution_rate,
-          },
-        })
-        : null;
-      return {
-        ...s,
-        regret,
-        regret_kind: "stage-game",
-        ...(regret ? {} : {
-          regret_note: live
-            ? "live mode: the unserved models' answers are unknown"
-            : "needs every decision row (--log-decisions all)",
-        }),
-        counterfactual,
-        ...(counterfactual ? {} : {
-          counterfactual_note: live
-            ? "live mode: the unserved models' answers are unknown"
-            : none
-            ? "mechanism none: this run is the no-mechanism user"
-            : "needs scripted providers (an LLM seat cannot be replayed against another user)",
-        }),
-        ...(none ? { mechanism: "none" } : {}),
-        records: cfg.records.mode === "recorded" ? `recorded:${cfg.records.dir}` : cfg.records.mode,
-        rng: cfg.rng,
-        providers,
-        delegation_history: "decisions.jsonl",
-        llm: usageTotals(calls),
-      };
-    },
-    // Vega loads when a report is written, not when the CLI starts.
-    report: async (runDir, outDir) =>
-      (await import("./report.ts")).writeDelegationReport(runDir, outDir),
+    decisionRow: (agent, decision, step) =>
+      delegationRow(
+        (step.infos[agent] as DelegationInfo).delegation!,
+        decision.action as string,
+        kinds[agent],
+        decision.thought,
+      ),
+    summarize: ({ dir }) => summarizeRun(dir, cfg, engine, agents),
   };
 }
 
@@ -308,6 +328,8 @@ export const delegationExperiment: Experiment<DelegationConfig> = {
   applyFlags: applyDelegationFlags,
   parseConfig: parseDelegationConfig,
   build: buildDelegation,
+  // the report modules load when a report is built, not when the CLI starts
+  report: async (runDir) => (await import("./report.ts")).delegationReport(runDir),
   profile: delegationProfile,
   sampleReply: delegationSampleReply,
 };

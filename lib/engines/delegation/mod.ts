@@ -4,15 +4,20 @@
  * model. `config.ts` (zod schema), `python_random.ts` (CPython's `random` bit for bit and
  * the run-stream interface), `parameters.ts` and `selection.ts` (one pure function per
  * formula), `accounting.ts` (prices, costs, utilities), `records.ts` (recorded and
- * synthetic task records), `tables.ts`, `engine.ts` (the four phases behind the shared
- * contract), `strategies.ts` (honest, worst, random, strategic/ours, custom),
+ * synthetic task records), `tables.ts`, `types.ts` (the data shapes every file shares),
+ * the mechanism's rules one file each (`mechanism.ts` lists the phases in order;
+ * `exploration.ts`, `exploitation.ts`, `early_stop.ts`, `incentive.ts`, `utility_based.ts`;
+ * `serve.ts` prices and books one delegation; `state.ts` its JSON state), `engine.ts` (the
+ * shared engine contract over them), `strategies.ts` (honest, worst, random, strategic/ours,
+ * best response, custom),
  * `summary.ts`, `study.ts` (the 64-combination study), `maxflow.ts` (the live task
  * suite), `live.ts` (live mode), `prompts.ts` and `llm_provider.ts` (an LLM in a provider's
  * seat), `experiment.ts` (the registered experiment and its flags), `study_cli.ts` (the
  * `delegation-study` command), `counterfactual.ts` (the no-mechanism user, the oracle user,
  * regret, the audit's outcome) and `counterfactual_study.ts` (honesty gain, regret as `T`
  * grows, detection power against false stops, and their verdicts across seeds), and
- * `analysis.ts`, `charts.ts`, `report.ts`.
+ * `analysis.ts`, `charts.ts`, and the reports as data: `report.ts` (a run's
+ * `ReportDocument`), `report_counterfactual.ts`, `report_study.ts` (the two studies).
  *
  * @example
  * ```ts

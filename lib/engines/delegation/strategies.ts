@@ -6,8 +6,9 @@
  *
  * A strategy is a small function `(view) => modelName`. The view carries the provider's
  * observation, its models, its best and cheapest model, and the run's stream. The `random`
- * strategy draws from that stream (the engine's own, {@linkcode DelegationEngine.stream}),
- * so its draws interleave with the mechanism's exactly as in the original simulator.
+ * strategy draws from that stream (the engine's own, `DelegationEngine.stream`), so its draws
+ * interleave with the mechanism's exactly as in the original simulator. This file does not
+ * import the engine: a view reads any {@linkcode StrategySource} (the engine is one).
  *
  * @example Custom strategy: serve the best model on even steps, the cheapest on odd ones.
  * ```ts
@@ -24,8 +25,8 @@
 import type { Agent, Decision, DecisionContext } from "../../agents/agent.ts";
 import { ConfigError } from "../../core/config.ts";
 import type { AgentId } from "../../core/game.ts";
-import type { DelegationEngine, DelegationInfo, DelegationObs } from "./engine.ts";
 import type { RunStream } from "./python_random.ts";
+import type { DelegationInfo, DelegationObs, DelegationTables } from "./types.ts";
 
 /** What a strategy decides on. */
 export interface StrategyView {
@@ -45,6 +46,19 @@ export interface StrategyView {
    */
   providerUtility?(model: string): number | undefined;
   /** The run's stream; draw from it only for randomised service. */
+  readonly stream: RunStream;
+}
+
+/**
+ * What a strategy view reads of a game: the providers' names, the tables and the run's
+ * stream. The `DelegationEngine` is one; so is anything holding the same three.
+ */
+export interface StrategySource {
+  /** The providers' names, in config order. */
+  readonly agents: readonly AgentId[];
+  /** The run's lookup tables. */
+  readonly tables: DelegationTables;
+  /** The run's stream (read at each draw: the engine may swap it on reset). */
   readonly stream: RunStream;
 }
 
@@ -96,6 +110,19 @@ export const BUILTIN_STRATEGIES: Readonly<Record<string, Strategy>> = Object.fre
   random: (v: StrategyView) => v.models[v.stream.randbelow(v.models.length)],
   strategic,
   ours: strategic,
+});
+
+/** What each built-in strategy serves, in one line (reports show it beside the provider). */
+export const STRATEGY_RULES: Readonly<Record<string, string>> = Object.freeze({
+  honest: "always its best (billed) model",
+  best_response:
+    "on each task the model of the highest provider utility on that task (myopic best response)",
+  worst: "always its cheapest model",
+  random: "a uniform draw among its models, from the run's stream",
+  strategic:
+    "phase 1 its best model; in exploitation its best model while its cumulative reward is below planned x second-best utility, then its cheapest; every later delegation its cheapest",
+  ours:
+    "the paper's strategy: phase 1 its best model; in exploitation its best model while its cumulative reward is below planned x second-best utility, then its cheapest; every later delegation its cheapest",
 });
 
 /**
@@ -159,9 +186,12 @@ export function resolveStrategy(strategy: string | Strategy): Strategy {
 /**
  * The reusable view of one provider of `engine` (its `obs` is set before each decision).
  *
+ * @param engine The game (a `DelegationEngine` or any {@linkcode StrategySource}).
+ * @param provider The provider's name.
+ * @returns The view.
  * @throws {RangeError} For an unknown provider.
  */
-export function strategyView(engine: DelegationEngine, provider: AgentId): StrategyView {
+export function strategyView(engine: StrategySource, provider: AgentId): StrategyView {
   const i = engine.agents.indexOf(provider);
   if (i < 0) {
     throw new RangeError(
@@ -210,7 +240,7 @@ export function strategyView(engine: DelegationEngine, provider: AgentId): Strat
  * ```
  */
 export function createStrategyAgent(
-  engine: DelegationEngine,
+  engine: StrategySource,
   provider: AgentId,
   strategy: string | Strategy,
 ): ProviderAgent {

@@ -2,8 +2,8 @@
  * `deno task run delegation-study`: every combination of strategies over the providers
  * (`4^K` runs) for a list of seeds, in process; writes `table.csv` (one row per combination
  * x seed, the paper's column names plus `seed`), `study.json` (settings and timing) and,
- * unless `--no-report`, the charts and `report.html` / `report.md` into the study's
- * directory. With a single seed and a `paper_results_summary.csv` in the records directory
+ * unless `--no-report`, the report ({@linkcode studyReportDocument}, written with
+ * `writeDocument`: `report.html`, `report.md` and the charts) into the study's directory. With a single seed and a `paper_results_summary.csv` in the records directory
  * (or `--compare FILE`), the report sets the table beside it.
  *
  * ```sh
@@ -16,6 +16,8 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, readJsonFile } from "../../core/config.ts";
+import type { ReportDocument } from "../../core/document.ts";
+import { utcStamp } from "../../core/run_dir.ts";
 import type { Command } from "../../run/experiment.ts";
 import { compareWithReference, parseCsv, phaseTimeline, type TimelinePoint } from "./analysis.ts";
 import { type DelegationConfig, parseDelegationConfig } from "./config.ts";
@@ -197,8 +199,6 @@ export function playCombination(
   return out;
 }
 
-const utcStamp = () => new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-
 async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
@@ -220,53 +220,41 @@ export interface StudyOutput {
   report?: string;
 }
 
-/**
- * Runs the study of `args` and writes its outputs.
- *
- * @param args From {@linkcode parseStudyArgs}.
- * @returns The directory, rows, timing and report path.
- */
-export async function runStudyCommand(args: StudyArgs): Promise<StudyOutput> {
+/** The study's task records (`undefined`: synthetic records drawn per seed). */
+async function studyRecords(config: DelegationConfig): Promise<TaskRecords | undefined> {
+  if (config.records.mode !== "recorded") return undefined;
+  return await loadRecordedRecords(
+    config.records.dir,
+    config.providers.flatMap((p) => p.models),
+    { shuffled: config.records.shuffled },
+  );
+}
+
+/** Writes `table.csv` and `study.json`. */
+async function writeStudyFiles(
+  dir: string,
+  args: StudyArgs,
+  rows: readonly StudyRow[],
+  seconds: number,
+): Promise<void> {
   const { config, strategies, seeds, chained } = args;
-  const K = config.providers.length;
-  const records = config.records.mode === "recorded"
-    ? await loadRecordedRecords(config.records.dir, config.providers.flatMap((p) => p.models), {
-      shuffled: config.records.shuffled,
-    })
-    : undefined;
-  const dir = args.out ?? join("data", "studies", `delegation-${utcStamp()}`);
-  if (await exists(join(dir, "table.csv"))) {
-    throw new ConfigError(`--out: ${dir} already holds a study`);
-  }
-  await Deno.mkdir(dir, { recursive: true });
-  const t0 = performance.now();
-  const rows = runStudy({
-    config,
-    records,
+  await Deno.writeTextFile(join(dir, "table.csv"), studyCsv(rows));
+  const meta = {
+    strategies,
     seeds,
     seeding: chained ? "chained" : "per_run",
-    strategies,
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  await Deno.writeTextFile(join(dir, "table.csv"), studyCsv(rows));
-  await Deno.writeTextFile(
-    join(dir, "study.json"),
-    JSON.stringify(
-      {
-        strategies,
-        seeds,
-        seeding: chained ? "chained" : "per_run",
-        combinations: strategies.length ** K,
-        runs: rows.length,
-        study_seconds: Number(seconds.toFixed(4)),
-        config,
-      },
-      null,
-      2,
-    ) + "\n",
-  );
-  if (!args.report) return { dir, rows, seconds };
+    combinations: strategies.length ** config.providers.length,
+    runs: rows.length,
+    study_seconds: Number(seconds.toFixed(4)),
+    config,
+  };
+  await Deno.writeTextFile(join(dir, "study.json"), JSON.stringify(meta, null, 2) + "\n");
+}
 
+/** The combination charted as a timeline (`--timeline`, else the config's own strategies). */
+function timelineCombo(args: StudyArgs, rows: readonly StudyRow[]): string {
+  const { config, strategies } = args;
+  const K = config.providers.length;
   const defaultCombo = config.providers.map((p) => p.strategy);
   const comboText = args.timeline ??
     (defaultCombo.every((s) => strategies.includes(s))
@@ -276,51 +264,104 @@ export async function runStudyCommand(args: StudyArgs): Promise<StudyOutput> {
   if (combo.length !== K || combo.some((s) => !Object.hasOwn(STRATEGIES, s))) {
     throw new ConfigError(`--timeline: '${comboText}' is not a combination of ${K} strategies`);
   }
+  return comboText;
+}
+
+/** The study beside a reference table (`--compare`, or the records' own with one seed). */
+async function referenceComparison(args: StudyArgs, rows: readonly StudyRow[]) {
+  const { config, seeds } = args;
+  const auto = config.records.mode === "recorded"
+    ? join(config.records.dir, "paper_results_summary.csv")
+    : undefined;
+  let reference: string | undefined;
+  if (args.compare) reference = args.compare;
+  else if (auto && seeds.length === 1 && await exists(auto)) reference = auto;
+  if (!reference) return { comparison: undefined, reference };
+  if (seeds.length !== 1) throw new ConfigError("--compare: needs a single seed");
+  let text;
+  try {
+    text = await Deno.readTextFile(reference);
+  } catch (e) {
+    throw new ConfigError(`--compare: cannot read ${reference}: ${(e as Error).message}`);
+  }
+  return { comparison: compareWithReference(rows, parseCsv(text)), reference };
+}
+
+/** The lines describing the study. */
+function studyIntro(args: StudyArgs, runs: number, seconds: number): string[] {
+  const { config, strategies, seeds, chained } = args;
+  const K = config.providers.length;
+  const seedText = seeds.length > 5 ? `${seeds[0]}..${seeds.at(-1)}` : seeds.join(", ");
+  const records = config.records.mode === "recorded" ? config.records.dir : "synthetic";
+  return [
+    `${runs} runs: ${strategies.length ** K} combinations of ${
+      strategies.join(", ")
+    } over ${K} providers x ${seeds.length} seed(s) (${seedText}), ${
+      chained ? "chained" : "per-run"
+    } seeding, ${config.rng} stream, T = ${config.T}, records ${records}.`,
+    `The study itself took ${seconds.toFixed(3)} s of wall time.`,
+  ];
+}
+
+/**
+ * The report of a finished study, as a document: the charts, one run's timeline and the
+ * reference comparison.
+ *
+ * @param args From {@linkcode parseStudyArgs}.
+ * @param rows The study's rows.
+ * @param seconds Its wall time.
+ * @param records The records it ran on.
+ * @returns The report.
+ */
+export async function studyReportDocument(
+  args: StudyArgs,
+  rows: readonly StudyRow[],
+  seconds: number,
+  records: TaskRecords | undefined,
+): Promise<ReportDocument> {
+  const comboText = timelineCombo(args, rows);
+  const seed = args.seeds[0];
   const timeline: TimelinePoint[] = phaseTimeline(
-    playCombination(config, records, combo, seeds[0]).map((d) => ({
+    playCombination(args.config, records, comboText.split("-"), seed).map((d) => ({
       time: d.time,
       provider: d.provider,
       phase: d.bonus ? "bonus" : PHASE_SLOTS[d.phase === 1 ? 0 : d.phase === 2 ? 1 : d.phase],
       model: d.model,
     })),
   );
-  let comparison, reference: string | undefined;
-  const auto = config.records.mode === "recorded"
-    ? join(config.records.dir, "paper_results_summary.csv")
-    : undefined;
-  if (args.compare) reference = args.compare;
-  else if (auto && seeds.length === 1 && await exists(auto)) reference = auto;
-  if (reference) {
-    if (seeds.length !== 1) throw new ConfigError("--compare: needs a single seed");
-    let text;
-    try {
-      text = await Deno.readTextFile(reference);
-    } catch (e) {
-      throw new ConfigError(`--compare: cannot read ${reference}: ${(e as Error).message}`);
-    }
-    comparison = compareWithReference(rows, parseCsv(text));
-  }
-  const { writeStudyReport } = await import("./report.ts");
-  const report = await writeStudyReport(dir, {
+  const { strategyStudyReport } = await import("./report_study.ts");
+  return strategyStudyReport({
     rows,
     timeline,
-    timelineRun: `${comboText}, seed ${seeds[0]} (its own stream)`,
-    intro: [
-      `${rows.length} runs: ${strategies.length ** K} combinations of ${
-        strategies.join(", ")
-      } over ${K} providers x ${seeds.length} seed(s) (${
-        seeds.length > 5 ? `${seeds[0]}..${seeds.at(-1)}` : seeds.join(", ")
-      }), ${
-        chained ? "chained" : "per-run"
-      } seeding, ${config.rng} stream, T = ${config.T}, records ${
-        config.records.mode === "recorded" ? config.records.dir : "synthetic"
-      }.`,
-      `The study itself took ${seconds.toFixed(3)} s of wall time.`,
-    ],
-    comparison,
-    reference,
+    timelineRun: `${comboText}, seed ${seed} (its own stream)`,
+    intro: studyIntro(args, rows.length, seconds),
+    ...(await referenceComparison(args, rows)),
   });
-  return { dir, rows, seconds, report };
+}
+
+/**
+ * Runs the study of `args` and writes its outputs.
+ *
+ * @param args From {@linkcode parseStudyArgs}.
+ * @returns The directory, rows, timing and report path.
+ */
+export async function runStudyCommand(args: StudyArgs): Promise<StudyOutput> {
+  const { config, seeds, chained, strategies } = args;
+  const records = await studyRecords(config);
+  const dir = args.out ?? join("data", "studies", `delegation-${utcStamp()}`);
+  if (await exists(join(dir, "table.csv"))) {
+    throw new ConfigError(`--out: ${dir} already holds a study`);
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  const t0 = performance.now();
+  const seeding = chained ? "chained" : "per_run";
+  const rows = runStudy({ config, records, seeds, seeding, strategies });
+  const seconds = (performance.now() - t0) / 1000;
+  await writeStudyFiles(dir, args, rows, seconds);
+  if (!args.report) return { dir, rows, seconds };
+  const doc = await studyReportDocument(args, rows, seconds, records);
+  const { writeDocument } = await import("../../reports/render_document.ts");
+  return { dir, rows, seconds, report: await writeDocument(dir, doc) };
 }
 
 /** The `delegation-study` command. */

@@ -18,7 +18,7 @@ import jStatModule from "jstat";
 import { seedsNeeded } from "../../analysis/power.ts";
 import { holmAdjust, type MeanCI, meanCI } from "../../analysis/stats.ts";
 import { ciText, intervalChartPart, type StudyPart } from "../../reports/study_report.ts";
-import type { Study, StudyAnswer, StudyContext, StudyRun } from "../../run/study.ts";
+import type { Study, StudyAnswer, StudyContext, StudyRun } from "../../analysis/study.ts";
 import { parseDelegationConfig } from "./config.ts";
 import {
   type CounterfactualRow,
@@ -28,7 +28,7 @@ import {
   runCounterfactualStudy,
   summarizeCounterfactuals,
 } from "./counterfactual_study.ts";
-import { counterfactualStudySections } from "./report.ts";
+import { counterfactualStudySections } from "./report_study.ts";
 
 /** The strategy tables of the default design (one strategy per provider). */
 export const DELEGATION_TABLES: readonly (readonly string[])[] = Object.freeze([
@@ -291,6 +291,121 @@ async function analyzeRuns(runs: readonly StudyRun[]): Promise<StudyAnswer> {
 const seedList = (s: [number, number]) =>
   Array.from({ length: s[1] - s[0] + 1 }, (_, i) => s[0] + i);
 
+const fmt4 = (x: number) => (Number.isFinite(x) ? String(Number(x.toFixed(4))) : "n/a");
+
+/** The chart of the scripted answer: the three figures per strategy table. */
+function tablesChart(table: ReturnType<typeof counterfactualTable>): Promise<StudyPart> {
+  const points = table.flatMap(({ strategy_combination: x, summary: s }) => [
+    { x, series: "honesty gain (substitution share)", ...s.honesty_gain },
+    { x, series: "user utility gain per task", ...s.user_utility_gain_per_task },
+    { x, series: "gap per task to the best fixed provider", ...s.user_regret_per_task },
+  ]);
+  return intervalChartPart(
+    "delegation_tables.svg",
+    points,
+    {
+      title:
+        "The mechanism against the no-mechanism user and the best fixed provider, by strategy table",
+      x: "strategy table (providers 1-2-3)",
+      y: "difference (share or reward per task)",
+    },
+    "Honesty gain (no-mechanism minus mechanism substitution share), user-utility gain per task (mechanism minus no mechanism), and the mechanism user's gap per task to the best fixed provider; Student's t 95% over seeds.",
+  );
+}
+
+/** The per-table honesty tests, Holm-adjusted, as blocks. */
+function tableTestParts(tests: readonly TableHonestyTest[]): StudyPart[] {
+  return [
+    { heading: "Per-table honesty verdicts, Holm-adjusted over the tables" },
+    {
+      text:
+        `Each table's honesty gain over seeds tested against 0 (one-sample Student's t, two-sided), the ${tests.length} p-values Holm-adjusted; a table is more_honest only when its Holm p is below ${TABLE_ALPHA} and its mean gain above the margin ${HONESTY_GAIN_MARGIN} (less_honest mirrored). These verdicts replace the unadjusted per-table ones above.`,
+    },
+    {
+      table: {
+        header: ["strategy table", "seeds", "mean gain", "sd", "t p", "Holm p", "verdict"],
+        rows: tests.map((t) => [
+          t.table,
+          t.n,
+          fmt4(t.mean),
+          fmt4(t.sd),
+          fmt4(t.p),
+          fmt4(t.holm_p),
+          t.verdict,
+        ]),
+      },
+    },
+  ];
+}
+
+/** The headline of the scripted answer: one line per table, then the design average. */
+function scriptedHeadline(
+  tests: readonly TableHonestyTest[],
+  table: ReturnType<typeof counterfactualTable>,
+  all: ReturnType<typeof summarizeCounterfactuals>,
+  tables: number,
+): string[] {
+  const byTable = new Map(table.map((t) => [t.strategy_combination, t.summary]));
+  const d = all.detection;
+  return [
+    ...tests.map((t) => {
+      const s = byTable.get(t.table);
+      return `${t.table}: honesty gain ${
+        s ? ciText(s.honesty_gain) : fmt4(t.mean)
+      } (${t.verdict}, Holm p ${fmt4(t.holm_p)})${
+        s
+          ? `; user utility gain per task ${
+            ciText(s.user_utility_gain_per_task)
+          }; gap per task to the best fixed provider ${ciText(s.user_regret_per_task)}`
+          : ""
+      }.`;
+    }),
+    `Design-weighted average over the ${tables} strategy tables (each table weighs equally, a design choice, not a population of providers), ${all.seeds} seeds: honesty gain ${
+      ciText(all.honesty_gain)
+    } (${all.verdicts.honesty_vs_no_mechanism}); user utility gain per task ${
+      ciText(all.user_utility_gain_per_task)
+    } (${all.verdicts.user_utility_vs_no_mechanism}); gap per task to the best fixed provider ${
+      ciText(all.user_regret_per_task)
+    }; detection power ${ciText(d.power)} against false stops ${
+      ciText(d.false_stop_rate)
+    } (audit separates: ${all.verdicts.audit_separates}).`,
+  ];
+}
+
+/** The caveats of the scripted design. */
+const SCRIPTED_CAVEATS = [
+  "Providers are scripted strategies; the no-mechanism user and the best fixed provider are counterfactuals on the same seed's tables, not separate runs with adapted providers (an LLM provider could behave differently without the mechanism).",
+  "Providers' regret is stage-game regret per delegation (the best model choice for that task alone); it is not an equilibrium test.",
+  "Synthetic task records (the SPEC's simulator); recorded model outputs can change every figure.",
+  "The seed is the unit: a seed's strategy tables share its task draws, so they are averaged before the interval.",
+  "With scripted providers the honesty gain is not an incentive effect: the honest and worst tables give 0 by construction (an honest provider never substitutes, a worst one always does, with or without the mechanism), and only strategies that read their observations (such as ours) can respond to the mechanism at all. A gain here says what the mechanism does to these rules, not that it makes LLM providers honest (rerun with --agents).",
+];
+
+/** The answer of the scripted design: the three users played in process per seed. */
+async function analyzeScripted(context: StudyContext): Promise<StudyAnswer> {
+  const { config, tables, horizons } = settings(context);
+  const seeds = seedList(context.seeds);
+  const rows = runCounterfactualStudy({ config, seeds, combinations: tables });
+  const series = regretSeries({ config, horizons, seeds });
+  const all = summarizeCounterfactuals(rows);
+  const table = counterfactualTable(rows);
+  const parts: StudyPart[] = [await tablesChart(table)];
+  for (const s of counterfactualStudySections({ rows, series, intro: [] })) {
+    parts.push({
+      heading: s.title === "Answer" ? "Verdicts against the counterfactuals" : s.title,
+    });
+    parts.push(...s.blocks);
+  }
+  const tests = tableHonestyTests(rows);
+  parts.push(...tableTestParts(tests));
+  return {
+    headline: scriptedHeadline(tests, table, all, tables.length),
+    parts,
+    data: { rows, series, summary: all, by_table: table, table_tests: tests },
+    caveats: [...SCRIPTED_CAVEATS],
+  };
+}
+
 /** The registered delegation study. */
 export const counterfactualStudy: Study = {
   name: "delegation",
@@ -352,93 +467,7 @@ export const counterfactualStudy: Study = {
   },
   async analyze(context, _design, runs) {
     if (context.agents.length) return await analyzeRuns(runs.valid);
-    const { config, tables, horizons } = settings(context);
-    const seeds = seedList(context.seeds);
-    const rows = runCounterfactualStudy({ config, seeds, combinations: tables });
-    const series = regretSeries({ config, horizons, seeds });
-    const all = summarizeCounterfactuals(rows);
-    const table = counterfactualTable(rows);
-    const points = table.flatMap(({ strategy_combination: x, summary: s }) => [
-      { x, series: "honesty gain (substitution share)", ...s.honesty_gain },
-      { x, series: "user utility gain per task", ...s.user_utility_gain_per_task },
-      { x, series: "gap per task to the best fixed provider", ...s.user_regret_per_task },
-    ]);
-    const parts: StudyPart[] = [
-      await intervalChartPart(
-        "delegation_tables.svg",
-        points,
-        {
-          title:
-            "The mechanism against the no-mechanism user and the best fixed provider, by strategy table",
-          x: "strategy table (providers 1-2-3)",
-          y: "difference (share or reward per task)",
-        },
-        "Honesty gain (no-mechanism minus mechanism substitution share), user-utility gain per task (mechanism minus no mechanism), and the mechanism user's gap per task to the best fixed provider; Student's t 95% over seeds.",
-      ),
-    ];
-    for (const s of await counterfactualStudySections({ rows, series, intro: [] })) {
-      parts.push({
-        heading: s.title === "Answer" ? "Verdicts against the counterfactuals" : s.title,
-      });
-      parts.push(...s.parts);
-    }
-    const tests = tableHonestyTests(rows);
-    const fmt = (x: number) => (Number.isFinite(x) ? String(Number(x.toFixed(4))) : "n/a");
-    parts.push({ heading: "Per-table honesty verdicts, Holm-adjusted over the tables" });
-    parts.push({
-      text:
-        `Each table's honesty gain over seeds tested against 0 (one-sample Student's t, two-sided), the ${tests.length} p-values Holm-adjusted; a table is more_honest only when its Holm p is below ${TABLE_ALPHA} and its mean gain above the margin ${HONESTY_GAIN_MARGIN} (less_honest mirrored). These verdicts replace the unadjusted per-table ones above.`,
-    });
-    parts.push({
-      table: {
-        header: ["strategy table", "seeds", "mean gain", "sd", "t p", "Holm p", "verdict"],
-        rows: tests.map((t) => [
-          t.table,
-          t.n,
-          fmt(t.mean),
-          fmt(t.sd),
-          fmt(t.p),
-          fmt(t.holm_p),
-          t.verdict,
-        ]),
-      },
-    });
-    const d = all.detection;
-    const byTable = new Map(table.map((t) => [t.strategy_combination, t.summary]));
-    return {
-      headline: [
-        ...tests.map((t) => {
-          const s = byTable.get(t.table);
-          return `${t.table}: honesty gain ${
-            s ? ciText(s.honesty_gain) : fmt(t.mean)
-          } (${t.verdict}, Holm p ${fmt(t.holm_p)})${
-            s
-              ? `; user utility gain per task ${
-                ciText(s.user_utility_gain_per_task)
-              }; gap per task to the best fixed provider ${ciText(s.user_regret_per_task)}`
-              : ""
-          }.`;
-        }),
-        `Design-weighted average over the ${tables.length} strategy tables (each table weighs equally, a design choice, not a population of providers), ${all.seeds} seeds: honesty gain ${
-          ciText(all.honesty_gain)
-        } (${all.verdicts.honesty_vs_no_mechanism}); user utility gain per task ${
-          ciText(all.user_utility_gain_per_task)
-        } (${all.verdicts.user_utility_vs_no_mechanism}); gap per task to the best fixed provider ${
-          ciText(all.user_regret_per_task)
-        }; detection power ${ciText(d.power)} against false stops ${
-          ciText(d.false_stop_rate)
-        } (audit separates: ${all.verdicts.audit_separates}).`,
-      ],
-      parts,
-      data: { rows, series, summary: all, by_table: table, table_tests: tests },
-      caveats: [
-        "Providers are scripted strategies; the no-mechanism user and the best fixed provider are counterfactuals on the same seed's tables, not separate runs with adapted providers (an LLM provider could behave differently without the mechanism).",
-        "Providers' regret is stage-game regret per delegation (the best model choice for that task alone); it is not an equilibrium test.",
-        "Synthetic task records (the SPEC's simulator); recorded model outputs can change every figure.",
-        "The seed is the unit: a seed's strategy tables share its task draws, so they are averaged before the interval.",
-        "With scripted providers the honesty gain is not an incentive effect: the honest and worst tables give 0 by construction (an honest provider never substitutes, a worst one always does, with or without the mechanism), and only strategies that read their observations (such as ours) can respond to the mechanism at all. A gain here says what the mechanism does to these rules, not that it makes LLM providers honest (rerun with --agents).",
-      ],
-    };
+    return await analyzeScripted(context);
   },
   power(_context, pilot) {
     // the pilot's per-table tests (scripted design), or per agents file (--agents)

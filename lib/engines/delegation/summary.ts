@@ -151,6 +151,46 @@ export interface DelegationSummary {
   utility_based_draws: { provider_id: number; u: number; won: boolean }[];
 }
 
+/** Provider `i`'s figures from the state's running sums. */
+function providerStats(config: DelegationConfig, state: DelegationState, i: number): ProviderStats {
+  const p = config.providers[i];
+  const s = state.sums;
+  const n = s.delegations[i];
+  const subs = state.substitutions ?? [];
+  const perPhase = Object.fromEntries(
+    PHASE_SLOTS.map((k, q) => [k, subs[5 * i + q] ?? 0]),
+  ) as unknown as PhaseCounts;
+  return {
+    name: p.name,
+    delegations: n,
+    total_price: s.price[i],
+    total_cost: s.cost[i],
+    provider_utility: p.eta * s.price[i] - s.cost[i],
+    total_reward: s.reward[i],
+    avg_reward: n > 0 ? s.reward[i] / n : 0,
+    user_utility: s.utility[i],
+    prompt_tokens: s.promptTokens[i],
+    completion_tokens: s.completionTokens[i],
+    total_tokens: s.promptTokens[i] + s.completionTokens[i],
+    substitutions: PHASE_SLOTS.reduce((a, k) => a + perPhase[k], 0),
+    substitutions_per_phase: perPhase,
+    substitution_gain: state.substitutionGain?.[i] ?? 0,
+    user_utility_lost: config.records.mode === "live" ? null : state.substitutionLoss?.[i] ?? 0,
+  };
+}
+
+/** The figures fixed at the end of exploration (`null` each before it). */
+function explorationFigures(ex: DelegationState["exploration"]) {
+  const byId = (xs: readonly number[] | undefined) =>
+    Object.fromEntries((xs ?? []).map((x, i) => [String(i + 1), x]));
+  return {
+    best_provider_id: ex ? ex.best + 1 : null,
+    second_best_provider_id: ex && ex.second >= 0 ? ex.second + 1 : null,
+    avg_rewards: byId(ex?.avgRewards),
+    avg_utilities: byId(ex?.avgUtilities),
+  };
+}
+
 /**
  * Summarises a run from its config and final (or any) engine state.
  *
@@ -163,56 +203,29 @@ export function delegationSummary(
   state: DelegationState,
 ): DelegationSummary {
   const K = config.providers.length;
-  const s = state.sums;
   const ex = state.exploration;
-  const id = (i: number) => String(i + 1);
   const provider_stats: Record<string, ProviderStats> = {};
   let totalUser = 0, totalProvider = 0, totalReward = 0, totalSubs = 0;
-  const subs = state.substitutions ?? [];
-  const slots = (i: number): PhaseCounts =>
-    Object.fromEntries(
-      PHASE_SLOTS.map((k, q) => [k, subs[5 * i + q] ?? 0]),
-    ) as unknown as PhaseCounts;
   for (let i = 0; i < K; i++) {
-    const p = config.providers[i];
-    const n = s.delegations[i];
-    const pu = p.eta * s.price[i] - s.cost[i];
-    provider_stats[id(i)] = {
-      name: p.name,
-      delegations: n,
-      total_price: s.price[i],
-      total_cost: s.cost[i],
-      provider_utility: pu,
-      total_reward: s.reward[i],
-      avg_reward: n > 0 ? s.reward[i] / n : 0,
-      user_utility: s.utility[i],
-      prompt_tokens: s.promptTokens[i],
-      completion_tokens: s.completionTokens[i],
-      total_tokens: s.promptTokens[i] + s.completionTokens[i],
-      substitutions: 0,
-      substitutions_per_phase: slots(i),
-      substitution_gain: state.substitutionGain?.[i] ?? 0,
-      user_utility_lost: config.records.mode === "live" ? null : state.substitutionLoss?.[i] ?? 0,
-    };
-    const st = provider_stats[id(i)];
-    st.substitutions = PHASE_SLOTS.reduce((a, k) => a + st.substitutions_per_phase[k], 0);
+    const st = providerStats(config, state, i);
+    provider_stats[String(i + 1)] = st;
     totalSubs += st.substitutions;
-    totalUser += s.utility[i];
-    totalProvider += pu;
-    totalReward += s.reward[i];
+    totalUser += state.sums.utility[i];
+    totalProvider += st.provider_utility;
+    totalReward += state.sums.reward[i];
   }
-  const byId = (xs: readonly number[] | undefined) =>
-    Object.fromEntries((xs ?? []).map((x, i) => [id(i), x]));
   const [exploration, exploitation, bonus, incentive, utility_based] = state.phaseCounts;
-  const best = ex ? provider_stats[id(ex.best)] : undefined;
+  const best = ex ? provider_stats[String(ex.best + 1)] : undefined;
   const bestSubstituted = best ? best.substitutions_per_phase.exploitation > 0 : null;
+  const { best_provider_id, second_best_provider_id, avg_rewards, avg_utilities } =
+    explorationFigures(ex);
   return {
     total_time: config.T,
     total_delegations: state.t,
-    best_provider_id: ex ? ex.best + 1 : null,
-    second_best_provider_id: ex && ex.second >= 0 ? ex.second + 1 : null,
-    avg_rewards: byId(ex?.avgRewards),
-    avg_utilities: byId(ex?.avgUtilities),
+    best_provider_id,
+    second_best_provider_id,
+    avg_rewards,
+    avg_utilities,
     provider_stats,
     total_user_utility: totalUser,
     total_provider_utility: totalProvider,

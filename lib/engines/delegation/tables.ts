@@ -19,49 +19,13 @@ import {
   billedPrice,
   cheapestModelIndex,
   servedCost,
-  type UnitPrices,
   unitPrices,
 } from "./accounting.ts";
 import type { DelegationConfig } from "./config.ts";
 import type { TaskRecords } from "./records.ts";
+import type { DelegationTables, ProviderTables } from "./types.ts";
 
-/** One provider's tables; arrays are indexed `model * length + position`. */
-export interface ProviderTables {
-  /** The provider's name. */
-  name: string;
-  /** Its models, in config order. */
-  models: readonly string[];
-  /** Its eta: cost = eta * tokens priced at the served model. */
-  eta: number;
-  /** Unit prices ($ per token) of each model. */
-  prices: readonly UnitPrices[];
-  /** Index of the best (most expensive) model. */
-  bestModel: number;
-  /** Index of the cheapest model. */
-  cheapestModel: number;
-  /** Reward of each (model, position): score times `reward_scale`. */
-  reward: Float64Array;
-  /** Price billed to the user: the served tokens at the best model's prices. */
-  price: Float64Array;
-  /** The provider's cost: `eta` times the served tokens at the served model's prices. */
-  cost: Float64Array;
-  /** `reward - price`. */
-  utility: Float64Array;
-  /** `eta * price - cost`. */
-  providerUtility: Float64Array;
-  /** Input tokens of each (model, position). */
-  input: Float64Array;
-  /** Output tokens of each (model, position). */
-  output: Float64Array;
-}
-
-/** Every provider's tables. */
-export interface DelegationTables {
-  /** Positions in the task order: step `t` uses position `t mod length`. */
-  length: number;
-  /** One entry per provider, in config order. */
-  providers: ProviderTables[];
-}
+export type { DelegationTables, ProviderTables } from "./types.ts";
 
 /**
  * Builds the tables of every provider of `config` from `records`.

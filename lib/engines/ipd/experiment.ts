@@ -1,13 +1,13 @@
 /**
  * The IPD experiment as the CLI and sweeps see it: config, agents (policies or LLMs from the
- * agents file), decision rows and the summary.
+ * agents file), decision rows, the summary and the report (`report.ts`).
  *
  * @module
  */
 import { z } from "zod";
 import type { Agent } from "../../agents/agent.ts";
 import { ConfigError } from "../../core/config.ts";
-import { decisionRecordObject } from "../../core/_records.ts";
+import { decisionRecordObject } from "../../core/record_helpers.ts";
 import type { Schema } from "../../core/records.ts";
 import { readRunLogs, usageTotals } from "../../core/summary.ts";
 import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
@@ -99,16 +99,11 @@ export const IPD_REGRET_NOTE: string =
   "repeated game cooperation sustained by future punishment (tit-for-tat against tit-for-tat) " +
   "can be an equilibrium and still has a stage regret of T - R every round.";
 
-function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
-  let cfg = config;
-  if (ctx.agents) {
-    if (ctx.agents.length !== 2) {
-      throw new ConfigError(`agents: the IPD needs exactly 2 agents, got ${ctx.agents.length}`);
-    }
-    cfg = { ...config, players: [ctx.agents[0].name, ctx.agents[1].name] };
-  }
-  const engine = new IpdEngine(cfg);
-  const agents: Agent<IpdObs, IpdInfo, IpdAction>[] = cfg.players.map((name, i) => {
+type IpdAgent = Agent<IpdObs, IpdInfo, IpdAction>;
+
+/** The two players: the agents file's entries (policies or LLMs), else the config's policies. */
+function ipdAgents(cfg: IpdConfig, ctx: BuildContext): IpdAgent[] {
+  return cfg.players.map((name, i) => {
     const spec = ctx.agents?.[i];
     if (!spec || spec.provider === "policy") {
       return createIpdPolicy(
@@ -127,6 +122,55 @@ function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
       maxTokens: spec.max_tokens,
     });
   });
+}
+
+/** The summary of a finished run, from the engine's final state and the run's logs. */
+async function ipdSummary(
+  engine: IpdEngine,
+  agents: readonly IpdAgent[],
+  cfg: IpdConfig,
+  { dir, steps }: { dir: string; steps: number },
+): Promise<Record<string, unknown>> {
+  // Totals and cooperation counts come from the final state, so a run that logs no
+  // decision rows (a million rounds) has its summary too.
+  const state = engine.getState();
+  const { decisions, calls } = await readRunLogs(dir);
+  const per: Record<string, { total: number; cooperation_rate: number; kind: string }> = {};
+  for (const a of agents) {
+    per[a.name] = {
+      kind: a.kind,
+      total: state.totals[a.name],
+      cooperation_rate: steps ? state.cooperations[a.name] / steps : 0,
+    };
+  }
+  const ranking = Object.keys(per).sort((a, b) => per[b].total - per[a].total);
+  // every round counts, logged or not: the pair counts come from the final state
+  const counts = jointCounts(state, cfg.players);
+  const llmAgents = agents.filter((a) => a.llm).map((a) => a.name);
+  return {
+    rounds: steps,
+    agents: per,
+    reward_ranking: ranking,
+    mutual_cooperation: mutualCooperation(steps ? state.mutual / steps : 0),
+    mutual_cooperation_rate: steps ? state.mutual / steps : 0,
+    valid_action_rate: llmValidActionRate(decisions, llmAgents),
+    regret: summarizeRegret(ipdRegretPoints(counts, cfg.players, cfg.payoffs, llmAgents)),
+    regret_note: IPD_REGRET_NOTE,
+    rational_baseline: ipdBaseline(counts, cfg.players, cfg.payoffs),
+    llm: usageTotals(calls),
+  };
+}
+
+function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
+  let cfg = config;
+  if (ctx.agents) {
+    if (ctx.agents.length !== 2) {
+      throw new ConfigError(`agents: the IPD needs exactly 2 agents, got ${ctx.agents.length}`);
+    }
+    cfg = { ...config, players: [ctx.agents[0].name, ctx.agents[1].name] };
+  }
+  const engine = new IpdEngine(cfg);
+  const agents = ipdAgents(cfg, ctx);
   return {
     engine,
     agents,
@@ -138,36 +182,7 @@ function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
         ...(decision.thought ? { thought: decision.thought } : {}),
       };
     },
-    async summarize({ dir, steps }) {
-      // Totals and cooperation counts come from the final state, so a run that logs no
-      // decision rows (a million rounds) has its summary too.
-      const state = engine.getState();
-      const { decisions, calls } = await readRunLogs(dir);
-      const per: Record<string, { total: number; cooperation_rate: number; kind: string }> = {};
-      for (const a of agents) {
-        per[a.name] = {
-          kind: a.kind,
-          total: state.totals[a.name],
-          cooperation_rate: steps ? state.cooperations[a.name] / steps : 0,
-        };
-      }
-      const ranking = Object.keys(per).sort((a, b) => per[b].total - per[a].total);
-      // every round counts, logged or not: the pair counts come from the final state
-      const counts = jointCounts(state, cfg.players);
-      const llmAgents = agents.filter((a) => a.llm).map((a) => a.name);
-      return {
-        rounds: steps,
-        agents: per,
-        reward_ranking: ranking,
-        mutual_cooperation: mutualCooperation(steps ? state.mutual / steps : 0),
-        mutual_cooperation_rate: steps ? state.mutual / steps : 0,
-        valid_action_rate: llmValidActionRate(decisions, llmAgents),
-        regret: summarizeRegret(ipdRegretPoints(counts, cfg.players, cfg.payoffs, llmAgents)),
-        regret_note: IPD_REGRET_NOTE,
-        rational_baseline: ipdBaseline(counts, cfg.players, cfg.payoffs),
-        llm: usageTotals(calls),
-      };
-    },
+    summarize: (context) => ipdSummary(engine, agents, cfg, context),
   };
 }
 
@@ -180,4 +195,5 @@ export const ipdExperiment: Experiment<IpdConfig> = {
   verdicts: IPD_VERDICTS,
   parseConfig: parseIpdConfig,
   build: buildIpd,
+  report: async (runDir) => (await import("./report.ts")).ipdReport(runDir),
 };

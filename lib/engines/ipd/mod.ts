@@ -1,7 +1,8 @@
 /**
  * The iterated prisoner's dilemma, the example engine and the template for adding a game:
  * `config.ts` (zod schema), `engine.ts` (rules behind the shared contract), `policies.ts`
- * (scripted players), `llm_player.ts` (prompt and parse), `experiment.ts` (registration).
+ * (scripted players), `llm_player.ts` (prompt and parse), `experiment.ts` (registration),
+ * `charts.ts` (Vega-Lite specs) and `report.ts` (the run report as a document).
  *
  * @module
  */
@@ -12,3 +13,5 @@ export * from "./llm_player.ts";
 export * from "./experiment.ts";
 export * from "./best_response.ts";
 export * from "./stage_regret.ts";
+export * from "./charts.ts";
+export * from "./report.ts";

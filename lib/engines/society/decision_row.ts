@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import type { Schema } from "../../core/records.ts";
-import { decisionRecordObject } from "../../core/_records.ts";
+import { decisionRecordObject } from "../../core/record_helpers.ts";
 import type { PlayedDecision } from "../../run/experiment.ts";
 import type { SocietyDecision } from "./decision.ts";
 import type { SocietyInfo } from "./state.ts";

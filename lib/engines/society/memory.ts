@@ -73,95 +73,116 @@ export function memoryLine(
   grants?: Record<string, number>,
 ): [number, string] | null {
   const en = lang === "en";
-  const d = `[D${e.day}]`;
   const who = (n: unknown) => (n === name ? (en ? "you" : "你") : String(n));
-  switch (e.type) {
-    case "decision": {
-      const said = quote(e.statement);
-      const g = e.agent === name ? grants?.[name] : undefined;
-      const got = g === undefined ? "" : en ? `, got ${g}` : `，获得${g}`;
-      const line = en
-        ? `${d} ${who(e.agent)}: request ${e.request}${got}${said ? " " + said : ""}`
-        : `${d} ${who(e.agent)}: 申请${e.request}${got}${said ? " " + said : ""}`;
-      return [e.agent === name ? 1 : 0, line];
-    }
-    case "meeting":
-      return [
-        1,
-        en
-          ? `${d} ${who(e.agent)} calls a meeting: ${quote(e.topic)}`
-          : `${d} ${who(e.agent)}召集会议：${quote(e.topic)}`,
-      ];
-    case "allocation": {
-      if (e.method !== "proposal") return null;
-      const mine = (e.grants as Record<string, number>)[name];
-      const got = mine === undefined ? "" : en ? `, you got ${mine}` : `，你获得${mine}`;
-      return [
-        1,
-        en
-          ? `${d} allocation by proposal ${e.proposal_id}${got}`
-          : `${d} 按提案${e.proposal_id}分配${got}`,
-      ];
-    }
-    case "proposal_created":
-      // shown the next day as an open proposal, then as its result: no line of its own
-      return null;
-    case "proposal_result": {
-      const type = e.proposal_type as ProposalType;
-      const verb = PROPOSAL_VERBS[lang][type];
-      const tally = `${e.for}:${e.against}`;
-      const content = contentText(type, String(e.proposal_content), name, lang);
-      const what = en ? `${e.proposer}-${verb} ${content}` : `${e.proposer}-${verb}${content}`;
-      return [
-        3,
-        en
-          ? `${d} ${e.proposal_id}(${what}) ${e.passed ? "passed" : "failed"} ${tally}`
-          : `${d} ${e.proposal_id}(${what}) ${e.passed ? "通过" : "未通过"} ${tally}`,
-      ];
-    }
-    case "private_message":
-      if (e.to === name) {
-        return [
-          3,
-          en
-            ? `${d} ${e.from} -> you (private): ${quote(e.text)}`
-            : `${d} ${e.from}私信你：${quote(e.text)}`,
-        ];
-      }
-      if (e.from === name) {
-        return [
-          3,
-          en
-            ? `${d} you -> ${e.to} (private): ${quote(e.text)}`
-            : `${d} 你私信${e.to}：${quote(e.text)}`,
-        ];
-      }
-      return null;
-    case "elimination_by_vote":
-      return [
-        4,
-        en ? `${d} ${who(e.target)} eliminated by vote` : `${d} ${who(e.target)}被投票淘汰`,
-      ];
-    case "elimination_by_starvation":
-      return [4, en ? `${d} ${who(e.target)} starved to death` : `${d} ${who(e.target)}饿死`];
-    case "system_efficiency_decay":
-      return [
-        4,
-        en
-          ? `${d} efficiency ${pct(e.old_efficiency)} -> ${pct(e.new_efficiency)}`
-          : `${d} 系统效率 ${pct(e.old_efficiency)} -> ${pct(e.new_efficiency)}`,
-      ];
-    case "revive":
-      return [
-        4,
-        en
-          ? `${d} ${who(e.target)} revived (health ${e.health})`
-          : `${d} ${who(e.target)}复活（生命${e.health}）`,
-      ];
-    default:
-      return null;
-  }
+  const line = Object.hasOwn(LINES, e.type) ? LINES[e.type] : undefined;
+  return line ? line(e, { d: `[D${e.day}]`, en, lang, name, who, grants }) : null;
 }
+
+/** What a line builder knows besides the event. */
+interface LineContext {
+  /** `[D5]`. */
+  d: string;
+  /** English (else Chinese). */
+  en: boolean;
+  lang: Lang;
+  /** The citizen reading. */
+  name: string;
+  /** A name, or "you" for the citizen itself. */
+  who: (n: unknown) => string;
+  grants?: Record<string, number>;
+}
+
+type LineBuilder = (e: SocietyEvent, x: LineContext) => [number, string] | null;
+
+function decisionLine(e: SocietyEvent, { d, en, name, who, grants }: LineContext) {
+  const said = quote(e.statement);
+  const g = e.agent === name ? grants?.[name] : undefined;
+  const got = g === undefined ? "" : en ? `, got ${g}` : `，获得${g}`;
+  const line = en
+    ? `${d} ${who(e.agent)}: request ${e.request}${got}${said ? " " + said : ""}`
+    : `${d} ${who(e.agent)}: 申请${e.request}${got}${said ? " " + said : ""}`;
+  return [e.agent === name ? 1 : 0, line] as [number, string];
+}
+
+function allocationLine(e: SocietyEvent, { d, en, name }: LineContext): [number, string] | null {
+  if (e.method !== "proposal") return null;
+  const mine = (e.grants as Record<string, number>)[name];
+  const got = mine === undefined ? "" : en ? `, you got ${mine}` : `，你获得${mine}`;
+  return [
+    1,
+    en
+      ? `${d} allocation by proposal ${e.proposal_id}${got}`
+      : `${d} 按提案${e.proposal_id}分配${got}`,
+  ];
+}
+
+function resultLine(e: SocietyEvent, { d, en, lang, name }: LineContext): [number, string] {
+  const type = e.proposal_type as ProposalType;
+  const verb = PROPOSAL_VERBS[lang][type];
+  const tally = `${e.for}:${e.against}`;
+  const content = contentText(type, String(e.proposal_content), name, lang);
+  const what = en ? `${e.proposer}-${verb} ${content}` : `${e.proposer}-${verb}${content}`;
+  return [
+    3,
+    en
+      ? `${d} ${e.proposal_id}(${what}) ${e.passed ? "passed" : "failed"} ${tally}`
+      : `${d} ${e.proposal_id}(${what}) ${e.passed ? "通过" : "未通过"} ${tally}`,
+  ];
+}
+
+function messageLine(e: SocietyEvent, { d, en, name }: LineContext): [number, string] | null {
+  if (e.to === name) {
+    return [
+      3,
+      en
+        ? `${d} ${e.from} -> you (private): ${quote(e.text)}`
+        : `${d} ${e.from}私信你：${quote(e.text)}`,
+    ];
+  }
+  if (e.from === name) {
+    return [
+      3,
+      en
+        ? `${d} you -> ${e.to} (private): ${quote(e.text)}`
+        : `${d} 你私信${e.to}：${quote(e.text)}`,
+    ];
+  }
+  return null;
+}
+
+/** The line of each event type worth one (a proposal made is shown the next day as open). */
+const LINES: Record<string, LineBuilder> = {
+  decision: decisionLine,
+  meeting: (e, { d, en, who }) => [
+    1,
+    en
+      ? `${d} ${who(e.agent)} calls a meeting: ${quote(e.topic)}`
+      : `${d} ${who(e.agent)}召集会议：${quote(e.topic)}`,
+  ],
+  allocation: allocationLine,
+  proposal_result: resultLine,
+  private_message: messageLine,
+  elimination_by_vote: (e, { d, en, who }) => [
+    4,
+    en ? `${d} ${who(e.target)} eliminated by vote` : `${d} ${who(e.target)}被投票淘汰`,
+  ],
+  elimination_by_starvation: (e, { d, en, who }) => [
+    4,
+    en ? `${d} ${who(e.target)} starved to death` : `${d} ${who(e.target)}饿死`,
+  ],
+  system_efficiency_decay: (e, { d, en }) => [
+    4,
+    en
+      ? `${d} efficiency ${pct(e.old_efficiency)} -> ${pct(e.new_efficiency)}`
+      : `${d} 系统效率 ${pct(e.old_efficiency)} -> ${pct(e.new_efficiency)}`,
+  ],
+  revive: (e, { d, en, who }) => [
+    4,
+    en
+      ? `${d} ${who(e.target)} revived (health ${e.health})`
+      : `${d} ${who(e.target)}复活（生命${e.health}）`,
+  ],
+};
 
 /** A citizen's memory; see the module doc. */
 export class CitizenMemory {

@@ -81,64 +81,78 @@ export interface SystemPromptOptions {
  */
 export function systemPrompt(options: SystemPromptOptions): string {
   const { name, config: c, lang } = options;
-  const k = c.action_costs;
-  const many = c.citizens.length > NAMES_LISTED;
-  const others = c.citizens.filter((n) => n !== name).join(", ");
-  const ap50 = Math.floor(Math.max(0, 50 - c.consumption) / c.resources_per_action_point);
-  const eat = c.consumption;
-  const per = c.resources_per_action_point;
-  const sw = citizenSwitches(c);
-  if (lang === "en") {
-    const budget = sw.show_token_budget ? `${c.token_budget}` : "one budget";
-    const tokenHint = sw.hint_token_exhaustion
-      ? " When the tokens run out, the shelter's resources are nearly gone too (not exactly, but the trend is the same)."
-      : "";
-    const eliminationHint = sw.hint_elimination_cost
-      ? " Eliminations make survival harder for everyone."
-      : "";
-    return [
-      `You are ${name}, one of ${c.citizens.length} AIs in a shelter${
-        many ? "" : ` (others: ${others})`
-      }. It lasts ${c.days} days; each day every living AI sends one decision.`,
-      `Resources: pool ${c.resources}; available per day = pool x efficiency; requests granted in full if they fit, else pro rata; each unit granted costs the pool 1/efficiency.`,
-      `Survival: each AI eats ${eat}/day. Granted >= ${eat}: health +${c.health_gain} (max ${c.max_health}); else -${c.starvation_factor} per missing unit; health 0 = death.`,
-      `AP: day 1 ${c.initial_action_points}, then floor((granted-${eat})/${per}) (request 50 -> ${ap50}), not kept. Costs: propose ${k.propose}, vote ${k.vote}, private_message ${k.private_message}, call_meeting ${k.call_meeting}, do_nothing ${k.do_nothing}; actions run in order while AP last.`,
-      `Proposals are voted the day after; the proposer counts as for; one vote each; alive = living at the vote:`,
-      `- resource_allocation "name:amount,...": for > against and for >= floor(alive/2); that day's allocation follows it.`,
-      `- elimination_vote "name": for > against and for >= floor(alive*2/3); the target dies at once.`,
-      `- appeal "eliminated name": for > 2*against and for >= floor(alive*2/3); the target revives at health ${c.revive_health}, acting the next day with 0 AP.`,
-      `Each elimination (vote or starvation) cuts efficiency by ${
-        pct(c.efficiency_decay)
-      } for good (floor ${pct(c.min_efficiency)}).${eliminationHint}`,
-      `Game tokens: ${budget} for the WHOLE game, shared: each living AI costs ${c.base_decision_cost}/day + ${c.tokens_per_action_point} per AP spent. The game ends when they cannot pay a day, after day ${c.days}, or when all are dead.${tokenHint}`,
-      `Reply with JSON only: {"request":50,"actions":[{"type":"vote","proposal_id":1,"support":true},{"type":"propose","proposal_type":"appeal","content":"name"},{"type":"private_message","to":"name","text":"..."},{"type":"call_meeting","topic":"..."}],"statement":"short public text"}`,
-    ].join("\n");
-  }
-  if (lang === "zh") {
-    const budget = sw.show_token_budget ? `全程共${c.token_budget}` : "全程一个总预算";
-    const tokenHint = sw.hint_token_exhaustion
-      ? "Token耗尽时，避难所资源也将快耗尽（不完全等同，但趋势一致）。"
-      : "";
-    const eliminationHint = sw.hint_elimination_cost ? "淘汰会让所有人的生存都更困难。" : "";
-    return [
-      `你是${name}，避难所${c.citizens.length}个AI之一${
-        many ? "" : `（其他：${others}）`
-      }。共${c.days}天，每天每个存活AI提交一个决策。`,
-      `资源：池${c.resources}；每日可分配=池×效率；申请总和够则全发，否则按比例；每发1单位耗池1/效率。`,
-      `生存：每个AI每天耗${eat}。获得>=${eat}：生命+${c.health_gain}（上限${c.max_health}），否则每缺1个-${c.starvation_factor}；生命0即死。`,
-      `行动力：第1天${c.initial_action_points}，之后=floor((获得-${eat})/${per})（申请50得${ap50}），不累积。消耗：propose ${k.propose}，vote ${k.vote}，private_message ${k.private_message}，call_meeting ${k.call_meeting}，do_nothing ${k.do_nothing}；按顺序执行直到用完。`,
-      `提案次日投票；提案者算支持；每人一票；存活数按投票时计：`,
-      `- resource_allocation "名字:数量,..."：支持>反对 且 支持>=floor(存活/2)；当天照此分配。`,
-      `- elimination_vote "名字"：支持>反对 且 支持>=floor(存活*2/3)；目标即死。`,
-      `- appeal "已淘汰者"：支持>反对*2 且 支持>=floor(存活*2/3)；目标复活（生命${c.revive_health}），次日起行动（行动力0）。`,
-      `每次淘汰（投票或饿死）效率永久-${pct(c.efficiency_decay)}（最低${
-        pct(c.min_efficiency)
-      }）。${eliminationHint}`,
-      `游戏Token：${budget}，全体共享（非每轮）：每个存活AI每日${c.base_decision_cost}，每点行动力加${c.tokens_per_action_point}。不够付一天、第${c.days}天后或全部死亡时结束。${tokenHint}`,
-      `只回复JSON：{"request":50,"actions":[{"type":"vote","proposal_id":1,"support":true},{"type":"propose","proposal_type":"appeal","content":"名字"},{"type":"private_message","to":"名字","text":"..."},{"type":"call_meeting","topic":"..."}],"statement":"简短公开发言"}`,
-    ].join("\n");
-  }
+  if (lang === "en") return systemPromptEn(name, c, promptFacts(name, c));
+  if (lang === "zh") return systemPromptZh(name, c, promptFacts(name, c));
   throw new RangeError(`Cannot build the system prompt: 'lang' must be "zh" or "en", got ${lang}`);
+}
+
+/** The figures both languages' system prompts derive from the config. */
+function promptFacts(name: string, c: SocietyConfig) {
+  return {
+    k: c.action_costs,
+    many: c.citizens.length > NAMES_LISTED,
+    others: c.citizens.filter((n) => n !== name).join(", "),
+    ap50: Math.floor(Math.max(0, 50 - c.consumption) / c.resources_per_action_point),
+    eat: c.consumption,
+    per: c.resources_per_action_point,
+    sw: citizenSwitches(c),
+  };
+}
+
+type PromptFacts = ReturnType<typeof promptFacts>;
+
+function systemPromptEn(name: string, c: SocietyConfig, f: PromptFacts): string {
+  const { k, many, others, ap50, eat, per, sw } = f;
+  const budget = sw.show_token_budget ? `${c.token_budget}` : "one budget";
+  const tokenHint = sw.hint_token_exhaustion
+    ? " When the tokens run out, the shelter's resources are nearly gone too (not exactly, but the trend is the same)."
+    : "";
+  const eliminationHint = sw.hint_elimination_cost
+    ? " Eliminations make survival harder for everyone."
+    : "";
+  return [
+    `You are ${name}, one of ${c.citizens.length} AIs in a shelter${
+      many ? "" : ` (others: ${others})`
+    }. It lasts ${c.days} days; each day every living AI sends one decision.`,
+    `Resources: pool ${c.resources}; available per day = pool x efficiency; requests granted in full if they fit, else pro rata; each unit granted costs the pool 1/efficiency.`,
+    `Survival: each AI eats ${eat}/day. Granted >= ${eat}: health +${c.health_gain} (max ${c.max_health}); else -${c.starvation_factor} per missing unit; health 0 = death.`,
+    `AP: day 1 ${c.initial_action_points}, then floor((granted-${eat})/${per}) (request 50 -> ${ap50}), not kept. Costs: propose ${k.propose}, vote ${k.vote}, private_message ${k.private_message}, call_meeting ${k.call_meeting}, do_nothing ${k.do_nothing}; actions run in order while AP last.`,
+    `Proposals are voted the day after; the proposer counts as for; one vote each; alive = living at the vote:`,
+    `- resource_allocation "name:amount,...": for > against and for >= floor(alive/2); that day's allocation follows it.`,
+    `- elimination_vote "name": for > against and for >= floor(alive*2/3); the target dies at once.`,
+    `- appeal "eliminated name": for > 2*against and for >= floor(alive*2/3); the target revives at health ${c.revive_health}, acting the next day with 0 AP.`,
+    `Each elimination (vote or starvation) cuts efficiency by ${
+      pct(c.efficiency_decay)
+    } for good (floor ${pct(c.min_efficiency)}).${eliminationHint}`,
+    `Game tokens: ${budget} for the WHOLE game, shared: each living AI costs ${c.base_decision_cost}/day + ${c.tokens_per_action_point} per AP spent. The game ends when they cannot pay a day, after day ${c.days}, or when all are dead.${tokenHint}`,
+    `Reply with JSON only: {"request":50,"actions":[{"type":"vote","proposal_id":1,"support":true},{"type":"propose","proposal_type":"appeal","content":"name"},{"type":"private_message","to":"name","text":"..."},{"type":"call_meeting","topic":"..."}],"statement":"short public text"}`,
+  ].join("\n");
+}
+
+function systemPromptZh(name: string, c: SocietyConfig, f: PromptFacts): string {
+  const { k, many, others, ap50, eat, per, sw } = f;
+  const budget = sw.show_token_budget ? `全程共${c.token_budget}` : "全程一个总预算";
+  const tokenHint = sw.hint_token_exhaustion
+    ? "Token耗尽时，避难所资源也将快耗尽（不完全等同，但趋势一致）。"
+    : "";
+  const eliminationHint = sw.hint_elimination_cost ? "淘汰会让所有人的生存都更困难。" : "";
+  return [
+    `你是${name}，避难所${c.citizens.length}个AI之一${
+      many ? "" : `（其他：${others}）`
+    }。共${c.days}天，每天每个存活AI提交一个决策。`,
+    `资源：池${c.resources}；每日可分配=池×效率；申请总和够则全发，否则按比例；每发1单位耗池1/效率。`,
+    `生存：每个AI每天耗${eat}。获得>=${eat}：生命+${c.health_gain}（上限${c.max_health}），否则每缺1个-${c.starvation_factor}；生命0即死。`,
+    `行动力：第1天${c.initial_action_points}，之后=floor((获得-${eat})/${per})（申请50得${ap50}），不累积。消耗：propose ${k.propose}，vote ${k.vote}，private_message ${k.private_message}，call_meeting ${k.call_meeting}，do_nothing ${k.do_nothing}；按顺序执行直到用完。`,
+    `提案次日投票；提案者算支持；每人一票；存活数按投票时计：`,
+    `- resource_allocation "名字:数量,..."：支持>反对 且 支持>=floor(存活/2)；当天照此分配。`,
+    `- elimination_vote "名字"：支持>反对 且 支持>=floor(存活*2/3)；目标即死。`,
+    `- appeal "已淘汰者"：支持>反对*2 且 支持>=floor(存活*2/3)；目标复活（生命${c.revive_health}），次日起行动（行动力0）。`,
+    `每次淘汰（投票或饿死）效率永久-${pct(c.efficiency_decay)}（最低${
+      pct(c.min_efficiency)
+    }）。${eliminationHint}`,
+    `游戏Token：${budget}，全体共享（非每轮）：每个存活AI每日${c.base_decision_cost}，每点行动力加${c.tokens_per_action_point}。不够付一天、第${c.days}天后或全部死亡时结束。${tokenHint}`,
+    `只回复JSON：{"request":50,"actions":[{"type":"vote","proposal_id":1,"support":true},{"type":"propose","proposal_type":"appeal","content":"名字"},{"type":"private_message","to":"名字","text":"..."},{"type":"call_meeting","topic":"..."}],"statement":"简短公开发言"}`,
+  ].join("\n");
 }
 
 /**

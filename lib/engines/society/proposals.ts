@@ -10,6 +10,21 @@
 import type { ProposalType } from "./decision.ts";
 
 /**
+ * The verb of each proposal type in event text (`proposal 3: a proposes to eliminate b`).
+ *
+ * @example
+ * ```ts
+ * import { PROPOSAL_VERB } from "./proposals.ts";
+ * console.log(PROPOSAL_VERB.appeal); // revive
+ * ```
+ */
+export const PROPOSAL_VERB: Readonly<Record<ProposalType, string>> = Object.freeze({
+  resource_allocation: "allocate",
+  elimination_vote: "eliminate",
+  appeal: "revive",
+});
+
+/**
  * Pass rule of a `resource_allocation` proposal:
  *
  *     supporters > opposers  and  supporters >= floor(alive / 2)

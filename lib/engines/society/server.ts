@@ -25,6 +25,8 @@
  * @module
  */
 import { ConfigError } from "../../core/config.ts";
+import type { ReportDocument } from "../../core/document.ts";
+import { writeDocument } from "../../reports/render_document.ts";
 import { BudgetExceededError } from "../../llm/budget.ts";
 import type { SharedLimits } from "../../llm/factory.ts";
 import { openRun, type RunRequest } from "../../run/open.ts";
@@ -35,7 +37,9 @@ import {
   SessionBusyError,
 } from "../../run/session.ts";
 import { DASHBOARD_JS, DASHBOARD_SCRIPT_PATH, dashboardHtml } from "./dashboard.ts";
-import { societyExperiment } from "./experiment.ts";
+import { societyRunExperiment } from "./build.ts";
+import { type DayPoint, dayPoint } from "./history.ts";
+import { societyReport } from "./report.ts";
 import { aiView, dayView, societyEngineOf, stateView } from "./views.ts";
 
 /** The largest request body accepted, in bytes. */
@@ -78,6 +82,20 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 const error = (status: number, message: string, extra: Record<string, unknown> = {}) =>
   json(status, { error: message, ...extra });
 
+/**
+ * Writes a finished run's report when the request brings no writer (a server started from
+ * code): the society report, rendered by `writeDocument`.
+ */
+async function writeServedReport(
+  runDir: string,
+  outDir: string,
+  _summary: Record<string, unknown>,
+  document?: ReportDocument,
+): Promise<string> {
+  await Deno.mkdir(outDir, { recursive: true });
+  return await writeDocument(outDir, document ?? await societyReport(runDir));
+}
+
 /** The routes and the methods they accept. */
 const ROUTES: readonly { pattern: RegExp; methods: readonly string[] }[] = [
   { pattern: /^\/run_next_emergent\/?$/, methods: ["POST"] },
@@ -107,17 +125,26 @@ async function readBody(req: Request): Promise<Record<string, unknown> | null> {
   return value as Record<string, unknown>;
 }
 
+/** The shelter now, as the next point of the session's history. */
+function pointOf(session: RunSession): DayPoint {
+  const engine = societyEngineOf(session);
+  return dayPoint(engine.getState(), engine.agents);
+}
+
 /** The society server's state machine: one session at a time, one day at a time. */
 class Server {
   #options: SocietyServerOptions;
   session: RunSession;
   result: RunResult | null = null;
+  /** The current session's days (day 0 first), collected as they are played. */
+  history: DayPoint[];
   #finishing: Promise<void> | null = null;
   #resetting = false;
 
   constructor(options: SocietyServerOptions, session: RunSession) {
     this.#options = options;
     this.session = session;
+    this.history = [pointOf(session)];
   }
 
   async handle(req: Request): Promise<Response> {
@@ -133,7 +160,7 @@ class Server {
     }
     try {
       if (path === "/") {
-        return new Response(dashboardHtml(stateView(this.session)), {
+        return new Response(dashboardHtml(stateView(this.session, this.history)), {
           headers: { "content-type": "text/html; charset=utf-8" },
         });
       }
@@ -142,7 +169,9 @@ class Server {
           headers: { "content-type": "text/javascript; charset=utf-8" },
         });
       }
-      if (path.startsWith("/current_state")) return json(200, stateView(this.session));
+      if (path.startsWith("/current_state")) {
+        return json(200, stateView(this.session, this.history));
+      }
       if (path.startsWith("/ai_emergent/")) return this.#ai(path);
       if (path.startsWith("/run_next_emergent")) return await this.#nextDay();
       return await this.#reset(req);
@@ -185,6 +214,7 @@ class Server {
       }
       throw e;
     }
+    this.history.push(pointOf(session));
     const view = dayView(session);
     if (session.done) {
       this.#finishing = session.finish().then((r) => {
@@ -218,7 +248,7 @@ class Server {
       let next: RunSession;
       try {
         next = await openRun(
-          { ...this.#options.request, experiment: societyExperiment, config, seed },
+          { ...this.#options.request, experiment: societyRunExperiment, config, seed },
           this.#options.limits,
         );
       } catch (e) {
@@ -227,6 +257,7 @@ class Server {
       }
       const old = this.session;
       this.session = next;
+      this.history = [pointOf(next)];
       this.result = null;
       this.#finishing = null;
       old.close();
@@ -244,10 +275,16 @@ class Server {
  * @returns The running server.
  * @throws {ConfigError} For a bad config, agents file or flag (nothing is created).
  */
-export async function startSocietyServer(options: SocietyServerOptions): Promise<SocietyServer> {
-  const { hostname = "127.0.0.1", port = 8000 } = options;
+export async function startSocietyServer(
+  serverOptions: SocietyServerOptions,
+): Promise<SocietyServer> {
+  const { hostname = "127.0.0.1", port = 8000, request } = serverOptions;
+  const options = {
+    ...serverOptions,
+    request: { ...request, writeReport: request.writeReport ?? writeServedReport },
+  };
   const session = await openRun(
-    { ...options.request, experiment: societyExperiment },
+    { ...options.request, experiment: societyRunExperiment },
     options.limits,
   );
   const server = new Server(options, session);

@@ -93,10 +93,23 @@ export function societyRegretRows(
   events: readonly RegretEvent[],
   llmAgents: readonly string[] = [],
 ): SocietyRegretRow[] {
-  const days = new Map<
-    number,
-    { deciders: { agent: string; request: number }[]; allocation?: RegretEvent }
-  >();
+  const days = eventsByDay(events);
+  const out: SocietyRegretRow[] = [];
+  for (const day of [...days.keys()].sort((a, b) => a - b)) {
+    const { deciders, allocation } = days.get(day)!;
+    if (allocation) out.push(...dayRows(day, deciders, allocation, llmAgents));
+  }
+  return out;
+}
+
+interface RegretDay {
+  deciders: { agent: string; request: number }[];
+  allocation?: RegretEvent;
+}
+
+/** The decisions and the allocation of each day, checked. */
+function eventsByDay(events: readonly RegretEvent[]): Map<number, RegretDay> {
+  const days = new Map<number, RegretDay>();
   const dayOf = (d: number) => {
     let x = days.get(d);
     if (!x) days.set(d, x = { deciders: [] });
@@ -122,33 +135,37 @@ export function societyRegretRows(
       dayOf(e.round).allocation = e;
     }
   }
-  const out: SocietyRegretRow[] = [];
-  for (const day of [...days.keys()].sort((a, b) => a - b)) {
-    const { deciders, allocation } = days.get(day)!;
-    if (!allocation) continue;
-    const grants = allocation.grants as Record<string, number>;
-    const fed = deciders.filter((d) => Object.hasOwn(grants, d.agent));
-    const available = allocation.available as number;
-    for (const d of deciders) {
-      const earned = Object.hasOwn(grants, d.agent) ? grants[d.agent] : 0;
-      const index = fed.indexOf(d);
-      const mattered = allocation.method === "default" && index >= 0;
-      const br = mattered ? bestResponseRequest(fed.map((f) => f.request), index, available) : null;
-      const best = br ? br.grant : earned;
-      out.push({
-        day,
-        agent: d.agent,
-        llm: llmAgents.includes(d.agent),
-        request: d.request,
-        request_mattered: mattered,
-        best_request: br ? br.request : null,
-        best,
-        earned,
-        regret: best - earned,
-      });
-    }
-  }
-  return out;
+  return days;
+}
+
+/** One day's rows, in decision order. */
+function dayRows(
+  day: number,
+  deciders: RegretDay["deciders"],
+  allocation: RegretEvent,
+  llmAgents: readonly string[],
+): SocietyRegretRow[] {
+  const grants = allocation.grants as Record<string, number>;
+  const fed = deciders.filter((d) => Object.hasOwn(grants, d.agent));
+  const available = allocation.available as number;
+  return deciders.map((d) => {
+    const earned = Object.hasOwn(grants, d.agent) ? grants[d.agent] : 0;
+    const index = fed.indexOf(d);
+    const mattered = allocation.method === "default" && index >= 0;
+    const br = mattered ? bestResponseRequest(fed.map((f) => f.request), index, available) : null;
+    const best = br ? br.grant : earned;
+    return {
+      day,
+      agent: d.agent,
+      llm: llmAgents.includes(d.agent),
+      request: d.request,
+      request_mattered: mattered,
+      best_request: br ? br.request : null,
+      best,
+      earned,
+      regret: best - earned,
+    };
+  });
 }
 
 /**

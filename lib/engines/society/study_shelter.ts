@@ -23,6 +23,7 @@
  */
 import { basename, join } from "node:path";
 import { ConfigError } from "../../core/config.ts";
+import type { Cell } from "../../core/document.ts";
 import {
   compare,
   type Comparison,
@@ -35,11 +36,12 @@ import { seedsNeeded } from "../../analysis/power.ts";
 import {
   ciText,
   intervalChartPart,
+  type IntervalPoint,
   permutationFloorText,
   pilotPower,
   type StudyPart,
 } from "../../reports/study_report.ts";
-import type { Study, StudyContext, StudyRun } from "../../run/study.ts";
+import type { Study, StudyContext, StudyRun } from "../../analysis/study.ts";
 import { DEFAULT_POLICY_MIX } from "./policies.ts";
 
 /** The scripted variants of the offline design: name to the policy mix of the six citizens. */
@@ -270,6 +272,277 @@ async function figuresOf(run: StudyRun, cell: string): Promise<RunFigures> {
   };
 }
 
+function cellOf(params: Record<string, unknown>, sw: string | null): string {
+  return `${variantOf(params)}${sw ? ` ${sw.split(".").pop()}=${params[sw]}` : ""}`;
+}
+
+/** One variant's figures across its runs: intervals, table rows, chart points, data. */
+interface CellSummary {
+  row: Cell[];
+  typeRow: Cell[];
+  survivalPoints: IntervalPoint[];
+  equalityPoints: IntervalPoint[];
+  typePoints: IntervalPoint[];
+  data: Record<string, unknown>;
+  headline: string;
+}
+
+function cellIntervals(at: readonly RunFigures[]) {
+  return {
+    survival: shareCI({
+      counts: countsBySeed(at.map((f) => ({ seed: f.seed, s: f.survivors, t: f.citizens }))),
+    }),
+    all: proportionCI(at.filter((f) => f.survived_all).length, at.length),
+    equality: meanCI(at.map((f) => f.equality).filter((x): x is number => x !== null)),
+    elim: meanCI(at.map((f) => f.eliminations_by_vote)),
+    proposalDays: shareCI({
+      counts: countsBySeed(at.map((f) => ({ seed: f.seed, s: f.proposal_days, t: f.days }))),
+    }),
+    cohesion: meanCI(
+      at.map((f) => f.governance.cohesion).filter((x): x is number => x !== null),
+    ),
+    types: Object.fromEntries(GOVERNANCE_TYPES.map((t) => [
+      t,
+      proportionCI(at.filter((f) => f.governance.type === t).length, at.length),
+    ])),
+  };
+}
+
+function cellSummary(cell: string, at: readonly RunFigures[]): CellSummary {
+  const { survival, all, equality, elim, proposalDays, cohesion, types } = cellIntervals(at);
+  const top = GOVERNANCE_TYPES.reduce((a, b) => (types[b].rate > types[a].rate ? b : a));
+  return {
+    row: [cell, at.length, ...[survival, all, equality, elim, proposalDays, cohesion].map(ciText)],
+    typeRow: [cell, ...GOVERNANCE_TYPES.map((t) => ciText(types[t]))],
+    survivalPoints: [
+      { x: cell, series: "survival (share of citizens)", ...survival },
+      { x: cell, series: "everyone survived (share of runs)", ...all, mean: all.rate },
+    ],
+    equalityPoints: [{ x: cell, series: "equality (1 - Gini)", ...equality }],
+    typePoints: GOVERNANCE_TYPES.map((t) => ({
+      x: cell,
+      series: t,
+      ...types[t],
+      mean: types[t].rate,
+    })),
+    data: {
+      cell,
+      runs: at.length,
+      survival,
+      survived_all: all,
+      equality,
+      eliminations_by_vote: elim,
+      proposal_allocation_days: proposalDays,
+      cohesion,
+      governance: types,
+    },
+    headline: `${cell} (${at.length} runs): survival ${ciText(survival)}, equality ${
+      ciText(equality)
+    }; most frequent governance ${top} (${ciText(types[top])} of runs).`,
+  };
+}
+
+async function survivalParts(cells: readonly CellSummary[]): Promise<StudyPart[]> {
+  return [
+    { heading: "Survival and equality" },
+    await intervalChartPart(
+      "shelter_survival.svg",
+      cells.flatMap((c) => c.survivalPoints),
+      { title: "Survival by variant", x: "variant", y: "share", domain: [0, 1] },
+      "Survivors per citizen (Wilson at the effective size, seeds as clusters) and the share of runs everyone survived (Wilson), 95%.",
+    ),
+    await intervalChartPart(
+      "shelter_equality.svg",
+      cells.flatMap((c) => c.equalityPoints),
+      {
+        title: "Equality of the allocations by variant",
+        x: "variant",
+        y: "1 - Gini of the grants",
+      },
+      "Equality, 1 - Gini of the resources granted, mean over seeds (Student's t 95%).",
+    ),
+    {
+      table: {
+        header: [
+          "variant",
+          "runs",
+          "survival",
+          "everyone survived",
+          "equality (1 - Gini)",
+          "eliminations by vote",
+          "days allocated by proposal",
+          "vote cohesion",
+        ],
+        rows: cells.map((c) => c.row),
+      },
+    },
+  ];
+}
+
+const fmt4 = (x: number) => String(Number(x.toFixed(4)));
+
+function contrastSentence(contrasts: readonly Contrast[]): string {
+  const sig = contrasts.filter((t) => t.c && t.holm_p < 0.05);
+  return sig.length
+    ? `After Holm over the ${contrasts.length} contrasts, ${sig.length} differ at 0.05: ${
+      sig.map((t) =>
+        `${t.a} ${t.c!.diff > 0 ? "above" : "below"} ${t.b} on ${t.outcome} (${
+          fmt4(t.c!.diff)
+        }, Holm p ${fmt4(t.holm_p)})`
+      ).join("; ")
+    }.`
+    : `After Holm over the ${contrasts.length} contrasts, no variant differs from another at 0.05 on survival or equality.`;
+}
+
+function contrastParts(contrasts: readonly Contrast[]): { parts: StudyPart[]; said: string } {
+  if (!contrasts.length) return { parts: [], said: "" };
+  const tested = contrasts.filter((t) => t.c);
+  const floor = tested.length
+    ? permutationFloorText(tested[0].c!.n_a, tested[0].c!.n_b)
+    : "Each variant needs at least 2 seeds for a contrast: none was tested.";
+  const said = contrastSentence(contrasts);
+  const rows = contrasts.map((t) =>
+    t.c
+      ? [
+        `${t.a} - ${t.b}`,
+        t.outcome,
+        fmt4(t.c.diff),
+        `[${fmt4(t.c.lo)}, ${fmt4(t.c.hi)}]`,
+        fmt4(t.c.p_value),
+        fmt4(t.holm_p),
+      ]
+      : [`${t.a} - ${t.b}`, t.outcome, "n/a", "needs 2 seeds per variant", "", ""]
+  );
+  const header = [
+    "contrast",
+    "outcome",
+    "difference",
+    "95% Welch interval",
+    "permutation p",
+    "Holm p",
+  ];
+  return {
+    said,
+    parts: [
+      { heading: "Contrasts between variants (Holm-adjusted)" },
+      {
+        text:
+          `Each pair of variants on survival (survivors per citizen, per seed) and equality (1 - Gini, per seed): difference of means (first minus second), Welch 95% interval, two-sided permutation p, and Holm over the whole family (pairs x outcomes). ${said} ${floor}`,
+      },
+      { table: { header, rows } },
+    ],
+  };
+}
+
+async function governanceParts(cells: readonly CellSummary[]): Promise<StudyPart[]> {
+  return [
+    { heading: "Governance typology" },
+    await intervalChartPart("shelter_governance.svg", cells.flatMap((c) => c.typePoints), {
+      title: "Governance type by variant",
+      x: "variant",
+      y: "share of runs",
+      domain: [0, 1],
+    }, "Share of runs of each governance type (Wilson 95%; one run per seed)."),
+    { table: { header: ["variant", ...GOVERNANCE_TYPES], rows: cells.map((c) => c.typeRow) } },
+  ];
+}
+
+/** Who proposes and who is eliminated, by kind of citizen, pooled over a variant's runs. */
+function kindRowsOf(figs: readonly RunFigures[], cells: readonly string[]): Cell[][] {
+  const kindRows: Cell[][] = [];
+  for (const cell of cells) {
+    const at = figs.filter((f) => f.cell === cell);
+    const kinds = [...new Set(at.flatMap((f) => Object.values(f.kinds)))].sort();
+    const totalProposals = at.reduce(
+      (s, f) => s + Object.values(f.governance.proposals_by_kind).reduce((a, b) => a + b, 0),
+      0,
+    );
+    for (const k of kinds) {
+      const seats = at.reduce(
+        (s, f) => s + Object.values(f.kinds).filter((x) => x === k).length,
+        0,
+      );
+      const made = at.reduce((s, f) => s + (f.governance.proposals_by_kind[k] ?? 0), 0);
+      const eliminated = at.reduce(
+        (s, f) =>
+          s + Object.entries(f.eliminated).filter(([n]) => f.kinds[n] === k)
+            .reduce((a, [, x]) => a + x, 0),
+        0,
+      );
+      kindRows.push([
+        cell,
+        k,
+        seats,
+        totalProposals ? made / totalProposals : 0,
+        seats ? eliminated / seats : 0,
+      ]);
+    }
+  }
+  return kindRows;
+}
+
+/** Agreement of pairs of kinds of citizens, pooled over a variant's runs, most agreeing first. */
+function pairRowsOf(figs: readonly RunFigures[], cells: readonly string[]): Cell[][] {
+  const pairRows: Cell[][] = [];
+  for (const cell of cells) {
+    const pooled: Record<string, { agree: number; votes: number }> = {};
+    for (const f of figs.filter((x) => x.cell === cell)) {
+      for (const [k, p] of Object.entries(f.governance.kind_pairs)) {
+        const t = pooled[k] ??= { agree: 0, votes: 0 };
+        t.agree += p.agree;
+        t.votes += p.votes;
+      }
+    }
+    const sorted = Object.entries(pooled).sort((a, b) =>
+      b[1].agree / b[1].votes - a[1].agree / a[1].votes
+    );
+    for (const [k, p] of sorted) {
+      pairRows.push([cell, k.replace("+", " with "), p.votes, p.agree / p.votes]);
+    }
+  }
+  return pairRows;
+}
+
+function whoParts(kindRows: Cell[][], pairRows: Cell[][]): StudyPart[] {
+  return [
+    { heading: "Who proposes and who is eliminated" },
+    {
+      table: {
+        header: [
+          "variant",
+          "kind of citizen",
+          "citizen-runs",
+          "share of proposals made",
+          "eliminations by vote per citizen-run",
+        ],
+        rows: kindRows,
+      },
+    },
+    { heading: "Coalitions: who votes with whom" },
+    {
+      text:
+        `Agreement of pairs of citizens by their kinds, pooled over runs (pairs with at least ${COALITION_MIN_VOTES} common votes); a pair at >= ${COALITION_AGREEMENT} is a coalition.`,
+    },
+    {
+      table: {
+        header: ["variant", "pair of kinds", "pair-votes", "agreement"],
+        rows: pairRows.length ? pairRows : [["", "no pair voted together twice", "", ""]],
+      },
+    },
+  ];
+}
+
+function caveatsOf(sw: string | null): string[] {
+  return [
+    "The typology is a simple rule on passed proposals (exclusion > negotiated > default_only); it does not read statements or private messages.",
+    "Coalitions are vote agreement, not declared alliances; scripted policies vote by rule, so their coalitions reflect those rules.",
+    sw
+      ? `The switch ${sw} changes LLM prompts only: scripted citizens ignore it, so offline its two levels must agree (a sanity check, not a finding).`
+      : "No prompt switch was crossed (--switch KEY crosses a boolean config key off and on).",
+    "Survival intervals treat the seed as the unit (citizens of a run are clustered); everyone-survived is one yes/no per run.",
+  ];
+}
+
 /** The registered shelter study. */
 export const shelterStudy: Study = {
   name: "shelter",
@@ -320,256 +593,31 @@ export const shelterStudy: Study = {
   },
   async analyze(context, _design, runs) {
     const sw = switchOf(context);
-    const cellOf = (p: Record<string, unknown>) =>
-      `${variantOf(p)}${sw ? ` ${sw.split(".").pop()}=${p[sw]}` : ""}`;
     const figs: RunFigures[] = [];
-    for (const r of runs.valid) figs.push(await figuresOf(r, cellOf(r.params)));
+    for (const r of runs.valid) figs.push(await figuresOf(r, cellOf(r.params, sw)));
     const cells = [...new Set(figs.map((f) => f.cell))];
-    const parts: StudyPart[] = [];
-    const rows: unknown[][] = [];
-    const typeRows: unknown[][] = [];
-    const survivalPoints = [], equalityPoints = [], typePoints = [];
-    const data: Record<string, unknown> = { cells: [] as unknown[] };
-    const headline: string[] = [];
-    for (const cell of cells) {
-      const at = figs.filter((f) => f.cell === cell);
-      const survival = shareCI({
-        counts: countsBySeed(at.map((f) => ({ seed: f.seed, s: f.survivors, t: f.citizens }))),
-      });
-      const all = proportionCI(at.filter((f) => f.survived_all).length, at.length);
-      const equality = meanCI(at.map((f) => f.equality).filter((x): x is number => x !== null));
-      const elim = meanCI(at.map((f) => f.eliminations_by_vote));
-      const proposalDays = shareCI({
-        counts: countsBySeed(at.map((f) => ({ seed: f.seed, s: f.proposal_days, t: f.days }))),
-      });
-      const cohesion = meanCI(
-        at.map((f) => f.governance.cohesion).filter((x): x is number => x !== null),
-      );
-      const types = Object.fromEntries(GOVERNANCE_TYPES.map((t) => [
-        t,
-        proportionCI(at.filter((f) => f.governance.type === t).length, at.length),
-      ]));
-      rows.push([
-        cell,
-        at.length,
-        ciText(survival),
-        ciText(all),
-        ciText(equality),
-        ciText(elim),
-        ciText(proposalDays),
-        ciText(cohesion),
-      ]);
-      typeRows.push([cell, ...GOVERNANCE_TYPES.map((t) => ciText(types[t]))]);
-      survivalPoints.push({ x: cell, series: "survival (share of citizens)", ...survival });
-      survivalPoints.push({
-        x: cell,
-        series: "everyone survived (share of runs)",
-        ...all,
-        mean: all.rate,
-      });
-      equalityPoints.push({ x: cell, series: "equality (1 - Gini)", ...equality });
-      for (const t of GOVERNANCE_TYPES) {
-        typePoints.push({ x: cell, series: t, ...types[t], mean: types[t].rate });
-      }
-      (data.cells as unknown[]).push({
-        cell,
-        runs: at.length,
-        survival,
-        survived_all: all,
-        equality,
-        eliminations_by_vote: elim,
-        proposal_allocation_days: proposalDays,
-        cohesion,
-        governance: types,
-      });
-      const top = GOVERNANCE_TYPES.reduce((a, b) => (types[b].rate > types[a].rate ? b : a));
-      headline.push(
-        `${cell} (${at.length} runs): survival ${ciText(survival)}, equality ${
-          ciText(equality)
-        }; most frequent governance ${top} (${ciText(types[top])} of runs).`,
-      );
-    }
-    parts.push({ heading: "Survival and equality" });
-    parts.push(
-      await intervalChartPart(
-        "shelter_survival.svg",
-        survivalPoints,
-        {
-          title: "Survival by variant",
-          x: "variant",
-          y: "share",
-          domain: [0, 1],
-        },
-        "Survivors per citizen (Wilson at the effective size, seeds as clusters) and the share of runs everyone survived (Wilson), 95%.",
-      ),
-    );
-    parts.push(
-      await intervalChartPart("shelter_equality.svg", equalityPoints, {
-        title: "Equality of the allocations by variant",
-        x: "variant",
-        y: "1 - Gini of the grants",
-      }, "Equality, 1 - Gini of the resources granted, mean over seeds (Student's t 95%)."),
-    );
-    parts.push({
-      table: {
-        header: [
-          "variant",
-          "runs",
-          "survival",
-          "everyone survived",
-          "equality (1 - Gini)",
-          "eliminations by vote",
-          "days allocated by proposal",
-          "vote cohesion",
-        ],
-        rows,
-      },
-    });
+    const summaries = cells.map((cell) => cellSummary(cell, figs.filter((f) => f.cell === cell)));
+    const headline = summaries.map((c) => c.headline);
     const contrasts = contrastsOf(figs, cells);
-    data.contrasts = contrasts;
-    if (contrasts.length) {
-      const fmt = (x: number) => String(Number(x.toFixed(4)));
-      parts.push({ heading: "Contrasts between variants (Holm-adjusted)" });
-      const sig = contrasts.filter((t) => t.c && t.holm_p < 0.05);
-      const tested = contrasts.filter((t) => t.c);
-      const floor = tested.length
-        ? permutationFloorText(tested[0].c!.n_a, tested[0].c!.n_b)
-        : "Each variant needs at least 2 seeds for a contrast: none was tested.";
-      const said = sig.length
-        ? `After Holm over the ${contrasts.length} contrasts, ${sig.length} differ at 0.05: ${
-          sig.map((t) =>
-            `${t.a} ${t.c!.diff > 0 ? "above" : "below"} ${t.b} on ${t.outcome} (${
-              fmt(t.c!.diff)
-            }, Holm p ${fmt(t.holm_p)})`
-          ).join("; ")
-        }.`
-        : `After Holm over the ${contrasts.length} contrasts, no variant differs from another at 0.05 on survival or equality.`;
-      parts.push({
-        text:
-          `Each pair of variants on survival (survivors per citizen, per seed) and equality (1 - Gini, per seed): difference of means (first minus second), Welch 95% interval, two-sided permutation p, and Holm over the whole family (pairs x outcomes). ${said} ${floor}`,
-      });
-      parts.push({
-        table: {
-          header: [
-            "contrast",
-            "outcome",
-            "difference",
-            "95% Welch interval",
-            "permutation p",
-            "Holm p",
-          ],
-          rows: contrasts.map((t) =>
-            t.c
-              ? [
-                `${t.a} - ${t.b}`,
-                t.outcome,
-                fmt(t.c.diff),
-                `[${fmt(t.c.lo)}, ${fmt(t.c.hi)}]`,
-                fmt(t.c.p_value),
-                fmt(t.holm_p),
-              ]
-              : [`${t.a} - ${t.b}`, t.outcome, "n/a", "needs 2 seeds per variant", "", ""]
-          ),
-        },
-      });
-      headline.push(said);
-    }
-    parts.push({ heading: "Governance typology" });
-    parts.push(
-      await intervalChartPart("shelter_governance.svg", typePoints, {
-        title: "Governance type by variant",
-        x: "variant",
-        y: "share of runs",
-        domain: [0, 1],
-      }, "Share of runs of each governance type (Wilson 95%; one run per seed)."),
-    );
-    parts.push({ table: { header: ["variant", ...GOVERNANCE_TYPES], rows: typeRows } });
-    // who proposes, who is eliminated, coalitions: by kind of citizen, pooled over runs
-    const kindRows: unknown[][] = [];
-    for (const cell of cells) {
-      const at = figs.filter((f) => f.cell === cell);
-      const kinds = [...new Set(at.flatMap((f) => Object.values(f.kinds)))].sort();
-      const totalProposals = at.reduce(
-        (s, f) => s + Object.values(f.governance.proposals_by_kind).reduce((a, b) => a + b, 0),
-        0,
-      );
-      for (const k of kinds) {
-        const seats = at.reduce(
-          (s, f) => s + Object.values(f.kinds).filter((x) => x === k).length,
-          0,
-        );
-        const made = at.reduce((s, f) => s + (f.governance.proposals_by_kind[k] ?? 0), 0);
-        const eliminated = at.reduce(
-          (s, f) =>
-            s + Object.entries(f.eliminated).filter(([n]) => f.kinds[n] === k)
-              .reduce((a, [, x]) => a + x, 0),
-          0,
-        );
-        kindRows.push([
-          cell,
-          k,
-          seats,
-          totalProposals ? made / totalProposals : 0,
-          seats ? eliminated / seats : 0,
-        ]);
-      }
-    }
-    parts.push({ heading: "Who proposes and who is eliminated" });
-    parts.push({
-      table: {
-        header: [
-          "variant",
-          "kind of citizen",
-          "citizen-runs",
-          "share of proposals made",
-          "eliminations by vote per citizen-run",
-        ],
-        rows: kindRows,
-      },
-    });
-    const pairRows: unknown[][] = [];
-    for (const cell of cells) {
-      const pooled: Record<string, { agree: number; votes: number }> = {};
-      for (const f of figs.filter((x) => x.cell === cell)) {
-        for (const [k, p] of Object.entries(f.governance.kind_pairs)) {
-          const t = pooled[k] ??= { agree: 0, votes: 0 };
-          t.agree += p.agree;
-          t.votes += p.votes;
-        }
-      }
-      for (
-        const [k, p] of Object.entries(pooled).sort((a, b) =>
-          b[1].agree / b[1].votes - a[1].agree / a[1].votes
-        )
-      ) {
-        pairRows.push([cell, k.replace("+", " with "), p.votes, p.agree / p.votes]);
-      }
-    }
-    parts.push({ heading: "Coalitions: who votes with whom" });
-    parts.push({
-      text:
-        `Agreement of pairs of citizens by their kinds, pooled over runs (pairs with at least ${COALITION_MIN_VOTES} common votes); a pair at >= ${COALITION_AGREEMENT} is a coalition.`,
-    });
-    parts.push({
-      table: {
-        header: ["variant", "pair of kinds", "pair-votes", "agreement"],
-        rows: pairRows.length ? pairRows : [["", "no pair voted together twice", "", ""]],
-      },
-    });
-    data.kinds = kindRows;
-    data.kind_pairs = pairRows;
+    const compared = contrastParts(contrasts);
+    if (compared.said) headline.push(compared.said);
+    const kindRows = kindRowsOf(figs, cells);
+    const pairRows = pairRowsOf(figs, cells);
     return {
       headline,
-      parts,
-      data,
-      caveats: [
-        "The typology is a simple rule on passed proposals (exclusion > negotiated > default_only); it does not read statements or private messages.",
-        "Coalitions are vote agreement, not declared alliances; scripted policies vote by rule, so their coalitions reflect those rules.",
-        sw
-          ? `The switch ${sw} changes LLM prompts only: scripted citizens ignore it, so offline its two levels must agree (a sanity check, not a finding).`
-          : "No prompt switch was crossed (--switch KEY crosses a boolean config key off and on).",
-        "Survival intervals treat the seed as the unit (citizens of a run are clustered); everyone-survived is one yes/no per run.",
+      parts: [
+        ...await survivalParts(summaries),
+        ...compared.parts,
+        ...await governanceParts(summaries),
+        ...whoParts(kindRows, pairRows),
       ],
+      data: {
+        cells: summaries.map((c) => c.data),
+        contrasts,
+        kinds: kindRows,
+        kind_pairs: pairRows,
+      },
+      caveats: caveatsOf(sw),
     };
   },
   power(_context, pilot) {

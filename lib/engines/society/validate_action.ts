@@ -64,6 +64,72 @@ function nameCheck(name: string, world: ActionWorld, alive: boolean): string | n
   return null;
 }
 
+type Checked = { action: CitizenAction } | { reason: string };
+
+function checkVote(actor: string, raw: Record<string, unknown>, world: ActionWorld): Checked {
+  const id = wholeNumber(raw.proposal_id);
+  if (id === undefined) {
+    return { reason: "malformed vote: 'proposal_id' must be a whole number" };
+  }
+  const support = yesNo(raw.support);
+  if (support === undefined) {
+    return { reason: "malformed vote: 'support' must be true or false" };
+  }
+  const p = world.openProposal(id);
+  if (p === undefined) {
+    if (world.madeToday(id)) return { reason: `proposal ${id} opens for votes tomorrow` };
+    if (id >= 1 && id < world.nextProposalId) return { reason: `proposal ${id} is closed` };
+    return { reason: `unknown proposal ${id}` };
+  }
+  if (p.proposer === actor) {
+    return { reason: `second vote on proposal ${id} (the proposer counts as a supporter)` };
+  }
+  if (p.supporters.includes(actor) || p.opposers.includes(actor)) {
+    return { reason: `second vote on proposal ${id}` };
+  }
+  return { action: { type: "vote", proposal_id: id, support } };
+}
+
+function checkAllocation(content: string, world: ActionWorld): Checked {
+  const parsed = parseAllocationContent(content);
+  if (!parsed.ok) return { reason: `malformed content: ${parsed.error}` };
+  for (const [name] of parsed.amounts) {
+    const bad = nameCheck(name, world, true);
+    if (bad) return { reason: bad };
+  }
+  const canonical = parsed.amounts.map(([n, a]) => `${n}:${a}`).join(",");
+  return { action: { type: "propose", proposal_type: "resource_allocation", content: canonical } };
+}
+
+function checkProposal(raw: Record<string, unknown>, world: ActionWorld): Checked {
+  const pt = raw.proposal_type;
+  if (typeof pt !== "string" || !PROPOSAL_TYPES.includes(pt as ProposalType)) {
+    return { reason: `unknown proposal type ${JSON.stringify(pt ?? null)}` };
+  }
+  if (typeof raw.content !== "string" && typeof raw.content !== "number") {
+    return { reason: "malformed proposal: 'content' must be a string" };
+  }
+  const content = String(raw.content).trim();
+  if (pt === "resource_allocation") return checkAllocation(content, world);
+  if (content === "") return { reason: "malformed content: a name is required" };
+  const bad = nameCheck(content, world, pt === "elimination_vote");
+  if (bad) return { reason: bad };
+  return { action: { type: "propose", proposal_type: pt as ProposalType, content } };
+}
+
+function checkMessage(actor: string, raw: Record<string, unknown>, world: ActionWorld): Checked {
+  if (typeof raw.to !== "string" || raw.to.trim() === "") {
+    return { reason: "malformed message: 'to' must be a name" };
+  }
+  const to = raw.to.trim();
+  const bad = nameCheck(to, world, true);
+  if (bad) return { reason: bad };
+  if (to === actor) return { reason: "a message to oneself" };
+  const body = text(raw.text, world.maxChars);
+  if (body === undefined) return { reason: "malformed message: 'text' must be a string" };
+  return { action: { type: "private_message", to, text: body } };
+}
+
 /**
  * Checks one raw action of `actor` and returns it in canonical form, or the reason it is
  * dropped:
@@ -106,65 +172,12 @@ export function validateAction(
     return { reason: `unknown action type ${JSON.stringify(type ?? null)}` };
   }
   switch (type as ActionType) {
-    case "vote": {
-      const id = wholeNumber(raw.proposal_id);
-      if (id === undefined) {
-        return { reason: "malformed vote: 'proposal_id' must be a whole number" };
-      }
-      const support = yesNo(raw.support);
-      if (support === undefined) {
-        return { reason: "malformed vote: 'support' must be true or false" };
-      }
-      const p = world.openProposal(id);
-      if (p === undefined) {
-        if (world.madeToday(id)) return { reason: `proposal ${id} opens for votes tomorrow` };
-        if (id >= 1 && id < world.nextProposalId) return { reason: `proposal ${id} is closed` };
-        return { reason: `unknown proposal ${id}` };
-      }
-      if (p.proposer === actor) {
-        return { reason: `second vote on proposal ${id} (the proposer counts as a supporter)` };
-      }
-      if (p.supporters.includes(actor) || p.opposers.includes(actor)) {
-        return { reason: `second vote on proposal ${id}` };
-      }
-      return { action: { type: "vote", proposal_id: id, support } };
-    }
-    case "propose": {
-      const pt = raw.proposal_type;
-      if (typeof pt !== "string" || !PROPOSAL_TYPES.includes(pt as ProposalType)) {
-        return { reason: `unknown proposal type ${JSON.stringify(pt ?? null)}` };
-      }
-      if (typeof raw.content !== "string" && typeof raw.content !== "number") {
-        return { reason: "malformed proposal: 'content' must be a string" };
-      }
-      const content = String(raw.content).trim();
-      if (pt === "resource_allocation") {
-        const parsed = parseAllocationContent(content);
-        if (!parsed.ok) return { reason: `malformed content: ${parsed.error}` };
-        for (const [name] of parsed.amounts) {
-          const bad = nameCheck(name, world, true);
-          if (bad) return { reason: bad };
-        }
-        const canonical = parsed.amounts.map(([n, a]) => `${n}:${a}`).join(",");
-        return { action: { type: "propose", proposal_type: pt, content: canonical } };
-      }
-      if (content === "") return { reason: "malformed content: a name is required" };
-      const bad = nameCheck(content, world, pt === "elimination_vote");
-      if (bad) return { reason: bad };
-      return { action: { type: "propose", proposal_type: pt as ProposalType, content } };
-    }
-    case "private_message": {
-      if (typeof raw.to !== "string" || raw.to.trim() === "") {
-        return { reason: "malformed message: 'to' must be a name" };
-      }
-      const to = raw.to.trim();
-      const bad = nameCheck(to, world, true);
-      if (bad) return { reason: bad };
-      if (to === actor) return { reason: "a message to oneself" };
-      const body = text(raw.text, world.maxChars);
-      if (body === undefined) return { reason: "malformed message: 'text' must be a string" };
-      return { action: { type: "private_message", to, text: body } };
-    }
+    case "vote":
+      return checkVote(actor, raw, world);
+    case "propose":
+      return checkProposal(raw, world);
+    case "private_message":
+      return checkMessage(actor, raw, world);
     case "call_meeting": {
       const topic = text(raw.topic, world.maxChars);
       if (topic === undefined) return { reason: "malformed meeting: 'topic' must be a string" };

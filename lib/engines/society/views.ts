@@ -8,6 +8,7 @@
  */
 import type { RunSession } from "../../run/session.ts";
 import type { SocietyEngine } from "./engine.ts";
+import type { DayPoint } from "./history.ts";
 import { availableResources } from "./resources.ts";
 import type { SocietyEvent, SocietyState } from "./state.ts";
 
@@ -163,14 +164,17 @@ export interface StateView {
   }[];
   /** The last day's events (private messages included: this is the experimenter's view). */
   events: SocietyEvent[];
+  /** The shelter day by day since the start of the run (day 0 first), for the live charts. */
+  history: DayPoint[];
 }
 
 /**
  * The whole public state of a society session.
  *
  * @param session A society session.
+ * @param history The days played so far, as the server collected them.
  */
-export function stateView(session: RunSession): StateView {
+export function stateView(session: RunSession, history: readonly DayPoint[] = []): StateView {
   const engine = societyEngineOf(session);
   const c = engine.config;
   const s = engine.getState();
@@ -217,5 +221,6 @@ export function stateView(session: RunSession): StateView {
       opposers: [...p.opposers],
     })),
     events: s.last.events,
+    history: [...history],
   };
 }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { ConfigError } from "../../../lib/core/config.ts";
 import type { ChatRequest } from "../../../lib/llm/chat_model.ts";
 import { readJsonl } from "../../../lib/core/run_log.ts";
-import { SweepIndexRowSchema } from "../../../lib/run/sweep.ts";
+import { SweepIndexRowSchema } from "../../../lib/core/sweep_dir.ts";
 import { blockchainAblation } from "../../../lib/engines/blockchain/ablation.ts";
 import {
   MINER_SWITCH_DEFAULTS,

@@ -1,5 +1,6 @@
 /** Stage-game regret from decision rows: by hand, decomposed, and exact on the RQ2 replay. */
 import assert from "node:assert/strict";
+import { findReference } from "../../../lib/core/reference.ts";
 import { summarizeRegret } from "../../../lib/core/regret.ts";
 import { Rng } from "../../../lib/core/rng.ts";
 import { parseBlockchainConfig } from "../../../lib/engines/blockchain/config.ts";
@@ -8,17 +9,9 @@ import { loadRq2Result } from "../../../lib/engines/blockchain/replay_file.ts";
 import { regretPoints, stageRegretRows } from "../../../lib/engines/blockchain/stage_regret.ts";
 import { playRows } from "./_play.ts";
 
-const REFERENCE = new URL(
-  "../../../../shared/reference/blockchain/rq2_result.json",
-  import.meta.url,
-);
-let reference: unknown = null;
-try {
-  reference = JSON.parse(Deno.readTextFileSync(REFERENCE));
-} catch (e) {
-  if (!(e instanceof Deno.errors.NotFound)) throw e;
-  console.log(`skipped: RQ2 regret tests (reference not found: ${REFERENCE.pathname})`);
-}
+// The recorded RQ2 run (lib/core/reference.ts): without it the RQ2 tests are ignored.
+const REFERENCE = findReference("blockchain/rq2_result.json");
+const reference: unknown = REFERENCE === null ? null : JSON.parse(Deno.readTextFileSync(REFERENCE));
 
 Deno.test("stageRegretRows: a hand-computed round 2", () => {
   const config = parseBlockchainConfig({

@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
+import { findReference } from "../../../lib/core/reference.ts";
 import { parseDelegationConfig } from "../../../lib/engines/delegation/config.ts";
 import { loadRecordedRecords } from "../../../lib/engines/delegation/records.ts";
 import { runStudy, strategyCombinations, studyCsv } from "../../../lib/engines/delegation/study.ts";
 
-const dir = new URL("../../../../shared/reference/delegation/", import.meta.url).pathname
-  .replace(/\/$/, "");
-const exists = (() => {
-  try {
-    Deno.statSync(`${dir}/paper_results_summary.csv`);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!exists) console.log(`skipped: the paper-table test needs ${dir} (absent)`);
+// The reference records and the paper's table (lib/core/reference.ts); absent: ignored.
+const csv = findReference("delegation/paper_results_summary.csv");
+const dir = csv === null ? "" : csv.slice(0, csv.lastIndexOf("/"));
+const exists = csv !== null;
 
 Deno.test("combinations follow itertools.product order", () => {
   const c = strategyCombinations(3);

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readJsonl } from "../../../lib/core/run_log.ts";
-import { SweepIndexRowSchema } from "../../../lib/run/sweep.ts";
+import { SweepIndexRowSchema } from "../../../lib/core/sweep_dir.ts";
 import { runCli } from "../../support/cli.ts";
 import { startOpenAIServer } from "../../support/llm_servers.ts";
 import { ConfigError } from "../../../lib/core/config.ts";

@@ -258,7 +258,7 @@ Deno.test("society LLM run: against the local OpenAI-compatible server, decision
   // the report has the LLM section and the banner
   const html = await Deno.readTextFile(join(dir, "rep", "run", "report.html"));
   assert.match(html, /LLM calls/);
-  assert.match(html, /banner invalid/);
+  assert.match(html, /class="banner banner-bad" role="alert"><strong>Not a finding/);
 });
 
 Deno.test("society analysis: frames from the run directory agree with the summary", async () => {

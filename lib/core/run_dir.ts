@@ -24,8 +24,8 @@
  */
 import { join } from "node:path";
 import process from "node:process";
-import { ConfigError, readJsonFile } from "../core/config.ts";
-import { type RunConfig, RunConfigSchema } from "../core/records.ts";
+import { ConfigError, readJsonFile } from "./config.ts";
+import { type RunConfig, RunConfigSchema } from "./records.ts";
 
 /** The file names of a run directory, by role. */
 export const RUN_FILES: Readonly<{

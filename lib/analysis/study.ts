@@ -3,15 +3,17 @@
  * question. A study declares its design (a sweep grid over one experiment, or nothing when
  * it plays in process), and from the finished runs it computes its answer with intervals.
  * The CLI (`lib/cli/study.ts`) runs the sweep (resumable, every run a directory inside the
- * study's), writes the report (Question, Design, Answer, Caveats) and lists it in the index.
- * Studies live in their engine's folder and are named in `lib/cli/registry.ts`.
+ * study's), writes the report (Question, Design, Answer, Caveats) under `--reports` and lists
+ * it in the index. The answer is data: its parts are blocks of the report document model
+ * (`lib/core/document.ts`). Studies live in their engine's folder and are named in
+ * `lib/cli/registry.ts`.
  *
  * @module
  */
-import type { SeedsNeeded } from "../analysis/power.ts";
-import type { StudyPart } from "../reports/study_report.ts";
-import type { ExperimentFlag } from "./experiment.ts";
-import type { GridFile } from "./sweep.ts";
+import type { Block } from "../core/document.ts";
+import type { GridFile } from "../core/sweep_dir.ts";
+import type { ExperimentFlag } from "../run/experiment.ts";
+import type { SeedsNeeded } from "./power.ts";
 
 /** What the command line gives a study. */
 export interface StudyContext {
@@ -69,8 +71,11 @@ export interface StudyRuns {
 export interface StudyAnswer {
   /** One or two sentences: the answer in words (the Question section's last paragraph). */
   headline: string[];
-  /** The Answer section's parts: figures with intervals, at least one chart. */
-  parts: StudyPart[];
+  /**
+   * The Answer section's blocks (the report document model of `lib/core/document.ts`):
+   * figures with intervals, at least one chart (a Vega-Lite spec, rendered when written).
+   */
+  parts: Block[];
   /** The study's own caveats (the CLI adds the invalid and failed runs' counts). */
   caveats: string[];
   /** The numbers behind the figures (into `study.json`). */

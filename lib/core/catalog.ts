@@ -1,8 +1,10 @@
 /**
  * The catalog of everything under a data folder: every run directory (`data/runs/*`, and
- * any other folder holding a `config.json` run) and every sweep (`data/sweeps/*` with a
- * `sweep.json`), with date, experiment, seed or cells, status, verdicts and validity. The
- * index page and `deno task report` are built from it.
+ * any other folder holding a `config.json` run), every sweep (`data/sweeps/*` with a
+ * `sweep.json`), every model profile (`profile.json`) and every study (`study.json`), with
+ * date, experiment, seed or cells, status, verdicts and validity, as {@linkcode IndexEntry}
+ * records. The index page and `deno task report` are built from it; it reads the formats of
+ * `run_dir.ts` and `sweep_dir.ts` and nothing else.
  *
  * @example
  * ```ts ignore
@@ -12,11 +14,50 @@
  * @module
  */
 import { basename, join } from "node:path";
-import { SCHEMA_VERSION } from "../core/records.ts";
-import type { IndexEntry } from "../reports/index_page.ts";
+import { SCHEMA_VERSION } from "./records.ts";
 import { RUN_FILES } from "./run_dir.ts";
+import { SWEEP_FILES } from "./sweep_dir.ts";
 
-/** One run, sweep, model profile or study of the catalog. */
+/** The files that mark a profile directory (written by `lib/run/profile.ts`). */
+export const PROFILE_FILES: Readonly<{
+  /** The plan: models, seeds, experiments (`profile.json`). */
+  plan: "profile.json";
+  /** The card's data, written when every run is done (`card.json`). */
+  card: "card.json";
+}> = Object.freeze({ plan: "profile.json", card: "card.json" });
+
+/** The file that marks a study directory (written by `deno task run study`). */
+export const STUDY_FILE = "study.json";
+
+/** One run, sweep, model profile or study of the catalog, as the index lists it. */
+export interface IndexEntry {
+  /** What the line is: a run, a sweep, a profile or a study. */
+  kind: "run" | "sweep" | "profile" | "study";
+  /** The run's or sweep's id (its directory's name). */
+  id: string;
+  /** The experiment's name. */
+  experiment: string;
+  /** ISO time it was created. */
+  created: string;
+  /** A run's seed. */
+  seed?: number;
+  /** A sweep's cell count (a profile's: its models). */
+  cells?: number;
+  /** A sweep's (or profile's) finished runs. */
+  runs?: number;
+  /** `completed`, `running`, `stopped`, `failed`, or for a sweep `complete`/`partial`. */
+  status: string;
+  /** Verdict values (`true`, `false`, `"inconclusive"`) or, for a sweep, rates. */
+  verdicts: Record<string, unknown>;
+  /** `false` when invalid (a sweep: any run invalid); `null` when unknown. */
+  valid: boolean | null;
+  /** A one-line account of validity, e.g. `12 of 12 fallbacks`. */
+  validity: string;
+  /** The report's HTML path. */
+  report?: string;
+}
+
+/** One run, sweep, model profile or study of the catalog, with its directory. */
 export interface CatalogEntry extends Omit<IndexEntry, "report"> {
   /** The directory's path, as found. */
   dir: string;
@@ -78,7 +119,7 @@ export async function runEntry(dir: string): Promise<CatalogEntry | null> {
 
 /** The catalog entry of a sweep directory, or `null` when `dir` holds no sweep. */
 export async function sweepEntry(dir: string): Promise<CatalogEntry | null> {
-  const sweep = await readJson(join(dir, "sweep.json"));
+  const sweep = await readJson(join(dir, SWEEP_FILES.sweep));
   if (!sweep || sweep.v !== SCHEMA_VERSION) return null;
   const grid = sweep.grid as { experiment?: string } | undefined;
   const cells = Array.isArray(sweep.cells) ? sweep.cells.length : 0;
@@ -86,7 +127,7 @@ export async function sweepEntry(dir: string): Promise<CatalogEntry | null> {
   const planned = cells * (seeds[1] - seeds[0] + 1);
   let rows: Record<string, unknown>[] = [];
   try {
-    rows = (await Deno.readTextFile(join(dir, "index.jsonl"))).split("\n").filter((l) => l)
+    rows = (await Deno.readTextFile(join(dir, SWEEP_FILES.index))).split("\n").filter((l) => l)
       .flatMap((l) => {
         try {
           return [JSON.parse(l)];
@@ -113,7 +154,7 @@ export async function sweepEntry(dir: string): Promise<CatalogEntry | null> {
     id: basename(dir),
     dir,
     experiment: grid?.experiment ?? "?",
-    created: await mtime(join(dir, "sweep.json")),
+    created: await mtime(join(dir, SWEEP_FILES.sweep)),
     cells,
     runs: completed.length,
     status: completed.length >= planned ? "complete" : `partial (${completed.length}/${planned})`,
@@ -128,9 +169,9 @@ export async function sweepEntry(dir: string): Promise<CatalogEntry | null> {
  * `null` when `dir` holds none.
  */
 export async function profileEntry(dir: string): Promise<CatalogEntry | null> {
-  const plan = await readJson(join(dir, "profile.json"));
+  const plan = await readJson(join(dir, PROFILE_FILES.plan));
   if (!plan || plan.kind !== "profile" || plan.v !== SCHEMA_VERSION) return null;
-  const card = await readJson(join(dir, "card.json"));
+  const card = await readJson(join(dir, PROFILE_FILES.card));
   const models = Array.isArray(plan.models) ? plan.models.length : 0;
   const runs = Array.isArray(card?.runs) ? card.runs.length : 0;
   const experiments = Array.isArray(plan.experiments) ? plan.experiments.join(", ") : "?";
@@ -139,7 +180,7 @@ export async function profileEntry(dir: string): Promise<CatalogEntry | null> {
     id: basename(dir),
     dir,
     experiment: `profile (${experiments})`,
-    created: await mtime(join(dir, "profile.json")),
+    created: await mtime(join(dir, PROFILE_FILES.plan)),
     cells: models,
     runs,
     status: card ? "complete" : "partial",
@@ -154,7 +195,7 @@ export async function profileEntry(dir: string): Promise<CatalogEntry | null> {
  * `study.ts`), or `null` when `dir` holds none.
  */
 export async function studyEntry(dir: string): Promise<CatalogEntry | null> {
-  const study = await readJson(join(dir, "study.json"));
+  const study = await readJson(join(dir, STUDY_FILE));
   if (!study || study.kind !== "study" || study.v !== SCHEMA_VERSION) return null;
   const runs = (study.runs ?? {}) as { valid?: number; invalid?: number; failed?: number };
   const grid = study.grid as { experiment?: string; grid?: Record<string, unknown[]> } | null;
@@ -164,7 +205,7 @@ export async function studyEntry(dir: string): Promise<CatalogEntry | null> {
     id: basename(dir),
     dir,
     experiment: `study ${study.study}${grid?.experiment ? ` (${grid.experiment})` : ""}`,
-    created: await mtime(join(dir, "study.json")),
+    created: await mtime(join(dir, STUDY_FILE)),
     cells: grid ? cells : 0,
     runs: runs.valid ?? 0,
     status: runs.failed ? `partial (${runs.failed} runs did not complete)` : "complete",
@@ -172,6 +213,15 @@ export async function studyEntry(dir: string): Promise<CatalogEntry | null> {
     valid: runs.invalid ? false : null,
     validity: runs.invalid ? `${runs.invalid} invalid runs excluded` : "",
   };
+}
+
+/**
+ * The catalog entry of any directory: a study, a sweep, a profile or a run; `null` when it
+ * holds none of them.
+ */
+export async function catalogEntry(dir: string): Promise<CatalogEntry | null> {
+  return (await studyEntry(dir)) ?? (await sweepEntry(dir)) ?? (await profileEntry(dir)) ??
+    (await runEntry(dir));
 }
 
 async function subdirs(dir: string): Promise<string[]> {
@@ -191,8 +241,7 @@ export async function scanCatalog(root = "data"): Promise<CatalogEntry[]> {
   const entries: CatalogEntry[] = [];
   for (const group of await subdirs(root)) {
     for (const dir of await subdirs(group)) {
-      const e = (await studyEntry(dir)) ?? (await sweepEntry(dir)) ??
-        (await profileEntry(dir)) ?? (await runEntry(dir));
+      const e = await catalogEntry(dir);
       if (e) entries.push(e);
     }
   }

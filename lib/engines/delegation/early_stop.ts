@@ -1,0 +1,108 @@
+/**
+ * The early-stop rule of exploitation (SPEC section 3, phase 2; Cao et al.): from the best
+ * provider's `B`-th exploitation delegation on, exploitation stops early when the mean user
+ * utility of its last `B` delegations is below `threshold = second_best_utility - M`. A
+ * stop forfeits the bonus.
+ *
+ * The window holds the last `B` utilities as a ring with a running sum, resynchronised every
+ * `B` insertions so rounding never accumulates; near the threshold the decision is taken with
+ * numpy's own summation (`numpySum`, the original's `np.mean`), so the stop falls on the
+ * same delegation as in the original simulator. The window is held only while the main
+ * exploitation runs and only when `B <= planned` (otherwise the rule can never fire).
+ *
+ * @example Three delegations of utility 1, then one of -5: the mean of the last 3 is -1.
+ * ```ts
+ * import { earlyStop, newEarlyStopWindow, openEarlyStop } from "./early_stop.ts";
+ * const w = newEarlyStopWindow();
+ * openEarlyStop(w, 3);
+ * const means = [1, 1, 1, -5].map((u) => earlyStop(w, u, 3, 0));
+ * console.log(means, w.stopped); // [null, null, null, -1] true
+ * ```
+ * @module
+ */
+import { numpySum } from "./parameters.ts";
+
+/** The audit's state: exploitation delegations seen, the stop flag and the last-`B` ring. */
+export interface EarlyStopWindow {
+  /** Main exploitation delegations so far. */
+  count: number;
+  /** `true` once the rule stopped exploitation. */
+  stopped: boolean;
+  /** The last `B` utilities, oldest at `head` (length 0 when the audit is closed). */
+  values: Float64Array;
+  /** Scratch for the exact mean near the threshold (same length as `values`). */
+  scratch: Float64Array;
+  /** Index of the oldest utility (the next to be replaced). */
+  head: number;
+  /** Running sum of `values`. */
+  sum: number;
+  /** The largest |utility| entered (for the rounding margin). */
+  maxAbs: number;
+}
+
+/** A closed window: no delegation seen, no stop. */
+export function newEarlyStopWindow(): EarlyStopWindow {
+  const empty = new Float64Array(0);
+  return { count: 0, stopped: false, values: empty, scratch: empty, head: 0, sum: 0, maxAbs: 0 };
+}
+
+/** Opens the window of `B` utilities (at the start of exploitation). */
+export function openEarlyStop(w: EarlyStopWindow, B: number): void {
+  w.values = new Float64Array(B);
+  w.scratch = new Float64Array(B);
+}
+
+/** Closes the window (at the end of the main exploitation: the bonus is not audited). */
+export function closeEarlyStop(w: EarlyStopWindow): void {
+  w.values = new Float64Array(0);
+}
+
+/** Enters `utility` into the ring; returns the running mean of the last `B`. */
+function enter(w: EarlyStopWindow, utility: number, B: number): number {
+  const v = w.values;
+  const old = v[w.head];
+  v[w.head] = utility;
+  w.head = w.head + 1 === B ? 0 : w.head + 1;
+  const abs = utility < 0 ? -utility : utility;
+  if (abs > w.maxAbs) w.maxAbs = abs;
+  if (w.head === 0) {
+    // resync every B insertions so rounding never accumulates
+    let sum = 0;
+    for (let q = 0; q < B; q++) sum += v[q];
+    w.sum = sum;
+  } else w.sum += utility - old;
+  return w.sum / B;
+}
+
+/**
+ * Audits one main-exploitation delegation of the best provider.
+ *
+ * @param w The window (moved in place; `stopped` is set when the rule fires).
+ * @param utility The delegation's user utility (`reward - price`).
+ * @param B The window length.
+ * @param threshold `second_best_utility - M`.
+ * @returns The mean utility of the last `B` delegations when the rule stops exploitation
+ * now, else `null` (also while the window is closed or not yet full).
+ */
+export function earlyStop(
+  w: EarlyStopWindow,
+  utility: number,
+  B: number,
+  threshold: number,
+): number | null {
+  const c = ++w.count;
+  if (w.values.length === 0) return null;
+  let recent = enter(w, utility, B);
+  if (c < B) return null;
+  // The running sum is within 2B roundings of the exact one; near the threshold,
+  // decide with numpy's own summation (the original's np.mean) instead.
+  const margin = 4 * B * Number.EPSILON * (w.maxAbs + 1);
+  if (Math.abs(recent - threshold) <= margin) {
+    const s = w.scratch;
+    for (let q = 0; q < B; q++) s[q] = w.values[(w.head + q) % B];
+    recent = numpySum(s, 0, B) / B;
+  }
+  if (!(recent < threshold)) return null;
+  w.stopped = true;
+  return recent;
+}

@@ -1,0 +1,147 @@
+/**
+ * The report of an IPD run, as data: the verdict and each player's payoff, cooperation rate
+ * and stage-game regret, two charts (cumulative payoff, cooperation rate), the configuration
+ * and, for LLM players, the LLM calls. The model of an engine's report: read the run
+ * directory, return a `ReportDocument`, write nothing (the run layer renders it).
+ *
+ * @module
+ */
+import { basename, join } from "node:path";
+import type { Block, DocSection, ReportDocument } from "../../core/document.ts";
+import { readJsonFile } from "../../core/config.ts";
+import { LlmCallRecordSchema } from "../../core/records.ts";
+import { exists } from "../../core/run_dir.ts";
+import { readJsonl } from "../../core/run_log.ts";
+import { chartBlock } from "../../charts/chart_block.ts";
+import { flatTable } from "../../reports/generic_report.ts";
+import { provenanceText, validityBanners, type ValidityView } from "../../reports/html.ts";
+import { type BudgetView, llmSection } from "../../reports/llm_section.ts";
+import { cooperationRateChart, cumulativePayoffChart } from "./charts.ts";
+import {
+  IPD_REGRET_NOTE,
+  type IpdDecisionRow,
+  IpdDecisionSchema,
+  MUTUAL_COOPERATION_THRESHOLD,
+} from "./experiment.ts";
+
+/** The fields of `summary.json` the report reads. */
+interface IpdSummary {
+  rounds?: number;
+  agents?: Record<string, { kind: string; total: number; cooperation_rate: number }>;
+  reward_ranking?: string[];
+  mutual_cooperation?: boolean | string;
+  mutual_cooperation_rate?: number;
+  regret?: Record<string, { mean: number; total: number }>;
+  rational_baseline?: Record<string, { best_response_total: number }>;
+  validity?: ValidityView;
+  llm_budget?: BudgetView;
+}
+
+/** The run's configuration file. */
+interface ConfigFile {
+  experiment: string;
+  seed: number;
+  config: Record<string, unknown>;
+  provenance?: unknown;
+}
+
+/** The verdict, how it reads and the numbers behind it; each player's figures. */
+function summarySection(s: IpdSummary): DocSection {
+  const verdict = s.mutual_cooperation;
+  const word = typeof verdict === "boolean" ? (verdict ? "yes" : "no") : String(verdict ?? "n/a");
+  const tone = verdict === true ? "good" : verdict === false ? "bad" : "warn";
+  const rows = Object.entries(s.agents ?? {}).map(([name, a]) => [
+    name,
+    a.kind,
+    a.total,
+    a.cooperation_rate,
+    s.regret?.[name]?.mean,
+    s.rational_baseline?.[name]?.best_response_total,
+  ]);
+  const header = [
+    "player",
+    "kind",
+    "total payoff",
+    "cooperation rate",
+    "stage regret / round",
+    "best-response total",
+  ];
+  return {
+    title: "Summary",
+    blocks: [
+      { badges: [{ label: `Mutual cooperation: ${word}`, tone }] },
+      {
+        kv: [
+          ["rounds", s.rounds],
+          ["rounds both cooperated (share)", s.mutual_cooperation_rate],
+          ["verdict threshold (share, inclusive)", MUTUAL_COOPERATION_THRESHOLD],
+          ["reward ranking", (s.reward_ranking ?? []).join(" > ")],
+        ],
+      },
+      { table: { header, rows } },
+      { text: IPD_REGRET_NOTE },
+    ],
+  };
+}
+
+/** The two charts, or a note when the run logged no decision rows. */
+function chartsSection(rows: readonly IpdDecisionRow[], rounds: number | undefined): DocSection {
+  if (!rows.length) {
+    return { title: "Charts", blocks: [{ note: "The run logged no decision rows: no charts." }] };
+  }
+  const logged = new Set(rows.map((r) => r.round)).size;
+  const blocks: Block[] = [
+    chartBlock(cumulativePayoffChart(rows), "payoff.svg", "Each player's cumulative payoff."),
+    chartBlock(
+      cooperationRateChart(rows, MUTUAL_COOPERATION_THRESHOLD),
+      "cooperation.svg",
+      "Share of C moves up to each round, per player and for both at once (dashed); the rule is the mutual-cooperation threshold.",
+    ),
+  ];
+  if (rounds !== undefined && logged < rounds) {
+    blocks.push({ note: `The charts cover the ${logged} logged rounds of ${rounds}.` });
+  }
+  return { title: "Charts", blocks };
+}
+
+/**
+ * The report of the IPD run in `runDir`, as a document (charts `payoff.svg` and
+ * `cooperation.svg` as Vega-Lite specs); nothing is written.
+ *
+ * @param runDir The run directory (`config.json`, `summary.json`, `decisions.jsonl`,
+ * `llm_calls.jsonl`).
+ * @returns The report.
+ *
+ * @example
+ * ```ts ignore
+ * import { ipdReport } from "./report.ts";
+ * const doc = await ipdReport("data/runs/ipd-1");
+ * console.log(doc.sections.map((s) => s.title)); // ["Summary", "Charts", "Configuration"]
+ * ```
+ */
+export async function ipdReport(runDir: string): Promise<ReportDocument> {
+  const config = await readJsonFile(join(runDir, "config.json")) as ConfigFile;
+  const summaryPath = join(runDir, "summary.json");
+  const summary =
+    ((await exists(summaryPath)) ? await readJsonFile(summaryPath) : {}) as IpdSummary;
+  const rows = await readJsonl(join(runDir, "decisions.jsonl"), IpdDecisionSchema);
+  const calls = await readJsonl(join(runDir, "llm_calls.jsonl"), LlmCallRecordSchema);
+  const llm = llmSection(calls, rows, summary.llm_budget);
+  const players = Object.entries(summary.agents ?? {}).map(([n, a]) => `${n} (${a.kind})`);
+  return {
+    title: `IPD run ${basename(runDir)}`,
+    banners: validityBanners(summary.validity),
+    intro: [{
+      text: `Experiment \`${config.experiment}\`, seed ${config.seed}, ${
+        summary.rounds ?? "?"
+      } rounds, players ${players.join(" and ")}.`,
+    }],
+    sections: [
+      summarySection(summary),
+      chartsSection(rows, summary.rounds),
+      { title: "Configuration", blocks: [flatTable(config.config, ["parameter", "value"])] },
+      ...(llm ? [llm] : []),
+    ],
+    footer: `Provenance: ${provenanceText(config.provenance)}`,
+  };
+}
