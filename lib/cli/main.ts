@@ -130,8 +130,7 @@ export async function main(argv: string[]): Promise<number> {
       printResult(r, args.quiet);
       // The index lists the run as it is now: completed, or stopped again.
       if (args.reports !== null) {
-        const index = await rebuildIndex({ reportsRoot: args.reports, extra: [r.dir] });
-        if (!args.quiet) console.log(`index: ${index}`);
+        console.log(`index: ${await rebuildIndex({ reportsRoot: args.reports, extra: [r.dir] })}`);
       }
       return exitCode(r);
     }

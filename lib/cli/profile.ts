@@ -105,6 +105,7 @@ export async function parseProfileArgs(argv: string[]): Promise<ProfileArgs | nu
   const { values: v } = parseFlags(argv, OPTIONS);
   const str = (flag: string) => v[flag] as string | undefined;
   if (v.help) return null;
+  const seeds: [number, number] = v.seeds === undefined ? [0, 4] : parseSeeds(str("seeds")!);
   const files = (v.agents as string[] | undefined) ?? [];
   if (!files.length) throw new ConfigError("--agents: name at least one agents file");
   const models: AgentSpec[] = [];
@@ -136,7 +137,7 @@ export async function parseProfileArgs(argv: string[]): Promise<ProfileArgs | nu
   return {
     spec: {
       models,
-      seeds: v.seeds === undefined ? [0, 4] : parseSeeds(str("seeds")!),
+      seeds,
       experiments,
       configs,
       horizons: rounds,
