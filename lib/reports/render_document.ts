@@ -89,7 +89,9 @@ function inline(text: string): string {
     .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, '<a href="$2">$1</a>');
 }
 
-const mdEsc = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/** Text for Markdown: a `<` that would open an HTML tag is escaped (the text is data). */
+const mdText = (s: string) => s.replace(/<(?=[A-Za-z/!?])/g, "&lt;");
+const mdEsc = (s: string) => mdText(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 const mdCell = (c: Cell) => mdEsc(isLink(c) ? `[${c.text}](${c.href})` : cellText(c));
 
 function mdTable(t: TableBlock): string {
@@ -103,15 +105,16 @@ function mdTable(t: TableBlock): string {
 const MD_TONE: Record<Tone, string> = { info: "Note", good: "Good", warn: "Warning", bad: "Alert" };
 
 function mdBlock(b: Block, out: string[]): void {
-  if ("text" in b) out.push(b.text, "");
-  else if ("heading" in b) out.push(`### ${b.heading}`, "");
-  else if ("list" in b) out.push(...b.list.map((l) => `- ${l}`), "");
+  if ("text" in b) out.push(mdText(b.text), "");
+  else if ("heading" in b) out.push(`### ${mdText(b.heading)}`, "");
+  else if ("list" in b) out.push(...b.list.map((l) => `- ${mdText(l)}`), "");
   else if ("kv" in b) out.push(mdTable({ header: ["key", "value"], rows: b.kv }), "");
   else if ("table" in b) out.push(mdTable(b.table), "");
   else if ("chart" in b) {
     out.push(`![${b.chart.caption}](${b.chart.file})`, "", `*${b.chart.caption}*`, "");
-  } else if ("note" in b) out.push(`> ${b.tone === "bad" ? `**${b.note}**` : b.note}`, "");
-  else if ("badges" in b) out.push(b.badges.map((x) => `**${x.label}**`).join(" · "), "");
+  } else if ("note" in b) {
+    out.push(`> ${b.tone === "bad" ? `**${mdText(b.note)}**` : mdText(b.note)}`, "");
+  } else if ("badges" in b) out.push(b.badges.map((x) => `**${x.label}**`).join(" · "), "");
   else if ("links" in b) {
     out.push(...b.links.map((l) => `- [${l.label}](${l.href})${l.note ? ` ${l.note}` : ""}`), "");
   } else if ("code" in b) out.push("```", b.code, "```", "");

@@ -133,3 +133,12 @@ Deno.test("details marked htmlOnly: in the HTML, a summary line in the Markdown"
     /<summary>alice: 2 calls<\/summary><pre class="code">secret prompt/,
   );
 });
+
+Deno.test("documentMarkdown: text is data, a tag in it is escaped", () => {
+  const md = documentMarkdown({
+    title: "T",
+    sections: [{ title: "S", blocks: [{ text: "Back to <building>. 2 < 3" }, { list: ["<b>x"] }] }],
+  });
+  assert.match(md, /Back to &lt;building>\. 2 < 3/);
+  assert.match(md, /- &lt;b>x/);
+});
