@@ -7,14 +7,22 @@
  * - `decision.ts`: the decision wire format and the fallback decision;
  * - rules, one pure function per file: `survival.ts`, `resources.ts`, `allocation.ts`,
  *   `action_points.ts`, `execute_actions.ts`, `validate_action.ts`, `proposals.ts`,
- *   `efficiency.ts`, `elimination.ts`, `game_tokens.ts`, `end_conditions.ts`, `gini.ts`;
+ *   `no_effect.ts`, `efficiency.ts`, `elimination.ts`, `game_tokens.ts`, `end_conditions.ts`,
+ *   `gini.ts`;
+ * - the phases of a day, in the SPEC's order, on the day of `day.ts`: `collect_decisions.ts`,
+ *   `spend_action_points.ts` (`apply_action.ts`), `close_proposals.ts`,
+ *   `allocate_resources.ts`, `survive_day.ts`, `grant_action_points.ts`,
+ *   `charge_game_tokens.ts`, `end_day.ts`;
  * - `engine.ts`: {@linkcode SocietyEngine}, one day per step; `state.ts`: its data types;
  * - `policies.ts`: scripted citizens and the default mix; `offline.ts`: a whole offline game;
  * - `citizen.ts`, `prompts.ts`, `memory.ts`: the LLM citizen;
  * - `summary.ts`: the run summary with the GovSim measures; `prompt_budget.ts`: prompt tokens;
- * - `experiment.ts`: the registered experiment; `decision_row.ts`: the `decisions.jsonl` row;
- * - `analysis.ts`, `charts.ts`, `report.ts`: frames, Vega-Lite charts and the run report;
- * - `server.ts`, `dashboard.ts`: the HTTP API and its live page.
+ * - `build.ts`: the experiment as runs open it; `experiment.ts`: the registered experiment
+ *   (with serving); `decision_row.ts`: the `decisions.jsonl` row;
+ * - `analysis.ts`, `charts.ts`, `distributions.ts`, `distribution_charts.ts`: frames and
+ *   Vega-Lite charts; `report.ts` (`report_tables.ts`, `report_charts.ts`): the run report
+ *   as a `ReportDocument`;
+ * - `server.ts`, `views.ts`, `history.ts`, `dashboard.ts`: the HTTP API and its live page.
  *
  * @example
  * ```ts
@@ -33,12 +41,23 @@ export * from "./action_points.ts";
 export * from "./execute_actions.ts";
 export * from "./validate_action.ts";
 export * from "./proposals.ts";
+export * from "./no_effect.ts";
 export * from "./efficiency.ts";
 export * from "./elimination.ts";
 export * from "./game_tokens.ts";
 export * from "./end_conditions.ts";
 export * from "./gini.ts";
 export * from "./state.ts";
+export * from "./day.ts";
+export * from "./collect_decisions.ts";
+export * from "./apply_action.ts";
+export * from "./spend_action_points.ts";
+export * from "./close_proposals.ts";
+export * from "./allocate_resources.ts";
+export * from "./survive_day.ts";
+export * from "./grant_action_points.ts";
+export * from "./charge_game_tokens.ts";
+export * from "./end_day.ts";
 export * from "./engine.ts";
 export * from "./policies.ts";
 export * from "./offline.ts";
@@ -53,7 +72,12 @@ export * from "./decision_row.ts";
 export * from "./experiment.ts";
 export * from "./analysis.ts";
 export * from "./charts.ts";
+export * from "./distributions.ts";
+export * from "./distribution_charts.ts";
+export * from "./report_tables.ts";
+export * from "./report_charts.ts";
 export * from "./report.ts";
+export * from "./history.ts";
 export * from "./views.ts";
 export * from "./dashboard.ts";
 export * from "./server.ts";
