@@ -36,7 +36,9 @@ function announce(d: Day, p: Proposal, o: Outcome): void {
   const verdict = o.passed ? "passed" : "failed";
   d.emit(
     "proposal_result",
-    `proposal ${p.id} (${p.proposer}: ${PROPOSAL_VERB[p.proposal_type]} ${p.content}) ${verdict} ${p.supporters.length}:${p.opposers.length} of ${o.alive} alive${o.note}`,
+    `proposal ${p.id} (${p.proposer}: ${
+      PROPOSAL_VERB[p.proposal_type]
+    } ${p.content}) ${verdict} ${p.supporters.length}:${p.opposers.length} of ${o.alive} alive${o.note}`,
     {
       proposal_id: p.id,
       proposal_type: p.proposal_type,

@@ -87,8 +87,7 @@ export function openDay(s: SocietyState, c: SocietyConfig, agents: readonly stri
   const events: SocietyEvent[] = [];
   const infos: Record<string, SocietyInfo> = {};
   for (const name of agents) infos[name] = { ...idleInfo(s, name), day, allocation_method: null };
-  const emit: Emit = (type, content, fields = {}) =>
-    events.push({ type, content, day, ...fields });
+  const emit: Emit = (type, content, fields = {}) => events.push({ type, content, day, ...fields });
   return { day, s, c, agents, infos, events, emit };
 }
 

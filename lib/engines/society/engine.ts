@@ -284,4 +284,3 @@ export class SocietyEngine
     this.#s = structuredClone(state);
   }
 }
-
