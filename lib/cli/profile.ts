@@ -132,7 +132,8 @@ export async function parseProfileArgs(argv: string[]): Promise<ProfileArgs | nu
   const lang = parseLang(str("lang"));
   if (v.offline && !v.cache) throw new ConfigError("--offline: needs --cache DIR");
   const out = str("out");
-  const name = str("name") ?? (out ? basename(out) : models.map((m) => modelSlug(m.name)).join("+"));
+  const name = str("name") ??
+    (out ? basename(out) : models.map((m) => modelSlug(m.name)).join("+"));
   const budget = parseBudget(v);
   return {
     spec: {

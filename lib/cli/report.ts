@@ -7,7 +7,13 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { type CatalogEntry, catalogEntry, runEntry, scanCatalog, sweepEntry } from "../core/catalog.ts";
+import {
+  type CatalogEntry,
+  catalogEntry,
+  runEntry,
+  scanCatalog,
+  sweepEntry,
+} from "../core/catalog.ts";
 import { ConfigError } from "../core/config.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { redactSecrets } from "../core/redact.ts";

@@ -393,13 +393,11 @@ export async function studyMain(argv: string[]): Promise<number> {
       headline: answer.headline,
     };
     await writeJsonAtomic(join(context.dir, STUDY_FILE), data);
-    const outDir = join(args.reports, id);
-    await Deno.mkdir(outDir, { recursive: true });
-    await writeJsonAtomic(join(outDir, STUDY_FILE), data);
-    const { writeDocument } = await import("../reports/render_document.ts");
-    const path = await writeDocument(outDir, {
+    const { writeStudyReport } = await import("../reports/study_report.ts");
+    const path = await writeStudyReport(join(args.reports, id), {
       title: `Study ${study.name}: ${study.description}`,
       sections,
+      data,
     });
     const index = await writeIndex(args.reports, context.dir);
     for (const line of answer.headline) console.log(line);

@@ -262,7 +262,7 @@ export function cellConfig(
  *
  * @example
  * ```ts
- * import { rotateSeats } from "./sweep.ts";
+ * import { rotateSeats } from "./sweep_dir.ts";
  * console.log(rotateSeats(["a", "b", "c"], 1)); // ["b", "c", "a"]
  * ```
  */

@@ -19,9 +19,9 @@ import type { BuiltRun, Experiment } from "./experiment.ts";
 
 /** What a run is built from: the experiment, its config and the run's settings. */
 export interface BuildRequest {
-  /** The experiment. */
+  /** The experiment to run (from the registry, e.g. `findExperiment("ipd")`). */
   experiment: Experiment;
-  /** The engine config object before validation. */
+  /** The engine config object before validation (file merged with flag overrides). */
   config: Record<string, unknown>;
   /** The run's seed. */
   seed: number;
@@ -29,9 +29,9 @@ export interface BuildRequest {
   horizon?: number;
   /** The prompts' language. @default {"en"} */
   lang?: "zh" | "en";
-  /** The agents file's entries; `null` or absent: the experiment's defaults. */
+  /** The agents file's entries (`--agents`); `null` or absent: the experiment's defaults. */
   agents?: AgentSpec[] | null;
-  /** A recorded run to replay (`--replay FILE`). */
+  /** A recorded run to replay (`--replay FILE`), for experiments that have a replay. */
   replay?: string;
 }
 

@@ -26,7 +26,7 @@ import { Budget } from "../llm/budget.ts";
 import { canonicalJson, sha256Hex } from "../llm/canonical.ts";
 import { DrawLedger } from "../llm/draws.ts";
 import { createChatModel, quotaLimits, type SharedLimits } from "../llm/factory.ts";
-import { buildRun, runConfigOf } from "./build.ts";
+import { type BuildRequest, buildRun, runConfigOf } from "./build.ts";
 import type { BuiltRun, Experiment, ReportWriter } from "./experiment.ts";
 import { provenance } from "./provenance.ts";
 import {
@@ -43,20 +43,11 @@ import { parseRunPolicy, type RunPolicy, type RunPolicyInput } from "./run_polic
 import { type RunResult, RunSession, type RunUntilOptions } from "./session.ts";
 import { DEFAULT_MAX_FALLBACK_SHARE } from "../core/validity.ts";
 
-/** What to run. */
-export interface RunRequest {
-  /** The experiment to run (from the registry, e.g. `findExperiment("ipd")`). */
-  experiment: Experiment;
-  /** The engine config object before validation (file merged with flag overrides). */
-  config: Record<string, unknown>;
-  /** The run's seed. */
-  seed: number;
-  /** Overrides the experiment's horizon field (`--rounds N`). */
-  horizon?: number;
-  /** The prompts' language. @default {"en"} */
-  lang?: "zh" | "en";
-  /** The agents file's entries (`--agents`); `null` or absent: the experiment's defaults. */
-  agents?: AgentSpec[] | null;
+/**
+ * What to run: the experiment, its config and the run's settings ({@linkcode BuildRequest}:
+ * `experiment`, `config`, `seed`, `horizon`, `lang`, `agents`, `replay`), and where and how.
+ */
+export interface RunRequest extends BuildRequest {
   /** The exact run directory; default `<runsRoot>/<experiment>-<UTC>-s<seed>`. */
   out?: string;
   /** The folder of run directories, when `out` is not given. @default {"data/runs"} */
@@ -76,8 +67,6 @@ export interface RunRequest {
   maxTokens?: number;
   /** Dollar budget for the whole run (`--max-usd`). */
   maxUsd?: number;
-  /** A recorded run to replay (`--replay FILE`), for experiments that have a replay. */
-  replay?: string;
   /** `--checkpoint-every`, `--log-decisions`. */
   policy?: RunPolicyInput;
   /** `--max-fallback`. @default {0.1} */
@@ -163,17 +152,22 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
   const draws = new DrawLedger();
   const run = await runDesign(experiment.name, parsedConfig, lang, request.agents);
   const withQuota = quotaLimits(request.agents ?? [], request.env);
-  const built = await buildRun(request, parsedConfig, recorder, (spec) =>
-    createChatModel(withQuota(spec), {
-      cacheDir: request.cacheDir,
-      offline: request.offline,
-      budget,
-      env: request.env,
-      limits,
-      draws,
-      seed,
-      run,
-    }));
+  const built = await buildRun(
+    request,
+    parsedConfig,
+    recorder,
+    (spec) =>
+      createChatModel(withQuota(spec), {
+        cacheDir: request.cacheDir,
+        offline: request.offline,
+        budget,
+        env: request.env,
+        limits,
+        draws,
+        seed,
+        run,
+      }),
+  );
   // LLM runs checkpoint and log every step: each step costs money.
   const llm = built.agents.some((a) => a.llm);
   const base = llm ? undefined : experiment.runPolicy;

@@ -116,7 +116,7 @@ const cases: {
   {
     name: "missing config file",
     argv: () => ["ipd", "--config", join(dir, "nope.json")],
-    message: `error: ${join(dir, "nope.json")}: file not found`,
+    message: `error: --config: ${join(dir, "nope.json")}: file not found`,
   },
   {
     name: "config JSON syntax error names the line",

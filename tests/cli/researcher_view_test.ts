@@ -57,7 +57,10 @@ Deno.test("--config: bad inline JSON, a non-object and a missing file are one li
   await Deno.writeTextFile(arr, "[1, 2]");
   const r = await runCli(["ipd", "--config", arr, "-q"]);
   assert.equal(r.code, 2);
-  assert.match(r.err, /^error: --config: .*arr\.json: expected a JSON object of engine parameters$/);
+  assert.match(
+    r.err,
+    /^error: --config: .*arr\.json: expected a JSON object of engine parameters$/,
+  );
 });
 
 Deno.test("--seeds: one parser, one limit, the same message for runs, studies and profiles", async () => {

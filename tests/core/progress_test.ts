@@ -74,7 +74,10 @@ Deno.test("progress: finish takes the final figures a throttled caller never pas
   bar.update({ done: 3 });
   t = 1000;
   bar.finish({ done: 10, tokens: 500 });
-  assert.equal(tty.lines.at(-1), "\r\x1b[2Krun  [####################] 10/10  elapsed 1.0s  tokens 500\n");
+  assert.equal(
+    tty.lines.at(-1),
+    "\r\x1b[2Krun  [####################] 10/10  elapsed 1.0s  tokens 500\n",
+  );
 });
 
 Deno.test("progress: a finished line is not printed twice off a terminal", () => {

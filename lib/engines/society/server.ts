@@ -1,13 +1,15 @@
 /**
  * The society HTTP API (SPEC section 2) on a run session: every day is played by
  * `session.step()` and logged to the run directory exactly like `deno task run society`;
- * after the last day `session.finish()` writes `summary.json` and the report.
+ * after the last day `session.finish()` writes `summary.json` and the report (with the
+ * request's `writeReport`, else the society report rendered by `writeDocument`). The server
+ * collects the run's history, one point per day (`history.ts`), for the live page's charts.
  *
  * | route | answer |
  * |---|---|
  * | `POST /run_next_emergent` | the day just played ({@linkcode DayView}); 409 while a day runs or after the end (with `reason`) |
  * | `GET /ai_emergent/{name}` | one AI; 404 for an unknown name |
- * | `GET /current_state` | the whole public state ({@linkcode StateView}) |
+ * | `GET /current_state` | the whole public state ({@linkcode StateView}), with the day-by-day `history` |
  * | `POST /reset` | a new run directory; the optional body is a society config (as in `--config`) plus an optional `seed`; 400 naming the field |
  * | `GET /` | the live page; `GET /dashboard.js` its script |
  *

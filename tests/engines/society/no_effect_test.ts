@@ -53,8 +53,8 @@ const propose = (proposal_type: string, content: string) => ({
 const votes = (ids: number[], support = true) =>
   ids.map((proposal_id) => ({ type: "vote", proposal_id, support }));
 
-function results(events: readonly SocietyEvent[]) {
-  return events.filter((e) => e.type === "proposal_result").map((e) => ({
+function results(events: readonly unknown[]) {
+  return (events as SocietyEvent[]).filter((e) => e.type === "proposal_result").map((e) => ({
     id: e.proposal_id,
     passed: e.passed,
     applied: e.applied,

@@ -168,7 +168,9 @@ Deno.test("society run: best_response and random play in any seat; summary and r
       assert.ok(s.regret[names[(seat + 1) % 6]].n >= 1, "random played");
       assert.match(s.regret_note, /not an equilibrium test/i);
       const [section] = baselineSections(s);
-      const table = section.blocks.find((p) => "table" in p) as { table: { rows: unknown[][] } };
+      const table = section.blocks.find((p) => "table" in p) as {
+        table: { rows: readonly (readonly unknown[])[] };
+      };
       assert.equal(table.table.rows.length, 6);
       assert.equal(table.table.rows.find((r) => r[0] === names[seat])![7], 1);
     }

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Block, ChartBlock, ReportDocument } from "../../../lib/core/document.ts";
+import type { Block, ChartBlock, ReportDocument, TableBlock } from "../../../lib/core/document.ts";
 import { documentCharts } from "../../../lib/core/document.ts";
 import { usesDistributions } from "../../../lib/engines/society/report_charts.ts";
 import { PER_CITIZEN_CHART_LIMIT } from "../../../lib/engines/society/distribution_charts.ts";
@@ -33,7 +33,7 @@ const section = (doc: ReportDocument, title: string) => {
   assert.ok(s, `no section ${title}`);
   return s;
 };
-const tableOf = (blocks: readonly Block[]) => {
+const tableOf = (blocks: readonly Block[]): TableBlock | undefined => {
   for (const b of blocks) {
     if ("table" in b) return b.table;
     if ("details" in b) return tableOf(b.details.blocks)!;

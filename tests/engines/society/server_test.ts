@@ -249,7 +249,9 @@ Deno.test("deno task serve: a bad flag is one line naming it, exit 2", async () 
         [["--seed", "-3"], /^error: --seed: /],
         [["--lang", "fr"], /^error: --lang: /],
         [["--config", "/no/such/file.json"], /^error: --config: /],
-        [["--out", "x", "extra"], /^error: extra: unexpected argument/],
+        // the one positional is the experiment served (society, the default)
+        [["--out", "x", "extra"], /^error: experiment 'extra' is unknown; servable: society$/],
+        [["society", "extra"], /^error: extra: unexpected argument/],
       ] as [string[], RegExp][]
     ) {
       lines.length = 0;
