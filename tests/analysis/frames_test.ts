@@ -21,7 +21,7 @@ import {
   rewardRanking,
 } from "../../lib/engines/blockchain/mod.ts";
 import { lateMeans } from "../../lib/engines/blockchain/metrics.ts";
-import { IpdDecisionSchema } from "../../lib/engines/ipd/experiment.ts";
+import { IpdDecisionSchema } from "../../lib/engines/ipd/decision_row.ts";
 import {
   type BlockchainRunScript,
   writeBlockchainRun,

@@ -11,6 +11,8 @@ export * from "./engine.ts";
 export * from "./policies.ts";
 export * from "./llm_player.ts";
 export * from "./experiment.ts";
+export * from "./decision_row.ts";
+export * from "./verdicts.ts";
 export * from "./best_response.ts";
 export * from "./stage_regret.ts";
 export * from "./charts.ts";

@@ -17,12 +17,8 @@ import { flatTable } from "../../reports/generic_report.ts";
 import { provenanceText, validityBanners, type ValidityView } from "../../reports/html.ts";
 import { type BudgetView, llmSection } from "../../reports/llm_section.ts";
 import { cooperationRateChart, cumulativePayoffChart } from "./charts.ts";
-import {
-  IPD_REGRET_NOTE,
-  type IpdDecisionRow,
-  IpdDecisionSchema,
-  MUTUAL_COOPERATION_THRESHOLD,
-} from "./experiment.ts";
+import { type IpdDecisionRow, IpdDecisionSchema } from "./decision_row.ts";
+import { IPD_REGRET_NOTE, MUTUAL_COOPERATION_THRESHOLD } from "./verdicts.ts";
 
 /** The fields of `summary.json` the report reads. */
 interface IpdSummary {

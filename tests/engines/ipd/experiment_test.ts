@@ -6,12 +6,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Rng } from "../../../lib/core/rng.ts";
+import { ipdExperiment } from "../../../lib/engines/ipd/experiment.ts";
 import {
-  ipdExperiment,
   llmValidActionRate,
   MUTUAL_COOPERATION_THRESHOLD,
   mutualCooperation,
-} from "../../../lib/engines/ipd/experiment.ts";
+} from "../../../lib/engines/ipd/verdicts.ts";
 import type { IpdEngine } from "../../../lib/engines/ipd/engine.ts";
 import type { AgentSpec } from "../../../lib/llm/agents_file.ts";
 import type { ChatModel } from "../../../lib/llm/chat_model.ts";
