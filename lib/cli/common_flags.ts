@@ -16,11 +16,8 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError, parseJsonText, readJsonFile } from "../core/config.ts";
-
-/** Seeds are 32-bit: larger ones would alias smaller ones. */
-export const MAX_SEED = 0xffffffff;
-/** The most seeds one `--seeds A..B` range takes (a sweep, a study or a profile). */
-export const MAX_SEEDS = 100_000;
+import { MAX_SEED } from "../core/seeds.ts";
+export { MAX_SEED, MAX_SEEDS, parseSeedList, parseSeeds } from "../core/seeds.ts";
 
 /** A flag's type, as `node:util` `parseArgs` takes it. */
 export interface FlagSpec {
@@ -92,24 +89,6 @@ export function parseFlags(
     }
   }
   return { values, positionals: parsed.positionals };
-}
-
-/**
- * `--seeds A..B` (or one seed, `A`): an inclusive range of at most {@linkcode MAX_SEEDS}
- * seeds, each at most {@linkcode MAX_SEED}.
- *
- * @param value The flag's value.
- * @returns The first and last seed.
- * @throws {ConfigError} Naming `--seeds`.
- */
-export function parseSeeds(value: string): [number, number] {
-  const m = /^(\d+)(?:\.\.(\d+))?$/.exec(value.trim());
-  if (!m) throw new ConfigError(`--seeds: expected A..B (e.g. 0..4), got '${value}'`);
-  const r: [number, number] = [Number(m[1]), Number(m[2] ?? m[1])];
-  if (r[1] < r[0]) throw new ConfigError(`--seeds: ${r[0]}..${r[1]} is empty`);
-  if (r[1] > MAX_SEED) throw new ConfigError(`--seeds: seeds must be at most ${MAX_SEED}`);
-  if (r[1] - r[0] >= MAX_SEEDS) throw new ConfigError(`--seeds: at most ${MAX_SEEDS} seeds`);
-  return r;
 }
 
 /**

@@ -81,7 +81,11 @@ export async function main(argv: string[]): Promise<number> {
       ? COMMANDS[argv[0]]
       : undefined;
     if (await printVersionIfAsked(argv)) return 0;
-    if (command) return await command.run(argv.slice(1));
+    if (command) {
+      return await command.run(argv.slice(1), {
+        rebuildIndex: (reportsRoot, extra) => rebuildIndex({ reportsRoot, extra }),
+      });
+    }
     // every experiment's own flags are parsed; each must belong to the experiments named
     const engineFlags = Object.assign({}, ...EXPERIMENTS.map((e) => e.flags ?? {}));
     args = parseCliArgs(argv, engineFlags);

@@ -21,3 +21,4 @@ export * from "./regret.ts";
 export * from "./progress.ts";
 export * from "./document.ts";
 export * from "./reference.ts";
+export * from "./seeds.ts";

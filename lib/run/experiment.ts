@@ -102,9 +102,19 @@ export interface Command {
    * Runs the command.
    *
    * @param argv The arguments after the command's name.
+   * @param context What the CLI lends the command (an engine's command cannot import it).
    * @returns The process exit code (0 on success).
    */
-  run(argv: string[]): Promise<number>;
+  run(argv: string[], context?: CommandContext): Promise<number>;
+}
+
+/** What the CLI lends a command: services of the layers above the engines. */
+export interface CommandContext {
+  /**
+   * Rebuilds `index.html` under `reportsRoot`, listing `dirs` besides the catalog of `data/`;
+   * returns its path.
+   */
+  rebuildIndex(reportsRoot: string, dirs: string[]): Promise<string>;
 }
 
 /** Options every profile condition may use (see {@linkcode ProfileCondition.seat}). */

@@ -3,7 +3,8 @@
  * (`4^K` runs) for a list of seeds, in process; writes `table.csv` (one row per combination
  * x seed, the paper's column names plus `seed`), `study.json` (settings and timing) and,
  * unless `--no-report`, the report ({@linkcode studyReportDocument}, written with
- * `writeDocument`: `report.html`, `report.md` and the charts) into the study's directory. With a single seed and a `paper_results_summary.csv` in the records directory
+ * `writeDocument`: `report.html`, `report.md` and the charts) into `<--reports>/<study id>/`,
+ * listed in the index. With a single seed and a `paper_results_summary.csv` in the records directory
  * (or `--compare FILE`), the report sets the table beside it.
  *
  * ```sh
@@ -13,12 +14,14 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, readJsonFile } from "../../core/config.ts";
 import type { ReportDocument } from "../../core/document.ts";
 import { utcStamp } from "../../core/run_dir.ts";
-import type { Command } from "../../run/experiment.ts";
+import type { Command, CommandContext } from "../../run/experiment.ts";
+import { SCHEMA_VERSION } from "../../core/records.ts";
+import { parseSeedList, parseSeeds } from "../../core/seeds.ts";
 import { compareWithReference, parseCsv, phaseTimeline, type TimelinePoint } from "./analysis.ts";
 import { type DelegationConfig, parseDelegationConfig } from "./config.ts";
 import { DelegationEngine, type DelegationObs, type DelegationRecord } from "./engine.ts";
@@ -45,6 +48,7 @@ Flags:
   --timeline COMBO  the combination whose phase timeline is charted, e.g. honest-ours-worst
   --compare F       a reference table (paper's columns) to set beside the study (one seed)
   --out DIR         the study's directory (default data/studies/delegation-<UTC>)
+  --reports DIR     where the report goes: DIR/<study id>/ (default reports), listed in DIR/index.html
   --no-report       table and study.json only
   -q, --quiet       no progress lines
   -h, --help        this text
@@ -61,6 +65,7 @@ const OPTIONS = {
   timeline: { type: "string" },
   compare: { type: "string" },
   out: { type: "string" },
+  reports: { type: "string" },
   "no-report": { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
@@ -84,6 +89,8 @@ export interface StudyArgs {
   out?: string;
   /** `false` with `--no-report`. */
   report: boolean;
+  /** Where the report goes (`--reports`, default `reports`): `<reports>/<study id>/`. */
+  reports: string;
   /** `--quiet`: no progress output. */
   quiet: boolean;
   /** `--help`: print the usage and stop. */
@@ -94,23 +101,14 @@ function seedList(seed: string | undefined, seeds: string | undefined): number[]
   if (seed !== undefined && seeds !== undefined) {
     throw new ConfigError("--seed: not with --seeds");
   }
-  const one = (v: string, flag: string) => {
-    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) {
-      throw new ConfigError(`--${flag}: expected an integer >= 0, got '${v}'`);
+  if (seeds !== undefined) return parseSeedList(seeds);
+  if (seed !== undefined) {
+    if (!/^\d+$/.test(seed.trim())) {
+      throw new ConfigError(`--seed: expected an integer >= 0, got '${seed}'`);
     }
-    return Number(v);
-  };
-  if (seeds !== undefined) {
-    const range = /^(\d+)\.\.(\d+)$/.exec(seeds.trim());
-    if (range) {
-      const [a, b] = [one(range[1], "seeds"), one(range[2], "seeds")];
-      if (b < a) throw new ConfigError(`--seeds: ${a}..${b} is empty`);
-      if (b - a >= 100_000) throw new ConfigError("--seeds: at most 100000 seeds");
-      return Array.from({ length: b - a + 1 }, (_, i) => a + i);
-    }
-    return seeds.split(",").map((s) => one(s, "seeds"));
+    return [parseSeeds(seed, "seed")[0]];
   }
-  return [seed === undefined ? 42 : one(seed, "seed")];
+  return [42];
 }
 
 /**
@@ -168,6 +166,7 @@ export async function parseStudyArgs(argv: string[]): Promise<StudyArgs> {
     compare: v.compare,
     out: v.out,
     report: !(v["no-report"] ?? false),
+    reports: v.reports ?? "reports",
     quiet: v.quiet ?? false,
     help: v.help ?? false,
   };
@@ -240,11 +239,14 @@ async function writeStudyFiles(
   const { config, strategies, seeds, chained } = args;
   await Deno.writeTextFile(join(dir, "table.csv"), studyCsv(rows));
   const meta = {
+    kind: "study",
+    v: SCHEMA_VERSION,
+    study: "delegation-strategies",
     strategies,
     seeds,
     seeding: chained ? "chained" : "per_run",
     combinations: strategies.length ** config.providers.length,
-    runs: rows.length,
+    runs: { valid: rows.length, invalid: 0, failed: 0 },
     study_seconds: Number(seconds.toFixed(4)),
     config,
   };
@@ -361,13 +363,15 @@ export async function runStudyCommand(args: StudyArgs): Promise<StudyOutput> {
   if (!args.report) return { dir, rows, seconds };
   const doc = await studyReportDocument(args, rows, seconds, records);
   const { writeDocument } = await import("../../reports/render_document.ts");
-  return { dir, rows, seconds, report: await writeDocument(dir, doc) };
+  const outDir = join(args.reports, basename(dir));
+  await Deno.mkdir(outDir, { recursive: true });
+  return { dir, rows, seconds, report: await writeDocument(outDir, doc) };
 }
 
 /** The `delegation-study` command. */
 export const delegationStudyCommand: Command = {
   description: "every strategy combination over the providers x seeds (the paper's table)",
-  async run(argv: string[]): Promise<number> {
+  async run(argv: string[], context?: CommandContext): Promise<number> {
     const args = await parseStudyArgs(argv);
     if (args.help) {
       console.log(STUDY_HELP);
@@ -381,6 +385,9 @@ export const delegationStudyCommand: Command = {
     }
     console.log(`  table: ${join(out.dir, "table.csv")}`);
     if (out.report) console.log(`  report: ${out.report}`);
+    if (out.report && context) {
+      console.log(`  index: ${await context.rebuildIndex(args.reports, [out.dir])}`);
+    }
     return 0;
   },
 };

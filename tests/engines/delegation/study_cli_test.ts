@@ -27,6 +27,7 @@ Deno.test("delegation-study: per-run seeds over synthetic records write table, c
     }),
   );
   const out = join(dir, "s");
+  const reports = join(dir, "reports");
   const r = await runCli([
     "delegation-study",
     "--config",
@@ -35,6 +36,8 @@ Deno.test("delegation-study: per-run seeds over synthetic records write table, c
     "3..4",
     "--out",
     out,
+    "--reports",
+    reports,
     "-q",
   ]);
   assert.equal(r.code, 0, r.err);
@@ -46,15 +49,19 @@ Deno.test("delegation-study: per-run seeds over synthetic records write table, c
   for (const x of rows) {
     if (x.provider1_strategy === "honest") assert.equal(Number(x.provider_1_honest), 0);
   }
-  for (
-    const f of ["heatmap.svg", "provider_utility.svg", "timeline.svg", "report.html", "study.json"]
-  ) {
-    assert.ok(await exists(join(out, f)), f);
+  assert.ok(await exists(join(out, "study.json")));
+  // the report goes under --reports, named after the study, and the index lists it
+  for (const f of ["heatmap.svg", "provider_utility.svg", "timeline.svg", "report.html"]) {
+    assert.ok(await exists(join(reports, "s", f)), f);
   }
-  const html = await Deno.readTextFile(join(out, "report.html"));
+  const html = await Deno.readTextFile(join(reports, "s", "report.html"));
   assert.equal((html.match(/<svg/g) ?? []).length, 3);
+  const index = await Deno.readTextFile(join(reports, "index.html"));
+  assert.match(index, /study delegation-strategies/);
+  assert.match(index, /href="s\/report\.html"/);
   const meta = JSON.parse(await Deno.readTextFile(join(out, "study.json")));
-  assert.equal(meta.runs, 32);
+  assert.equal(meta.kind, "study");
+  assert.equal(meta.runs.valid, 32);
   assert.ok(meta.study_seconds > 0);
   // a second study into the same directory is refused
   const again = await runCli(["delegation-study", "--config", cfg, "--out", out, "-q"]);
@@ -87,6 +94,8 @@ Deno.test({
       REF,
       "--out",
       out,
+      "--reports",
+      join(dir, "reports"),
       "-q",
     ]);
     assert.equal(r.code, 0, r.err);
@@ -110,7 +119,7 @@ Deno.test({
       }
     }
     console.log(`paper table from the CLI: 64 rows, largest difference ${max}`);
-    const html = await Deno.readTextFile(join(out, "report.html"));
+    const html = await Deno.readTextFile(join(dir, "reports", "paper", "report.html"));
     assert.match(html, /Side by side with the reference table/);
     assert.match(html, /equal in 64/);
   },
