@@ -16,7 +16,6 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError, parseJsonText, readJsonFile } from "../core/config.ts";
-import { MAX_SEED } from "../core/seeds.ts";
 export { MAX_SEED, MAX_SEEDS, parseSeedList, parseSeeds } from "../core/seeds.ts";
 
 /** A flag's type, as `node:util` `parseArgs` takes it. */
