@@ -8,7 +8,7 @@
  * ```ts
  * import { indexDocument } from "./index_page.ts";
  * const doc = indexDocument("reports", []);
- * console.log(doc.title); // LLM Game Lab: runs and sweeps
+ * console.log(doc.title); // LLM Game Lab: runs, sweeps, studies and profiles
  * ```
  *
  * @module
@@ -85,7 +85,7 @@ export function indexTable(root: string, entries: readonly IndexEntry[]): TableB
  */
 export function indexDocument(root: string, entries: readonly IndexEntry[]): ReportDocument {
   return {
-    title: "LLM Game Lab: runs and sweeps",
+    title: "LLM Game Lab: runs, sweeps, studies and profiles",
     intro: [{ text: `${entries.length} entries, newest first; click a column to sort.` }],
     sections: [{ title: "Entries", blocks: [{ table: indexTable(root, entries) }] }],
   };

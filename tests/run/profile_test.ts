@@ -154,7 +154,10 @@ Deno.test("profile: two scripted models, the card tells them apart; --estimate w
   const html = await Deno.readTextFile(join(reports, "profile", "report.html"));
   for (const axis of card.axes) assert.match(html, new RegExp(`<h2>${axis}</h2>`));
   assert.equal((html.match(/<svg/g) ?? []).length >= 4, true);
-  assert.match(await Deno.readTextFile(join(reports, "index.html")), /profile/);
+  // a row of kind "profile" linking its card
+  const index = await Deno.readTextFile(join(reports, "index.html"));
+  assert.match(index, /<td>profile<\/td>/);
+  assert.match(index, /<a href="profile\/report\.html">/);
 
   // a rerun skips every finished run and calls nothing
   const calls = server.count();
