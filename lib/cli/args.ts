@@ -198,7 +198,7 @@ Usage:
   deno task run --resume DIR                  continue an interrupted run
   deno task run --sweep grid.json --seeds 0..19 [--workers N] [--shard i/n]
 
-Experiments: {experiments}
+Experiments:{experiments}
 {commands}
 Flags:
   --config F|JSON   engine parameters: a JSON file, or a JSON object inline

@@ -242,7 +242,7 @@ export async function fetchReferenceMain(argv: string[]): Promise<number> {
 
 /** `deno task run fetch-reference`, as a registered command. */
 export const fetchReferenceCommand: Command = {
-  description: "Download the delegation reference data (pinned commit, SHA-256 checked)",
+  description: "download the delegation reference data (pinned commit, SHA-256 checked)",
   run: fetchReferenceMain,
 };
 

@@ -199,8 +199,11 @@ export async function main(argv: string[]): Promise<number> {
 
 /** `--help`: the generic text with the experiments, commands and experiments' own flags. */
 function helpText(): string {
-  const line = (name: string, text: string) => `\n  ${name.padEnd(12)} ${text}`;
   const commands = Object.entries(COMMANDS);
+  const width = Math.max(
+    ...[...EXPERIMENTS.map((e) => e.name), ...Object.keys(COMMANDS)].map((n) => n.length),
+  );
+  const line = (name: string, text: string) => `\n  ${name.padEnd(width)}  ${text}`;
   const own = EXPERIMENTS.filter((e) => e.flags && Object.keys(e.flags).length);
   return HELP.replace("{experiments}", EXPERIMENTS.map((e) => line(e.name, e.description)).join(""))
     .replace(
