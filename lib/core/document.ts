@@ -116,16 +116,45 @@ export interface ReportDocument {
   readonly footer?: string;
 }
 
-/** Every chart of a document, in order (sections, intro and nested details included). */
-export function documentCharts(doc: ReportDocument): ChartBlock[] {
-  const out: ChartBlock[] = [];
+/**
+ * Every block of a document, in order: the intro's, then each section's, with the blocks
+ * inside collapsible details after their details block.
+ *
+ * @param doc The document.
+ * @returns The blocks.
+ *
+ * @example
+ * ```ts
+ * import { documentBlocks } from "./document.ts";
+ * const doc = { title: "T", sections: [{ title: "S", blocks: [{ text: "a" }] }] };
+ * console.log(documentBlocks(doc).length); // 1
+ * ```
+ */
+export function documentBlocks(doc: ReportDocument): Block[] {
+  const out: Block[] = [];
   const walk = (blocks: readonly Block[]) => {
     for (const b of blocks) {
-      if ("chart" in b) out.push(b.chart);
-      else if ("details" in b) walk(b.details.blocks);
+      out.push(b);
+      if ("details" in b) walk(b.details.blocks);
     }
   };
   walk(doc.intro ?? []);
   for (const s of doc.sections) walk(s.blocks);
   return out;
+}
+
+/**
+ * Every chart of a document, in order (sections, intro and nested details included).
+ *
+ * @param doc The document.
+ * @returns The charts.
+ *
+ * @example
+ * ```ts
+ * import { documentCharts } from "./document.ts";
+ * console.log(documentCharts({ title: "T", sections: [] }).length); // 0
+ * ```
+ */
+export function documentCharts(doc: ReportDocument): ChartBlock[] {
+  return documentBlocks(doc).flatMap((b) => "chart" in b ? [b.chart] : []);
 }

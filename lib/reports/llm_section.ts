@@ -19,6 +19,7 @@
  * @module
  */
 import type { Block, Cell, DocSection } from "../core/document.ts";
+import { formatUsd } from "./render_document.ts";
 
 /** The fields of an `llm_calls.jsonl` record this section reads. */
 export interface CallView {
@@ -189,7 +190,7 @@ export function llmUsage(
   });
 }
 
-const usd = (x: number | null) => x === null ? "unpriced" : `$${x.toFixed(4)}`;
+const usd = formatUsd;
 const HEADER = [
   "agent",
   "model",

@@ -12,7 +12,7 @@ import { agentScale } from "../charts/palette.ts";
 import { type CardCell, type CardRow, POOLED, type ProfileCard } from "../analysis/profile.ts";
 import type { Block, DocSection, ReportDocument } from "../core/document.ts";
 import { chartBlock } from "../charts/chart_block.ts";
-import { writeDocument } from "./render_document.ts";
+import { formatUsd, writeDocument } from "./render_document.ts";
 
 /** What each axis asks of the model. */
 export const AXIS_QUESTIONS: Readonly<Record<string, string>> = {
@@ -181,10 +181,10 @@ export function profileCardDocument(card: ProfileCard): ReportDocument {
     : `seeds ${card.seeds[0]}..${card.seeds[1]}`;
   const n = card.models.length;
   const models = {
-    header: ["model", "asks for", "LLM calls", "input tokens", "output tokens", "cost $"],
+    header: ["model", "asks for", "LLM calls", "input tokens", "output tokens", "cost"],
     rows: card.models.map((m) => {
       const u = card.usage[m];
-      return [m, card.model_ids[m], u.calls, u.input, u.output, u.usd];
+      return [m, card.model_ids[m], u.calls, u.input, u.output, formatUsd(u.usd)];
     }),
   };
   const conditions = {

@@ -16,15 +16,8 @@
  * @module
  */
 import { join } from "node:path";
-import type {
-  Block,
-  Cell,
-  DocSection,
-  ReportDocument,
-  TableBlock,
-  Tone,
-} from "../core/document.ts";
-import { documentCharts } from "../core/document.ts";
+import type { Block, Cell, Link, ReportDocument, TableBlock, Tone } from "../core/document.ts";
+import { documentBlocks, documentCharts } from "../core/document.ts";
 import { toSvg } from "../charts/render.ts";
 import { escapeHtml, htmlPage } from "./html.ts";
 
@@ -50,6 +43,43 @@ export function formatNumber(v: number): string {
   if (a >= 10) return v.toFixed(2);
   if (a >= 0.001) return String(Number(v.toPrecision(3)));
   return v.toExponential(1);
+}
+
+/**
+ * A p-value for people: `< 0.001` below a thousandth, else three significant digits.
+ *
+ * @param p The p-value.
+ * @returns Its text.
+ *
+ * @example
+ * ```ts
+ * import { formatPValue } from "./render_document.ts";
+ * console.log(formatPValue(0.0000123), formatPValue(0.0286)); // < 0.001 0.0286
+ * ```
+ */
+export function formatPValue(p: number): string {
+  return p < 0.001 ? "< 0.001" : formatNumber(p);
+}
+
+/**
+ * Money in US dollars for people: `unpriced` for an unknown cost (never $0), `$0` for none,
+ * `<$0.0001` below a hundredth of a cent, two significant digits under a dollar, cents above.
+ *
+ * @param usd The amount, or `null` when unpriced.
+ * @returns Its text.
+ *
+ * @example
+ * ```ts
+ * import { formatUsd } from "./render_document.ts";
+ * console.log(formatUsd(0.000042), formatUsd(0.0123), formatUsd(12.345), formatUsd(null)); // <$0.0001 $0.012 $12.35 unpriced
+ * ```
+ */
+export function formatUsd(usd: number | null): string {
+  if (usd === null) return "unpriced";
+  if (usd === 0) return "$0";
+  if (Math.abs(usd) < 0.0001) return "<$0.0001";
+  if (Math.abs(usd) < 1) return `$${Number(usd.toPrecision(2))}`;
+  return `$${usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 /**
@@ -81,16 +111,48 @@ const isLink = (v: unknown): v is { text: string; href: string } =>
   typeof v === "object" && v !== null && !Array.isArray(v) &&
   typeof (v as { href?: unknown }).href === "string";
 
-/** Escapes text for HTML, then renders `` `code` ``, `**bold**` and `[label](href)`. */
+/**
+ * Whether an href may become a link: relative paths and anchors, `http(s):` and `mailto:`.
+ * Text in reports quotes models, so `javascript:` or `data:` stay text.
+ */
+export function safeHref(href: string): boolean {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(href.trim());
+  return !scheme || ["http", "https", "mailto"].includes(scheme[1].toLowerCase());
+}
+
+/** `[label](href)`: the href may hold balanced parentheses, e.g. `f_(x).html`. */
+const LINK = /\[([^\]]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g;
+
+/**
+ * Escapes text for HTML, then renders `` `code` `` (nothing inside is transformed),
+ * `**bold**` and `[label](href)` (only for a {@linkcode safeHref}).
+ */
 function inline(text: string): string {
-  return escapeHtml(text)
-    .replace(/`([^`]+)`/g, "<code>$1</code>")
+  const codes: string[] = [];
+  const held = escapeHtml(text).replace(/`([^`]+)`/g, (_, c: string) => {
+    codes.push(c);
+    return `\u0000${codes.length - 1}\u0000`;
+  });
+  return held
     .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
-    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, '<a href="$2">$1</a>');
+    .replace(LINK, (all, label: string, href: string) =>
+      // the href is escaped already; check it as the browser would read it
+      safeHref(href.replaceAll("&amp;", "&")) ? `<a href="${href}">${label}</a>` : all)
+    .replace(/\u0000(\d+)\u0000/g, (_, i: string) => `<code>${codes[Number(i)]}</code>`);
 }
 
 /** Text for Markdown: a `<` that would open an HTML tag is escaped (the text is data). */
 const mdText = (s: string) => s.replace(/<(?=[A-Za-z/!?])/g, "&lt;");
+/** One line of Markdown: text with its newlines folded. */
+const mdLine = (s: string) => mdText(s).replace(/\s*\n\s*/g, " ");
+/** A block quote: every line of the text prefixed. */
+const mdQuote = (s: string) => mdText(s).split("\n").map((l) => `> ${l}`).join("\n");
+/** A fenced code block whose fence is longer than any run of backticks inside. */
+function mdFence(code: string): string[] {
+  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return [fence, code, fence];
+}
 const mdEsc = (s: string) => mdText(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 const mdCell = (c: Cell) => mdEsc(isLink(c) ? `[${c.text}](${c.href})` : cellText(c));
 
@@ -102,26 +164,38 @@ function mdTable(t: TableBlock): string {
   ].join("\n");
 }
 
+/** An href for Markdown: spaces and parentheses percent-encoded so the link holds together. */
+const mdHref = (h: string) => h.replace(/ /g, "%20").replace(/\(/g, "%28").replace(/\)/g, "%29");
+
+function mdLink(l: Link): string {
+  const label = mdLine(l.label).replace(/([[\]])/g, "\\$1");
+  return `- [${label}](${mdHref(l.href)})${l.note ? ` ${mdLine(l.note)}` : ""}`;
+}
+
 const MD_TONE: Record<Tone, string> = { info: "Note", good: "Good", warn: "Warning", bad: "Alert" };
 
 function mdBlock(b: Block, out: string[]): void {
   if ("text" in b) out.push(mdText(b.text), "");
-  else if ("heading" in b) out.push(`### ${mdText(b.heading)}`, "");
-  else if ("list" in b) out.push(...b.list.map((l) => `- ${mdText(l)}`), "");
+  else if ("heading" in b) out.push(`### ${mdLine(b.heading)}`, "");
+  else if ("list" in b) out.push(...b.list.map((l) => `- ${mdLine(l)}`), "");
   else if ("kv" in b) out.push(mdTable({ header: ["key", "value"], rows: b.kv }), "");
   else if ("table" in b) out.push(mdTable(b.table), "");
   else if ("chart" in b) {
-    out.push(`![${b.chart.caption}](${b.chart.file})`, "", `*${b.chart.caption}*`, "");
-  } else if ("note" in b) {
-    out.push(`> ${b.tone === "bad" ? `**${mdText(b.note)}**` : mdText(b.note)}`, "");
-  } else if ("badges" in b) out.push(b.badges.map((x) => `**${x.label}**`).join(" · "), "");
-  else if ("links" in b) {
-    out.push(...b.links.map((l) => `- [${l.label}](${l.href})${l.note ? ` ${l.note}` : ""}`), "");
-  } else if ("code" in b) out.push("```", b.code, "```", "");
+    const caption = mdLine(b.chart.caption);
+    out.push(
+      `![${caption.replace(/[[\]]/g, "")}](${mdHref(b.chart.file)})`,
+      "",
+      `*${caption}*`,
+      "",
+    );
+  } else if ("note" in b) out.push(mdQuote(b.tone === "bad" ? `**${b.note}**` : b.note), "");
+  else if ("badges" in b) out.push(b.badges.map((x) => `**${mdLine(x.label)}**`).join(" · "), "");
+  else if ("links" in b) out.push(...b.links.map(mdLink), "");
+  else if ("code" in b) out.push(...mdFence(b.code), "");
   else if (b.details.htmlOnly) {
-    out.push(`**${b.details.summary}** (in the HTML report)`, "");
+    out.push(`**${mdLine(b.details.summary)}** (in the HTML report)`, "");
   } else {
-    out.push(`**${b.details.summary}**`, "");
+    out.push(`**${mdLine(b.details.summary)}**`, "");
     for (const d of b.details.blocks) mdBlock(d, out);
   }
 }
@@ -146,22 +220,6 @@ export function blocksMarkdown(blocks: readonly Block[]): string {
 }
 
 /**
- * A section as Markdown: its `##` heading and its blocks.
- *
- * @param section The section.
- * @returns The Markdown text.
- *
- * @example
- * ```ts
- * import { sectionMarkdown } from "./render_document.ts";
- * console.log(sectionMarkdown({ title: "S", blocks: [{ text: "x" }] })); // "## S\n\nx\n"
- * ```
- */
-export function sectionMarkdown(section: DocSection): string {
-  return `## ${section.title}\n\n${blocksMarkdown(section.blocks)}`;
-}
-
-/**
  * A document as Markdown (charts as image links to their SVG files).
  *
  * @param doc The document.
@@ -174,14 +232,14 @@ export function sectionMarkdown(section: DocSection): string {
  * ```
  */
 export function documentMarkdown(doc: ReportDocument): string {
-  const out = [`# ${doc.title}`, ""];
-  for (const b of doc.banners ?? []) out.push(`> **${MD_TONE[b.tone]}: ${b.text}**`, "");
+  const out = [`# ${mdLine(doc.title)}`, ""];
+  for (const b of doc.banners ?? []) out.push(mdQuote(`**${MD_TONE[b.tone]}: ${b.text}**`), "");
   for (const b of doc.intro ?? []) mdBlock(b, out);
   for (const s of doc.sections) {
-    out.push(`## ${s.title}`, "");
+    out.push(`## ${mdLine(s.title)}`, "");
     for (const b of s.blocks) mdBlock(b, out);
   }
-  if (doc.footer) out.push(`<small>${doc.footer}</small>`, "");
+  if (doc.footer) out.push(`<small>${mdLine(doc.footer)}</small>`, "");
   while (out.length > 1 && out[out.length - 1] === "" && out[out.length - 2] === "") out.pop();
   return out.join("\n");
 }
@@ -199,23 +257,6 @@ function htmlCell(c: Cell): string {
   return isLink(c)
     ? `<td><a href="${escapeHtml(c.href)}">${text}</a></td>`
     : `<td${sort}>${text}</td>`;
-}
-
-/**
- * A table as an HTML `<table>` (cells formatted by {@linkcode cellText}, links as anchors,
- * row tones as classes), e.g. for a notebook's display of a frame.
- *
- * @param t The table.
- * @returns The markup.
- *
- * @example
- * ```ts
- * import { tableHtml } from "./render_document.ts";
- * console.log(tableHtml({ header: ["x"], rows: [[0.123456]] }).includes("0.123")); // true
- * ```
- */
-export function tableHtml(t: TableBlock): string {
-  return htmlTableBlock(t);
 }
 
 function htmlTableBlock(t: TableBlock): string {
@@ -285,34 +326,35 @@ export function blocksHtml(
 }
 
 /**
- * A section as HTML: its `<h2>` heading and its blocks.
+ * The order of two cells when a column is sorted: numerically when both read as finite
+ * numbers (decimals, negatives, e-notation), else as text with embedded numbers in order.
  *
- * @param section The section.
- * @param svgs The rendered charts by file name.
- * @returns The markup.
+ * @param a One cell's sort key.
+ * @param b The other's.
+ * @returns Negative, zero or positive.
  *
  * @example
  * ```ts
- * import { sectionHtml } from "./render_document.ts";
- * console.log(sectionHtml({ title: "S", blocks: [] })); // <h2>S</h2>
+ * import { compareCells } from "./render_document.ts";
+ * console.log(["0.123", "0.0456", "1e-7", "-10", "-5"].sort(compareCells)); // ["-10", "-5", "1e-7", "0.0456", "0.123"]
  * ```
  */
-export function sectionHtml(
-  section: DocSection,
-  svgs: ReadonlyMap<string, string> = new Map(),
-): string {
-  return [`<h2>${inline(section.title)}</h2>`, ...section.blocks.map((b) => htmlBlock(b, svgs))]
-    .join("\n");
+export function compareCells(a: string, b: string): number {
+  const x = a.trim() === "" ? NaN : Number(a.replaceAll(",", ""));
+  const y = b.trim() === "" ? NaN : Number(b.replaceAll(",", ""));
+  if (Number.isFinite(x) && Number.isFinite(y)) return x - y;
+  return a.localeCompare(b, undefined, { numeric: true });
 }
 
 const SORT_SCRIPT = `<script>
+const compareCells = ${compareCells.toString()};
 document.querySelectorAll("table.sortable th").forEach((th) => th.addEventListener("click", () => {
   const col = [...th.parentNode.children].indexOf(th);
   const body = th.closest("table").tBodies[0];
   const asc = th.dataset.dir !== "asc";
   th.dataset.dir = asc ? "asc" : "desc";
   const key = (tr) => tr.children[col].dataset.sort ?? tr.children[col].textContent;
-  [...body.rows].sort((a, b) => (asc ? 1 : -1) * key(a).localeCompare(key(b), undefined, { numeric: true }))
+  [...body.rows].sort((a, b) => (asc ? 1 : -1) * compareCells(key(a), key(b)))
     .forEach((tr) => body.appendChild(tr));
 }));
 </script>`;
@@ -346,7 +388,7 @@ export function documentHtml(doc: ReportDocument, svgs: ReadonlyMap<string, stri
     parts.push(`<h2>${inline(s.title)}</h2>`, ...s.blocks.map((b) => htmlBlock(b, svgs)));
   }
   if (doc.footer) parts.push(`<p><small>${inline(doc.footer)}</small></p>`);
-  const sortable = doc.sections.some((s) => s.blocks.some((b) => "table" in b && b.table.sortable));
+  const sortable = documentBlocks(doc).some((b) => "table" in b && b.table.sortable);
   if (sortable) parts.push(SORT_SCRIPT);
   return htmlPage(doc.title.replace(/[`*]/g, ""), parts.join("\n"));
 }

@@ -35,7 +35,7 @@ import { isShareCI, type SeedCI } from "../analysis/share_ci.ts";
 import type { TopLevelSpec } from "../charts/render.ts";
 import { chartBlock } from "../charts/chart_block.ts";
 import type { Block, Cell, DocSection, ReportDocument, Tone } from "../core/document.ts";
-import { formatNumber, writeDocument } from "./render_document.ts";
+import { formatNumber, formatPValue, writeDocument } from "./render_document.ts";
 import { type SeatEffects, seatEffects, seatEffectsSection, type SeatRun } from "./seat_effects.ts";
 
 /** Options of {@linkcode sweepReport}, {@linkcode writeSweepReport} and {@linkcode sweepReportData}. */
@@ -665,8 +665,8 @@ function comparisonsTable(data: SweepReportData): SweepTable {
       c.b,
       `${c.n_a}, ${c.n_b}`,
       c.diff,
-      c.p,
-      c.p_holm,
+      formatPValue(c.p),
+      formatPValue(c.p_holm),
       c.survives ? "yes" : "no",
     ]),
     rowTones: data.comparisons.map((c) => (c.survives ? "good" : null)),

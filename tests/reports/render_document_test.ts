@@ -6,12 +6,11 @@ import {
   blocksHtml,
   blocksMarkdown,
   cellText,
+  compareCells,
   documentHtml,
   documentMarkdown,
   formatNumber,
-  sectionHtml,
-  sectionMarkdown,
-  tableHtml,
+  safeHref,
   writeDocument,
 } from "../../lib/reports/render_document.ts";
 
@@ -68,7 +67,7 @@ Deno.test("formatNumber: integers grouped from 10,000; three significant digits;
 
 Deno.test("documentMarkdown: one rendering of every block", () => {
   const md = documentMarkdown(doc);
-  assert.match(md, /^# Run `x`\n\n> \*\*Alert: Not a finding: <all> fallbacks\.\*\*/);
+  assert.match(md, /^# Run `x`\n\n> \*\*Alert: Not a finding: &lt;all> fallbacks\.\*\*/);
   assert.match(md, /\| rounds \| 12,000 \|/);
   assert.match(md, /\| share \| 0\.123 \|/);
   assert.match(md, /\| \[r1\]\(r1\/report\.html\) \| true \|/);
@@ -85,7 +84,8 @@ Deno.test("documentHtml: escapes text, keeps the inline forms, tones rows, inlin
   assert.match(html, /<td><a href="r1\/report.html">r1<\/a><\/td>/);
   assert.match(html, /<pre class="prompt">&lt;prompt&gt;<\/pre>/);
   assert.match(html, /<figure><svg id='c'><\/svg><figcaption>A line\.<\/figcaption>/);
-  assert.match(html, /table\.sortable th/);
+  // the sort script itself (the page's CSS also names table.sortable)
+  assert.match(html, /<script>\nconst compareCells = [^]*querySelectorAll\("table\.sortable th"\)/);
 });
 
 Deno.test("writeDocument: report.md, report.html and one SVG per chart (nested ones too)", async () => {
@@ -99,20 +99,52 @@ Deno.test("writeDocument: report.md, report.html and one SVG per chart (nested o
   assert.match(await Deno.readTextFile(join(dir, "report.md")), /## Summary/);
 });
 
-Deno.test("fragments: sections, blocks and tables render as in a whole document", () => {
-  const section = doc.sections[0];
-  const md = sectionMarkdown(section);
-  assert.ok(documentMarkdown(doc).includes(md.trimEnd()), "the same Markdown as in the page");
-  assert.ok(md.startsWith("## Summary\n\n| key | value |"));
-  const html = sectionHtml(section, new Map([["line.svg", "<svg id='c'></svg>"]]));
-  assert.ok(html.startsWith("<h2>Summary</h2>"));
-  assert.ok(documentHtml(doc, new Map([["line.svg", "<svg id='c'></svg>"]])).includes(html));
+Deno.test("fragments: blocks render as in a whole document", () => {
   assert.equal(blocksMarkdown([{ list: ["a", "b"] }]), "- a\n- b\n");
   assert.equal(blocksHtml([{ text: "x" }]), "<p>x</p>");
   assert.match(
-    tableHtml({ header: ["v"], rows: [[0.123456]] }),
+    blocksHtml([{ table: { header: ["v"], rows: [[0.123456]] } }]),
     /<td data-sort="0.123456">0.123<\/td>/,
   );
+});
+
+Deno.test("inline forms: only safe links, nothing transformed inside code, parentheses in hrefs", () => {
+  const html = blocksHtml([
+    { text: "[docs](javascript:alert(1)) [x](data:text/html,hi) [ok](https://a.org/f_(x).html)" },
+    { text: "`a**b**c` and [rel](r1/report.html#top)" },
+  ]);
+  assert.ok(!html.includes('href="javascript'), html);
+  assert.ok(!html.includes('href="data'), html);
+  assert.match(html, /<a href="https:\/\/a.org\/f_\(x\).html">ok<\/a>/);
+  assert.match(html, /<code>a\*\*b\*\*c<\/code>/);
+  assert.match(html, /<a href="r1\/report.html#top">rel<\/a>/);
+  assert.deepEqual(
+    ["a.html", "#x", "https://x", "mailto:a@b", "JavaScript:x", " javascript:x", "vbscript:x"].map(
+      safeHref,
+    ),
+    [true, true, true, true, false, false, false],
+  );
+});
+
+Deno.test("compareCells: numbers as numbers (decimals, negatives, e-notation), text as text", () => {
+  assert.deepEqual(
+    ["0.123", "0.0456", "1e-7", "-10", "-5", "12,000", "9"].sort(compareCells),
+    ["-10", "-5", "1e-7", "0.0456", "0.123", "9", "12,000"],
+  );
+  assert.deepEqual(["run10", "run9", "b"].sort(compareCells), ["b", "run9", "run10"]);
+});
+
+Deno.test("Markdown: multi-line notes stay quoted, code keeps its fence, links hold together", () => {
+  const md = blocksMarkdown([
+    { note: "line one\nline two", tone: "warn" },
+    { code: "a ``` b" },
+    { links: [{ label: "a [b]", href: "dir with space/r (1).html" }] },
+    { list: ["x\ny"] },
+  ]);
+  assert.match(md, /> line one\n> line two/);
+  assert.match(md, /````\na ``` b\n````/);
+  assert.match(md, /- \[a \\\[b\\\]\]\(dir%20with%20space\/r%20%281%29\.html\)/);
+  assert.match(md, /- x y/);
 });
 
 Deno.test("details marked htmlOnly: in the HTML, a summary line in the Markdown", () => {
