@@ -130,8 +130,17 @@ export function cooperationRateChart(
       },
       {
         data: { values: [{ threshold }] },
-        mark: { type: "rule", color: "#555555", strokeDash: [4, 4] },
+        mark: { type: "rule", color: "#999999", strokeDash: [2, 2] },
         encoding: { y: { field: "threshold", type: "quantitative" } },
+      },
+      {
+        data: { values: [{ threshold, label: `verdict threshold ${threshold}` }] },
+        mark: { type: "text", align: "left", dx: 4, dy: -6, color: "#666666", fontSize: 10 },
+        encoding: {
+          x: { value: 0 },
+          y: { field: "threshold", type: "quantitative" },
+          text: { field: "label" },
+        },
       },
     ],
   };

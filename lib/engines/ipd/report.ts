@@ -22,13 +22,17 @@ import { IPD_REGRET_NOTE, MUTUAL_COOPERATION_THRESHOLD } from "./verdicts.ts";
 
 /** The fields of `summary.json` the report reads. */
 interface IpdSummary {
+  status?: string;
   rounds?: number;
   agents?: Record<string, { kind: string; total: number; cooperation_rate: number }>;
   reward_ranking?: string[];
   mutual_cooperation?: boolean | string;
   mutual_cooperation_rate?: number;
-  regret?: Record<string, { mean: number; total: number }>;
-  rational_baseline?: Record<string, { best_response_total: number }>;
+  regret?: Record<string, { mean: number; total: number; near_best_share: number | null }>;
+  rational_baseline?: Record<
+    string,
+    { best_response_total: number; best_response_share: number }
+  >;
   validity?: ValidityView;
   llm_budget?: BudgetView;
 }
@@ -52,7 +56,9 @@ function summarySection(s: IpdSummary): DocSection {
     a.total,
     a.cooperation_rate,
     s.regret?.[name]?.mean,
+    s.regret?.[name]?.total,
     s.rational_baseline?.[name]?.best_response_total,
+    s.rational_baseline?.[name]?.best_response_share,
   ]);
   const header = [
     "player",
@@ -60,7 +66,9 @@ function summarySection(s: IpdSummary): DocSection {
     "total payoff",
     "cooperation rate",
     "stage regret / round",
+    "stage regret total",
     "best-response total",
+    "best-response share",
   ];
   return {
     title: "Summary",
@@ -68,6 +76,7 @@ function summarySection(s: IpdSummary): DocSection {
       { badges: [{ label: `Mutual cooperation: ${word}`, tone }] },
       {
         kv: [
+          ["status", s.status],
           ["rounds", s.rounds],
           ["rounds both cooperated (share)", s.mutual_cooperation_rate],
           ["verdict threshold (share, inclusive)", MUTUAL_COOPERATION_THRESHOLD],
@@ -126,7 +135,17 @@ export async function ipdReport(runDir: string): Promise<ReportDocument> {
   const players = Object.entries(summary.agents ?? {}).map(([n, a]) => `${n} (${a.kind})`);
   return {
     title: `IPD run ${basename(runDir)}`,
-    banners: validityBanners(summary.validity),
+    banners: [
+      ...validityBanners(summary.validity),
+      ...(summary.status && summary.status !== "completed"
+        ? [{
+          tone: "warn" as const,
+          text: `The run did not complete (status: ${summary.status}): its figures cover ${
+            summary.rounds ?? "?"
+          } rounds only.`,
+        }]
+        : []),
+    ],
     intro: [{
       text: `Experiment \`${config.experiment}\`, seed ${config.seed}, ${
         summary.rounds ?? "?"

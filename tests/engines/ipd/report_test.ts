@@ -6,8 +6,11 @@ import { BOTH_PLAYERS, ipdReport } from "../../../lib/engines/ipd/mod.ts";
 import { writeDocument } from "../../../lib/reports/render_document.ts";
 
 /** Four rounds: alice C C D C, bob C D D C (both cooperate in rounds 1 and 4). */
-async function writeRun(dir: string, options: { rows?: boolean; valid?: boolean } = {}) {
-  const { rows = true, valid = true } = options;
+async function writeRun(
+  dir: string,
+  options: { rows?: boolean; valid?: boolean; status?: string } = {},
+) {
+  const { rows = true, valid = true, status = "completed" } = options;
   await Deno.mkdir(dir, { recursive: true });
   const config = { experiment: "ipd", seed: 3, config: { rounds: 4, players: ["alice", "bob"] } };
   await Deno.writeTextFile(join(dir, "config.json"), JSON.stringify(config));
@@ -27,6 +30,7 @@ async function writeRun(dir: string, options: { rows?: boolean; valid?: boolean 
   }
   await Deno.writeTextFile(join(dir, "decisions.jsonl"), rows ? lines.join("\n") + "\n" : "");
   const summary = {
+    status,
     rounds: 4,
     agents: {
       alice: { kind: "policy:a", total: totals.alice, cooperation_rate: 0.75 },
@@ -59,8 +63,26 @@ Deno.test("ipdReport: verdict, players and chart data", async () => {
     assert.deepEqual(summary[0], { badges: [{ label: "Mutual cooperation: yes", tone: "good" }] });
     const table = summary.find((b) => "table" in b) as { table: TableBlock };
     // alice: 3 + 0 + 1 + 3 = 7; bob: 3 + 5 + 1 + 3 = 12
-    assert.deepEqual(table.table.rows[0], ["alice", "policy:a", 7, 0.75, 0.5, undefined]);
-    assert.deepEqual(table.table.rows[1], ["bob", "policy:b", 12, 0.5, 0.5, undefined]);
+    assert.deepEqual(table.table.rows[0], [
+      "alice",
+      "policy:a",
+      7,
+      0.75,
+      0.5,
+      2,
+      undefined,
+      undefined,
+    ]);
+    assert.deepEqual(table.table.rows[1], [
+      "bob",
+      "policy:b",
+      12,
+      0.5,
+      0.5,
+      2,
+      undefined,
+      undefined,
+    ]);
 
     const [payoff, cooperation] = documentCharts(doc);
     assert.equal(payoff.file, "payoff.svg");
@@ -102,6 +124,23 @@ Deno.test("ipdReport: an invalid run has a banner; a run without rows has no cha
     assert.deepEqual(doc.sections[1].blocks, [
       { note: "The run logged no decision rows: no charts." },
     ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("ipdReport: a run that did not complete says so in a banner and in its status row", async () => {
+  const root = await Deno.makeTempDir({ prefix: "ipd_report_test_" });
+  try {
+    await writeRun(join(root, "ipd-3"), { status: "stopped" });
+    const doc = await ipdReport(join(root, "ipd-3"));
+    assert.equal(doc.banners?.length, 1);
+    assert.equal(doc.banners?.[0].tone, "warn");
+    assert.match(doc.banners![0].text, /did not complete \(status: stopped\)/);
+    const kv = doc.sections[0].blocks.find((b) => "kv" in b) as { kv: [string, unknown][] };
+    assert.deepEqual(kv.kv[0], ["status", "stopped"]);
+    await writeRun(join(root, "ipd-4"));
+    assert.deepEqual((await ipdReport(join(root, "ipd-4"))).banners, []);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
