@@ -31,7 +31,7 @@ pre.prompt{background:#eef3fb}pre.reply{background:#f6f6f6}
 .banner-bad{background:#b00020;color:#fff}.banner-warn{background:#fde2c8}.banner-good{background:#d7f5dd}.banner-info{background:#e8eef8}
 tr.row-bad td{background:#fbe3e6}tr.row-warn td{background:#fdf0e0}tr.row-good td{background:#eaf8ed}
 blockquote.note-bad{border-color:#b00020;color:#7a0016}blockquote.note-warn{border-color:#e39b4a}
-.verdict.info{background:#e8eef8}table.sortable th{cursor:pointer}pre{white-space:pre-wrap}
+.verdict.info{background:#e8eef8}table.sortable th{cursor:pointer}caption{caption-side:bottom;text-align:left;font-size:12px;color:#777}pre{white-space:pre-wrap}
 </style></head><body>
 ${body}
 </body></html>

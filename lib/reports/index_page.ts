@@ -86,7 +86,7 @@ export function indexTable(root: string, entries: readonly IndexEntry[]): TableB
 export function indexDocument(root: string, entries: readonly IndexEntry[]): ReportDocument {
   return {
     title: "LLM Game Lab: runs, sweeps, studies and profiles",
-    intro: [{ text: `${entries.length} entries, newest first; click a column to sort.` }],
+    intro: [{ text: `${entries.length} entries, newest first.` }],
     sections: [{ title: "Entries", blocks: [{ table: indexTable(root, entries) }] }],
   };
 }

@@ -265,8 +265,10 @@ function htmlTableBlock(t: TableBlock): string {
     const tone = t.rowTones?.[i];
     return `<tr${tone ? ` class="row-${tone}"` : ""}>${r.map(htmlCell).join("")}</tr>`;
   });
-  const cls = t.sortable ? ' class="sortable"' : "";
-  return `<table${cls}><thead><tr>${th}</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>`;
+  const open = t.sortable
+    ? '<table class="sortable"><caption>Click a column heading to sort.</caption>'
+    : "<table>";
+  return `${open}<thead><tr>${th}</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>`;
 }
 
 function htmlBlock(b: Block, svgs: ReadonlyMap<string, string>): string {

@@ -575,8 +575,10 @@ export interface SweepTable {
 
 /** The tables of the report. */
 export interface SweepTables {
-  /** The overview: one row per cell (runs, valid seeds, charted metrics, verdict rates). */
+  /** The overview: one row per cell (runs, valid seeds, charted metrics). */
   overview: SweepTable;
+  /** The verdict rates: one row per cell, one column per verdict. */
+  verdictRates: SweepTable;
   /**
    * Every metric and verdict of every cell, grouped by metric: n, estimate, interval and
    * sd (or the inconclusive count of a verdict).
@@ -599,7 +601,10 @@ export function cellValidity(c: CellStats): string {
 
 const pctOf = (level: number) => `${Math.round(level * 100)}%`;
 
-/** One row per cell: runs, valid seeds, charted metrics and verdict rates with intervals. */
+const cellTones = (data: SweepReportData) =>
+  data.cells.map((c) => (c.excluded ? "bad" : c.completed < c.runs ? "warn" : null));
+
+/** One row per cell: runs, valid seeds and the charted metrics with intervals. */
 function overviewTable(data: SweepReportData): SweepTable {
   const pct = pctOf(data.level);
   return {
@@ -608,16 +613,24 @@ function overviewTable(data: SweepReportData): SweepTable {
       "runs",
       "seeds counted",
       ...data.charted.map((m) => `${m} (mean [${pct} CI])`),
-      ...data.verdicts.map((v) => `${v} (rate [${pct} CI])`),
     ],
     rows: data.cells.map((c) => [
       c.cell,
       c.runs,
       cellValidity(c),
       ...data.charted.map((m) => meanText(c.metrics[m])),
-      ...data.verdicts.map((v) => rateText(c, v)),
     ]),
-    rowTones: data.cells.map((c) => (c.excluded ? "bad" : c.completed < c.runs ? "warn" : null)),
+    rowTones: cellTones(data),
+  };
+}
+
+/** One row per cell: every verdict's rate with its interval. */
+function verdictRatesTable(data: SweepReportData): SweepTable {
+  const pct = pctOf(data.level);
+  return {
+    header: ["cell", ...data.verdicts.map((v) => `${v} (rate [${pct} CI])`)],
+    rows: data.cells.map((c) => [c.cell, ...data.verdicts.map((v) => rateText(c, v))]),
+    rowTones: cellTones(data),
   };
 }
 
@@ -698,6 +711,7 @@ export function sweepTables(data: SweepReportData): SweepTables {
   };
   return {
     overview: overviewTable(data),
+    verdictRates: verdictRatesTable(data),
     metrics: metricsTable(data),
     grid,
     comparisons: comparisonsTable(data),
@@ -779,10 +793,18 @@ function cellsSection(t: SweepTables): DocSection {
   return {
     title: "Cells",
     blocks: [
-      {
-        text: "One row per cell: the charted metrics and every verdict rate, over its valid seeds.",
-      },
+      { text: "One row per cell: the charted metrics over its valid seeds." },
       { table: { ...t.overview, sortable: true } },
+      ...(t.verdictRates.header.length > 1
+        ? [
+          { heading: "Verdict rates" },
+          {
+            text:
+              "One row per cell: the share of its valid runs whose verdict is true, with its interval, (true/counted), and how many were inconclusive (not counted).",
+          },
+          { table: { ...t.verdictRates, sortable: true } },
+        ]
+        : []),
     ],
   };
 }
@@ -796,7 +818,7 @@ function metricsSection(data: SweepReportData, t: SweepTables): DocSection {
         text:
           `Every numeric field of the runs' summaries (${data.metrics.length}) and every verdict (${data.verdicts.length}), per cell over its valid seeds: mean (or rate) with its ${
             pctOf(data.level)
-          } interval. Click a column to sort.`,
+          } interval.`,
       },
       { table: { ...t.metrics, sortable: true } },
     ],
