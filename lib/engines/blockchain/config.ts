@@ -321,8 +321,48 @@ const _agree: Agree<BlockchainConfig, z.output<typeof blockchainConfigObject>> =
 /** The schema of a blockchain game config: unknown keys rejected, defaults filled in, `miners` set. */
 export const BlockchainConfigSchema: Schema<BlockchainConfig> = blockchainConfigObject;
 
-/** What a config file may hold before defaults are applied. */
-export type BlockchainConfigInput = z.input<typeof blockchainConfigObject>;
+/**
+ * What a config file may hold before defaults are applied: every field of
+ * {@linkcode BlockchainConfig}, each optional (`prompt` and `memory` partly given too).
+ */
+export type BlockchainConfigInput = {
+  /** Hash power of each miner. */
+  alpha?: number[];
+  /** Hash power of the honest group. */
+  honest_power?: number;
+  /** Rounds per run. */
+  rounds?: number;
+  /** Block reward per round. */
+  R?: number;
+  /** Convexity of the parasitic gain. */
+  beta?: number;
+  /** Quadratic cost of destruction. */
+  lambda?: number;
+  /** Efficiency lost per unit of rivals' destruction. */
+  kappa?: number;
+  /** Efficiency recovered per round. */
+  gamma?: number;
+  /** Efficiency floor. */
+  eta_min?: number;
+  /** Efficiency of every participant at the start. */
+  eta_init?: number;
+  /** Miner names, one per `alpha` entry. */
+  miners?: string[];
+  /** Rounds in the late window of the metrics. */
+  late_window?: number;
+  /** Parasitic equilibrium needs late mean `d` below this. */
+  parasitic_d_max?: number;
+  /** Parasitic equilibrium needs late mean `p` above this. */
+  parasitic_p_min?: number;
+  /** Honest convergence needs late mean `c` above this. */
+  honest_c_min?: number;
+  /** Prompt switches of the LLM miners. */
+  prompt?: Partial<MinerPromptSwitches>;
+  /** Cognition switches of the LLM miners. */
+  memory?: Partial<MinerMemorySwitches>;
+};
+// The input type agrees with its schema too.
+const _agreeInput: Agree<BlockchainConfigInput, z.input<typeof blockchainConfigObject>> = true;
 
 /**
  * Parses and checks a blockchain game config.

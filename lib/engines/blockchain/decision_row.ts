@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import type { Schema } from "../../core/records.ts";
+import type { DecisionRecord, Schema } from "../../core/records.ts";
 import { decisionRecordObject } from "../../core/record_helpers.ts";
 
 /** One miner's row for one round. */
@@ -26,7 +26,29 @@ const blockchainDecisionObject = decisionRecordObject.extend({
   thought: z.string().optional(),
 });
 /** One miner's row of `decisions.jsonl`, as {@linkcode BlockchainDecisionSchema} parses it. */
-export type BlockchainDecision = z.infer<typeof blockchainDecisionObject>;
+export interface BlockchainDecision extends DecisionRecord {
+  /** The normalised action `[c, p, d]` the engine played. */
+  action: number[];
+  /** The miner's total reward so far, this round included. */
+  cumulative_reward: number;
+  /** Own efficiency after this round's update. */
+  efficiency: number;
+  /** The honest group's efficiency after this round's update. */
+  honest_efficiency: number;
+  /** Strategy label of the action (a key of `LABELS`). */
+  label: string;
+  /** What drives the miner, e.g. `policy:adaptive`, `openai:gpt-4o-mini`. */
+  kind: string;
+  /** The LLM's model, for an LLM miner. */
+  model?: string;
+  /** The LLM's stated reasoning. */
+  thought?: string;
+}
+
+/** `true` when `A` and `B` are assignable both ways. */
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The interface agrees with its schema (a compile error otherwise).
+const _agree: Agree<BlockchainDecision, z.output<typeof blockchainDecisionObject>> = true;
 
 /** The schema of a blockchain row of `decisions.jsonl` (the shared row plus the game's columns). */
 export const BlockchainDecisionSchema: Schema<BlockchainDecision> = blockchainDecisionObject;

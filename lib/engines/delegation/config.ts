@@ -67,7 +67,21 @@ const providerObject = z.strictObject({
 });
 
 /** One provider as a config file gives it, defaults filled in (`name` may be absent). */
-export type ProviderSpec = z.output<typeof providerObject>;
+export interface ProviderSpec {
+  /** The agent name of the provider; absent: `provider_<id>`. */
+  name?: string;
+  /** The models it can serve; the first among equally priced ones wins ties. */
+  models: string[];
+  /** The provider's eta: cost = eta * tokens priced at the served model. */
+  eta: number;
+  /** Its scripted strategy for offline runs. @default {"honest"} */
+  strategy: string;
+}
+
+/** `true` when `A` and `B` are assignable both ways. */
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The hand-written types agree with their schemas (a compile error otherwise).
+const _agreeProvider: Agree<ProviderSpec, z.output<typeof providerObject>> = true;
 
 /** The schema of one provider of a delegation config (unknown keys rejected). */
 export const ProviderSchema: Schema<ProviderSpec> = providerObject;
@@ -120,8 +134,63 @@ const recordsObject = z.discriminatedUnion("mode", [
   }),
 ]);
 
-/** Where task records come from: `recorded` files or a `synthetic` generator. */
-export type RecordsSpec = z.output<typeof recordsObject>;
+/**
+ * Where task records come from: `recorded` files, a `synthetic` generator, or `live` calls
+ * of the served models on generated tasks.
+ */
+export type RecordsSpec =
+  | {
+    /** Records read from files. */
+    mode: "recorded";
+    /** A directory holding `<model>_test_result.jsonl` files. */
+    dir: string;
+    /** Use `task_ids_shuffled.json` from `dir` when present. @default {true} */
+    shuffled: boolean;
+  }
+  | {
+    /** Records drawn from the model profiles with the run's seed. */
+    mode: "synthetic";
+    /** Records per model. @default {1000} */
+    tasks: number;
+  }
+  | {
+    /** Served models called on generated tasks. */
+    mode: "live";
+    /** The task suite. @default {"maxflow"} */
+    suite: "maxflow";
+    /** How served models are called (keys come from `api_key_env` only). */
+    endpoint: {
+      /** The API's protocol. @default {"openai"} */
+      provider: "openai" | "anthropic";
+      /** The API's base URL. */
+      base_url?: string;
+      /** The environment variable holding the API key. */
+      api_key_env?: string;
+      /** Sampling temperature, in [0, 2]. */
+      temperature?: number;
+      /** Completion tokens at most. @default {1024} */
+      max_tokens: number;
+      /** Time limit of a call, in milliseconds. */
+      timeout_ms?: number;
+      /** HTTP attempts at most, in [1, 20]. */
+      max_attempts?: number;
+    };
+    /** API model names by served model name, e.g. `{"o1": "o1-2024-12-17"}`. @default {{}} */
+    models: Record<string, string>;
+    /** Task sizes of the max-flow generator. @default {{}} */
+    tasks: {
+      /** Fewest nodes of a task's graph (at least 2). */
+      min_nodes?: number;
+      /** Most nodes of a task's graph (at least 2). */
+      max_nodes?: number;
+      /** Probability of each edge, in [0, 1]. */
+      edge_probability?: number;
+      /** Largest edge capacity (at least 1). */
+      max_capacity?: number;
+    };
+  };
+
+const _agreeRecords: Agree<RecordsSpec, z.output<typeof recordsObject>> = true;
 
 /** The schema of a delegation config's `records` (which source, by `mode`). */
 export const RecordsSchema: Schema<RecordsSpec> = recordsObject;
@@ -163,17 +232,79 @@ const delegationConfigObject = z.strictObject({
   providers: c.providers.map((p, i) => ({ ...p, name: p.name ?? `provider_${i + 1}` })),
 }));
 
+/** A provider of a parsed config (named). */
+export interface ProviderConfig extends ProviderSpec {
+  /** The agent name of the provider (`provider_<id>` unless the config names it). */
+  name: string;
+}
+
 /** A parsed delegation config (defaults filled, every provider named). */
-export type DelegationConfig = z.output<typeof delegationConfigObject>;
+export interface DelegationConfig {
+  /** Time steps (tasks the user delegates at most), at most {@linkcode MAX_T}. @default {1000} */
+  T: number;
+  /** The mechanism's exploration exponent, in [0, 1]. @default {0.2} */
+  epsilon: number;
+  /** Reward = score * reward_scale. @default {7} */
+  reward_scale: number;
+  /** The providers, in id order (id = position + 1). @default {DEFAULT_PROVIDERS} */
+  providers: ProviderConfig[];
+  /** Task records. @default {{ mode: "synthetic", tasks: 1000 }} */
+  records: RecordsSpec;
+  /** The run's random stream. @default {"toolkit"} */
+  rng: "toolkit" | "python";
+  /** The user: absent means `paper` (see {@linkcode MECHANISMS}). */
+  mechanism?: (typeof MECHANISMS)[number];
+}
+
+const _agreeConfig: Agree<DelegationConfig, z.output<typeof delegationConfigObject>> = true;
 
 /** The schema of a delegation config: unknown keys rejected, defaults filled in, every provider named. */
 export const DelegationConfigSchema: Schema<DelegationConfig> = delegationConfigObject;
 
-/** What a config file may hold before defaults are applied. */
-export type DelegationConfigInput = z.input<typeof delegationConfigObject>;
+/**
+ * What a config file may hold before defaults are applied: {@linkcode DelegationConfig}
+ * with every defaulted field optional, at every level.
+ */
+export type DelegationConfigInput = {
+  /** Time steps. */
+  T?: number;
+  /** The mechanism's exploration exponent. */
+  epsilon?: number;
+  /** Reward = score * reward_scale. */
+  reward_scale?: number;
+  /** The providers, in id order; `strategy` may be left out. */
+  providers?: (Omit<ProviderSpec, "strategy"> & { strategy?: string })[];
+  /** Task records: a `mode` and that mode's fields, defaulted ones optional. */
+  records?:
+    | { mode: "recorded"; dir: string; shuffled?: boolean }
+    | { mode: "synthetic"; tasks?: number }
+    | {
+      mode: "live";
+      suite?: "maxflow";
+      endpoint?: {
+        provider?: "openai" | "anthropic";
+        base_url?: string;
+        api_key_env?: string;
+        temperature?: number;
+        max_tokens?: number;
+        timeout_ms?: number;
+        max_attempts?: number;
+      };
+      models?: Record<string, string>;
+      tasks?: {
+        min_nodes?: number;
+        max_nodes?: number;
+        edge_probability?: number;
+        max_capacity?: number;
+      };
+    };
+  /** The run's random stream. */
+  rng?: "toolkit" | "python";
+  /** The user. */
+  mechanism?: (typeof MECHANISMS)[number];
+};
 
-/** A provider of a parsed config. */
-export type ProviderConfig = DelegationConfig["providers"][number];
+const _agreeInput: Agree<DelegationConfigInput, z.input<typeof delegationConfigObject>> = true;
 
 /**
  * Parses and checks a delegation config: field types and ranges, unique provider names,

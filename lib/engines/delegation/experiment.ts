@@ -16,7 +16,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import type { Schema } from "../../core/records.ts";
+import type { DecisionRecord, Schema } from "../../core/records.ts";
 import { ConfigError } from "../../core/config.ts";
 import { decisionRecordObject } from "../../core/record_helpers.ts";
 import { LlmCallRecordSchema } from "../../core/records.ts";
@@ -68,8 +68,44 @@ const delegationDecisionObject = decisionRecordObject.extend({
   thought: z.string().optional(),
 });
 
-/** A decision row. */
-export type DelegationDecision = z.infer<typeof delegationDecisionObject>;
+/** A decision row: one delegation. */
+export interface DelegationDecision extends DecisionRecord {
+  /** The model served (the provider's action). */
+  action: string;
+  /** The task reward, `score * reward_scale` (the provider's own payoff is `provider_utility`). */
+  reward: number;
+  /** The time step served, 0-based. */
+  time: number;
+  /** The phase slot: `bonus` is the exploitation bonus. */
+  phase: (typeof PHASE_SLOTS)[number];
+  /** The provider's id (its position in the config, 1-based). */
+  provider_id: number;
+  /** The model actually served. */
+  model: string;
+  /** The task served (recorded: its index; live: its generator seed). */
+  task: number;
+  /** What the user paid. */
+  price: number;
+  /** What serving cost the provider. */
+  cost: number;
+  /** Prompt tokens of the served reply. */
+  prompt_tokens: number;
+  /** Completion tokens of the served reply. */
+  completion_tokens: number;
+  /** `reward - price`. */
+  user_utility: number;
+  /** `eta * price - cost`. */
+  provider_utility: number;
+  /** What decided: `policy:<strategy>` or the LLM's id. */
+  kind: string;
+  /** The LLM's stated reasoning. */
+  thought?: string;
+}
+
+/** `true` when `A` and `B` are assignable both ways. */
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The interface agrees with its schema (a compile error otherwise).
+const _agree: Agree<DelegationDecision, z.output<typeof delegationDecisionObject>> = true;
 
 /** The schema of a delegation row of `decisions.jsonl` (the shared row plus the game's columns). */
 export const DelegationDecisionSchema: Schema<DelegationDecision> = delegationDecisionObject;

@@ -93,7 +93,19 @@ const citizenPromptObject = z.strictObject({
 });
 
 /** The LLM citizens' prompt switches; see {@linkcode CITIZEN_SWITCH_DEFAULTS}. */
-export type CitizenPromptSwitches = z.output<typeof citizenPromptObject>;
+export interface CitizenPromptSwitches {
+  /** Show the global game-token budget (its total and the day's consumed/remaining line). */
+  show_token_budget: boolean;
+  /** Add the hint that resources run out about when the game tokens do. */
+  hint_token_exhaustion: boolean;
+  /** Add the hint that eliminations make survival harder for everyone. */
+  hint_elimination_cost: boolean;
+}
+
+/** `true` when `A` and `B` are assignable both ways. */
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The interface agrees with its schema (a compile error otherwise).
+const _agreeSwitches: Agree<CitizenPromptSwitches, z.output<typeof citizenPromptObject>> = true;
 
 /** The switches' defaults: today's prompt (budget shown, no hints). */
 export const CITIZEN_SWITCH_DEFAULTS: Readonly<CitizenPromptSwitches> = Object.freeze({
@@ -240,14 +252,76 @@ const societyConfigObject = z.strictObject({
   }
 });
 
+/** The AP costs of the action types. */
+export interface ActionCosts {
+  /** Propose a resource allocation. @default {3} */
+  propose: number;
+  /** Vote on a proposal or an elimination. @default {1} */
+  vote: number;
+  /** Send a private message. @default {1} */
+  private_message: number;
+  /** Call a meeting. @default {5} */
+  call_meeting: number;
+  /** Do nothing. @default {0} */
+  do_nothing: number;
+}
+
 /** A parsed society config (`citizens` is always a list of names). */
-export type SocietyConfig = z.output<typeof societyConfigObject>;
+export interface SocietyConfig {
+  /** The citizens' names (a count in the file gives `citizen_001`, ...). @default the six of the SPEC */
+  citizens: string[];
+  /** The day limit. @default {10} */
+  days: number;
+  /** The shelter's resource pool at the start. @default {3000} */
+  resources: number;
+  /** System efficiency at the start, in (0, 1]. @default {1.0} */
+  initial_efficiency: number;
+  /** Efficiency lost per elimination (vote or starvation). @default {0.05} */
+  efficiency_decay: number;
+  /** The efficiency floor, in (0, 1]. @default {0.5} */
+  min_efficiency: number;
+  /** Game tokens for the whole simulation. @default {200000} */
+  token_budget: number;
+  /** Game tokens each living AI costs per day. @default {1500} */
+  base_decision_cost: number;
+  /** Game tokens per action point spent. @default {100} */
+  tokens_per_action_point: number;
+  /** AP cost of each action type. @default {DEFAULT_ACTION_COSTS} */
+  action_costs: ActionCosts;
+  /** Every AI's AP on day 1. @default {3} */
+  initial_action_points: number;
+  /** Resources each living AI consumes per day. @default {20} */
+  consumption: number;
+  /** Resources above consumption per action point earned for tomorrow. @default {10} */
+  resources_per_action_point: number;
+  /** Health at the start, and its maximum. @default {100} */
+  max_health: number;
+  /** Health gained on a day fed at least `consumption`. @default {5} */
+  health_gain: number;
+  /** Health lost per unit short of `consumption`. @default {2} */
+  starvation_factor: number;
+  /** Health of a citizen revived by an appeal. @default {50} */
+  revive_health: number;
+  /** The request of the fallback decision. @default {20} */
+  fallback_request: number;
+  /** Memory lines an LLM citizen sees (an ablation switch too). @default {5} */
+  memory_length: number;
+  /** Characters of a statement, message or topic kept (longer ones are cut). @default {200} */
+  text_max_chars: number;
+  /** Policies of offline citizens, assigned in turn (see `policies.ts`); absent: the default mix. */
+  policies?: string[];
+  /**
+   * Prompt switches of the LLM citizens (ablations); absent, the defaults apply
+   * ({@linkcode citizenSwitches} resolves them).
+   */
+  prompt?: CitizenPromptSwitches;
+}
+
+// The interface agrees with its schema (a compile error otherwise).
+const _agreeConfig: Agree<SocietyConfig, z.output<typeof societyConfigObject>> = true;
 
 /** The schema of a society config: unknown keys rejected, defaults filled in. */
 export const SocietyConfigSchema: Schema<SocietyConfig> = societyConfigObject;
-
-/** The AP costs of the action types. */
-export type ActionCosts = SocietyConfig["action_costs"];
 
 /**
  * Validates a society config and fills in the defaults.

@@ -11,11 +11,11 @@
  * @module
  */
 import { z } from "zod";
-import type { Schema } from "../../core/records.ts";
+import type { DecisionRecord, Schema } from "../../core/records.ts";
 import { decisionRecordObject } from "../../core/record_helpers.ts";
 import type { PlayedDecision } from "../../run/experiment.ts";
 import type { SocietyDecision } from "./decision.ts";
-import type { SocietyInfo } from "./state.ts";
+import type { DroppedAction, SocietyInfo } from "./state.ts";
 
 /** An action the engine did not execute, with its reason. */
 const DroppedSchema = z.object({
@@ -59,7 +59,49 @@ const societyDecisionObject = decisionRecordObject.extend({
   thought: z.string().optional(),
 });
 /** One row of a society run's `decisions.jsonl`, as {@linkcode SocietyDecisionSchema} parses it. */
-export type SocietyDecisionRow = z.infer<typeof societyDecisionObject>;
+export interface SocietyDecisionRow extends DecisionRecord {
+  /** The decision as played (`{request, actions, statement}`): the reply, or the fallback. */
+  action: unknown;
+  /** The resource request as executed (after fixes to a malformed one). */
+  request: number;
+  /** Resources granted that day (0 when eliminated by vote before the allocation). */
+  granted: number;
+  /** Actions executed, in order. */
+  executed: unknown[];
+  /** Actions dropped, each with its reason. */
+  dropped: DroppedAction[];
+  /** Fixes made to a malformed decision. */
+  notes: string[];
+  /** AP at the start of the day. */
+  ap_before: number;
+  /** AP spent that day. */
+  ap_spent: number;
+  /** AP for the next day. */
+  ap_after: number;
+  /** Health at the start of the day. */
+  health_before: number;
+  /** Health at the end of the day. */
+  health: number;
+  /** Alive at the end of the day. */
+  alive: boolean;
+  /** The AI's public statement of the day. */
+  statement: string;
+  /** Game tokens this AI consumed that day. */
+  game_tokens: number;
+  /** How the day's resources were divided: `default` or `proposal`. */
+  allocation_method: string;
+  /** What drives the AI, e.g. `policy:selfish`, `openai:gpt-4o-mini`. */
+  kind: string;
+  /** The LLM's model, for an LLM citizen. */
+  model?: string;
+  /** The LLM's stated reasoning. */
+  thought?: string;
+}
+
+/** `true` when `A` and `B` are assignable both ways. */
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The interface agrees with its schema (a compile error otherwise).
+const _agree: Agree<SocietyDecisionRow, z.output<typeof societyDecisionObject>> = true;
 
 /** The schema of a society row of `decisions.jsonl` (the shared row plus the game's columns). */
 export const SocietyDecisionSchema: Schema<SocietyDecisionRow> = societyDecisionObject;
