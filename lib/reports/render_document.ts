@@ -131,14 +131,14 @@ function inline(text: string): string {
   const codes: string[] = [];
   const held = escapeHtml(text).replace(/`([^`]+)`/g, (_, c: string) => {
     codes.push(c);
-    return `\u0000${codes.length - 1}\u0000`;
+    return `\uE000${codes.length - 1}\uE000`;
   });
   return held
     .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
     .replace(LINK, (all, label: string, href: string) =>
       // the href is escaped already; check it as the browser would read it
       safeHref(href.replaceAll("&amp;", "&")) ? `<a href="${href}">${label}</a>` : all)
-    .replace(/\u0000(\d+)\u0000/g, (_, i: string) => `<code>${codes[Number(i)]}</code>`);
+    .replace(/\uE000(\d+)\uE000/g, (_, i: string) => `<code>${codes[Number(i)]}</code>`);
 }
 
 /** Text for Markdown: a `<` that would open an HTML tag is escaped (the text is data). */
