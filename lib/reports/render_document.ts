@@ -129,7 +129,7 @@ const LINK = /\[([^\]]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g;
  */
 function inline(text: string): string {
   const codes: string[] = [];
-  const held = escapeHtml(text).replace(/`([^`]+)`/g, (_, c: string) => {
+  const held = escapeHtml(text.replaceAll("\uE000", "")).replace(/`([^`]+)`/g, (_, c: string) => {
     codes.push(c);
     return `\uE000${codes.length - 1}\uE000`;
   });
