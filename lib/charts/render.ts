@@ -14,8 +14,7 @@
  * ```
  * @module
  */
-import { compile, type TopLevelSpec as VegaLiteTopLevelSpec } from "vega-lite";
-import { parse, View } from "vega";
+import type { TopLevelSpec as VegaLiteTopLevelSpec } from "vega-lite";
 
 /**
  * A Vega-Lite spec (vega-lite's `TopLevelSpec`): what every chart builder returns and
@@ -58,6 +57,8 @@ export interface Displayable {
  * ```
  */
 export async function toSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded on first use: Vega is most of a run's start-up otherwise (`--no-report` runs skip it).
+  const [{ compile }, { parse, View }] = await Promise.all([import("vega-lite"), import("vega")]);
   const { spec: vgSpec } = compile(spec);
   const view = new View(parse(vgSpec), { renderer: "none" });
   try {

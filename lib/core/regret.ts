@@ -60,6 +60,57 @@ export function nearBest(best: number, earned: number): boolean {
 const round = (x: number) => Math.round(x * 1e9) / 1e9;
 
 /**
+ * Running sums of {@linkcode summarizeRegret}, one decision at a time: for runs too long to
+ * hold a point per decision. `summary()` equals `summarizeRegret` of the same points in the
+ * same order, to the bit.
+ *
+ * @example
+ * ```ts
+ * import { RegretTally } from "./regret.ts";
+ * const tally = new RegretTally();
+ * tally.add("a", 10, 4, true);
+ * tally.add("a", 10, 10, true);
+ * console.log(tally.summary().a); // { n: 2, mean: 3, total: 6, near_best_share: 0.5 }
+ * ```
+ */
+export class RegretTally {
+  #by = new Map<string, { n: number; total: number; near: number; llm: boolean }>();
+
+  /**
+   * Counts one decision.
+   *
+   * @throws {RangeError} When a payoff is not finite.
+   */
+  add(agent: string, best: number, earned: number, llm = false): void {
+    if (!Number.isFinite(best) || !Number.isFinite(earned)) {
+      throw new RangeError(`Cannot summarise regret: '${agent}' has a payoff that is not finite`);
+    }
+    let a = this.#by.get(agent);
+    if (!a) this.#by.set(agent, a = { n: 0, total: 0, near: 0, llm: false });
+    a.n++;
+    a.total += Math.max(0, best - earned);
+    if (nearBest(best, earned)) a.near++;
+    a.llm ||= llm;
+  }
+
+  /** Per-agent regret, agents sorted by name (`summary.json`'s `regret`). */
+  summary(): Record<string, AgentRegret> {
+    const by = this.#by;
+    return Object.fromEntries(
+      [...by.keys()].sort().map((agent) => {
+        const a = by.get(agent)!;
+        return [agent, {
+          n: a.n,
+          mean: round(a.n ? a.total / a.n : 0),
+          total: round(a.total),
+          near_best_share: a.llm ? round(a.near / a.n) : null,
+        }];
+      }),
+    );
+  }
+}
+
+/**
  * Per-agent regret, agents sorted by name.
  *
  * @param points One per decision (fallbacks included: they are what was played).
@@ -67,27 +118,7 @@ const round = (x: number) => Math.round(x * 1e9) / 1e9;
  * @throws {RangeError} When a point is not finite.
  */
 export function summarizeRegret(points: readonly RegretPoint[]): Record<string, AgentRegret> {
-  const by = new Map<string, { n: number; total: number; near: number; llm: boolean }>();
-  for (const p of points) {
-    if (!Number.isFinite(p.best) || !Number.isFinite(p.earned)) {
-      throw new RangeError(`Cannot summarise regret: '${p.agent}' has a payoff that is not finite`);
-    }
-    const a = by.get(p.agent) ?? { n: 0, total: 0, near: 0, llm: false };
-    a.n++;
-    a.total += Math.max(0, p.best - p.earned);
-    if (nearBest(p.best, p.earned)) a.near++;
-    a.llm ||= p.llm === true;
-    by.set(p.agent, a);
-  }
-  return Object.fromEntries(
-    [...by.keys()].sort().map((agent) => {
-      const a = by.get(agent)!;
-      return [agent, {
-        n: a.n,
-        mean: round(a.n ? a.total / a.n : 0),
-        total: round(a.total),
-        near_best_share: a.llm ? round(a.near / a.n) : null,
-      }];
-    }),
-  );
+  const tally = new RegretTally();
+  for (const p of points) tally.add(p.agent, p.best, p.earned, p.llm === true);
+  return tally.summary();
 }

@@ -45,7 +45,7 @@
  * @module
  */
 import type { AgentId } from "../../core/game.ts";
-import { type AgentRegret, type RegretPoint, summarizeRegret } from "../../core/regret.ts";
+import { type AgentRegret, type RegretPoint, RegretTally } from "../../core/regret.ts";
 import type { DelegationConfig } from "./config.ts";
 import { DelegationEngine, type DelegationObs, type DelegationRecord } from "./engine.ts";
 import { explorationBlock } from "./parameters.ts";
@@ -280,13 +280,14 @@ class Ledger {
   n: number[];
   subs: number[];
   pu: number[];
-  points: RegretPoint[] = [];
+  /** The providers' stage-game regret, summed as the delegations come (O(K), not O(T)). */
+  regret = new RegretTally();
   constructor(K: number, readonly T: number, readonly user: UserKind) {
     this.n = new Array(K).fill(0);
     this.subs = new Array(K).fill(0);
     this.pu = new Array(K).fill(0);
   }
-  add(tables: DelegationTables, i: number, j: number, t: number, keepPoints: boolean): void {
+  add(tables: DelegationTables, i: number, j: number, t: number, withRegret: boolean): void {
     const p = tables.providers[i];
     const pos = t % tables.length;
     const k = j * tables.length + pos;
@@ -298,13 +299,7 @@ class Ledger {
       this.substitutions++;
       this.subs[i]++;
     }
-    if (keepPoints) {
-      this.points.push({
-        agent: p.name,
-        best: stageBest(tables, i, pos),
-        earned: p.providerUtility[k],
-      });
-    }
+    if (withRegret) this.regret.add(p.name, stageBest(tables, i, pos), p.providerUtility[k]);
   }
   outcome(best: number): WorldOutcome {
     return {
@@ -437,7 +432,7 @@ function noMechanismOn(
   const best = stream.choice(bestCandidates(means));
   const planned = T - t;
   while (t < T) play(best, committedObs(t, T, planned, reward[best], ledger.n[best]));
-  return { ...ledger.outcome(best), regret: summarizeRegret(ledger.points) };
+  return { ...ledger.outcome(best), regret: ledger.regret.summary() };
 }
 
 /**
@@ -628,7 +623,7 @@ function mechanismOn(
     );
   return {
     ...ledger.outcome(ex.best),
-    regret: summarizeRegret(ledger.points),
+    regret: ledger.regret.summary(),
     detection: {
       best_provider: ex.best,
       tested: ex.planned >= engine.B,

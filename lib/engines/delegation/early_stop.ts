@@ -65,13 +65,24 @@ function enter(w: EarlyStopWindow, utility: number, B: number): number {
   w.head = w.head + 1 === B ? 0 : w.head + 1;
   const abs = utility < 0 ? -utility : utility;
   if (abs > w.maxAbs) w.maxAbs = abs;
-  if (w.head === 0) {
-    // resync every B insertions so rounding never accumulates
-    let sum = 0;
-    for (let q = 0; q < B; q++) sum += v[q];
-    w.sum = sum;
-  } else w.sum += utility - old;
+  // resync every B insertions so rounding never accumulates
+  if (w.head === 0) w.sum = ringSum(v, B);
+  else w.sum += utility - old;
   return w.sum / B;
+}
+
+/** The sum of the ring in index order (the resync; apart to keep the hot path small). */
+function ringSum(v: Float64Array, B: number): number {
+  let sum = 0;
+  for (let q = 0; q < B; q++) sum += v[q];
+  return sum;
+}
+
+/** The exact mean of the last `B`, oldest first, with numpy's summation (`np.mean`). */
+function exactMean(w: EarlyStopWindow, B: number): number {
+  const s = w.scratch;
+  for (let q = 0; q < B; q++) s[q] = w.values[(w.head + q) % B];
+  return numpySum(s, 0, B) / B;
 }
 
 /**
@@ -97,11 +108,7 @@ export function earlyStop(
   // The running sum is within 2B roundings of the exact one; near the threshold,
   // decide with numpy's own summation (the original's np.mean) instead.
   const margin = 4 * B * Number.EPSILON * (w.maxAbs + 1);
-  if (Math.abs(recent - threshold) <= margin) {
-    const s = w.scratch;
-    for (let q = 0; q < B; q++) s[q] = w.values[(w.head + q) % B];
-    recent = numpySum(s, 0, B) / B;
-  }
+  if (Math.abs(recent - threshold) <= margin) recent = exactMean(w, B);
   if (!(recent < threshold)) return null;
   w.stopped = true;
   return recent;

@@ -15,41 +15,14 @@
  */
 import type { AgentId } from "../../core/game.ts";
 import { billedPrice, servedCost } from "./accounting.ts";
-import type { DelegationRecord, LiveOutcome, Mechanism, Phase, ProviderTables } from "./types.ts";
-
-/** What one delegation yields (a scratch object filled in place at each step). */
-export interface Served {
-  /** The task served. */
-  task: number;
-  /** Score times `reward_scale`. */
-  reward: number;
-  /** Billed price ($). */
-  price: number;
-  /** The provider's cost ($). */
-  cost: number;
-  /** `reward - price`. */
-  utility: number;
-  /** `eta * price - cost`. */
-  providerUtility: number;
-  /** Input tokens. */
-  input: number;
-  /** Output tokens. */
-  output: number;
-}
-
-/** An empty {@linkcode Served}. */
-export function newServed(): Served {
-  return {
-    task: 0,
-    reward: 0,
-    price: 0,
-    cost: 0,
-    utility: 0,
-    providerUtility: 0,
-    input: 0,
-    output: 0,
-  };
-}
+import type {
+  DelegationRecord,
+  LiveOutcome,
+  Mechanism,
+  Phase,
+  ProviderTables,
+  RunningSums,
+} from "./types.ts";
 
 /** The phase slot of a delegation: 0 exploration, 1 exploitation, 2 bonus, 3, 4. */
 export function phaseSlot(phase: Phase, bonus: boolean): number {
@@ -57,48 +30,92 @@ export function phaseSlot(phase: Phase, bonus: boolean): number {
 }
 
 /**
- * Recorded (or synthetic) mode: the delegation read from the provider's tables.
+ * Recorded (or synthetic) mode: the delegation at `m.t` read from the provider's tables,
+ * booked (see {@linkcode bookDelegation}), as its logged record. One pass, no scratch object:
+ * this is a run's hot path.
  *
- * @param out Filled in place.
+ * @param m The mechanism (its sums are booked; `t`, `phase` and `block` give the time).
  * @param p The provider's tables.
- * @param k The table index `model * length + position`.
- * @param task The task id at that position.
+ * @param i The provider (0-based).
+ * @param j The served model's index.
+ * @param taskIds The records' task order (its length is the tables' `length`).
+ * @param provider The provider's name.
+ * @param model The served model.
+ * @returns The record of the delegation.
  */
-export function recordedDelegation(out: Served, p: ProviderTables, k: number, task: number): void {
-  out.task = task;
-  out.reward = p.reward[k];
-  out.price = p.price[k];
-  out.cost = p.cost[k];
-  out.utility = p.utility[k];
-  out.providerUtility = p.providerUtility[k];
-  out.input = p.input[k];
-  out.output = p.output[k];
+export function serveRecorded(
+  m: Mechanism,
+  p: ProviderTables,
+  i: number,
+  j: number,
+  taskIds: Int32Array,
+  provider: AgentId,
+  model: string,
+): DelegationRecord {
+  const t = m.t, L = taskIds.length, pos = t % L, k = j * L + pos;
+  const phase = m.phase as Phase;
+  const r: DelegationRecord = {
+    time: t,
+    phase,
+    bonus: phase === 2 && m.block === 1,
+    provider,
+    provider_id: i + 1,
+    model,
+    task: taskIds[pos],
+    price: p.price[k],
+    cost: p.cost[k],
+    reward: p.reward[k],
+    prompt_tokens: p.input[k],
+    completion_tokens: p.output[k],
+    user_utility: p.utility[k],
+    provider_utility: p.providerUtility[k],
+  };
+  bookDelegation(m, i, j, r, p, p.bestModel * L + pos);
+  return r;
 }
 
 /**
- * Live mode: the delegation priced from the served model's real outcome.
+ * Live mode: the delegation at `m.t` priced from the served model's real outcome, booked, as
+ * its logged record.
  *
- * @param out Filled in place.
+ * @param m The mechanism (its sums are booked).
  * @param p The provider's tables (for its prices and eta).
+ * @param i The provider (0-based).
  * @param j The served model's index.
  * @param o The outcome of the call.
  * @param rewardScale The config's `reward_scale`.
+ * @returns The record of the delegation.
  */
-export function liveDelegation(
-  out: Served,
+export function serveLive(
+  m: Mechanism,
   p: ProviderTables,
+  i: number,
   j: number,
   o: LiveOutcome,
   rewardScale: number,
-): void {
-  out.task = o.task;
-  out.input = o.input;
-  out.output = o.output;
-  out.reward = o.score * rewardScale;
-  out.price = billedPrice(o.input, o.output, p.prices[p.bestModel]);
-  out.cost = servedCost(o.input, o.output, p.prices[j], p.eta);
-  out.utility = out.reward - out.price;
-  out.providerUtility = p.eta * out.price - out.cost;
+): DelegationRecord {
+  const reward = o.score * rewardScale;
+  const price = billedPrice(o.input, o.output, p.prices[p.bestModel]);
+  const cost = servedCost(o.input, o.output, p.prices[j], p.eta);
+  const phase = m.phase as Phase;
+  const r: DelegationRecord = {
+    time: m.t,
+    phase,
+    bonus: phase === 2 && m.block === 1,
+    provider: o.provider,
+    provider_id: i + 1,
+    model: o.model,
+    task: o.task,
+    price,
+    cost,
+    reward,
+    prompt_tokens: o.input,
+    completion_tokens: o.output,
+    user_utility: reward - price,
+    provider_utility: p.eta * price - cost,
+  };
+  bookDelegation(m, i, j, r, p, -1);
+  return r;
 }
 
 /**
@@ -111,56 +128,40 @@ export function bookDelegation(
   m: Mechanism,
   i: number,
   j: number,
-  slot: number,
-  o: Served,
+  r: DelegationRecord,
   p: ProviderTables,
   kBest: number,
 ): void {
   const s = m.sums;
+  const slot = phaseSlot(r.phase, r.bonus);
   s.n[i]++;
-  s.reward[i] += o.reward;
-  s.utility[i] += o.utility;
-  s.price[i] += o.price;
-  s.cost[i] += o.cost;
-  s.providerUtility[i] += o.providerUtility;
-  s.prompt[i] += o.input;
-  s.completion[i] += o.output;
+  s.reward[i] += r.reward;
+  s.utility[i] += r.user_utility;
+  s.price[i] += r.price;
+  s.cost[i] += r.cost;
+  s.providerUtility[i] += r.provider_utility;
+  s.prompt[i] += r.prompt_tokens;
+  s.completion[i] += r.completion_tokens;
   s.phaseCounts[slot] += 1;
-  if (j === p.bestModel) return;
+  if (j !== p.bestModel) bookSubstitution(s, i, slot, r, p, kBest);
+}
+
+/** Books a substitution (see {@linkcode bookDelegation}); apart to keep the hot path small. */
+function bookSubstitution(
+  s: RunningSums,
+  i: number,
+  slot: number,
+  r: DelegationRecord,
+  p: ProviderTables,
+  kBest: number,
+): void {
   s.subs[5 * i + slot] += 1;
   if (kBest < 0) {
     // the same tokens, billed alike: the gain is the cost saved
-    s.subGain[i] += servedCost(o.input, o.output, p.prices[p.bestModel], p.eta) - o.cost;
+    const best = servedCost(r.prompt_tokens, r.completion_tokens, p.prices[p.bestModel], p.eta);
+    s.subGain[i] += best - r.cost;
   } else {
-    s.subGain[i] += o.providerUtility - p.providerUtility[kBest];
-    s.subLoss[i] += p.utility[kBest] - o.utility;
+    s.subGain[i] += r.provider_utility - p.providerUtility[kBest];
+    s.subLoss[i] += p.utility[kBest] - r.user_utility;
   }
-}
-
-/** The logged record of a delegation served at `time`. */
-export function delegationRecord(
-  time: number,
-  phase: Phase,
-  bonus: boolean,
-  provider: AgentId,
-  i: number,
-  model: string,
-  o: Served,
-): DelegationRecord {
-  return {
-    time,
-    phase,
-    bonus,
-    provider,
-    provider_id: i + 1,
-    model,
-    task: o.task,
-    price: o.price,
-    cost: o.cost,
-    reward: o.reward,
-    prompt_tokens: o.input,
-    completion_tokens: o.output,
-    user_utility: o.utility,
-    provider_utility: o.providerUtility,
-  };
 }
