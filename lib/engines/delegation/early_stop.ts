@@ -113,3 +113,46 @@ export function earlyStop(
   w.stopped = true;
   return recent;
 }
+
+/** What {@linkcode auditDelegation} reads and moves of the mechanism. */
+export interface AuditedMechanism {
+  /** The early-stop window. */
+  audit: EarlyStopWindow;
+  /** The window length. */
+  B: number;
+  /** Delegations left in the current block (`0` ends it). */
+  left: number;
+  /** Exploration's outcome (`threshold = second_best_utility - M`). */
+  exploration: { threshold: number } | null;
+}
+
+/**
+ * The audit of one served delegation: only the main exploitation's delegations are audited
+ * (phase 2, not the bonus); when the rule fires, exploitation ends now (its block has
+ * nothing left) and the bonus is forfeited.
+ *
+ * @param m The mechanism (`left` set to 0 when the rule fires).
+ * @param phase The delegation's phase.
+ * @param bonus Whether it was a bonus delegation.
+ * @param utility Its user utility.
+ * @returns The mean utility of the last `B` when exploitation stops now, else `null`.
+ *
+ * @example
+ * ```ts
+ * import { auditDelegation, newEarlyStopWindow, openEarlyStop } from "./early_stop.ts";
+ * const m = { audit: newEarlyStopWindow(), B: 1, left: 5, exploration: { threshold: 0 } };
+ * openEarlyStop(m.audit, 1);
+ * console.log(auditDelegation(m, 2, true, -9), auditDelegation(m, 2, false, -9), m.left); // null -9 0
+ * ```
+ */
+export function auditDelegation(
+  m: AuditedMechanism,
+  phase: number,
+  bonus: boolean,
+  utility: number,
+): number | null {
+  if (phase !== 2 || bonus) return null;
+  const recent = earlyStop(m.audit, utility, m.B, m.exploration!.threshold);
+  if (recent !== null) m.left = 0;
+  return recent;
+}

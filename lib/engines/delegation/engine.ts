@@ -62,7 +62,7 @@ import type {
   ProviderTables,
 } from "./types.ts";
 import { advance, createMechanism, observe } from "./mechanism.ts";
-import { earlyStop } from "./early_stop.ts";
+import { auditDelegation } from "./early_stop.ts";
 import { serveLive, serveRecorded } from "./serve.ts";
 import { mechanismState, resetMechanism, restoreMechanism } from "./state.ts";
 
@@ -295,12 +295,10 @@ export class DelegationEngine
     return serveLive(this.#m, p, i, j, x, this.config.reward_scale);
   }
 
-  /** Audits a main-exploitation delegation; the early-stop event when the rule fires. */
-  #audit(utility: number, provider: AgentId, time: number): GameEvent[] {
-    const m = this.#m;
-    const recent = earlyStop(m.audit, utility, m.B, m.exploration!.threshold);
+  /** Audits the delegation just served (`early_stop.ts`); the event when the rule fires. */
+  #audit(record: DelegationRecord, provider: AgentId, time: number): GameEvent[] {
+    const recent = auditDelegation(this.#m, record.phase, record.bonus, record.user_utility);
     if (recent === null) return NO_EVENTS;
-    m.left = 0;
     return [{ type: "early_stop", provider, time, recent_utility: recent }];
   }
 
@@ -339,9 +337,7 @@ export class DelegationEngine
     const t = m.t++;
     m.left--;
     const phase = record.phase;
-    let events = phase === 2 && !record.bonus
-      ? this.#audit(record.user_utility, name, t)
-      : NO_EVENTS;
+    let events = this.#audit(record, name, t);
     if (!(m.left > 0 && m.t < m.T)) events = this.#nextBlock(phase, events);
     const rewards = { ...this.#zeroRewards };
     rewards[name] = record.provider_utility;

@@ -29,7 +29,7 @@ import type { RunStream } from "./python_random.ts";
 import type { DelegationObs, Mechanism, MechanismSizes, Phase } from "./types.ts";
 import { newEarlyStopWindow } from "./early_stop.ts";
 import { endExploration, nextExplorationBlock } from "./exploration.ts";
-import { beginExploitation, exploitationBonus } from "./exploitation.ts";
+import { beginExploitation, endCommitted, exploitationBonus } from "./exploitation.ts";
 import { beginIncentive, nextIncentiveBlock } from "./incentive.ts";
 import { beginUtilityBased, nextUtilityBasedBlock } from "./utility_based.ts";
 
@@ -90,13 +90,7 @@ export function advance(m: Mechanism): void {
       endExploration(m);
       beginExploitation(m);
     } else if (m.phase === 2) {
-      if (m.none) {
-        // the no-mechanism user: nothing after the committed tasks
-        m.phase = 5;
-        m.actor = -1;
-        m.left = 0;
-        return;
-      }
+      if (m.none) return endCommitted(m);
       if (exploitationBonus(m)) continue;
       beginIncentive(m);
     } else if (m.phase === 3) {

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  auditDelegation,
   closeEarlyStop,
   earlyStop,
   newEarlyStopWindow,
@@ -108,4 +109,19 @@ Deno.test("engine: a stop ends exploitation and forfeits the bonus; no stop, the
   assert.equal(honest.getState().exploit.stoppedEarly, false);
   assert.equal(recs2.filter((r) => r.phase === 2 && !r.bonus).length, honest.exploration!.planned);
   assert.equal(recs2.filter((r) => r.bonus).length, honest.B);
+});
+
+Deno.test("auditDelegation: only the main exploitation is audited; a stop ends its block", () => {
+  const m = { audit: newEarlyStopWindow(), B: 2, left: 10, exploration: { threshold: 0 } };
+  openEarlyStop(m.audit, 2);
+  // exploration, incentive and bonus delegations are never audited (the window stays empty)
+  for (const [phase, bonus] of [[1, false], [3, false], [4, false], [2, true]] as const) {
+    assert.equal(auditDelegation(m, phase, bonus, -100), null);
+  }
+  assert.equal(m.audit.count, 0);
+  assert.equal(auditDelegation(m, 2, false, -1), null, "not before the B-th");
+  assert.equal(m.left, 10);
+  assert.equal(auditDelegation(m, 2, false, -3), -2);
+  assert.equal(m.left, 0, "the exploitation block ends now");
+  assert.equal(m.audit.stopped, true);
 });
