@@ -18,11 +18,15 @@ const run = await runToEnd(
 console.log(JSON.stringify({ status: run.outcome.status, steps: run.summary.steps }));
 `;
 
-async function consumer(config: Record<string, unknown>): Promise<void> {
+async function consumer(
+  config: Record<string, unknown>,
+  script = SCRIPT,
+  expected: unknown = { status: "completed", steps: 5 },
+): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "lab-consumer-" });
   try {
     await Deno.writeTextFile(join(dir, "deno.json"), JSON.stringify(config));
-    await Deno.writeTextFile(join(dir, "main.ts"), SCRIPT);
+    await Deno.writeTextFile(join(dir, "main.ts"), script);
     const p = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "main.ts"],
       cwd: dir,
@@ -31,7 +35,7 @@ async function consumer(config: Record<string, unknown>): Promise<void> {
     }).output();
     const out = new TextDecoder().decode(p.stdout).trim();
     assert.ok(p.success, new TextDecoder().decode(p.stderr));
-    assert.deepEqual(JSON.parse(out.split("\n").at(-1)!), { status: "completed", steps: 5 });
+    assert.deepEqual(JSON.parse(out.split("\n").at(-1)!), expected);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -42,3 +46,18 @@ Deno.test("library: another project imports the toolkit by path and plays an IPD
 
 Deno.test("library: another project links the package (deno.json `links`) and plays", () =>
   consumer({ imports: { "@llm-game-lab/lab": `jsr:${name}@${version}` }, links: [ROOT] }));
+
+Deno.test("library: the record helpers are the package's ./record-helpers export", () =>
+  consumer(
+    {
+      imports: { "@llm-game-lab/lab": `jsr:${name}@${version}`, zod: "npm:zod@4.1.12" },
+      links: [ROOT],
+    },
+    `import { z } from "zod";
+import { decisionRecordObject } from "@llm-game-lab/lab/record-helpers";
+const Row = decisionRecordObject.extend({ action: z.enum(["C", "D"]) });
+const row = Row.parse({ v: 1, round: 1, agent: "p", action: "C", reward: 3, parse_ok: true });
+console.log(JSON.stringify({ fallback: row.fallback, bad: Row.safeParse({ ...row, action: "X" }).success }));
+`,
+    { fallback: false, bad: false },
+  ));

@@ -26,6 +26,7 @@
  */
 import { ConfigError } from "../../core/config.ts";
 import { Rng } from "../../core/rng.ts";
+import { REFERENCE_HINT } from "../../core/reference.ts";
 
 /** One model's records, indexed by task (line position). */
 export interface ModelRecords {
@@ -256,7 +257,9 @@ export async function loadRecordedRecords(
       text = await Deno.readTextFile(file);
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) {
-        throw new ConfigError(`${file}: file not found (records of model '${model}')`);
+        throw new ConfigError(
+          `${file}: file not found (records of model '${model}'); for the paper's recorded data, ${REFERENCE_HINT}`,
+        );
       }
       throw new ConfigError(`${file}: cannot read: ${(e as Error).message}`);
     }

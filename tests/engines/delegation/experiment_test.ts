@@ -212,3 +212,20 @@ Deno.test("applyDelegationFlags: strategies over the config's providers, records
   assert.equal(c.rng, "python");
   assert.throws(() => applyDelegationFlags({}, { strategies: "honest" }), /3 providers/);
 });
+
+Deno.test("delegation --records: a missing record file is one line saying how to get the data", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-del-missing-" });
+  const r = await runCli([
+    "delegation",
+    "--records",
+    join(dir, "nowhere"),
+    "--out",
+    join(dir, "x"),
+    "--no-report",
+    "--quiet",
+  ]);
+  assert.equal(r.code, 2, r.out);
+  const lines = r.err.trim().split("\n");
+  assert.equal(lines.length, 1, r.err);
+  assert.match(lines[0], /file not found \(records of model '[^']+'\).*deno task fetch-reference/);
+});
