@@ -1,8 +1,10 @@
 /**
  * The flags the commands share, parsed in one place: `--seeds A..B`, `--out`, `--reports` /
  * `--no-report`, `--config` (a file or inline JSON), the budget flags (`--max-tokens`,
- * `--max-usd`, `--max-fallback`), `--lang`, `--version`; and {@linkcode parseFlags}, the one
- * wrapper of `node:util` `parseArgs` whose errors are one line naming the flag. Used by
+ * `--max-usd`, `--max-fallback`), `--lang`, `--version`; and, re-exported from
+ * `lib/core/flags.ts` (where engines take them), {@linkcode parseFlags}, the one wrapper of
+ * `node:util` `parseArgs` whose errors are one line naming the flag, and
+ * {@linkcode readConfigFlag}. Used by
  * `deno task run` (runs, sweeps, `study`, `profile`), `deno task report`, `deno task export`
  * and `deno task serve`. A bad value is a {@linkcode ConfigError} naming the flag (exit 2).
  *
@@ -14,19 +16,10 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
-import { ConfigError, parseJsonText, readJsonFile } from "../core/config.ts";
+import { ConfigError } from "../core/config.ts";
+import type { FlagSpec, FlagValues } from "../core/flags.ts";
 export { MAX_SEED, MAX_SEEDS, parseSeedList, parseSeeds } from "../core/seeds.ts";
-
-/** A flag's type, as `node:util` `parseArgs` takes it. */
-export interface FlagSpec {
-  /** `string`: the flag takes a value; `boolean`: it is a switch. */
-  type: "string" | "boolean";
-  /** A one-letter alias, e.g. `q` for `-q`. */
-  short?: string;
-  /** The flag may be given more than once (its values are a list). */
-  multiple?: boolean;
-}
+export { type FlagSpec, type FlagValues, parseFlags, readConfigFlag } from "../core/flags.ts";
 
 /** The specs of the shared flags; a command picks the ones it takes. */
 export const COMMON_FLAGS = {
@@ -43,52 +36,6 @@ export const COMMON_FLAGS = {
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const satisfies Record<string, FlagSpec>;
-
-/** Parsed values: a string, a switch, or a list of strings for a repeatable flag. */
-export type FlagValues = Record<string, string | boolean | string[] | undefined>;
-
-/**
- * Parses `argv` with `node:util` `parseArgs` (strict), turning its errors into one-line
- * {@linkcode ConfigError}s naming the flag; a string flag given as an empty string is refused.
- *
- * @param argv The arguments.
- * @param options The flags taken.
- * @param allowPositionals Whether bare arguments are allowed. @default {false}
- * @returns The values and the positionals.
- * @throws {ConfigError} For an unknown flag, a missing or empty value, a stray argument.
- */
-export function parseFlags(
-  argv: string[],
-  options: Readonly<Record<string, FlagSpec>>,
-  allowPositionals = false,
-): { values: FlagValues; positionals: string[] } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals, strict: true });
-  } catch (e) {
-    const msg = (e as Error).message;
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    if (unknown) throw new ConfigError(`${unknown[1]}: unknown flag (see --help)`);
-    const ambiguous = /Option '(?:-\w, )?(--[^' ]+)' argument is ambiguous/.exec(msg);
-    if (ambiguous) {
-      throw new ConfigError(
-        `${ambiguous[1]}: the value looks like a flag; write ${ambiguous[1]}=VALUE`,
-      );
-    }
-    const missing = /Option '(?:-\w, )?(--[^' ]+)[^']*' argument missing/.exec(msg);
-    if (missing) throw new ConfigError(`${missing[1]}: needs a value`);
-    const positional = /Unexpected argument '([^']+)'/.exec(msg);
-    if (positional) throw new ConfigError(`${positional[1]}: unexpected argument (see --help)`);
-    throw new ConfigError(msg.split("\n")[0]);
-  }
-  const values = parsed.values as FlagValues;
-  for (const [flag, value] of Object.entries(values)) {
-    if (typeof value === "string" && value.trim() === "") {
-      throw new ConfigError(`--${flag}: needs a value, got an empty string`);
-    }
-  }
-  return { values, positionals: parsed.positionals };
-}
 
 /**
  * An integer flag in `[min, max]`; `undefined` when not given.
@@ -186,35 +133,6 @@ export function parseLang(value: string | undefined): "zh" | "en" {
     throw new ConfigError(`--lang: expected zh or en, got '${lang}'`);
   }
   return lang;
-}
-
-/**
- * `--config`: a JSON object given inline (`{"rounds": 5}`) or as a file's path; `{}` without
- * the flag. A value starting with `{` is inline JSON.
- *
- * @param value The flag's value.
- * @param what What the object holds, for the message. @default {"engine parameters"}
- * @returns The object.
- * @throws {ConfigError} One line naming `--config` (and the file, or the JSON's line).
- */
-export async function readConfigFlag(
-  value: string | undefined,
-  what = "engine parameters",
-): Promise<Record<string, unknown>> {
-  if (value === undefined) return {};
-  const inline = value.trimStart().startsWith("{");
-  let parsed: unknown;
-  try {
-    parsed = inline ? parseJsonText(value, "inline JSON") : await readJsonFile(value);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new ConfigError(`--config: ${e.message}`);
-    throw e;
-  }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-    const source = inline ? "inline JSON" : value;
-    throw new ConfigError(`--config: ${source}: expected a JSON object of ${what}`);
-  }
-  return parsed as Record<string, unknown>;
 }
 
 /** The `--version` line: the toolkit's version (deno.json), its git commit and Deno's. */

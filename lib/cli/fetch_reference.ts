@@ -1,5 +1,5 @@
 /**
- * `deno task fetch-reference [--base-url URL] [--out DIR] [--force]`: downloads the
+ * `deno task fetch-reference [--base-url URL] [--out DIR] [--force] [--version]`: downloads the
  * delegation reference data (the ten models' per-task records, the task order and the
  * paper's strategy table) from the authors' artifact repository at a pinned commit, checks
  * every file's SHA-256 against the manifest below, and stores it under `data/reference/`
@@ -13,10 +13,11 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { dirname, join } from "node:path";
+import { ConfigError } from "../core/config.ts";
 import { defaultReferenceDir } from "../core/reference.ts";
 import type { Command } from "../run/experiment.ts";
+import { COMMON_FLAGS, parseFlags, printVersionIfAsked } from "./common_flags.ts";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./exit_codes.ts";
 
 /** A file of the reference data: where it is in the repository, where it goes, its sum. */
@@ -186,12 +187,13 @@ export async function fetchReference(
 
 /** `--help` of `deno task fetch-reference`. */
 export const FETCH_REFERENCE_HELP: string =
-  `deno task fetch-reference [--base-url URL] [--out DIR] [--force]
+  `deno task fetch-reference [--base-url URL] [--out DIR] [--force] [--version]
 
   --base-url URL   where the repository's files are (default: ${defaultBaseUrl()});
                    also ${BASE_URL_ENV}
   --out DIR        where to store them (default: LAB_REFERENCE_DIR, else data/reference)
   --force          download files already present with the right sum again
+  --version        the toolkit's version line
   --help           this text
 
 Downloads the delegation reference data of ${REFERENCE_MANIFEST.repository} at commit
@@ -202,34 +204,40 @@ reference folder. A wrong sum exits with code 2.`;
  * The command: parses `argv`, fetches, prints one line per file; returns the exit code.
  *
  * @param argv The arguments after the command's name.
+ * @param manifest The files to fetch (tests give a synthetic one). @default {REFERENCE_MANIFEST}
  * @returns 0 on success, 2 for a bad flag or a wrong sum, 1 for a failed download.
  */
-export async function fetchReferenceMain(argv: string[]): Promise<number> {
+export async function fetchReferenceMain(
+  argv: string[],
+  manifest: ReferenceManifest = REFERENCE_MANIFEST,
+): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        "base-url": { type: "string" },
-        out: { type: "string" },
-        force: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
+    if (await printVersionIfAsked(argv)) return EXIT_OK;
+    ({ values } = parseFlags(argv, {
+      "base-url": { type: "string" },
+      out: COMMON_FLAGS.out,
+      force: { type: "boolean" },
+      help: COMMON_FLAGS.help,
+      version: COMMON_FLAGS.version,
     }));
   } catch (e) {
-    console.error(`error: fetch-reference: ${(e as Error).message}`);
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`error: ${e.message}`);
     return EXIT_USAGE;
   }
   if (values.help) {
     console.log(FETCH_REFERENCE_HELP);
     return EXIT_OK;
   }
-  const out = values.out ?? defaultReferenceDir();
+  const out = (values.out as string | undefined) ?? defaultReferenceDir();
   try {
     const r = await fetchReference({
       out,
-      baseUrl: values["base-url"] ?? Deno.env.get(BASE_URL_ENV) ?? defaultBaseUrl(),
-      force: values.force,
+      baseUrl: (values["base-url"] as string | undefined) ?? Deno.env.get(BASE_URL_ENV) ??
+        defaultBaseUrl(manifest),
+      manifest,
+      force: values.force === true,
       log: (line) => console.log(line),
     });
     console.log(`reference data in ${out}: ${r.downloaded} downloaded, ${r.present} already there`);
@@ -243,7 +251,7 @@ export async function fetchReferenceMain(argv: string[]): Promise<number> {
 /** `deno task run fetch-reference`, as a registered command. */
 export const fetchReferenceCommand: Command = {
   description: "download the delegation reference data (pinned commit, SHA-256 checked)",
-  run: fetchReferenceMain,
+  run: (argv) => fetchReferenceMain(argv),
 };
 
 if (import.meta.main) Deno.exit(await fetchReferenceMain(Deno.args));

@@ -1,16 +1,24 @@
 /**
  * `deno task notebooks`: executes every notebook in `notebooks/` headlessly on the Deno
  * kernel with `jupyter nbconvert --to notebook --execute`, into a temporary folder (the
- * committed notebooks stay clean). Exits non-zero when any notebook fails.
+ * committed notebooks stay clean). Exits non-zero when any notebook fails. It takes no
+ * arguments but `--help` and `--version`; anything else is one line naming it, exit 2,
+ * before anything is executed.
  *
  * @module
  */
 import { join } from "node:path";
+import { ConfigError } from "../core/config.ts";
+import { COMMON_FLAGS, parseFlags, printVersionIfAsked } from "./common_flags.ts";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./exit_codes.ts";
 
 /** The outcome of one notebook. */
 export interface NotebookResult {
+  /** The notebook's path. */
   notebook: string;
+  /** Whether every cell ran. */
   ok: boolean;
+  /** How long it took. */
   seconds: number;
   /** The last lines of nbconvert's output when it failed. */
   error?: string;
@@ -71,14 +79,46 @@ export async function listNotebooks(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-if (import.meta.main) {
+/** `--help` of `deno task notebooks`. */
+export const NOTEBOOKS_HELP: string = `deno task notebooks [--version]
+
+  --version   the toolkit's version line
+  --help      this text
+
+Executes every notebook of notebooks/ headlessly on the Deno kernel
+(jupyter nbconvert --to notebook --execute) into a temporary folder; the committed
+notebooks stay clean. Exits with code 1 when any notebook fails, 2 without jupyter.`;
+
+/**
+ * The command: checks `argv` (only `--help` and `--version`), then executes every notebook.
+ *
+ * @param argv The arguments after the command's name.
+ * @param dir The notebooks' folder. @default {the repository's notebooks/}
+ * @returns 0 when every notebook ran, 1 when one failed, 2 for a bad argument or no jupyter.
+ */
+export async function notebooksMain(
+  argv: string[],
+  dir: string = new URL("../../notebooks", import.meta.url).pathname,
+): Promise<number> {
+  let values;
+  try {
+    if (await printVersionIfAsked(argv)) return EXIT_OK;
+    ({ values } = parseFlags(argv, { help: COMMON_FLAGS.help, version: COMMON_FLAGS.version }));
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`error: ${e.message}`);
+    return EXIT_USAGE;
+  }
+  if (values.help) {
+    console.log(NOTEBOOKS_HELP);
+    return EXIT_OK;
+  }
   if (!(await hasJupyter())) {
     console.error(
       "error: jupyter nbconvert not found: apt-get install -y jupyter-nbconvert jupyter-client; deno jupyter --install",
     );
-    Deno.exit(2);
+    return EXIT_USAGE;
   }
-  const dir = new URL("../../notebooks", import.meta.url).pathname;
   const out = await Deno.makeTempDir({ prefix: "lab-notebooks-" });
   let failed = 0;
   for (const nb of await listNotebooks(dir)) {
@@ -91,5 +131,7 @@ if (import.meta.main) {
       console.error(r.error);
     }
   }
-  Deno.exit(failed ? 1 : 0);
+  return failed ? EXIT_FAILED : EXIT_OK;
 }
+
+if (import.meta.main) Deno.exit(await notebooksMain(Deno.args));

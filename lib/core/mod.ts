@@ -2,7 +2,8 @@
  * Core: the seeded RNG, the game contract and its conformance suite, run records and the
  * helpers game authors extend them with, run logs, the formats of run and sweep directories
  * and the catalog that reads them, honest verdicts (validity), the report document model,
- * config loading, command-line flags, redaction and the progress bar. Core imports no other `lib` folder.
+ * config loading, command-line flags, redaction and the progress bar. Core imports no other
+ * `lib` folder.
  *
  * @module
  */

@@ -1,10 +1,10 @@
 /**
  * Every registered engine passes one suite (tests/support/engine_suite.ts): conformance
  * played by its scripted seats, a checkpoint round trip, stop-at-a-random-step and resume,
- * and (for one engine per run, chosen by the suite seed) a SIGKILLed child resumed with
- * `--resume`; all equal to an uninterrupted run. The same function, given a test registry
- * with a fifth engine (tests/support/public_goods.ts), tests that engine too: registering
- * is all a new engine needs. A failure names its suite seed: `LAB_SUITE_SEED=N` replays it.
+ * and a SIGKILLed child (at a step chosen by the suite seed) resumed with `--resume`; all
+ * equal to an uninterrupted run. The same function, given a test registry with a fifth
+ * engine (tests/support/public_goods.ts), tests that engine too: registering is all a new
+ * engine needs. A failure names its suite seed: `LAB_SUITE_SEED=N` replays it.
  */
 import { EXPERIMENTS } from "../../lib/cli/registry.ts";
 import { engineSuite, suiteSeed } from "../support/engine_suite.ts";

@@ -9,11 +9,11 @@
  *   plain JSON, and a freshly built engine and agents set to it give it back unchanged;
  * - **stop and resume**: that stopped run, resumed from its checkpoint, ends with the same
  *   `summary.json`, `decisions.jsonl` and `events.jsonl` as an uninterrupted run;
- * - **SIGKILL and resume** (for one experiment per call, chosen by the seed): a child
- *   process playing the run is killed without warning at a random step, the run is resumed
- *   with `--resume`, and its files equal the uninterrupted run's.
+ * - **SIGKILL and resume** (for every experiment, about a second each): a child process
+ *   playing the run is killed without warning at a random step, the run is resumed with
+ *   `--resume`, and its files equal the uninterrupted run's.
  *
- * Every random choice (game seeds, the stop step, the killed experiment and step) derives
+ * Every random choice (game seeds, the stop step, the kill step) derives
  * from one suite seed printed in the test names; `LAB_SUITE_SEED=N` replays a failure.
  *
  * @module
@@ -295,28 +295,29 @@ export function engineSuite(experiments: readonly Experiment[], options: EngineS
       },
     );
   }
-  if (experiments.length === 0) return;
-  const rng = new Rng(seed).derive(`kill:${label}`);
-  const victim = experiments[rng.int(0, experiments.length - 1)];
-  const u = rng.next();
-  const delay = rng.int(0, pace - 1);
-  const runSeed = rng.int(0, 99_999);
-  Deno.test(
-    `${label} ${victim.name}: SIGKILL at a random step, --resume equals an uninterrupted run (${rerun})`,
-    async () => {
-      const root = await Deno.makeTempDir({ prefix: `lab-suite-kill-${victim.name}-` });
-      try {
-        await killAndResume(registryUrl, victim, {
-          horizon,
-          seed: runSeed,
-          u,
-          delay,
-          pace,
-          root,
-        });
-      } finally {
-        await Deno.remove(root, { recursive: true });
-      }
-    },
-  );
+  // every experiment is SIGKILLed once (about a second each), at a step drawn from the seed
+  for (const victim of experiments) {
+    const rng = new Rng(seed).derive(`kill:${label}:${victim.name}`);
+    const u = rng.next();
+    const delay = rng.int(0, pace - 1);
+    const runSeed = rng.int(0, 99_999);
+    Deno.test(
+      `${label} ${victim.name}: SIGKILL at a random step, --resume equals an uninterrupted run (${rerun})`,
+      async () => {
+        const root = await Deno.makeTempDir({ prefix: `lab-suite-kill-${victim.name}-` });
+        try {
+          await killAndResume(registryUrl, victim, {
+            horizon,
+            seed: runSeed,
+            u,
+            delay,
+            pace,
+            root,
+          });
+        } finally {
+          await Deno.remove(root, { recursive: true });
+        }
+      },
+    );
+  }
 }

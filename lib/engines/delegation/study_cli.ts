@@ -15,8 +15,8 @@
  * @module
  */
 import { basename, join } from "node:path";
-import { parseArgs } from "node:util";
-import { ConfigError, readJsonFile } from "../../core/config.ts";
+import { ConfigError } from "../../core/config.ts";
+import { type FlagSpec, parseFlags, readConfigFlag } from "../../core/flags.ts";
 import type { ReportDocument } from "../../core/document.ts";
 import { utcStamp } from "../../core/run_dir.ts";
 import type { Command, CommandContext } from "../../run/experiment.ts";
@@ -39,7 +39,8 @@ strategies) for each seed, in process, and writes table.csv, study.json, charts 
 
 Flags:
   --strategies a,b  strategies combined (default ${STUDY_STRATEGIES.join(",")})
-  --config F        delegation parameters, a JSON object (e.g. {"T": 1000}; may define providers)
+  --config F|JSON   delegation parameters, a JSON file or inline object (e.g. {"T": 1000};
+                    may define providers)
   --records DIR     recorded task records (default: synthetic records drawn per seed)
   --rng NAME        random stream: toolkit (default) or python (CPython's random, bit for bit)
   --chain           one stream per seed through every combination, in order (the paper's table)
@@ -69,7 +70,12 @@ const OPTIONS = {
   "no-report": { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
-} as const;
+} as const satisfies Record<string, FlagSpec>;
+
+/** The values of {@linkcode OPTIONS}: a switch is a boolean, any other flag a string. */
+type StudyFlags = {
+  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extends "boolean" ? boolean : string;
+};
 
 /** Parsed study flags. */
 export interface StudyArgs {
@@ -117,24 +123,8 @@ function seedList(seed: string | undefined, seeds: string | undefined): number[]
  * @throws {ConfigError} Naming the flag.
  */
 export async function parseStudyArgs(argv: string[]): Promise<StudyArgs> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
-  } catch (e) {
-    const msg = (e as Error).message;
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    if (unknown) throw new ConfigError(`${unknown[1]}: unknown flag (see delegation-study --help)`);
-    throw new ConfigError(msg.split("\n")[0]);
-  }
-  const v = parsed.values;
-  let input: Record<string, unknown> = {};
-  if (v.config) {
-    const value = await readJsonFile(v.config);
-    if (!value || typeof value !== "object" || Array.isArray(value)) {
-      throw new ConfigError(`${v.config}: expected a JSON object of delegation parameters`);
-    }
-    input = value as Record<string, unknown>;
-  }
+  const v = parseFlags(argv, OPTIONS, false, "see delegation-study --help").values as StudyFlags;
+  let input = await readConfigFlag(v.config, "delegation parameters");
   input = applyDelegationFlags(input, {
     ...(v.records !== undefined ? { records: v.records } : {}),
     ...(v.rng !== undefined ? { rng: v.rng } : {}),

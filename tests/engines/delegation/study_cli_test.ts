@@ -124,3 +124,35 @@ Deno.test({
     assert.match(html, /equal in 64/);
   },
 });
+
+Deno.test("delegation-study: --config takes inline JSON, like the other commands", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-study-" });
+  const out = join(dir, "s");
+  const r = await runCli([
+    "delegation-study",
+    "--config",
+    '{"T": 10}',
+    "--strategies",
+    "honest,worst",
+    "--out",
+    out,
+    "--no-report",
+    "-q",
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const meta = JSON.parse(await Deno.readTextFile(join(out, "study.json")));
+  assert.equal(meta.config.T, 10);
+  // an inline value that is not an object is one line naming --config
+  const bad = await runCli(["delegation-study", "--config", '{"T": ', "--no-report", "-q"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^[^\n]*--config: inline JSON[^\n]*$/);
+});
+
+Deno.test("delegation-study: an empty --out is refused, writing nothing", async () => {
+  const r = await runCli(["delegation-study", "--out", "", "--no-report", "-q"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^[^\n]*--out: needs a value, got an empty string[^\n]*$/);
+  const unknown = await runCli(["delegation-study", "--nope"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /--nope: unknown flag \(see delegation-study --help\)/);
+});
