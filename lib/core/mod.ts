@@ -12,6 +12,7 @@ export * from "./game.ts";
 export * from "./config.ts";
 export * from "./records.ts";
 export * from "./run_log.ts";
+export * from "./verify_logs.ts";
 export * from "./run_dir.ts";
 export * from "./sweep_dir.ts";
 export * from "./catalog.ts";

@@ -72,6 +72,15 @@ const checkpointRecordObject = z.object({
   /** Decisions of LLM agents and how many of them were fallbacks, up to this step. */
   validity: z.object({ llm_decisions: z.number().int().min(0), fallbacks: z.number().int().min(0) })
     .default({ llm_decisions: 0, fallbacks: 0 }),
+  /** Each log's rows, bytes and sha256 when the checkpoint was written (absent in old runs). */
+  logs: z.partialRecord(
+    z.enum(["decisions", "llm_calls", "events", "checkpoints"]),
+    z.object({
+      rows: z.number().int().min(0),
+      bytes: z.number().int().min(0),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+  ).optional(),
 });
 
 /** The resolved config of a run (`config.json`), secrets replaced by `<redacted>`. */
@@ -234,7 +243,22 @@ export type CheckpointRecord = {
     /** How many of them were fallbacks. */
     fallbacks: number;
   };
+  /**
+   * Each log's rows, bytes and sha256 when the checkpoint was written (the checkpoints log:
+   * before this line), checked by resume before it replays anything; absent in old runs.
+   */
+  logs?: Partial<Record<Stream, LogMark>>;
 };
+
+/** What a checkpoint records of one log: its rows, bytes and the sha256 of those bytes. */
+export interface LogMark {
+  /** Lines in the file. */
+  rows: number;
+  /** Its length in bytes. */
+  bytes: number;
+  /** The sha256 of its bytes, hex. */
+  sha256: string;
+}
 
 /** The resolved config of a run (`config.json`), secrets replaced by `<redacted>`. */
 export type RunConfig = {

@@ -19,10 +19,17 @@
  * ```
  * @module
  */
+import { createHash, type Hash } from "node:crypto";
 import { join } from "node:path";
 import type { z } from "zod";
 import { describeZodError } from "./config.ts";
-import { type Schema, type Stream, STREAM_SCHEMAS, type ZodSchema } from "./records.ts";
+import {
+  type LogMark,
+  type Schema,
+  type Stream,
+  STREAM_SCHEMAS,
+  type ZodSchema,
+} from "./records.ts";
 
 const STREAMS: Stream[] = ["decisions", "llm_calls", "events", "checkpoints"];
 const encoder = new TextEncoder();
@@ -35,12 +42,150 @@ export class LogFormatError extends Error {
   override name = "LogFormatError";
 }
 
-/** Options of {@linkcode readJsonl}. */
+/** Options of {@linkcode readJsonl} and {@linkcode streamJsonl}. */
 export interface ReadJsonlOptions {
   /** Drop an unparsable last line (a write torn by a crash). @default {false} */
   tolerateTornTail?: boolean;
   /** A missing file reads as no rows. @default {true} */
   allowMissing?: boolean;
+}
+
+/** One line of a file as {@linkcode readLines} yields it. */
+export interface FileLine {
+  /** The line's text, without its newline. */
+  text: string;
+  /** Its number, from 1. */
+  line: number;
+  /** The byte offset just after it (after its newline, when it has one). */
+  end: number;
+  /** `false` for a last line without a newline (perhaps torn by a crash). */
+  complete: boolean;
+  /** The line's bytes, newline included (a view valid until the next line is read). */
+  bytes: Uint8Array;
+}
+
+const CHUNK = 1 << 20;
+const decoder = new TextDecoder();
+
+/**
+ * Reads a file line by line with bounded memory (a 1 MiB buffer plus the longest line),
+ * whatever its size. Empty lines are yielded too; `limit` stops after that many bytes.
+ */
+export async function* readLines(path: string, limit = Infinity): AsyncGenerator<FileLine> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    const chunk = new Uint8Array(CHUNK);
+    let carry: Uint8Array = new Uint8Array(0);
+    let offset = 0;
+    let line = 0;
+    for (;;) {
+      const want = Math.min(CHUNK, limit - offset - carry.length);
+      const n = want > 0 ? await file.read(chunk.subarray(0, want)) : null;
+      if (n === null) break;
+      let data = chunk.subarray(0, n);
+      if (carry.length) {
+        const joined = new Uint8Array(carry.length + n);
+        joined.set(carry);
+        joined.set(data, carry.length);
+        data = joined;
+      }
+      let from = 0;
+      for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, from)) {
+        const bytes = data.subarray(from, nl + 1);
+        offset += bytes.length;
+        yield {
+          text: decoder.decode(bytes.subarray(0, -1)),
+          line: ++line,
+          end: offset,
+          complete: true,
+          bytes,
+        };
+        from = nl + 1;
+      }
+      carry = data.slice(from);
+    }
+    if (carry.length) {
+      offset += carry.length;
+      yield {
+        text: decoder.decode(carry),
+        line: ++line,
+        end: offset,
+        complete: false,
+        bytes: carry,
+      };
+    }
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * Parses one line of a log, validating it with `schema`.
+ *
+ * @throws {LogFormatError} Naming `path:line`.
+ */
+export function parseLogLine<T>(
+  path: string,
+  l: { text: string; line: number },
+  schema: Schema<T>,
+): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(l.text);
+  } catch (e) {
+    throw new LogFormatError(`${path}:${l.line}: invalid JSON: ${(e as Error).message}`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new LogFormatError(`${path}:${l.line}: ${describeZodError(parsed.error, "record")}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Streams a JSONL file's records, validating every line with `schema`, with bounded memory
+ * whatever the file's size; errors name the file and line.
+ *
+ * @example
+ * ```ts
+ * import { RunLog, streamJsonl } from "./run_log.ts";
+ * import { EventRecordSchema } from "./records.ts";
+ * const dir = await Deno.makeTempDir();
+ * const log = RunLog.create(dir);
+ * log.append("events", { v: 1, round: 1, type: "hello" });
+ * log.close();
+ * for await (const e of streamJsonl(`${dir}/events.jsonl`, EventRecordSchema)) console.log(e.type);
+ * ```
+ */
+export async function* streamJsonl<T>(
+  path: string,
+  schema: Schema<T>,
+  options: ReadJsonlOptions = {},
+): AsyncGenerator<T> {
+  const { tolerateTornTail = false, allowMissing = true } = options;
+  let lines: AsyncGenerator<FileLine>;
+  try {
+    await Deno.stat(path);
+    lines = readLines(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound && allowMissing) return;
+    throw e;
+  }
+  for await (const l of lines) {
+    if (l.text === "" && l.complete) {
+      throw new LogFormatError(`${path}:${l.line}: empty line`);
+    }
+    if (!l.complete && tolerateTornTail) {
+      let torn = false;
+      try {
+        JSON.parse(l.text);
+      } catch {
+        torn = true;
+      }
+      if (torn) break;
+    }
+    yield parseLogLine(path, l, schema);
+  }
 }
 
 /** Reads a JSONL file, validating every line with `schema`; errors name the file and line. */
@@ -49,31 +194,8 @@ export async function readJsonl<T>(
   schema: Schema<T>,
   options: ReadJsonlOptions = {},
 ): Promise<T[]> {
-  const { tolerateTornTail = false, allowMissing = true } = options;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound && allowMissing) return [];
-    throw e;
-  }
-  const lines = text.split("\n");
-  if (lines.at(-1) === "") lines.pop();
   const out: T[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    let value: unknown;
-    try {
-      value = JSON.parse(lines[i]);
-    } catch (e) {
-      if (tolerateTornTail && i === lines.length - 1 && !text.endsWith("\n")) break;
-      throw new LogFormatError(`${path}:${i + 1}: invalid JSON: ${(e as Error).message}`);
-    }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      throw new LogFormatError(`${path}:${i + 1}: ${describeZodError(parsed.error, "record")}`);
-    }
-    out.push(parsed.data);
-  }
+  for await (const row of streamJsonl(path, schema, options)) out.push(row);
   return out;
 }
 
@@ -107,6 +229,45 @@ export interface RunLogOptions {
    * resume would cut back anyway). @default {true}
    */
   autoFlush?: boolean;
+  /**
+   * Where each stream's file stands (rows, bytes and the running hash of its bytes), as
+   * {@linkcode verifyLogs} leaves it on resume; a stream not given is hashed from its file.
+   */
+  continueFrom?: Partial<Record<Stream, LogCursor>>;
+}
+
+/** A log's {@linkcode LogMark} being kept up to date as lines are written. */
+export interface LogCursor {
+  /** Lines in the file. */
+  rows: number;
+  /** Its length in bytes. */
+  bytes: number;
+  /** The running sha256 of its bytes. */
+  hash: Hash;
+}
+
+/** Hashes what is already in a file (sync: `RunLog.create` is). */
+function cursorOfFile(path: string): LogCursor {
+  const cursor: LogCursor = { rows: 0, bytes: 0, hash: createHash("sha256") };
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, { read: true });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return cursor;
+    throw e;
+  }
+  try {
+    const buf = new Uint8Array(CHUNK);
+    for (let n = file.readSync(buf); n !== null; n = file.readSync(buf)) {
+      const data = buf.subarray(0, n);
+      cursor.hash.update(data);
+      cursor.bytes += n;
+      for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) cursor.rows++;
+    }
+  } finally {
+    file.close();
+  }
+  return cursor;
 }
 
 /** The append-only logs of one run directory. */
@@ -118,6 +279,7 @@ export class RunLog {
   #buffers = new Map<Stream, string[]>();
   #autoFlush: boolean;
   #buffered = 0;
+  #cursors = new Map<Stream, LogCursor>();
 
   private constructor(dir: string, options: RunLogOptions) {
     this.dir = dir;
@@ -130,6 +292,7 @@ export class RunLog {
     Deno.mkdirSync(dir, { recursive: true });
     const log = new RunLog(dir, options);
     for (const s of STREAMS) {
+      log.#cursors.set(s, options.continueFrom?.[s] ?? cursorOfFile(log.path(s)));
       log.#files.set(s, Deno.openSync(log.path(s), { append: true, create: true }));
       log.#buffers.set(s, []);
     }
@@ -162,6 +325,10 @@ export class RunLog {
     const buffer = this.#buffers.get(stream)!;
     if (buffer.length === 0) return;
     const bytes = encoder.encode(buffer.join(""));
+    const cursor = this.#cursors.get(stream)!;
+    cursor.rows += buffer.length;
+    cursor.bytes += bytes.length;
+    cursor.hash.update(bytes);
     buffer.length = 0;
     const file = this.#files.get(stream)!;
     let written = 0;
@@ -172,6 +339,19 @@ export class RunLog {
   flush(): void {
     for (const s of STREAMS) if (this.#files.has(s)) this.#write(s);
     this.#buffered = 0;
+  }
+
+  /**
+   * Each log's rows, bytes and sha256 as written so far (flushes first): what a checkpoint
+   * records so that resume can verify the logs before it replays anything.
+   */
+  marks(): Record<Stream, LogMark> {
+    this.flush();
+    const out = {} as Record<Stream, LogMark>;
+    for (const [s, c] of this.#cursors) {
+      out[s] = { rows: c.rows, bytes: c.bytes, sha256: c.hash.copy().digest("hex") };
+    }
+    return out;
   }
 
   /** Flushes and closes every file. */
@@ -192,32 +372,45 @@ export class RunLog {
   static async truncateTo(dir: string, round: number): Promise<void> {
     for (const s of STREAMS) {
       const path = join(dir, `${s}.jsonl`);
-      let text: string;
+      if (!(await Deno.stat(path).then(() => true, () => false))) continue;
+      const tmp = uniqueTempPath(path);
+      const out = await Deno.open(tmp, { write: true, createNew: true });
       try {
-        text = await Deno.readTextFile(path);
+        const pending: Uint8Array[] = [];
+        let size = 0;
+        const drain = async () => {
+          for (const b of pending) {
+            for (let w = 0; w < b.length;) w += await out.write(b.subarray(w));
+          }
+          pending.length = 0;
+          size = 0;
+        };
+        for await (const l of readLines(path)) {
+          if (!l.text) continue;
+          let rec: { round?: number };
+          try {
+            rec = JSON.parse(l.text);
+          } catch (e) {
+            // Only the last line, without its newline, may be torn by a crash; anything else
+            // is damage that resuming would hide.
+            if (!l.complete) continue;
+            throw new LogFormatError(`${path}:${l.line}: damaged line: ${(e as Error).message}`);
+          }
+          if ((rec.round ?? 0) > round) continue;
+          pending.push(l.complete ? l.bytes.slice() : encoder.encode(l.text + "\n"));
+          size += l.bytes.length;
+          if (size > CHUNK) await drain();
+        }
+        await drain();
+        out.close();
+        await Deno.rename(tmp, path);
       } catch (e) {
-        if (e instanceof Deno.errors.NotFound) continue;
+        try {
+          out.close();
+        } catch { /* closed */ }
+        await Deno.remove(tmp).catch(() => {});
         throw e;
       }
-      const keep: string[] = [];
-      const lines = text.split("\n");
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i];
-        if (!line) continue;
-        let rec: { round?: number };
-        try {
-          rec = JSON.parse(line);
-        } catch (e) {
-          // Only the last line, without its newline, may be torn by a crash; anything else is
-          // damage that resuming would hide.
-          if (i === lines.length - 1) continue;
-          throw new LogFormatError(`${path}:${i + 1}: damaged line: ${(e as Error).message}`);
-        }
-        if ((rec.round ?? 0) <= round) keep.push(line);
-      }
-      const tmp = uniqueTempPath(path);
-      await Deno.writeTextFile(tmp, keep.map((l) => l + "\n").join(""));
-      await Deno.rename(tmp, path);
     }
   }
 }

@@ -18,9 +18,22 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { CallRecorder } from "../agents/call_recorder.ts";
 import { ConfigError } from "../core/config.ts";
-import { CheckpointRecordSchema, LlmCallRecordSchema, SCHEMA_VERSION } from "../core/records.ts";
+import {
+  CheckpointRecordSchema,
+  LlmCallRecordSchema,
+  SCHEMA_VERSION,
+  STREAM_SCHEMAS,
+} from "../core/records.ts";
 import type { CheckpointRecord, LlmCallRecord, RunConfig } from "../core/records.ts";
-import { LogFormatError, readJsonl, RunLog, writeJsonAtomic } from "../core/run_log.ts";
+import {
+  LogFormatError,
+  parseLogLine,
+  readJsonl,
+  RunLog,
+  streamJsonl,
+  writeJsonAtomic,
+} from "../core/run_log.ts";
+import { type VerifiedLogs, verifyLogs } from "../core/verify_logs.ts";
 import { type AgentSpec, redactAgents, registerAgentPrices } from "../llm/agents_file.ts";
 import { Budget } from "../llm/budget.ts";
 import { canonicalJson, sha256Hex } from "../llm/canonical.ts";
@@ -190,10 +203,12 @@ function makeSession(
   dir: string,
   lock: RunLock,
   from?: CheckpointRecord,
+  cursors?: VerifiedLogs["cursors"],
 ): RunSession {
   const log = RunLog.create(dir, {
     schemas: { decisions: p.request.experiment.decisionSchema },
     autoFlush: false,
+    continueFrom: cursors,
   });
   // A call is paid for: its row reaches the disk at once, whatever else is buffered.
   p.recorder.attach((row) => {
@@ -412,14 +427,11 @@ export async function resumeRun(
   const p = await prepare(request, limits);
   const lock = await acquireLock(dir);
   try {
-    const path = join(dir, RUN_FILES.checkpoints);
-    const cps = await readJsonl(path, CheckpointRecordSchema, { tolerateTornTail: true });
-    const from = cps.at(-1);
-    if (!from) throw new ConfigError(`--resume: ${dir} has no checkpoint to resume from`);
+    let from: CheckpointRecord;
     let cut: LlmCallRecord[];
+    let cursors: VerifiedLogs["cursors"] | undefined;
     try {
-      cut = await keepAbandonedCalls(dir, from.round);
-      await RunLog.truncateTo(dir, from.round);
+      ({ from, cut, cursors } = await cutToCheckpoint(dir, experiment));
     } catch (e) {
       if (e instanceof LogFormatError) throw new ConfigError(`--resume: ${e.message}`);
       throw e;
@@ -437,7 +449,7 @@ export async function resumeRun(
       cached: counted.reduce((s, c) => s + c.cached_tokens, 0),
       usd: counted.reduce((s, c) => s + c.cost_usd, 0),
     });
-    const session = makeSession(p, dir, lock, from);
+    const session = makeSession(p, dir, lock, from, cursors);
     for (const r of lost) {
       session.budget.tokens += r.input_tokens + r.output_tokens;
       session.budget.usd += r.cost_usd;
@@ -450,18 +462,59 @@ export async function resumeRun(
 }
 
 /**
- * Moves the LLM calls logged after the checkpoint at `round` (the calls of the step that
- * failed, which resume cuts) to `llm_calls_abandoned.jsonl`, appended: they were paid for.
+ * Verifies the logs against the last checkpoint (every row's schema, and the rows, bytes and
+ * sha256 it recorded), keeps the LLM calls logged after it (the calls of the step that
+ * failed, which resume cuts) in `llm_calls_abandoned.jsonl` (they were paid for), then cuts
+ * every log back to it. Nothing on disk changes before the verification passed.
+ *
+ * @throws {LogFormatError} Naming `file:line`, for damage.
  */
-async function keepAbandonedCalls(dir: string, round: number): Promise<LlmCallRecord[]> {
-  const path = join(dir, RUN_FILES.llmCalls);
-  if (!(await exists(path))) return [];
-  const rows = await readJsonl(path, LlmCallRecordSchema, { tolerateTornTail: true });
-  const cut = rows.filter((r) => r.round > round);
-  if (cut.length === 0) return [];
+async function cutToCheckpoint(
+  dir: string,
+  experiment: Experiment,
+): Promise<{ from: CheckpointRecord; cut: LlmCallRecord[]; cursors?: VerifiedLogs["cursors"] }> {
+  const schemas = { ...STREAM_SCHEMAS, decisions: experiment.decisionSchema };
+  const verified = await verifyLogs(dir, schemas);
+  if (verified) {
+    const path = join(dir, RUN_FILES.llmCalls);
+    const cut = verified.tail.llm_calls.map((text, i) =>
+      parseLogLine(
+        path,
+        { text, line: verified.cursors.llm_calls.rows + i + 1 },
+        LlmCallRecordSchema,
+      )
+    );
+    await keepAbandoned(dir, cut);
+    await verified.cut();
+    return { from: verified.checkpoint, cut, cursors: verified.cursors };
+  }
+  // A run from before checkpoints recorded their logs: validate every row, cut by round.
+  const cps = await readJsonl(join(dir, RUN_FILES.checkpoints), CheckpointRecordSchema, {
+    tolerateTornTail: true,
+  });
+  const from = cps.at(-1);
+  if (!from) throw new ConfigError(`--resume: ${dir} has no checkpoint to resume from`);
+  for (const s of ["decisions", "events"] as const) {
+    for await (
+      const _ of streamJsonl(join(dir, `${s}.jsonl`), schemas[s], { tolerateTornTail: true })
+    ) {
+      // validated
+    }
+  }
+  const rows = await readJsonl(join(dir, RUN_FILES.llmCalls), LlmCallRecordSchema, {
+    tolerateTornTail: true,
+  });
+  const cut = rows.filter((r) => r.round > from.round);
+  await keepAbandoned(dir, cut);
+  await RunLog.truncateTo(dir, from.round);
+  return { from, cut };
+}
+
+/** Appends paid calls that resume cuts to `llm_calls_abandoned.jsonl`. */
+async function keepAbandoned(dir: string, cut: LlmCallRecord[]): Promise<void> {
+  if (cut.length === 0) return;
   const text = cut.map((r) => JSON.stringify(r) + "\n").join("");
   await Deno.writeTextFile(join(dir, RUN_FILES.abandonedCalls), text, { append: true });
-  return cut;
 }
 
 /** `true` when a logged call's reply can be handed to its draw again: whole, with its draw. */

@@ -260,6 +260,7 @@ export class RunSession {
       agents: Object.fromEntries(this.#agents.map((a) => [a.name, a.getState()])),
       budget: { tokens: this.budget.tokens, usd: this.budget.usd },
       validity: { ...this.#counts },
+      logs: this.#p.log.marks(),
     };
     this.#p.log.append("checkpoints", record as unknown as Record<string, unknown>);
     this.#p.log.flush();

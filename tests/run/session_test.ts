@@ -116,20 +116,95 @@ Deno.test("resume: a damaged line in the middle of a log is refused naming file:
   await s.run({ until: 3 });
   s.close();
   const path = join(out, "decisions.jsonl");
-  const lines = (await Deno.readTextFile(path)).split("\n");
+  const original = await Deno.readTextFile(path);
+  const lines = original.split("\n");
   lines[2] = lines[2].slice(0, 10);
   await Deno.writeTextFile(path, lines.join("\n"));
   await assert.rejects(
     resumeRun(out, findExperiment, { reportsRoot: null }),
-    (e: Error) => e instanceof ConfigError && e.message.includes(`${path}:3: damaged line`),
+    (e: Error) => e instanceof ConfigError && e.message.includes(`${path}:3: invalid JSON`),
   );
-  // a torn last line (a crash mid-write) is still cut and the run resumes
-  lines[2] = JSON.stringify(JSON.parse(
-    (await Deno.readTextFile(path)).split("\n")[1],
-  ));
-  const torn = (await Deno.readTextFile(path)).split("\n").slice(0, 2).join("\n") +
-    '\n{"v":1,"rou';
-  await Deno.writeTextFile(path, torn);
+  // a torn last line after the checkpoint (a crash mid-write) is cut and the run resumes
+  await Deno.writeTextFile(path, original + '{"v":1,"rou');
   const r = await runToEnd(await resumeRun(out, findExperiment, { reportsRoot: null }));
   assert.equal(r.outcome.status, "completed");
+});
+
+/** An interrupted IPD run (3 of 10 rounds played); its directory and decisions log. */
+async function interrupted(): Promise<{ out: string; path: string; text: string }> {
+  const out = join(await tmp(), "run");
+  const s = await openRun({ experiment: ipd, config: {}, seed: 0, out, reportsRoot: null });
+  await s.run({ until: 3 });
+  s.close();
+  const path = join(out, "decisions.jsonl");
+  return { out, path, text: await Deno.readTextFile(path) };
+}
+
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && e.name !== ".lock") files[e.name] = await Deno.readTextFile(join(dir, e.name));
+  }
+  return files;
+}
+
+Deno.test("resume verifies before it replays: cut, duplicated, missing, edited and mistyped rows are refused naming file:line, nothing changed", async () => {
+  const damages: [string, (lines: string[]) => string[], string][] = [
+    [
+      "cut to half",
+      (l) => l.slice(0, Math.floor(l.length / 2)),
+      "differs from what the checkpoint",
+    ],
+    ["a duplicated line", (l) => [l[0], ...l], "differs from what the checkpoint"],
+    ["a missing line", (l) => [l[0], ...l.slice(2)], "differs from what the checkpoint"],
+    [
+      "an edited value",
+      (l) => [l[0], l[1].replace(/"reward":\d+/, '"reward":99'), ...l.slice(2)],
+      "differs",
+    ],
+    [
+      "a mistyped value",
+      (l) => [l[0], l[1].replace(/"reward":\d+/, '"reward":"x"'), ...l.slice(2)],
+      ":2: record.reward: ",
+    ],
+  ];
+  for (const [what, damage, expected] of damages) {
+    const { out, path, text } = await interrupted();
+    const lines = text.split("\n").filter((l) => l);
+    await Deno.writeTextFile(path, damage(lines).map((l) => l + "\n").join(""));
+    const before = await snapshot(out);
+    await assert.rejects(
+      resumeRun(out, findExperiment, { reportsRoot: null }),
+      (e: Error) => {
+        assert.ok(e instanceof ConfigError, `${what}: ${e}`);
+        assert.match(
+          e.message,
+          new RegExp(`^--resume: ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+: `),
+          what,
+        );
+        assert.ok(e.message.includes(expected), `${what}: ${e.message}`);
+        return true;
+      },
+    );
+    assert.deepEqual(await snapshot(out), before, `${what}: the refusal changed files`);
+  }
+});
+
+Deno.test("resume: the logs of a resumed run verify again at its next resume (hash carried across)", async () => {
+  const { out } = await interrupted();
+  const again = await resumeRun(out, findExperiment, { reportsRoot: null });
+  await again.run({ until: 6 });
+  again.close();
+  const third = await resumeRun(out, findExperiment, { reportsRoot: null });
+  const r = await runToEnd(third);
+  assert.equal(r.outcome.status, "completed");
+  // the same as an uninterrupted run
+  const whole = join(await tmp(), "whole");
+  await runToEnd(
+    await openRun({ experiment: ipd, config: {}, seed: 0, out: whole, reportsRoot: null }),
+  );
+  assert.equal(
+    await Deno.readTextFile(join(out, "decisions.jsonl")),
+    await Deno.readTextFile(join(whole, "decisions.jsonl")),
+  );
 });

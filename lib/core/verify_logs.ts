@@ -1,0 +1,234 @@
+/**
+ * Resume verifies before it replays: every checkpoint records, per log, its rows, bytes and
+ * the sha256 of those bytes ({@linkcode LogMark}); {@linkcode verifyLogs} reads each log up to
+ * the last checkpoint's mark, validating every row's schema and hashing it, and refuses a log
+ * that was cut, edited, or had lines added or removed, naming the file and line, before
+ * anything is replayed or paid for. It changes nothing on disk: {@linkcode VerifiedLogs.cut}
+ * then cuts each log back to the mark (what the interrupted step wrote after it).
+ *
+ * Everything streams: memory stays bounded whatever the size of the logs.
+ *
+ * @example
+ * ```ts
+ * import { RunLog } from "./run_log.ts";
+ * import { verifyLogs } from "./verify_logs.ts";
+ * import { STREAM_SCHEMAS } from "./records.ts";
+ * const dir = await Deno.makeTempDir();
+ * const log = RunLog.create(dir);
+ * log.append("events", { v: 1, round: 1, type: "hello" });
+ * const cp = { v: 1, round: 1, engine: {}, agents: {}, budget: { tokens: 0, usd: 0 } };
+ * log.append("checkpoints", { ...cp, logs: log.marks() });
+ * log.close();
+ * const verified = await verifyLogs(dir, STREAM_SCHEMAS);
+ * console.log(verified?.checkpoint.round); // 1
+ * ```
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import {
+  type CheckpointRecord,
+  CheckpointRecordSchema,
+  type LogMark,
+  type Schema,
+  type Stream,
+} from "./records.ts";
+import { type LogCursor, LogFormatError, parseLogLine, readLines } from "./run_log.ts";
+
+const STREAMS: readonly Stream[] = ["decisions", "llm_calls", "events", "checkpoints"];
+
+/** What {@linkcode verifyLogs} found: the checkpoint to resume from and where each log stands. */
+export interface VerifiedLogs {
+  /** The last whole checkpoint. */
+  checkpoint: CheckpointRecord;
+  /** Each log's rows, bytes and running hash up to the checkpoint (for `RunLog.create`). */
+  cursors: Record<Stream, LogCursor>;
+  /** The lines of `llm_calls.jsonl` after the checkpoint (paid calls of the cut step). */
+  tail: Record<Stream, string[]>;
+  /** Cuts every log back to the checkpoint (call after keeping what `tail` must keep). */
+  cut(): Promise<void>;
+}
+
+interface LastCheckpoint {
+  record: CheckpointRecord;
+  start: number;
+  end: number;
+  line: number;
+}
+
+/** The last whole checkpoint line of `path` (each one validated), or `null` for none. */
+async function lastCheckpoint(path: string): Promise<LastCheckpoint | null> {
+  let last: LastCheckpoint | null = null;
+  let start = 0;
+  for await (const l of readLines(path)) {
+    if (!l.complete) break; // torn by a crash: cut
+    last = {
+      record: parseLogLine(path, l, CheckpointRecordSchema),
+      start,
+      end: l.end,
+      line: l.line,
+    };
+    start = l.end;
+  }
+  return last;
+}
+
+/** Reads `path` up to `mark.bytes`, validating and hashing; the cursor it ends at. */
+async function readPrefix(
+  path: string,
+  mark: LogMark,
+  schema: Schema<unknown> | null,
+): Promise<{ cursor: LogCursor; whole: boolean; lines: number }> {
+  const cursor: LogCursor = { rows: 0, bytes: 0, hash: createHash("sha256") };
+  let whole = true;
+  let lines = 0;
+  try {
+    for await (const l of readLines(path, mark.bytes)) {
+      lines = l.line;
+      if (!l.complete) {
+        whole = false; // the mark falls inside a line
+        break;
+      }
+      if (schema) parseLogLine(path, l, schema);
+      cursor.hash.update(l.bytes);
+      cursor.rows++;
+      cursor.bytes = l.end;
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return { cursor, whole, lines };
+}
+
+function agrees(c: LogCursor, whole: boolean, mark: LogMark): boolean {
+  return whole && c.bytes === mark.bytes && c.rows === mark.rows &&
+    c.hash.copy().digest("hex") === mark.sha256;
+}
+
+/**
+ * Where a log first departs from what the checkpoints recorded: the line after the last
+ * checkpoint it still agrees with (a second pass, only when the last check failed).
+ */
+async function firstBadLine(dir: string, stream: Stream, path: string): Promise<number> {
+  const cps = readLines(join(dir, "checkpoints.jsonl"));
+  const rows = readLines(path);
+  const hash = createHash("sha256");
+  let n = 0;
+  let bytes = 0;
+  let goodRows = 0;
+  for await (const c of cps) {
+    if (!c.complete) break;
+    const mark = (JSON.parse(c.text) as CheckpointRecord).logs?.[stream];
+    if (!mark) continue;
+    while (bytes < mark.bytes) {
+      const r = await rows.next();
+      if (r.done) return n + 1;
+      hash.update(r.value.bytes);
+      bytes = r.value.end;
+      n++;
+    }
+    if (bytes !== mark.bytes || n !== mark.rows || hash.copy().digest("hex") !== mark.sha256) {
+      return goodRows + 1;
+    }
+    goodRows = n;
+  }
+  return n + 1;
+}
+
+/** The lines of `path` after byte `from` (a torn last line dropped). */
+async function tailOf(path: string, from: number): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const l of readLines(path)) {
+      if (l.end <= from || !l.text) continue;
+      if (!l.complete) {
+        try {
+          JSON.parse(l.text);
+        } catch {
+          break;
+        }
+      }
+      out.push(l.text);
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return out;
+}
+
+/**
+ * Verifies the logs of a run directory against its last checkpoint's marks; `null` when
+ * the run has no checkpoint, or one from before marks were recorded (the caller falls back).
+ *
+ * @param schemas The schema of each stream (the experiment's decision rows included).
+ * @throws {LogFormatError} Naming `file:line`: a row that is not valid JSON or fails its
+ * schema, or a log that differs from what the checkpoint recorded.
+ */
+export async function verifyLogs(
+  dir: string,
+  schemas: Record<Stream, Schema<unknown>>,
+): Promise<VerifiedLogs | null> {
+  const cpPath = join(dir, "checkpoints.jsonl");
+  const last = await lastCheckpoint(cpPath).catch((e) => {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  });
+  const logs = last?.record.logs;
+  if (!last || !logs) return null;
+  const { record, end } = last;
+  const cursors = {} as Record<Stream, LogCursor>;
+  const tail = {} as Record<Stream, string[]>;
+  const cutAt = {} as Record<Stream, number>;
+  for (const s of STREAMS) {
+    const path = join(dir, `${s}.jsonl`);
+    const mark = logs[s] ??
+      { rows: 0, bytes: 0, sha256: createHash("sha256").digest("hex") };
+    // the checkpoints were validated by lastCheckpoint
+    const { cursor, whole } = await readPrefix(path, mark, s === "checkpoints" ? null : schemas[s]);
+    if (!agrees(cursor, whole, mark)) {
+      const line = await firstBadLine(dir, s, path);
+      throw new LogFormatError(
+        `${path}:${line}: differs from what the checkpoint of round ${record.round} recorded (${mark.rows} rows, ${mark.bytes} bytes): lines were edited, removed or added; refusing to resume`,
+      );
+    }
+    if (s === "checkpoints") {
+      // the last checkpoint's own line continues the log
+      const bytes = await readBytes(cpPath, last.start, end);
+      cursor.hash.update(bytes);
+      cursor.rows++;
+      cursor.bytes = end;
+    }
+    cursors[s] = cursor;
+    cutAt[s] = cursor.bytes;
+    tail[s] = s === "checkpoints" ? [] : await tailOf(path, cursor.bytes);
+  }
+  return {
+    checkpoint: record,
+    cursors,
+    tail,
+    async cut() {
+      for (const s of STREAMS) {
+        await Deno.truncate(join(dir, `${s}.jsonl`), cutAt[s]).catch((e) => {
+          if (!(e instanceof Deno.errors.NotFound)) throw e;
+        });
+      }
+    },
+  };
+}
+
+async function readBytes(path: string, start: number, end: number): Promise<Uint8Array> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    await file.seek(start, Deno.SeekMode.Start);
+    const buf = new Uint8Array(end - start);
+    let at = 0;
+    while (at < buf.length) {
+      const n = await file.read(buf.subarray(at));
+      if (n === null) break;
+      at += n;
+    }
+    return buf;
+  } finally {
+    file.close();
+  }
+}
