@@ -19,11 +19,11 @@ import type { CallRecorder } from "../agents/call_recorder.ts";
 import type { AgentId, StepResult } from "../core/game.ts";
 import { type CheckpointRecord, SCHEMA_VERSION } from "../core/records.ts";
 import type { RunLog } from "../core/run_log.ts";
-import { writeJsonAtomic } from "../core/run_log.ts";
+import { readLines, writeJsonAtomic } from "../core/run_log.ts";
 import { redactSecrets } from "../core/redact.ts";
 import { type Budget, BudgetExceededError } from "../llm/budget.ts";
 import type { BuiltRun, Experiment, PlayedDecision, ReportWriter } from "./experiment.ts";
-import { RUN_FILES, type RunLock } from "../core/run_dir.ts";
+import { exists, RUN_FILES, type RunLock } from "../core/run_dir.ts";
 import { checkpointDue, rowsDue, type RunPolicy } from "./run_policy.ts";
 import { applyValidity, type Validity, validityOf } from "../core/validity.ts";
 
@@ -538,15 +538,11 @@ export function budgetUse(budget: Budget): BudgetUse | undefined {
  */
 async function returnsOf(dir: string): Promise<Record<string, number>> {
   const totals = new Map<string, number>();
-  let text = "";
-  try {
-    text = await Deno.readTextFile(join(dir, RUN_FILES.decisions));
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  for (const line of text.split("\n")) {
-    if (!line) continue;
-    const row = JSON.parse(line) as { agent?: unknown; reward?: unknown };
+  const path = join(dir, RUN_FILES.decisions);
+  if (!(await exists(path))) return {};
+  for await (const l of readLines(path)) {
+    if (!l.text) continue;
+    const row = JSON.parse(l.text) as { agent?: unknown; reward?: unknown };
     if (typeof row.agent === "string" && typeof row.reward === "number") {
       totals.set(row.agent, (totals.get(row.agent) ?? 0) + row.reward);
     }
