@@ -1,13 +1,15 @@
 /**
  * `deno task run --sweep F --seeds A..B`: the CLI side of `lib/run/sweep.ts` (the registry
- * and the worker script live here, since only the CLI names engines).
+ * and the worker script live here, since only the CLI names engines). Without `--shard`, a
+ * Slurm array task or a Kubernetes indexed Job runs its own slice (`shardFromEnv`); the
+ * slice is printed, and recorded in `<sweep>/shards/<i>-of-<n>.json`.
  *
  * @module
  */
 import { ConfigError } from "../core/config.ts";
 import { loadAgentsFile } from "../llm/agents_file.ts";
 import type { GridFile } from "../core/sweep_dir.ts";
-import { runSweep as runSweepIn, type SweepResult } from "../run/sweep.ts";
+import { runSweep as runSweepIn, shardFromEnv, type SweepResult } from "../run/sweep.ts";
 import { type CliArgs, configOf } from "./args.ts";
 import { findExperiment } from "./registry.ts";
 
@@ -35,12 +37,19 @@ export async function runSweep(
     );
   }
   const agents = args.agents ? (await loadAgentsFile(args.agents)).agents : null;
+  const fromEnv = args.shard ? undefined : shardFromEnv(Deno.env.toObject());
+  const shard = args.shard ?? fromEnv?.shard;
+  if (fromEnv) {
+    // printed even with --quiet: a job's log says which slice it ran
+    console.log(`shard ${fromEnv.shard[0]}/${fromEnv.shard[1]} (from ${fromEnv.source})`);
+  }
   return await runSweepIn({
     gridPath,
     grid,
     seeds: args.seeds,
     rotateSeats: args.rotateSeats,
-    shard: args.shard,
+    shard,
+    shardSource: fromEnv?.source,
     workers: args.workers,
     out: args.out,
     horizon: args.rounds,
