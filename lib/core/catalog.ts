@@ -15,7 +15,7 @@
  */
 import { basename, join } from "node:path";
 import { SCHEMA_VERSION } from "./records.ts";
-import { RUN_FILES } from "./run_dir.ts";
+import { readLock, RUN_FILES } from "./run_dir.ts";
 import { SWEEP_FILES } from "./sweep_dir.ts";
 
 /** The files that mark a profile directory (written by `lib/run/profile.ts`). */
@@ -80,10 +80,6 @@ async function mtime(path: string): Promise<string> {
   }
 }
 
-async function has(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
-}
-
 /** The catalog entry of a run directory, or `null` when `dir` holds no run. */
 export async function runEntry(dir: string): Promise<CatalogEntry | null> {
   const config = await readJson(join(dir, RUN_FILES.config));
@@ -94,7 +90,7 @@ export async function runEntry(dir: string): Promise<CatalogEntry | null> {
     | undefined;
   const status = summary
     ? "completed"
-    : await has(join(dir, RUN_FILES.lock))
+    : (await readLock(join(dir, RUN_FILES.lock)))?.live
     ? "running"
     : "stopped";
   return {

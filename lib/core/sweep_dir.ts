@@ -6,9 +6,12 @@
  *
  * ```
  * <sweep>/sweep.json                 the grid, the seeds and the cells
- *         index.jsonl                one row per finished run ({@linkcode SweepIndexRow})
+ *         index.jsonl                one row per finished run ({@linkcode SweepIndexRow}),
+ *                                    merged from the shards' own files
  *         runs/<cell>-s<seed>/       one run directory per (cell, seed)
- *         .lock                      the pid of the process writing the sweep
+ *         shards/<i>-of-<n>.lock     the shard's lock: pid, host, heartbeat
+ *         shards/<i>-of-<n>.json     the slice the shard took (from --shard, Slurm or k8s)
+ *         shards/<i>-of-<n>.jsonl    the index rows the shard wrote
  * ```
  *
  * A grid file:

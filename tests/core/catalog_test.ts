@@ -60,3 +60,24 @@ Deno.test("catalog: runs, sweeps, profiles and studies are each recognised by th
   assert.equal(e?.validity, "1 invalid runs excluded");
   assert.equal(await catalogEntry(root), null);
 });
+
+Deno.test("catalog: a run is running only while its lock's holder lives; a crashed run is stopped", async () => {
+  const run = join(await Deno.makeTempDir({ prefix: "lab-catalog-" }), "ipd-2");
+  await write(join(run, RUN_FILES.config), {
+    v: SCHEMA_VERSION,
+    experiment: "ipd",
+    seed: 1,
+    created_at: "2026-01-02T00:00:00.000Z",
+  });
+  const lock = (pid: number) => ({
+    pid,
+    host: Deno.hostname(),
+    since: new Date().toISOString(),
+    beat: new Date().toISOString(),
+  });
+  await write(join(run, RUN_FILES.lock), lock(Deno.pid));
+  assert.equal((await catalogEntry(run))?.status, "running");
+  // a pid that cannot be alive (above the kernel's pid_max)
+  await write(join(run, RUN_FILES.lock), lock(2 ** 22 + 1));
+  assert.equal((await catalogEntry(run))?.status, "stopped");
+});
