@@ -230,7 +230,9 @@ Flags:
                     experiment and no --sweep,
                     that experiment over those seeds (a one-cell sweep)
   --workers N       parallel worker processes of a sweep (default 1)
-  --shard i/n       run only slice i (0-based) of n of a sweep
+  --shard i/n       run only slice i (0-based) of n of a sweep (default: from Slurm's
+                    SLURM_ARRAY_TASK_ID/COUNT, or a Kubernetes JOB_COMPLETION_INDEX with
+                    LAB_SHARD_COUNT)
   --reports DIR     where reports go (default reports); --no-report to skip them
   -q, --quiet       no progress bar
   --version         the toolkit's version (deno.json), its git commit and Deno's
