@@ -15,6 +15,7 @@ import type { Agent } from "../../agents/agent.ts";
 import { ConfigError } from "../../core/config.ts";
 import { readRunLogs, usageTotals } from "../../core/summary.ts";
 import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
+import type { RunPolicy } from "../../run/run_policy.ts";
 import { societyAblation } from "./ablation.ts";
 import { createCitizen } from "./citizen.ts";
 import { parseSocietyConfig, type SocietyConfig } from "./config.ts";
@@ -29,10 +30,12 @@ import {
 } from "./policies.ts";
 import type { SocietyInfo, SocietyObs } from "./state.ts";
 import { societyRegretSummary, societySummary } from "./summary.ts";
+import type { RegretEvent } from "./stage_regret.ts";
 import { EventRecordSchema } from "../../core/records.ts";
-import { readJsonl } from "../../core/run_log.ts";
+import { streamJsonl } from "../../core/run_log.ts";
 import { join } from "node:path";
 import { societyProfile, societySampleReply } from "./profile.ts";
+import { reseatScaledDefaults } from "./scaled_defaults.ts";
 
 type Citizen = Agent<SocietyObs, SocietyInfo, SocietyDecision>;
 
@@ -58,7 +61,10 @@ export function collapsed(survivors: number, citizens: number): boolean {
   return survivors < COLLAPSE_SURVIVOR_SHARE * citizens;
 }
 
-/** The config with the agents file's names as citizens; errors name the agents file. */
+/**
+ * The config with the agents file's names as citizens (and the pool and budget rescaled to
+ * their count when they were the scaled defaults); errors name the agents file.
+ */
 function seatConfig(config: SocietyConfig, ctx: BuildContext): SocietyConfig {
   if (!ctx.agents) return config;
   ctx.agents.forEach((spec, i) => {
@@ -71,7 +77,8 @@ function seatConfig(config: SocietyConfig, ctx: BuildContext): SocietyConfig {
     }
   });
   try {
-    return parseSocietyConfig({ ...config, citizens: ctx.agents.map((a) => a.name) });
+    const scaled = reseatScaledDefaults(config, ctx.agents.length);
+    return parseSocietyConfig({ ...config, ...scaled, citizens: ctx.agents.map((a) => a.name) });
   } catch (e) {
     if (e instanceof ConfigError) {
       throw new ConfigError(`agents: ${e.message.replace(/^config\.citizens/, "names")}`);
@@ -98,6 +105,21 @@ function citizensOf(cfg: SocietyConfig, ctx: BuildContext): Citizen[] {
       maxTokens: spec.max_tokens,
     });
   });
+}
+
+/**
+ * The events the stage regret reads (`decision` and `allocation`), streamed from the run's
+ * `events.jsonl` so that memory holds those alone (a decision event cut to its day, agent and
+ * request), not the whole log of a run of thousands of citizens.
+ */
+async function regretEvents(path: string): Promise<RegretEvent[]> {
+  const out: RegretEvent[] = [];
+  for await (const e of streamJsonl(path, EventRecordSchema)) {
+    if (e.type === "decision") {
+      out.push({ round: e.round, type: e.type, agent: e.agent, request: e.request });
+    } else if (e.type === "allocation") out.push(e);
+  }
+  return out;
 }
 
 /**
@@ -135,7 +157,7 @@ export function buildSociety(config: SocietyConfig, ctx: BuildContext): BuiltRun
       const summary = societySummary(engine.getState(), cfg);
       const { calls } = await readRunLogs(dir);
       const llm = usageTotals(calls);
-      const events = await readJsonl(join(dir, "events.jsonl"), EventRecordSchema);
+      const events = await regretEvents(join(dir, "events.jsonl"));
       const llmSeats = agents.filter((a) => a.llm).map((a) => a.name);
       const citizenDays = Object.values(summary.per_citizen).reduce((a, c) => a + c.days_acted, 0);
       for (const [name, c] of Object.entries(summary.per_citizen)) {
@@ -158,6 +180,19 @@ export function buildSociety(config: SocietyConfig, ctx: BuildContext): BuiltRun
 }
 
 /**
+ * The run policy of scripted society runs without flags (LLM runs checkpoint every day
+ * whatever this says): a checkpoint every 10 days (and at the end or a clean stop), every
+ * decision row. A checkpoint holds the whole state (every citizen, yesterday's infos and
+ * events, the agents' memories), so at thousands of citizens a daily one costs about as
+ * much as the day itself; a scripted run resumed after a kill replays at most 9 days, which
+ * is cheap and deterministic. `--checkpoint-every 1` restores the daily checkpoint.
+ */
+export const SOCIETY_RUN_POLICY: Readonly<Partial<RunPolicy>> = Object.freeze({
+  checkpointEvery: 10,
+  logDecisions: "all",
+});
+
+/**
  * The society experiment without serving: what a run, a sweep, a notebook or the HTTP
  * server opens. The report (`report.ts`, with Polars and Vega) loads when asked for.
  */
@@ -167,6 +202,7 @@ export const societyRunExperiment: Experiment<SocietyConfig> = {
   horizon: "days",
   decisionSchema: SocietyDecisionSchema,
   verdicts: SOCIETY_VERDICTS,
+  runPolicy: SOCIETY_RUN_POLICY,
   parseConfig: parseSocietyConfig,
   build: buildSociety,
   profile: societyProfile,

@@ -212,7 +212,20 @@ export function citizenReplySchema(defaultRequest: number): z.ZodType<CitizenRep
  * ```
  */
 export function citizenWireSchema(config: SocietyConfig): z.ZodType {
-  const name = z.enum(config.citizens as [string, ...string[]]);
+  // one schema per config, shared by its citizens (it lists every name: building one per
+  // citizen would be O(citizens^2) for a society of LLM citizens)
+  let wire = WIRE_SCHEMAS.get(config);
+  if (wire === undefined) {
+    wire = buildWireSchema(config.citizens);
+    WIRE_SCHEMAS.set(config, wire);
+  }
+  return wire;
+}
+
+const WIRE_SCHEMAS = new WeakMap<SocietyConfig, z.ZodType>();
+
+function buildWireSchema(citizens: readonly string[]): z.ZodType {
+  const name = z.enum(citizens as [string, ...string[]]);
   return z.object({
     request: z.number().int().min(0),
     actions: z.array(z.union([

@@ -56,8 +56,11 @@ function announce(d: Day, p: Proposal, o: Outcome): void {
   );
 }
 
-function closeOne(d: Day, p: Proposal, closed: Closed): void {
-  const alive = aliveCount(d);
+/**
+ * Closes one proposal; `alive` is the count of the living now, and the count after its
+ * effect is returned (so closing a day's proposals is O(proposals), not O(proposals x AIs)).
+ */
+function closeOne(d: Day, p: Proposal, closed: Closed, alive: number): number {
   const passed = proposalPasses(p.proposal_type, p.supporters.length, p.opposers.length, alive);
   const reason = passed
     ? noEffectReason(p, {
@@ -68,13 +71,17 @@ function closeOne(d: Day, p: Proposal, closed: Closed): void {
   const applied = passed && reason === null;
   if (passed) d.s.totals.proposals_passed[p.proposal_type]++;
   announce(d, p, { passed, applied, alive, note: reason ? ` (no effect: ${reason})` : "" });
-  if (!applied) return;
+  if (!applied) return alive;
   if (p.proposal_type === "resource_allocation") closed.allocation = p;
-  else if (p.proposal_type === "elimination_vote") eliminateByVote(d, p);
-  else {
+  else if (p.proposal_type === "elimination_vote") {
+    eliminateByVote(d, p);
+    return alive - 1;
+  } else {
     reviveByAppeal(d, p);
     closed.revived.add(p.content);
+    return alive + 1;
   }
+  return alive;
 }
 
 /**
@@ -86,7 +93,10 @@ function closeOne(d: Day, p: Proposal, closed: Closed): void {
  */
 export function closeProposals(d: Day, made: Proposal[]): Closed {
   const closed: Closed = { allocation: null, revived: new Set() };
-  for (const p of [...d.s.open_proposals].sort((a, b) => a.id - b.id)) closeOne(d, p, closed);
+  let alive = aliveCount(d);
+  for (const p of [...d.s.open_proposals].sort((a, b) => a.id - b.id)) {
+    alive = closeOne(d, p, closed, alive);
+  }
   d.s.open_proposals = made;
   return closed;
 }

@@ -17,6 +17,7 @@
 import { z } from "zod";
 import type { Schema } from "../../core/records.ts";
 import { parseWith } from "../../core/config.ts";
+import { withScaledDefaults } from "./scaled_defaults.ts";
 
 /** The six default citizens of the SPEC. */
 export const DEFAULT_CITIZENS: readonly string[] = Object.freeze([
@@ -161,7 +162,10 @@ const societyConfigObject = z.strictObject({
   ]).default(() => [...DEFAULT_CITIZENS]),
   /** The day limit. @default 10 */
   days: positiveInt(10),
-  /** The shelter's resource pool at the start. @default 3000 */
+  /**
+   * The shelter's resource pool at the start. @default 3000 up to 6 citizens, 500 per
+   * citizen above (`round(3000 * max(1, n / 6))`, see `scaled_defaults.ts`)
+   */
   resources: nonNegative(3000),
   /** System efficiency at the start. @default 1.0 */
   initial_efficiency: z.number().gt(0, { error: (iss) => `must be in (0, 1], got ${iss.input}` })
@@ -171,7 +175,10 @@ const societyConfigObject = z.strictObject({
   /** The efficiency floor. @default 0.5 */
   min_efficiency: z.number().gt(0, { error: (iss) => `must be in (0, 1], got ${iss.input}` })
     .max(1, { error: (iss) => `must be in (0, 1], got ${iss.input}` }).default(0.5),
-  /** Game tokens for the whole simulation. @default 200000 */
+  /**
+   * Game tokens for the whole simulation. @default 200000 up to 6 citizens, scaled with the
+   * citizens above (`round(200000 * max(1, n / 6))`, see `scaled_defaults.ts`)
+   */
   token_budget: nonNegativeInt(200_000),
   /** Game tokens each living AI costs per day. @default 1500 */
   base_decision_cost: nonNegativeInt(1500),
@@ -272,7 +279,10 @@ export interface SocietyConfig {
   citizens: string[];
   /** The day limit. @default {10} */
   days: number;
-  /** The shelter's resource pool at the start. @default {3000} */
+  /**
+   * The shelter's resource pool at the start. @default {3000} up to 6 citizens; above,
+   * `round(3000 * n / 6)` (500 per citizen; `scaled_defaults.ts`)
+   */
   resources: number;
   /** System efficiency at the start, in (0, 1]. @default {1.0} */
   initial_efficiency: number;
@@ -280,7 +290,10 @@ export interface SocietyConfig {
   efficiency_decay: number;
   /** The efficiency floor, in (0, 1]. @default {0.5} */
   min_efficiency: number;
-  /** Game tokens for the whole simulation. @default {200000} */
+  /**
+   * Game tokens for the whole simulation. @default {200000} up to 6 citizens; above,
+   * `round(200000 * n / 6)` (`scaled_defaults.ts`)
+   */
   token_budget: number;
   /** Game tokens each living AI costs per day. @default {1500} */
   base_decision_cost: number;
@@ -324,7 +337,11 @@ const _agreeConfig: Agree<SocietyConfig, z.output<typeof societyConfigObject>> =
 export const SocietyConfigSchema: Schema<SocietyConfig> = societyConfigObject;
 
 /**
- * Validates a society config and fills in the defaults.
+ * Validates a society config and fills in the defaults. The pool and the token budget
+ * default to values that scale with the citizen count above six (`scaled_defaults.ts`:
+ * `round(3000 * max(1, n / 6))` and `round(200000 * max(1, n / 6))`), so any count gives a
+ * viable society; an explicit value always wins, and up to six citizens the defaults are
+ * the SPEC's.
  *
  * @param input A JSON object (or `undefined` for every default).
  * @returns The config.
@@ -341,5 +358,5 @@ export const SocietyConfigSchema: Schema<SocietyConfig> = societyConfigObject;
  * ```
  */
 export function parseSocietyConfig(input: unknown): SocietyConfig {
-  return parseWith(societyConfigObject, input ?? {}, "config");
+  return parseWith(societyConfigObject, withScaledDefaults(input ?? {}), "config");
 }

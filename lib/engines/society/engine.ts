@@ -25,6 +25,12 @@
  * - rewards are the resources granted that day (0 when not acting), so returns are the total
  *   gain of each AI.
  *
+ * Scale: a day's work is linear in the citizens plus the actions they send. Votes are
+ * tallied per proposal with an index of who has voted (`apply_action.ts`'s book), so a
+ * second vote is found in O(1); proposals made today are a range of ids; the count of the
+ * living is kept while proposals close. (The scripted policies keep a crowd's proposals and
+ * votes bounded, see `policies.ts`; the defaults scale with the citizens, `scaled_defaults.ts`.)
+ *
  * Events (each with `type`, `content`, `day`): `decision` (request and statement),
  * `proposal_created`, `private_message` (`private: true`, seen only by `from` and `to`),
  * `meeting`, `proposal_result`, `elimination_by_vote`, `elimination_by_starvation`,

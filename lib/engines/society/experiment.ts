@@ -29,6 +29,7 @@ export {
   buildSociety,
   COLLAPSE_SURVIVOR_SHARE,
   collapsed,
+  SOCIETY_RUN_POLICY,
   SOCIETY_VERDICTS,
   societyRunExperiment,
 } from "./build.ts";

@@ -4,6 +4,7 @@
  * appeals, and live or starve; every elimination lowers the system efficiency for good.
  *
  * - `config.ts`: the zod config schema and {@linkcode parseSocietyConfig};
+ *   `scaled_defaults.ts`: the pool and token budget that scale with the citizens;
  * - `decision.ts`: the decision wire format and the fallback decision;
  * - rules, one pure function per file: `survival.ts`, `resources.ts`, `allocation.ts`,
  *   `action_points.ts`, `execute_actions.ts`, `validate_action.ts`, `proposals.ts`,
@@ -14,7 +15,8 @@
  *   `allocate_resources.ts`, `survive_day.ts`, `grant_action_points.ts`,
  *   `charge_game_tokens.ts`, `end_day.ts`;
  * - `engine.ts`: {@linkcode SocietyEngine}, one day per step; `state.ts`: its data types;
- * - `policies.ts`: scripted citizens and the default mix; `offline.ts`: a whole offline game;
+ * - `policies.ts`: scripted citizens and the default mix (`policy_views.ts`: what they read
+ *   of a day, indexed once for all of them); `offline.ts`: a whole offline game;
  * - `citizen.ts`, `prompts.ts`, `memory.ts`: the LLM citizen;
  * - `summary.ts`: the run summary with the GovSim measures; `prompt_budget.ts`: prompt tokens;
  * - `build.ts`: the experiment as runs open it; `experiment.ts`: the registered experiment
@@ -33,6 +35,7 @@
  * @module
  */
 export * from "./config.ts";
+export * from "./scaled_defaults.ts";
 export * from "./decision.ts";
 export * from "./survival.ts";
 export * from "./resources.ts";
@@ -60,6 +63,7 @@ export * from "./charge_game_tokens.ts";
 export * from "./end_day.ts";
 export * from "./engine.ts";
 export * from "./policies.ts";
+export * from "./policy_views.ts";
 export * from "./offline.ts";
 export * from "./memory.ts";
 export * from "./prompts.ts";

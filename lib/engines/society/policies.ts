@@ -39,8 +39,15 @@ import type { Agent, Decision, DecisionContext } from "../../agents/agent.ts";
 import { ConfigError } from "../../core/config.ts";
 import type { Rng, RngState } from "../../core/rng.ts";
 import type { CitizenAction, ProposalType, SocietyDecision } from "./decision.ts";
-import { bestResponseRequest } from "./best_response.ts";
-import { parseAllocationContent } from "./proposals.ts";
+import { bestResponses } from "./best_response.ts";
+import {
+  aliveSet,
+  allocationStats,
+  grudgeEventsOf,
+  pickOther,
+  requestGuesses,
+  unappealedOf,
+} from "./policy_views.ts";
 import type { ProposalView, SocietyInfo, SocietyObs } from "./state.ts";
 
 /** A scripted society agent. */
@@ -60,28 +67,44 @@ function sustainableShare(o: SocietyObs): number {
   return Math.floor(o.available / Math.max(1, o.alive_citizens.length) / daysLeft);
 }
 
-/** Parsed allocation contents, shared by every voter of a day (bounded). */
-const AMOUNTS = new Map<string, ReadonlyMap<string, number>>();
-
 /** The amounts of an allocation proposal, by name (memoised: many citizens read each one). */
 function amounts(p: ProposalView): ReadonlyMap<string, number> {
-  let a = AMOUNTS.get(p.content);
-  if (a === undefined) {
-    const parsed = parseAllocationContent(p.content);
-    a = new Map(parsed.ok ? parsed.amounts : []);
-    if (AMOUNTS.size >= 1024) AMOUNTS.clear();
-    AMOUNTS.set(p.content, a);
-  }
-  return a;
+  return allocationStats(p.content).amounts;
 }
 
 /** Fair: nobody gets more than 1.5 times the mean, and at least half the living are named. */
 function isFair(p: ProposalView, o: SocietyObs): boolean {
-  const a = amounts(p);
-  const xs = [...a.values()];
-  if (xs.length === 0) return false;
-  const mean = xs.reduce((x, y) => x + y, 0) / o.alive_citizens.length;
-  return a.size * 2 >= o.alive_citizens.length && Math.max(...xs) <= 1.5 * mean + 1e-9;
+  const { amounts, sum, max } = allocationStats(p.content);
+  if (amounts.size === 0) return false;
+  const mean = sum / o.alive_citizens.length;
+  return amounts.size * 2 >= o.alive_citizens.length && max <= 1.5 * mean + 1e-9;
+}
+
+/**
+ * Above this many living citizens a society is a crowd: each citizen's chance to propose
+ * (or to send a private message) is scaled by `CROWD / alive`, so a day brings about as
+ * many proposals and messages as a society of `CROWD` does, and each citizen casts at most
+ * as many votes as its action points can pay for (the rest would be dropped anyway). Up to
+ * `CROWD` living citizens the policies are exactly those of the SPEC's six (no extra draw).
+ */
+export const CROWD = 12;
+
+/** The factor of a proposal's or a message's chance: `min(1, CROWD / alive)`. */
+function crowdFactor(o: SocietyObs): number {
+  const alive = o.alive_citizens.length;
+  return alive > CROWD ? CROWD / alive : 1;
+}
+
+/** `true` when the citizen speaks up: always outside a crowd (no draw), else by chance. */
+function speaksUp(o: SocietyObs, rng: Rng): boolean {
+  const f = crowdFactor(o);
+  return f >= 1 || rng.chance(f);
+}
+
+/** The open proposals of others the citizen votes on: all, or its AP's worth in a crowd. */
+function ballot(o: SocietyObs): ProposalView[] {
+  const mine = others(o);
+  return crowdFactor(o) < 1 ? mine.slice(0, Math.max(0, o.action_points)) : mine;
 }
 
 /** An allocation content giving `me` `mine` and every other living AI `others`. */
@@ -101,41 +124,81 @@ function propose(type: ProposalType, content: string): CitizenAction {
   return { type: "propose", proposal_type: type, content };
 }
 
-/** The dead for whom no appeal is open. */
+/** The dead for whom no appeal is open (shared by the day's citizens: do not change). */
 function unappealed(o: SocietyObs): string[] {
-  const open = new Set(
-    o.open_proposals.filter((p) => p.proposal_type === "appeal").map((p) => p.content),
-  );
-  return o.dead_citizens.filter((n) => !open.has(n));
+  return unappealedOf(o.dead_citizens, o.open_proposals);
 }
 
-/** Keeps the grudges of the last day's events. */
-function learnGrudges(o: SocietyObs, memory: PolicyMemory): void {
+/**
+ * Keeps the grudges of the last day's events: the opposers of its proposals and the
+ * proposers of its elimination, in event order; returns them as a set.
+ */
+function learnGrudges(o: SocietyObs, memory: PolicyMemory): Set<string> {
+  const known = new Set(memory.grudges);
   const add = (n: string) => {
-    if (n !== o.name && !memory.grudges.includes(n)) memory.grudges.push(n);
+    if (n !== o.name && !known.has(n)) {
+      known.add(n);
+      memory.grudges.push(n);
+    }
   };
-  for (const e of o.events) {
-    if (e.type === "proposal_result" && e.proposer === o.name) {
-      for (const n of e.opposers as string[]) add(n);
-    }
-    if (e.type === "proposal_created" && e.proposal_type === "elimination_vote") {
-      if (e.proposal_content === o.name) add(String(e.proposer));
-    }
+  for (const e of grudgeEventsOf(o.events, o.name)) {
+    if (e.type === "proposal_result") { for (const n of e.opposers as string[]) add(n); }
+    else add(String(e.proposer));
   }
+  return known;
+}
+
+/** A uniform pick of another living citizen (the draw of `rng.pick` on the others). */
+function rival(o: SocietyObs, rng: Rng): string | undefined {
+  return pickOther(o.alive_citizens, o.name, (max) => rng.int(0, max));
+}
+
+/** `true` when another living citizen exists. */
+function hasRivals(o: SocietyObs): boolean {
+  return o.alive_citizens.length - (aliveSet(o.alive_citizens).has(o.name) ? 1 : 0) > 0;
+}
+
+/** The random policy's proposal of one random type. */
+function randomProposal(o: SocietyObs, rng: Rng): CitizenAction {
+  const type = rng.pick(["resource_allocation", "elimination_vote", "appeal"] as const);
+  if (type === "appeal" && o.dead_citizens.length > 0) {
+    return propose("appeal", rng.pick(o.dead_citizens));
+  }
+  if (type === "elimination_vote" && hasRivals(o)) {
+    return propose("elimination_vote", rival(o, rng)!);
+  }
+  const content = o.alive_citizens.map((x) => `${x}:${rng.int(10, 80)}`).join(",");
+  return propose("resource_allocation", content);
+}
+
+/** One action of the random policy (in a crowd, proposals and messages are rarer). */
+function randomAction(o: SocietyObs, rng: Rng): CitizenAction {
+  const kind = rng.int(0, 9);
+  if (kind <= 4 && o.open_proposals.length > 0) {
+    return vote(rng.pick(o.open_proposals), rng.chance(0.6));
+  }
+  if (kind <= 6) return speaksUp(o, rng) ? randomProposal(o, rng) : { type: "do_nothing" };
+  if (kind === 7 && hasRivals(o)) {
+    if (!speaksUp(o, rng)) return { type: "do_nothing" };
+    return { type: "private_message", to: rival(o, rng)!, text: "Shall we team up?" };
+  }
+  if (kind === 8) return { type: "call_meeting", topic: "the state of the shelter" };
+  return { type: "do_nothing" };
 }
 
 const RULES: Record<string, Rule> = {
   cooperative(o, rng) {
     const share = Math.max(20, Math.min(40, sustainableShare(o)));
     const dead = unappealed(o);
+    const appeal = dead.length > 0 && speaksUp(o, rng);
     // an appeal for the dead first (it needs 3 AP), then the votes
-    const actions: CitizenAction[] = dead.length > 0 ? [propose("appeal", rng.pick(dead))] : [];
-    for (const p of others(o)) {
+    const actions: CitizenAction[] = appeal ? [propose("appeal", rng.pick(dead))] : [];
+    for (const p of ballot(o)) {
       if (p.proposal_type === "resource_allocation") actions.push(vote(p, isFair(p, o)));
       else actions.push(vote(p, p.proposal_type === "appeal"));
     }
     return {
-      request: dead.length > 0 ? Math.max(share, 50) : share,
+      request: appeal ? Math.max(share, 50) : share,
       actions,
       statement: rng.chance(0.3) ? "Let us share fairly and keep everyone alive." : "",
     };
@@ -143,21 +206,21 @@ const RULES: Record<string, Rule> = {
 
   selfish(o, rng) {
     const actions: CitizenAction[] = [];
-    for (const p of others(o)) {
+    for (const p of ballot(o)) {
       if (p.proposal_type === "resource_allocation") {
-        const a = amounts(p);
-        const mine = a.get(o.name) ?? 0;
-        actions.push(vote(p, mine >= Math.max(0, ...[...a.values()])));
+        const st = allocationStats(p.content);
+        actions.push(vote(p, (st.amounts.get(o.name) ?? 0) >= st.max));
       } else if (p.proposal_type === "elimination_vote") {
         actions.push(vote(p, p.content !== o.name));
       } else actions.push(vote(p, false));
     }
-    if (rng.chance(0.5)) {
+    const f = crowdFactor(o);
+    if (rng.chance(0.5 * f)) {
       const fair = Math.floor(o.available / Math.max(1, o.alive_citizens.length) / 4);
       actions.push(propose("resource_allocation", allocationFor(o, 3 * fair, 20)));
     }
-    if (o.alive_citizens.length > 1 && rng.chance(0.3)) {
-      const to = rng.pick(o.alive_citizens.filter((n) => n !== o.name));
+    if (o.alive_citizens.length > 1 && rng.chance(0.3 * f)) {
+      const to = rival(o, rng)!;
       actions.push({
         type: "private_message",
         to,
@@ -168,16 +231,18 @@ const RULES: Record<string, Rule> = {
   },
 
   vindictive(o, rng, memory) {
-    learnGrudges(o, memory);
-    const targets = memory.grudges.filter((n) => o.alive_citizens.includes(n));
+    const grudges = learnGrudges(o, memory);
+    const alive = aliveSet(o.alive_citizens);
+    const targets = memory.grudges.filter((n) => alive.has(n));
+    const targeted = new Set(targets);
     const actions: CitizenAction[] = [];
-    for (const p of others(o)) {
+    for (const p of ballot(o)) {
       if (p.proposal_type === "elimination_vote") {
         actions.push(
-          vote(p, p.content !== o.name && (targets.includes(p.content) || rng.chance(0.8))),
+          vote(p, p.content !== o.name && (targeted.has(p.content) || rng.chance(0.8))),
         );
       } else if (p.proposal_type === "appeal") {
-        actions.push(vote(p, !memory.grudges.includes(p.content)));
+        actions.push(vote(p, !grudges.has(p.content)));
       } else {
         const share = Math.floor(o.available / Math.max(1, o.alive_citizens.length) / 4);
         actions.push(vote(p, (amounts(p).get(o.name) ?? 0) >= Math.min(share, 40)));
@@ -187,8 +252,9 @@ const RULES: Record<string, Rule> = {
       o.open_proposals.filter((p) => p.proposal_type === "elimination_vote").map((p) => p.content),
     );
     const fresh = targets.filter((n) => !pending.has(n));
-    if (fresh.length > 0) actions.push(propose("elimination_vote", rng.pick(fresh)));
-    else if (rng.chance(0.5)) {
+    if (fresh.length > 0) {
+      if (speaksUp(o, rng)) actions.push(propose("elimination_vote", rng.pick(fresh)));
+    } else if (rng.chance(0.5 * crowdFactor(o))) {
       const each = Math.max(20, sustainableShare(o));
       actions.push(propose("resource_allocation", allocationFor(o, Math.round(each * 1.4), each)));
     }
@@ -202,27 +268,7 @@ const RULES: Record<string, Rule> = {
   random(o, rng) {
     const actions: CitizenAction[] = [];
     const n = rng.int(0, 3);
-    const rivals = o.alive_citizens.filter((x) => x !== o.name);
-    for (let i = 0; i < n; i++) {
-      const kind = rng.int(0, 9);
-      if (kind <= 4 && o.open_proposals.length > 0) {
-        actions.push(vote(rng.pick(o.open_proposals), rng.chance(0.6)));
-      } else if (kind <= 6) {
-        const type = rng.pick(["resource_allocation", "elimination_vote", "appeal"] as const);
-        if (type === "appeal" && o.dead_citizens.length > 0) {
-          actions.push(propose("appeal", rng.pick(o.dead_citizens)));
-        } else if (type === "elimination_vote" && rivals.length > 0) {
-          actions.push(propose("elimination_vote", rng.pick(rivals)));
-        } else {
-          const content = o.alive_citizens.map((x) => `${x}:${rng.int(10, 80)}`).join(",");
-          actions.push(propose("resource_allocation", content));
-        }
-      } else if (kind === 7 && rivals.length > 0) {
-        actions.push({ type: "private_message", to: rng.pick(rivals), text: "Shall we team up?" });
-      } else if (kind === 8) {
-        actions.push({ type: "call_meeting", topic: "the state of the shelter" });
-      } else actions.push({ type: "do_nothing" });
-    }
+    for (let i = 0; i < n; i++) actions.push(randomAction(o, rng));
     return {
       request: rng.int(0, 100),
       actions,
@@ -231,22 +277,12 @@ const RULES: Record<string, Rule> = {
   },
 
   best_response(o) {
+    // bestResponseRequest over the guesses, in O(1) per citizen: the others' total is the
+    // day's total less its own guess (whole numbers, so the sums are exact)
     const fair = Math.floor(o.available / Math.max(1, o.alive_citizens.length));
-    const yesterday = new Map<string, number>();
-    for (const e of o.events) {
-      if (e.type === "decision" && typeof e.request === "number") {
-        yesterday.set(String(e.agent), e.request);
-      }
-    }
-    const guesses = o.alive_citizens.map((n) =>
-      n === o.name ? 0 : 2 * Math.max(fair, yesterday.get(n) ?? 0)
-    );
-    const me = o.alive_citizens.indexOf(o.name);
-    const { request } = bestResponseRequest(
-      me >= 0 ? guesses : [0, ...guesses],
-      Math.max(0, me),
-      o.available,
-    );
+    const { guess, total } = requestGuesses(o.alive_citizens, o.events, fair);
+    const mine = aliveSet(o.alive_citizens).has(o.name) ? guess(o.name) : 0;
+    const [{ request }] = bestResponses([0, total - mine], o.available);
     return { request, actions: [], statement: "" };
   },
 };

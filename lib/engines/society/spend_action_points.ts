@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { applyAction, type ProposalBook } from "./apply_action.ts";
+import { applyAction, openBook, type ProposalBook } from "./apply_action.ts";
 import type { Decisions } from "./collect_decisions.ts";
 import type { Day } from "./day.ts";
 import type { CitizenAction } from "./decision.ts";
@@ -25,12 +25,15 @@ function announce(d: Day, name: string, decision: { request: number; statement: 
   });
 }
 
+/** The day's world; every look-up is O(1) (proposals made today have consecutive ids). */
 function worldOf(d: Day, known: ReadonlySet<string>, book: ProposalBook): ActionWorld {
+  const firstToday = d.s.next_proposal_id;
   return {
     isCitizen: (n: string) => known.has(n),
     isAlive: (n: string) => known.has(n) && d.s.citizens[n].alive,
     openProposal: (id: number) => book.open.get(id),
-    madeToday: (id: number) => book.made.some((p) => p.id === id),
+    madeToday: (id: number) => id >= firstToday && id < d.s.next_proposal_id,
+    hasVoted: (id: number, n: string) => book.voters?.get(id)?.has(n) ?? false,
     nextProposalId: d.s.next_proposal_id,
     maxChars: d.c.text_max_chars,
   };
@@ -51,7 +54,7 @@ export function spendActionPoints(
 ): Proposal[] {
   const { s, c } = d;
   let tokenRoom = c.token_budget - s.tokens_consumed - decisions.size * c.base_decision_cost;
-  const book: ProposalBook = { open: new Map(s.open_proposals.map((p) => [p.id, p])), made: [] };
+  const book: ProposalBook = openBook(s.open_proposals);
   const world = worldOf(d, known, book);
   for (const [name, { decision }] of decisions) {
     const info = d.infos[name];

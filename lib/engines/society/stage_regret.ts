@@ -26,7 +26,7 @@
  * @module
  */
 import type { RegretPoint } from "../../core/regret.ts";
-import { bestResponseRequest } from "./best_response.ts";
+import { bestResponses } from "./best_response.ts";
 
 /** The fields of an event the regret reads (an `events.jsonl` record fits). */
 export interface RegretEvent {
@@ -138,7 +138,7 @@ function eventsByDay(events: readonly RegretEvent[]): Map<number, RegretDay> {
   return days;
 }
 
-/** One day's rows, in decision order. */
+/** One day's rows, in decision order (O(deciders): every best response at once). */
 function dayRows(
   day: number,
   deciders: RegretDay["deciders"],
@@ -148,22 +148,25 @@ function dayRows(
   const grants = allocation.grants as Record<string, number>;
   const fed = deciders.filter((d) => Object.hasOwn(grants, d.agent));
   const available = allocation.available as number;
+  const isDefault = allocation.method === "default";
+  const best = isDefault ? bestResponses(fed.map((f) => f.request), available) : [];
+  const fedAt = new Map(fed.map((d, i) => [d, i]));
+  const llm = new Set(llmAgents);
   return deciders.map((d) => {
     const earned = Object.hasOwn(grants, d.agent) ? grants[d.agent] : 0;
-    const index = fed.indexOf(d);
-    const mattered = allocation.method === "default" && index >= 0;
-    const br = mattered ? bestResponseRequest(fed.map((f) => f.request), index, available) : null;
-    const best = br ? br.grant : earned;
+    const index = fedAt.get(d) ?? -1;
+    const br = isDefault && index >= 0 ? best[index] : null;
+    const bestGrant = br ? br.grant : earned;
     return {
       day,
       agent: d.agent,
-      llm: llmAgents.includes(d.agent),
+      llm: llm.has(d.agent),
       request: d.request,
-      request_mattered: mattered,
+      request_mattered: br !== null,
       best_request: br ? br.request : null,
-      best,
+      best: bestGrant,
       earned,
-      regret: best - earned,
+      regret: bestGrant - earned,
     };
   });
 }
@@ -214,7 +217,11 @@ export function societyBaseline(
   rows: readonly SocietyRegretRow[],
 ): Record<string, SocietyBaselineLine> {
   const by = new Map<string, SocietyRegretRow[]>();
-  for (const r of rows) by.set(r.agent, [...(by.get(r.agent) ?? []), r]);
+  for (const r of rows) {
+    const mine = by.get(r.agent);
+    if (mine) mine.push(r);
+    else by.set(r.agent, [r]);
+  }
   const r9 = (x: number) => Math.round(x * 1e9) / 1e9;
   return Object.fromEntries(
     [...by.keys()].sort().map((agent) => {

@@ -25,6 +25,11 @@ export interface ActionWorld {
   openProposal(id: number): Proposal | undefined;
   /** `true` for a proposal made today (open for votes tomorrow). */
   madeToday(id: number): boolean;
+  /**
+   * `true` when `name` proposed or already voted on the open proposal `id` (an O(1) look-up
+   * of the day's tally). Absent: the proposal's supporters and opposers are searched.
+   */
+  hasVoted?(id: number, name: string): boolean;
   /** Ids below this were made at some point. */
   nextProposalId: number;
   /** Characters kept of a text. */
@@ -84,9 +89,10 @@ function checkVote(actor: string, raw: Record<string, unknown>, world: ActionWor
   if (p.proposer === actor) {
     return { reason: `second vote on proposal ${id} (the proposer counts as a supporter)` };
   }
-  if (p.supporters.includes(actor) || p.opposers.includes(actor)) {
-    return { reason: `second vote on proposal ${id}` };
-  }
+  const voted = world.hasVoted
+    ? world.hasVoted(id, actor)
+    : p.supporters.includes(actor) || p.opposers.includes(actor);
+  if (voted) return { reason: `second vote on proposal ${id}` };
   return { action: { type: "vote", proposal_id: id, support } };
 }
 
