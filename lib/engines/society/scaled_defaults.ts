@@ -2,16 +2,18 @@
  * The defaults of a society config that scale with the number of citizens, so that any
  * count from 3 to 10,000 gives a viable society out of the box.
  *
- * The rule: with `n` citizens and `f = max(1, n / 6)` (six is the SPEC's default count),
+ * The rule: with `n` citizens over `days` days and
+ * `f = max(1, n / 6) * max(1, days / 10)` (six citizens and ten days are the SPEC's defaults),
  *
- *     resources    = round(3000 * f)       (500 per citizen above six)
- *     token_budget = round(200000 * f)     (33,333 per citizen above six)
+ *     resources    = round(3000 * f)       (500 per citizen above six, for ten days)
+ *     token_budget = round(200000 * f)     (33,333 per citizen above six, for ten days)
  *
- * so up to six citizens every default is the SPEC's, exactly, and above six each citizen
- * brings the pool share and the game-token share of one of the six default citizens (the
- * per-citizen resources, the days the budget lasts, and so the society's fate stay those of
- * the six-citizen game). Every other default (consumption, action points, costs) is per
- * citizen already and does not scale. An explicit value in the config always wins.
+ * so for up to six citizens and ten days every default is the SPEC's, exactly; above six each
+ * citizen brings the pool share and the game-token share of one of the six default citizens,
+ * and a horizon beyond ten days brings the same share for each further day (the pool the
+ * SPEC sizes for ten days would otherwise run out around day 12 at any size). Every other
+ * default (consumption, action points, costs) is per citizen already and does not scale. An
+ * explicit value in the config always wins.
  *
  * @example
  * ```ts
@@ -24,6 +26,9 @@
 
 /** The citizen count the SPEC's defaults are for. */
 export const SCALE_BASE_CITIZENS = 6;
+
+/** The horizon (days) the SPEC's defaults are for. */
+export const SCALE_BASE_DAYS = 10;
 
 /** The SPEC's pool for up to {@linkcode SCALE_BASE_CITIZENS} citizens. */
 export const BASE_RESOURCES = 3000;
@@ -40,13 +45,15 @@ export interface ScaledDefaults {
 }
 
 /**
- * The pool and token budget for `citizens` citizens (see the module doc for the rule).
+ * The pool and token budget for `citizens` citizens over `days` days (see the module doc for
+ * the rule).
  *
  * @param citizens The number of citizens (>= 1).
+ * @param days The horizon in days. @default {10}
  * @returns The scaled defaults.
  */
-export function scaledDefaults(citizens: number): ScaledDefaults {
-  const f = Math.max(1, citizens / SCALE_BASE_CITIZENS);
+export function scaledDefaults(citizens: number, days: number = SCALE_BASE_DAYS): ScaledDefaults {
+  const f = Math.max(1, citizens / SCALE_BASE_CITIZENS) * Math.max(1, days / SCALE_BASE_DAYS);
   return {
     resources: Math.round(BASE_RESOURCES * f),
     token_budget: Math.round(BASE_TOKEN_BUDGET * f),
@@ -80,8 +87,14 @@ export function withScaledDefaults(input: unknown): unknown {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
   const raw = input as Record<string, unknown>;
   const n = countOf(raw.citizens);
-  if (n === undefined || n <= SCALE_BASE_CITIZENS) return input;
-  const d = scaledDefaults(n);
+  const days = raw.days === undefined
+    ? SCALE_BASE_DAYS
+    : Number.isInteger(raw.days) && (raw.days as number) >= 1
+    ? raw.days as number
+    : undefined;
+  if (n === undefined || days === undefined) return input;
+  if (n <= SCALE_BASE_CITIZENS && days <= SCALE_BASE_DAYS) return input;
+  const d = scaledDefaults(n, days);
   return {
     ...raw,
     resources: raw.resources === undefined ? d.resources : raw.resources,
@@ -100,11 +113,11 @@ export function withScaledDefaults(input: unknown): unknown {
  * @returns The pool and budget for the new count.
  */
 export function reseatScaledDefaults(
-  config: { resources: number; token_budget: number; citizens: readonly string[] },
+  config: { resources: number; token_budget: number; citizens: readonly string[]; days: number },
   citizens: number,
 ): ScaledDefaults {
-  const was = scaledDefaults(config.citizens.length);
-  const now = scaledDefaults(citizens);
+  const was = scaledDefaults(config.citizens.length, config.days);
+  const now = scaledDefaults(citizens, config.days);
   return {
     resources: config.resources === was.resources ? now.resources : config.resources,
     token_budget: config.token_budget === was.token_budget ? now.token_budget : config.token_budget,

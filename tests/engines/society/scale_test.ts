@@ -199,8 +199,14 @@ Deno.test("scaled defaults: the SPEC's up to 6 citizens, per citizen above; expl
   }
   assert.deepEqual(scaledDefaults(7), { resources: 3500, token_budget: 233_333 });
   assert.deepEqual(scaledDefaults(1000), { resources: 500_000, token_budget: 33_333_333 });
-  const big = parseSocietyConfig({ citizens: 200, days: 30 }); // the README's example
-  assert.deepEqual([big.resources, big.token_budget], [100_000, 6_666_667]);
+  // the README's example: per citizen, and per day beyond the SPEC's ten
+  const big = parseSocietyConfig({ citizens: 200, days: 30 });
+  assert.deepEqual([big.resources, big.token_budget], [300_000, 20_000_000]);
+  assert.deepEqual(scaledDefaults(6, 30), { resources: 9000, token_budget: 600_000 });
+  const long = parseSocietyConfig({ days: 20 });
+  assert.deepEqual([long.resources, long.token_budget], [6000, 400_000]);
+  const short = parseSocietyConfig({ citizens: 60, days: 5 });
+  assert.deepEqual([short.resources, short.token_budget], [30_000, 2_000_000]);
   const named = parseSocietyConfig({ citizens: Array.from({ length: 12 }, (_, i) => `n${i}`) });
   assert.equal(named.resources, 6000);
   const explicit = parseSocietyConfig({ citizens: 1000, resources: 10, token_budget: 2_000_000 });
@@ -224,9 +230,9 @@ Deno.test("scaled defaults: 3, 30 and 1,000 citizens are viable under the defaul
       const ten = playOffline(parseSocietyConfig({ citizens: n }), seed).summary;
       assert.equal(ten.end_reason, "day_limit", `${n} citizens, seed ${seed}: ${ten.end_reason}`);
       assert.ok(ten.survivors.length >= n / 2, `${n} citizens: ${ten.survivors.length} survive`);
-      // a longer horizon: the pool (sized, as the SPEC's, for the default 10 days) lasts
+      // a longer horizon: the pool and budget grow with it, so the society lives most of it
       const long = playOffline(parseSocietyConfig({ citizens: n, days: 30 }), seed).summary;
-      assert.ok(long.days_played >= 10, `${n} citizens x 30 days: over on ${long.days_played}`);
+      assert.ok(long.days_played >= 20, `${n} citizens x 30 days: over on ${long.days_played}`);
     }
   }
 });
