@@ -4,21 +4,21 @@
  * @module
  */
 import { ConfigError } from "../core/config.ts";
-import { ProgressBar } from "../core/progress.ts";
+import { checkFlagFile, withFlag } from "../core/flags.ts";
 import { redactSecrets } from "../core/redact.ts";
-import { loadAgentsFile } from "../llm/agents_file.ts";
 import type { SharedLimits } from "../llm/factory.ts";
-import { openRun, resumeRun, runToEnd } from "../run/open.ts";
 import type { RunResult, RunSession } from "../run/session.ts";
-import { type Validity, validityWarning } from "../core/validity.ts";
-import { rebuildIndex, regenerateReport, writeRunReport } from "./report.ts";
+import type { Validity } from "../core/validity.ts";
+import type { ProgressBar } from "../core/progress.ts";
 import { printVersionIfAsked } from "./common_flags.ts";
 import { debugTrace } from "./errors.ts";
 import { type CliArgs, configOf, HELP, parseCliArgs } from "./args.ts";
-import { COMMANDS } from "./commands.ts";
-import { EXPERIMENTS, findExperiment } from "./registry.ts";
-import { runSweep } from "./sweep.ts";
+import { COMMAND_ENTRIES, EXPERIMENT_ENTRIES, isCommand } from "./manifest.ts";
 import { EXIT_BUDGET } from "./exit_codes.ts";
+
+// Start-up stays light: `--help`, `--version` and a bad flag are answered from the manifest
+// (plain data); the engines, the LLM SDKs, polars and vega load only once there is a run, a
+// sweep or a command to play (dynamic imports below).
 
 /** A short line of a run's headline figures. */
 export function headline(summary: Record<string, unknown>): string {
@@ -32,7 +32,7 @@ export function headline(summary: Record<string, unknown>): string {
   return parts.slice(0, 8).join(" ");
 }
 
-function printResult(r: RunResult, quiet: boolean) {
+async function printResult(r: RunResult, quiet: boolean) {
   if (r.outcome.status !== "completed") {
     console.error(`${r.id}: stopped after step ${r.outcome.steps}: ${r.outcome.reason}`);
     const more = r.outcome.status === "stopped_budget" ? " --max-tokens/--max-usd <more>" : "";
@@ -40,14 +40,21 @@ function printResult(r: RunResult, quiet: boolean) {
     return;
   }
   const v = r.summary.validity as Validity | undefined;
-  if (v && !v.valid) console.error(validityWarning(r.id, v));
+  if (v && !v.valid) {
+    const { validityWarning } = await import("../core/validity.ts");
+    console.error(validityWarning(r.id, v));
+  }
   if (!quiet) console.log(`${r.id}: ${headline(r.summary)}`);
   console.log(`  run: ${r.dir}${r.report ? `\n  report: ${r.report}` : ""}`);
 }
 
 /** Plays a session with a progress bar; Ctrl-C stops it cleanly at a checkpoint. */
 async function play(session: RunSession, quiet: boolean): Promise<RunResult> {
-  const bar = new ProgressBar({ label: session.id, total: session.horizon, quiet });
+  const [{ ProgressBar: Bar }, { runToEnd }] = await Promise.all([
+    import("../core/progress.ts"),
+    import("../run/open.ts"),
+  ]);
+  const bar = new Bar({ label: session.id, total: session.horizon, quiet });
   let last = 0;
   let latest: Parameters<ProgressBar["update"]>[0] | undefined;
   const abort = new AbortController();
@@ -77,42 +84,58 @@ export async function main(argv: string[]): Promise<number> {
   // the run being played, so that a failure can say where it is and how to resume it
   let playing: string | undefined;
   try {
-    const command = argv.length > 0 && Object.hasOwn(COMMANDS, argv[0])
-      ? COMMANDS[argv[0]]
-      : undefined;
     if (await printVersionIfAsked(argv)) return 0;
-    if (command) {
-      return await command.run(argv.slice(1), {
+    if (argv.length > 0 && isCommand(argv[0])) {
+      const [{ COMMANDS }, { rebuildIndex }] = await Promise.all([
+        import("./commands.ts"),
+        import("./report.ts"),
+      ]);
+      return await COMMANDS[argv[0]].run(argv.slice(1), {
         rebuildIndex: (reportsRoot, extra) => rebuildIndex({ reportsRoot, extra }),
       });
     }
     // every experiment's own flags are parsed; each must belong to the experiments named
-    const engineFlags = Object.assign({}, ...EXPERIMENTS.map((e) => e.flags ?? {}));
+    const engineFlags = Object.assign({}, ...EXPERIMENT_ENTRIES.map((e) => e.flags ?? {}));
     args = parseCliArgs(argv, engineFlags);
     if (args.help) {
       console.log(helpText());
       return 0;
     }
     for (const name of args.experiments) {
-      if (!findExperiment(name)) {
+      if (!EXPERIMENT_ENTRIES.some((e) => e.name === name)) {
         throw new ConfigError(
           `experiment '${name}' is unknown; expected one of ${
-            [...EXPERIMENTS.map((e) => e.name), ...Object.keys(COMMANDS)].join(", ")
+            [...EXPERIMENT_ENTRIES.map((e) => e.name), ...Object.keys(COMMAND_ENTRIES)].join(", ")
           }`,
         );
       }
     }
     for (const flag of Object.keys(args.engineFlags)) {
-      const owners = EXPERIMENTS.filter((e) => e.flags && flag in e.flags).map((e) => e.name);
+      const owners = EXPERIMENT_ENTRIES.filter((e) => e.flags && flag in e.flags).map((e) =>
+        e.name
+      );
       if (args.experiments.length === 0 || args.experiments.some((n) => !owners.includes(n))) {
         throw new ConfigError(`--${flag}: a flag of ${owners.join(", ")} only; name it`);
       }
     }
-    const agents = args.agents ? (await loadAgentsFile(args.agents)).agents : null;
+    // A file flag naming a FIFO, a device or a huge file is refused before anything loads.
+    if (args.agents) await checkFlagFile("--agents", args.agents);
+    if (args.sweep) await checkFlagFile("--sweep", args.sweep);
+    const { loadAgentsFile } = await import("../llm/agents_file.ts");
+    const agents = args.agents
+      ? (await withFlag("--agents", () => loadAgentsFile(args.agents!))).agents
+      : null;
     if (agents && args.replay) {
       throw new ConfigError("--agents: not with --replay (the recorded run plays every seat)");
     }
     if (args.estimate) return await (await import("./estimate.ts")).printEstimate(args, agents);
+    const [{ openRun, resumeRun }, { rebuildIndex, regenerateReport, writeRunReport }, registry] =
+      await Promise.all([
+        import("../run/open.ts"),
+        import("./report.ts"),
+        import("./registry.ts"),
+      ]);
+    const { EXPERIMENTS, findExperiment } = registry;
     const limits: SharedLimits = new Map();
     const common = {
       lang: args.lang,
@@ -131,7 +154,7 @@ export async function main(argv: string[]): Promise<number> {
       playing = session.dir;
       const r = await play(session, args.quiet);
       playing = undefined;
-      printResult(r, args.quiet);
+      await printResult(r, args.quiet);
       // The index lists the run as it is now: completed, or stopped again.
       if (args.reports !== null) {
         console.log(`index: ${await rebuildIndex({ reportsRoot: args.reports, extra: [r.dir] })}`);
@@ -139,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
       return exitCode(r);
     }
     if (args.sweep || args.seeds) {
+      const { runSweep } = await import("./sweep.ts");
       const result = await runSweep({ ...args, argv });
       if (args.reports !== null) {
         const report = await regenerateReport(result.dir, args.reports);
@@ -173,7 +197,7 @@ export async function main(argv: string[]): Promise<number> {
       playing = session.dir;
       const r = await play(session, args.quiet);
       playing = undefined;
-      printResult(r, args.quiet);
+      await printResult(r, args.quiet);
       code = Math.max(code, exitCode(r));
       made.push(r.dir);
     }
@@ -199,18 +223,23 @@ export async function main(argv: string[]): Promise<number> {
 
 /** `--help`: the generic text with the experiments, commands and experiments' own flags. */
 function helpText(): string {
-  const commands = Object.entries(COMMANDS);
+  const commands = Object.entries(COMMAND_ENTRIES);
   const width = Math.max(
-    ...[...EXPERIMENTS.map((e) => e.name), ...Object.keys(COMMANDS)].map((n) => n.length),
+    ...[...EXPERIMENT_ENTRIES.map((e) => e.name), ...Object.keys(COMMAND_ENTRIES)].map((n) =>
+      n.length
+    ),
   );
   const line = (name: string, text: string) => `\n  ${name.padEnd(width)}  ${text}`;
-  const own = EXPERIMENTS.filter((e) => e.flags && Object.keys(e.flags).length);
-  return HELP.replace("{experiments}", EXPERIMENTS.map((e) => line(e.name, e.description)).join(""))
+  const own = EXPERIMENT_ENTRIES.filter((e) => e.flags && Object.keys(e.flags).length);
+  return HELP.replace(
+    "{experiments}",
+    EXPERIMENT_ENTRIES.map((e) => line(e.name, e.description)).join(""),
+  )
     .replace(
       "{commands}",
       commands.length
         ? `\nCommands (deno task run <command> --help):${
-          commands.map(([n, c]) => line(n, c.description)).join("")
+          commands.map(([n, c]) => line(n, c)).join("")
         }\n`
         : "",
     )

@@ -9,6 +9,7 @@
 import { basename, join } from "node:path";
 import { collectProfile } from "../analysis/profile.ts";
 import { ConfigError } from "../core/config.ts";
+import { withFlag } from "../core/flags.ts";
 import { type AgentSpec, loadAgentsFile } from "../llm/agents_file.ts";
 import type { Command } from "../run/experiment.ts";
 import { modelSlug, type ProfileSpec, runProfile } from "../run/profile.ts";
@@ -109,7 +110,9 @@ export async function parseProfileArgs(argv: string[]): Promise<ProfileArgs | nu
   const files = (v.agents as string[] | undefined) ?? [];
   if (!files.length) throw new ConfigError("--agents: name at least one agents file");
   const models: AgentSpec[] = [];
-  for (const file of files) models.push(...(await loadAgentsFile(file)).agents);
+  for (const file of files) {
+    models.push(...(await withFlag("--agents", () => loadAgentsFile(file))).agents);
+  }
   const profiled = EXPERIMENTS.filter((e) => e.profile).map((e) => e.name);
   const experiments = v.experiments
     ? str("experiments")!.split(",").map((s) => s.trim())

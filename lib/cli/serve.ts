@@ -16,7 +16,7 @@
  * @module
  */
 import { ConfigError } from "../core/config.ts";
-import { loadAgentsFile } from "../llm/agents_file.ts";
+import { withFlag } from "../core/flags.ts";
 import type { Experiment } from "../run/experiment.ts";
 import {
   COMMON_FLAGS,
@@ -30,30 +30,42 @@ import {
   readConfigFlag,
 } from "./common_flags.ts";
 import { commandFailed } from "./errors.ts";
-import { EXPERIMENTS, findExperiment } from "./registry.ts";
-import { writeRunReport } from "./report.ts";
+import { EXPERIMENT_ENTRIES } from "./manifest.ts";
 
-/** The experiment `deno task serve` serves when none is named: the first servable one. */
-function servable(name: string | undefined): Experiment & Required<Pick<Experiment, "serve">> {
-  const can = EXPERIMENTS.filter((e) => typeof e.serve === "function").map((e) => e.name);
+/** The servable experiments' names, in registry order (from the manifest: nothing loads). */
+const SERVABLE = EXPERIMENT_ENTRIES.filter((e) => e.servable).map((e) => e.name);
+
+/**
+ * The experiment `deno task serve` serves when none is named: the first servable one. The
+ * name is checked against the manifest first, so a bad one loads no engine.
+ */
+async function servable(
+  name: string | undefined,
+): Promise<Experiment & Required<Pick<Experiment, "serve">>> {
+  const can = SERVABLE;
   const pick = name ?? can[0];
-  const e = pick === undefined ? undefined : findExperiment(pick);
-  if (!e) {
+  const entry = EXPERIMENT_ENTRIES.find((e) => e.name === pick);
+  if (!entry) {
     throw new ConfigError(
       `experiment '${pick}' is unknown; servable: ${can.join(", ") || "none"}`,
     );
   }
-  if (typeof e.serve !== "function") {
+  if (!entry.servable) {
     throw new ConfigError(
-      `experiment '${e.name}' cannot be served; servable: ${can.join(", ") || "none"}`,
+      `experiment '${entry.name}' cannot be served; servable: ${can.join(", ") || "none"}`,
     );
+  }
+  const { findExperiment } = await import("./registry.ts");
+  const e = findExperiment(entry.name);
+  if (!e || typeof e.serve !== "function") {
+    throw new Error(`experiment '${entry.name}': the manifest and the registry disagree`);
   }
   return e as Experiment & Required<Pick<Experiment, "serve">>;
 }
 
 /** The `--help` text (with the servable experiments). */
 function help(): string {
-  const can = EXPERIMENTS.filter((e) => typeof e.serve === "function").map((e) => e.name);
+  const can = SERVABLE;
   return `deno task serve [experiment] [flags]: an experiment's HTTP API and live page
 
 Servable experiments: ${can.join(", ") || "none"} (default ${can[0] ?? "none"}).
@@ -86,18 +98,6 @@ const OPTIONS = {
   seed: { type: "string" },
 } as const satisfies Record<string, FlagSpec>;
 
-/** Prefixes a file's error with the flag that named it. */
-async function withFlag<T>(flag: string, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (e) {
-    if (e instanceof ConfigError && !e.message.startsWith(flag)) {
-      throw new ConfigError(`${flag}: ${e.message}`);
-    }
-    throw e;
-  }
-}
-
 /** Runs the server until SIGINT; returns the exit code. */
 export async function serve(argv: string[]): Promise<number> {
   try {
@@ -111,7 +111,11 @@ export async function serve(argv: string[]): Promise<number> {
     if (positionals.length > 1) {
       throw new ConfigError(`${positionals[1]}: unexpected argument (serve one experiment)`);
     }
-    const experiment = servable(positionals[0]);
+    const experiment = await servable(positionals[0]);
+    const [{ loadAgentsFile }, { writeRunReport }] = await Promise.all([
+      import("../llm/agents_file.ts"),
+      import("./report.ts"),
+    ]);
     const agents = v.agents
       ? (await withFlag("--agents", () => loadAgentsFile(str("agents")!))).agents
       : null;

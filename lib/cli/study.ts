@@ -18,6 +18,7 @@ import type {
   StudyRuns,
 } from "../analysis/study.ts";
 import { ConfigError } from "../core/config.ts";
+import { withFlag } from "../core/flags.ts";
 import type { ReportDocument } from "../core/document.ts";
 import { readJsonl, writeJsonAtomic } from "../core/run_log.ts";
 import { SCHEMA_VERSION } from "../core/records.ts";
@@ -145,7 +146,8 @@ export async function parseStudyArgs(argv: string[]): Promise<StudyArgs | null> 
     ? study.seeds.small
     : study.seeds.default;
   const agents = (v.agents as string[] | undefined) ?? [];
-  for (const file of agents) await loadAgentsFile(file); // fails early, naming the file
+  // fails early, naming the flag and the file
+  for (const file of agents) await withFlag("--agents", () => loadAgentsFile(file));
   const lang = parseLang(str("lang"));
   if (v.offline && !v.cache) throw new ConfigError("--offline: needs --cache DIR");
   const values: Record<string, string | boolean> = {};

@@ -228,16 +228,112 @@ export function parseJsonText(text: string, source: string): unknown {
   }
 }
 
-/** Reads and parses a JSON file; missing files and syntax errors become {@linkcode ConfigError}s. */
-export async function readJsonFile(path: string): Promise<unknown> {
-  let text: string;
+/** The largest input file (a config, agents or grid file) read: 16 MiB. */
+export const MAX_INPUT_FILE_BYTES = 16 * 1024 * 1024;
+
+/** What a non-regular file is, for a message. */
+function fileKind(info: Deno.FileInfo): string {
+  if (info.isDirectory) return "a directory";
+  if (info.isFifo) return "a FIFO";
+  if (info.isCharDevice) return "a character device";
+  if (info.isBlockDevice) return "a block device";
+  if (info.isSocket) return "a socket";
+  return "not a regular file";
+}
+
+/**
+ * Checks that `path` is a regular file (symlinks followed) of at most `maxBytes`, without
+ * opening it: a FIFO, a device such as `/dev/zero`, a socket or a directory is refused at
+ * once instead of blocking or reading forever.
+ *
+ * @example
+ * ```ts
+ * import { checkInputFile } from "./config.ts";
+ * await checkInputFile("/dev/zero").catch((e) => console.log(e.message));
+ * // /dev/zero: not a regular file (a character device)
+ * ```
+ *
+ * @param path The file.
+ * @param maxBytes The largest size accepted. @default {MAX_INPUT_FILE_BYTES}
+ * @returns The file's size in bytes.
+ * @throws {ConfigError} `<path>: file not found`, `<path>: is a directory`,
+ *   `<path>: not a regular file (...)`, `<path>: larger than ... bytes`.
+ */
+export async function checkInputFile(
+  path: string,
+  maxBytes: number = MAX_INPUT_FILE_BYTES,
+): Promise<number> {
+  let info: Deno.FileInfo;
   try {
-    text = await Deno.readTextFile(path);
+    info = await Deno.stat(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) throw new ConfigError(`${path}: file not found`);
-    if (e instanceof Deno.errors.IsADirectory) throw new ConfigError(`${path}: is a directory`);
     throw new ConfigError(`${path}: cannot read: ${(e as Error).message}`);
   }
+  if (info.isDirectory) throw new ConfigError(`${path}: is a directory`);
+  if (!info.isFile) throw new ConfigError(`${path}: not a regular file (${fileKind(info)})`);
+  if (info.size > maxBytes) {
+    throw new ConfigError(`${path}: larger than ${sizeText(maxBytes)} (${info.size} bytes)`);
+  }
+  return info.size;
+}
+
+function sizeText(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
+/**
+ * Reads an input file as UTF-8 text after {@linkcode checkInputFile}; never reads more than
+ * `maxBytes` (a file that grows after the check is refused too).
+ *
+ * @param path The file.
+ * @param maxBytes The largest size accepted. @default {MAX_INPUT_FILE_BYTES}
+ * @returns The text.
+ * @throws {ConfigError} As {@linkcode checkInputFile}, or when the read fails.
+ */
+export async function readInputText(
+  path: string,
+  maxBytes: number = MAX_INPUT_FILE_BYTES,
+): Promise<string> {
+  const size = await checkInputFile(path, maxBytes);
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) throw new ConfigError(`${path}: file not found`);
+    throw new ConfigError(`${path}: cannot read: ${(e as Error).message}`);
+  }
+  try {
+    // Sized from the check (files under /proc say 0), grown as needed up to maxBytes + 1.
+    let buf = new Uint8Array(Math.min(Math.max(size, 4096), maxBytes) + 1);
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        if (n > maxBytes) break;
+        const bigger = new Uint8Array(Math.min(buf.length * 2, maxBytes + 1));
+        bigger.set(buf);
+        buf = bigger;
+      }
+      const got = await file.read(buf.subarray(n));
+      if (got === null) break;
+      n += got;
+    }
+    if (n > maxBytes) throw new ConfigError(`${path}: larger than ${sizeText(maxBytes)}`);
+    return new TextDecoder().decode(buf.subarray(0, n));
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`${path}: cannot read: ${(e as Error).message}`);
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * Reads and parses a JSON file (see {@linkcode readInputText}: a regular file of at most
+ * 16 MiB); missing files, special files and syntax errors become {@linkcode ConfigError}s.
+ */
+export async function readJsonFile(path: string): Promise<unknown> {
+  const text = await readInputText(path);
   if (text.trim() === "") throw new ConfigError(`${path}: file is empty`);
   return parseJsonText(text, path);
 }

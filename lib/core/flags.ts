@@ -1,8 +1,9 @@
 /**
  * Command-line flags, parsed the same way by every layer: {@linkcode parseFlags}, the one
  * wrapper of `node:util` `parseArgs` whose errors are one line naming the flag (an empty
- * string value is refused), and {@linkcode readConfigFlag}, `--config` as a file or inline
- * JSON. Engines' own commands use these directly; `lib/cli/common_flags.ts` re-exports them
+ * string value is refused), {@linkcode readConfigFlag}, `--config` as a file or inline
+ * JSON, and {@linkcode checkFlagFile}, the check every file flag (`--agents`, `--sweep`)
+ * makes before its file is read: a regular file of at most 16 MiB, never a FIFO or device. Engines' own commands use these directly; `lib/cli/common_flags.ts` re-exports them
  * beside the flags the `cli` commands share.
  *
  * @example
@@ -14,7 +15,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError, parseJsonText, readJsonFile } from "./config.ts";
+import { checkInputFile, ConfigError, parseJsonText, readJsonFile } from "./config.ts";
 
 /** A flag's type, as `node:util` `parseArgs` takes it. */
 export interface FlagSpec {
@@ -123,4 +124,44 @@ export async function readConfigFlag(
     throw new ConfigError(`--config: ${source}: expected a JSON object of ${what}`);
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * Runs `read`, prefixing the message of a {@linkcode ConfigError} it throws with `flag`
+ * (unless it already starts with it).
+ *
+ * @param flag The flag, e.g. `--agents`.
+ * @param read What reads the flag's file.
+ * @returns What `read` returns.
+ * @throws {ConfigError} `<flag>: <message>`.
+ */
+export async function withFlag<T>(flag: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (e instanceof ConfigError && !e.message.startsWith(`${flag}:`)) {
+      throw new ConfigError(`${flag}: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Refuses a file flag's value at once unless it is a regular file of at most 16 MiB (see
+ * `checkInputFile`): `--agents /dev/zero` or a FIFO is one line naming the flag, never a
+ * hang.
+ *
+ * @example
+ * ```ts
+ * import { checkFlagFile } from "./flags.ts";
+ * await checkFlagFile("--agents", "/dev/zero").catch((e) => console.log(e.message));
+ * // --agents: /dev/zero: not a regular file (a character device)
+ * ```
+ *
+ * @param flag The flag, e.g. `--agents`.
+ * @param path Its value.
+ * @throws {ConfigError} `<flag>: <path>: ...` for a missing, special, or too large file.
+ */
+export async function checkFlagFile(flag: string, path: string): Promise<void> {
+  await withFlag(flag, () => checkInputFile(path));
 }

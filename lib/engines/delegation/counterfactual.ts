@@ -272,6 +272,58 @@ export function providerRegretPoints(
   return out;
 }
 
+/**
+ * Stage-game regret tallied delegation by delegation: the same figures as
+ * `summarizeRegret(providerRegretPoints(tables, rows))` in O(K) memory, so a run can count
+ * its rows as it logs them instead of reading a million of them back.
+ *
+ * @example
+ * ```ts
+ * import { parseDelegationConfig } from "./config.ts";
+ * import { DelegationEngine } from "./engine.ts";
+ * import { ProviderRegretTally } from "./counterfactual.ts";
+ * const engine = new DelegationEngine(parseDelegationConfig({ T: 50 }));
+ * const tally = new ProviderRegretTally(engine);
+ * tally.add("provider_1", 1, 0, 0);
+ * console.log(tally.rows, Object.keys(tally.summary())); // 1 [ "provider_1" ]
+ * ```
+ */
+export class ProviderRegretTally {
+  #source: { readonly tables: DelegationTables };
+  #tally = new RegretTally();
+  /** Delegations counted. */
+  rows = 0;
+
+  /**
+   * @param source Where the run's tables are: the engine (read at every delegation, since a
+   * reset with another seed replaces synthetic tables).
+   */
+  constructor(source: { readonly tables: DelegationTables }) {
+    this.#source = source;
+  }
+
+  /**
+   * Counts one delegation: its provider's name and 1-based id, its time step and the
+   * provider utility it earned (`llm`: served by an LLM seat).
+   *
+   * @throws {RangeError} For an unknown provider id or a payoff that is not finite.
+   */
+  add(provider: string, providerId: number, time: number, earned: number, llm = false): void {
+    const tables = this.#source.tables;
+    const i = providerId - 1;
+    if (!(i >= 0 && i < tables.providers.length)) {
+      throw new RangeError(`Cannot compute regret: unknown provider id ${providerId}`);
+    }
+    this.#tally.add(provider, stageBest(tables, i, time % tables.length), earned, llm);
+    this.rows++;
+  }
+
+  /** Per-provider regret, as `summarizeRegret` gives it (`summary.json`'s `regret`). */
+  summary(): Record<string, AgentRegret> {
+    return this.#tally.summary();
+  }
+}
+
 /** Running sums of one user's delegations. */
 class Ledger {
   delegations = 0;

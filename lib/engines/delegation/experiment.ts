@@ -20,7 +20,7 @@ import type { DecisionRecord, Schema } from "../../core/records.ts";
 import { ConfigError } from "../../core/config.ts";
 import { decisionRecordObject } from "../../core/record_helpers.ts";
 import { LlmCallRecordSchema } from "../../core/records.ts";
-import { readJsonl } from "../../core/run_log.ts";
+import { readJsonl, streamJsonl } from "../../core/run_log.ts";
 import { usageTotals } from "../../core/summary.ts";
 import type { ChatModel } from "../../llm/chat_model.ts";
 import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
@@ -37,8 +37,7 @@ import {
 } from "./strategies.ts";
 import { DELEGATION_VERDICTS, delegationSummary, PHASE_SLOTS } from "./summary.ts";
 import { delegationProfile, delegationSampleReply } from "./profile.ts";
-import { providerRegretPoints, runCounterfactual } from "./counterfactual.ts";
-import { summarizeRegret } from "../../core/regret.ts";
+import { ProviderRegretTally, runCounterfactual } from "./counterfactual.ts";
 
 /** A row of `decisions.jsonl`: one delegation (the SPEC's delegation history). */
 const delegationDecisionObject = decisionRecordObject.extend({
@@ -257,20 +256,27 @@ function delegationRow(
   };
 }
 
-/** The providers' stage-game regret from the decision rows (`null` without every row). */
+/**
+ * The providers' stage-game regret from the decision rows (`null` without every row). A run
+ * that logged every row in this process tallied them as it went (`logged`); a resumed one
+ * streams `decisions.jsonl` (bounded memory) and tallies it.
+ */
 async function runRegret(
   dir: string,
   engine: DelegationEngine,
   agents: readonly ProviderAgent[],
   delegations: number,
+  logged: ProviderRegretTally | null,
 ) {
-  const rows = await readJsonl(join(dir, "decisions.jsonl"), delegationDecisionObject);
-  if (rows.length !== delegations) return null;
+  if (logged && logged.rows === delegations) return logged.summary();
   const llmSeats = new Set(agents.filter((a) => !a.kind.startsWith("policy:")).map((a) => a.name));
-  return summarizeRegret(
-    providerRegretPoints(engine.tables, rows.map((r) => ({ ...r, provider: r.agent })))
-      .map((p) => ({ ...p, llm: llmSeats.has(p.agent) })),
-  );
+  const tally = new ProviderRegretTally(engine);
+  const rows = streamJsonl(join(dir, "decisions.jsonl"), delegationDecisionObject);
+  for await (const r of rows) {
+    if (tally.rows === delegations) return null; // more rows than delegations
+    tally.add(r.agent, r.provider_id, r.time, r.provider_utility, llmSeats.has(r.agent));
+  }
+  return tally.rows === delegations ? tally.summary() : null;
 }
 
 /** Why a block of the summary was not computed. */
@@ -288,6 +294,7 @@ async function summarizeRun(
   cfg: DelegationConfig,
   engine: DelegationEngine,
   agents: readonly ProviderAgent[],
+  logged: ProviderRegretTally | null,
 ): Promise<Record<string, unknown>> {
   const s = delegationSummary(cfg, engine.getState());
   const calls = await readJsonl(join(dir, "llm_calls.jsonl"), LlmCallRecordSchema);
@@ -300,7 +307,7 @@ async function summarizeRun(
   }]));
   const live = cfg.records.mode === "live", none = cfg.mechanism === "none";
   const scripted = agents.every((a) => a.kind.startsWith("policy:"));
-  const regret = live ? null : await runRegret(dir, engine, agents, s.total_delegations);
+  const regret = live ? null : await runRegret(dir, engine, agents, s.total_delegations, logged);
   const counterfactual = !live && scripted && !none
     ? runCounterfactual({
       config: cfg,
@@ -331,17 +338,27 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
   const engine = new DelegationEngine(cfg, { records: await loadRecords(cfg) });
   const agents = seatAgents(cfg, ctx, engine);
   const kinds = Object.fromEntries(agents.map((a) => [a.name, a.kind]));
+  const llm = new Set(agents.filter((a) => !a.kind.startsWith("policy:")).map((a) => a.name));
+  // The regret of the rows logged by this process, tallied as they are logged (a bad row
+  // drops the tally: the summary then reads the rows back and reports the error there).
+  let logged: ProviderRegretTally | null = cfg.records.mode === "live"
+    ? null
+    : new ProviderRegretTally(engine);
   return {
     engine,
     agents,
-    decisionRow: (agent, decision, step) =>
-      delegationRow(
-        (step.infos[agent] as DelegationInfo).delegation!,
-        decision.action as string,
-        kinds[agent],
-        decision.thought,
-      ),
-    summarize: ({ dir }) => summarizeRun(dir, cfg, engine, agents),
+    decisionRow: (agent, decision, step) => {
+      const d = (step.infos[agent] as DelegationInfo).delegation!;
+      if (logged) {
+        try {
+          logged.add(agent, d.provider_id, d.time, d.provider_utility, llm.has(agent));
+        } catch {
+          logged = null;
+        }
+      }
+      return delegationRow(d, decision.action as string, kinds[agent], decision.thought);
+    },
+    summarize: ({ dir }) => summarizeRun(dir, cfg, engine, agents, logged),
   };
 }
 

@@ -22,8 +22,15 @@ const M = 397;
 /** Which generator serves the run's draws: the toolkit's own, or CPython's `random`. */
 export type StreamKind = "toolkit" | "python";
 
-/** The serialisable state of a {@linkcode PythonRandom}: the 624 words and the index. */
-export interface PythonRandomState {
+/**
+ * The serialisable state of a {@linkcode PythonRandom}: the 624 words and the index, or (a
+ * few bytes instead of 12 KB in every checkpoint) the seed, how many times the words were
+ * regenerated since seeding, and the index.
+ */
+export type PythonRandomState = PythonRandomWords | PythonRandomPosition;
+
+/** A {@linkcode PythonRandomState} as the Mersenne Twister's words. */
+export interface PythonRandomWords {
   /** Which stream this state is for. */
   kind: "python";
   /** The Mersenne Twister's 624 state words. */
@@ -31,6 +38,24 @@ export interface PythonRandomState {
   /** The position of the next word to temper (624 or more: regenerate the words first). */
   index: number;
 }
+
+/** A {@linkcode PythonRandomState} as a position in the stream of a seed. */
+export interface PythonRandomPosition {
+  /** Which stream this state is for. */
+  kind: "python";
+  /** The seed, as `random.seed(seed)`. */
+  seed: number;
+  /** How many times the 624 words were regenerated since seeding. */
+  twists: number;
+  /** The position of the next word to temper (624 or more: regenerate the words first). */
+  index: number;
+}
+
+/**
+ * The most regenerations a position state replays on restore (about 62 million draws, a few
+ * tenths of a second); a stream further along saves its words instead.
+ */
+export const MAX_REPLAYED_TWISTS = 100_000;
 
 /** The serialisable state of a {@linkcode ToolkitStream}. */
 export interface ToolkitStreamState {
@@ -93,6 +118,10 @@ export class PythonRandom implements RunStream {
   readonly kind = "python" as const;
   #mt = new Uint32Array(N);
   #index = N + 1;
+  /** The seed the words come from, `null` once restored from bare words. */
+  #seed: number | null = null;
+  /** Regenerations of the words since seeding. */
+  #twists = 0;
 
   /**
    * Seeds the generator as CPython's `random.Random(seed)`.
@@ -106,6 +135,8 @@ export class PythonRandom implements RunStream {
   /** Re-seeds as `random.seed(seed)`: `init_by_array` with the seed's 32-bit words. */
   seed(seed: number): void {
     this.#initByArray(seedWords(seed));
+    this.#seed = seed;
+    this.#twists = 0;
   }
 
   #initGenrand(s: number): void {
@@ -161,6 +192,7 @@ export class PythonRandom implements RunStream {
     const y = (mt[N - 1] & 0x80000000) | (mt[0] & 0x7fffffff);
     mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
     this.#index = 0;
+    this.#twists++;
   }
 
   /** One 32-bit output (`genrand_uint32`). */
@@ -207,15 +239,37 @@ export class PythonRandom implements RunStream {
     return seq[this.randbelow(seq.length)];
   }
 
+  /** The state: the seed and position while few regenerations deep, else the words. */
   getState(): PythonRandomState {
+    if (this.#seed !== null && this.#twists <= MAX_REPLAYED_TWISTS) {
+      return { kind: "python", seed: this.#seed, twists: this.#twists, index: this.#index };
+    }
     return { kind: "python", mt: Array.from(this.#mt), index: this.#index };
   }
 
+  /** Restores {@linkcode getState}: either form. */
   setState(state: RunStreamState): void {
-    if (state.kind !== "python" || state.mt.length !== N) {
+    if (state.kind !== "python") {
       throw new TypeError("Cannot restore PythonRandom: not a python stream state");
     }
-    this.#mt.set(state.mt);
+    if (!Number.isInteger(state.index) || state.index < 0 || state.index > N + 1) {
+      throw new TypeError(`Cannot restore PythonRandom: bad index ${state.index}`);
+    }
+    if ("mt" in state) {
+      if (state.mt.length !== N) {
+        throw new TypeError("Cannot restore PythonRandom: not a python stream state");
+      }
+      this.#mt.set(state.mt);
+      this.#seed = null;
+      this.#twists = 0;
+    } else {
+      const { seed, twists } = state;
+      if (!Number.isInteger(twists) || twists < 0 || twists > MAX_REPLAYED_TWISTS) {
+        throw new TypeError(`Cannot restore PythonRandom: bad twists ${twists}`);
+      }
+      this.seed(seed);
+      for (let i = 0; i < twists; i++) this.#twist();
+    }
     this.#index = state.index;
   }
 }

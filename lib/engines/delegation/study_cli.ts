@@ -15,8 +15,8 @@
  * @module
  */
 import { basename, join } from "node:path";
-import { ConfigError } from "../../core/config.ts";
-import { type FlagSpec, parseFlags, readConfigFlag } from "../../core/flags.ts";
+import { ConfigError, readInputText } from "../../core/config.ts";
+import { type FlagSpec, parseFlags, readConfigFlag, withFlag } from "../../core/flags.ts";
 import type { ReportDocument } from "../../core/document.ts";
 import { utcStamp } from "../../core/run_dir.ts";
 import type { Command, CommandContext } from "../../run/experiment.ts";
@@ -270,12 +270,7 @@ async function referenceComparison(args: StudyArgs, rows: readonly StudyRow[]) {
   else if (auto && seeds.length === 1 && await exists(auto)) reference = auto;
   if (!reference) return { comparison: undefined, reference };
   if (seeds.length !== 1) throw new ConfigError("--compare: needs a single seed");
-  let text;
-  try {
-    text = await Deno.readTextFile(reference);
-  } catch (e) {
-    throw new ConfigError(`--compare: cannot read ${reference}: ${(e as Error).message}`);
-  }
+  const text = await withFlag("--compare", () => readInputText(reference));
   return { comparison: compareWithReference(rows, parseCsv(text)), reference };
 }
 

@@ -10,12 +10,15 @@
  * | `POST /run_next_emergent` | the day just played ({@linkcode DayView}); 409 while a day runs or after the end (with `reason`) |
  * | `GET /ai_emergent/{name}` | one AI; 404 for an unknown name |
  * | `GET /current_state` | the whole public state ({@linkcode StateView}), with the day-by-day `history` |
- * | `POST /reset` | a new run directory; the optional body is a society config (as in `--config`) plus an optional `seed`; 400 naming the field |
+ * | `POST /reset` | a new run directory; the optional body is a society config (as in `--config`) plus an optional `seed`; 400 naming the field; 409 while a day runs |
  * | `GET /` | the live page; `GET /dashboard.js` its script |
  *
  * Errors are JSON `{"error": "..."}`: 404 unknown path, 405 wrong method (with `Allow`),
- * 400 malformed body or config, 409 conflict. Days never run concurrently: the session
- * refuses a second step while one is in flight (`SessionBusyError` becomes 409).
+ * 400 malformed body or config, 413 body over {@linkcode MAX_BODY_BYTES}, 409 conflict. Every
+ * request's body is read whole (and size-limited) before the server looks at its state, so
+ * a slowly sent `POST /reset` is judged when it has arrived: a day started meanwhile makes
+ * it 409, never a session closed under a running day. Days never run concurrently: the
+ * session refuses a second step while one is in flight (`SessionBusyError` becomes 409).
  *
  * @example
  * ```ts ignore
@@ -108,12 +111,52 @@ const ROUTES: readonly { pattern: RegExp; methods: readonly string[] }[] = [
   { pattern: /^\/dashboard\.js$/, methods: ["GET"] },
 ];
 
-/** Reads a JSON object body (empty body: `null`); throws a 400 response for a bad one. */
-async function readBody(req: Request): Promise<Record<string, unknown> | null> {
-  const text = await req.text();
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) {
-    throw error(413, `body: larger than ${MAX_BODY_BYTES} bytes`);
+/**
+ * Reads a whole request body, refusing one over {@linkcode MAX_BODY_BYTES} (413) as soon as
+ * its `content-length` or the bytes received so far exceed it.
+ */
+async function readBodyText(req: Request): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  const tooLarge = () => error(413, `body: larger than ${MAX_BODY_BYTES} bytes`);
+  if (declared > MAX_BODY_BYTES) {
+    await req.body?.cancel().catch(() => {});
+    throw tooLarge();
   }
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (e) {
+      throw error(400, `body: could not be read: ${(e as Error).message}`);
+    }
+    const { done, value } = chunk;
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw error(400, "body: not valid UTF-8");
+  }
+}
+
+/** Parses a JSON object body (empty body: `null`); throws a 400 response for a bad one. */
+function parseBody(text: string): Record<string, unknown> | null {
   if (text.trim() === "") return null;
   let value: unknown;
   try {
@@ -161,6 +204,9 @@ class Server {
       );
     }
     try {
+      // The whole body is read (and size-limited) before any look at the state: a slow body
+      // must not carry a check made before it arrived past a day started meanwhile.
+      const body = await readBodyText(req);
       if (path === "/") {
         return new Response(dashboardHtml(stateView(this.session, this.history)), {
           headers: { "content-type": "text/html; charset=utf-8" },
@@ -176,7 +222,7 @@ class Server {
       }
       if (path.startsWith("/ai_emergent/")) return this.#ai(path);
       if (path.startsWith("/run_next_emergent")) return await this.#nextDay();
-      return await this.#reset(req);
+      return await this.#reset(parseBody(body));
     } catch (e) {
       if (e instanceof Response) return e;
       return error(500, (e as Error).message);
@@ -228,10 +274,11 @@ class Server {
     return json(200, { ...view, run_dir: session.dir });
   }
 
-  async #reset(req: Request): Promise<Response> {
+  async #reset(body: Record<string, unknown> | null): Promise<Response> {
+    // No await between these checks and `#resetting = true` below: a day cannot start in
+    // between (`#nextDay` refuses while resetting).
     if (this.#resetting) return error(409, "a reset is already in progress");
     if (this.session.busy) return error(409, "a day is running; reset after it");
-    const body = await readBody(req);
     let seed = this.#options.request.seed;
     let config = this.#options.request.config;
     if (body) {

@@ -1,0 +1,91 @@
+/**
+ * `deno run -A bench/delegation_cli.ts [--runs N]`: the delegation command at `T = 1e6` on the
+ * recorded reference data, end to end as a user runs it (a child process each time), with
+ * the default logging (every delegation's row, a checkpoint every 100) and without rows, plus
+ * the CLI's own start-up (`--help`, a flag error) for scale. Prints the best and median wall
+ * time and the CPU time of each, and the default run against the original Python
+ * simulator's recorded 16.3 s (it cannot run `T = 1e6` as published: it stops past its
+ * 1,000 records).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { findReference, missingReference } from "../lib/core/reference.ts";
+
+/** The original simulator's wall time for the same run, as recorded (not rerun here). */
+const ORIGINAL_SECONDS = 16.3;
+
+const runsFlag = Deno.args.indexOf("--runs");
+const runs = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : 3;
+const records = findReference("delegation");
+if (!records) {
+  console.log(missingReference("delegation"));
+  Deno.exit(0);
+}
+const tmp = await Deno.makeTempDir({ prefix: "lab-delegation-cli-" });
+const config = join(tmp, "t1e6.json");
+await Deno.writeTextFile(config, JSON.stringify({ T: 1_000_000 }));
+const main = new URL("../lib/cli/main.ts", import.meta.url).pathname;
+const run = ["run", "--allow-all", main];
+const delegation = (...extra: string[]) => [
+  ...run,
+  "delegation",
+  "--records",
+  records,
+  "--rng",
+  "python",
+  "--config",
+  config,
+  "--no-report",
+  "--quiet",
+  ...extra,
+];
+
+const cases: [string, string[]][] = [
+  ["--help", [...run, "--help"]],
+  ["flag error (--seeds x)", [...run, "ipd", "--seeds", "x"]],
+  ["T = 1e6, default logging", delegation()],
+  ["T = 1e6, no rows", delegation("--log-decisions", "none")],
+  [
+    "T = 1e6, no rows, checkpoint at the end",
+    delegation("--log-decisions", "none", "--checkpoint-every", "end"),
+  ],
+];
+
+/** Wall and CPU (user + system, from `/usr/bin/time`) seconds of one child process. */
+async function once(args: string[], i: number): Promise<{ wall: number; cpu: number }> {
+  const out = args.includes("delegation")
+    ? ["--out", join(tmp, `run-${i}-${crypto.randomUUID()}`)]
+    : [];
+  const t = performance.now();
+  const r = await new Deno.Command("/usr/bin/time", {
+    args: ["-f", "%U %S", Deno.execPath(), ...args, ...out],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const wall = (performance.now() - t) / 1000;
+  const last = new TextDecoder().decode(r.stderr).trim().split("\n").at(-1) ?? "";
+  const [user, sys] = last.split(" ").map(Number);
+  return { wall, cpu: user + sys };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+let defaultBest = NaN;
+for (const [label, args] of cases) {
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(await once(args, i));
+  const walls = times.map((t) => t.wall);
+  const best = Math.min(...walls);
+  if (label === "T = 1e6, default logging") defaultBest = best;
+  console.log(
+    `${label.padEnd(42)} wall best ${best.toFixed(2)} s, median ${median(walls).toFixed(2)} s; ` +
+      `CPU median ${median(times.map((t) => t.cpu)).toFixed(2)} s (${runs} runs)`,
+  );
+}
+console.log(
+  `default logging vs the original's recorded ${ORIGINAL_SECONDS} s: ${
+    (ORIGINAL_SECONDS / defaultBest).toFixed(1)
+  }x faster (best run)`,
+);
+console.log(`load average: ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+await Deno.remove(tmp, { recursive: true });
