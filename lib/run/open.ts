@@ -209,6 +209,9 @@ function makeSession(
     schemas: { decisions: p.request.experiment.decisionSchema },
     autoFlush: false,
     continueFrom: cursors,
+    // scripted runs are reproducible from their seed: their rows are validated by sample
+    // (all of them again on read and on resume); an LLM run's rows are validated one by one
+    validate: p.built.agents.some((a) => a.llm) ? "all" : "sampled",
   });
   // A call is paid for: its row reaches the disk at once, whatever else is buffered.
   p.recorder.attach((row) => {

@@ -174,6 +174,8 @@ export class RunSession {
   #closed = false;
   #lastCheckpoint = -1;
   #stopped: RunOutcome | null = null;
+  /** Each agent's sum of logged rewards, kept as rows are written (`null` after a resume). */
+  #returns: Map<string, number> | null = new Map();
 
   /**
    * A session over the parts `openRun` or `resumeRun` prepared: the engine is reset, or set
@@ -207,6 +209,7 @@ export class RunSession {
       this.budget.usd = parts.from.budget.usd;
       this.#counts = { ...parts.from.validity };
       this.#lastCheckpoint = parts.from.round;
+      this.#returns = null; // the rows before the checkpoint are summed from the log at the end
       view = engine.view();
     } else {
       view = engine.reset({ seed: parts.seed });
@@ -346,6 +349,9 @@ export class RunSession {
           parse_ok: !fallback,
           ...(d.repaired ? { repaired: true } : {}),
         });
+        if (this.#returns && typeof row.reward === "number") {
+          this.#returns.set(name, (this.#returns.get(name) ?? 0) + row.reward);
+        }
       }
     }
     for (const event of result.events) {
@@ -461,7 +467,9 @@ export class RunSession {
       kind: a.kind ?? null,
       model: a.model ?? null,
     }));
-    if (this.policy.logDecisions === "all") summary.returns = await returnsOf(dir);
+    if (this.policy.logDecisions === "all") {
+      summary.returns = roundedByName(this.#returns ?? await returnsOf(dir));
+    }
     // The verdicts again under one key, so generic tools (index, sweep report) find them.
     summary.verdicts = Object.fromEntries(
       experiment.verdicts.filter((k) => k in summary).map((k) => [k, summary[k]]),
@@ -533,13 +541,13 @@ export function budgetUse(budget: Budget): BudgetUse | undefined {
 }
 
 /**
- * Each agent's return (the sum of its rewards over the run), from `decisions.jsonl`, agents
- * sorted by name; rounded to 1e-9 so float sums print stably.
+ * Each agent's return (the sum of its rewards over the run), streamed from `decisions.jsonl`
+ * (a resumed run; a fresh one sums its rows as it writes them, in the same order).
  */
-async function returnsOf(dir: string): Promise<Record<string, number>> {
+async function returnsOf(dir: string): Promise<Map<string, number>> {
   const totals = new Map<string, number>();
   const path = join(dir, RUN_FILES.decisions);
-  if (!(await exists(path))) return {};
+  if (!(await exists(path))) return totals;
   for await (const l of readLines(path)) {
     if (!l.text) continue;
     const row = JSON.parse(l.text) as { agent?: unknown; reward?: unknown };
@@ -547,6 +555,11 @@ async function returnsOf(dir: string): Promise<Record<string, number>> {
       totals.set(row.agent, (totals.get(row.agent) ?? 0) + row.reward);
     }
   }
+  return totals;
+}
+
+/** Totals by name, names sorted, rounded to 1e-9 so float sums print stably. */
+function roundedByName(totals: Map<string, number>): Record<string, number> {
   return Object.fromEntries(
     [...totals.keys()].sort().map((k) => [k, Math.round(totals.get(k)! * 1e9) / 1e9]),
   );

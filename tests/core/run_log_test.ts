@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigError, parseJsonText, readJsonFile } from "../../lib/core/config.ts";
 import { DecisionRecordSchema, EventRecordSchema } from "../../lib/core/records.ts";
-import { LogFormatError, readJsonl, RunLog } from "../../lib/core/run_log.ts";
+import {
+  LogFormatError,
+  readJsonl,
+  RunLog,
+  SAMPLED_VALIDATION_HEAD,
+  streamJsonl,
+} from "../../lib/core/run_log.ts";
 
 Deno.test("run log: appends validated records that are on disk at once", async () => {
   const dir = await Deno.makeTempDir();
@@ -47,4 +53,43 @@ Deno.test("config: JSON errors name the line and column", async () => {
     return true;
   });
   await assert.rejects(() => readJsonFile("/nonexistent/x.json"), /x\.json: file not found/);
+});
+
+Deno.test("RunLog validate: 'all' refuses every bad record; 'sampled' checks the first 1000 and one in 100", async () => {
+  const bad = { v: 1, round: "x", type: "oops" };
+  const good = (round: number) => ({ v: 1, round, type: "ok" });
+  const all = RunLog.create(await Deno.makeTempDir());
+  for (let i = 1; i <= 1500; i++) all.append("events", good(i));
+  assert.throws(() => all.append("events", bad), LogFormatError);
+  all.close();
+  const sampled = RunLog.create(await Deno.makeTempDir(), { validate: "sampled" });
+  for (let i = 1; i < SAMPLED_VALIDATION_HEAD; i++) sampled.append("events", good(i));
+  // the 1000th is still in the head
+  assert.throws(() => sampled.append("events", bad), LogFormatError);
+  // the 1001st..1099th are not checked; the 1100th is
+  for (let n = SAMPLED_VALIDATION_HEAD + 1; n < 1100; n++) sampled.append("events", bad);
+  assert.throws(() => sampled.append("events", bad), LogFormatError);
+  sampled.close();
+});
+
+Deno.test("streamJsonl: bounded reading of long lines across chunk edges, a torn tail, file:line errors", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/events.jsonl`;
+  const long = "x".repeat(3 << 20); // longer than a read chunk
+  const lines = [
+    JSON.stringify({ v: 1, round: 1, type: "a", text: long }),
+    JSON.stringify({ v: 1, round: 2, type: "b", text: "é".repeat(5) }),
+  ];
+  await Deno.writeTextFile(path, lines.join("\n") + '\n{"v":1,"rou');
+  const rows = [];
+  for await (const r of streamJsonl(path, EventRecordSchema, { tolerateTornTail: true })) {
+    rows.push(r);
+  }
+  assert.deepEqual(rows.map((r) => r.type), ["a", "b"]);
+  assert.equal(String(rows[0].text).length, long.length);
+  assert.equal(rows[1].text, "é".repeat(5));
+  await assert.rejects(
+    readJsonl(path, EventRecordSchema),
+    (e: Error) => e instanceof LogFormatError && e.message.startsWith(`${path}:3: invalid JSON`),
+  );
 });

@@ -198,12 +198,13 @@ Deno.test("run policy: an experiment whose summary needs every row refuses fewer
   const { validateRun } = await import("../../lib/run/open.ts");
   await assert.rejects(
     validateRun({
-      experiment: findExperiment("blockchain")!,
+      // every built-in engine summarises without rows now; an experiment may still need them
+      experiment: { ...findExperiment("ipd")!, needsAllRows: true },
       config: {},
       seed: 0,
       policy: { logDecisions: "none" },
     }),
-    /--log-decisions: the blockchain summary is computed from every decision row/,
+    /--log-decisions: the ipd summary is computed from every decision row/,
   );
 });
 

@@ -8,7 +8,7 @@
  * file names the providers in order (as many entries as providers) and each entry is a
  * strategy (`{"provider": "policy", "policy": "ours"}`) or an LLM provider.
  *
- * Run policy: a checkpoint every 100 delegations and one decision row per delegation (a
+ * Run policy: a checkpoint every 1000 delegations and one decision row per delegation (a
  * default run is 1000 delegations); run `T = 1e6` with `--checkpoint-every end
  * --log-decisions none` (the summary comes from the engine's final state).
  *
@@ -369,7 +369,7 @@ export const delegationExperiment: Experiment<DelegationConfig> = {
   horizon: "T",
   decisionSchema: delegationDecisionObject,
   verdicts: DELEGATION_VERDICTS,
-  runPolicy: { checkpointEvery: 100, logDecisions: "all" },
+  runPolicy: { checkpointEvery: 1000, logDecisions: "all" },
   flags: {
     strategies: {
       type: "string",
