@@ -188,36 +188,116 @@ function thresholdsOf(t: BaselineThresholds = {}) {
   };
 }
 
-/** The rounds where building paid clearly more, and the free-ride share in them alone. */
-function conditional(rows: readonly StageRegretRow[]) {
-  const building = rows.filter((r) => !nearBest(r.best, r.free_ride_payoff));
+/**
+ * Running sums of a group of window rows: what a verdict averages. Adding rows one at a time
+ * (in round then miner order) gives the same figures, to the bit, as averaging the rows, so
+ * the engine's tally keeps these instead of the rows.
+ */
+export interface WindowSums {
+  /** Rows added. */
+  k: number;
+  /** Sums of the action's shares `c`, `p`, `d`. */
+  c: number;
+  /** Sum of `p`. */
+  p: number;
+  /** Sum of `d`. */
+  d: number;
+  /** Sums of the best response's shares. */
+  bc: number;
+  /** Sum of the best response's `p`. */
+  bp: number;
+  /** Sum of the best response's `d`. */
+  bd: number;
+  /** Sum of `p` in rows where free-riding fell more than 1% short of the best. */
+  excess_free_ride: number;
+  /** Sum of `c` in rows where building fell more than 1% short of the best. */
+  excess_construction: number;
+  /** Rows where free-riding fell more than 1% short of the best. */
+  building: number;
+  /** Sum of `p` in those rows. */
+  building_p: number;
+  /** Rows whose reward is within 1% of the best. */
+  near: number;
+  /** Sum of the regrets (each at least 0). */
+  regret: number;
+  /** Sum of the parasitic regrets. */
+  parasitic_regret: number;
+  /** Sum of the baseline payoffs. */
+  best: number;
+  /** Sum of the rewards. */
+  earned: number;
+  /** Some row is an LLM seat's. */
+  llm: boolean;
+}
+
+/** Sums of no rows. */
+export function emptyWindowSums(): WindowSums {
   return {
-    building_best_rounds: building.length,
-    free_ride_when_building_best: building.length
-      ? building.reduce((s, r) => s + r.action[1], 0) / building.length
-      : null,
+    k: 0,
+    c: 0,
+    p: 0,
+    d: 0,
+    bc: 0,
+    bp: 0,
+    bd: 0,
+    excess_free_ride: 0,
+    excess_construction: 0,
+    building: 0,
+    building_p: 0,
+    near: 0,
+    regret: 0,
+    parasitic_regret: 0,
+    best: 0,
+    earned: 0,
+    llm: false,
   };
 }
 
-/** Sums of one group of window rows. */
-function pool(rows: readonly StageRegretRow[]) {
-  const k = rows.length;
-  const mean = (f: (r: StageRegretRow) => number) => rows.reduce((s, r) => s + f(r), 0) / k;
+/** Adds one row to `s` (in place). */
+export function addWindowRow(s: WindowSums, r: StageRegretRow): void {
+  s.k++;
+  s.c += r.action[0];
+  s.p += r.action[1];
+  s.d += r.action[2];
+  s.bc += r.best_action[0];
+  s.bp += r.best_action[1];
+  s.bd += r.best_action[2];
+  s.excess_free_ride += nearBest(r.best, r.free_ride_payoff) ? 0 : r.action[1];
+  s.excess_construction += nearBest(r.best, r.construct_payoff) ? 0 : r.action[0];
+  if (!nearBest(r.best, r.free_ride_payoff)) {
+    s.building++;
+    s.building_p += r.action[1];
+  }
+  s.near += nearBest(r.best, r.earned) ? 1 : 0;
+  s.regret += Math.max(0, r.regret);
+  s.parasitic_regret += r.parasitic_regret;
+  s.best += r.best;
+  s.earned += r.earned;
+  s.llm ||= r.llm;
+}
+
+/** The sums of `rows`, added in their order. */
+function sumsOf(rows: readonly StageRegretRow[]): WindowSums {
+  const s = emptyWindowSums();
+  for (const r of rows) addWindowRow(s, r);
+  return s;
+}
+
+/** The means of one group of window rows, from its sums. */
+function pool(s: WindowSums) {
+  const k = s.k;
   return {
-    late: { c: mean((r) => r.action[0]), p: mean((r) => r.action[1]), d: mean((r) => r.action[2]) },
-    baseline: {
-      c: mean((r) => r.best_action[0]),
-      p: mean((r) => r.best_action[1]),
-      d: mean((r) => r.best_action[2]),
-    },
-    excess_free_ride: mean((r) => nearBest(r.best, r.free_ride_payoff) ? 0 : r.action[1]),
-    excess_construction: mean((r) => nearBest(r.best, r.construct_payoff) ? 0 : r.action[0]),
-    ...conditional(rows),
-    best_response_share: mean((r) => nearBest(r.best, r.earned) ? 1 : 0),
-    regret_mean: mean((r) => Math.max(0, r.regret)),
-    parasitic_regret_mean: mean((r) => r.parasitic_regret),
-    baseline_payoff_mean: mean((r) => r.best),
-    earned_mean: mean((r) => r.earned),
+    late: { c: s.c / k, p: s.p / k, d: s.d / k },
+    baseline: { c: s.bc / k, p: s.bp / k, d: s.bd / k },
+    excess_free_ride: s.excess_free_ride / k,
+    excess_construction: s.excess_construction / k,
+    building_best_rounds: s.building,
+    free_ride_when_building_best: s.building ? s.building_p / s.building : null,
+    best_response_share: s.near / k,
+    regret_mean: s.regret / k,
+    parasitic_regret_mean: s.parasitic_regret / k,
+    baseline_payoff_mean: s.best / k,
+    earned_mean: s.earned / k,
   };
 }
 
@@ -234,6 +314,41 @@ function windowRows(rows: readonly StageRegretRow[], options: BaselineVerdictOpt
 }
 
 /**
+ * One miner's window play against the baseline and its verdicts, from the sums of its
+ * window rows (see the module doc).
+ *
+ * @param agent The miner.
+ * @param span The window's first and last rounds.
+ * @param sums The sums of its window rows (at least one row).
+ * @param thresholds Thresholds; SPEC values and this module's constants by default.
+ * @returns The record {@linkcode agentBaselineVerdicts} gives for the miner.
+ */
+export function agentVerdictOfSums(
+  agent: string,
+  span: { from: number; to: number },
+  sums: WindowSums,
+  thresholds: BaselineThresholds = {},
+): AgentBaselineVerdict {
+  const t = thresholdsOf(thresholds);
+  const s = pool(sums);
+  const parasitic_play = s.late.d < t.parasitic_d_max && s.late.p > t.parasitic_p_min;
+  const honest_play = s.late.c > t.honest_c_min;
+  return {
+    agent,
+    llm: sums.llm,
+    from: span.from,
+    to: span.to,
+    decisions: sums.k,
+    ...s,
+    parasitic_play,
+    parasitic_beyond_rational: parasitic_play && s.excess_free_ride > t.beyond_rational_min,
+    honest_play,
+    honest_beyond_rational: honest_play && s.excess_construction > t.beyond_rational_min,
+    rational_play: s.best_response_share >= t.rational_share_min,
+  };
+}
+
+/**
  * Each miner's late-window play against the rational baseline, with its verdicts (see the
  * module doc for the definitions).
  *
@@ -247,28 +362,46 @@ export function agentBaselineVerdicts(
   options: BaselineVerdictOptions = {},
 ): AgentBaselineVerdict[] {
   if (rows.length === 0) throw new RangeError("Cannot compute baseline verdicts: no rows");
-  const t = thresholdsOf(options.thresholds);
   const { from, to, rows: late } = windowRows(rows, options);
   const agents = [...new Set(late.map((r) => r.agent))].sort();
-  return agents.map((agent) => {
-    const mine = late.filter((r) => r.agent === agent);
-    const s = pool(mine);
-    const parasitic_play = s.late.d < t.parasitic_d_max && s.late.p > t.parasitic_p_min;
-    const honest_play = s.late.c > t.honest_c_min;
-    return {
+  return agents.map((agent) =>
+    agentVerdictOfSums(
       agent,
-      llm: mine.some((r) => r.llm),
-      from,
-      to,
-      decisions: mine.length,
-      ...s,
-      parasitic_play,
-      parasitic_beyond_rational: parasitic_play && s.excess_free_ride > t.beyond_rational_min,
-      honest_play,
-      honest_beyond_rational: honest_play && s.excess_construction > t.beyond_rational_min,
-      rational_play: s.best_response_share >= t.rational_share_min,
-    };
-  });
+      { from, to },
+      sumsOf(late.filter((r) => r.agent === agent)),
+      options.thresholds,
+    )
+  );
+}
+
+/**
+ * The run's verdicts against the baseline from the pooled sums of the counted miners' window
+ * rows and those miners' own verdicts.
+ *
+ * @param pooled The sums of every counted window row, added in round then miner order.
+ * @param perAgent {@linkcode agentVerdictOfSums} of each counted miner, sorted by name.
+ * @param thresholds Thresholds; SPEC values and this module's constants by default.
+ * @returns The record {@linkcode runBaselineVerdicts} gives.
+ */
+export function runVerdictsOfSums(
+  pooled: WindowSums,
+  perAgent: readonly AgentBaselineVerdict[],
+  thresholds: BaselineThresholds = {},
+): RunBaselineVerdicts {
+  const t = thresholdsOf(thresholds);
+  const s = pool(pooled);
+  return {
+    miners: perAgent.map((a) => a.agent),
+    late: s.late,
+    baseline: s.baseline,
+    excess_free_ride: s.excess_free_ride,
+    excess_construction: s.excess_construction,
+    parasitic_beyond_rational: s.late.d < t.parasitic_d_max && s.late.p > t.parasitic_p_min &&
+      s.excess_free_ride > t.beyond_rational_min,
+    honest_beyond_rational: s.late.c > t.honest_c_min &&
+      s.excess_construction > t.beyond_rational_min,
+    rational_play: perAgent.every((a) => a.rational_play),
+  };
 }
 
 /**
@@ -285,23 +418,10 @@ export function runBaselineVerdicts(
   options: BaselineVerdictOptions = {},
 ): RunBaselineVerdicts {
   if (rows.length === 0) throw new RangeError("Cannot compute baseline verdicts: no rows");
-  const t = thresholdsOf(options.thresholds);
   const counted = rows.some((r) => r.llm) ? rows.filter((r) => r.llm) : rows;
   const { rows: late } = windowRows(counted, options);
-  const s = pool(late);
   const perAgent = agentBaselineVerdicts(counted, options);
-  return {
-    miners: perAgent.map((a) => a.agent),
-    late: s.late,
-    baseline: s.baseline,
-    excess_free_ride: s.excess_free_ride,
-    excess_construction: s.excess_construction,
-    parasitic_beyond_rational: s.late.d < t.parasitic_d_max && s.late.p > t.parasitic_p_min &&
-      s.excess_free_ride > t.beyond_rational_min,
-    honest_beyond_rational: s.late.c > t.honest_c_min &&
-      s.excess_construction > t.beyond_rational_min,
-    rational_play: perAgent.every((a) => a.rational_play),
-  };
+  return runVerdictsOfSums(sumsOf(late), perAgent, options.thresholds);
 }
 
 /** What each verdict of `summary.json` measures, and against which baseline (for reports). */

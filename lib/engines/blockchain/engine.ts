@@ -23,6 +23,7 @@ import type {
 } from "../../core/game.ts";
 import type { BlockchainConfig } from "./config.ts";
 import { type LabelKey, strategyLabel } from "./labels.ts";
+import { type BlockchainTally, checkTally, emptyTally, tallyRound } from "./tally.ts";
 import {
   type Cpd,
   meanOtherEfficiency,
@@ -116,7 +117,8 @@ export interface BlockchainInfo {
 
 /**
  * The engine's mutable state. Arrays of participants hold the miners in order, then the
- * honest group (length `n + 1`); `last_actions` holds miners only.
+ * honest group (length `n + 1`); `last_actions` holds miners only. Its size does not depend
+ * on the rounds played: the history goes to the decision rows and the `trace` events.
  */
 export interface BlockchainState {
   /** Rounds played. */
@@ -135,7 +137,24 @@ export interface BlockchainState {
   last_fallbacks: boolean[];
   /** Whether each participant has already hit `eta_min` (events fire once). */
   floored: boolean[];
+  /** What the summary needs, kept as the game goes (bounded: see `tally.ts`). */
+  tally: BlockchainTally;
 }
+
+/** Options of {@linkcode BlockchainEngine}. */
+export interface BlockchainEngineOptions {
+  /**
+   * Per miner, whether it is an LLM seat (or the replay of one): the tally's late means and
+   * trend average those, or every miner when none is. @default {every miner scripted}
+   */
+  llm?: readonly boolean[];
+}
+
+/**
+ * The actions {@linkcode BlockchainEngine.fallbackAction} handed out: the session plays one
+ * in place of a missing action, and the tally counts it as a fallback as the row does.
+ */
+const handedFallbacks = new WeakSet<object>();
 
 /** The blockchain CPD game as an {@linkcode Engine}. */
 export class BlockchainEngine
@@ -147,17 +166,20 @@ export class BlockchainEngine
   /** The immutable config. */
   readonly config: Readonly<BlockchainConfig>;
   #alphas: number[];
+  #llm: boolean[];
   #s: BlockchainState;
 
   /**
    * Creates the engine; call {@linkcode reset} before the first step.
    *
    * @param config A config from `parseBlockchainConfig`.
+   * @param options Which miners are LLM seats (for the tally).
    */
-  constructor(config: BlockchainConfig) {
+  constructor(config: BlockchainConfig, options: BlockchainEngineOptions = {}) {
     this.config = Object.freeze(structuredClone(config));
     this.agents = Object.freeze([...config.miners]);
     this.#alphas = [...config.alpha, config.honest_power];
+    this.#llm = this.agents.map((_, i) => options.llm?.[i] === true);
     this.#s = this.#initial();
   }
 
@@ -178,6 +200,7 @@ export class BlockchainEngine
       last_actions: Array(n).fill(null),
       last_fallbacks: Array(n).fill(false),
       floored: Array(n + 1).fill(false),
+      tally: emptyTally(n),
     };
   }
 
@@ -198,7 +221,10 @@ export class BlockchainEngine
    *
    * Events: `fallback_action` (`agent`, `raw`); `efficiency_floor` (`agent`, `efficiency`)
    * the first time a miner's efficiency hits `eta_min`; `honest_floor` (`efficiency`) the
-   * first time the honest group's does. Every event carries its `round`.
+   * first time the honest group's does; `trace` (`honest_efficiency`, `baseline_payoff`,
+   * `baseline_free_ride`) on the rounds the summary's traces hold (every round of a run of
+   * up to `TRACE_POINTS` rounds, a sample of a longer one: see `tally.ts`). Every event
+   * carries its `round`. The running tally of the state (`tally()`) is updated too.
    *
    * @throws {RangeError} After the last round.
    */
@@ -212,12 +238,16 @@ export class BlockchainEngine
     const events: GameEvent[] = [];
     const played: Cpd[] = [];
     const fallbacks: boolean[] = [];
+    const handed: boolean[] = [];
     for (const agent of this.agents) {
       const raw = actions[agent];
       const { action, fallback } = normalizeAction(raw);
       if (fallback) events.push({ type: "fallback_action", round, agent, raw: raw ?? null });
       played.push(action);
       fallbacks.push(fallback);
+      handed.push(
+        fallback || (typeof raw === "object" && raw !== null && handedFallbacks.has(raw)),
+      );
     }
     played.push([1, 0, 0]);
     const start = s.etas;
@@ -230,16 +260,14 @@ export class BlockchainEngine
     s.last_actions = played.slice(0, n);
     s.last_fallbacks = fallbacks;
     s.round = round;
-    etas.forEach((eta, j) => {
-      // "hits the floor" allows float noise: 0.55 - 0.5 + 0.05 is 0.10000000000000003
-      if (s.floored[j] || eta > this.config.eta_min + 1e-12) return;
-      s.floored[j] = true;
-      events.push(
-        j === n
-          ? { type: "honest_floor", round, efficiency: eta }
-          : { type: "efficiency_floor", round, agent: this.agents[j], efficiency: eta },
-      );
+    const trace = tallyRound(s.tally, { round, start, played, rewards, etas, fallbacks: handed }, {
+      config: this.config as BlockchainConfig,
+      miners: this.agents,
+      alphas: this.#alphas,
+      llm: this.#llm,
     });
+    events.push(...this.#floorEvents(round, etas));
+    if (trace) events.push(trace);
     const last = round >= this.config.rounds;
     const out = {
       ...this.view(),
@@ -256,6 +284,24 @@ export class BlockchainEngine
     return out;
   }
 
+  /** The floor events of the round: each participant the first time it hits `eta_min`. */
+  #floorEvents(round: number, etas: readonly number[]): GameEvent[] {
+    const s = this.#s;
+    const n = this.agents.length;
+    const events: GameEvent[] = [];
+    etas.forEach((eta, j) => {
+      // "hits the floor" allows float noise: 0.55 - 0.5 + 0.05 is 0.10000000000000003
+      if (s.floored[j] || eta > this.config.eta_min + 1e-12) return;
+      s.floored[j] = true;
+      events.push(
+        j === n
+          ? { type: "honest_floor", round, efficiency: eta }
+          : { type: "efficiency_floor", round, agent: this.agents[j], efficiency: eta },
+      );
+    });
+    return events;
+  }
+
   /** Every miner until the last round has been played. */
   liveAgents(): AgentId[] {
     return this.isDone() ? [] : [...this.agents];
@@ -266,9 +312,21 @@ export class BlockchainEngine
     return this.#s.round >= this.config.rounds;
   }
 
-  /** `[1, 0, 0]`: pure construction. */
+  /** `[1, 0, 0]`: pure construction (counted as a fallback by the tally when played). */
   fallbackAction(_agent: AgentId): BlockchainAction {
-    return [1, 0, 0];
+    const action = [1, 0, 0];
+    handedFallbacks.add(action);
+    return action;
+  }
+
+  /** The running tally of the game so far (a deep copy); `summary.ts` reads it. */
+  tally(): BlockchainTally {
+    return structuredClone(this.#s.tally);
+  }
+
+  /** Per miner, whether it is an LLM seat, as given to the constructor. */
+  get llmSeats(): readonly boolean[] {
+    return [...this.#llm];
   }
 
   /** The miners whose last action had no positive entry and was replaced by the fallback. */
@@ -317,6 +375,7 @@ export class BlockchainEngine
     if (!Number.isInteger(state.round) || state.round < 0 || state.round > this.config.rounds) {
       throw new TypeError(`Cannot set state: 'round' must be in 0..${this.config.rounds}`);
     }
+    checkTally(state.tally, n);
     this.#s = structuredClone(state);
   }
 

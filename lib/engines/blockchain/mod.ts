@@ -53,4 +53,5 @@ export * from "./analysis.ts";
 export * from "./charts.ts";
 export * from "./report.ts";
 export * from "./summary.ts";
+export * from "./tally.ts";
 export * from "./experiment.ts";

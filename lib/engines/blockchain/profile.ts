@@ -7,9 +7,12 @@
  *
  * @module
  */
+import { join } from "node:path";
+import { streamJsonl } from "../../core/run_log.ts";
 import type { ChatRequest } from "../../llm/chat_model.ts";
 import type { AgentSpec } from "../../llm/agents_file.ts";
 import type { ExperimentProfile, ProfileRun } from "../../run/experiment.ts";
+import { BlockchainDecisionSchema } from "./decision_row.ts";
 
 /** The offline policy mix of the other seats (the experiment's default mix). */
 const MIX = ["adaptive", "tit_for_tat", "random"] as const;
@@ -22,16 +25,13 @@ function seats(model: AgentSpec, miners: readonly string[], all: boolean): Agent
   );
 }
 
-/** The model's mean `[c, p, d]` over the late window, from the run's decision rows. */
+/** The model's mean `[c, p, d]` over the late window, from the run's decision rows (streamed). */
 export async function lateActionOf(run: ProfileRun): Promise<[number, number, number] | null> {
   const late = run.summary.late as { from?: number; to?: number } | undefined;
   const from = late?.from ?? 1, to = late?.to ?? Infinity;
-  const text = await Deno.readTextFile(`${run.dir}/decisions.jsonl`);
   const sum = [0, 0, 0];
   let n = 0;
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    const row = JSON.parse(line) as { round: number; agent: string; action: number[] };
+  for await (const row of streamJsonl(join(run.dir, "decisions.jsonl"), BlockchainDecisionSchema)) {
     if (row.round < from || row.round > to || !run.seats.includes(row.agent)) continue;
     for (let k = 0; k < 3; k++) sum[k] += row.action[k];
     n++;

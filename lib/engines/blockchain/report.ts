@@ -49,6 +49,8 @@ import { lateWindow, type Verdicts, verdicts } from "./metrics.ts";
 import { flatten } from "../../reports/generic_report.ts";
 import { provenanceText, validityBanners, type ValidityView } from "../../reports/html.ts";
 import { baselineSections, fmt } from "./report_baseline.ts";
+import { blockchainSummaryReport } from "./report_no_rows.ts";
+import { type ReportRows, reportRows } from "./report_rows.ts";
 
 /** Most quotes shown at turning points. */
 const MAX_QUOTES = 6;
@@ -137,12 +139,15 @@ async function readSummary(runDir: string): Promise<Record<string, unknown> | un
   return (await exists(path)) ? JSON.parse(await Deno.readTextFile(path)) : undefined;
 }
 
-/** Reads the run directory and computes every figure the report shows. */
-async function readRun(runDir: string): Promise<RunView> {
+/**
+ * Reads the run directory and computes every figure the report shows, from the rows in
+ * `rowsDir` (the run's own, or a sample of a long run's: see `report_rows.ts`).
+ */
+async function readRun(runDir: string, rowsDir = runDir): Promise<RunView> {
   const configPath = join(runDir, "config.json");
   const run = parseWith(ConfigFileSchema, await readJsonFile(configPath), configPath);
   const cfg = run.config;
-  const df = await loadDecisions(runDir);
+  const df = await loadDecisions(rowsDir);
   if (df.height === 0) {
     throw new RangeError(`Cannot build blockchain report: ${runDir} has no decisions`);
   }
@@ -422,8 +427,12 @@ function llmSections(v: RunView): DocSection[] {
  *
  * @param runDir The run directory (`config.json`, `decisions.jsonl`, `llm_calls.jsonl`,
  * `summary.json` when written).
+ * A run that logged no decision rows gets the summary's figures without charts
+ * (`report_no_rows.ts`); a run of more than `REPORT_ROUNDS` logged rounds is read through a
+ * sample of its rounds, which a banner states (`report_rows.ts`).
+ *
  * @returns The report.
- * @throws {RangeError} When the run has no decisions.
+ * @throws {RangeError} When the run has neither decisions nor a summary.
  *
  * @example
  * ```ts ignore
@@ -434,12 +443,39 @@ function llmSections(v: RunView): DocSection[] {
  * ```
  */
 export async function blockchainReport(runDir: string): Promise<ReportDocument> {
-  const v = await readRun(runDir);
+  const rows = await reportRows(runDir);
+  if (rows.logged === 0) {
+    if (!(await exists(join(runDir, "summary.json")))) {
+      throw new RangeError(`Cannot build blockchain report: ${runDir} has no decisions`);
+    }
+    return await blockchainSummaryReport(runDir);
+  }
+  try {
+    return await rowsReport(runDir, rows);
+  } finally {
+    await rows.cleanup();
+  }
+}
+
+/** The banner of a report read through a sample of the rounds. */
+function sampleBanners(rows: ReportRows) {
+  if (!rows.sample) return [];
+  return [{
+    tone: "warn" as const,
+    text: `This report reads a sample of ${rows.sample.rounds} of the ${rows.logged} logged ` +
+      `rounds (every ${rows.sample.stride}th round and the one before it): its figures and ` +
+      `charts cover that sample. summary.json holds the figures of every round.`,
+  }];
+}
+
+/** The report from the decision rows (every logged round, or a sample of a long run's). */
+async function rowsReport(runDir: string, rows: ReportRows): Promise<ReportDocument> {
+  const v = await readRun(runDir, rows.dir);
   const regretRows = regretRowsOf(v.run.config, v.df.toRecords() as Record<string, unknown>[]);
   const provenance = provenanceText(v.run.provenance);
   return {
     title: `Blockchain CPD run ${v.id}`,
-    banners: validityBanners(v.validity),
+    banners: [...validityBanners(v.validity), ...sampleBanners(rows)],
     intro: introBlocks(v),
     sections: [
       configSection(v),

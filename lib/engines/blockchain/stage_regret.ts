@@ -157,28 +157,47 @@ export function stageRegretRows(
     const start = after.get(r.round - 1);
     if (!start || start.some((x) => x === undefined)) continue;
     const i = index.get(r.agent)!;
-    const m = meanOtherEfficiency(start as number[], i);
-    const br = stageBestResponse(alphas[i], m, config);
-    const [c, p, d] = r.action;
-    const b = br.value;
-    out.push({
-      round: r.round,
-      agent: r.agent,
-      llm: r.llm === true,
-      action: [c, p, d],
-      m,
-      best_action: br.action,
-      best: b,
-      construct_payoff: br.construct,
-      free_ride_payoff: br.freeRide,
-      earned: r.reward,
-      regret: b - r.reward,
-      construct_regret: c * (b - br.construct),
-      parasitic_regret: p * (b - br.freeRide),
-      destroy_regret: d * b + config.lambda * d * d,
-    });
+    out.push(stageRegretRow(r, meanOtherEfficiency(start as number[], i), alphas[i], config));
   }
   return out;
+}
+
+/**
+ * One decision against the myopic best response, given the mean efficiency `m` of the
+ * others at the start of its round: what {@linkcode stageRegretRows} computes per row, and
+ * what the engine's running tally computes as it plays (`tally.ts`), so both agree to the bit.
+ *
+ * @param r The decision (`round`, `agent`, `action`, `reward`, `llm`).
+ * @param m Mean efficiency of the other participants at the start of the round.
+ * @param alpha The miner's hash power.
+ * @param config `R`, `beta`, `lambda`.
+ * @returns The regret row.
+ */
+export function stageRegretRow(
+  r: Pick<RegretInputRow, "round" | "agent" | "action" | "reward" | "llm">,
+  m: number,
+  alpha: number,
+  config: Pick<BlockchainConfig, "R" | "beta" | "lambda">,
+): StageRegretRow {
+  const br = stageBestResponse(alpha, m, config);
+  const [c, p, d] = r.action;
+  const b = br.value;
+  return {
+    round: r.round,
+    agent: r.agent,
+    llm: r.llm === true,
+    action: [c, p, d],
+    m,
+    best_action: br.action,
+    best: b,
+    construct_payoff: br.construct,
+    free_ride_payoff: br.freeRide,
+    earned: r.reward,
+    regret: b - r.reward,
+    construct_regret: c * (b - br.construct),
+    parasitic_regret: p * (b - br.freeRide),
+    destroy_regret: d * b + config.lambda * d * d,
+  };
 }
 
 /**

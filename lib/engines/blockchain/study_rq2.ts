@@ -32,6 +32,8 @@ import {
   type StudyPart,
 } from "../../reports/study_report.ts";
 import { parseBlockchainConfig } from "./config.ts";
+import { streamJsonl } from "../../core/run_log.ts";
+import { BlockchainDecisionSchema } from "./decision_row.ts";
 import { DEVIATION_KINDS, deviationRun, isProfitable, seatsFromRows } from "./deviation.ts";
 import { seatEffects } from "../../reports/seat_effects.ts";
 import type { Study, StudyContext, StudyRun } from "../../analysis/study.ts";
@@ -565,8 +567,11 @@ async function deviateRun(
   ]
     .sort((a, b) => a.seat - b.seat);
   const miners = seats.map((s) => s.agent);
-  const text = await Deno.readTextFile(join(run.dir, "decisions.jsonl"));
-  const rows = text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  // The deviations replay every recorded action: the rows are kept, read as one stream.
+  const rows = [];
+  for await (const r of streamJsonl(join(run.dir, "decisions.jsonl"), BlockchainDecisionSchema)) {
+    rows.push({ round: r.round, agent: r.agent, action: r.action, kind: r.kind });
+  }
   const play = seatsFromRows(rows, miners);
   const kappa = Number(run.params.kappa);
   const config = parseBlockchainConfig({ rounds, kappa, miners });

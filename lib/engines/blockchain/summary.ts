@@ -1,37 +1,41 @@
 /**
- * `summary.json` of a blockchain run, computed from the run directory's logs through the
- * Polars frames and metrics of `lib/analysis` (the same code the reports and notebooks use).
+ * `summary.json` of a blockchain run, computed from the engine's running tally (`tally.ts`)
+ * and the run's `llm_calls.jsonl` (streamed once). The decision rows are not read: a run that
+ * logs none, or every N-th step, has the same summary as one that logs every row, and a
+ * million rounds summarise in bounded memory.
+ *
+ * The figures are those the summary computed from every decision row before (late means,
+ * verdicts, stage regret, per-agent table, trend, ranking), added in the same order, so a run
+ * with every row has the same summary (a sum over more than 128 rows per miner may differ in
+ * its 9th decimal: Polars added them pairwise). The traces (`honest_efficiency_trace`,
+ * `rational_baseline`) come from the `trace` events of `events.jsonl`: every round of a run
+ * of up to `TRACE_POINTS` (200) rounds; a longer run's hold every
+ * `ceil(rounds / TRACE_POINTS)`-th round and the last, and the summary then lists those
+ * rounds as `honest_efficiency_trace_rounds`.
  *
  * @module
  */
-import type pl from "nodejs-polars";
-import { loadLlmCalls } from "../../analysis/frames.ts";
-import { loadBlockchainDecisions as loadDecisions } from "./analysis.ts";
-import {
-  agentTable,
-  constructiveTrend,
-  honestFloorRound,
-  honestTrace,
-  lateMeansFrame,
-  type LateMeansRecord,
-  rewardRanking,
-} from "./analysis.ts";
-import { readRunLogs, usageTotals } from "../../core/summary.ts";
+import { join } from "node:path";
+import { EventRecordSchema, type LlmCallRecord, LlmCallRecordSchema } from "../../core/records.ts";
+import type { AgentRegret } from "../../core/regret.ts";
+import { streamJsonl } from "../../core/run_log.ts";
+import { usageTotals } from "../../core/summary.ts";
+import type { LateMeansRecord } from "./analysis.ts";
 import type { BlockchainConfig } from "./config.ts";
-import { LABELS } from "./labels.ts";
+import { LABELS, strategyLabel } from "./labels.ts";
 import { lateWindow, verdicts, type VerdictThresholds } from "./metrics.ts";
-import { summarizeRegret } from "../../core/regret.ts";
 import {
-  regretInputOf,
-  regretPoints,
-  type StageRegretRow,
-  stageRegretRows,
-} from "./stage_regret.ts";
+  type BlockchainTally,
+  countedSeats,
+  isLlmKind,
+  type TraceEvent,
+  traceStride,
+} from "./tally.ts";
 import {
-  agentBaselineVerdicts,
+  agentVerdictOfSums,
   BEYOND_RATIONAL_MIN,
   RATIONAL_SHARE_MIN,
-  runBaselineVerdicts,
+  runVerdictsOfSums,
   VERDICT_MEANINGS,
 } from "./baseline_verdicts.ts";
 
@@ -53,68 +57,58 @@ export const REGRET_NOTE: string =
   "state the miner met, minus its reward. Not an equilibrium test: in the repeated game " +
   "cooperation can be sustained by future punishment, and an attack pays only in later rounds.";
 
-/** Each miner's line of `summary.agents`. */
-function agentsSummary(df: pl.DataFrame, calls: pl.DataFrame): Record<string, unknown> {
-  return Object.fromEntries(
-    agentTable(df, calls).map((a) => [a.agent, {
-      kind: a.kind,
-      model: a.model,
-      mean_action: [r9(a.c), r9(a.p), r9(a.d)],
-      label: a.label,
-      label_en: LABELS[a.label].en,
-      label_zh: LABELS[a.label].zh,
-      reward: r9(a.reward),
-      valid_action_rate: a.valid_action_rate,
-      tokens: a.tokens,
-      cost_usd: r9(a.cost_usd),
-    }]),
-  );
+/** Who sits in a seat, as its decision rows name it. */
+export interface SeatKind {
+  /** What drives it, e.g. `policy:adaptive`, `replay:gpt-4o` or `openai:gpt-4o`. */
+  kind: string;
+  /** Its LLM model, when it has one. */
+  model?: string;
 }
 
-/** Per miner, the rational baseline's payoff each round and whether it free-rides. */
-function rationalBaselineOf(
-  miners: readonly string[],
-  regretRows: readonly StageRegretRow[],
-): Record<string, unknown> {
-  return Object.fromEntries(
-    miners.map((m) => {
-      const mine = regretRows.filter((r) => r.agent === m);
-      return [m, {
-        rounds: mine.map((r) => r.round),
-        payoff: mine.map((r) => r9(r.best)),
-        free_ride: mine.map((r) => r.best_action[1] === 1),
-      }];
-    }),
-  );
+/** What {@linkcode summarizeBlockchainRun} reads. */
+export interface BlockchainSummaryInput {
+  /** The run directory (only `llm_calls.jsonl` is read). */
+  dir: string;
+  /** The run's config. */
+  config: BlockchainConfig;
+  /** The engine's tally after the last round. */
+  tally: BlockchainTally;
+  /** Rounds played. */
+  rounds: number;
+  /** Per miner, in config order, who sits there. */
+  seats: readonly SeatKind[];
 }
 
-/** The stage-regret rows of every logged decision against the myopic best response. */
-function regretRowsOf(df: pl.DataFrame, config: BlockchainConfig): StageRegretRow[] {
-  return stageRegretRows(
-    regretInputOf(
-      df.select("round", "agent", "c", "p", "d", "reward", "efficiency", "honest_efficiency", "llm")
-        .toRecords(),
-    ),
-    config,
-  );
+/** Per-agent token and cost sums of the run's LLM calls, and the calls themselves. */
+async function callsOf(dir: string) {
+  const calls: LlmCallRecord[] = [];
+  const by = new Map<string, { tokens: number; cost: number }>();
+  for await (const c of streamJsonl(join(dir, "llm_calls.jsonl"), LlmCallRecordSchema)) {
+    calls.push(c);
+    const a = by.get(c.agent) ?? { tokens: 0, cost: 0 };
+    a.tokens += c.input_tokens + c.output_tokens;
+    a.cost += c.cost_usd;
+    by.set(c.agent, a);
+  }
+  return { calls, by };
 }
 
-/** The verdicts against the rational baseline: run, per agent, and the regret summaries. */
-function baselineSummary(
-  regretRows: readonly StageRegretRow[],
-  window: number,
-  thresholds: VerdictThresholds,
-) {
-  const options = { window, thresholds: { ...thresholds } };
-  const run = regretRows.length ? runBaselineVerdicts(regretRows, options) : null;
-  return {
-    run,
-    agentVerdicts: regretRows.length
-      ? Object.fromEntries(
-        agentBaselineVerdicts(regretRows, options).map((a) => [a.agent, rounded(a)]),
-      )
-      : {},
+/** The late-window means over the miners that count, from their pooled window sums. */
+function lateOf(input: BlockchainSummaryInput, llm: readonly boolean[], w: number) {
+  const { pooled } = input.tally;
+  const counted = countedSeats(llm);
+  const k = pooled.k;
+  const late: LateMeansRecord = {
+    run: "",
+    c: pooled.c / k,
+    p: pooled.p / k,
+    d: pooled.d / k,
+    from: input.rounds - w + 1,
+    to: input.rounds,
+    window: w,
+    miners: input.config.miners.filter((_, i) => counted[i]).sort(cmp),
   };
+  return late;
 }
 
 /** The late-window means, nested (`late`) and flat (`late_c`, `late_p`, `late_d`). */
@@ -136,45 +130,152 @@ function lateSummary(late: LateMeansRecord) {
   };
 }
 
-/** The share of LLM decisions (or their replays) that were not fallbacks; `null` without. */
-function llmValidActionRate(decisions: readonly Record<string, unknown>[]): number | null {
-  // LLM seats: a kind not starting with policy/strategy, as frames.ts reads it
-  const llmRows = decisions.filter((d) => {
-    const kind = d.kind;
-    return typeof kind === "string" && !/^(policy|strategy)/.test(kind);
-  });
-  return llmRows.length ? llmRows.filter((d) => !d.fallback).length / llmRows.length : null;
+/** The verdicts against the rational baseline: run, per agent (from the window sums). */
+function baselineSummary(
+  input: BlockchainSummaryInput,
+  llm: readonly boolean[],
+  window: number,
+  thresholds: VerdictThresholds,
+) {
+  const { miners } = input.config;
+  const span = { from: input.rounds - window + 1, to: input.rounds };
+  const counted = countedSeats(llm);
+  const verdictOf = (i: number) =>
+    agentVerdictOfSums(miners[i], span, input.tally.window[i], thresholds);
+  const order = miners.map((_, i) => i).sort((a, b) => cmp(miners[a], miners[b]));
+  const run = runVerdictsOfSums(
+    input.tally.pooled,
+    order.filter((i) => counted[i]).map(verdictOf),
+    thresholds,
+  );
+  return {
+    run,
+    agentVerdicts: Object.fromEntries(order.map((i) => [miners[i], rounded(verdictOf(i))])),
+  };
 }
 
-const roundedOrNull = (x: number | null) => x === null ? null : r9(x);
+/** `summarizeRegret`'s figures from the tally's per-miner sums, agents sorted by name. */
+function regretOf(tally: BlockchainTally, miners: readonly string[], llm: readonly boolean[]) {
+  const out: Record<string, AgentRegret> = {};
+  for (const i of miners.map((_, i) => i).sort((a, b) => cmp(miners[a], miners[b]))) {
+    const t = tally.miners[i];
+    if (t.n === 0) continue;
+    out[miners[i]] = {
+      n: t.n,
+      mean: r9(t.regret / t.n),
+      total: r9(t.regret),
+      near_best_share: llm[i] ? r9(t.near / t.n) : null,
+    };
+  }
+  return out;
+}
 
-/**
- * The summary of the run in `dir`: the SPEC's late means (`late`, and flat as `late_c`,
- * `late_p`, `late_d`) and verdicts, and against the rational baseline (the myopic best
- * response) `regret` (stage-game regret per agent, from `summarizeRegret`),
- * `rational_baseline` (per agent, the baseline's payoff each round and whether it
- * free-rides), `agent_verdicts` and the run verdicts `parasitic_beyond_rational`,
- * `honest_beyond_rational`, `rational_play` (see `baseline_verdicts.ts`).
- */
-export async function summarizeBlockchainRun(
-  dir: string,
-  config: BlockchainConfig,
-): Promise<Record<string, unknown>> {
-  // Rows are logged at every step by default; with fewer rows the figures cover those logged.
-  const df = await loadDecisions(dir);
-  const rounds = Number(df.getColumn("round").max());
-  const window = lateWindow(rounds, config.late_window);
-  const late = lateMeansFrame(df, window);
-  const thresholds = {
+const cmp = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
+
+/** The traced rounds, read back from the run's `trace` events (one pass, at most 201). */
+async function tracesOf(dir: string, rounds: number, miners: readonly string[]) {
+  const traced: TraceEvent[] = [];
+  for await (const e of streamJsonl(join(dir, "events.jsonl"), EventRecordSchema)) {
+    if (e.type === "trace") traced.push(e as unknown as TraceEvent);
+  }
+  const roundsOf = () => traced.map((e) => e.round);
+  return {
+    rational_baseline: Object.fromEntries(miners.map((m, i) => [m, {
+      rounds: roundsOf(),
+      payoff: traced.map((e) => r9(e.baseline_payoff[i])),
+      free_ride: traced.map((e) => e.baseline_free_ride[i]),
+    }])),
+    honest_efficiency_trace: traced.map((e) => e.honest_efficiency),
+    ...(traceStride(rounds) > 1 ? { honest_efficiency_trace_rounds: roundsOf() } : {}),
+  };
+}
+
+/** Each miner's line of `summary.agents`, agents sorted by name. */
+function agentsOf(
+  input: BlockchainSummaryInput,
+  usage: Map<string, { tokens: number; cost: number }>,
+): Record<string, unknown> {
+  const miners = input.config.miners;
+  const order = miners.map((_, i) => i).sort((a, b) => cmp(miners[a], miners[b]));
+  return Object.fromEntries(order.map((i) => {
+    const t = input.tally.miners[i];
+    const mean = [t.c / t.n, t.p / t.n, t.d / t.n];
+    const label = strategyLabel(mean);
+    const u = usage.get(miners[i]);
+    return [miners[i], {
+      kind: input.seats[i]?.kind ?? null,
+      model: input.seats[i]?.model ?? null,
+      mean_action: mean.map(r9),
+      label,
+      label_en: LABELS[label].en,
+      label_zh: LABELS[label].zh,
+      reward: r9(t.reward),
+      valid_action_rate: (t.n - t.fallbacks) / t.n,
+      tokens: u?.tokens ?? 0,
+      cost_usd: r9(u?.cost ?? 0),
+    }];
+  }));
+}
+
+/** Miners by total reward, highest first (ties by name). */
+function rewardRankingOf(tally: BlockchainTally, miners: readonly string[]): string[] {
+  return miners.map((m, i) => ({ m, r: tally.miners[i].reward }))
+    .sort((a, b) => b.r - a.r || cmp(a.m, b.m))
+    .map((x) => x.m);
+}
+
+/** Mean `c` of the counted miners in each half of the rounds, and the change. */
+function trendOf(tally: BlockchainTally) {
+  const [a, b] = tally.halves;
+  const first = a.n ? a.sum / a.n : null;
+  const second = b.n ? b.sum / b.n : null;
+  return {
+    first_half: first === null ? null : r9(first),
+    second_half: second === null ? null : r9(second),
+    delta: first === null || second === null ? null : r9(second - first),
+  };
+}
+
+/** The share of LLM decisions that were not fallbacks; `null` without LLM seats. */
+function llmValidActionRate(tally: BlockchainTally, llm: readonly boolean[]): number | null {
+  let n = 0, ok = 0;
+  tally.miners.forEach((t, i) => {
+    if (!llm[i]) return;
+    n += t.n;
+    ok += t.n - t.fallbacks;
+  });
+  return n ? ok / n : null;
+}
+
+/** The verdict thresholds of the config. */
+function thresholdsOf(config: BlockchainConfig) {
+  return {
     parasitic_d_max: config.parasitic_d_max,
     parasitic_p_min: config.parasitic_p_min,
     honest_c_min: config.honest_c_min,
   };
+}
+
+/**
+ * The summary of a finished run: the SPEC's late means (`late`, and flat as `late_c`,
+ * `late_p`, `late_d`) and verdicts, and against the rational baseline (the myopic best
+ * response) `regret` (stage-game regret per agent), `rational_baseline` (per agent, the
+ * baseline's payoff each traced round and whether it free-rides), `agent_verdicts` and the
+ * run verdicts `parasitic_beyond_rational`, `honest_beyond_rational`, `rational_play` (see
+ * `baseline_verdicts.ts`).
+ */
+export async function summarizeBlockchainRun(
+  input: BlockchainSummaryInput,
+): Promise<Record<string, unknown>> {
+  const { config, tally, rounds } = input;
+  const llm = input.seats.map((s) => isLlmKind(s.kind));
+  const window = lateWindow(rounds, config.late_window);
+  const late = lateOf(input, llm, window);
+  const thresholds = thresholdsOf(config);
   const v = verdicts(late, thresholds);
-  const regretRows = regretRowsOf(df, config);
-  const baseline = baselineSummary(regretRows, window, thresholds);
-  const trend = constructiveTrend(df);
-  const { calls: callRows, decisions } = await readRunLogs(dir);
+  const baseline = baselineSummary(input, llm, window, thresholds);
+  const { calls, by } = await callsOf(input.dir);
+  const { rational_baseline, ...traces } = await tracesOf(input.dir, rounds, config.miners);
   return {
     rounds,
     miners: config.miners,
@@ -190,22 +291,18 @@ export async function summarizeBlockchainRun(
       beyond_rational_min: BEYOND_RATIONAL_MIN,
       rational_share_min: RATIONAL_SHARE_MIN,
     },
-    regret: summarizeRegret(regretPoints(regretRows)),
+    regret: regretOf(tally, config.miners, llm),
     regret_note: REGRET_NOTE,
     baseline: baseline.run && rounded(baseline.run),
     agent_verdicts: baseline.agentVerdicts,
-    rational_baseline: rationalBaselineOf(config.miners, regretRows),
-    honest_efficiency_trace: honestTrace(df),
-    honest_floor_round: honestFloorRound(df, config.eta_min),
-    reward_ranking: rewardRanking(df),
-    agents: agentsSummary(df, await loadLlmCalls(dir)),
-    constructive_trend: {
-      first_half: roundedOrNull(trend.first_half),
-      second_half: roundedOrNull(trend.second_half),
-      delta: roundedOrNull(trend.delta),
-    },
+    rational_baseline,
+    ...traces,
+    honest_floor_round: tally.honest_floor_round,
+    reward_ranking: rewardRankingOf(tally, config.miners),
+    agents: agentsOf(input, by),
+    constructive_trend: trendOf(tally),
     // LLM seats only (scripted seats never fall back); null for a run without LLM seats
-    valid_action_rate: llmValidActionRate(decisions as Record<string, unknown>[]),
-    llm: usageTotals(callRows),
+    valid_action_rate: llmValidActionRate(tally, llm),
+    llm: usageTotals(calls),
   };
 }

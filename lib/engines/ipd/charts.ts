@@ -29,6 +29,16 @@ export interface IpdChartRow {
   cumulative_reward: number;
 }
 
+/** One point of {@linkcode cooperationRateChart}: a series' running rate after a round. */
+export interface CooperationPoint {
+  /** The round. */
+  round: number;
+  /** A player, or {@linkcode BOTH_PLAYERS}. */
+  series: string;
+  /** Share of `C` moves (or of rounds both cooperated) over the logged rounds so far. */
+  rate: number;
+}
+
 /** Name of the joint series in {@linkcode cooperationRateChart}. */
 export const BOTH_PLAYERS = "both (mutual)";
 
@@ -92,7 +102,23 @@ export function cooperationRateChart(
   rows: readonly IpdChartRow[],
   threshold: number,
 ): TopLevelSpec {
-  const players = [...new Set(rows.map((r) => r.agent))].sort();
+  return cooperationPointsChart(cooperationRates(rows), threshold);
+}
+
+/**
+ * {@linkcode cooperationRateChart} from rates already computed (e.g. a sample of a long run's
+ * rounds, `chart_data.ts`).
+ *
+ * @param points The running rates, per round: each player's, then both players'.
+ * @param threshold The `mutual_cooperation` threshold.
+ * @returns A layered spec.
+ */
+export function cooperationPointsChart(
+  points: readonly CooperationPoint[],
+  threshold: number,
+): TopLevelSpec {
+  const players = [...new Set(points.map((p) => p.series))].filter((s) => s !== BOTH_PLAYERS)
+    .sort();
   const scale = agentScale(players);
   return {
     $schema: SCHEMA,
@@ -101,7 +127,7 @@ export function cooperationRateChart(
     height: 240,
     layer: [
       {
-        data: { values: cooperationRates(rows) },
+        data: { values: [...points] },
         mark: { type: "line", point: true },
         encoding: {
           x: roundAxis,
@@ -147,12 +173,12 @@ export function cooperationRateChart(
 }
 
 /** Running cooperation rates per player and of both together, one point per logged round. */
-function cooperationRates(rows: readonly IpdChartRow[]) {
+function cooperationRates(rows: readonly IpdChartRow[]): CooperationPoint[] {
   const byRound = new Map<number, IpdChartRow[]>();
   for (const r of rows) byRound.set(r.round, [...(byRound.get(r.round) ?? []), r]);
   const own = new Map<string, number>();
   let mutual = 0;
-  const out: { round: number; series: string; rate: number }[] = [];
+  const out: CooperationPoint[] = [];
   [...byRound].sort((a, b) => a[0] - b[0]).forEach(([round, moves], i) => {
     for (const r of moves) {
       own.set(r.agent, (own.get(r.agent) ?? 0) + (r.action === "C" ? 1 : 0));

@@ -6,8 +6,12 @@
  */
 import type { Agent } from "../../agents/agent.ts";
 import { ConfigError } from "../../core/config.ts";
-import { readRunLogs, usageTotals } from "../../core/summary.ts";
+import { join } from "node:path";
+import { LlmCallRecordSchema } from "../../core/records.ts";
+import { streamJsonl } from "../../core/run_log.ts";
+import { usageTotals } from "../../core/summary.ts";
 import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
+import type { RunPolicy } from "../../run/run_policy.ts";
 import { type IpdConfig, parseIpdConfig } from "./config.ts";
 import { type IpdAction, IpdEngine, type IpdInfo, type IpdObs } from "./engine.ts";
 import { createIpdLlmPlayer } from "./llm_player.ts";
@@ -15,12 +19,7 @@ import { createIpdPolicy } from "./policies.ts";
 import { summarizeRegret } from "../../core/regret.ts";
 import { ipdBaseline, ipdRegretPoints, jointCounts } from "./stage_regret.ts";
 import { IpdDecisionSchema } from "./decision_row.ts";
-import {
-  IPD_REGRET_NOTE,
-  IPD_VERDICTS,
-  llmValidActionRate,
-  mutualCooperation,
-} from "./verdicts.ts";
+import { IPD_REGRET_NOTE, IPD_VERDICTS, mutualCooperation } from "./verdicts.ts";
 import { ipdReport } from "./report.ts";
 
 type IpdAgent = Agent<IpdObs, IpdInfo, IpdAction>;
@@ -48,6 +47,30 @@ function ipdAgents(cfg: IpdConfig, ctx: BuildContext): IpdAgent[] {
   });
 }
 
+/**
+ * The LLM seats' valid-action rate from `decisions.jsonl`, streamed once and only when there
+ * are LLM seats (a scripted run of a million rounds reads nothing); `null` without them.
+ */
+async function llmValidRate(dir: string, llmAgents: readonly string[]): Promise<number | null> {
+  if (!llmAgents.length) return null;
+  let n = 0, ok = 0;
+  for await (const d of streamJsonl(join(dir, "decisions.jsonl"), IpdDecisionSchema)) {
+    if (!llmAgents.includes(d.agent)) continue;
+    n++;
+    if (!d.fallback) ok++;
+  }
+  return n ? ok / n : null;
+}
+
+/** The run's LLM calls, streamed (as many as the run paid for). */
+async function callsOf(dir: string) {
+  const calls = [];
+  for await (const c of streamJsonl(join(dir, "llm_calls.jsonl"), LlmCallRecordSchema)) {
+    calls.push(c);
+  }
+  return calls;
+}
+
 /** The summary of a finished run, from the engine's final state and the run's logs. */
 async function ipdSummary(
   engine: IpdEngine,
@@ -58,7 +81,6 @@ async function ipdSummary(
   // Totals and cooperation counts come from the final state, so a run that logs no
   // decision rows (a million rounds) has its summary too.
   const state = engine.getState();
-  const { decisions, calls } = await readRunLogs(dir);
   const per: Record<string, { total: number; cooperation_rate: number; kind: string }> = {};
   for (const a of agents) {
     per[a.name] = {
@@ -71,13 +93,14 @@ async function ipdSummary(
   // every round counts, logged or not: the pair counts come from the final state
   const counts = jointCounts(state, cfg.players);
   const llmAgents = agents.filter((a) => a.llm).map((a) => a.name);
+  const calls = await callsOf(dir);
   return {
     rounds: steps,
     agents: per,
     reward_ranking: ranking,
     mutual_cooperation: mutualCooperation(steps ? state.mutual / steps : 0),
     mutual_cooperation_rate: steps ? state.mutual / steps : 0,
-    valid_action_rate: llmValidActionRate(decisions, llmAgents),
+    valid_action_rate: await llmValidRate(dir, llmAgents),
     regret: summarizeRegret(ipdRegretPoints(counts, cfg.players, cfg.payoffs, llmAgents)),
     regret_note: IPD_REGRET_NOTE,
     rational_baseline: ipdBaseline(counts, cfg.players, cfg.payoffs),
@@ -110,11 +133,24 @@ function buildIpd(config: IpdConfig, ctx: BuildContext): BuiltRun {
   };
 }
 
+/**
+ * The run policy of a scripted run (LLM runs checkpoint every step whatever this says): every
+ * decision row, a checkpoint every 100 rounds. A checkpoint line has the same size at every
+ * horizon (about 1 kB, against 24 kB of rows per 100 rounds), so checkpointing every round
+ * of a long run wrote more checkpoint than decision rows; a killed scripted run replays at
+ * most 99 rounds, which cost nothing.
+ */
+export const IPD_RUN_POLICY: Readonly<Partial<RunPolicy>> = Object.freeze({
+  checkpointEvery: 100,
+  logDecisions: "all",
+});
+
 /** The registered IPD experiment. */
 export const ipdExperiment: Experiment<IpdConfig> = {
   name: "ipd",
   description: "Iterated prisoner's dilemma (the example engine; template for new games)",
   horizon: "rounds",
+  runPolicy: IPD_RUN_POLICY,
   decisionSchema: IpdDecisionSchema,
   verdicts: IPD_VERDICTS,
   parseConfig: parseIpdConfig,

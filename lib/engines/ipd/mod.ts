@@ -16,4 +16,5 @@ export * from "./verdicts.ts";
 export * from "./best_response.ts";
 export * from "./stage_regret.ts";
 export * from "./charts.ts";
+export * from "./chart_data.ts";
 export * from "./report.ts";

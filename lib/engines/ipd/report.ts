@@ -11,13 +11,13 @@ import type { Block, DocSection, ReportDocument } from "../../core/document.ts";
 import { readJsonFile } from "../../core/config.ts";
 import { LlmCallRecordSchema } from "../../core/records.ts";
 import { exists } from "../../core/run_dir.ts";
-import { readJsonl } from "../../core/run_log.ts";
+import { streamJsonl } from "../../core/run_log.ts";
 import { chartBlock } from "../../charts/chart_block.ts";
 import { flatTable } from "../../reports/generic_report.ts";
 import { provenanceText, validityBanners, type ValidityView } from "../../reports/html.ts";
 import { type BudgetView, llmSection } from "../../reports/llm_section.ts";
-import { cooperationRateChart, cumulativePayoffChart } from "./charts.ts";
-import { type IpdDecisionRow, IpdDecisionSchema } from "./decision_row.ts";
+import { cooperationPointsChart, cumulativePayoffChart } from "./charts.ts";
+import { type IpdChartData, ipdChartData } from "./chart_data.ts";
 import { IPD_REGRET_NOTE, MUTUAL_COOPERATION_THRESHOLD } from "./verdicts.ts";
 
 /** The fields of `summary.json` the report reads. */
@@ -90,21 +90,29 @@ function summarySection(s: IpdSummary): DocSection {
 }
 
 /** The two charts, or a note when the run logged no decision rows. */
-function chartsSection(rows: readonly IpdDecisionRow[], rounds: number | undefined): DocSection {
-  if (!rows.length) {
+function chartsSection(data: IpdChartData, rounds: number | undefined): DocSection {
+  if (!data.logged) {
     return { title: "Charts", blocks: [{ note: "The run logged no decision rows: no charts." }] };
   }
-  const logged = new Set(rows.map((r) => r.round)).size;
+  const { logged } = data;
   const blocks: Block[] = [
-    chartBlock(cumulativePayoffChart(rows), "payoff.svg", "Each player's cumulative payoff."),
     chartBlock(
-      cooperationRateChart(rows, MUTUAL_COOPERATION_THRESHOLD),
+      cumulativePayoffChart(data.payoff),
+      "payoff.svg",
+      "Each player's cumulative payoff.",
+    ),
+    chartBlock(
+      cooperationPointsChart(data.cooperation, MUTUAL_COOPERATION_THRESHOLD),
       "cooperation.svg",
       "Share of C moves up to each round, per player and for both at once (dashed); the rule is the mutual-cooperation threshold.",
     ),
   ];
   if (rounds !== undefined && logged < rounds) {
     blocks.push({ note: `The charts cover the ${logged} logged rounds of ${rounds}.` });
+  }
+  const shown = new Set(data.payoff.map((r) => r.round)).size;
+  if (shown < logged) {
+    blocks.push({ note: `The charts show a sample of ${shown} of the ${logged} logged rounds.` });
   }
   return { title: "Charts", blocks };
 }
@@ -129,9 +137,16 @@ export async function ipdReport(runDir: string): Promise<ReportDocument> {
   const summaryPath = join(runDir, "summary.json");
   const summary =
     ((await exists(summaryPath)) ? await readJsonFile(summaryPath) : {}) as IpdSummary;
-  const rows = await readJsonl(join(runDir, "decisions.jsonl"), IpdDecisionSchema);
-  const calls = await readJsonl(join(runDir, "llm_calls.jsonl"), LlmCallRecordSchema);
-  const llm = llmSection(calls, rows, summary.llm_budget);
+  // Calls first: the rows are then streamed once, keeping the LLM seats' and a chart sample.
+  const calls = [];
+  for await (const c of streamJsonl(join(runDir, "llm_calls.jsonl"), LlmCallRecordSchema)) {
+    calls.push(c);
+  }
+  const data = await ipdChartData(
+    join(runDir, "decisions.jsonl"),
+    new Set(calls.map((c) => c.agent)),
+  );
+  const llm = llmSection(calls, data.llmRows, summary.llm_budget);
   const players = Object.entries(summary.agents ?? {}).map(([n, a]) => `${n} (${a.kind})`);
   return {
     title: `IPD run ${basename(runDir)}`,
@@ -153,7 +168,7 @@ export async function ipdReport(runDir: string): Promise<ReportDocument> {
     }],
     sections: [
       summarySection(summary),
-      chartsSection(rows, summary.rounds),
+      chartsSection(data, summary.rounds),
       { title: "Configuration", blocks: [flatTable(config.config, ["parameter", "value"])] },
       ...(llm ? [llm] : []),
     ],

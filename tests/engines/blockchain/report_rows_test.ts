@@ -1,0 +1,60 @@
+/**
+ * The blockchain report of long runs and of runs without rows: a bounded sample of the
+ * rounds (with a banner), or the summary alone.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { readJsonl } from "../../../lib/core/run_log.ts";
+import { exists } from "../../../lib/core/run_dir.ts";
+import { findExperiment } from "../../../lib/cli/registry.ts";
+import { BlockchainDecisionSchema } from "../../../lib/engines/blockchain/decision_row.ts";
+import { blockchainReport } from "../../../lib/engines/blockchain/report.ts";
+import { reportRows } from "../../../lib/engines/blockchain/report_rows.ts";
+import { openRun, runToEnd } from "../../../lib/run/open.ts";
+
+async function run(out: string, rounds: number, logDecisions: string) {
+  await runToEnd(
+    await openRun({
+      experiment: findExperiment("blockchain")!,
+      config: { rounds },
+      seed: 2,
+      out,
+      reportsRoot: null,
+      policy: { checkpointEvery: "end", logDecisions },
+    }),
+  );
+}
+
+Deno.test("report rows: a long run is read through a sample of round pairs", async () => {
+  const root = await Deno.makeTempDir({ prefix: "lab-bc-report-rows-" });
+  const dir = join(root, "long");
+  await run(dir, 400, "all");
+  const whole = await reportRows(dir, 400);
+  assert.equal(whole.dir, dir);
+  assert.equal(whole.sample, null);
+  const rows = await reportRows(dir, 40);
+  try {
+    assert.equal(rows.logged, 400);
+    assert.deepEqual(rows.sample, { stride: 20, rounds: 40 });
+    const kept = await readJsonl(join(rows.dir, "decisions.jsonl"), BlockchainDecisionSchema);
+    const rounds = [...new Set(kept.map((r) => r.round))];
+    assert.deepEqual(rounds.slice(0, 4), [19, 20, 39, 40]);
+    assert.equal(rounds.at(-1), 400);
+    assert.equal(kept.length, rounds.length * 3, "every miner's row of a sampled round");
+  } finally {
+    await rows.cleanup();
+  }
+  assert.equal(await exists(rows.dir), false, "cleanup removes the sampled copy");
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("report rows: a run without rows gets the summary's report, no charts", async () => {
+  const root = await Deno.makeTempDir({ prefix: "lab-bc-report-rows-" });
+  const dir = join(root, "none");
+  await run(dir, 40, "none");
+  const doc = await blockchainReport(dir);
+  const text = JSON.stringify(doc);
+  assert.ok(text.includes("The run logged no decision rows: no charts."), text.slice(0, 300));
+  assert.ok(text.includes("parasitic equilibrium: "), "the verdict badges");
+  await Deno.remove(root, { recursive: true });
+});
