@@ -21,7 +21,8 @@ const target = Number(args.values.gb) * 1e9;
 const out = args.values.out ?? await Deno.makeTempDir({ prefix: "lab-big-log-" });
 const run = join(out, "run");
 const main = new URL("../lib/cli/main.ts", import.meta.url).pathname;
-const rounds = Math.ceil(target / 240 * 1.3);
+// about 245 bytes of rows a round; IPD takes at most 1e7 rounds
+const rounds = Math.min(10_000_000, Math.ceil(target / 245 * 1.15));
 
 const reportCli = new URL("../lib/cli/report.ts", import.meta.url).pathname;
 
@@ -65,10 +66,15 @@ const child = new Deno.Command(Deno.execPath(), {
     "--quiet",
   ],
   stdout: "null",
-  stderr: "null",
+  stderr: "inherit",
 }).spawn();
 const t0 = performance.now();
-while (await size() < target) await new Promise((r) => setTimeout(r, 250));
+let ended = false;
+child.status.then(() => ended = true);
+while (await size() < target) {
+  if (ended) throw new Error(`the run ended before its log reached ${target} bytes`);
+  await new Promise((r) => setTimeout(r, 250));
+}
 child.kill("SIGKILL");
 await child.status;
 const written = (performance.now() - t0) / 1000;

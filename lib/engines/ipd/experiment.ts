@@ -16,8 +16,7 @@ import { type IpdConfig, parseIpdConfig } from "./config.ts";
 import { type IpdAction, IpdEngine, type IpdInfo, type IpdObs } from "./engine.ts";
 import { createIpdLlmPlayer } from "./llm_player.ts";
 import { createIpdPolicy } from "./policies.ts";
-import { summarizeRegret } from "../../core/regret.ts";
-import { ipdBaseline, ipdRegretPoints, jointCounts } from "./stage_regret.ts";
+import { ipdBaseline, ipdRegretSummary, jointCounts } from "./stage_regret.ts";
 import { IpdDecisionSchema } from "./decision_row.ts";
 import { IPD_REGRET_NOTE, IPD_VERDICTS, mutualCooperation } from "./verdicts.ts";
 import { ipdReport } from "./report.ts";
@@ -101,7 +100,7 @@ async function ipdSummary(
     mutual_cooperation: mutualCooperation(steps ? state.mutual / steps : 0),
     mutual_cooperation_rate: steps ? state.mutual / steps : 0,
     valid_action_rate: await llmValidRate(dir, llmAgents),
-    regret: summarizeRegret(ipdRegretPoints(counts, cfg.players, cfg.payoffs, llmAgents)),
+    regret: ipdRegretSummary(counts, cfg.players, cfg.payoffs, llmAgents),
     regret_note: IPD_REGRET_NOTE,
     rational_baseline: ipdBaseline(counts, cfg.players, cfg.payoffs),
     llm: usageTotals(calls),

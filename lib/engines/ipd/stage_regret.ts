@@ -26,7 +26,7 @@
  * ```
  * @module
  */
-import type { RegretPoint } from "../../core/regret.ts";
+import { type AgentRegret, type RegretPoint, RegretTally } from "../../core/regret.ts";
 import { ipdBestResponse } from "./best_response.ts";
 import type { IpdConfig } from "./config.ts";
 import { type IpdAction, ipdPayoff, type IpdState } from "./engine.ts";
@@ -143,6 +143,37 @@ export function ipdRegretPoints(
     }
   }
   return out;
+}
+
+/**
+ * The per-player regret summary of a run from its joint counts, in memory independent of the
+ * number of rounds: the same figures as `summarizeRegret(ipdRegretPoints(...))`, added in the
+ * same order (so bit-identical), without a point per round.
+ *
+ * @example
+ * ```ts
+ * import { ipdRegretSummary } from "./stage_regret.ts";
+ * const s = ipdRegretSummary({ CC: 2, CD: 0, DC: 0, DD: 1 }, ["a", "b"], { T: 5, R: 3, P: 1, S: 0 });
+ * console.log(s.a.total); // 4
+ * ```
+ */
+export function ipdRegretSummary(
+  counts: IpdJointCounts,
+  players: readonly [string, string],
+  payoffs: IpdConfig["payoffs"],
+  llmAgents: readonly string[] = [],
+): Record<string, AgentRegret> {
+  const tally = new RegretTally();
+  for (const [pair, n] of Object.entries(counts) as [keyof IpdJointCounts, number][]) {
+    const moves = [pair[0], pair[1]] as [IpdAction, IpdAction];
+    for (const i of [0, 1]) {
+      const agent = players[i];
+      const { best, earned } = ipdStageRegret(moves[i], moves[1 - i], payoffs);
+      const llm = llmAgents.includes(agent);
+      for (let k = 0; k < n; k++) tally.add(agent, best, earned, llm);
+    }
+  }
+  return tally.summary();
 }
 
 /** One player's play against the rational baseline over a run (`summary.json`). */

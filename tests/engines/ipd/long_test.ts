@@ -2,6 +2,8 @@
  * Long IPD runs: the summary does not depend on the rows logged, the report's chart data is
  * a bounded sample read in one pass, and the checkpoint does not grow with the horizon.
  */
+import { summarizeRegret } from "../../../lib/core/regret.ts";
+import { ipdRegretPoints, ipdRegretSummary } from "../../../lib/engines/ipd/stage_regret.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CheckpointRecordSchema } from "../../../lib/core/records.ts";
@@ -74,4 +76,15 @@ Deno.test("ipd long: the checkpoint line of 10,000 rounds is the size of 100 rou
     `checkpoint: ${short} characters at 100 rounds, ${long} at 10,000`,
   );
   await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("ipd: the regret summary from joint counts equals the per-round points', without a point per round", () => {
+  const payoffs = { T: 5, R: 3, P: 1, S: 0 };
+  const counts = { CC: 1234, CD: 7, DC: 501, DD: 99999 };
+  for (const llm of [[], ["a"]]) {
+    assert.deepEqual(
+      ipdRegretSummary(counts, ["a", "b"], payoffs, llm),
+      summarizeRegret(ipdRegretPoints(counts, ["a", "b"], payoffs, llm)),
+    );
+  }
 });
