@@ -148,6 +148,9 @@ export interface SessionParts {
   from?: CheckpointRecord;
 }
 
+/** Synchronous steps run at most this long (ms) before the event loop gets a turn. */
+const YIELD_MS = 200;
+
 /** A run played step by step. See the module doc. */
 export class RunSession {
   /** The experiment being run. */
@@ -284,14 +287,38 @@ export class RunSession {
     if (this.engine.isDone()) throw new RunOverError("Cannot step: the run is over");
     this.#busy = true;
     try {
+      // in flight until its promise settles, even when the step itself was synchronous
       return await this.#step();
     } finally {
       this.#busy = false;
     }
   }
 
-  async #step(): Promise<StepReport> {
-    const { built, log, recorder } = this.#p;
+  /**
+   * One step, synchronously when every agent decides and observes synchronously (scripted
+   * play: no promise per step), else as a promise: what `run` plays.
+   */
+  #stepNow(): StepReport | Promise<StepReport> {
+    if (this.#busy) throw new SessionBusyError();
+    if (this.#closed) throw new RunOverError("Cannot step: the session is closed");
+    if (this.engine.isDone()) throw new RunOverError("Cannot step: the run is over");
+    this.#busy = true;
+    let report: StepReport | Promise<StepReport>;
+    try {
+      report = this.#step();
+    } catch (e) {
+      this.#busy = false;
+      throw e;
+    }
+    if (!(report instanceof Promise)) {
+      this.#busy = false;
+      return report;
+    }
+    return report.finally(() => this.#busy = false);
+  }
+
+  #step(): StepReport | Promise<StepReport> {
+    const { built, recorder } = this.#p;
     const { engine } = built;
     const step = engine.round + 1;
     recorder.round = step;
@@ -309,7 +336,18 @@ export class RunSession {
       if (d instanceof Promise) async = true;
       pending[i] = d;
     }
-    const raw = async ? await Promise.all(pending) : pending as Decision<unknown>[];
+    if (async) return Promise.all(pending).then((raw) => this.#apply(step, live, raw));
+    return this.#apply(step, live, pending as Decision<unknown>[]);
+  }
+
+  /** Applies the step's decisions, logs it, and lets the agents observe its outcome. */
+  #apply(
+    step: number,
+    live: readonly AgentId[],
+    raw: Decision<unknown>[],
+  ): StepReport | Promise<StepReport> {
+    const { built, log } = this.#p;
+    const { engine } = built;
     const actions: Record<AgentId, unknown> = {};
     const played: Record<AgentId, PlayedDecision> = {};
     for (let i = 0; i < live.length; i++) {
@@ -340,15 +378,16 @@ export class RunSession {
         const d = played[name];
         const row = built.decisionRow(name, d, result);
         const fallback = d.fallback || row.fallback === true;
-        log.append("decisions", {
+        const record: Record<string, unknown> = {
           v: SCHEMA_VERSION,
           round: step,
           agent: name,
           ...row,
           fallback,
           parse_ok: !fallback,
-          ...(d.repaired ? { repaired: true } : {}),
-        });
+        };
+        if (d.repaired) record.repaired = true;
+        log.append("decisions", record);
         if (this.#returns && typeof row.reward === "number") {
           this.#returns.set(name, (this.#returns.get(name) ?? 0) + row.reward);
         }
@@ -358,7 +397,17 @@ export class RunSession {
       log.append("events", { v: SCHEMA_VERSION, round: step, ...event });
     }
     const observing = this.#observe(step, actions, result);
-    if (observing) await observing;
+    if (observing) return observing.then(() => this.#endStep(step, played, result));
+    return this.#endStep(step, played, result);
+  }
+
+  /** Keeps the step's observations and checkpoints when due. */
+  #endStep(
+    step: number,
+    played: Record<AgentId, PlayedDecision>,
+    result: StepResult<unknown, unknown>,
+  ): StepReport {
+    const { engine } = this.#p.built;
     this.#observations = result.observations;
     this.#infos = result.infos;
     const done = engine.isDone();
@@ -404,11 +453,19 @@ export class RunSession {
         usd: this.recorder.totals.usd,
       });
     progress();
+    let sync = 0;
+    let yielded = performance.now();
     while (!this.engine.isDone()) {
       if (until !== undefined && this.steps >= until) return this.#stop("paused");
       if (signal?.aborted) return this.#stop("interrupted", "interrupted");
       try {
-        await this.step();
+        const report = this.#stepNow();
+        if (report instanceof Promise) await report;
+        else if (++sync % 256 === 0 && performance.now() - yielded > YIELD_MS) {
+          // a long synchronous stretch lets timers and signal handlers (Ctrl-C) run
+          await new Promise((r) => setTimeout(r, 0));
+          yielded = performance.now();
+        }
       } catch (e) {
         if (e instanceof BudgetExceededError) {
           // The calls of the unfinished step are cut on resume; the last checkpoint stands.

@@ -161,3 +161,37 @@ Deno.test("Ctrl-C stops a run cleanly at a checkpoint (exit 130); resume gives t
   );
   assert.equal(server.count(), 20 + 20, "the resumed run did not repeat the steps before the stop");
 });
+
+Deno.test("Ctrl-C stops a long scripted run (synchronous steps) cleanly, mid-way", async () => {
+  const runDir = join(await Deno.makeTempDir({ prefix: "lab-sigint-sync-" }), "run");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      MAIN,
+      "ipd",
+      "--rounds",
+      "10000000",
+      "--log-decisions",
+      "none",
+      "--checkpoint-every",
+      "end",
+      "--out",
+      runDir,
+      "--no-report",
+      "--quiet",
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  // the round-0 checkpoint is written when the run starts
+  await waitForLines(join(runDir, "checkpoints.jsonl"), 0);
+  await new Promise((r) => setTimeout(r, 500));
+  child.kill("SIGINT");
+  const { code, stderr } = await child.output();
+  const err = new TextDecoder().decode(stderr);
+  assert.equal(code, 130, err);
+  const m = /stopped after step (\d+): interrupted/.exec(err);
+  assert.ok(m, err);
+  assert.ok(Number(m[1]) > 0 && Number(m[1]) < 10_000_000, `stopped mid-way (step ${m[1]})`);
+});
