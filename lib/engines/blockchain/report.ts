@@ -159,10 +159,14 @@ async function readRun(runDir: string, rowsDir = runDir): Promise<RunView> {
   };
   const played = Number(df.getColumn("round").max());
   const window = lateWindow(played, numberOr(cfg.late_window, 15));
-  const late = lateMeansFrame(df, window);
   const agents = agentTable(df, calls);
   // The summary's validity decides whether the verdicts stand (fallbacks are not findings).
   const summary = await readSummary(runDir);
+  // A sample of a long run holds only some rounds of the late window: the verdicts rest on
+  // the summary's exact late means (every round), never on the sample's.
+  const late = rowsDir !== runDir && isLate(summary?.late)
+    ? { run: basename(runDir), ...summary.late }
+    : lateMeansFrame(df, window);
   const validity = summary?.validity as ValidityView | undefined;
   return {
     id: basename(runDir),
@@ -182,6 +186,13 @@ async function readRun(runDir: string, rowsDir = runDir): Promise<RunView> {
     budget: summary?.llm_budget as BudgetView | undefined,
     invalid: validity !== undefined && !validity.valid,
   };
+}
+
+/** `true` for a summary's `late` record (`{c, p, d, from, to, window, miners}`). */
+function isLate(x: unknown): x is Omit<LateMeansRecord, "run"> {
+  const l = x as Partial<LateMeansRecord> | undefined;
+  return typeof l?.c === "number" && typeof l.p === "number" && typeof l.d === "number" &&
+    typeof l.from === "number" && typeof l.to === "number" && Array.isArray(l.miners);
 }
 
 /** A verdict in words: `inconclusive` for an invalid run. */

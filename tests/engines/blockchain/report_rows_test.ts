@@ -58,3 +58,27 @@ Deno.test("report rows: a run without rows gets the summary's report, no charts"
   assert.ok(text.includes("parasitic equilibrium: "), "the verdict badges");
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("report of a sampled long run: the verdicts rest on the summary's late means, not the sample's", async () => {
+  const root = await Deno.makeTempDir({ prefix: "lab-bc-report-rows-" });
+  const dir = join(root, "long");
+  await run(dir, 1500, "all"); // over REPORT_ROUNDS: the report reads a sample
+  const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+  const doc = await blockchainReport(dir);
+  const verdicts = doc.sections.find((s) => s.title === "Verdicts")!;
+  const text = JSON.stringify(verdicts);
+  const { from, to } = summary.late;
+  assert.ok(
+    text.includes(`Late window: rounds ${from}–${to} (${to - from + 1} rounds of 1500)`),
+    text,
+  );
+  const table = verdicts.blocks.find((b) => "table" in b) as {
+    table: { rows: readonly (readonly unknown[])[] };
+  };
+  const means = table.table.rows.map((r) => Number(r[2]));
+  assert.deepEqual(
+    means,
+    [summary.late.d, summary.late.p, summary.late.c].map((x) => Number(x.toFixed(6))),
+  );
+  await Deno.remove(root, { recursive: true });
+});
