@@ -48,7 +48,8 @@ import { type LabelKey, LABELS } from "./labels.ts";
 import { lateWindow, type Verdicts, verdicts } from "./metrics.ts";
 import { flatten } from "../../reports/generic_report.ts";
 import { provenanceText, validityBanners, type ValidityView } from "../../reports/html.ts";
-import { baselineSections, fmt } from "./report_baseline.ts";
+import { baselineSections, type ExactBaseline, fmt } from "./report_baseline.ts";
+import type { AgentBaselineVerdict, RunBaselineVerdicts } from "./baseline_verdicts.ts";
 import { blockchainSummaryReport } from "./report_no_rows.ts";
 import { type ReportRows, reportRows } from "./report_rows.ts";
 
@@ -92,6 +93,8 @@ interface RunView {
   budget?: BudgetView;
   /** `true` when the run's validity makes every verdict inconclusive. */
   invalid: boolean;
+  /** The run's `summary.json`, when written. */
+  summary?: Record<string, unknown>;
 }
 
 /** The stage-game regret rows of the run, or why they cannot be computed. */
@@ -185,6 +188,7 @@ async function readRun(runDir: string, rowsDir = runDir): Promise<RunView> {
     validity,
     budget: summary?.llm_budget as BudgetView | undefined,
     invalid: validity !== undefined && !validity.valid,
+    summary,
   };
 }
 
@@ -468,14 +472,24 @@ export async function blockchainReport(runDir: string): Promise<ReportDocument> 
   }
 }
 
+/** The summary's exact baseline figures, when it has them all. */
+function exactBaseline(summary: Record<string, unknown> | undefined): ExactBaseline | undefined {
+  const run = summary?.baseline as RunBaselineVerdicts | undefined;
+  const agents = summary?.agent_verdicts as Record<string, AgentBaselineVerdict> | undefined;
+  const regret = summary?.regret as ExactBaseline["regret"] | undefined;
+  if (!run?.late || !agents || !regret) return undefined;
+  return { run, agents: Object.values(agents), regret };
+}
+
 /** The banner of a report read through a sample of the rounds. */
 function sampleBanners(rows: ReportRows) {
   if (!rows.sample) return [];
   return [{
     tone: "warn" as const,
     text: `This report reads a sample of ${rows.sample.rounds} of the ${rows.logged} logged ` +
-      `rounds (every ${rows.sample.stride}th round and the one before it): its figures and ` +
-      `charts cover that sample. summary.json holds the figures of every round.`,
+      `rounds (every ${rows.sample.stride}th round and the one before it). The verdicts, the ` +
+      `late means, the baseline verdicts and the regret are summary.json's, over every round; ` +
+      `the charts and the per-agent table cover the sample.`,
   }];
 }
 
@@ -491,7 +505,13 @@ async function rowsReport(runDir: string, rows: ReportRows): Promise<ReportDocum
     sections: [
       configSection(v),
       verdictSection(v),
-      ...baselineSections(regretRows, v.window, v.thresholds, sayOf(v)),
+      ...baselineSections(
+        regretRows,
+        v.window,
+        v.thresholds,
+        sayOf(v),
+        rows.sample ? exactBaseline(v.summary) : undefined,
+      ),
       chartsSection(v),
       agentsSection(v),
       honestSection(v),

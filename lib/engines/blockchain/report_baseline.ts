@@ -8,7 +8,7 @@
  * @module
  */
 import type { DocSection } from "../../core/document.ts";
-import { summarizeRegret } from "../../core/regret.ts";
+import { type AgentRegret, summarizeRegret } from "../../core/regret.ts";
 import {
   type AgentBaselineVerdict,
   agentBaselineVerdicts,
@@ -94,8 +94,9 @@ function agentRows(
   perAgent: readonly AgentBaselineVerdict[],
   regretRows: readonly StageRegretRow[],
   say: (v: boolean) => string,
+  exactRegret?: Readonly<Record<string, Partial<AgentRegret>>>,
 ): string[][] {
-  const regret = summarizeRegret(regretPoints(regretRows));
+  const regret = exactRegret ?? summarizeRegret(regretPoints(regretRows));
   return perAgent.map((a) => [
     a.agent,
     cpd(a.late),
@@ -116,6 +117,7 @@ function agentPlaySection(
   perAgent: readonly AgentBaselineVerdict[],
   regretRows: readonly StageRegretRow[],
   say: (v: boolean) => string,
+  exactRegret?: Readonly<Record<string, Partial<AgentRegret>>>,
 ): DocSection {
   const { from, to } = perAgent[0];
   const tableText =
@@ -128,7 +130,9 @@ function agentPlaySection(
     blocks: [
       { text: REGRET_NOTE },
       { text: tableText },
-      { table: { header: AGENT_HEADER, rows: agentRows(perAgent, regretRows, say) } },
+      {
+        table: { header: AGENT_HEADER, rows: agentRows(perAgent, regretRows, say, exactRegret) },
+      },
       chartBlock(
         baselinePayoffChart(regretRows),
         "baseline.svg",
@@ -139,6 +143,19 @@ function agentPlaySection(
 }
 
 /**
+ * The exact baseline figures of a run (its `summary.json`: `baseline`, `agent_verdicts`,
+ * `regret`), for a report that reads only a sample of the rounds.
+ */
+export interface ExactBaseline {
+  /** The pooled verdicts against the baseline. */
+  run: RunBaselineVerdicts;
+  /** Each miner's. */
+  agents: AgentBaselineVerdict[];
+  /** Each miner's stage-game regret over every round. */
+  regret: Record<string, Partial<AgentRegret>>;
+}
+
+/**
  * The sections "Verdicts against the rational baseline" and "Play against the rational
  * baseline", or one section saying why the baseline could not be computed.
  *
@@ -146,6 +163,8 @@ function agentPlaySection(
  * @param window The late window, in rounds.
  * @param thresholds The SPEC's verdict thresholds of the run.
  * @param say A verdict in words (`inconclusive` for an invalid run).
+ * @param exact The summary's figures over every round, when the rows are a sample (the
+ * payoff chart still draws the sample).
  * @returns The sections, in order.
  */
 export function baselineSections(
@@ -153,12 +172,19 @@ export function baselineSections(
   window: number,
   thresholds: Thresholds,
   say: (v: boolean) => string,
+  exact?: ExactBaseline,
 ): DocSection[] {
   if (typeof regretRows === "string" || regretRows.length === 0) {
     const text = typeof regretRows === "string"
       ? regretRows
       : "The rational baseline could not be computed: no decision has a known start state.";
     return [{ title: "Verdicts against the rational baseline", blocks: [{ text }] }];
+  }
+  if (exact) {
+    return [
+      runVerdictSection(exact.run, say),
+      agentPlaySection(exact.agents, regretRows, say, exact.regret),
+    ];
   }
   const options = { window, thresholds };
   return [

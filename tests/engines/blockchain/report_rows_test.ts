@@ -80,5 +80,18 @@ Deno.test("report of a sampled long run: the verdicts rest on the summary's late
     means,
     [summary.late.d, summary.late.p, summary.late.c].map((x) => Number(x.toFixed(6))),
   );
+  // so do the verdicts against the rational baseline and the regret
+  const baseline = JSON.stringify(
+    doc.sections.find((s) => s.title === "Verdicts against the rational baseline"),
+  );
+  const four = (x: number) => String(Number(x.toFixed(4)));
+  assert.ok(
+    baseline.includes(`excess free-riding ${four(summary.baseline.excess_free_ride)}`),
+    baseline,
+  );
+  const play = JSON.stringify(
+    doc.sections.find((s) => s.title === "Play against the rational baseline"),
+  );
+  assert.ok(play.includes(four(summary.regret.miner_c.total)), play.slice(0, 400));
   await Deno.remove(root, { recursive: true });
 });
