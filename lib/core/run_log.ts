@@ -296,6 +296,7 @@ export class RunLog {
   #cursors = new Map<Stream, LogCursor>();
   #marks = new Map<Stream, LogMark>();
   #sampled: boolean;
+  #scratch = new Uint8Array(0);
   #appended = new Map<Stream, number>();
 
   private constructor(dir: string, options: RunLogOptions) {
@@ -351,7 +352,10 @@ export class RunLog {
   #write(stream: Stream): void {
     const buffer = this.#buffers.get(stream)!;
     if (buffer.length === 0) return;
-    const bytes = encoder.encode(buffer.join(""));
+    const text = buffer.join("");
+    // encoded into a buffer kept between writes (UTF-8 takes at most 3 bytes a UTF-16 unit)
+    if (this.#scratch.length < text.length * 3) this.#scratch = new Uint8Array(text.length * 3);
+    const bytes = this.#scratch.subarray(0, encoder.encodeInto(text, this.#scratch).written);
     const cursor = this.#cursors.get(stream)!;
     cursor.rows += buffer.length;
     cursor.bytes += bytes.length;

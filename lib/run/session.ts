@@ -78,7 +78,10 @@ export interface RunUntilOptions {
   until?: number;
   /** Abort between steps: the session checkpoints and `run` returns `"interrupted"`. */
   signal?: AbortSignal;
-  /** Called before the first step and after each step played. */
+  /**
+   * Called before the first step, after each step that waited (an LLM step) or every 64th
+   * synchronous step (scripted play), and once more when `run` returns or throws.
+   */
   onProgress?(progress: SessionProgress): void;
 }
 
@@ -453,6 +456,18 @@ export class RunSession {
         usd: this.recorder.totals.usd,
       });
     progress();
+    try {
+      return await this.#loop(until, signal, onProgress ? progress : undefined);
+    } finally {
+      progress();
+    }
+  }
+
+  async #loop(
+    until: number | undefined,
+    signal: AbortSignal | undefined,
+    progress: (() => void) | undefined,
+  ): Promise<RunOutcome> {
     let sync = 0;
     let yielded = performance.now();
     while (!this.engine.isDone()) {
@@ -460,11 +475,16 @@ export class RunSession {
       if (signal?.aborted) return this.#stop("interrupted", "interrupted");
       try {
         const report = this.#stepNow();
-        if (report instanceof Promise) await report;
-        else if (++sync % 256 === 0 && performance.now() - yielded > YIELD_MS) {
-          // a long synchronous stretch lets timers and signal handlers (Ctrl-C) run
-          await new Promise((r) => setTimeout(r, 0));
-          yielded = performance.now();
+        if (report instanceof Promise) {
+          await report;
+          progress?.();
+        } else if (++sync % 64 === 0) {
+          progress?.();
+          if (sync % 256 === 0 && performance.now() - yielded > YIELD_MS) {
+            // a long synchronous stretch lets timers and signal handlers (Ctrl-C) run
+            await new Promise((r) => setTimeout(r, 0));
+            yielded = performance.now();
+          }
         }
       } catch (e) {
         if (e instanceof BudgetExceededError) {
@@ -481,7 +501,6 @@ export class RunSession {
         }).catch(() => {});
         throw e;
       }
-      if (onProgress) progress();
     }
     return { status: "completed", steps: this.steps };
   }
