@@ -295,6 +295,8 @@ export class ProviderRegretTally {
   rows = 0;
 
   /**
+   * A tally reading the run's tables from `source`.
+   *
    * @param source Where the run's tables are: the engine (read at every delegation, since a
    * reset with another seed replaces synthetic tables).
    */
