@@ -81,6 +81,8 @@ const checkpointRecordObject = z.object({
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
     }),
   ).optional(),
+  /** The sha256 of the record's JSON without this field (last), checked by resume. */
+  check: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 
 /** The resolved config of a run (`config.json`), secrets replaced by `<redacted>`. */
@@ -248,6 +250,8 @@ export type CheckpointRecord = {
    * before this line), checked by resume before it replays anything; absent in old runs.
    */
   logs?: Partial<Record<Stream, LogMark>>;
+  /** The sha256 of the record's JSON without this field (its last), checked by resume. */
+  check?: string;
 };
 
 /** What a checkpoint records of one log: its rows, bytes and the sha256 of those bytes. */

@@ -37,6 +37,31 @@ import { type LogCursor, LogFormatError, parseLogLine, readLines } from "./run_l
 
 const STREAMS: readonly Stream[] = ["decisions", "llm_calls", "events", "checkpoints"];
 
+/**
+ * The digest a checkpoint carries of itself (`check`, its last field): the sha256 of its JSON
+ * without that field, so resume can tell an edited checkpoint (the state it would restore).
+ *
+ * @param record The checkpoint without `check`.
+ * @returns The record's JSON with `check` added last.
+ */
+export function sealCheckpoint(record: Record<string, unknown>): Record<string, unknown> {
+  const check = createHash("sha256").update(JSON.stringify(record)).digest("hex");
+  return { ...record, check };
+}
+
+/** `true` when a checkpoint line matches its `check` (or has none: written before it existed). */
+export function checkpointIntact(line: string): boolean {
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return false;
+  }
+  if (!("check" in value)) return true;
+  const { check, ...rest } = value;
+  return createHash("sha256").update(JSON.stringify(rest)).digest("hex") === check;
+}
+
 /** What {@linkcode verifyLogs} found: the checkpoint to resume from and where each log stands. */
 export interface VerifiedLogs {
   /** The last whole checkpoint. */
@@ -110,6 +135,7 @@ function agrees(c: LogCursor, whole: boolean, mark: LogMark): boolean {
  * checkpoint it still agrees with (a second pass, only when the last check failed).
  */
 async function firstBadLine(dir: string, stream: Stream, path: string): Promise<number> {
+  if (!(await Deno.stat(path).then(() => true, () => false))) return 1; // the file is gone
   const cps = readLines(join(dir, "checkpoints.jsonl"));
   const rows = readLines(path);
   const hash = createHash("sha256");
@@ -176,13 +202,23 @@ export async function verifyLogs(
   const logs = last?.record.logs;
   if (!last || !logs) return null;
   const { record, end } = last;
+  const own = await readBytes(cpPath, last.start, end);
+  if (!checkpointIntact(new TextDecoder().decode(own).trimEnd())) {
+    throw new LogFormatError(
+      `${cpPath}:${last.line}: the checkpoint of round ${record.round} does not match its own digest (edited); refusing to resume`,
+    );
+  }
   const cursors = {} as Record<Stream, LogCursor>;
   const tail = {} as Record<Stream, string[]>;
   const cutAt = {} as Record<Stream, number>;
   for (const s of STREAMS) {
     const path = join(dir, `${s}.jsonl`);
-    const mark = logs[s] ??
-      { rows: 0, bytes: 0, sha256: createHash("sha256").digest("hex") };
+    const mark = logs[s];
+    if (!mark) {
+      throw new LogFormatError(
+        `${cpPath}:${last.line}: the checkpoint of round ${record.round} records no mark for ${s}.jsonl; refusing to resume`,
+      );
+    }
     // the checkpoints were validated by lastCheckpoint
     const { cursor, whole } = await readPrefix(path, mark, s === "checkpoints" ? null : schemas[s]);
     if (!agrees(cursor, whole, mark)) {
@@ -193,8 +229,7 @@ export async function verifyLogs(
     }
     if (s === "checkpoints") {
       // the last checkpoint's own line continues the log
-      const bytes = await readBytes(cpPath, last.start, end);
-      cursor.hash.update(bytes);
+      cursor.hash.update(own);
       cursor.rows++;
       cursor.bytes = end;
     }

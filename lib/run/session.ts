@@ -20,6 +20,7 @@ import type { AgentId, StepResult } from "../core/game.ts";
 import { type CheckpointRecord, SCHEMA_VERSION } from "../core/records.ts";
 import type { RunLog } from "../core/run_log.ts";
 import { readLines, writeJsonAtomic } from "../core/run_log.ts";
+import { sealCheckpoint } from "../core/verify_logs.ts";
 import { redactSecrets } from "../core/redact.ts";
 import { type Budget, BudgetExceededError } from "../llm/budget.ts";
 import type { BuiltRun, Experiment, PlayedDecision, ReportWriter } from "./experiment.ts";
@@ -271,7 +272,7 @@ export class RunSession {
       validity: { ...this.#counts },
       logs: this.#p.log.marks(),
     };
-    this.#p.log.append("checkpoints", record as unknown as Record<string, unknown>);
+    this.#p.log.append("checkpoints", sealCheckpoint(record as unknown as Record<string, unknown>));
     this.#p.log.flush();
     this.#lastCheckpoint = engine.round;
   }

@@ -208,3 +208,37 @@ Deno.test("resume: the logs of a resumed run verify again at its next resume (ha
     await Deno.readTextFile(join(whole, "decisions.jsonl")),
   );
 });
+
+Deno.test("resume refuses an edited last checkpoint, a checkpoint missing a log's mark, and a deleted log", async () => {
+  const edits: [string, (dir: string) => Promise<void>, RegExp][] = [
+    ["an edited checkpoint", async (dir) => {
+      const path = join(dir, "checkpoints.jsonl");
+      const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+      lines[lines.length - 1] = lines.at(-1)!.replace('"tokens":0', '"tokens":5');
+      await Deno.writeTextFile(path, lines.join("\n") + "\n");
+    }, /checkpoints\.jsonl:\d+: the checkpoint of round 3 does not match its own digest/],
+    ["a missing mark", async (dir) => {
+      const path = join(dir, "checkpoints.jsonl");
+      const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+      const last = JSON.parse(lines.at(-1)!);
+      delete last.logs.decisions;
+      delete last.check;
+      lines[lines.length - 1] = JSON.stringify(last);
+      await Deno.writeTextFile(path, lines.join("\n") + "\n");
+    }, /checkpoints\.jsonl:\d+: the checkpoint of round 3 records no mark for decisions\.jsonl/],
+    ["a deleted log", async (dir) => {
+      await Deno.remove(join(dir, "decisions.jsonl"));
+    }, /decisions\.jsonl:1: differs from what the checkpoint/],
+  ];
+  for (const [what, edit, expected] of edits) {
+    const { out } = await interrupted();
+    await edit(out);
+    const before = await snapshot(out);
+    await assert.rejects(
+      resumeRun(out, findExperiment, { reportsRoot: null }),
+      (e: Error) => e instanceof ConfigError && expected.test(e.message),
+      what,
+    );
+    assert.deepEqual(await snapshot(out), before, `${what}: the refusal changed files`);
+  }
+});
