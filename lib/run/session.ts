@@ -80,8 +80,8 @@ export interface RunUntilOptions {
   /** Abort between steps: the session checkpoints and `run` returns `"interrupted"`. */
   signal?: AbortSignal;
   /**
-   * Called before the first step, after each step that waited (an LLM step) or every 64th
-   * synchronous step (scripted play), and once more when `run` returns or throws.
+   * Called before the first step, after each step that waited (an LLM step), at most every
+   * 50 ms during synchronous steps (scripted play), and once more when `run` returns or throws.
    */
   onProgress?(progress: SessionProgress): void;
 }
@@ -154,6 +154,9 @@ export interface SessionParts {
 
 /** Synchronous steps run at most this long (ms) before the event loop gets a turn. */
 const YIELD_MS = 200;
+
+/** Synchronous steps report progress at most this often (ms); waiting steps after each. */
+const PROGRESS_MS = 50;
 
 /** A run played step by step. See the module doc. */
 export class RunSession {
@@ -469,8 +472,8 @@ export class RunSession {
     signal: AbortSignal | undefined,
     progress: (() => void) | undefined,
   ): Promise<RunOutcome> {
-    let sync = 0;
     let yielded = performance.now();
+    let reported = yielded;
     while (!this.engine.isDone()) {
       if (until !== undefined && this.steps >= until) return this.#stop("paused");
       if (signal?.aborted) return this.#stop("interrupted", "interrupted");
@@ -479,10 +482,16 @@ export class RunSession {
         if (report instanceof Promise) {
           await report;
           progress?.();
-        } else if (++sync % 64 === 0) {
-          progress?.();
-          if (sync % 256 === 0 && performance.now() - yielded > YIELD_MS) {
-            // a long synchronous stretch lets timers and signal handlers (Ctrl-C) run
+          yielded = performance.now();
+        } else {
+          const now = performance.now();
+          if (now - reported >= PROGRESS_MS) {
+            progress?.();
+            reported = now;
+          }
+          if (now - yielded >= YIELD_MS) {
+            // a synchronous stretch lets timers (the lock's heartbeat) and signal handlers
+            // (Ctrl-C) run, however slow its steps
             await new Promise((r) => setTimeout(r, 0));
             yielded = performance.now();
           }

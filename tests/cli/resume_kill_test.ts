@@ -195,3 +195,32 @@ Deno.test("Ctrl-C stops a long scripted run (synchronous steps) cleanly, mid-way
   assert.ok(m, err);
   assert.ok(Number(m[1]) > 0 && Number(m[1]) < 10_000_000, `stopped mid-way (step ${m[1]})`);
 });
+
+Deno.test("Ctrl-C stops a run of slow synchronous steps (a large scripted society) mid-way", async () => {
+  const runDir = join(await Deno.makeTempDir({ prefix: "lab-sigint-slow-" }), "run");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      MAIN,
+      "society",
+      "--config",
+      JSON.stringify({ citizens: 3000, days: 30 }),
+      "--out",
+      runDir,
+      "--no-report",
+      "--quiet",
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  await waitForLines(join(runDir, "checkpoints.jsonl"), 0);
+  await new Promise((r) => setTimeout(r, 300));
+  child.kill("SIGINT");
+  const { code, stderr } = await child.output();
+  const err = new TextDecoder().decode(stderr);
+  assert.equal(code, 130, err);
+  const m = /stopped after step (\d+): interrupted/.exec(err);
+  assert.ok(m, err);
+  assert.ok(Number(m[1]) < 30, `stopped mid-way (day ${m[1]})`);
+});
