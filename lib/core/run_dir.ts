@@ -170,9 +170,20 @@ export interface RunLock {
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as { code?: string }).code === "EPERM";
+  }
+  return !zombie(pid);
+}
+
+/** `true` for a process that has exited but not been reaped (Linux `/proc`; else `false`). */
+function zombie(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // "pid (comm) S ...": the state follows the last ")" (comm may hold spaces or parens)
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+  } catch {
+    return false;
   }
 }
 
@@ -358,28 +369,40 @@ async function takeOver(path: string, stale: LockState, id: string): Promise<voi
   await Deno.remove(grave).catch(() => {});
 }
 
-function ours(path: string, id: string): boolean {
+/** Whose the lock file is: ours, another holder's, gone, or unknown for now. */
+function owner(path: string, id: string): "ours" | "other" | "gone" | "unknown" {
+  let text: string;
   try {
-    return JSON.parse(Deno.readTextFileSync(path)).id === id;
+    text = Deno.readTextFileSync(path);
+  } catch (e) {
+    return e instanceof Deno.errors.NotFound ? "gone" : "unknown";
+  }
+  try {
+    return JSON.parse(text).id === id ? "ours" : "other";
   } catch {
-    return false;
+    return "unknown"; // being written by someone right now
   }
 }
 
 function heldLock(path: string, info: LockInfo, timing: LockTiming): RunLock {
   let released = false;
   // Synchronous, so a release() can never run between a beat's check and its rename.
+  let gone = 0;
   const beat = () => {
     if (released) return;
+    const who = owner(path, info.id!);
+    if (who === "unknown") return; // a read error or a file being written: the next beat
+    if (who === "gone" && ++gone < 2) return; // maybe moved aside a moment by a taker checking it
+    if (who !== "ours") {
+      clearInterval(timer); // taken over (we were silent too long): stop beating
+      return;
+    }
+    gone = 0;
+    // The beat touches the file (readers take the newer of its mtime and `beat`): nothing is
+    // replaced, so an old holder's beat can never overwrite a new holder's lock.
     try {
-      if (!ours(path, info.id!)) {
-        clearInterval(timer); // taken over (we were silent too long): stop beating
-        return;
-      }
-      info.beat = new Date().toISOString();
-      const tmp = `${path}.${info.id}.beat`;
-      Deno.writeTextFileSync(tmp, JSON.stringify(info) + "\n");
-      Deno.renameSync(tmp, path);
+      const now = new Date();
+      Deno.utimeSync(path, now, now);
     } catch { /* a missed beat; the next one retries */ }
   };
   const timer = setInterval(beat, timing.heartbeatMs);
@@ -391,7 +414,7 @@ function heldLock(path: string, info: LockInfo, timing: LockTiming): RunLock {
       if (released) return;
       released = true;
       clearInterval(timer);
-      if (!ours(path, info.id!)) return; // taken over: not ours to remove
+      if (owner(path, info.id!) !== "ours") return; // taken over: not ours to remove
       try {
         Deno.removeSync(path);
       } catch { /* already gone */ }

@@ -47,7 +47,7 @@ Deno.test("lock: the defaults are 10 s / 60 s, overridable by the environment", 
   assert.deepEqual(lockTiming(), { heartbeatMs: 10_000, staleMs: 60_000 });
 });
 
-Deno.test("lock: carries pid, host and a heartbeat the holder rewrites; release removes it", async () => {
+Deno.test("lock: carries pid, host and a heartbeat the holder touches; release removes it", async () => {
   const dir = await tmp();
   const lock = await acquireLock(dir, "run", { heartbeatMs: 40 });
   try {
@@ -55,10 +55,14 @@ Deno.test("lock: carries pid, host and a heartbeat the holder rewrites; release 
     assert.equal(first.pid, Deno.pid);
     assert.equal(first.host, Deno.hostname());
     assert.equal(typeof first.beat, "string");
+    const mtime0 = (await Deno.stat(lock.path)).mtime!.getTime();
     await sleep(200);
+    // the beat touches the file (its mtime), replacing nothing
+    const mtime1 = (await Deno.stat(lock.path)).mtime!.getTime();
+    assert.ok(mtime1 > mtime0, "the heartbeat moved on");
     const later = JSON.parse(await Deno.readTextFile(lock.path));
-    assert.ok(Date.parse(later.beat) > Date.parse(first.beat), "the heartbeat moved on");
     assert.equal(later.since, first.since);
+    assert.equal(later.id, first.id);
     // this process is live: a second writer is refused, naming pid and host
     await assert.rejects(
       acquireLock(dir),
@@ -160,4 +164,25 @@ Deno.test("lock: a live holder in another process is refused; killed, its lock i
   reader.releaseLock();
   await child.stdout.cancel();
   (await acquireLock(dir)).release();
+});
+
+Deno.test("lock: an old holder's heartbeat never overwrites a new holder's lock, and stops", async () => {
+  const dir = await tmp();
+  const lock = await acquireLock(dir, "run", { heartbeatMs: 30 });
+  try {
+    // another holder took the lock over (as after a long silence)
+    const theirs = JSON.stringify({
+      pid: 1,
+      host: "elsewhere",
+      since: "x",
+      beat: "x",
+      id: "theirs",
+    });
+    await Deno.writeTextFile(lock.path, theirs + "\n");
+    await sleep(150);
+    assert.equal(await Deno.readTextFile(lock.path), theirs + "\n", "their lock stays as written");
+  } finally {
+    lock.release();
+  }
+  assert.ok(await Deno.stat(lock.path), "release does not remove a lock that is not ours");
 });
