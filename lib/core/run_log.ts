@@ -69,14 +69,20 @@ const decoder = new TextDecoder();
 
 /**
  * Reads a file line by line with bounded memory (a 1 MiB buffer plus the longest line),
- * whatever its size. Empty lines are yielded too; `limit` stops after that many bytes.
+ * whatever its size. Empty lines are yielded too; `limit` stops after that many bytes;
+ * `start` begins at that byte offset (a line boundary: lines are then numbered from there).
  */
-export async function* readLines(path: string, limit = Infinity): AsyncGenerator<FileLine> {
+export async function* readLines(
+  path: string,
+  limit = Infinity,
+  start = 0,
+): AsyncGenerator<FileLine> {
   const file = await Deno.open(path, { read: true });
   try {
+    if (start) await file.seek(start, Deno.SeekMode.Start);
     const chunk = new Uint8Array(CHUNK);
     let carry: Uint8Array = new Uint8Array(0);
-    let offset = 0;
+    let offset = start;
     let line = 0;
     for (;;) {
       const want = Math.min(CHUNK, limit - offset - carry.length);
@@ -116,6 +122,16 @@ export async function* readLines(path: string, limit = Infinity): AsyncGenerator
     }
   } finally {
     file.close();
+  }
+}
+
+/** `true` when `text` parses as JSON (a last line without its newline may be torn). */
+export function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -175,15 +191,7 @@ export async function* streamJsonl<T>(
     if (l.text === "" && l.complete) {
       throw new LogFormatError(`${path}:${l.line}: empty line`);
     }
-    if (!l.complete && tolerateTornTail) {
-      let torn = false;
-      try {
-        JSON.parse(l.text);
-      } catch {
-        torn = true;
-      }
-      if (torn) break;
-    }
+    if (!l.complete && tolerateTornTail && !isJson(l.text)) break; // torn by a crash
     yield parseLogLine(path, l, schema);
   }
 }

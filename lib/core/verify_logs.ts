@@ -33,7 +33,7 @@ import {
   type Schema,
   type Stream,
 } from "./records.ts";
-import { type LogCursor, LogFormatError, parseLogLine, readLines } from "./run_log.ts";
+import { isJson, type LogCursor, LogFormatError, parseLogLine, readLines } from "./run_log.ts";
 
 const STREAMS: readonly Stream[] = ["decisions", "llm_calls", "events", "checkpoints"];
 
@@ -103,13 +103,11 @@ async function readPrefix(
   path: string,
   mark: LogMark,
   schema: Schema<unknown> | null,
-): Promise<{ cursor: LogCursor; whole: boolean; lines: number }> {
+): Promise<{ cursor: LogCursor; whole: boolean }> {
   const cursor: LogCursor = { rows: 0, bytes: 0, hash: createHash("sha256") };
   let whole = true;
-  let lines = 0;
   try {
     for await (const l of readLines(path, mark.bytes)) {
-      lines = l.line;
       if (!l.complete) {
         whole = false; // the mark falls inside a line
         break;
@@ -122,7 +120,7 @@ async function readPrefix(
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
-  return { cursor, whole, lines };
+  return { cursor, whole };
 }
 
 function agrees(c: LogCursor, whole: boolean, mark: LogMark): boolean {
@@ -165,15 +163,9 @@ async function firstBadLine(dir: string, stream: Stream, path: string): Promise<
 async function tailOf(path: string, from: number): Promise<string[]> {
   const out: string[] = [];
   try {
-    for await (const l of readLines(path)) {
-      if (l.end <= from || !l.text) continue;
-      if (!l.complete) {
-        try {
-          JSON.parse(l.text);
-        } catch {
-          break;
-        }
-      }
+    for await (const l of readLines(path, Infinity, from)) {
+      if (!l.text) continue;
+      if (!l.complete && !isJson(l.text)) break; // torn by a crash
       out.push(l.text);
     }
   } catch (e) {

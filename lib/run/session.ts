@@ -289,10 +289,7 @@ export class RunSession {
    * step is applied; the run stays resumable from the last checkpoint.
    */
   async step(): Promise<StepReport> {
-    if (this.#busy) throw new SessionBusyError();
-    if (this.#closed) throw new RunOverError("Cannot step: the session is closed");
-    if (this.engine.isDone()) throw new RunOverError("Cannot step: the run is over");
-    this.#busy = true;
+    this.#enter();
     try {
       // in flight until its promise settles, even when the step itself was synchronous
       return await this.#step();
@@ -301,15 +298,20 @@ export class RunSession {
     }
   }
 
+  /** Marks a step in flight, refusing a second one and a step of a closed or ended run. */
+  #enter(): void {
+    if (this.#busy) throw new SessionBusyError();
+    if (this.#closed) throw new RunOverError("Cannot step: the session is closed");
+    if (this.engine.isDone()) throw new RunOverError("Cannot step: the run is over");
+    this.#busy = true;
+  }
+
   /**
    * One step, synchronously when every agent decides and observes synchronously (scripted
    * play: no promise per step), else as a promise: what `run` plays.
    */
   #stepNow(): StepReport | Promise<StepReport> {
-    if (this.#busy) throw new SessionBusyError();
-    if (this.#closed) throw new RunOverError("Cannot step: the session is closed");
-    if (this.engine.isDone()) throw new RunOverError("Cannot step: the run is over");
-    this.#busy = true;
+    this.#enter();
     let report: StepReport | Promise<StepReport>;
     try {
       report = this.#step();

@@ -162,65 +162,37 @@ Deno.test("Ctrl-C stops a run cleanly at a checkpoint (exit 130); resume gives t
   assert.equal(server.count(), 20 + 20, "the resumed run did not repeat the steps before the stop");
 });
 
-Deno.test("Ctrl-C stops a long scripted run (synchronous steps) cleanly, mid-way", async () => {
-  const runDir = join(await Deno.makeTempDir({ prefix: "lab-sigint-sync-" }), "run");
+/**
+ * Starts a scripted run, sends Ctrl-C `afterMs` after its first checkpoint, and returns the
+ * step it says it stopped after (it must exit 130, interrupted).
+ */
+async function interruptedAt(args: string[], afterMs: number, prefix: string): Promise<number> {
+  const runDir = join(await Deno.makeTempDir({ prefix }), "run");
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      MAIN,
-      "ipd",
-      "--rounds",
-      "10000000",
-      "--log-decisions",
-      "none",
-      "--checkpoint-every",
-      "end",
-      "--out",
-      runDir,
-      "--no-report",
-      "--quiet",
-    ],
+    args: ["run", "-A", MAIN, ...args, "--out", runDir, "--no-report", "--quiet"],
     stdout: "null",
     stderr: "piped",
   }).spawn();
   // the round-0 checkpoint is written when the run starts
   await waitForLines(join(runDir, "checkpoints.jsonl"), 0);
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, afterMs));
   child.kill("SIGINT");
   const { code, stderr } = await child.output();
   const err = new TextDecoder().decode(stderr);
   assert.equal(code, 130, err);
   const m = /stopped after step (\d+): interrupted/.exec(err);
   assert.ok(m, err);
-  assert.ok(Number(m[1]) > 0 && Number(m[1]) < 10_000_000, `stopped mid-way (step ${m[1]})`);
+  return Number(m[1]);
+}
+
+Deno.test("Ctrl-C stops a long scripted run (synchronous steps) cleanly, mid-way", async () => {
+  const args = ["ipd", "--rounds", "10000000", "--log-decisions", "none"];
+  const step = await interruptedAt([...args, "--checkpoint-every", "end"], 500, "lab-sigint-sync-");
+  assert.ok(step > 0 && step < 10_000_000, `stopped mid-way (step ${step})`);
 });
 
 Deno.test("Ctrl-C stops a run of slow synchronous steps (a large scripted society) mid-way", async () => {
-  const runDir = join(await Deno.makeTempDir({ prefix: "lab-sigint-slow-" }), "run");
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      MAIN,
-      "society",
-      "--config",
-      JSON.stringify({ citizens: 3000, days: 30 }),
-      "--out",
-      runDir,
-      "--no-report",
-      "--quiet",
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  await waitForLines(join(runDir, "checkpoints.jsonl"), 0);
-  await new Promise((r) => setTimeout(r, 300));
-  child.kill("SIGINT");
-  const { code, stderr } = await child.output();
-  const err = new TextDecoder().decode(stderr);
-  assert.equal(code, 130, err);
-  const m = /stopped after step (\d+): interrupted/.exec(err);
-  assert.ok(m, err);
-  assert.ok(Number(m[1]) < 30, `stopped mid-way (day ${m[1]})`);
+  const config = JSON.stringify({ citizens: 3000, days: 30 });
+  const day = await interruptedAt(["society", "--config", config], 300, "lab-sigint-slow-");
+  assert.ok(day < 30, `stopped mid-way (day ${day})`);
 });

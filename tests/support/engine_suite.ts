@@ -187,7 +187,10 @@ async function stopped(
 }
 
 /** Reads the child's `step N` lines until step `at`; returns whether it got there. */
-async function waitForStep(stdout: ReadableStream<Uint8Array>, at: number): Promise<boolean> {
+export async function waitForStep(
+  stdout: ReadableStream<Uint8Array>,
+  at: number,
+): Promise<boolean> {
   const reader = stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   try {

@@ -26,6 +26,7 @@ import {
 import type { SocietyDecision } from "../../../lib/engines/society/decision.ts";
 import { type ActionWorld, validateAction } from "../../../lib/engines/society/validate_action.ts";
 import { REFERENCE_RULES } from "./_reference_policies.ts";
+import { waitForStep } from "../../support/engine_suite.ts";
 
 const MIXES = [DEFAULT_POLICY_MIX, ["best_response", "random", "vindictive", "selfish"]];
 
@@ -261,21 +262,6 @@ function child(args: string[]): Deno.Command {
     stdout: "piped",
     stderr: "piped",
   });
-}
-
-async function waitForStep(stdout: ReadableStream<Uint8Array>, at: number): Promise<boolean> {
-  const reader = stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return false;
-      text += value;
-      if (new RegExp(`^step ${at}$`, "m").test(text)) return true;
-    }
-  } finally {
-    reader.releaseLock();
-  }
 }
 
 Deno.test("a 1,000-citizen society SIGKILLed mid-run resumes to the uninterrupted run's files", async () => {
