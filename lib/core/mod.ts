@@ -13,6 +13,7 @@ export * from "./config.ts";
 export * from "./records.ts";
 export * from "./run_log.ts";
 export * from "./verify_logs.ts";
+export * from "./log_digest.ts";
 export * from "./run_dir.ts";
 export * from "./sweep_dir.ts";
 export * from "./catalog.ts";

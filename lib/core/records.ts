@@ -72,13 +72,16 @@ const checkpointRecordObject = z.object({
   /** Decisions of LLM agents and how many of them were fallbacks, up to this step. */
   validity: z.object({ llm_decisions: z.number().int().min(0), fallbacks: z.number().int().min(0) })
     .default({ llm_decisions: 0, fallbacks: 0 }),
-  /** Each log's rows, bytes and sha256 when the checkpoint was written (absent in old runs). */
+  /** Each log's rows, bytes and digest when the checkpoint was written (absent in old runs). */
   logs: z.partialRecord(
     z.enum(["decisions", "llm_calls", "events", "checkpoints"]),
     z.object({
       rows: z.number().int().min(0),
       bytes: z.number().int().min(0),
-      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      crc32: z.string().regex(/^[0-9a-f]{8}$/).optional(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    }).refine((m) => (m.crc32 === undefined) !== (m.sha256 === undefined), {
+      message: "a log mark carries one digest: crc32 or sha256",
     }),
   ).optional(),
   /** The sha256 of the record's JSON without this field (last), checked by resume. */
@@ -246,7 +249,7 @@ export type CheckpointRecord = {
     fallbacks: number;
   };
   /**
-   * Each log's rows, bytes and sha256 when the checkpoint was written (the checkpoints log:
+   * Each log's rows, bytes and digest when the checkpoint was written (the checkpoints log:
    * before this line), checked by resume before it replays anything; absent in old runs.
    */
   logs?: Partial<Record<Stream, LogMark>>;
@@ -254,14 +257,19 @@ export type CheckpointRecord = {
   check?: string;
 };
 
-/** What a checkpoint records of one log: its rows, bytes and the sha256 of those bytes. */
+/**
+ * What a checkpoint records of one log: its rows, bytes and a digest of those bytes, the
+ * CRC-32 (`crc32`) or, in runs written before it, the sha256 (see `log_digest.ts`).
+ */
 export interface LogMark {
   /** Lines in the file. */
   rows: number;
   /** Its length in bytes. */
   bytes: number;
-  /** The sha256 of its bytes, hex. */
-  sha256: string;
+  /** The CRC-32 (zlib's) of its bytes, 8 hex digits. */
+  crc32?: string;
+  /** The sha256 of its bytes, hex (marks written before CRC-32). */
+  sha256?: string;
 }
 
 /** The resolved config of a run (`config.json`), secrets replaced by `<redacted>`. */

@@ -1,6 +1,6 @@
 /**
  * Resume verifies before it replays: every checkpoint records, per log, its rows, bytes and
- * the sha256 of those bytes ({@linkcode LogMark}); {@linkcode verifyLogs} reads each log up to
+ * a digest of those bytes ({@linkcode LogMark}, see `log_digest.ts`); {@linkcode verifyLogs} reads each log up to
  * the last checkpoint's mark, validating every row's schema and hashing it, and refuses a log
  * that was cut, edited, or had lines added or removed, naming the file and line, before
  * anything is replayed or paid for. It changes nothing on disk: {@linkcode VerifiedLogs.cut}
@@ -26,6 +26,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { MARK_DIGEST, markDigest, type RunningDigest, runningDigest } from "./log_digest.ts";
 import {
   type CheckpointRecord,
   CheckpointRecordSchema,
@@ -98,13 +99,19 @@ async function lastCheckpoint(path: string): Promise<LastCheckpoint | null> {
   return last;
 }
 
-/** Reads `path` up to `mark.bytes`, validating and hashing; the cursor it ends at. */
+/**
+ * Reads `path` up to `mark.bytes`, validating and hashing; the cursor it ends at (its digest
+ * the kind new marks use) and the digest of the mark's kind (the same one unless the mark is
+ * older).
+ */
 async function readPrefix(
   path: string,
   mark: LogMark,
   schema: Schema<unknown> | null,
-): Promise<{ cursor: LogCursor; whole: boolean }> {
-  const cursor: LogCursor = { rows: 0, bytes: 0, hash: createHash("sha256") };
+): Promise<{ cursor: LogCursor; marked: RunningDigest; whole: boolean }> {
+  const cursor: LogCursor = { rows: 0, bytes: 0, hash: runningDigest(MARK_DIGEST) };
+  const kind = markDigest(mark).kind;
+  const marked = kind === MARK_DIGEST ? cursor.hash : runningDigest(kind);
   let whole = true;
   try {
     for await (const l of readLines(path, mark.bytes)) {
@@ -114,18 +121,19 @@ async function readPrefix(
       }
       if (schema) parseLogLine(path, l, schema);
       cursor.hash.update(l.bytes);
+      if (marked !== cursor.hash) marked.update(l.bytes);
       cursor.rows++;
       cursor.bytes = l.end;
     }
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
-  return { cursor, whole };
+  return { cursor, marked, whole };
 }
 
-function agrees(c: LogCursor, whole: boolean, mark: LogMark): boolean {
+function agrees(c: LogCursor, marked: RunningDigest, whole: boolean, mark: LogMark): boolean {
   return whole && c.bytes === mark.bytes && c.rows === mark.rows &&
-    c.hash.copy().digest("hex") === mark.sha256;
+    marked.value() === markDigest(mark).value;
 }
 
 /**
@@ -136,7 +144,8 @@ async function firstBadLine(dir: string, stream: Stream, path: string): Promise<
   if (!(await Deno.stat(path).then(() => true, () => false))) return 1; // the file is gone
   const cps = readLines(join(dir, "checkpoints.jsonl"));
   const rows = readLines(path);
-  const hash = createHash("sha256");
+  // marks of both kinds can follow each other (a run written before CRC-32, resumed after)
+  const digests = { crc32: runningDigest("crc32"), sha256: runningDigest("sha256") };
   let n = 0;
   let bytes = 0;
   let goodRows = 0;
@@ -147,11 +156,13 @@ async function firstBadLine(dir: string, stream: Stream, path: string): Promise<
     while (bytes < mark.bytes) {
       const r = await rows.next();
       if (r.done) return n + 1;
-      hash.update(r.value.bytes);
+      digests.crc32.update(r.value.bytes);
+      digests.sha256.update(r.value.bytes);
       bytes = r.value.end;
       n++;
     }
-    if (bytes !== mark.bytes || n !== mark.rows || hash.copy().digest("hex") !== mark.sha256) {
+    const { kind, value } = markDigest(mark);
+    if (bytes !== mark.bytes || n !== mark.rows || digests[kind].value() !== value) {
       return goodRows + 1;
     }
     goodRows = n;
@@ -212,8 +223,12 @@ export async function verifyLogs(
       );
     }
     // the checkpoints were validated by lastCheckpoint
-    const { cursor, whole } = await readPrefix(path, mark, s === "checkpoints" ? null : schemas[s]);
-    if (!agrees(cursor, whole, mark)) {
+    const { cursor, marked, whole } = await readPrefix(
+      path,
+      mark,
+      s === "checkpoints" ? null : schemas[s],
+    );
+    if (!agrees(cursor, marked, whole, mark)) {
       const line = await firstBadLine(dir, s, path);
       throw new LogFormatError(
         `${path}:${line}: differs from what the checkpoint of round ${record.round} recorded (${mark.rows} rows, ${mark.bytes} bytes): lines were edited, removed or added; refusing to resume`,

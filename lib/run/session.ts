@@ -157,6 +157,10 @@ const YIELD_MS = 200;
 
 /** Synchronous steps report progress at most this often (ms); waiting steps after each. */
 const PROGRESS_MS = 50;
+/** The clock of a synchronous stretch is read less often while checks come closer than this. */
+const CLOCK_MS = 1;
+/** The most steps between two clock reads. */
+const MAX_STRIDE = 256;
 
 /** A run played step by step. See the module doc. */
 export class RunSession {
@@ -387,16 +391,13 @@ export class RunSession {
         const d = played[name];
         const row = built.decisionRow(name, d, result);
         const fallback = d.fallback || row.fallback === true;
-        const record: Record<string, unknown> = {
-          v: SCHEMA_VERSION,
-          round: step,
-          agent: name,
-          ...row,
-          fallback,
-          parse_ok: !fallback,
-        };
-        if (d.repaired) record.repaired = true;
-        log.append("decisions", record);
+        const record = () => decisionRecord(step, name, row, fallback, d.repaired);
+        if (reservedKeyIn(row)) log.append("decisions", record());
+        else {log.appendJson(
+            "decisions",
+            decisionJson(step, name, row, fallback, d.repaired),
+            record,
+          );}
         if (this.#returns && typeof row.reward === "number") {
           this.#returns.set(name, (this.#returns.get(name) ?? 0) + row.reward);
         }
@@ -476,6 +477,11 @@ export class RunSession {
   ): Promise<RunOutcome> {
     let yielded = performance.now();
     let reported = yielded;
+    let clocked = yielded;
+    // Fast synchronous steps read the clock every `stride` steps (the clock costs more than a
+    // delegation step); a stretch of slow steps reads it after every step.
+    let stride = 1;
+    let countdown = 1;
     while (!this.engine.isDone()) {
       if (until !== undefined && this.steps >= until) return this.#stop("paused");
       if (signal?.aborted) return this.#stop("interrupted", "interrupted");
@@ -485,8 +491,11 @@ export class RunSession {
           await report;
           progress?.();
           yielded = performance.now();
-        } else {
+        } else if (--countdown === 0) {
           const now = performance.now();
+          stride = now - clocked < CLOCK_MS ? Math.min(stride * 2, MAX_STRIDE) : 1;
+          countdown = stride;
+          clocked = now;
           if (now - reported >= PROGRESS_MS) {
             progress?.();
             reported = now;
@@ -651,4 +660,51 @@ function roundedByName(totals: Map<string, number>): Record<string, number> {
   return Object.fromEntries(
     [...totals.keys()].sort().map((k) => [k, Math.round(totals.get(k)! * 1e9) / 1e9]),
   );
+}
+
+/** The fields the run layer puts around an engine's decision row. */
+const RESERVED = ["v", "round", "agent", "fallback", "parse_ok", "repaired"];
+
+/** Whether an engine's row sets a field of the run layer's (its record is then spread). */
+function reservedKeyIn(row: Record<string, unknown>): boolean {
+  for (const k of RESERVED) if (k in row) return true;
+  return false;
+}
+
+/** A decision row as logged: the run layer's fields around the engine's row. */
+function decisionRecord(
+  step: number,
+  agent: AgentId,
+  row: Record<string, unknown>,
+  fallback: boolean,
+  repaired: boolean | undefined,
+): Record<string, unknown> {
+  const record: Record<string, unknown> = {
+    v: SCHEMA_VERSION,
+    round: step,
+    agent,
+    ...row,
+    fallback,
+    parse_ok: !fallback,
+  };
+  if (repaired) record.repaired = true;
+  return record;
+}
+
+/**
+ * `JSON.stringify(decisionRecord(...))` without building the record (for a row that sets
+ * none of the run layer's fields): the engine's row serialised once, framed by strings.
+ */
+function decisionJson(
+  step: number,
+  agent: AgentId,
+  row: Record<string, unknown>,
+  fallback: boolean,
+  repaired: boolean | undefined,
+): string {
+  const body = JSON.stringify(row);
+  return `{"v":${SCHEMA_VERSION},"round":${step},"agent":${JSON.stringify(agent)}` +
+    (body.length > 2 ? "," + body.slice(1, -1) : "") +
+    (fallback ? ',"fallback":true,"parse_ok":false' : ',"fallback":false,"parse_ok":true') +
+    (repaired ? ',"repaired":true}' : "}");
 }

@@ -6,6 +6,7 @@ import {
   LogFormatError,
   readJsonl,
   RunLog,
+  SAMPLED_VALIDATION_EVERY,
   SAMPLED_VALIDATION_HEAD,
   streamJsonl,
 } from "../../lib/core/run_log.ts";
@@ -55,7 +56,7 @@ Deno.test("config: JSON errors name the line and column", async () => {
   await assert.rejects(() => readJsonFile("/nonexistent/x.json"), /x\.json: file not found/);
 });
 
-Deno.test("RunLog validate: 'all' refuses every bad record; 'sampled' checks the first 1000 and one in 100", async () => {
+Deno.test("RunLog validate: 'all' refuses every bad record; 'sampled' checks the head and one in 100", async () => {
   const bad = { v: 1, round: "x", type: "oops" };
   const good = (round: number) => ({ v: 1, round, type: "ok" });
   const all = RunLog.create(await Deno.makeTempDir());
@@ -64,12 +65,51 @@ Deno.test("RunLog validate: 'all' refuses every bad record; 'sampled' checks the
   all.close();
   const sampled = RunLog.create(await Deno.makeTempDir(), { validate: "sampled" });
   for (let i = 1; i < SAMPLED_VALIDATION_HEAD; i++) sampled.append("events", good(i));
-  // the 1000th is still in the head
+  // the last of the head is still checked
   assert.throws(() => sampled.append("events", bad), LogFormatError);
-  // the 1001st..1099th are not checked; the 1100th is
-  for (let n = SAMPLED_VALIDATION_HEAD + 1; n < 1100; n++) sampled.append("events", bad);
+  // the rest up to the next multiple of 100 are not checked; that one is
+  const next = Math.ceil((SAMPLED_VALIDATION_HEAD + 1) / SAMPLED_VALIDATION_EVERY) *
+    SAMPLED_VALIDATION_EVERY;
+  for (let n = SAMPLED_VALIDATION_HEAD + 1; n < next; n++) sampled.append("events", bad);
   assert.throws(() => sampled.append("events", bad), LogFormatError);
   sampled.close();
+});
+
+Deno.test("RunLog appendJson: writes the given line; a checked record must serialise to it", async () => {
+  const dir = await Deno.makeTempDir();
+  const log = RunLog.create(dir, { validate: "sampled" });
+  const rec = (round: number) => ({ v: 1, round, type: "ok" });
+  let built = 0;
+  const build = (round: number) => () => (built++, rec(round));
+  for (let i = 1; i <= SAMPLED_VALIDATION_HEAD; i++) {
+    log.appendJson("events", JSON.stringify(rec(i)), build(i));
+  }
+  assert.equal(built, SAMPLED_VALIDATION_HEAD);
+  // a line that is not the record's JSON is refused when checked
+  const sneaky = () => log.appendJson("events", '{"v":1,"round":7,"type":"other"}', build(7));
+  for (let n = SAMPLED_VALIDATION_HEAD + 1; n % SAMPLED_VALIDATION_EVERY !== 0; n++) sneaky();
+  assert.equal(built, SAMPLED_VALIDATION_HEAD, "records between samples are not built");
+  assert.throws(sneaky, /serialised form differs/);
+  // and a bad record is refused by the schema, as append does
+  const all = RunLog.create(await Deno.makeTempDir());
+  assert.throws(
+    () =>
+      all.appendJson(
+        "events",
+        '{"v":1,"round":"x","type":"a"}',
+        () => ({ v: 1, round: "x", type: "a" }),
+      ),
+    LogFormatError,
+  );
+  all.close();
+  log.close();
+  const lines = (await Deno.readTextFile(`${dir}/events.jsonl`)).trim().split("\n");
+  assert.equal(lines[0], JSON.stringify(rec(1)));
+  assert.equal(
+    lines.length,
+    SAMPLED_VALIDATION_EVERY * Math.ceil((SAMPLED_VALIDATION_HEAD + 1) / SAMPLED_VALIDATION_EVERY) -
+      1,
+  );
 });
 
 Deno.test("streamJsonl: bounded reading of long lines across chunk edges, a torn tail, file:line errors", async () => {

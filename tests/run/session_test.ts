@@ -12,6 +12,8 @@ import { openRun, resumeRun, runToEnd } from "../../lib/run/open.ts";
 import { RunOverError, SessionBusyError } from "../../lib/run/session.ts";
 import { parseRunPolicy } from "../../lib/run/run_policy.ts";
 import { acquireLock } from "../../lib/core/run_dir.ts";
+import { sealCheckpoint } from "../../lib/core/verify_logs.ts";
+import { createHash } from "node:crypto";
 
 const ipd = findExperiment("ipd")!;
 
@@ -241,4 +243,59 @@ Deno.test("resume refuses an edited last checkpoint, a checkpoint missing a log'
     );
     assert.deepEqual(await snapshot(out), before, `${what}: the refusal changed files`);
   }
+});
+
+/** Rewrites every checkpoint's marks as sha256 digests, as runs before CRC-32 wrote them. */
+async function withSha256Marks(dir: string): Promise<void> {
+  const cpPath = join(dir, "checkpoints.jsonl");
+  const lines = (await Deno.readTextFile(cpPath)).trimEnd().split("\n");
+  const files: Record<string, Uint8Array> = {};
+  for (const s of ["decisions", "llm_calls", "events"]) {
+    files[s] = await Deno.readFile(join(dir, `${s}.jsonl`));
+  }
+  const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+  const written: string[] = [];
+  for (const line of lines) {
+    const { check: _, ...cp } = JSON.parse(line);
+    for (const [s, mark] of Object.entries(cp.logs) as [string, Record<string, unknown>][]) {
+      assert.match(String(mark.crc32), /^[0-9a-f]{8}$/, "new marks carry a CRC-32");
+      const bytes = s === "checkpoints"
+        ? new TextEncoder().encode(written.map((l) => l + "\n").join(""))
+        : files[s].subarray(0, mark.bytes as number);
+      // (the checkpoints' own lines grew: their mark counts the rewritten bytes)
+      cp.logs[s] = { rows: mark.rows, bytes: bytes.length, sha256: sha(bytes) };
+    }
+    written.push(JSON.stringify(sealCheckpoint(cp)));
+  }
+  await Deno.writeTextFile(cpPath, written.map((l) => l + "\n").join(""));
+}
+
+Deno.test("resume: a run whose marks are sha256 (written before CRC-32) verifies, refuses damage, and goes on with CRC-32 marks", async () => {
+  const { out, path } = await interrupted();
+  await withSha256Marks(out);
+  // damage is still refused against the sha256 marks
+  const good = await Deno.readTextFile(path);
+  await Deno.writeTextFile(path, good.replace(/"reward":(\d+)/, (_, r) => `"reward":${+r + 1}`));
+  await assert.rejects(
+    resumeRun(out, findExperiment, { reportsRoot: null }),
+    /decisions\.jsonl:1: differs from what the checkpoint/,
+  );
+  await Deno.writeTextFile(path, good);
+  const again = await resumeRun(out, findExperiment, { reportsRoot: null });
+  await again.run({ until: 6 });
+  again.close();
+  const cps = await readJsonl(join(out, "checkpoints.jsonl"), CheckpointRecordSchema);
+  assert.ok(cps.some((c) => c.logs?.decisions?.sha256), "the old marks stay");
+  assert.ok(cps.at(-1)!.logs!.decisions!.crc32, "the new ones are CRC-32");
+  // the next resume verifies the mixed log, and the run ends as an uninterrupted one
+  const r = await runToEnd(await resumeRun(out, findExperiment, { reportsRoot: null }));
+  assert.equal(r.outcome.status, "completed");
+  const whole = join(await tmp(), "whole");
+  await runToEnd(
+    await openRun({ experiment: ipd, config: {}, seed: 0, out: whole, reportsRoot: null }),
+  );
+  assert.equal(
+    await Deno.readTextFile(path),
+    await Deno.readTextFile(join(whole, "decisions.jsonl")),
+  );
 });
