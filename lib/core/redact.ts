@@ -54,7 +54,8 @@ const SECRET_QUERY_VALUE = new RegExp(
 
 /**
  * `url` with its secrets replaced by {@linkcode REDACTED_TEXT}: credentials
- * (`https://user:pass@host` -> `https://<redacted>@host`) and the values of secret-named
+ * (`https://user:pass@host` -> `https://<redacted>@host`, a raw `@` in the password
+ * included) and the values of secret-named
  * query parameters (`?api_key=abc&v=1` -> `?api_key=<redacted>&v=1`). Use it on a URL that
  * is written down; send the original.
  *
@@ -68,13 +69,14 @@ const SECRET_QUERY_VALUE = new RegExp(
  * ```
  */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, `$1${REDACTED_TEXT}@`)
+  // up to the authority's last `@`: a password may hold a raw `@` (`http://u:p@ss@host`)
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, `$1${REDACTED_TEXT}@`)
     .replace(SECRET_QUERY_VALUE, REDACTED_TEXT);
 }
 
 const PATTERNS: RegExp[] = [
-  // user:pass@ in URLs
-  /(?<=[a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+(?=@)/gi,
+  // user:pass@ in URLs, up to the last `@` before the path (a password may hold a raw `@`)
+  /(?<=[a-z][a-z0-9+.-]*:\/\/)[^\s/"']+(?=@)/gi,
   // values of secret-named query parameters (?api_key=..., &sig=...)
   SECRET_QUERY_VALUE,
   // Authorization values

@@ -12,7 +12,13 @@
  *
  * A literal `api_key` is accepted but never written anywhere: {@linkcode redactAgents}
  * replaces it by `<redacted>` before a config is saved, and so the values of secret-named
- * query parameters of `base_url` (`?api_key=...`).
+ * query parameters of `base_url` (`?api_key=...`) and the credentials of `proxy`.
+ *
+ * `proxy` sends an agent's API calls through an HTTP(S) proxy (`"proxy":
+ * "http://user:pass@proxy.lan:3128"`; see `proxy.ts`); agents without one follow
+ * `HTTPS_PROXY`/`NO_PROXY`. `hash_power` is the agent's hash power in the blockchain game
+ * (it replaces the seat's `config.alpha` entry); it is an engine field
+ * ({@linkcode ENGINE_AGENT_FIELDS}): an experiment that has no use for it refuses it.
  *
  * A model the pricing table lacks (or prices differently) takes its price from the entry:
  * `"price": {"input": 0.1, "output": 0.4, "cached_input": 0.025}`, dollars per 1M tokens;
@@ -31,6 +37,7 @@ import { ConfigError, parseWith, readJsonFile } from "../core/config.ts";
 import type { Schema } from "../core/records.ts";
 import { redactUrl } from "../core/redact.ts";
 import { type Price, registerPrice } from "./pricing.ts";
+import { checkProxyUrl, redactProxyUrl } from "./proxy.ts";
 
 /** The text that replaces secrets in every file a run writes. */
 export const REDACTED = "<redacted>";
@@ -85,6 +92,25 @@ const baseUrl = z.string().superRefine((v, ctx) => {
       message: "must not contain credentials (user:password@); put the key in api_key_env",
     });
   }
+});
+
+/** An `http:` or `https:` proxy URL, credentials allowed; messages never quote it. */
+const proxyUrl = z.string({ error: "expected a proxy URL (text), e.g. http://host:3128" })
+  .superRefine((v, ctx) => {
+    const problem = checkProxyUrl(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** A share of the total hash power: finite, above 0, at most 1. */
+const hashPower = z.number({
+  error: (iss) =>
+    typeof iss.input === "number"
+      ? `must be a finite number, got ${iss.input}`
+      : `expected a number (a share of the hash power, e.g. 0.25), got ${
+        JSON.stringify(iss.input)
+      }`,
+}).refine((v) => v > 0 && v <= 1, {
+  error: (iss) => `must be > 0 and <= 1 (a share of the total hash power), got ${iss.input}`,
 });
 
 /** Dollars per 1M tokens: a finite number, 0 or more. */
@@ -173,6 +199,18 @@ export type AgentSpec = {
    * otherwise; every entry naming the model must agree. @default {the pricing table's}
    */
   price?: AgentPrice;
+  /**
+   * An `http:` or `https:` proxy for the agent's API calls, e.g.
+   * `http://user:pass@proxy.lan:3128` (credentials are sent to the proxy, never written).
+   * @default {none: `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` as usual}
+   */
+  proxy?: string;
+  /**
+   * The agent's hash power in the blockchain game, a share in (0, 1]: replaces the seat's
+   * `config.alpha` entry (the hash powers and `honest_power` must still sum to 1). Only the
+   * experiments that name it in {@linkcode ENGINE_AGENT_FIELDS} accept it.
+   */
+  hash_power?: number;
 };
 
 const agentSpecObject = z.object({
@@ -206,6 +244,8 @@ const agentSpecObject = z.object({
    */
   structured: z.boolean().optional(),
   price: agentPriceObject.optional(),
+  proxy: proxyUrl.optional(),
+  hash_power: hashPower.optional(),
 }).strict().superRefine((a, ctx) => {
   if (a.provider === "policy" && !a.policy) {
     ctx.addIssue({
@@ -219,6 +259,13 @@ const agentSpecObject = z.object({
       code: "custom",
       path: ["model"],
       message: `required when provider is '${a.provider}'`,
+    });
+  }
+  if (a.provider === "policy" && a.proxy !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["proxy"],
+      message: "only for LLM agents (a policy makes no calls)",
     });
   }
   if (a.provider === "policy" && a.price) {
@@ -359,7 +406,55 @@ export function redactAgents(agents: readonly AgentSpec[]): AgentSpec[] {
     ...a,
     ...(a.api_key === undefined ? {} : { api_key: REDACTED }),
     ...(a.base_url === undefined ? {} : { base_url: redactUrl(a.base_url) }),
+    ...(a.proxy === undefined ? {} : { proxy: redactProxyUrl(a.proxy) }),
   }));
+}
+
+/**
+ * Agents-file fields that only some experiments read, and what each is: an experiment that
+ * does not list a field in its `agentFields` refuses an agents file that sets it (see
+ * {@linkcode checkAgentFields}), rather than ignoring it silently.
+ */
+export const ENGINE_AGENT_FIELDS: Readonly<Record<string, string>> = Object.freeze({
+  hash_power: "a miner's hash power in the blockchain game",
+});
+
+/**
+ * Refuses the engine fields ({@linkcode ENGINE_AGENT_FIELDS}) an experiment does not read.
+ *
+ * @param agents The agents file's entries.
+ * @param experiment The experiment's name, for the message.
+ * @param accepted The engine fields the experiment reads. @default {[]}
+ * @throws {ConfigError} Naming the first entry and field it does not read, e.g.
+ * `agents[0].hash_power: the ipd experiment does not use it (a miner's hash power in the
+ * blockchain game); remove it`.
+ * @example
+ * ```ts
+ * import { checkAgentFields } from "./agents_file.ts";
+ * const agents = [{ name: "a", provider: "policy" as const, policy: "honest", hash_power: 0.6 }];
+ * checkAgentFields(agents, "blockchain", ["hash_power"]); // accepted
+ * try {
+ *   checkAgentFields(agents, "ipd");
+ * } catch (e) {
+ *   console.log((e as Error).message); // agents[0].hash_power: the ipd experiment does not use it ...
+ * }
+ * ```
+ */
+export function checkAgentFields(
+  agents: readonly AgentSpec[],
+  experiment: string,
+  accepted: readonly string[] = [],
+): void {
+  agents.forEach((a, i) => {
+    for (const field of Object.keys(ENGINE_AGENT_FIELDS)) {
+      if ((a as Record<string, unknown>)[field] === undefined || accepted.includes(field)) continue;
+      throw new ConfigError(
+        `agents[${i}].${field}: the ${experiment} experiment does not use it (${
+          ENGINE_AGENT_FIELDS[field]
+        }); remove it`,
+      );
+    }
+  });
 }
 
 /**

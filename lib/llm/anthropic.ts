@@ -5,7 +5,8 @@
  * The system prompt is sent as one text block marked `cache_control: {type: "ephemeral"}`,
  * so a static system prompt is served from Anthropic's prompt cache on later calls. The
  * SDK's own retries are off (`maxRetries: 0`): wrap the model with `withRetry`. Requests go
- * through Deno's `fetch`, which honours `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY`.
+ * through Deno's `fetch`, which honours `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY`; the
+ * `proxy` option sends this model's requests through a proxy of its own instead.
  *
  * @example
  * ```ts ignore
@@ -28,13 +29,13 @@ import {
   type ChatErrorContext,
   checkClientOptions,
   clip,
-  fetchOptions,
   readEnv,
   redact,
   sdkEndpoint,
   toChatError,
   withDeadline,
 } from "./_http.ts";
+import { proxyFetchOptions } from "./proxy.ts";
 
 /** Options for {@linkcode AnthropicChatModel}. */
 export interface AnthropicChatModelOptions {
@@ -69,6 +70,13 @@ export interface AnthropicChatModelOptions {
    * @default {false}
    */
   structured?: boolean;
+  /**
+   * An `http:` or `https:` proxy for this model's requests, credentials allowed
+   * (`http://user:pass@host:3128`: sent as the proxy's `Basic` authorisation, registered
+   * as a secret, never written).
+   * @default {none: `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` apply}
+   */
+  proxy?: string;
 }
 
 type CreateParams = Anthropic.Messages.MessageCreateParamsNonStreaming;
@@ -112,7 +120,8 @@ export class AnthropicChatModel implements ChatModel {
    *
    * @param options The model, credentials and endpoint.
    * @throws {RangeError} When `timeoutMs` or `maxTokens` is not a positive integer.
-   * @throws {TypeError} When `model` is empty or no API key is given or set.
+   * @throws {TypeError} When `model` is empty, no API key is given or set, or `proxy` is not
+   * an `http:`/`https:` proxy URL (the message does not quote it).
    */
   constructor(options: AnthropicChatModelOptions) {
     const {
@@ -123,6 +132,7 @@ export class AnthropicChatModel implements ChatModel {
       defaultHeaders,
       maxTokens = 1024,
       structured = false,
+      proxy,
     } = options;
     const key = checkClientOptions("an Anthropic", "ANTHROPIC_API_KEY", {
       model,
@@ -162,7 +172,7 @@ export class AnthropicChatModel implements ChatModel {
       timeout: timeoutMs,
       maxRetries: 0,
       defaultHeaders,
-      fetchOptions: fetchOptions(),
+      fetchOptions: proxyFetchOptions(proxy),
     });
   }
 

@@ -19,6 +19,7 @@ import { type LimiterSource, RateLimiter, withLimits } from "./limits.ts";
 import { OpenAIChatModel } from "./openai.ts";
 import { withRetry } from "./retry.ts";
 import { priceOf } from "./pricing.ts";
+import { checkProxyUrl } from "./proxy.ts";
 import { structuredByDefault } from "./structured.ts";
 
 /** Run-wide options of {@linkcode createChatModel}. */
@@ -108,7 +109,10 @@ export function quotaLimits(
   };
 }
 
-/** The wrapped chat model of an LLM agent. */
+/**
+ * The wrapped chat model of an LLM agent; its requests go through the agent's `proxy` when
+ * it names one.
+ */
 export function createChatModel(spec: AgentSpec, options: ModelFactoryOptions = {}): ChatModel {
   const { cacheDir, offline = false, budget, env } = options;
   if (spec.provider === "policy") {
@@ -130,12 +134,18 @@ export function createChatModel(spec: AgentSpec, options: ModelFactoryOptions = 
       `agents '${spec.name}': --max-usd needs a price for model '${spec.model}': add "price": {"input": ..., "output": ...} (dollars per 1M tokens) to its entry in the agents file, or use --max-tokens`,
     );
   }
+  if (spec.proxy !== undefined) {
+    // a saved config's proxy lost its credentials; any other problem was refused on loading
+    const problem = checkProxyUrl(spec.proxy);
+    if (problem) throw new ConfigError(`agents '${spec.name}': proxy: ${problem}`);
+  }
   const clientOptions = {
     model: spec.model!,
     apiKey: key,
     baseURL: spec.base_url,
     timeoutMs: spec.timeout_ms,
     structured: spec.structured ?? structuredByDefault(spec.provider, spec.model, spec.base_url),
+    proxy: spec.proxy,
   };
   let model: ChatModel = spec.provider === "anthropic"
     ? new AnthropicChatModel(clientOptions)

@@ -1,6 +1,7 @@
 /**
  * The LLM layer: the `ChatModel` seam, the OpenAI and Anthropic clients, wrappers (retry,
- * limits, budget, draws, cache), pricing, token counts, robust parsing and the agents file.
+ * limits, budget, draws, cache), pricing, token counts, robust parsing, per-agent proxies and
+ * the agents file.
  *
  * @module
  */
@@ -19,3 +20,4 @@ export * from "./tokens.ts";
 export * from "./parse.ts";
 export * from "./agents_file.ts";
 export * from "./factory.ts";
+export * from "./proxy.ts";

@@ -4,7 +4,8 @@
  *
  * The SDK's own retries are off (`maxRetries: 0`): wrap the model with `withRetry`.
  * Requests go through Deno's `fetch`, which honours the `HTTP_PROXY`, `HTTPS_PROXY` and
- * `NO_PROXY` environment variables natively; no proxy library is needed.
+ * `NO_PROXY` environment variables natively; no proxy library is needed. The `proxy` option
+ * sends this model's requests through a proxy of its own instead.
  *
  * @example
  * ```ts ignore
@@ -27,13 +28,13 @@ import {
   type ChatErrorContext,
   checkClientOptions,
   clip,
-  fetchOptions,
   readEnv,
   redact,
   sdkEndpoint,
   toChatError,
   withDeadline,
 } from "./_http.ts";
+import { proxyFetchOptions } from "./proxy.ts";
 
 /** Options for {@linkcode OpenAIChatModel}. */
 export interface OpenAIChatModelOptions {
@@ -65,6 +66,13 @@ export interface OpenAIChatModelOptions {
    * @default {false}
    */
   structured?: boolean;
+  /**
+   * An `http:` or `https:` proxy for this model's requests, credentials allowed
+   * (`http://user:pass@host:3128`: sent as the proxy's `Basic` authorisation, registered
+   * as a secret, never written).
+   * @default {none: `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` apply}
+   */
+  proxy?: string;
 }
 
 type CreateParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
@@ -112,7 +120,8 @@ export class OpenAIChatModel implements ChatModel {
    *
    * @param options The model, credentials and endpoint.
    * @throws {RangeError} When `timeoutMs` is not a positive integer.
-   * @throws {TypeError} When `model` is empty or no API key is given or set.
+   * @throws {TypeError} When `model` is empty, no API key is given or set, or `proxy` is not
+   * an `http:`/`https:` proxy URL (the message does not quote it).
    */
   constructor(options: OpenAIChatModelOptions) {
     const {
@@ -123,6 +132,7 @@ export class OpenAIChatModel implements ChatModel {
       organization,
       defaultHeaders,
       structured = false,
+      proxy,
     } = options;
     const key = checkClientOptions("an OpenAI", "OPENAI_API_KEY", { model, timeoutMs, apiKey });
     this.model = model;
@@ -152,7 +162,7 @@ export class OpenAIChatModel implements ChatModel {
       timeout: timeoutMs,
       maxRetries: 0,
       defaultHeaders,
-      fetchOptions: fetchOptions(),
+      fetchOptions: proxyFetchOptions(proxy),
     });
   }
 

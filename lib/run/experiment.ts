@@ -283,6 +283,11 @@ export interface Experiment<C = any> {
   /** Engine-specific flags (name without `--`), parsed by the CLI and listed by `--help`. */
   flags?: Readonly<Record<string, ExperimentFlag>>;
   /**
+   * The engine fields of an agents file entry this experiment reads (see `ENGINE_AGENT_FIELDS`
+   * in `lib/llm/agents_file.ts`, e.g. `hash_power`); an agents file setting another is refused.
+   */
+  agentFields?: readonly string[];
+  /**
    * Merges the values of the given engine flags into the config object before
    * `parseConfig`; throws `ConfigError` naming the flag for a bad value.
    */

@@ -34,7 +34,12 @@ import {
   writeJsonAtomic,
 } from "../core/run_log.ts";
 import { type VerifiedLogs, verifyLogs } from "../core/verify_logs.ts";
-import { type AgentSpec, redactAgents, registerAgentPrices } from "../llm/agents_file.ts";
+import {
+  type AgentSpec,
+  checkAgentFields,
+  redactAgents,
+  registerAgentPrices,
+} from "../llm/agents_file.ts";
 import { Budget } from "../llm/budget.ts";
 import { canonicalJson, sha256Hex } from "../llm/canonical.ts";
 import { DrawLedger } from "../llm/draws.ts";
@@ -159,7 +164,10 @@ async function prepare(request: RunRequest, limits?: SharedLimits): Promise<Prep
   const parsedConfig = runConfigOf(request);
   // Prices from the agents file, in this thread too (a sweep worker, a resume from the
   // saved agents).
-  if (request.agents) registerAgentPrices(request.agents);
+  if (request.agents) {
+    checkAgentFields(request.agents, experiment.name, experiment.agentFields);
+    registerAgentPrices(request.agents);
+  }
   const recorder = new CallRecorder();
   const budget = new Budget({ maxTokens: request.maxTokens, maxUsd: request.maxUsd });
   const draws = new DrawLedger();
@@ -346,9 +354,14 @@ async function runDesign(
   agents: readonly AgentSpec[] | null | undefined,
 ): Promise<string> {
   // a key in a base_url's query is not part of the design (a resume may use another key)
-  const seats = redactAgents(agents ?? []).map((a) =>
-    Object.fromEntries(PLAYING_FIELDS.map((f) => [f, (a as Record<string, unknown>)[f] ?? null]))
-  );
+  const seats = redactAgents(agents ?? []).map((a) => {
+    const seat = a as Record<string, unknown>;
+    return Object.fromEntries([
+      ...PLAYING_FIELDS.map((f) => [f, seat[f] ?? null]),
+      // set only where given, so the designs of runs without them stay what they were
+      ...OPTIONAL_PLAYING_FIELDS.filter((f) => seat[f] !== undefined).map((f) => [f, seat[f]]),
+    ]);
+  });
   return (await sha256Hex(canonicalJson({ experiment, config, lang, seats }))).slice(0, 16);
 }
 
@@ -364,6 +377,9 @@ const PLAYING_FIELDS = [
   "structured",
 ] as const;
 
+/** Playing settings only some experiments read (e.g. a miner's hash power). */
+const OPTIONAL_PLAYING_FIELDS = ["hash_power"] as const;
+
 /** Names the first seat and field where two agents lists differ in a way that matters. */
 export function agentsDifference(
   before: readonly Record<string, unknown>[],
@@ -373,7 +389,7 @@ export function agentsDifference(
     return `the run began with ${before.length} agents, the file lists ${after.length}`;
   }
   for (let i = 0; i < before.length; i++) {
-    for (const f of PLAYING_FIELDS) {
+    for (const f of [...PLAYING_FIELDS, ...OPTIONAL_PLAYING_FIELDS]) {
       if (JSON.stringify(before[i][f] ?? null) !== JSON.stringify(after[i][f] ?? null)) {
         return `agents[${i}].${f}: was ${JSON.stringify(before[i][f] ?? null)}, now ${
           JSON.stringify(after[i][f] ?? null)

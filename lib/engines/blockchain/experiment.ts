@@ -4,7 +4,10 @@
  * decision rows, summary and report.
  *
  * Seats: with `--agents`, the agents file defines the miners in order and `alpha` gives
- * their hash powers in the same order. With `--replay FILE` (the original implementation's
+ * their hash powers in the same order; an agent's `hash_power` replaces its seat's `alpha`
+ * entry (and when every agent gives one, the file may list any number of miners). The
+ * hash powers in effect and where each came from are recorded in `config.json`'s
+ * provenance as `hash_powers` ({@linkcode seatHashPowers}). With `--replay FILE` (the original implementation's
  * `rq2_result.json` format) every miner replays its recorded actions and thoughts. Without
  * either, the offline default mix {@linkcode DEFAULT_POLICIES} plays.
  *
@@ -107,18 +110,85 @@ async function replaySeats(
   return { cfg, miners: file.agents.map((a) => replayMiner(a.name, a.model, a.records)) };
 }
 
+/** The hash powers of an agents-file run, and where each came from. */
+export interface SeatHashPowers {
+  /** One hash power per miner, in agents-file order: the run's effective `alpha`. */
+  alpha: number[];
+  /** The honest group's hash power (`config.honest_power`). */
+  honest_power: number;
+  /** Per miner: `"agents file"` (its `hash_power`) or `"config.alpha[i]"`. */
+  from: Record<string, string>;
+}
+
+/** A number as a message shows it: 12 significant digits, no float noise. */
+const show = (x: number): string => String(Number(x.toPrecision(12)));
+
+/**
+ * The hash powers of the miners an agents file seats: each agent's `hash_power`, else its
+ * seat's `config.alpha` entry. With the honest group's they must sum to 1 (the SPEC's rule:
+ * nothing is normalised), else the error names the first agent that gives one.
+ *
+ * @param config The run's config.
+ * @param specs The agents file's entries, one miner each.
+ * @returns The effective hash powers; `null` when no agent gives a `hash_power`.
+ * @throws {ConfigError} When the counts disagree (an agent without `hash_power` needs an
+ * `alpha` entry) or the hash powers do not sum to 1.
+ * @example
+ * ```ts
+ * import { parseBlockchainConfig } from "./config.ts";
+ * import { seatHashPowers } from "./experiment.ts";
+ * const config = parseBlockchainConfig({});
+ * const seats = seatHashPowers(config, [
+ *   { name: "a", provider: "policy", policy: "greedy", hash_power: 0.35 },
+ *   { name: "b", provider: "policy", policy: "honest", hash_power: 0.25 },
+ * ]);
+ * console.log(seats?.alpha); // [0.35, 0.25]
+ * ```
+ */
+export function seatHashPowers(
+  config: BlockchainConfig,
+  specs: NonNullable<BuildContext["agents"]>,
+): SeatHashPowers | null {
+  const given = specs.findIndex((a) => a.hash_power !== undefined);
+  const all = given >= 0 && specs.every((a) => a.hash_power !== undefined);
+  if (!all && specs.length !== config.alpha.length) {
+    throw new ConfigError(
+      `agents: the agents file lists ${specs.length} miners but config.alpha gives ${config.alpha.length} hash powers${
+        given >= 0 ? " (give every agent a hash_power, or one alpha entry per agent)" : ""
+      }`,
+    );
+  }
+  if (given < 0) return null;
+  const alpha = specs.map((a, i) => a.hash_power ?? config.alpha[i]);
+  const sum = alpha.reduce((a, b) => a + b, 0) + config.honest_power;
+  if (Math.abs(sum - 1) > 1e-9) {
+    throw new ConfigError(
+      `agents[${given}].hash_power: the hash powers (${alpha.map(show).join(" + ")}) and ` +
+        `config.honest_power (${show(config.honest_power)}) sum to ${show(sum)}, not 1; ` +
+        "change the agents' hash_power, config.alpha or config.honest_power",
+    );
+  }
+  const from = Object.fromEntries(
+    specs.map((
+      a,
+      i,
+    ) => [a.name, a.hash_power !== undefined ? "agents file" : `config.alpha[${i}]`]),
+  );
+  return { alpha, honest_power: config.honest_power, from };
+}
+
 /** The miners and config of a run seated by an agents file (policies and LLM miners). */
 function agentsFileSeats(
   config: BlockchainConfig,
   ctx: BuildContext,
   specs: NonNullable<BuildContext["agents"]>,
-): { cfg: BlockchainConfig; miners: Miner[] } {
-  if (specs.length !== config.alpha.length) {
-    throw new ConfigError(
-      `agents: the agents file lists ${specs.length} miners but config.alpha gives ${config.alpha.length} hash powers`,
-    );
-  }
-  const cfg = parseBlockchainConfig({ ...config, miners: specs.map((a) => a.name) });
+): { cfg: BlockchainConfig; miners: Miner[]; hashPowers: SeatHashPowers | null } {
+  const hashPowers = seatHashPowers(config, specs);
+  const cfg = parseBlockchainConfig({
+    ...config,
+    ...(hashPowers ? { alpha: hashPowers.alpha } : {}),
+    miners: specs.map((a) => a.name),
+  });
   specs.forEach((spec, i) => {
     if (spec.provider !== "policy") return;
     const usable = POLICY_NAMES.filter((p) => p !== "replay");
@@ -148,7 +218,7 @@ function agentsFileSeats(
         maxTokens: spec.max_tokens,
       })
   );
-  return { cfg, miners };
+  return { cfg, miners, hashPowers };
 }
 
 /** The offline default mix {@linkcode DEFAULT_POLICIES}, cycled over the config's miners. */
@@ -163,11 +233,13 @@ function defaultSeats(cfg: BlockchainConfig, ctx: BuildContext): Miner[] {
 }
 
 async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Promise<BuiltRun> {
-  const { cfg, miners } = ctx.replay
-    ? await replaySeats(config, ctx.replay)
-    : ctx.agents
-    ? agentsFileSeats(config, ctx, ctx.agents)
-    : { cfg: config, miners: defaultSeats(config, ctx) };
+  const seated: { cfg: BlockchainConfig; miners: Miner[]; hashPowers?: SeatHashPowers | null } =
+    ctx.replay
+      ? await replaySeats(config, ctx.replay)
+      : ctx.agents
+      ? agentsFileSeats(config, ctx, ctx.agents)
+      : { cfg: config, miners: defaultSeats(config, ctx) };
+  const { cfg, miners, hashPowers = null } = seated;
   const seats = miners.map((m) => ({ kind: m.kind, ...(m.model ? { model: m.model } : {}) }));
   const engine = new BlockchainEngine(cfg, { llm: seats.map((s) => isLlmKind(s.kind)) });
   const kinds = Object.fromEntries(miners.map((m) => [m.name, { kind: m.kind, model: m.model }]));
@@ -200,7 +272,11 @@ async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Pro
       }),
       ablation: await blockchainAblation(cfg, ctx.lang),
     }),
-    provenance: async () => ({ ablation: await blockchainAblation(cfg, ctx.lang) }),
+    // the hash powers in effect when the agents file set any (config.json keeps the config's)
+    provenance: async () => ({
+      ablation: await blockchainAblation(cfg, ctx.lang),
+      ...(hashPowers ? { hash_powers: hashPowers } : {}),
+    }),
   };
 }
 
@@ -223,6 +299,7 @@ export const blockchainExperiment: Experiment<BlockchainConfig> = {
   name: "blockchain",
   description: "Blockchain CPD mining game (RQ2): construct / parasitic / destroy",
   replay: true,
+  agentFields: ["hash_power"],
   horizon: "rounds",
   runPolicy: BLOCKCHAIN_RUN_POLICY,
   decisionSchema: BlockchainDecisionSchema,
