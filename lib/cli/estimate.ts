@@ -3,11 +3,17 @@
  * or the sweep the flags describe, printed; nothing is run against any API (see
  * `lib/run/estimate.ts`). The profile command handles its own `--estimate`.
  *
+ * An experiment may add lines of its own by declaring `estimateNotes(config, options)`
+ * (the society does: how many citizens its token budget carries for how many days); they
+ * are printed after the estimate, once per distinct config.
+ *
  * @module
  */
 import { ConfigError, parseWith, readJsonFile } from "../core/config.ts";
 import type { AgentSpec } from "../llm/agents_file.ts";
+import { runConfigOf } from "../run/build.ts";
 import { estimateRuns, formatEstimate } from "../run/estimate.ts";
+import type { Experiment } from "../run/experiment.ts";
 import type { RunRequest } from "../run/open.ts";
 import { cellConfig, gridCells, GridFileSchema } from "../core/sweep_dir.ts";
 import { type CliArgs, configOf } from "./args.ts";
@@ -40,6 +46,53 @@ export async function requestsOf(args: CliArgs, agents: AgentSpec[] | null): Pro
   return out;
 }
 
+/** Options of an experiment's {@linkcode EstimateNotes.estimateNotes}. */
+export interface EstimateNotesOptions {
+  /** The prompt language. */
+  lang: "zh" | "en";
+  /** `--max-tokens`, the run's real-token cap, when given. */
+  maxTokens?: number | null;
+  /** The agents file's seats, when given. */
+  agents?: AgentSpec[] | null;
+}
+
+/** An experiment that adds lines to `--estimate` (optional; the society declares it). */
+export interface EstimateNotes {
+  /** Lines about a run of this parsed config (its horizon applied). */
+  estimateNotes?(config: unknown, options: EstimateNotesOptions): Promise<string[]>;
+}
+
+/** Most distinct configs whose notes a sweep's estimate prints. */
+export const MAX_NOTED_CONFIGS = 4;
+
+/**
+ * The experiments' own lines for the requests, once per distinct experiment and config (at
+ * most {@linkcode MAX_NOTED_CONFIGS}, then how many were left out).
+ */
+export async function estimateNotesOf(
+  requests: readonly RunRequest[],
+  options: EstimateNotesOptions,
+): Promise<string[]> {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  let left = 0;
+  for (const r of requests) {
+    const notes = (r.experiment as Experiment & EstimateNotes).estimateNotes;
+    if (typeof notes !== "function") continue;
+    const config = runConfigOf(r);
+    const key = JSON.stringify([r.experiment.name, config]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (seen.size > MAX_NOTED_CONFIGS) {
+      left++;
+      continue;
+    }
+    lines.push(...await notes.call(r.experiment, config, options));
+  }
+  if (left > 0) lines.push(`  (${left} more distinct config${left === 1 ? "" : "s"} not shown)`);
+  return lines;
+}
+
 /** Prints the estimate of the runs or sweep of `args`; returns the exit code. */
 export async function printEstimate(args: CliArgs, agents: AgentSpec[] | null): Promise<number> {
   if (args.resume) throw new ConfigError("--estimate: not with --resume");
@@ -48,5 +101,11 @@ export async function printEstimate(args: CliArgs, agents: AgentSpec[] | null): 
     ? `sweep ${args.sweep}`
     : requests.map((r) => r.experiment.name).join(", ");
   console.log(formatEstimate(await estimateRuns(requests), what));
+  const notes = await estimateNotesOf(requests, {
+    lang: args.lang,
+    maxTokens: args.maxTokens ?? null,
+    agents,
+  });
+  if (notes.length > 0) console.log(notes.join("\n"));
   return 0;
 }

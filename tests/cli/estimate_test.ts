@@ -71,3 +71,48 @@ Deno.test("--estimate on a sweep counts every cell x seed; unpriced models are n
   assert.ok(tokensIn(r.out).calls > 0);
   assert.equal(server.count(), 0);
 });
+
+Deno.test("--estimate on the society: how many citizens the token budget carries for how many days", async () => {
+  const capacity = (out: string) => {
+    const cost =
+      /society tokens per citizen-day \((\w+) prompt, (\w+)\): [\d,]+ input \+ [\d,]+ output = ([\d,]+) real LLM tokens \(o200k_base\); ([\d,]+) game tokens/
+        .exec(out);
+    assert.ok(cost, out);
+    const n = (s: string) => Number(s.replaceAll(",", ""));
+    const carried = [
+      ...out.matchAll(/: ([\d,]+) citizens for (\d+) days, or (\d+) citizens for ([\d,]+) days/g),
+    ]
+      .map((m) => [n(m[1]), n(m[2]), n(m[3]), n(m[4])]);
+    return { style: cost[1], lang: cost[2], real: n(cost[3]), game: n(cost[4]), carried };
+  };
+  const r = await runCli(["society", "--estimate", "--max-tokens", "1000000"]);
+  assert.equal(r.code, 0, r.err);
+  const c = capacity(r.out);
+  assert.equal(c.style, "compact");
+  assert.equal(c.lang, "en");
+  // the config's 200,000 at the real and the game cost, then --max-tokens
+  assert.deepEqual(c.carried[0], [
+    Math.floor(200_000 / (c.real * 10)),
+    10,
+    6,
+    Math.floor(200_000 / (c.real * 6)),
+  ]);
+  assert.equal(c.carried[1][0], Math.floor(200_000 / (c.game * 10)));
+  assert.equal(c.carried[2][0], Math.floor(1_000_000 / (c.real * 10)));
+  // v2 (verbose prompt, 500 game tokens a day) over 5 days with --rounds
+  const v2 = await runCli([
+    "society",
+    "--estimate",
+    "--config",
+    '{"variant": "v2", "citizens": 12}',
+    "--rounds",
+    "5",
+    "--lang",
+    "zh",
+  ]);
+  assert.equal(v2.code, 0, v2.err);
+  const d = capacity(v2.out);
+  assert.deepEqual([d.style, d.lang, d.game], ["verbose", "zh", 500]);
+  assert.ok(d.real > c.real, `${d.real} vs ${c.real}`);
+  assert.deepEqual(d.carried[1].slice(1), [5, 12, Math.floor(400_000 / (500 * 12))]);
+});

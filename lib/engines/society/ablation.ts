@@ -4,14 +4,17 @@
  * as `ablation`, so runs (and sweep cells) whose citizens saw different prompts are told
  * apart, and runs that saw the same are grouped.
  *
- * The switches, with their config keys (the dotted keys a sweep grid varies) and today's
- * behaviour as the default:
+ * The switches, with their config keys (the dotted keys a sweep grid varies) and the seed's
+ * v3 prompt as the default:
+ * - `prompt.style` (`"compact"`): `"verbose"` is the seed's prompt before its token
+ *   optimisation (every rule in each day's message, long memory lines; `verbose_prompt.ts`);
  * - `prompt.show_token_budget` (`true`): the global token budget's figures are shown (its
  *   total in the system prompt, `consumed | remaining` in each day's message);
- * - `prompt.hint_token_exhaustion` (`false`): the seed's hint that when the tokens run out
+ * - `prompt.hint_token_exhaustion` (`true`): the seed's hint that when the tokens run out
  *   the shelter's resources are nearly gone too;
- * - `prompt.hint_elimination_cost` (`false`): the seed's hint that eliminations make
+ * - `prompt.hint_elimination_cost` (`true`): the seed's hint that eliminations make
  *   survival harder for everyone;
+ * - `prompt.show_consumption` (`true`): the seed's line of what the citizen's last day cost;
  * - `memory_length` (`5`): memory lines in each day's message;
  * - `lang` (`--lang`, `"en"` by default in the CLI): the prompt language.
  *
@@ -52,9 +55,11 @@ export interface Ablation {
 export async function societyAblation(config: SocietyConfig, lang: Lang): Promise<Ablation> {
   const sw = citizenSwitches(config);
   const switches = {
+    "prompt.style": sw.style,
     "prompt.show_token_budget": sw.show_token_budget,
     "prompt.hint_token_exhaustion": sw.hint_token_exhaustion,
     "prompt.hint_elimination_cost": sw.hint_elimination_cost,
+    "prompt.show_consumption": sw.show_consumption,
     memory_length: config.memory_length,
     lang,
   };

@@ -36,6 +36,7 @@ import { streamJsonl } from "../../core/run_log.ts";
 import { join } from "node:path";
 import { societyProfile, societySampleReply } from "./profile.ts";
 import { reseatScaledDefaults } from "./scaled_defaults.ts";
+import { shelterRules } from "./shelter_rules.ts";
 
 type Citizen = Agent<SocietyObs, SocietyInfo, SocietyDecision>;
 
@@ -175,7 +176,10 @@ export function buildSociety(config: SocietyConfig, ctx: BuildContext): BuiltRun
         ablation: await societyAblation(cfg, ctx.lang),
       };
     },
-    provenance: async () => ({ ablation: await societyAblation(cfg, ctx.lang) }),
+    provenance: async () => ({
+      ablation: await societyAblation(cfg, ctx.lang),
+      rules: shelterRules(cfg),
+    }),
   };
 }
 

@@ -11,9 +11,12 @@
  * type is kept as it is, so the engine drops that one action with its reason while the rest
  * of the reply stands.
  *
- * The config's ablation switches set its prompt (`prompt.show_token_budget`,
- * `prompt.hint_token_exhaustion`, `prompt.hint_elimination_cost`) and its memory
- * (`memory_length` lines); see `config.ts`.
+ * The config's ablation switches set its prompt (`prompt.style`: the compact prompt of
+ * `prompts.ts` or the verbose one of `verbose_prompt.ts`, without a system message;
+ * `prompt.show_token_budget`, `prompt.hint_token_exhaustion`, `prompt.hint_elimination_cost`,
+ * `prompt.show_consumption`) and its memory (`memory_length` lines, in the style's form); see
+ * `config.ts`. The proposal types it may use are the shelter's (`config.proposals`: the
+ * structured-output schema lists only those).
  *
  * @example
  * ```ts
@@ -35,12 +38,14 @@ import { z } from "zod";
 import type { Agent, Decision, DecisionContext, Outcome } from "../../agents/agent.ts";
 import { ask } from "../../agents/ask.ts";
 import type { CallRecorder } from "../../agents/call_recorder.ts";
-import type { ChatModel } from "../../llm/chat_model.ts";
+import type { ChatModel, ChatRequest } from "../../llm/chat_model.ts";
 import { numberLike } from "../../llm/parse.ts";
 import { citizenSwitches, type SocietyConfig } from "./config.ts";
-import { type CitizenAction, PROPOSAL_TYPES, type SocietyDecision } from "./decision.ts";
+import type { CitizenAction, ProposalType, SocietyDecision } from "./decision.ts";
 import { CitizenMemory } from "./memory.ts";
 import { dayPrompt, type Lang, systemPrompt } from "./prompts.ts";
+import { verboseDayPrompt } from "./verbose_prompt.ts";
+import { enabledProposalTypes } from "./variants.ts";
 import type { SocietyInfo, SocietyObs } from "./state.ts";
 
 /** An LLM citizen as an agent of the society engine. */
@@ -216,7 +221,7 @@ export function citizenWireSchema(config: SocietyConfig): z.ZodType {
   // citizen would be O(citizens^2) for a society of LLM citizens)
   let wire = WIRE_SCHEMAS.get(config);
   if (wire === undefined) {
-    wire = buildWireSchema(config.citizens);
+    wire = buildWireSchema(config.citizens, enabledProposalTypes(config));
     WIRE_SCHEMAS.set(config, wire);
   }
   return wire;
@@ -224,17 +229,20 @@ export function citizenWireSchema(config: SocietyConfig): z.ZodType {
 
 const WIRE_SCHEMAS = new WeakMap<SocietyConfig, z.ZodType>();
 
-function buildWireSchema(citizens: readonly string[]): z.ZodType {
+function buildWireSchema(citizens: readonly string[], types: readonly ProposalType[]): z.ZodType {
   const name = z.enum(citizens as [string, ...string[]]);
+  const propose = types.length === 0 ? [] : [
+    z.object({
+      type: z.literal("propose"),
+      proposal_type: z.enum(types as [ProposalType, ...ProposalType[]]),
+      content: z.string(),
+    }),
+  ];
   return z.object({
     request: z.number().int().min(0),
     actions: z.array(z.union([
       z.object({ type: z.literal("vote"), proposal_id: z.number().int(), support: z.boolean() }),
-      z.object({
-        type: z.literal("propose"),
-        proposal_type: z.enum(PROPOSAL_TYPES),
-        content: z.string(),
-      }),
+      ...propose,
       z.object({ type: z.literal("private_message"), to: name, text: z.string() }),
       z.object({ type: z.literal("call_meeting"), topic: z.string() }),
       z.object({ type: z.literal("do_nothing") }),
@@ -265,7 +273,9 @@ export interface CitizenOptions {
 }
 
 /**
- * The system prompt and the day's user message of a citizen: exactly what it sends.
+ * The system prompt and the day's user message of a citizen: exactly what it sends. With
+ * `prompt.style: "verbose"` there is no system message (`system` is `undefined`) and the user
+ * message holds every rule (`verbose_prompt.ts`).
  *
  * @param options Name, config, language, memory lines and the observation.
  * @returns `{system, user}`.
@@ -276,12 +286,32 @@ export function citizenPrompts(options: {
   lang: Lang;
   memory: readonly string[];
   observation: SocietyObs;
-}): { system: string; user: string } {
+}): { system: string | undefined; user: string } {
   const { name, config, lang, memory, observation } = options;
-  const showTokenBudget = citizenSwitches(config).show_token_budget;
+  const sw = citizenSwitches(config);
+  if (sw.style === "verbose") {
+    return {
+      system: undefined,
+      user: verboseDayPrompt({ name, config, observation, memory, lang }),
+    };
+  }
   return {
     system: systemPrompt({ name, config, lang }),
-    user: dayPrompt({ observation, memory, lang, showTokenBudget }),
+    user: dayPrompt({
+      observation,
+      memory,
+      lang,
+      showTokenBudget: sw.show_token_budget,
+      showConsumption: sw.show_consumption,
+    }),
+  };
+}
+
+/** The chat request of a citizen's prompts (no system message for the verbose style). */
+function requestOf(p: { system: string | undefined; user: string }): ChatRequest {
+  return {
+    ...(p.system === undefined ? {} : { system: p.system }),
+    messages: [{ role: "user", content: p.user }],
   };
 }
 
@@ -303,13 +333,12 @@ export function createCitizen(options: CitizenOptions): Citizen {
   if (lang !== "zh" && lang !== "en") {
     throw new RangeError(`Cannot create citizen: 'lang' must be "zh" or "en", got ${lang}`);
   }
-  const system = systemPrompt({ name, config, lang });
   const schema = citizenReplySchema(config.fallback_request);
   const wire = citizenWireSchema(config);
-  const memory = new CitizenMemory({ name, lang, length: config.memory_length });
+  const style = citizenSwitches(config).style;
+  const memory = new CitizenMemory({ name, lang, length: config.memory_length, style });
   const sampling = { ...(temperature === undefined ? {} : { temperature }), maxTokens };
   const take = (o: SocietyObs) => memory.ingest(o.day, o.events);
-  const showTokenBudget = citizenSwitches(config).show_token_budget;
 
   return {
     name,
@@ -319,11 +348,12 @@ export function createCitizen(options: CitizenOptions): Citizen {
 
     async act(ctx: DecisionContext<SocietyObs, SocietyInfo>): Promise<Decision<SocietyDecision>> {
       take(ctx.observation);
-      const user = dayPrompt({
-        observation: ctx.observation,
-        memory: memory.lines,
+      const prompts = citizenPrompts({
+        name,
+        config,
         lang,
-        showTokenBudget,
+        memory: memory.lines,
+        observation: ctx.observation,
       });
       const out = await ask({
         model,
@@ -334,7 +364,7 @@ export function createCitizen(options: CitizenOptions): Citizen {
         replySchema: wire,
         schemaName: "society_reply",
         parseRetries,
-        request: { system, messages: [{ role: "user", content: user }], ...sampling },
+        request: { ...requestOf(prompts), ...sampling },
       });
       if (!out.ok) return { action: null, error: out.error };
       const { thought, ...decision } = out.value;

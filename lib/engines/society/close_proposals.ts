@@ -1,6 +1,6 @@
 /**
  * Phase 3 of a day: close yesterday's proposals in id order and apply each result. A
- * proposal's pass rule (`proposals.ts`) counts the living when it closes, after the effects
+ * proposal's pass rule (`proposals.ts`; the config's `proposals`, v3 by default) counts the living when it closes, after the effects
  * of the lower ids; a passed proposal may have no effect (`no_effect.ts`). Effects: an
  * elimination kills its target at once, an appeal revives its target (which sits out
  * today's allocation and survival), the lowest passed allocation sets today's allocation.
@@ -61,7 +61,11 @@ function announce(d: Day, p: Proposal, o: Outcome): void {
  * effect is returned (so closing a day's proposals is O(proposals), not O(proposals x AIs)).
  */
 function closeOne(d: Day, p: Proposal, closed: Closed, alive: number): number {
-  const passed = proposalPasses(p.proposal_type, p.supporters.length, p.opposers.length, alive);
+  // the configured rule (`config.proposals`); absent, the SPEC's v3 rule of the type; a type
+  // the shelter does not have cannot be proposed (`validate_action.ts`), so never passes
+  const rule = d.c.proposals?.[p.proposal_type];
+  const passed = rule !== null &&
+    proposalPasses(p.proposal_type, p.supporters.length, p.opposers.length, alive, rule);
   const reason = passed
     ? noEffectReason(p, {
       isAlive: (n) => d.s.citizens[n].alive,

@@ -17,7 +17,9 @@
 import { z } from "zod";
 import type { Schema } from "../../core/records.ts";
 import { parseWith } from "../../core/config.ts";
+import { parseQuorum } from "./proposals.ts";
 import { withScaledDefaults } from "./scaled_defaults.ts";
+import { type ProposalRules, type Variant, VARIANTS, withVariant } from "./variants.ts";
 
 /** The six default citizens of the SPEC. */
 export const DEFAULT_CITIZENS: readonly string[] = Object.freeze([
@@ -68,12 +70,27 @@ function flag(fallback: boolean) {
     .default(fallback);
 }
 
+/** The prompt styles: the seed's compact v3 prompt and the verbose one it replaced. */
+export const PROMPT_STYLES = ["compact", "verbose"] as const;
+
+/** A prompt style (see `prompts.ts` and `verbose_prompt.ts`). */
+export type PromptStyle = typeof PROMPT_STYLES[number];
+
 /**
- * The prompt switches of the LLM citizens (ablations), with today's prompt as the default.
- * Absent from a config, the defaults apply (the parsed config then has no `prompt` field, so
- * the runs, caches and hashes of configs without it do not change).
+ * The prompt switches of the LLM citizens (ablations), with the seed's v3 prompt as the
+ * default. Absent from a config, the defaults apply (the parsed config then has no `prompt`
+ * field, so the hashes of configs without it do not change).
  */
 const citizenPromptObject = z.strictObject({
+  /**
+   * `compact`: the static rules in the system message, a compact day message (the seed's v3).
+   * `verbose`: no system message; every day's user message holds all the rules, memory lines
+   * in long form and the open proposals field by field (the seed's prompt before its token
+   * optimisation, and v2's). @default "compact"
+   */
+  style: z.enum(PROMPT_STYLES, {
+    error: (iss) => `must be "compact" or "verbose", got ${JSON.stringify(iss.input)}`,
+  }).default("compact"),
   /**
    * Show the global game-token budget: its total in the system prompt and the day's
    * `Tokens: consumed N | remaining M` line. `false` keeps the token rule (shared, what a
@@ -83,24 +100,33 @@ const citizenPromptObject = z.strictObject({
   show_token_budget: flag(true),
   /**
    * The seed's hint "when the game tokens run out, the shelter's resources are nearly gone
-   * too (not exactly, but the trend is the same)", added to the token rule. @default false
+   * too (not exactly, but the trend is the same)", added to the token rule. @default true
    */
-  hint_token_exhaustion: flag(false),
+  hint_token_exhaustion: flag(true),
   /**
    * The seed's hint "eliminations make survival harder for everyone", added to the
-   * efficiency rule. @default false
+   * efficiency rule. @default true
    */
-  hint_elimination_cost: flag(false),
+  hint_elimination_cost: flag(true),
+  /**
+   * The seed's consumption line: what the citizen's last day cost in game tokens (from day
+   * 2 on), before the global `consumed | remaining` line. @default true
+   */
+  show_consumption: flag(true),
 });
 
 /** The LLM citizens' prompt switches; see {@linkcode CITIZEN_SWITCH_DEFAULTS}. */
 export interface CitizenPromptSwitches {
+  /** `compact` (rules in the system message) or `verbose` (everything in each day's message). */
+  style: PromptStyle;
   /** Show the global game-token budget (its total and the day's consumed/remaining line). */
   show_token_budget: boolean;
   /** Add the hint that resources run out about when the game tokens do. */
   hint_token_exhaustion: boolean;
   /** Add the hint that eliminations make survival harder for everyone. */
   hint_elimination_cost: boolean;
+  /** Show what the citizen's last day cost in game tokens. */
+  show_consumption: boolean;
 }
 
 /** `true` when `A` and `B` are assignable both ways. */
@@ -108,11 +134,13 @@ type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // The interface agrees with its schema (a compile error otherwise).
 const _agreeSwitches: Agree<CitizenPromptSwitches, z.output<typeof citizenPromptObject>> = true;
 
-/** The switches' defaults: today's prompt (budget shown, no hints). */
+/** The switches' defaults: the seed's v3 prompt (compact, budget shown, both hints, the consumption line). */
 export const CITIZEN_SWITCH_DEFAULTS: Readonly<CitizenPromptSwitches> = Object.freeze({
+  style: "compact",
   show_token_budget: true,
-  hint_token_exhaustion: false,
-  hint_elimination_cost: false,
+  hint_token_exhaustion: true,
+  hint_elimination_cost: true,
+  show_consumption: true,
 });
 
 /**
@@ -125,8 +153,8 @@ export const CITIZEN_SWITCH_DEFAULTS: Readonly<CitizenPromptSwitches> = Object.f
  * @example
  * ```ts
  * import { citizenSwitches, parseSocietyConfig } from "./config.ts";
- * console.log(citizenSwitches(parseSocietyConfig({ prompt: { hint_elimination_cost: true } })));
- * // { show_token_budget: true, hint_token_exhaustion: false, hint_elimination_cost: true }
+ * console.log(citizenSwitches(parseSocietyConfig({ prompt: { hint_elimination_cost: false } })));
+ * // { style: "compact", show_token_budget: true, hint_token_exhaustion: true, hint_elimination_cost: false, show_consumption: true }
  * ```
  */
 export function citizenSwitches(config: { prompt?: CitizenPromptSwitches }): CitizenPromptSwitches {
@@ -138,6 +166,31 @@ export function numberedCitizens(n: number): string[] {
   const width = Math.max(3, String(n).length);
   return Array.from({ length: n }, (_, i) => `citizen_${String(i + 1).padStart(width, "0")}`);
 }
+
+/** A proposal type's pass rule (see `ProposalRule` in `proposals.ts`). */
+function proposalRule(fallback: { against_factor: number; quorum: string }) {
+  return z.strictObject({
+    against_factor: nonNegative(fallback.against_factor),
+    quorum: z.string({
+      error: (iss) => `must be a fraction "n/d" in [0, 1], got ${JSON.stringify(iss.input)}`,
+    })
+      .refine((q) => parseQuorum(q) !== null, {
+        error: (iss) => `must be a fraction "n/d" in [0, 1], got ${JSON.stringify(iss.input)}`,
+      })
+      .default(fallback.quorum),
+  }, { error: (iss) => `must be a rule object or null, got ${JSON.stringify(iss.input)}` })
+    .nullable();
+}
+
+/**
+ * The proposal types and pass rules (`variants.ts` fills in every type before parsing, so
+ * each key is present: a rule, or `null` for a type this shelter does not have).
+ */
+const proposalsObject = z.strictObject({
+  resource_allocation: proposalRule({ against_factor: 1, quorum: "1/2" }),
+  elimination_vote: proposalRule({ against_factor: 1, quorum: "2/3" }),
+  appeal: proposalRule({ against_factor: 2, quorum: "2/3" }),
+});
 
 const citizenList = z.array(
   z.string().regex(NAME, {
@@ -217,11 +270,25 @@ const societyConfigObject = z.strictObject({
     .min(1, { error: "at least one policy is required" }).optional(),
   /**
    * Prompt switches of the LLM citizens (ablations; a grid varies them as
-   * `"prompt.show_token_budget"`, ...): `show_token_budget` (default true),
-   * `hint_token_exhaustion` (default false), `hint_elimination_cost` (default false); see
-   * {@linkcode CITIZEN_SWITCH_DEFAULTS}. @default absent (today's prompt)
+   * `"prompt.show_token_budget"`, ...): `style` (`"compact"`), `show_token_budget` (true),
+   * `hint_token_exhaustion` (true), `hint_elimination_cost` (true), `show_consumption`
+   * (true); see {@linkcode CITIZEN_SWITCH_DEFAULTS}. @default absent (the seed's v3 prompt)
    */
   prompt: citizenPromptObject.optional(),
+  /**
+   * The seed's version of the shelter, a preset (`variants.ts`): `"v2"` or `"v3"` expands
+   * into `proposals`, `efficiency_decay`, `base_decision_cost`, `tokens_per_action_point`
+   * and `prompt` fields; the config's own values win. @default absent (the v3 rules)
+   */
+  variant: z.enum(VARIANTS, {
+    error: (iss) => `must be "v2" or "v3", got ${JSON.stringify(iss.input)}`,
+  }).optional(),
+  /**
+   * The proposal types and their pass rules, `{against_factor, quorum}` per type (`null`: the
+   * type does not exist); a grid varies them as `"proposals.appeal.against_factor"`.
+   * @default absent (the v3 rules of the SPEC)
+   */
+  proposals: proposalsObject.optional(),
 }).superRefine((c, ctx) => {
   const seen = new Set<string>();
   c.citizens.forEach((name, i) => {
@@ -328,6 +395,13 @@ export interface SocietyConfig {
    * ({@linkcode citizenSwitches} resolves them).
    */
   prompt?: CitizenPromptSwitches;
+  /** The seed's version the config was expanded from (`variants.ts`); absent: none named. */
+  variant?: Variant;
+  /**
+   * The proposal types and pass rules; absent, the v3 rules apply (`proposalRules` in
+   * `variants.ts` resolves them).
+   */
+  proposals?: ProposalRules;
 }
 
 // The interface agrees with its schema (a compile error otherwise).
@@ -341,7 +415,8 @@ export const SocietyConfigSchema: Schema<SocietyConfig> = societyConfigObject;
  * default to values that scale with the citizen count above six (`scaled_defaults.ts`:
  * `round(3000 * max(1, n / 6))` and `round(200000 * max(1, n / 6))`), so any count gives a
  * viable society; an explicit value always wins, and up to six citizens the defaults are
- * the SPEC's.
+ * the SPEC's. A `variant` (`"v2"`, `"v3"`) expands into its preset's fields first
+ * (`variants.ts`), the config's own values winning.
  *
  * @param input A JSON object (or `undefined` for every default).
  * @returns The config.
@@ -358,5 +433,5 @@ export const SocietyConfigSchema: Schema<SocietyConfig> = societyConfigObject;
  * ```
  */
 export function parseSocietyConfig(input: unknown): SocietyConfig {
-  return parseWith(societyConfigObject, withScaledDefaults(input ?? {}), "config");
+  return parseWith(societyConfigObject, withVariant(withScaledDefaults(input ?? {})), "config");
 }

@@ -227,6 +227,7 @@ export class SocietyEngine
         dead_citizens: dead,
         tokens_consumed: s.tokens_consumed,
         tokens_remaining: c.token_budget - s.tokens_consumed,
+        token_consumed_today: me.token_consumed_today,
         open_proposals: open,
         events,
       };

@@ -23,7 +23,8 @@
 import type { Experiment, ServedRun, ServeOptions } from "../../run/experiment.ts";
 import { societyAblation } from "./ablation.ts";
 import { societyRunExperiment } from "./build.ts";
-import type { SocietyConfig } from "./config.ts";
+import { parseSocietyConfig, type SocietyConfig } from "./config.ts";
+import { reseatScaledDefaults } from "./scaled_defaults.ts";
 
 export {
   buildSociety,
@@ -37,14 +38,32 @@ export {
 /**
  * The registered society experiment: {@linkcode societyRunExperiment} that can also be
  * served: `serve(options)` starts the HTTP API and live page (`deno task serve` finds it
- * through the registry, so the CLI names no engine).
+ * through the registry, so the CLI names no engine). `estimateNotes(config, options)` gives
+ * `--estimate` its lines on what the token budget carries (`token_capacity.ts`).
  */
 export const societyExperiment: Experiment<SocietyConfig> & {
   serve(options: ServeOptions): Promise<ServedRun>;
+  estimateNotes(
+    config: SocietyConfig,
+    options: { lang: "zh" | "en"; maxTokens?: number | null; agents?: { name: string }[] | null },
+  ): Promise<string[]>;
 } = {
   ...societyRunExperiment,
   // The server loads when used, not when the CLI starts.
   serve: async (options) => (await import("./server.ts")).startSocietyServer(options),
+  // The tokenizer loads when an estimate is made.
+  estimateNotes: async (config, options) => {
+    const { agents } = options;
+    // an agents file names the citizens (as a run seats them, `build.ts`)
+    const seated = agents?.length
+      ? parseSocietyConfig({
+        ...config,
+        ...reseatScaledDefaults(config, agents.length),
+        citizens: agents.map((a) => a.name),
+      })
+      : config;
+    return (await import("./token_capacity.ts")).capacityLines(seated, options);
+  },
 };
 
 export { societyAblation };

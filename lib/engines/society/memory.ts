@@ -43,6 +43,11 @@ export interface CitizenMemoryOptions {
   lang: Lang;
   /** Lines kept. @default {5} */
   length?: number;
+  /**
+   * `verbose`: lines in the long form of the seed's prompt before its token optimisation
+   * (`[Day 5] chatgpt requested 50 resources and was granted 50`). @default {"compact"}
+   */
+  style?: "compact" | "verbose";
 }
 
 function pct(x: unknown): string {
@@ -64,6 +69,7 @@ function quote(text: unknown, max = 80): string {
  * @param name The citizen.
  * @param lang The language.
  * @param grants The day's grants by name (its own line then says what it got).
+ * @param verbose The long form (`[Day 5]`, every citizen's grant). @default {false}
  * @returns `[priority, line]` or `null`.
  */
 export function memoryLine(
@@ -71,11 +77,17 @@ export function memoryLine(
   name: string,
   lang: Lang,
   grants?: Record<string, number>,
+  verbose = false,
 ): [number, string] | null {
   const en = lang === "en";
   const who = (n: unknown) => (n === name ? (en ? "you" : "你") : String(n));
-  const line = Object.hasOwn(LINES, e.type) ? LINES[e.type] : undefined;
-  return line ? line(e, { d: `[D${e.day}]`, en, lang, name, who, grants }) : null;
+  const line = verbose && e.type === "decision"
+    ? verboseDecisionLine
+    : Object.hasOwn(LINES, e.type)
+    ? LINES[e.type]
+    : undefined;
+  const d = verbose ? (en ? `[Day ${e.day}]` : `[第${e.day}天]`) : `[D${e.day}]`;
+  return line ? line(e, { d, en, lang, name, who, grants }) : null;
 }
 
 /** What a line builder knows besides the event. */
@@ -101,6 +113,20 @@ function decisionLine(e: SocietyEvent, { d, en, name, who, grants }: LineContext
   const line = en
     ? `${d} ${who(e.agent)}: request ${e.request}${got}${said ? " " + said : ""}`
     : `${d} ${who(e.agent)}: 申请${e.request}${got}${said ? " " + said : ""}`;
+  return [e.agent === name ? 1 : 0, line] as [number, string];
+}
+
+/** A decision in the long form: who requested what and was granted what, and what it said. */
+function verboseDecisionLine(e: SocietyEvent, { d, en, name, who, grants }: LineContext) {
+  const said = quote(e.statement);
+  const g = grants?.[String(e.agent)];
+  const line = en
+    ? `${d} ${who(e.agent)} requested ${e.request} resources${
+      g === undefined ? "" : ` and ${e.agent === name ? "were" : "was"} granted ${g}`
+    }${said ? `, saying ${said}` : ""}`
+    : `${d} ${who(e.agent)}申请${e.request}资源${g === undefined ? "" : `，获得${g}`}${
+      said ? `，发言：${said}` : ""
+    }`;
   return [e.agent === name ? 1 : 0, line] as [number, string];
 }
 
@@ -192,6 +218,8 @@ export class CitizenMemory {
   readonly lang: Lang;
   /** Lines kept. */
   readonly length: number;
+  /** The form of the lines. */
+  readonly style: "compact" | "verbose";
   #s: CitizenMemoryState = { v: 1, lines: [], last_day: 0 };
 
   /**
@@ -200,7 +228,7 @@ export class CitizenMemory {
    * @param options Name, language and length.
    */
   constructor(options: CitizenMemoryOptions) {
-    const { name, lang, length = 5 } = options;
+    const { name, lang, length = 5, style = "compact" } = options;
     if (!Number.isInteger(length) || length < 0) {
       throw new RangeError(
         `Cannot create memory: 'length' must be an integer >= 0, got ${length}`,
@@ -212,6 +240,7 @@ export class CitizenMemory {
     this.name = name;
     this.lang = lang;
     this.length = length;
+    this.style = style;
   }
 
   /** The kept lines, oldest first. */
@@ -239,7 +268,7 @@ export class CitizenMemory {
       | Record<string, number>
       | undefined;
     const lines = events
-      .map((e) => memoryLine(e, this.name, this.lang, grants))
+      .map((e) => memoryLine(e, this.name, this.lang, grants, this.style === "verbose"))
       .filter((x): x is [number, string] => x !== null)
       .map(([p, line], i) => ({ p, line, i }))
       .sort((a, b) => a.p - b.p || a.i - b.i)

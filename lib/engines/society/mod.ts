@@ -5,6 +5,9 @@
  *
  * - `config.ts`: the zod config schema and {@linkcode parseSocietyConfig};
  *   `scaled_defaults.ts`: the pool and token budget that scale with the citizens;
+ *   `variants.ts`: the seed's v2 and v3 presets and the proposal rules; `shelter_rules.ts`:
+ *   the rules in effect, as provenance records them; `seed_names.ts`: the seed's event names
+ *   and `allocation_method` values, mapped;
  * - `decision.ts`: the decision wire format and the fallback decision;
  * - rules, one pure function per file: `survival.ts`, `resources.ts`, `allocation.ts`,
  *   `action_points.ts`, `execute_actions.ts`, `validate_action.ts`, `proposals.ts`,
@@ -17,8 +20,9 @@
  * - `engine.ts`: {@linkcode SocietyEngine}, one day per step; `state.ts`: its data types;
  * - `policies.ts`: scripted citizens and the default mix (`policy_views.ts`: what they read
  *   of a day, indexed once for all of them); `offline.ts`: a whole offline game;
- * - `citizen.ts`, `prompts.ts`, `memory.ts`: the LLM citizen;
+ * - `citizen.ts`, `prompts.ts` (compact), `verbose_prompt.ts`, `memory.ts`: the LLM citizen;
  * - `summary.ts`: the run summary with the GovSim measures; `prompt_budget.ts`: prompt tokens;
+ *   `token_capacity.ts`: how many citizens a token budget carries for how many days;
  * - `build.ts`: the experiment as runs open it; `experiment.ts`: the registered experiment
  *   (with serving); `decision_row.ts`: the `decisions.jsonl` row;
  * - `analysis.ts`, `charts.ts`, `distributions.ts`, `distribution_charts.ts`: frames and
@@ -35,6 +39,9 @@
  * @module
  */
 export * from "./config.ts";
+export * from "./variants.ts";
+export * from "./shelter_rules.ts";
+export * from "./seed_names.ts";
 export * from "./scaled_defaults.ts";
 export * from "./decision.ts";
 export * from "./survival.ts";
@@ -67,11 +74,13 @@ export * from "./policy_views.ts";
 export * from "./offline.ts";
 export * from "./memory.ts";
 export * from "./prompts.ts";
+export * from "./verbose_prompt.ts";
 export * from "./citizen.ts";
 export * from "./summary.ts";
 export * from "./best_response.ts";
 export * from "./stage_regret.ts";
 export * from "./prompt_budget.ts";
+export * from "./token_capacity.ts";
 export * from "./decision_row.ts";
 export * from "./experiment.ts";
 export * from "./analysis.ts";

@@ -3,7 +3,9 @@
  * request (system + user message, chat-format overhead included), counted with the real
  * tokenizer (`o200k_base`), in a realistic state: the default policy mix plays the first
  * days, the citizen's memory is full of that game's events, and the open proposals of that
- * day are shown. The target is at most 700 tokens with the 6 default citizens.
+ * day are shown. The target is at most 700 tokens with the 6 default citizens and the
+ * compact prompt; `config` measures another prompt (`{"prompt": {"style": "verbose"}}`, a
+ * `variant`, other switches).
  *
  * @example
  * ```ts
@@ -14,10 +16,11 @@
  * @module
  */
 import { countRequestTokens, countTokens } from "../../llm/tokens.ts";
-import { parseSocietyConfig } from "./config.ts";
+import { citizenPrompts } from "./citizen.ts";
+import { citizenSwitches, parseSocietyConfig, type PromptStyle } from "./config.ts";
 import { CitizenMemory } from "./memory.ts";
 import { playOffline } from "./offline.ts";
-import { dayPrompt, type Lang, systemPrompt } from "./prompts.ts";
+import type { Lang } from "./prompts.ts";
 
 /** Token counts of one decision request. */
 export interface PromptBudget {
@@ -33,6 +36,8 @@ export interface PromptBudget {
   proposals: number;
   /** Memory lines shown. */
   memory: number;
+  /** The prompt style measured. */
+  style: PromptStyle;
 }
 
 /**
@@ -66,7 +71,17 @@ export interface PromptBudgetOptions {
   daysBefore?: number;
   /** The run seed. @default {0} */
   seed?: number;
+  /**
+   * Config fields of the prompt and rules to measure (`prompt`, `variant`, `proposals`,
+   * `memory_length`, ...); `citizens`, `days`, `resources`, `token_budget` and `policies`
+   * are ignored (the game is sized by `citizens` and `daysBefore`). @default {{}} (the
+   * compact v3 prompt)
+   */
+  config?: Record<string, unknown>;
 }
+
+/** The fields of a config the measured game sets itself. */
+const SIZED = new Set(["citizens", "days", "resources", "token_budget", "policies"]);
 
 /**
  * Measures the decision request of the first living citizen in an offline default-mix game,
@@ -77,13 +92,15 @@ export interface PromptBudgetOptions {
  * @returns The token counts.
  */
 export function measurePromptBudget(options: PromptBudgetOptions): PromptBudget {
-  const { citizens = 6, lang, daysBefore = 4, seed = 0 } = options;
+  const { citizens = 6, lang, daysBefore = 4, seed = 0, config: own = {} } = options;
   if (!Number.isInteger(citizens) || citizens < 1) {
     throw new RangeError(
       `Cannot measure the prompt budget: 'citizens' must be a positive integer, got ${citizens}`,
     );
   }
-  const config = parseSocietyConfig(budgetConfig(citizens, daysBefore + 1));
+  const rules = Object.fromEntries(Object.entries(own).filter(([k]) => !SIZED.has(k)));
+  const config = parseSocietyConfig({ ...rules, ...budgetConfig(citizens, daysBefore + 1) });
+  const style = citizenSwitches(config).style;
   const { steps } = playOffline(config, seed, { keepSteps: true });
   // the day with the most open proposals among the first `daysBefore` (ties: the later)
   let at = 0;
@@ -93,20 +110,29 @@ export function measurePromptBudget(options: PromptBudgetOptions): PromptBudget 
   });
   const last = steps[at];
   const name = config.citizens.find((n) => last.observations[n].alive) ?? config.citizens[0];
-  const memory = new CitizenMemory({ name, lang, length: config.memory_length });
+  const memory = new CitizenMemory({ name, lang, length: config.memory_length, style });
   for (const step of steps.slice(0, at + 1)) {
     const o = step.observations[name];
     memory.ingest(o.day, o.events);
   }
   const observation = last.observations[name];
-  const system = systemPrompt({ name, config, lang });
-  const user = dayPrompt({ observation, memory: memory.lines, lang });
+  const { system, user } = citizenPrompts({
+    name,
+    config,
+    lang,
+    memory: memory.lines,
+    observation,
+  });
   return {
-    system: countTokens(system),
+    system: system === undefined ? 0 : countTokens(system),
     user: countTokens(user),
-    total: countRequestTokens({ system, messages: [{ role: "user", content: user }] }),
+    total: countRequestTokens({
+      ...(system === undefined ? {} : { system }),
+      messages: [{ role: "user", content: user }],
+    }),
     day: observation.day + 1,
     proposals: observation.open_proposals.length,
     memory: memory.lines.length,
+    style,
   };
 }

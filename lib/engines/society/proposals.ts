@@ -1,6 +1,7 @@
 /**
- * Proposals: the pass rule of each of the three types, and the content of an allocation
- * proposal.
+ * Proposals: the pass rule of each of the three types (the SPEC's v3 rules, and the
+ * configured rule of `config.proposals`, see `variants.ts`), and the content of an
+ * allocation proposal.
  *
  * `supporters` counts the proposer (it casts no vote of its own); `alive` is the number of
  * living AIs when the vote closes.
@@ -70,13 +71,84 @@ export function appealPasses(supporters: number, opposers: number, alive: number
 }
 
 /**
- * The pass rule of `type` (see {@linkcode allocationPasses}, {@linkcode eliminationPasses},
+ * A proposal type's pass rule as configuration (`config.proposals.<type>`):
+ *
+ *     supporters > against_factor * opposers  and  supporters >= floor(alive * quorum)
+ *
+ * `quorum` is an exact fraction written `"n/d"` (or `"0"`, `"1"`), so that
+ * `floor(alive * 2 / 3)` is computed in whole numbers at any size.
+ */
+export interface ProposalRule {
+  /** Supporters must outnumber `against_factor` times the opposers. @default {1} (2 for an appeal) */
+  against_factor: number;
+  /** The share of the living that must support it, `"n/d"` in [0, 1]. @default {"1/2"} ("2/3" for eliminations and appeals) */
+  quorum: string;
+}
+
+/**
+ * The numerator and denominator of a quorum `"n/d"`, `"n"`, or `null` when it is not one
+ * (or not in [0, 1]).
+ *
+ * @example
+ * ```ts
+ * import { parseQuorum } from "./proposals.ts";
+ * console.log(parseQuorum("2/3"), parseQuorum("0"), parseQuorum("3/2")); // [2, 3] [0, 1] null
+ * ```
+ */
+export function parseQuorum(quorum: string): [number, number] | null {
+  const m = /^\s*(\d+)\s*(?:\/\s*(\d+)\s*)?$/.exec(quorum);
+  if (!m) return null;
+  const n = Number(m[1]);
+  const d = m[2] === undefined ? 1 : Number(m[2]);
+  if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d) || d === 0 || n > d) return null;
+  return [n, d];
+}
+
+/**
+ * Whether a proposal passes by a configured rule (see {@linkcode ProposalRule}). The v3
+ * rules give exactly {@linkcode allocationPasses}, {@linkcode eliminationPasses} and
+ * {@linkcode appealPasses}.
+ *
+ * @param rule The rule.
+ * @param supporters Supporters, the proposer included.
+ * @param opposers Opposers.
+ * @param alive Living AIs when the vote closes.
+ * @returns Whether it passes.
+ * @throws {RangeError} For a malformed quorum (a parsed config has none).
+ *
+ * @example
+ * ```ts
+ * import { rulePasses } from "./proposals.ts";
+ * console.log(rulePasses({ against_factor: 1, quorum: "0" }, 1, 0, 6)); // true (v2)
+ * console.log(rulePasses({ against_factor: 1, quorum: "1/2" }, 1, 0, 6)); // false (v3)
+ * ```
+ */
+export function rulePasses(
+  rule: ProposalRule,
+  supporters: number,
+  opposers: number,
+  alive: number,
+): boolean {
+  const q = parseQuorum(rule.quorum);
+  if (q === null) {
+    throw new RangeError(
+      `Cannot apply the rule: 'quorum' must be "n/d" in [0, 1], got ${rule.quorum}`,
+    );
+  }
+  return supporters > rule.against_factor * opposers &&
+    supporters >= Math.floor((alive * q[0]) / q[1]);
+}
+
+/**
+ * The pass rule of `type`: the configured `rule` when given, else the v3 (SPEC) rule of the
+ * type ({@linkcode allocationPasses}, {@linkcode eliminationPasses},
  * {@linkcode appealPasses}).
  *
  * @param type The proposal type.
  * @param supporters Supporters, the proposer included.
  * @param opposers Opposers.
  * @param alive Living AIs when the vote closes.
+ * @param rule The configured rule of the type. @default {the v3 rule}
  * @returns Whether it passes.
  *
  * @example
@@ -90,7 +162,9 @@ export function proposalPasses(
   supporters: number,
   opposers: number,
   alive: number,
+  rule?: ProposalRule,
 ): boolean {
+  if (rule) return rulePasses(rule, supporters, opposers, alive);
   if (type === "resource_allocation") return allocationPasses(supporters, opposers, alive);
   if (type === "elimination_vote") return eliminationPasses(supporters, opposers, alive);
   return appealPasses(supporters, opposers, alive);

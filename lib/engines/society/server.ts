@@ -7,10 +7,10 @@
  *
  * | route | answer |
  * |---|---|
- * | `POST /run_next_emergent` | the day just played ({@linkcode DayView}); 409 while a day runs or after the end (with `reason`) |
+ * | `POST /run_next_emergent` | the day just played ({@linkcode DayView}, with the seed's `seed_allocation_method`); 409 while a day runs or after the end (with `reason`) |
  * | `GET /ai_emergent/{name}` | one AI; 404 for an unknown name |
- * | `GET /current_state` | the whole public state ({@linkcode StateView}), with the day-by-day `history` |
- * | `POST /reset` | a new run directory; the optional body is a society config (as in `--config`) plus an optional `seed`; 400 naming the field; 409 while a day runs |
+ * | `GET /current_state` | the whole public state ({@linkcode StateView}), with the `rules` in play (proposal types and pass rules: v2 has only `resource_allocation`) and the day-by-day `history` |
+ * | `POST /reset` | a new run directory; the optional body is a society config (as in `--config`, e.g. `{"variant": "v2"}`) plus an optional `seed`; 400 naming the field; 409 while a day runs |
  * | `GET /` | the live page; `GET /dashboard.js` its script |
  *
  * Errors are JSON `{"error": "..."}`: 404 unknown path, 405 wrong method (with `Allow`),

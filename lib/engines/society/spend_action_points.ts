@@ -15,6 +15,7 @@ import type { CitizenAction } from "./decision.ts";
 import { executeInOrder } from "./execute_actions.ts";
 import type { Proposal } from "./state.ts";
 import { type ActionWorld, validateAction } from "./validate_action.ts";
+import { enabledProposalTypes } from "./variants.ts";
 
 function announce(d: Day, name: string, decision: { request: number; statement: string }): void {
   const said = decision.statement ? ` "${decision.statement}"` : "";
@@ -36,6 +37,8 @@ function worldOf(d: Day, known: ReadonlySet<string>, book: ProposalBook): Action
     hasVoted: (id: number, n: string) => book.voters?.get(id)?.has(n) ?? false,
     nextProposalId: d.s.next_proposal_id,
     maxChars: d.c.text_max_chars,
+    // only a config with `proposals` (a variant, or rules of its own) can lack a type
+    ...(d.c.proposals ? { proposalTypes: new Set(enabledProposalTypes(d.c)) } : {}),
   };
 }
 

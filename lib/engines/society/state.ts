@@ -235,6 +235,8 @@ export interface SocietyObs {
   tokens_consumed: number;
   /** Game tokens left in the global budget. */
   tokens_remaining: number;
+  /** Game tokens this AI consumed on the last day played (0 before the first day). */
+  token_consumed_today: number;
   /** Proposals open for votes on the next day. */
   open_proposals: ProposalView[];
   /** The last day's public events plus its own private messages, in order. */

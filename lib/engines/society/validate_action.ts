@@ -34,6 +34,11 @@ export interface ActionWorld {
   nextProposalId: number;
   /** Characters kept of a text. */
   maxChars: number;
+  /**
+   * The proposal types this shelter has (`config.proposals`, see `variants.ts`); a proposal
+   * of another type is dropped. Absent: all three.
+   */
+  proposalTypes?: ReadonlySet<ProposalType>;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -112,6 +117,9 @@ function checkProposal(raw: Record<string, unknown>, world: ActionWorld): Checke
   if (typeof pt !== "string" || !PROPOSAL_TYPES.includes(pt as ProposalType)) {
     return { reason: `unknown proposal type ${JSON.stringify(pt ?? null)}` };
   }
+  if (world.proposalTypes && !world.proposalTypes.has(pt as ProposalType)) {
+    return { reason: `proposal type '${pt}' is not in this shelter's rules (config.proposals)` };
+  }
   if (typeof raw.content !== "string" && typeof raw.content !== "number") {
     return { reason: "malformed proposal: 'content' must be a string" };
   }
@@ -144,7 +152,7 @@ function checkMessage(actor: string, raw: Record<string, unknown>, world: Action
  * - `vote`: `proposal_id` a whole number (numeric strings accepted) of a proposal open
  *   today, `support` a boolean (or yes/no words); a proposal made today opens tomorrow, an
  *   older one is closed; a second vote (the proposer counts as a supporter) is dropped;
- * - `propose`: a known `proposal_type`; `elimination_vote` names a living AI, `appeal` an
+ * - `propose`: a known `proposal_type` this shelter has (`world.proposalTypes`); `elimination_vote` names a living AI, `appeal` an
  *   eliminated one, `resource_allocation` has `name:amount,...` with living AIs only;
  * - `private_message`: `to` a living AI other than the sender; texts are cut to `maxChars`;
  * - `call_meeting`, `do_nothing`: always valid.

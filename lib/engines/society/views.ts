@@ -10,6 +10,8 @@ import type { RunSession } from "../../run/session.ts";
 import type { SocietyEngine } from "./engine.ts";
 import type { DayPoint } from "./history.ts";
 import { availableResources } from "./resources.ts";
+import { type SeedAllocationMethod, seedAllocationMethod } from "./seed_names.ts";
+import { type ShelterRules, shelterRules } from "./shelter_rules.ts";
 import type { SocietyEvent, SocietyState } from "./state.ts";
 
 /** The engine of a society session. */
@@ -51,6 +53,11 @@ export interface DayView {
   elimination_count: number;
   /** `default` or `proposal`: how the day's resources were divided. */
   allocation_method: string | null;
+  /**
+   * The seed's `allocation_method` of the day (`default`, `proposal`, `vote_elimination`,
+   * `appeal_revival`: the last applied proposal's kind; `seed_names.ts`).
+   */
+  seed_allocation_method: SeedAllocationMethod;
   /** The day's events, each with `type`, `content` and its fields. */
   events: SocietyEvent[];
   /** AIs alive at the end of the day. */
@@ -95,6 +102,7 @@ export function dayView(session: RunSession): DayView {
     system_efficiency: s.system_efficiency,
     elimination_count: s.elimination_count,
     allocation_method: s.last.allocation_method,
+    seed_allocation_method: seedAllocationMethod(s.last.events),
     events: s.last.events,
     alive: engine.agents.filter((n) => s.citizens[n].alive).length,
     done: s.end_reason !== null,
@@ -132,6 +140,12 @@ export interface StateView {
   day: number;
   /** The day limit. */
   days: number;
+  /**
+   * The rules the shelter plays by (`shelter_rules.ts`): the seed version, the proposal types
+   * and their pass rules (`null`: the type does not exist), efficiency loss, token costs and
+   * the prompt switches.
+   */
+  rules: ShelterRules;
   /** Current system efficiency, in (0, 1]. */
   system_efficiency: number;
   /** Eliminations so far. */
@@ -190,6 +204,7 @@ export function stateView(session: RunSession, history: readonly DayPoint[] = []
     },
     day: s.day,
     days: c.days,
+    rules: shelterRules(c),
     system_efficiency: s.system_efficiency,
     elimination_count: s.elimination_count,
     remaining_resources: s.remaining_resources,

@@ -1,9 +1,11 @@
 /**
- * The LLM citizens' ablation switches (`prompt.show_token_budget`,
- * `prompt.hint_token_exhaustion`, `prompt.hint_elimination_cost`, with `memory_length`):
- * each changes the prompts the way its doc says, the defaults reproduce the prompts of
+ * The LLM citizens' ablation switches (`prompt.style`, `prompt.show_token_budget`,
+ * `prompt.hint_token_exhaustion`, `prompt.hint_elimination_cost`, `prompt.show_consumption`,
+ * with `memory_length`): each changes the prompts the way its doc says, the seed's hints and
+ * consumption line are on by default (issue 19) and switching them off gives the prompts of
  * before the switches byte for byte, bad values are errors naming the field, and the run's
- * summary records the switches and their prompt variant.
+ * summary records the switches and their prompt variant. (The verbose style has its own
+ * tests in `variants_test.ts`.)
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -25,7 +27,7 @@ import { transcript } from "./_transcript.ts";
 
 /**
  * Hashes of every request of 4 days of six LLM citizens (`_transcript.ts`), captured before
- * the switches existed: the defaults must send exactly these bytes.
+ * the switches existed: with the hints and the consumption line off, exactly these bytes.
  */
 const BEFORE = {
   en: "8909e4c2d4b29db2c6808e24aa8f4fdf073b719a4b8f901300c5af18d2c61824",
@@ -46,41 +48,86 @@ const TOKEN_LINE = {
   zh: /^全局Token：已用\d+ \| 剩余\d+$/m,
 };
 
+const CONSUMPTION_LINE = {
+  en: /^Your last day cost \d+ game tokens\.$/m,
+  zh: /^你上一天消耗：\d+Token$/m,
+};
+
+/** The switches that give the prompt of before the switches (the seed's additions off). */
+const OFF = { hint_token_exhaustion: false, hint_elimination_cost: false, show_consumption: false };
+
 const user = (r: ChatRequest) => r.messages[0].content;
 const lineOf = (text: string, start: string) => text.split("\n").find((l) => l.startsWith(start))!;
 
-Deno.test("society ablation defaults: the prompts are byte-identical to before the switches", async () => {
+Deno.test("society ablation: the seed's additions off, the prompts are byte-identical to before the switches", async () => {
   const explicit = {
-    prompt: { show_token_budget: true, hint_token_exhaustion: false, hint_elimination_cost: false },
+    prompt: { style: "compact", show_token_budget: true, ...OFF },
     memory_length: 5,
   };
   for (const lang of ["en", "zh"] as const) {
-    assert.equal((await transcript({}, lang)).hash, BEFORE[lang], `${lang}: no section`);
+    assert.equal((await transcript({ prompt: OFF }, lang)).hash, BEFORE[lang], `${lang}: off`);
     assert.equal((await transcript(explicit, lang)).hash, BEFORE[lang], `${lang}: explicit`);
-    assert.equal((await transcript({ prompt: {} }, lang)).hash, BEFORE[lang]);
+    // the defaults (the seed's v3 prompt) are not the old bytes, and the same with or
+    // without an empty section
+    const byDefault = (await transcript({}, lang)).hash;
+    assert.notEqual(byDefault, BEFORE[lang]);
+    assert.equal((await transcript({ prompt: {} }, lang)).hash, byDefault);
   }
   const parsed = parseSocietyConfig({});
   assert.equal("prompt" in parsed, false, "the parsed config (and its hashes) do not change");
   assert.deepEqual(citizenSwitches(parsed), CITIZEN_SWITCH_DEFAULTS);
   assert.deepEqual(CITIZEN_SWITCH_DEFAULTS, {
+    style: "compact",
     show_token_budget: true,
-    hint_token_exhaustion: false,
-    hint_elimination_cost: false,
+    hint_token_exhaustion: true,
+    hint_elimination_cost: true,
+    show_consumption: true,
   });
 });
 
-Deno.test("society ablation hints: each adds the seed's sentence to its rule, nothing else", async () => {
+Deno.test("society ablation defaults: the seed's two hints and the consumption line are on, nothing else changes", async () => {
   for (const lang of ["en", "zh"] as const) {
-    const base = (await transcript({}, lang, 1)).requests.claude[0].system!;
-    const tokens = (await transcript({ prompt: { hint_token_exhaustion: true } }, lang, 1))
+    const before = (await transcript({ prompt: OFF }, lang, 3)).requests.gemini;
+    const now = (await transcript({}, lang, 3)).requests.gemini;
+    assert.equal(
+      now[0].system,
+      before[0].system!
+        .replace(
+          lineOf(before[0].system!, lang === "en" ? "Each elimination" : "每次淘汰"),
+          (l) => l + HINT_ELIMINATION[lang],
+        )
+        .replace(
+          lineOf(before[0].system!, lang === "en" ? "Game tokens:" : "游戏Token："),
+          (l) => l + HINT_TOKENS[lang],
+        ),
+    );
+    // day 1: no consumption yet; then the last day's cost, before the global token line
+    assert.doesNotMatch(user(now[0]), CONSUMPTION_LINE[lang]);
+    assert.equal(user(now[0]), user(before[0]));
+    for (const day of [1, 2]) {
+      const spent = CONSUMPTION_LINE[lang].exec(user(now[day]))![0];
+      assert.equal(user(now[day]).replace(spent + "\n", ""), user(before[day]));
+      const lines = user(now[day]).split("\n");
+      assert.equal(lines.indexOf(spent) + 1, lines.findIndex((l) => TOKEN_LINE[lang].test(l)));
+    }
+  }
+  // the figure is what the engine charged the citizen on the last day: on day 1 claude's vote
+  // on proposal 0 is dropped and its private message costs 1 AP: 1500 + 100
+  const run = (await transcript({}, "en", 2)).requests.claude;
+  assert.match(user(run[1]), /^Your last day cost 1600 game tokens\.$/m);
+  const off = (await transcript({ prompt: { show_consumption: false } }, "en", 2)).requests.claude;
+  assert.doesNotMatch(user(off[1]), CONSUMPTION_LINE.en);
+});
+
+Deno.test("society ablation hints: each adds the seed's sentence to its rule, nothing else", async () => {
+  const none = { hint_token_exhaustion: false, hint_elimination_cost: false };
+  for (const lang of ["en", "zh"] as const) {
+    const base = (await transcript({ prompt: none }, lang, 1)).requests.claude[0].system!;
+    const tokens = (await transcript({ prompt: { ...none, hint_token_exhaustion: true } }, lang, 1))
       .requests.claude[0].system!;
-    const elim = (await transcript({ prompt: { hint_elimination_cost: true } }, lang, 1))
+    const elim = (await transcript({ prompt: { ...none, hint_elimination_cost: true } }, lang, 1))
       .requests.claude[0].system!;
-    const both = (await transcript(
-      { prompt: { hint_token_exhaustion: true, hint_elimination_cost: true } },
-      lang,
-      1,
-    )).requests.claude[0].system!;
+    const both = (await transcript({}, lang, 1)).requests.claude[0].system!;
     const tokenRule = lang === "en" ? "Game tokens:" : "游戏Token：";
     const decayRule = lang === "en" ? "Each elimination" : "每次淘汰";
     assert.ok(
@@ -160,6 +207,14 @@ Deno.test("society ablation config: errors name the field", () => {
       "config.prompt.hint_elimination_cost: must be true or false, got null",
     ],
     [{ prompt: { hints: true } }, "config.prompt"],
+    [
+      { prompt: { show_consumption: "no" } },
+      'config.prompt.show_consumption: must be true or false, got "no"',
+    ],
+    [
+      { prompt: { style: "long" } },
+      'config.prompt.style: must be "compact" or "verbose", got "long"',
+    ],
   ];
   for (const [input, message] of cases) {
     assert.throws(
@@ -177,13 +232,15 @@ Deno.test("society ablation config: errors name the field", () => {
 Deno.test("society ablation record: switches by dotted key and a prompt variant per setting", async () => {
   const a = await societyAblation(parseSocietyConfig({}), "en");
   assert.deepEqual(a.switches, {
+    "prompt.style": "compact",
     "prompt.show_token_budget": true,
-    "prompt.hint_token_exhaustion": false,
-    "prompt.hint_elimination_cost": false,
+    "prompt.hint_token_exhaustion": true,
+    "prompt.hint_elimination_cost": true,
+    "prompt.show_consumption": true,
     memory_length: 5,
     lang: "en",
   });
-  assert.equal(a.template, "society.citizen/1");
+  assert.equal(a.template, "society.citizen/2");
   assert.match(a.prompt_variant, /^[0-9a-f]{16}$/);
   const same = await societyAblation(
     parseSocietyConfig({ prompt: { show_token_budget: true }, days: 3 }),
@@ -194,15 +251,17 @@ Deno.test("society ablation record: switches by dotted key and a prompt variant 
   for (
     const [config, lang] of [
       [{ prompt: { show_token_budget: false } }, "en"],
-      [{ prompt: { hint_token_exhaustion: true } }, "en"],
-      [{ prompt: { hint_elimination_cost: true } }, "en"],
+      [{ prompt: { hint_token_exhaustion: false } }, "en"],
+      [{ prompt: { hint_elimination_cost: false } }, "en"],
+      [{ prompt: { show_consumption: false } }, "en"],
+      [{ prompt: { style: "verbose" } }, "en"],
       [{ memory_length: 3 }, "en"],
       [{}, "zh"],
     ] as const
   ) {
     variants.add((await societyAblation(parseSocietyConfig(config), lang)).prompt_variant);
   }
-  assert.equal(variants.size, 6, "every switch changes the variant");
+  assert.equal(variants.size, 8, "every switch changes the variant");
 });
 
 Deno.test("society ablation sweep: a grid over prompt.show_token_budget records both variants", async () => {
