@@ -50,6 +50,10 @@ export const EXPERIMENT_ENTRIES: readonly ExperimentEntry[] = [
         type: "string",
         description: "random stream: toolkit (default) or python",
       },
+      pricing: {
+        type: "string",
+        description: "one pricing policy per provider, e.g. fixed,surge,undercut",
+      },
     },
   },
   {

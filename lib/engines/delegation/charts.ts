@@ -15,6 +15,23 @@ import type { TopLevelSpec } from "vega-lite";
 import { agentScale, LEGEND_TITLES, MEANING_COLORS } from "../../charts/palette.ts";
 import { PHASE_SLOTS } from "./summary.ts";
 
+/**
+ * A Polars DataFrame as the charts read it (only its rows as records). Structural, so this
+ * file never loads Polars: the reports, which must not, draw these charts from plain records.
+ */
+export interface RecordFrame {
+  /** The rows as plain records. */
+  toRecords(): Record<string, unknown>[];
+}
+
+/** A chart's data: plain records or a Polars frame of `analysis.ts` with those columns. */
+export type ChartRows<T> = readonly T[] | RecordFrame;
+
+/** The records of chart data (a frame's rows as records). */
+function rowsOf<T>(data: ChartRows<T>): T[] {
+  return Array.isArray(data) ? [...data] : (data as RecordFrame).toRecords() as T[];
+}
+
 /** The colour of each phase (the same in every chart). */
 export const PHASE_COLORS: Readonly<Record<(typeof PHASE_SLOTS)[number], string>> = Object
   .freeze({
@@ -36,11 +53,12 @@ const phaseColor = {
  * Delegations over time: one tick per delegation (or per sampled delegation), a lane per
  * provider, coloured by phase.
  *
- * @param points From `phaseTimeline`.
+ * @param data From `phaseTimeline` (records or its Polars frame).
  */
 export function phaseTimelineChart(
-  points: readonly { time: number; provider: string; phase: string; model?: string }[],
+  data: ChartRows<{ time: number; provider: string; phase: string; model?: string }>,
 ): TopLevelSpec {
+  const points = rowsOf(data);
   return {
     title: "Delegations over time by phase",
     width: 760,
@@ -69,11 +87,12 @@ export function phaseTimelineChart(
 /**
  * Delegations per phase, from the summary (for runs that logged no rows).
  *
- * @param counts From `phaseCounts`.
+ * @param data From `phaseCounts` (records or its Polars frame).
  */
 export function phaseCountChart(
-  counts: readonly { phase: string; delegations: number }[],
+  data: ChartRows<{ phase: string; delegations: number }>,
 ): TopLevelSpec {
+  const counts = rowsOf(data);
   return {
     title: "Delegations per phase",
     width: 520,
@@ -93,11 +112,12 @@ export function phaseCountChart(
  * Per-provider utilities: the provider's own utility and the user's utility of its
  * delegations, side by side (two panels: their scales differ by orders of magnitude).
  *
- * @param rows From `providerUtilities`.
+ * @param data From `providerUtilities` (records or its Polars frame).
  */
 export function providerUtilityChart(
-  rows: readonly { provider: string; measure: string; value: number }[],
+  data: ChartRows<{ provider: string; measure: string; value: number }>,
 ): TopLevelSpec {
+  const rows = rowsOf(data);
   const scale = agentScale(rows.map((r) => r.provider));
   return {
     title: "Utilities per provider",
@@ -132,11 +152,12 @@ export function providerUtilityChart(
  * The study's user-utility heatmap: rows the strategies of every provider but the last,
  * columns the last provider's, cells the mean total user utility, labelled.
  *
- * @param cells From `heatmapCells`.
+ * @param data From `heatmapCells` (records or its Polars frame).
  */
 export function userUtilityHeatmap(
-  cells: readonly { row: string; column: string; user_utility: number }[],
+  data: ChartRows<{ row: string; column: string; user_utility: number }>,
 ): TopLevelSpec {
+  const cells = rowsOf(data);
   const order = (xs: string[]) => [...new Set(xs)];
   const rowOrder = order(cells.map((c) => c.row));
   const colOrder = order(cells.map((c) => c.column));
@@ -193,17 +214,18 @@ function midpoint(xs: number[]): number {
  * Each provider's utility by its own strategy (mean over the combinations and seeds it
  * played it in, with the range as a rule).
  *
- * @param rows From `utilityByOwnStrategy`.
+ * @param data From `utilityByOwnStrategy` (records or its Polars frame).
  */
 export function utilityByStrategyChart(
-  rows: readonly {
+  data: ChartRows<{
     provider: string;
     strategy: string;
     utility: number;
     min: number;
     max: number;
-  }[],
+  }>,
 ): TopLevelSpec {
+  const rows = rowsOf(data);
   const scale = agentScale(rows.map((r) => r.provider));
   const strategies = [...new Set(rows.map((r) => r.strategy))];
   return {

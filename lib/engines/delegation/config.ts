@@ -18,6 +18,7 @@ import type { Schema } from "../../core/records.ts";
 import { ConfigError, parseWith } from "../../core/config.ts";
 import { priceOf } from "../../llm/pricing.ts";
 import { STRATEGIES } from "./strategies.ts";
+import { type PricingSpec, resolvePricing } from "./pricing.ts";
 
 /** The users a run can play: the paper's mechanism or the no-mechanism user. */
 export const MECHANISMS = ["paper", "none"] as const;
@@ -64,6 +65,14 @@ const providerObject = z.strictObject({
   eta: finite("eta").pipe(z.number().min(0, { error: (i) => `must be >= 0, got ${i.input}` })),
   /** Its scripted strategy for offline runs. @default "honest" */
   strategy: z.string().default("honest"),
+  /**
+   * Its pricing policy (`pricing.ts`): `{"policy": "fixed"|"phase"|"surge"|"undercut"|<registered>,
+   * ...params}`; checked and completed by `parseDelegationConfig`. Absent: the list price.
+   */
+  pricing: z.custom<PricingSpec>(
+    (v) => v !== null && typeof v === "object" && !Array.isArray(v),
+    { error: 'must be an object {"policy": ..., ...params}' },
+  ).optional(),
 });
 
 /** One provider as a config file gives it, defaults filled in (`name` may be absent). */
@@ -76,6 +85,11 @@ export interface ProviderSpec {
   eta: number;
   /** Its scripted strategy for offline runs. @default {"honest"} */
   strategy: string;
+  /**
+   * Its pricing policy: the markup on the list price of each delegation (`pricing.ts`).
+   * Absent: the list price at every step (the SPEC's and the paper's fixed price).
+   */
+  pricing?: PricingSpec;
 }
 
 /** `true` when `A` and `B` are assignable both ways. */
@@ -308,7 +322,8 @@ const _agreeInput: Agree<DelegationConfigInput, z.input<typeof delegationConfigO
 
 /**
  * Parses and checks a delegation config: field types and ranges, unique provider names,
- * known strategies and models with a price.
+ * known strategies, models with a price, and pricing policies (their defaults filled in, so
+ * the run's `config.json` records every parameter).
  *
  * @param input Any value, typically parsed JSON; `undefined` gives the defaults.
  * @returns The config with every default filled in.
@@ -339,6 +354,9 @@ export function parseDelegationConfig(input: unknown): DelegationConfig {
           Object.keys(STRATEGIES).join(", ")
         }`,
       );
+    }
+    if (p.pricing !== undefined) {
+      p.pricing = resolvePricing(p.pricing, `config.providers[${i}].pricing`);
     }
     p.models.forEach((m, j) => {
       if (!priceOf(m)) {

@@ -49,6 +49,7 @@ import { type AgentRegret, type RegretPoint, RegretTally } from "../../core/regr
 import type { DelegationConfig } from "./config.ts";
 import { DelegationEngine, type DelegationObs, type DelegationRecord } from "./engine.ts";
 import { explorationBlock } from "./parameters.ts";
+import { isDynamicPricing } from "./pricing.ts";
 import { createStream, type RunStream } from "./python_random.ts";
 import type { TaskRecords } from "./records.ts";
 import { bestCandidates } from "./selection.ts";
@@ -190,8 +191,19 @@ export interface WorldOptions {
   strategies?: readonly (string | Strategy)[];
 }
 
-/** Fails for live mode, where no counterfactual is known. */
+/**
+ * Fails for live mode, where no counterfactual is known, and for dynamic pricing: the
+ * counterfactual users read the tables' fixed prices.
+ */
 function checkMode(config: DelegationConfig, what: string): void {
+  const dynamic = config.providers.findIndex((p) => isDynamicPricing(p.pricing));
+  if (dynamic >= 0) {
+    throw new TypeError(
+      `Cannot play ${what}: config.providers[${dynamic}].pricing is dynamic ('${
+        config.providers[dynamic].pricing!.policy
+      }'); the counterfactual users assume fixed prices`,
+    );
+  }
   if (config.mechanism === "none") {
     throw new TypeError(
       `Cannot play ${what}: config.mechanism is 'none' (the counterfactuals are against the paper's mechanism)`,

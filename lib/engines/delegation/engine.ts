@@ -63,8 +63,16 @@ import type {
 } from "./types.ts";
 import { advance, createMechanism, observe } from "./mechanism.ts";
 import { auditDelegation } from "./early_stop.ts";
-import { serveLive, serveRecorded } from "./serve.ts";
-import { mechanismState, resetMechanism, restoreMechanism } from "./state.ts";
+import { phaseSlot, serveLive, servePriced, serveRecorded } from "./serve.ts";
+import { createPricingHistory, mechanismState, resetMechanism, restoreMechanism } from "./state.ts";
+import {
+  createPricingPolicy,
+  fixedMarkup,
+  isDynamicPricing,
+  MAX_MARKUP,
+  type PricingPolicy,
+} from "./pricing.ts";
+import { PHASE_SLOTS } from "./types.ts";
 
 export type {
   DelegationInfo,
@@ -138,6 +146,10 @@ export class DelegationEngine
   #pending: LiveOutcome | null = null;
   #last: DelegationRecord | null = null;
   #seed = 0;
+  /** Per provider its dynamic pricing policy (`null`: fixed); `null` when all are fixed. */
+  #policies: (PricingPolicy | null)[] | null;
+  /** Per provider its fixed markup (1 for a dynamic policy; live mode applies it). */
+  #fixedMarkups: number[];
   #zeroRewards: Record<AgentId, number>;
   #falseFlags: Record<AgentId, boolean>;
   #trueFlags: Record<AgentId, boolean>;
@@ -169,6 +181,12 @@ export class DelegationEngine
     const { K, T, B, M } = this;
     const stream = createStream(config.rng, 0);
     this.#m = createMechanism({ K, T, B, M, none: config.mechanism === "none" }, stream);
+    const policies = config.providers.map((p) =>
+      isDynamicPricing(p.pricing) ? createPricingPolicy(p.pricing!) : null
+    );
+    this.#policies = policies.some((x) => x !== null) ? policies : null;
+    if (this.#policies) this.#m.pricing = createPricingHistory(K);
+    this.#fixedMarkups = config.providers.map((p) => fixedMarkup(p.pricing));
     this.#zeroRewards = Object.fromEntries(this.agents.map((a) => [a, 0]));
     this.#falseFlags = Object.freeze(Object.fromEntries(this.agents.map((a) => [a, false])));
     this.#trueFlags = Object.freeze(Object.fromEntries(this.agents.map((a) => [a, true])));
@@ -292,7 +310,65 @@ export class DelegationEngine
       );
     }
     this.#pending = null;
-    return serveLive(this.#m, p, i, j, x, this.config.reward_scale);
+    const dynamic = this.#policies?.[i] ? true : false;
+    const markup = dynamic ? this.#markupOf(i) : this.#fixedMarkups[i];
+    return serveLive(this.#m, p, i, j, x, this.config.reward_scale, markup, dynamic);
+  }
+
+  /**
+   * Per provider and phase slot: delegations, reward, user utility, payments, provider
+   * utility (index `5 * (5 * i + slot) + field`), a copy; `null` when not known (restored
+   * past the start from a state: they are not part of it).
+   */
+  get phaseSums(): Float64Array | null {
+    const b = this.#m.sums.byPhase;
+    return Number.isNaN(b[0]) ? null : b.slice();
+  }
+
+  /** `true` when some provider prices dynamically (`pricing.ts`). */
+  get dynamicPricing(): boolean {
+    return this.#policies !== null;
+  }
+
+  /**
+   * The markup provider `i`'s dynamic policy sets for the step at hand (the seed's
+   * `set_cost(t, mechanism_info)`), its history moved on to include this delegation.
+   */
+  #markupOf(i: number): number {
+    const m = this.#m, h = m.pricing!, t = m.t, ex = m.exploration;
+    const last = h.last[i];
+    const streak = last === t - 1 ? h.streak[i] : 0;
+    const passes = h.passes[i] + (last === t - 1 ? 0 : 1);
+    const s = m.sums;
+    const markup = this.#policies![i]!.setCost(t, {
+      t,
+      T: m.T,
+      phase: PHASE_SLOTS[phaseSlot(m.phase as Phase, m.phase === 2 && m.block === 1)],
+      provider_id: i + 1,
+      delegations: s.n[i],
+      last_served: last,
+      streak,
+      passes,
+      rewards: s.reward[i],
+      payments: s.price[i],
+      provider_utility: s.providerUtility[i],
+      last_markup: h.markup[i],
+      is_best: ex ? ex.best === i : false,
+      planned: ex ? ex.planned : 0,
+      second_best_utility: ex ? ex.secondBestUtility : 0,
+    });
+    if (!(typeof markup === "number" && markup >= 0 && markup <= MAX_MARKUP)) {
+      throw new RangeError(
+        `Cannot step: pricing policy '${this.#policies![i]!.name}' of '${
+          this.agents[i]
+        }' set markup ${markup} at t = ${t}; expected a number in [0, ${MAX_MARKUP}]`,
+      );
+    }
+    h.last[i] = t;
+    h.streak[i] = streak + 1;
+    h.passes[i] = passes;
+    h.markup[i] = markup;
+    return markup;
   }
 
   /** Audits the delegation just served (`early_stop.ts`); the event when the rule fires. */
@@ -330,9 +406,12 @@ export class DelegationEngine
     const p = this.#tables!.providers[i];
     // One call serves, books and makes the record; the result is built here, not in a helper:
     // the fewer calls on this path, the more of it V8 inlines (the bare loop is ~20% faster).
+    const pol = this.#policies;
     const record = this.#live
       ? this.#serveLive(i, j, p)
-      : serveRecorded(m, p, i, j, this.#records!.taskIds, name, model);
+      : pol === null || pol[i] === null
+      ? serveRecorded(m, p, i, j, this.#records!.taskIds, name, model)
+      : servePriced(m, p, i, j, this.#records!.taskIds, name, model, this.#markupOf(i));
     this.#last = record;
     const t = m.t++;
     m.left--;

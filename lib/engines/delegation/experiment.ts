@@ -35,7 +35,9 @@ import {
   STRATEGIES,
   strategyNames,
 } from "./strategies.ts";
-import { DELEGATION_VERDICTS, delegationSummary, PHASE_SLOTS } from "./summary.ts";
+import { DELEGATION_VERDICTS, delegationSummary, PHASE_SLOTS, pricingView } from "./summary.ts";
+import { pricingPolicyNames } from "./pricing.ts";
+import { PhaseTally } from "./phase_tally.ts";
 import { delegationProfile, delegationSampleReply } from "./profile.ts";
 import { ProviderRegretTally, runCounterfactual } from "./counterfactual.ts";
 
@@ -65,6 +67,8 @@ const delegationDecisionObject = decisionRecordObject.extend({
   /** What decided: `policy:<strategy>` or the LLM's id. */
   kind: z.string(),
   thought: z.string().optional(),
+  /** The markup a dynamic pricing policy set (`price` = list price x markup). */
+  markup: z.number().optional(),
 });
 
 /** A decision row: one delegation. */
@@ -99,6 +103,8 @@ export interface DelegationDecision extends DecisionRecord {
   kind: string;
   /** The LLM's stated reasoning. */
   thought?: string;
+  /** The markup a dynamic pricing policy set (`price` = list price x markup); absent when fixed. */
+  markup?: number;
 }
 
 /** `true` when `A` and `B` are assignable both ways. */
@@ -111,9 +117,36 @@ export const DelegationDecisionSchema: Schema<DelegationDecision> = delegationDe
 
 const RNG_NAMES = ["toolkit", "python"];
 
+/** `--strategies` / `pricing`: one name per provider, checked against `known`. */
+function perProvider(
+  flag: string,
+  what: [one: string, many: string],
+  value: string,
+  base: readonly Record<string, unknown>[],
+  known: readonly string[],
+): string[] {
+  const list = value.split(",").map((s) => s.trim());
+  if (list.length !== base.length) {
+    throw new ConfigError(
+      `--${flag}: ${list.length} ${what[1]} for ${base.length} providers (one each, in order)`,
+    );
+  }
+  for (const s of list) {
+    if (!known.includes(s)) {
+      throw new ConfigError(
+        `--${flag}: unknown ${what[0]} '${s}'; expected one of ${known.join(", ")}`,
+      );
+    }
+  }
+  return list;
+}
+
 /**
- * Merges the delegation flags into a config object: `--strategies a,b,c` (one per provider,
- * in order), `--records DIR` (recorded mode) and `--rng toolkit|python`.
+ * Merges the delegation flags into a config object: `--strategies a,b,c` and
+ * `pricing: "p,q,r"` (one per provider, in order; a pricing policy gets its default
+ * parameters unless the config already gives that policy), `--records DIR` (recorded mode)
+ * and `--rng toolkit|python`. `--pricing p,q,r` on the command line sets `pricing`; configs
+ * and sweeps set `providers[i].pricing` with its parameters.
  *
  * @throws {ConfigError} Naming the flag.
  *
@@ -130,7 +163,7 @@ export function applyDelegationFlags(
   values: Record<string, string | boolean>,
 ): Record<string, unknown> {
   const out = { ...config };
-  const { strategies, records, rng } = values;
+  const { strategies, records, rng, pricing } = values;
   if (records !== undefined) out.records = { mode: "recorded", dir: String(records) };
   if (rng !== undefined) {
     if (!RNG_NAMES.includes(String(rng))) {
@@ -138,24 +171,34 @@ export function applyDelegationFlags(
     }
     out.rng = rng;
   }
+  const base = () =>
+    (Array.isArray(out.providers) ? out.providers : DEFAULT_PROVIDERS) as Record<
+      string,
+      unknown
+    >[];
   if (strategies !== undefined) {
-    const list = String(strategies).split(",").map((s) => s.trim());
-    const base = Array.isArray(out.providers)
-      ? out.providers as Record<string, unknown>[]
-      : DEFAULT_PROVIDERS;
-    if (list.length !== base.length) {
-      throw new ConfigError(
-        `--strategies: ${list.length} strategies for ${base.length} providers (one each, in order)`,
-      );
-    }
-    for (const s of list) {
-      if (!Object.hasOwn(STRATEGIES, s)) {
-        throw new ConfigError(
-          `--strategies: unknown strategy '${s}'; expected one of ${strategyNames().join(", ")}`,
-        );
-      }
-    }
-    out.providers = base.map((p, i) => ({ ...p, strategy: list[i] }));
+    const list = perProvider(
+      "strategies",
+      ["strategy", "strategies"],
+      String(strategies),
+      base(),
+      strategyNames(),
+    );
+    out.providers = base().map((p, i) => ({ ...p, strategy: list[i] }));
+  }
+  if (pricing !== undefined) {
+    const list = perProvider(
+      "pricing",
+      ["pricing policy", "pricing policies"],
+      String(pricing),
+      base(),
+      pricingPolicyNames(),
+    );
+    // a policy named again keeps the config's parameters; another gets its defaults
+    out.providers = base().map((p, i) => {
+      const old = p.pricing as { policy?: string } | undefined;
+      return { ...p, pricing: old?.policy === list[i] ? old : { policy: list[i] } };
+    });
   }
   return out;
 }
@@ -253,6 +296,7 @@ function delegationRow(
     provider_utility: d.provider_utility,
     kind,
     ...(thought ? { thought } : {}),
+    ...(d.markup !== undefined ? { markup: d.markup } : {}),
   };
 }
 
@@ -279,9 +323,42 @@ async function runRegret(
   return tally.rows === delegations ? tally.summary() : null;
 }
 
+/**
+ * The per-phase sums of a run: the engine's, else (a resumed run) tallied from every decision
+ * row; `null` without every row.
+ */
+async function runPhaseSums(
+  dir: string,
+  engine: DelegationEngine,
+  delegations: number,
+): Promise<ArrayLike<number> | null> {
+  const own = engine.phaseSums;
+  if (own) return own;
+  const path = join(dir, "decisions.jsonl");
+  const tally = new PhaseTally(engine.K);
+  try {
+    for await (const r of streamJsonl(path, delegationDecisionObject)) {
+      if (tally.rows === delegations) return null; // more rows than delegations
+      tally.add(r);
+    }
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  return tally.rows === delegations ? tally.sums : null;
+}
+
 /** Why a block of the summary was not computed. */
-function notComputed(live: boolean, none: boolean, what: "regret" | "counterfactual"): string {
+function notComputed(
+  live: boolean,
+  none: boolean,
+  what: "regret" | "counterfactual",
+  dynamic = false,
+): string {
   if (live) return "live mode: the unserved models' answers are unknown";
+  if (dynamic) {
+    return "dynamic pricing: the stage-game best response and the counterfactual users read fixed prices";
+  }
   if (what === "regret") return "needs every decision row (--log-decisions all)";
   return none
     ? "mechanism none: this run is the no-mechanism user"
@@ -296,7 +373,8 @@ async function summarizeRun(
   agents: readonly ProviderAgent[],
   logged: ProviderRegretTally | null,
 ): Promise<Record<string, unknown>> {
-  const s = delegationSummary(cfg, engine.getState());
+  const state = engine.getState();
+  const s = delegationSummary(cfg, state, await runPhaseSums(dir, engine, state.t));
   const calls = await readJsonl(join(dir, "llm_calls.jsonl"), LlmCallRecordSchema);
   const providers = Object.fromEntries(cfg.providers.map((p, i) => [String(i + 1), {
     name: p.name,
@@ -304,11 +382,15 @@ async function summarizeRun(
     ...(agents[i].model ? { model: agents[i].model } : {}),
     models: p.models,
     eta: p.eta,
+    ...(p.pricing ? { pricing: p.pricing } : {}),
   }]));
   const live = cfg.records.mode === "live", none = cfg.mechanism === "none";
+  const dynamic = engine.dynamicPricing;
   const scripted = agents.every((a) => a.kind.startsWith("policy:"));
-  const regret = live ? null : await runRegret(dir, engine, agents, s.total_delegations, logged);
-  const counterfactual = !live && scripted && !none
+  const regret = live || dynamic
+    ? null
+    : await runRegret(dir, engine, agents, s.total_delegations, logged);
+  const counterfactual = !live && !dynamic && scripted && !none
     ? runCounterfactual({
       config: cfg,
       tables: engine.tables,
@@ -321,9 +403,11 @@ async function summarizeRun(
     ...s,
     regret,
     regret_kind: "stage-game",
-    ...(regret ? {} : { regret_note: notComputed(live, none, "regret") }),
+    ...(regret ? {} : { regret_note: notComputed(live, none, "regret", dynamic) }),
     counterfactual,
-    ...(counterfactual ? {} : { counterfactual_note: notComputed(live, none, "counterfactual") }),
+    ...(counterfactual
+      ? {}
+      : { counterfactual_note: notComputed(live, none, "counterfactual", dynamic) }),
     ...(none ? { mechanism: "none" } : {}),
     records: cfg.records.mode === "recorded" ? `recorded:${cfg.records.dir}` : cfg.records.mode,
     rng: cfg.rng,
@@ -341,7 +425,7 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
   const llm = new Set(agents.filter((a) => !a.kind.startsWith("policy:")).map((a) => a.name));
   // The regret of the rows logged by this process, tallied as they are logged (a bad row
   // drops the tally: the summary then reads the rows back and reports the error there).
-  let logged: ProviderRegretTally | null = cfg.records.mode === "live"
+  let logged: ProviderRegretTally | null = cfg.records.mode === "live" || engine.dynamicPricing
     ? null
     : new ProviderRegretTally(engine);
   return {
@@ -359,6 +443,20 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
       return delegationRow(d, decision.action as string, kinds[agent], decision.thought);
     },
     summarize: ({ dir }) => summarizeRun(dir, cfg, engine, agents, logged),
+    // the providers' pricing, beside the config in config.json, when the config sets any
+    ...(cfg.providers.some((p) => p.pricing)
+      ? {
+        provenance: () =>
+          Promise.resolve({
+            pricing: {
+              ...pricingView(cfg),
+              specs: Object.fromEntries(
+                cfg.providers.map((p, i) => [String(i + 1), p.pricing ?? { policy: "fixed" }]),
+              ),
+            },
+          }),
+      }
+      : {}),
   };
 }
 
@@ -377,6 +475,10 @@ export const delegationExperiment: Experiment<DelegationConfig> = {
     },
     records: { type: "string", description: "recorded task records: a directory of JSONL files" },
     rng: { type: "string", description: "random stream: toolkit (default) or python" },
+    pricing: {
+      type: "string",
+      description: "one pricing policy per provider, e.g. fixed,surge,undercut",
+    },
   },
   applyFlags: applyDelegationFlags,
   parseConfig: parseDelegationConfig,

@@ -69,11 +69,13 @@ export function createMechanism(sizes: MechanismSizes, stream: RunStream): Mecha
       subs: f(5 * K),
       subGain: f(K),
       subLoss: f(K),
+      byPhase: f(25 * K),
     },
     exploration: null,
     audit: newEarlyStopWindow(),
     fraction: 0,
     draws: [],
+    pricing: null,
   };
 }
 

@@ -9,15 +9,18 @@
  * `exploration.ts`, `exploitation.ts`, `early_stop.ts`, `incentive.ts`, `utility_based.ts`;
  * `serve.ts` prices and books one delegation; `state.ts` its JSON state), `engine.ts` (the
  * shared engine contract over them), `strategies.ts` (honest, worst, random, strategic/ours,
- * best response, custom),
- * `summary.ts`, `study.ts` (the 64-combination study), `maxflow.ts` (the live task
+ * best response, custom), `pricing.ts` (the providers' pricing policies: fixed, phase, surge,
+ * undercut, custom), `summary.ts` (with the per-phase figures; `phase_tally.ts` rebuilds them
+ * from rows), `study.ts` (the 64-combination study), `maxflow.ts` (the live task
  * suite), `live.ts` (live mode), `prompts.ts` and `llm_provider.ts` (an LLM in a provider's
  * seat), `experiment.ts` (the registered experiment and its flags), `study_cli.ts` (the
  * `delegation-study` command), `counterfactual.ts` (the no-mechanism user, the oracle user,
  * regret, the audit's outcome) and `counterfactual_study.ts` (honesty gain, regret as `T`
  * grows, detection power against false stops, and their verdicts across seeds), and
- * `analysis.ts`, `charts.ts`, and the reports as data: `report.ts` (a run's
- * `ReportDocument`), `report_counterfactual.ts`, `report_study.ts` (the two studies).
+ * `analysis.ts` (Polars DataFrames; `timeline.ts` and `reference_table.ts` are its
+ * Polars-free parts), `charts.ts`, and the reports as data: `report.ts` (a run's
+ * `ReportDocument`), `report_phases.ts`, `report_counterfactual.ts`, `report_study.ts` (the
+ * two studies).
  *
  * @example
  * ```ts
@@ -39,6 +42,8 @@ export * from "./live.ts";
 export * from "./llm_provider.ts";
 export * from "./maxflow.ts";
 export * from "./parameters.ts";
+export * from "./phase_tally.ts";
+export * from "./pricing.ts";
 export * from "./prompts.ts";
 export * from "./python_random.ts";
 export * from "./records.ts";

@@ -21,13 +21,10 @@ import { provenanceText, validityBanners, type ValidityView } from "../../report
 import { type BudgetView, llmSection } from "../../reports/llm_section.ts";
 import { formatNumber } from "../../reports/render_document.ts";
 import { bestModelIndex, cheapestModelIndex, unitPrices } from "./accounting.ts";
-import {
-  phaseCounts,
-  phaseTimeline,
-  providerTable,
-  providerUtilities,
-  type TimelineRow,
-} from "./analysis.ts";
+import { phaseCountRows, providerRows, providerUtilityRows } from "./figures.ts";
+import { phaseTimeline, type TimelineRow } from "./timeline.ts";
+import { describePricing, type PricingSpec } from "./pricing.ts";
+import { phaseSection, pricingBanners } from "./report_phases.ts";
 import { phaseCountChart, phaseTimelineChart, providerUtilityChart } from "./charts.ts";
 import { counterfactualSections } from "./report_counterfactual.ts";
 import { STRATEGY_RULES } from "./strategies.ts";
@@ -64,6 +61,8 @@ interface SeatView {
   models: string[];
   /** Its eta. */
   eta: number;
+  /** Its pricing policy (absent: the list price). */
+  pricing?: PricingSpec;
 }
 
 /** The run's `config.json`. */
@@ -101,7 +100,7 @@ async function readDecisionRows(runDir: string): Promise<DecisionLine[]> {
 
 const say = (v: unknown) => (v === true ? "yes" : v === false ? "no" : String(v ?? "n/a"));
 
-/** The three verdicts with what each means. */
+/** The three verdicts with what each means (and, under dynamic pricing, that they are not the paper's). */
 function verdictSection(s: RunSummary): DocSection {
   const rows: Cell[][] = [
     ["stopped_early", say(s.stopped_early), "exploitation stopped early (recent utility fell)"],
@@ -116,9 +115,11 @@ function verdictSection(s: RunSummary): DocSection {
       "the best provider substituted in exploitation and exploitation stopped early",
     ],
   ];
+  const table: Block = { table: { header: ["verdict", "value", "meaning"], rows } };
+  const warn = pricingBanners(s)[0];
   return {
     title: "Verdicts",
-    blocks: [{ table: { header: ["verdict", "value", "meaning"], rows } }],
+    blocks: warn ? [{ note: warn.text, tone: "bad" }, table] : [table],
   };
 }
 
@@ -163,6 +164,7 @@ function strategySection(s: RunSummary): DocSection {
       seat.models[bestModelIndex(prices)],
       seat.models[cheapestModelIndex(prices)],
       rule,
+      describePricing(seat.pricing),
     ];
   });
   const header = [
@@ -175,6 +177,7 @@ function strategySection(s: RunSummary): DocSection {
     "best (billed)",
     "cheapest",
     "what it serves",
+    "pricing",
   ];
   return { title: "Providers and their strategies", blocks: [{ table: { header, rows } }] };
 }
@@ -217,14 +220,14 @@ function chartSection(s: RunSummary, rows: readonly TimelineRow[]): DocSection {
     ));
   }
   blocks.push(chartBlock(
-    phaseCountChart(phaseCounts(s)),
+    phaseCountChart(phaseCountRows(s)),
     "phases.svg",
     rows.length > 0
       ? "Delegations per phase (from the summary)."
       : "Delegations per phase (from the summary: this run logged no decision rows).",
   ));
   blocks.push(chartBlock(
-    providerUtilityChart(providerUtilities(s)),
+    providerUtilityChart(providerUtilityRows(s)),
     "utilities.svg",
     "Per provider: its own utility (eta x billed - cost, $) and the user's utility of its delegations (reward - price).",
   ));
@@ -233,7 +236,7 @@ function chartSection(s: RunSummary, rows: readonly TimelineRow[]): DocSection {
 
 /** The per-provider sums of the run. */
 function providerSection(s: RunSummary): DocSection {
-  const table = providerTable(s);
+  const table = providerRows(s);
   return {
     title: "Providers",
     blocks: [{
@@ -259,12 +262,18 @@ function configSection(config: Record<string, unknown> | undefined): DocSection 
       (p.models as string[]).join(", "),
       p.eta as number,
       String(p.strategy),
+      describePricing(p.pricing as PricingSpec | undefined),
     ]);
     blocks.push({
-      table: { header: ["provider", "models", "eta", "strategy (configured)"], rows },
+      table: { header: ["provider", "models", "eta", "strategy (configured)", "pricing"], rows },
     });
   }
   return { title: "Configuration", blocks };
+}
+
+/** Provider names by 1-based id. */
+function providerNames(s: RunSummary): Record<string, string> {
+  return Object.fromEntries(Object.entries(s.provider_stats).map(([id, p]) => [id, p.name]));
 }
 
 /** The intro line: seed, T, providers, records and stream. */
@@ -302,13 +311,14 @@ export async function delegationReport(runDir: string): Promise<ReportDocument> 
   const id = basename(runDir);
   return {
     title: `Delegation run ${id}`,
-    banners: validityBanners(summary.validity),
+    banners: [...validityBanners(summary.validity), ...pricingBanners(summary)],
     intro: [{ text: introText(id, summary) }],
     sections: [
       verdictSection(summary),
       strategySection(summary),
       ...counterfactualSections(summary),
       mechanismSection(summary),
+      phaseSection(summary, providerNames(summary)),
       chartSection(summary, rows),
       providerSection(summary),
       configSection(config.config),

@@ -17,12 +17,9 @@ import type { Block, Cell, DocSection, ReportDocument } from "../../core/documen
 import { chartBlock } from "../../charts/chart_block.ts";
 import { writeDocument } from "../../reports/render_document.ts";
 import { ciText } from "../../reports/study_report.ts";
-import {
-  heatmapCells,
-  type ReferenceComparison,
-  type TimelinePoint,
-  utilityByOwnStrategy,
-} from "./analysis.ts";
+import { heatmapRows, strategyUtilityRows } from "./figures.ts";
+import type { ReferenceComparison } from "./reference_table.ts";
+import type { TimelinePoint } from "./timeline.ts";
 import {
   phaseTimelineChart,
   regretSeriesChart,
@@ -115,7 +112,7 @@ export function strategyStudyReport(input: StudyReportInput): ReportDocument {
     {
       title: "User utility over strategy combinations",
       blocks: [chartBlock(
-        userUtilityHeatmap(heatmapCells(rows)),
+        userUtilityHeatmap(heatmapRows(rows)),
         "heatmap.svg",
         "Mean total user utility (reward - price) of each combination, over seeds.",
       )],
@@ -123,7 +120,7 @@ export function strategyStudyReport(input: StudyReportInput): ReportDocument {
     {
       title: "Provider utility by own strategy",
       blocks: [chartBlock(
-        utilityByStrategyChart(utilityByOwnStrategy(rows)),
+        utilityByStrategyChart(strategyUtilityRows(rows)),
         "provider_utility.svg",
         "Each provider's utility when it plays a strategy: bar = mean over the other providers' strategies and seeds, rule = range.",
       )],

@@ -4,7 +4,8 @@
  * tokens at the provider's best model's prices; cost = the tokens at `m`'s prices times
  * `eta`; user utility = reward - price; provider utility = `eta * price - cost`. Then the
  * delegation is booked: the provider's running sums, the phase count and, when `m` is not
- * its best model, the substitution (what it gained, what the user lost).
+ * its best model, the substitution (what it gained, what the user lost). Under a dynamic
+ * pricing policy (`pricing.ts`) the price is the list price times the step's markup.
  *
  * @example
  * ```ts
@@ -75,6 +76,54 @@ export function serveRecorded(
 }
 
 /**
+ * Recorded (or synthetic) mode under a dynamic pricing policy: as {@linkcode serveRecorded},
+ * but billed at the tables' list price times `markup` (the record carries the markup).
+ *
+ * @param m The mechanism (its sums are booked).
+ * @param p The provider's tables (at its list price).
+ * @param i The provider (0-based).
+ * @param j The served model's index.
+ * @param taskIds The records' task order.
+ * @param provider The provider's name.
+ * @param model The served model.
+ * @param markup The markup its policy set for this step.
+ * @returns The record of the delegation.
+ */
+export function servePriced(
+  m: Mechanism,
+  p: ProviderTables,
+  i: number,
+  j: number,
+  taskIds: Int32Array,
+  provider: AgentId,
+  model: string,
+  markup: number,
+): DelegationRecord {
+  const t = m.t, L = taskIds.length, pos = t % L, k = j * L + pos;
+  const phase = m.phase as Phase;
+  const price = p.price[k] * markup, reward = p.reward[k], cost = p.cost[k];
+  const r: DelegationRecord = {
+    time: t,
+    phase,
+    bonus: phase === 2 && m.block === 1,
+    provider,
+    provider_id: i + 1,
+    model,
+    task: taskIds[pos],
+    price,
+    cost,
+    reward,
+    prompt_tokens: p.input[k],
+    completion_tokens: p.output[k],
+    user_utility: reward - price,
+    provider_utility: p.eta * price - cost,
+    markup,
+  };
+  bookDelegation(m, i, j, r, p, p.bestModel * L + pos);
+  return r;
+}
+
+/**
  * Live mode: the delegation at `m.t` priced from the served model's real outcome, booked, as
  * its logged record.
  *
@@ -84,6 +133,8 @@ export function serveRecorded(
  * @param j The served model's index.
  * @param o The outcome of the call.
  * @param rewardScale The config's `reward_scale`.
+ * @param markup The markup on the list price (a fixed policy's or this step's). @default 1
+ * @param dynamic `true` to record the markup (a dynamic policy set it). @default false
  * @returns The record of the delegation.
  */
 export function serveLive(
@@ -93,9 +144,12 @@ export function serveLive(
   j: number,
   o: LiveOutcome,
   rewardScale: number,
+  markup = 1,
+  dynamic = false,
 ): DelegationRecord {
   const reward = o.score * rewardScale;
-  const price = billedPrice(o.input, o.output, p.prices[p.bestModel]);
+  const list = billedPrice(o.input, o.output, p.prices[p.bestModel]);
+  const price = markup === 1 ? list : list * markup;
   const cost = servedCost(o.input, o.output, p.prices[j], p.eta);
   const phase = m.phase as Phase;
   const r: DelegationRecord = {
@@ -113,14 +167,15 @@ export function serveLive(
     completion_tokens: o.output,
     user_utility: reward - price,
     provider_utility: p.eta * price - cost,
+    ...(dynamic ? { markup } : {}),
   };
   bookDelegation(m, i, j, r, p, -1);
   return r;
 }
 
 /**
- * Books a delegation of provider `i` with model `j`: its running sums, the phase count, and a
- * substitution when `j` is not its best model. The gain is the provider utility over what its
+ * Books a delegation of provider `i` with model `j`: its running sums, the phase count, its
+ * per-phase sums, and a substitution when `j` is not its best model. The gain is the provider utility over what its
  * best model would have given on the same task (live: the cost saved on the same tokens); the
  * user's loss is known only from the tables (`kBest`, the best model's index; `-1` live).
  */
@@ -143,6 +198,12 @@ export function bookDelegation(
   s.prompt[i] += r.prompt_tokens;
   s.completion[i] += r.completion_tokens;
   s.phaseCounts[slot] += 1;
+  const b = s.byPhase, q = 5 * (5 * i + slot);
+  b[q] += 1;
+  b[q + 1] += r.reward;
+  b[q + 2] += r.user_utility;
+  b[q + 3] += r.price;
+  b[q + 4] += r.provider_utility;
   if (j !== p.bestModel) bookSubstitution(s, i, slot, r, p, kBest);
 }
 
@@ -160,8 +221,13 @@ function bookSubstitution(
     // the same tokens, billed alike: the gain is the cost saved
     const best = servedCost(r.prompt_tokens, r.completion_tokens, p.prices[p.bestModel], p.eta);
     s.subGain[i] += best - r.cost;
-  } else {
+  } else if (r.markup === undefined) {
     s.subGain[i] += r.provider_utility - p.providerUtility[kBest];
     s.subLoss[i] += p.utility[kBest] - r.user_utility;
+  } else {
+    // the best model billed at the same markup
+    const bestPrice = p.price[kBest] * r.markup;
+    s.subGain[i] += r.provider_utility - (p.eta * bestPrice - p.cost[kBest]);
+    s.subLoss[i] += p.reward[kBest] - bestPrice - r.user_utility;
   }
 }

@@ -14,7 +14,7 @@
  * @module
  */
 import { streamFromState } from "./python_random.ts";
-import type { DelegationRecord, DelegationState, Mechanism } from "./types.ts";
+import type { DelegationRecord, DelegationState, Mechanism, PricingHistory } from "./types.ts";
 
 /**
  * The state of `m` as plain JSON.
@@ -52,6 +52,7 @@ export function mechanismState(
     substitutions: Array.from(s.subs),
     substitutionGain: Array.from(s.subGain),
     substitutionLoss: Array.from(s.subLoss),
+    ...(m.pricing ? { pricing: pricingState(m.pricing) } : {}),
     exploration: m.exploration ? structuredClone(m.exploration) : null,
     exploit: {
       count: a.count,
@@ -65,6 +66,37 @@ export function mechanismState(
     last: last ? { ...last } : null,
     seed,
   };
+}
+
+/** The pricing history as plain arrays. */
+function pricingState(h: PricingHistory): NonNullable<DelegationState["pricing"]> {
+  return {
+    last: Array.from(h.last),
+    streak: Array.from(h.streak),
+    passes: Array.from(h.passes),
+    markup: Array.from(h.markup),
+  };
+}
+
+/**
+ * A pricing history for `K` providers, at the start.
+ *
+ * @param K Providers.
+ * @returns The history (nobody served yet, every markup 1).
+ */
+export function createPricingHistory(K: number): PricingHistory {
+  const f = () => new Float64Array(K);
+  const h = { last: f(), streak: f(), passes: f(), markup: f() };
+  resetPricing(h);
+  return h;
+}
+
+/** Puts a pricing history back at the start: nobody served yet, every markup 1. */
+export function resetPricing(h: PricingHistory): void {
+  h.last.fill(-1);
+  h.streak.fill(0);
+  h.passes.fill(0);
+  h.markup.fill(1);
 }
 
 /** Restores the running sums (older states may lack the substitution arrays). */
@@ -85,6 +117,25 @@ function restoreSums(m: Mechanism, st: DelegationState): void {
   s.subLoss.fill(0);
   if (st.substitutionGain) s.subGain.set(st.substitutionGain);
   if (st.substitutionLoss) s.subLoss.set(st.substitutionLoss);
+  // the per-phase sums are not in the state: unknown past the start (NaN), not zero
+  s.byPhase.fill(st.t > 0 ? NaN : 0);
+}
+
+/** Restores the pricing history (a state without one: nobody priced dynamically yet). */
+function restorePricing(h: PricingHistory, st: DelegationState): void {
+  const p = st.pricing;
+  if (!p) {
+    if (st.t > 0) {
+      throw new RangeError(
+        "Cannot restore delegation state: it has no pricing history but the config prices dynamically",
+      );
+    }
+    return resetPricing(h);
+  }
+  h.last.set(p.last);
+  h.streak.set(p.streak);
+  h.passes.set(p.passes);
+  h.markup.set(p.markup);
 }
 
 /**
@@ -104,6 +155,7 @@ export function restoreMechanism(m: Mechanism, st: DelegationState): void {
   if (m.stream.kind === st.stream.kind) m.stream.setState(st.stream);
   else m.stream = streamFromState(st.stream);
   restoreSums(m, st);
+  if (m.pricing) restorePricing(m.pricing, st);
   m.exploration = st.exploration ? structuredClone(st.exploration) : null;
   const e = st.exploit;
   m.audit = {
@@ -146,4 +198,5 @@ export function resetMechanism(m: Mechanism, stream: Mechanism["stream"]): void 
   };
   m.fraction = 0;
   m.draws = [];
+  if (m.pricing) resetPricing(m.pricing);
 }

@@ -15,12 +15,16 @@
  *   const [p] = engine.liveAgents();
  *   engine.step({ [p]: engine.fallbackAction(p) });
  * }
- * const s = delegationSummary(config, engine.getState());
- * console.log(s.total_delegations === engine.round); // true
+ * const s = delegationSummary(config, engine.getState(), engine.phaseSums);
+ * console.log(s.total_delegations === engine.round, s.per_phase!.exploration.delegations > 0);
+ * // true true
  * ```
  * @module
  */
 import type { DelegationConfig } from "./config.ts";
+import { isDynamicPricing } from "./pricing.ts";
+import { phaseSlot } from "./serve.ts";
+import { type Phase, PHASE_SLOTS } from "./types.ts";
 import type { DelegationState } from "./engine.ts";
 import { explorationBlock, mechanismM } from "./parameters.ts";
 
@@ -78,14 +82,57 @@ export interface PhaseCounts {
   utility_based: number;
 }
 
-/** The phase slots, in order. */
-export const PHASE_SLOTS = [
-  "exploration",
-  "exploitation",
-  "bonus",
-  "incentive",
-  "utility_based",
-] as const;
+export { PHASE_SLOTS };
+
+/**
+ * The phase slot's name of a delegation (`exploration`, `exploitation`, `bonus`, ...).
+ *
+ * @example
+ * ```ts
+ * import { phaseSlotName } from "./summary.ts";
+ * console.log(phaseSlotName(2, true), phaseSlotName(4, false)); // bonus utility_based
+ * ```
+ */
+export function phaseSlotName(phase: Phase, bonus: boolean): (typeof PHASE_SLOTS)[number] {
+  return PHASE_SLOTS[phaseSlot(phase, bonus)];
+}
+
+/** One phase's figures, for one provider or for all. */
+export interface PhaseFigures {
+  /** Delegations made in the phase. */
+  delegations: number;
+  /** Sum of their rewards. */
+  total_reward: number;
+  /** `total_reward / delegations` (0 without delegations). */
+  mean_reward: number;
+  /** Sum of the user's utilities (`reward - price`). */
+  total_user_utility: number;
+  /** `total_user_utility / delegations` (0 without delegations). */
+  mean_user_utility: number;
+  /** What the user paid: the sum of billed prices. */
+  payments: number;
+  /** Sum of provider utilities (`eta * price - cost`). */
+  provider_utility: number;
+}
+
+/** One phase's figures over every provider, and per provider by 1-based id. */
+export interface PhaseBlock extends PhaseFigures {
+  /** Each provider's figures in the phase, by 1-based id. */
+  providers: Record<string, PhaseFigures>;
+}
+
+/** The pricing the providers played (`pricing.ts`). */
+export interface PricingView {
+  /** `true` when some provider's price depends on time or history. */
+  dynamic: boolean;
+  /**
+   * `true` when the run is outside the paper's assumptions: its guarantees take every
+   * provider's price as fixed, so the verdicts of such a run are not the paper's.
+   */
+  outside_paper_assumptions: boolean;
+  /** Each provider's policy name by 1-based id (`fixed` when the config gives none). */
+  policies: Record<string, string>;
+}
 
 /** The verdict fields of a summary (`"inconclusive"` in `summary.json` of an invalid run). */
 export const DELEGATION_VERDICTS = [
@@ -149,6 +196,15 @@ export interface DelegationSummary {
   delegations_per_phase: PhaseCounts;
   /** The utility-based phase's draws: provider id, the uniform draw, won the extra block. */
   utility_based_draws: { provider_id: number; u: number; won: boolean }[];
+  /**
+   * Per phase slot: delegations, mean reward, mean user utility, payments and provider
+   * utility, in total and per provider (booked by the engine as the run goes, or tallied from
+   * the decision rows of a resumed run). `null` when they are not known: no per-phase sums
+   * were given (a resumed run that logged no rows).
+   */
+  per_phase: Record<(typeof PHASE_SLOTS)[number], PhaseBlock> | null;
+  /** The providers' pricing policies and whether the run is within the paper's assumptions. */
+  pricing: PricingView;
 }
 
 /** Provider `i`'s figures from the state's running sums. */
@@ -179,6 +235,54 @@ function providerStats(config: DelegationConfig, state: DelegationState, i: numb
   };
 }
 
+/** Figures from sums: delegations, reward, user utility, payments, provider utility. */
+function phaseFigures(n: number, reward: number, utility: number, price: number, pu: number) {
+  return {
+    delegations: n,
+    total_reward: reward,
+    mean_reward: n > 0 ? reward / n : 0,
+    total_user_utility: utility,
+    mean_user_utility: n > 0 ? utility / n : 0,
+    payments: price,
+    provider_utility: pu,
+  };
+}
+
+/**
+ * The per-phase figures from the per-phase sums (`DelegationEngine.phaseSums`); `null` when
+ * they are not known.
+ */
+function perPhase(
+  K: number,
+  b: ArrayLike<number> | null | undefined,
+): DelegationSummary["per_phase"] {
+  if (!b || b.length !== 25 * K || Number.isNaN(b[0])) return null;
+  const out = {} as Record<(typeof PHASE_SLOTS)[number], PhaseBlock>;
+  PHASE_SLOTS.forEach((slot, q) => {
+    const tot = [0, 0, 0, 0, 0];
+    const providers: Record<string, PhaseFigures> = {};
+    for (let i = 0; i < K; i++) {
+      const o = 5 * (5 * i + q);
+      for (let f = 0; f < 5; f++) tot[f] += b[o + f];
+      providers[String(i + 1)] = phaseFigures(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4]);
+    }
+    out[slot] = { ...phaseFigures(tot[0], tot[1], tot[2], tot[3], tot[4]), providers };
+  });
+  return out;
+}
+
+/** The pricing block: each provider's policy and whether any is dynamic. */
+export function pricingView(config: DelegationConfig): PricingView {
+  const dynamic = config.providers.some((p) => isDynamicPricing(p.pricing));
+  return {
+    dynamic,
+    outside_paper_assumptions: dynamic,
+    policies: Object.fromEntries(
+      config.providers.map((p, i) => [String(i + 1), p.pricing?.policy ?? "fixed"]),
+    ),
+  };
+}
+
 /** The figures fixed at the end of exploration (`null` each before it). */
 function explorationFigures(ex: DelegationState["exploration"]) {
   const byId = (xs: readonly number[] | undefined) =>
@@ -196,11 +300,14 @@ function explorationFigures(ex: DelegationState["exploration"]) {
  *
  * @param config The run's parsed config.
  * @param state `engine.getState()`.
+ * @param phaseSums The per-phase sums (`engine.phaseSums`, or tallied from the rows with
+ * `PhaseTally`); without them `per_phase` is `null`.
  * @returns The summary.
  */
 export function delegationSummary(
   config: DelegationConfig,
   state: DelegationState,
+  phaseSums?: ArrayLike<number> | null,
 ): DelegationSummary {
   const K = config.providers.length;
   const ex = state.exploration;
@@ -251,5 +358,7 @@ export function delegationSummary(
       u: d.u,
       won: d.won,
     })),
+    per_phase: perPhase(K, phaseSums),
+    pricing: pricingView(config),
   };
 }

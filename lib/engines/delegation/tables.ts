@@ -1,6 +1,8 @@
 /**
  * Per-(provider, model, position in the task order) lookup tables of reward, price, cost
- * and tokens, built once from the task records so that a step is a few array reads.
+ * and tokens, built once from the task records so that a step is a few array reads. A
+ * provider's `fixed` pricing markup is in its prices; a dynamic policy's tables hold the list
+ * price (the engine applies the step's markup).
  *
  * @example
  * ```ts
@@ -22,6 +24,7 @@ import {
   unitPrices,
 } from "./accounting.ts";
 import type { DelegationConfig } from "./config.ts";
+import { fixedMarkup } from "./pricing.ts";
 import type { TaskRecords } from "./records.ts";
 import type { DelegationTables, ProviderTables } from "./types.ts";
 
@@ -38,6 +41,7 @@ export function buildTables(config: DelegationConfig, records: TaskRecords): Del
     const prices = p.models.map((m) => unitPrices(m));
     const bestModel = bestModelIndex(prices);
     const best = prices[bestModel];
+    const markup = fixedMarkup(p.pricing);
     const size = p.models.length * L;
     const t: ProviderTables = {
       name: p.name,
@@ -65,7 +69,8 @@ export function buildTables(config: DelegationConfig, records: TaskRecords): Del
         const inp = rec.input[task];
         const out = rec.output[task];
         const reward = rec.score[task] * config.reward_scale;
-        const price = billedPrice(inp, out, best);
+        const list = billedPrice(inp, out, best);
+        const price = markup === 1 ? list : list * markup;
         const cost = servedCost(inp, out, prices[j], p.eta);
         t.reward[k] = reward;
         t.price[k] = price;

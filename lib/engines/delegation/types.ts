@@ -23,6 +23,18 @@ export type Phase = 1 | 2 | 3 | 4;
 /** The names of the phases, indexed by phase number. */
 export const PHASE_NAMES = ["", "exploration", "exploitation", "incentive", "utility_based"];
 
+/**
+ * The phase slots, in order: the phases with the exploitation bonus apart. The paper's three
+ * phases are exploration (slot 0); exploitation and incentive (slots 1-3); utility-based (4).
+ */
+export const PHASE_SLOTS = [
+  "exploration",
+  "exploitation",
+  "bonus",
+  "incentive",
+  "utility_based",
+] as const;
+
 /** One delegation, as logged. */
 export interface DelegationRecord {
   /** The time step served (0-based). */
@@ -53,6 +65,11 @@ export interface DelegationRecord {
   user_utility: number;
   /** `eta * price - cost`. */
   provider_utility: number;
+  /**
+   * The markup its dynamic pricing policy set (`price` = list price x markup); absent when
+   * the provider's price is fixed (`pricing.ts`).
+   */
+  markup?: number;
 }
 
 /** What a provider sees before serving. */
@@ -181,6 +198,17 @@ export interface DelegationState {
    * have given the user on the same task minus what it got); not known in live mode (0).
    */
   substitutionLoss?: number[];
+  /** The dynamic pricing policies' history (absent when every price is fixed). */
+  pricing?: {
+    /** Per provider: the step of its last delegation, `-1` before its first. */
+    last: number[];
+    /** Per provider: its delegations in a row up to its last one. */
+    streak: number[];
+    /** Per provider: times the user came back to it after choosing another provider. */
+    passes: number[];
+    /** Per provider: the markup of its last delegation (1 before its first). */
+    markup: number[];
+  };
   /** The mechanism's figures fixed at the end of exploration (`null` before). */
   exploration: ExplorationResult | null;
   /**
@@ -267,6 +295,34 @@ export interface RunningSums {
   subGain: Float64Array;
   /** User utility lost to substitution, per provider. */
   subLoss: Float64Array;
+  /**
+   * Per provider and phase slot, {@linkcode PHASE_SUM_FIELDS} fields: delegations, reward,
+   * user utility, price, provider utility; index `5 * (5 * i + slot) + field`. Not part of the
+   * JSON state (a state of O(K) numbers that all grow would defeat the conformance suite's
+   * check that the state does not grow): NaN throughout after a restore past the start.
+   */
+  byPhase: Float64Array;
+}
+
+/** The fields of {@linkcode RunningSums.byPhase}, in order. */
+export const PHASE_SUM_FIELDS = [
+  "delegations",
+  "reward",
+  "user_utility",
+  "payments",
+  "provider_utility",
+] as const;
+
+/** The history a dynamic pricing policy reads, per provider (see `pricing.ts`). */
+export interface PricingHistory {
+  /** The step of its last delegation, `-1` before its first. */
+  last: Float64Array;
+  /** Its delegations in a row up to its last one. */
+  streak: Float64Array;
+  /** Times the user came back to it after choosing another provider. */
+  passes: Float64Array;
+  /** The markup of its last delegation (1 before its first). */
+  markup: Float64Array;
 }
 
 /** The fixed sizes of a mechanism. */
@@ -309,4 +365,6 @@ export interface Mechanism extends MechanismSizes {
   fraction: number;
   /** Phase 4: every draw made so far (at most K). */
   draws: { provider: number; u: number; won: boolean }[];
+  /** The dynamic pricing policies' history; `null` when every provider's price is fixed. */
+  pricing: PricingHistory | null;
 }

@@ -49,7 +49,7 @@ async function makeRunDir(options: { rows: boolean; validity?: Record<string, un
     lines.push(JSON.stringify({ agent: name, time: r.time, phase, model: r.model }));
   }
   const summary = {
-    ...delegationSummary(config, engine.getState()),
+    ...delegationSummary(config, engine.getState(), engine.phaseSums),
     seed: 5,
     rng: "python",
     records: "synthetic",
@@ -89,11 +89,30 @@ Deno.test("run report: sections, who played which strategy, configuration, chart
     "Against the counterfactual users",
     "Providers' stage-game regret",
     "Mechanism",
+    "Per phase",
     "Charts",
     "Providers",
     "Configuration",
   ]);
-  assert.deepEqual(doc.banners, [], "a valid run has no banner");
+  assert.deepEqual(doc.banners, [], "a valid run with fixed prices has no banner");
+  // per phase: a row over all providers per phase slot, then one per provider that served
+  const phases = tableOf(section(doc, "Per phase").blocks);
+  const pcol = (name: string) => phases.header.indexOf(name);
+  const all = phases.rows.filter((r) => r[pcol("provider")] === "all");
+  assert.deepEqual(all.map((r) => r[pcol("phase")]), [...PHASE_SLOTS]);
+  assert.deepEqual(all.map((r) => r[pcol("paper phase")]), [1, 2, 2, 2, 3]);
+  assert.deepEqual(
+    all.map((r) => r[pcol("delegations")]),
+    PHASE_SLOTS.map((p) => summary.delegations_per_phase[p]),
+  );
+  const explore = summary.per_phase!.exploration;
+  assert.equal(all[0][pcol("mean reward")], explore.mean_reward);
+  assert.equal(all[0][pcol("payments")], explore.payments);
+  // configuration: each provider's pricing, the list price when the config gives none
+  const cfg = tableOf(section(doc, "Configuration").blocks);
+  assert.ok(
+    cfg.rows.every((r) => /^fixed \(markup 1\)/.test(String(r[cfg.header.indexOf("pricing")]))),
+  );
   const strategies = tableOf(section(doc, "Providers and their strategies").blocks);
   const col = (name: string) => strategies.header.indexOf(name);
   assert.deepEqual(strategies.rows.map((r) => r[col("provider")]), [

@@ -96,7 +96,7 @@ Deno.test("regret tally: the same figures as summarizeRegret over providerRegret
   assert.throws(() => tally.add("provider_1", 1, 0, NaN), RangeError);
 });
 
-Deno.test("delegation run: the tallied regret equals the rows' read back; a resumed run's too", async () => {
+Deno.test("delegation run: the tallied regret equals the rows' read back; a resumed run's too (and its per-phase figures)", async () => {
   const root = await Deno.makeTempDir({ prefix: "lab-delegation-scale-" });
   const delegation = findExperiment("delegation")!;
   const request = (out: string) => ({
@@ -136,4 +136,8 @@ Deno.test("delegation run: the tallied regret equals the rows' read back; a resu
   assert.equal(resumed.outcome.status, "completed");
   assert.deepEqual(resumed.summary.regret, whole.summary.regret);
   assert.equal(resumed.summary.total_user_utility, whole.summary.total_user_utility);
+  // the per-phase sums are not in the checkpoint: the resumed run tallies them from the rows,
+  // the same values in the same order, so exactly the uninterrupted run's
+  assert.ok(whole.summary.per_phase);
+  assert.deepEqual(resumed.summary.per_phase, whole.summary.per_phase);
 });
