@@ -1,27 +1,46 @@
 /**
  * Prints the LLM miner's prompt budget: input tokens of a realistic round-30 decision
- * request with full memory, in Chinese and English, counted with the real tokenizer.
+ * request with full memory, in Chinese and English, counted with the real tokenizer, for the
+ * seed-faithful default prompt and the compact one (`COMPACT_PROMPT`). The target of at most
+ * 1,000 tokens is the compact prompt's (the seed's prompt carries cumulative rewards, rival
+ * states and the last 5 rounds' thoughts in full, about twice as much; see
+ * `bench/rq2_prompt_tokens.ts`).
  *
  * Run: `deno run -A bench/prompt_budget.ts`
  *
  * @module
  */
+import { COMPACT_PROMPT } from "../lib/engines/blockchain/config.ts";
 import { measurePromptBudget } from "../lib/engines/blockchain/prompt_budget.ts";
 import { LANGS } from "../lib/engines/blockchain/translator.ts";
 
-/** The target for one decision request, in input tokens. */
+/** The target for one compact decision request, in input tokens. */
 const TARGET = 1000;
 
-const rows = LANGS.map((lang) => ({ lang, ...measurePromptBudget(lang) }));
-const header = ["lang", "system", "user", "total", `<= ${TARGET}`];
+const rows = [false, true].flatMap((compact) =>
+  LANGS.map((lang) => ({
+    lang,
+    prompt: compact ? "compact" : "seed (default)",
+    compact,
+    ...measurePromptBudget(lang, compact ? COMPACT_PROMPT : {}),
+  }))
+);
+const header = ["prompt", "lang", "system", "user", "total", `<= ${TARGET}`];
 const table = [
   header,
-  ...rows.map((r) => [r.lang, r.system, r.user, r.total, r.total <= TARGET ? "yes" : "NO"]),
+  ...rows.map((r) => [
+    r.prompt,
+    r.lang,
+    r.system,
+    r.user,
+    r.total,
+    r.compact ? (r.total <= TARGET ? "yes" : "NO") : "-",
+  ]),
 ].map((row) => row.map(String));
 const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
 const line = (row: string[]) => `| ${row.map((c, i) => c.padStart(widths[i])).join(" | ")} |`;
-console.log("LLM miner, round-30 decision request (o200k_base tokens)\n");
+console.log("LLM miner, one round-30 decision request (o200k_base tokens)\n");
 console.log(line(table[0]));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const row of table.slice(1)) console.log(line(row));
-if (rows.some((r) => r.total > TARGET)) Deno.exitCode = 1;
+if (rows.some((r) => r.compact && r.total > TARGET)) Deno.exitCode = 1;

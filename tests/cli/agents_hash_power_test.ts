@@ -271,3 +271,22 @@ Deno.test("hash_power: the ipd, society and delegation commands refuse it with e
     assert.equal(await exists(join(out, "decisions.jsonl")), false, `${experiment}: nothing run`);
   }
 });
+
+Deno.test("hash_power: the report names the seated miners and the hash powers that played, and computes the baseline", async () => {
+  const { blockchainReport } = await import("../../lib/engines/blockchain/report.ts");
+  const { blockchainSummaryReport } = await import(
+    "../../lib/engines/blockchain/report_no_rows.ts"
+  );
+  const { documentMarkdown } = await import("../../lib/reports/render_document.ts");
+  const dir = await Deno.makeTempDir({ prefix: "lab-hp-" });
+  const agents = await writeAgents(dir, [honest("a", 0.5), honest("b", 0.1)]);
+  const out = join(dir, "run");
+  const r = await runCli(["blockchain", "--agents", agents, "--rounds", "4", "--out", out]);
+  assert.equal(r.code, 0, r.err);
+  for (const doc of [await blockchainReport(out), await blockchainSummaryReport(out)]) {
+    const md = documentMarkdown(doc);
+    assert.match(md, /\| alpha \| \[0\.5, 0\.1\] \|/);
+    assert.match(md, /\| miners \| \[a, b\] \|/);
+    assert.doesNotMatch(md, /could not be computed/);
+  }
+});

@@ -329,7 +329,7 @@ Deno.test("hardening: structured outputs are sent to OpenAI and Anthropic and an
   assert.equal(o.response_format?.type, "json_schema");
   const js = o.response_format?.json_schema as { strict: boolean; schema: { required: string[] } };
   assert.equal(js.strict, true);
-  assert.deepEqual(js.schema.required.sort(), ["action", "thought"]);
+  assert.deepEqual(js.schema.required.sort(), ["action", "rival_labels", "thought"]);
   const a = anthropic.requests[0].body as {
     tools?: { name: string; input_schema: unknown }[];
     tool_choice?: { type: string; name: string };

@@ -254,6 +254,11 @@ Deno.test("blockchainReport: the written LLM report holds what matters", async (
     assert.equal((turnsHtml.match(/<blockquote/g) ?? []).length, 4);
     const turnsMd = md.slice(md.indexOf("## Turning points"), md.indexOf("## LLM calls"));
     assert.equal((turnsMd.match(/^> /gm) ?? []).length, 4);
+    // An LLM run whose rows hold no rival labels (a log of before they were asked for):
+    // the section says there is no accuracy, rather than 0.
+    const labels = md.slice(md.indexOf("## Rival labels"), md.indexOf("## Honest group"));
+    assert.ok(labels.includes("No miner predicted rival labels"), labels);
+    assert.doesNotMatch(labels, /\| 0\.0%/);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
@@ -266,7 +271,11 @@ Deno.test("blockchainReport: policy run has no quotes and counts all miners", as
     await writeRun(runDir, false);
     const doc = await blockchainReport(runDir);
     assert.ok(texts(section(doc, "Verdicts")).some((t) => t.includes("all miners (policy run)")));
-    assert.ok(!doc.sections.some((s) => s.title === "Turning points" || s.title === "LLM calls"));
+    assert.ok(
+      !doc.sections.some((s) =>
+        s.title === "Turning points" || s.title === "LLM calls" || s.title === "Rival labels"
+      ),
+    );
     assert.ok(texts(section(doc, "Agents"))[0].includes("No LLM calls."));
     const { html } = await written(doc, join(root, "out"));
     assert.ok(html.includes("all miners (policy run)"));

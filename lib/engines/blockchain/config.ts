@@ -44,8 +44,14 @@ function flag(fallback: boolean) {
     .default(fallback);
 }
 
+/** The narrative styles of `prompt.narrative`. */
+export const NARRATIVE_STYLES = ["seed", "terse"] as const;
+
+/** A narrative style: `"seed"` (the seed's, the default) or `"terse"` (the first prompts'). */
+export type NarrativeStyle = typeof NARRATIVE_STYLES[number];
+
 /**
- * The prompt switches of the LLM miners (ablations), with today's prompt as the default.
+ * The prompt switches of the LLM miners (ablations), with the seed's prompt as the default.
  * Absent from a config, the defaults apply (the parsed config then has no `prompt` field,
  * so the runs, caches and hashes of configs without it do not change).
  */
@@ -56,10 +62,38 @@ const minerPromptObject = z.strictObject({
    * strategy review. `false` removes both. @default true
    */
   parasitic_clause: flag(true),
+  /**
+   * The narrative and memory style: `"seed"` (the seed's: every participant's cumulative
+   * reward and the standings, last moves, qualitative cues, rounds of memory with each
+   * rival's move, episodic summaries with key findings) or `"terse"` (the compact numeric
+   * lines of the first prompts). @default "seed"
+   */
+  narrative: z.enum(NARRATIVE_STYLES, {
+    error: (iss) =>
+      `must be one of ${NARRATIVE_STYLES.map((s) => `"${s}"`).join(", ")}, got ${
+        JSON.stringify(iss.input)
+      }`,
+  }).default("seed"),
+  /**
+   * Clip past thoughts to 200 characters (40 in Chinese) and the latest reflection to 800
+   * (160), as the first prompts did; `false` shows them in full. @default false
+   */
+  clip_thoughts: flag(false),
+  /**
+   * Cap the reasoning in words: "thought ≤50 words" (≤60 字) in the system prompt and
+   * "≤120 words" (不超过120字) in the strategy review, as the first prompts did; the seed
+   * states no cap. @default false
+   */
+  length_cap: flag(false),
+  /**
+   * Ask for `rival_labels` in the reply: the label (by the seed's rule) each rival's move
+   * this round will get; recorded per decision and scored. @default true
+   */
+  rival_labels: flag(true),
 });
 
 /**
- * The cognition switches of the LLM miners (ablations), with today's memory as the default;
+ * The cognition switches of the LLM miners (ablations), with the seed's memory as the default;
  * absent from a config, the defaults apply (see `prompt`).
  */
 const minerMemoryObject = z.strictObject({
@@ -75,6 +109,14 @@ const minerMemoryObject = z.strictObject({
 export interface MinerPromptSwitches {
   /** Ask the miner to weigh the "parasitic equilibrium" (system prompt and review). */
   parasitic_clause: boolean;
+  /** `"seed"`: the seed's narrative, memory and summaries; `"terse"`: the first prompts'. */
+  narrative: "seed" | "terse";
+  /** Clip past thoughts (200 / 40 characters) and the latest reflection (800 / 160). */
+  clip_thoughts: boolean;
+  /** "thought ≤50 words" (≤60 字) and a review of ≤120 words (不超过120字). */
+  length_cap: boolean;
+  /** Ask for, record and score a label per rival in each decision. */
+  rival_labels: boolean;
 }
 
 /** The LLM miners' cognition switches; see {@linkcode MINER_SWITCH_DEFAULTS}. */
@@ -108,13 +150,35 @@ export interface MinerSwitches {
 }
 
 /**
- * The switches' defaults: today's prompts and cognition (the SPEC's working memory of 5
- * rounds, a summary every 10 rounds, a review every 7, the parasitic-equilibrium clause).
+ * The switches' defaults: the seed's prompts and cognition (the seed's narrative with
+ * cumulative rewards and standings, the last 5 rounds in full, a summary with key findings
+ * every 10 rounds, a review every 7, no length cap, rival labels asked for and scored, the
+ * parasitic-equilibrium clause).
  */
 export const MINER_SWITCH_DEFAULTS: Readonly<MinerSwitches> = Object.freeze({
-  prompt: Object.freeze({ parasitic_clause: true }),
+  prompt: Object.freeze({
+    parasitic_clause: true,
+    narrative: "seed" as const,
+    clip_thoughts: false,
+    length_cap: false,
+    rival_labels: true,
+  }),
   memory: Object.freeze({ window: 5, episodic_every: 10, reflection_every: 7 }),
 });
+
+/**
+ * The prompt switches that give the first (compact) prompts byte for byte: the terse
+ * narrative, clipped thoughts, the length caps, no rival labels. A config's
+ * `"prompt": {"narrative": "terse", "clip_thoughts": true, "length_cap": true,
+ * "rival_labels": false}` reproduces them.
+ */
+export const COMPACT_PROMPT: Readonly<Omit<MinerPromptSwitches, "parasitic_clause">> = Object
+  .freeze({
+    narrative: "terse" as const,
+    clip_thoughts: true,
+    length_cap: true,
+    rival_labels: false,
+  });
 
 /**
  * The LLM miners' ablation switches in effect for a config: its `prompt` and `memory`
@@ -128,7 +192,7 @@ export const MINER_SWITCH_DEFAULTS: Readonly<MinerSwitches> = Object.freeze({
  * import { minerSwitches, parseBlockchainConfig } from "./config.ts";
  * const config = parseBlockchainConfig({ memory: { window: 3 } });
  * console.log(minerSwitches(config).memory); // { window: 3, episodic_every: 10, reflection_every: 7 }
- * console.log(minerSwitches(config).prompt); // { parasitic_clause: true }
+ * console.log(minerSwitches(config).prompt.narrative); // seed
  * ```
  */
 export function minerSwitches(config: Pick<BlockchainConfig, "prompt" | "memory">): MinerSwitches {
@@ -204,8 +268,9 @@ const blockchainConfigObject = z.strictObject({
   /** Honest convergence needs late mean `c` above this. @default 0.55 */
   honest_c_min: nonNegative(HONEST_C_MIN),
   /**
-   * Prompt switches of the LLM miners: `parasitic_clause` (see {@linkcode MINER_SWITCH_DEFAULTS}).
-   * @default absent (today's prompt)
+   * Prompt switches of the LLM miners: `parasitic_clause`, `narrative`, `clip_thoughts`,
+   * `length_cap`, `rival_labels` (see {@linkcode MINER_SWITCH_DEFAULTS}).
+   * @default absent (the seed's prompt)
    */
   prompt: minerPromptObject.optional(),
   /**
@@ -295,9 +360,14 @@ export type BlockchainConfig = {
   honest_c_min: number;
   /**
    * Prompt switches of the LLM miners (ablations; a grid varies them as
-   * `"prompt.parasitic_clause"`):
+   * `"prompt.parasitic_clause"`, `"prompt.narrative"`...):
    * - `parasitic_clause`: ask the miner to weigh the parasitic equilibrium (a line of the
    *   system prompt, a question of the review); `false` drops both. @default {true}
+   * - `narrative`: `"seed"` (cumulative rewards, standings, qualitative cues, memory with
+   *   rivals' moves, key findings) or `"terse"` (the first prompts). @default {"seed"}
+   * - `clip_thoughts`: clip past thoughts and the reflection. @default {false}
+   * - `length_cap`: cap the thought (≤50 words) and the review (≤120 words). @default {false}
+   * - `rival_labels`: ask for a label per rival, record and score it. @default {true}
    *
    * Absent, the defaults apply ({@linkcode minerSwitches} resolves them).
    */

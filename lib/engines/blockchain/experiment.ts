@@ -28,7 +28,7 @@ import { ConfigError, readJsonFile } from "../../core/config.ts";
 import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
 import type { RunPolicy } from "../../run/run_policy.ts";
 import { blockchainAblation } from "./ablation.ts";
-import { BlockchainDecisionSchema } from "./decision_row.ts";
+import { BlockchainDecisionSchema, rivalLabelsColumn } from "./decision_row.ts";
 import { type BlockchainConfig, parseBlockchainConfig } from "./config.ts";
 import {
   type BlockchainAction,
@@ -36,7 +36,7 @@ import {
   type BlockchainInfo,
   type BlockchainObs,
 } from "./engine.ts";
-import { createLlmMiner } from "./llm_miner.ts";
+import { createLlmMiner, rivalLabelTallyOf } from "./llm_miner.ts";
 import { createPolicy, POLICY_NAMES } from "./policies.ts";
 import { loadRq2Result } from "./replay_file.ts";
 import { blockchainProfile, blockchainSampleReply } from "./profile.ts";
@@ -259,6 +259,7 @@ async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Pro
         kind: kinds[agent].kind,
         ...(kinds[agent].model ? { model: kinds[agent].model } : {}),
         ...(decision.thought ? { thought: decision.thought } : {}),
+        ...rivalLabelsColumn(decision),
       };
     },
     // From the engine's tally, not the rows: any --log-decisions gives the same summary.
@@ -269,6 +270,7 @@ async function buildBlockchain(config: BlockchainConfig, ctx: BuildContext): Pro
         tally: engine.tally(),
         rounds: steps,
         seats,
+        labelTallies: miners.map(rivalLabelTallyOf),
       }),
       ablation: await blockchainAblation(cfg, ctx.lang),
     }),

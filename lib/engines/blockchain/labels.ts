@@ -51,3 +51,34 @@ export function strategyLabel(action: readonly number[]): LabelKey {
   if (p >= 0.3 && d >= 0.15) return "opportunist";
   return "balanced";
 }
+
+/** The label keys, in {@linkcode LABELS} order. */
+export const LABEL_KEYS: readonly LabelKey[] = Object.freeze(Object.keys(LABELS) as LabelKey[]);
+
+/** Every accepted spelling (key, English and Chinese name, lower case) to its key. */
+const SPELLINGS: ReadonlyMap<string, LabelKey> = new Map(
+  LABEL_KEYS.flatMap((k) => {
+    const spell = [k, k.replaceAll("_", " "), LABELS[k].en, LABELS[k].zh];
+    return spell.map((s) => [s.toLowerCase(), k] as const);
+  }),
+);
+
+/**
+ * The label key a model wrote: a key (`parasitic_free_rider`), the key with spaces, or the
+ * English or Chinese name, in any case and with surrounding spaces or quotes.
+ *
+ * @param text What the model wrote.
+ * @returns The key, or `null` when `text` is none of them.
+ *
+ * @example
+ * ```ts
+ * import { parseLabel } from "./labels.ts";
+ * console.log(parseLabel("Attacker"), parseLabel("寄生搭便车者"), parseLabel("villain"));
+ * // attacker parasitic_free_rider null
+ * ```
+ */
+export function parseLabel(text: unknown): LabelKey | null {
+  if (typeof text !== "string") return null;
+  const clean = text.trim().replace(/^["'“”「」]+|["'“”「」.。]+$/gu, "").trim().toLowerCase();
+  return SPELLINGS.get(clean) ?? null;
+}

@@ -2,11 +2,16 @@
  * An LLM-driven miner for the blockchain CPD game, with its own isolated cognition pipeline:
  * translator (numbers to narrative), memory (working rounds, episodic summaries computed from
  * the data, latest reflection), a static cacheable system prompt, a JSON decision
- * `{thought, action: [c, p, d]}` parsed robustly by `ask()` (one retry with the error shown,
- * then the fallback `[1, 0, 0]`), and a reflection call every few rounds whose text is fed
- * into later prompts. The config's ablation switches (`prompt.parasitic_clause`,
- * `memory.window`, `memory.episodic_every`, `memory.reflection_every`; see `config.ts`) set
- * the prompt's clause, the memory's sizes and the review cadence.
+ * `{thought, rival_labels: {rival: label}, action: [c, p, d]}` parsed robustly by `ask()`
+ * (one retry with the error shown, then the fallback `[1, 0, 0]`), and a reflection call
+ * every few rounds whose text is fed into later prompts. The rival labels (the label the
+ * miner expects each rival's move this round to get) are returned with the decision as
+ * `rival_labels` (for the decision row) and scored in `observe` against the rivals' actual
+ * moves ({@linkcode LlmMiner.rivalLabelTally}). The config's ablation switches
+ * (`prompt.parasitic_clause`, `prompt.narrative`, `prompt.clip_thoughts`,
+ * `prompt.length_cap`, `prompt.rival_labels`, `memory.window`, `memory.episodic_every`,
+ * `memory.reflection_every`; see `config.ts`) set the prompt's form, the memory's sizes and
+ * the review cadence.
  *
  * @example
  * ```ts
@@ -33,15 +38,44 @@ import type { CallRecorder } from "../../agents/call_recorder.ts";
 import { BudgetExceededError } from "../../llm/budget.ts";
 import type { ChatModel, ChatRequest } from "../../llm/chat_model.ts";
 import { extractJson, vectorLike } from "../../llm/parse.ts";
-import { type BlockchainConfig, minerSwitches } from "./config.ts";
+import { type BlockchainConfig, type MinerPromptSwitches, minerSwitches } from "./config.ts";
 import type { BlockchainAction, BlockchainInfo, BlockchainObs } from "./engine.ts";
+import { LABEL_KEYS, type LabelKey, parseLabel, strategyLabel } from "./labels.ts";
+import { type RivalLabelTally, scoreRivalLabels } from "./label_accuracy.ts";
 import { MinerMemory, type RoundRecord } from "./memory.ts";
 import { decisionPrompt, reflectionPrompt, systemPrompt } from "./prompts.ts";
 import { normalizeAction } from "./rules.ts";
+import { narrateSeed } from "./seed_narrative.ts";
 import { type Lang, narrate } from "./translator.ts";
 
 /** An LLM miner as an agent of the blockchain engine. */
-export type LlmMiner = Agent<BlockchainObs, BlockchainInfo, BlockchainAction>;
+export interface LlmMiner extends Agent<BlockchainObs, BlockchainInfo, BlockchainAction> {
+  /** Decides; the decision carries the predicted `rival_labels` when the miner gave any. */
+  act(context: DecisionContext<BlockchainObs, BlockchainInfo>): Promise<MinerDecision>;
+  /**
+   * The running score of its rival-label predictions (this run so far, resumed runs
+   * included: it is part of the state); `null` when `prompt.rival_labels` is off.
+   */
+  rivalLabelTally(): RivalLabelTally | null;
+}
+
+/** A miner's decision: the action, and the labels it predicted for its rivals' moves. */
+export interface MinerDecision extends Decision<BlockchainAction> {
+  /** The label it expects each rival's move this round to get, by rival name. */
+  rival_labels?: Record<string, LabelKey>;
+}
+
+/**
+ * The rival-label tally of any agent: an LLM miner's {@linkcode LlmMiner.rivalLabelTally},
+ * `null` for every other agent (scripted policies and replays predict no labels).
+ *
+ * @param agent An agent of the blockchain engine.
+ * @returns The tally, or `null`.
+ */
+export function rivalLabelTallyOf(agent: unknown): RivalLabelTally | null {
+  const f = (agent as Partial<LlmMiner> | null)?.rivalLabelTally;
+  return typeof f === "function" ? f.call(agent) : null;
+}
 
 /** Options of {@linkcode createLlmMiner}. */
 export interface LlmMinerOptions {
@@ -71,9 +105,13 @@ export interface LlmMinerOptions {
   parseRetries?: number;
 }
 
-/** The JSON a miner answers: `{thought, action: [c, p, d]}`. */
+/**
+ * The JSON a miner answers: `{thought, rival_labels, action: [c, p, d]}`. `rival_labels` is
+ * read leniently (the decision stands without it): see {@linkcode readRivalLabels}.
+ */
 export const MinerReplySchema = z.object({
   thought: z.preprocess(thoughtText, z.string().optional()),
+  rival_labels: z.unknown().optional(),
   action: vectorLike(3).refine(
     (v) => v.some((x) => Number.isFinite(x) && x > 0),
     "the action needs at least one positive entry (c, p or d)",
@@ -81,13 +119,85 @@ export const MinerReplySchema = z.object({
 });
 
 /**
- * The wire format of a reply, sent as JSON Schema when the model takes structured output
- * (the parser still reads the reply with {@linkcode MinerReplySchema}).
+ * The wire format of a reply without rival labels (`prompt.rival_labels: false`), sent as
+ * JSON Schema when the model takes structured output (the parser still reads the reply with
+ * {@linkcode MinerReplySchema}).
  */
 export const MinerWireSchema = z.object({
   thought: z.string(),
   action: z.array(z.number().min(0).max(1)).length(3),
 });
+
+/**
+ * The wire format of a miner's reply: `thought`, then (when `labels`) `rival_labels` with
+ * one required property per rival whose value is a label key, then `action`. Valid under
+ * the providers' strict structured outputs (every property required, no extra ones).
+ *
+ * @param rivals The rivals' names.
+ * @param labels Ask for `rival_labels` (`prompt.rival_labels`). @default {true}
+ * @returns The zod schema (converted to JSON Schema by `ask()`).
+ *
+ * @example
+ * ```ts
+ * import { minerWireSchema } from "./llm_miner.ts";
+ * const schema = minerWireSchema(["miner_b", "miner_c"]);
+ * console.log(schema.safeParse({
+ *   thought: "t", rival_labels: { miner_b: "attacker", miner_c: "balanced" }, action: [1, 0, 0],
+ * }).success); // true
+ * ```
+ */
+export function minerWireSchema(rivals: readonly string[], labels = true): z.ZodType {
+  if (!labels) return MinerWireSchema;
+  const key = z.enum(LABEL_KEYS as [LabelKey, ...LabelKey[]]);
+  return z.object({
+    thought: z.string(),
+    rival_labels: z.object(Object.fromEntries(rivals.map((r) => [r, key]))),
+    action: z.array(z.number().min(0).max(1)).length(3),
+  });
+}
+
+/**
+ * The rival labels of a reply: an object `{rival: label}` (or a list of `{name, label}`),
+ * each label a key or a name in either language ({@linkcode parseLabel}); a rival's name is
+ * matched as given or case-folded (the reply parser lower-cases keys), and rivals not in
+ * `rivals`, names that fold to two rivals, and labels not understood are dropped.
+ *
+ * @param value The reply's `rival_labels`.
+ * @param rivals The miner's rivals.
+ * @returns The labels understood, by rival; `undefined` when none.
+ *
+ * @example
+ * ```ts
+ * import { readRivalLabels } from "./llm_miner.ts";
+ * console.log(readRivalLabels({ miner_b: "Attacker", miner_c: "??", me: "attacker" }, ["miner_b", "miner_c"]));
+ * // { miner_b: "attacker" }
+ * ```
+ */
+export function readRivalLabels(
+  value: unknown,
+  rivals: readonly string[],
+): Record<string, LabelKey> | undefined {
+  let pairs: [unknown, unknown][] = [];
+  if (Array.isArray(value)) {
+    pairs = value.map((
+      v,
+    ) => [(v as Record<string, unknown>)?.name, (v as Record<string, unknown>)?.label]);
+  } else if (typeof value === "object" && value !== null) {
+    pairs = Object.entries(value);
+  }
+  // the reply parser lower-cases and trims keys: match names that way, unless ambiguous
+  const fold = (n: string) => n.trim().toLowerCase();
+  const byFold = new Map<string, string | null>();
+  for (const r of rivals) byFold.set(fold(r), byFold.has(fold(r)) ? null : r);
+  const out: Record<string, LabelKey> = {};
+  for (const [name, label] of pairs) {
+    if (typeof name !== "string") continue;
+    const rival = rivals.includes(name) ? name : byFold.get(fold(name));
+    const key = parseLabel(label);
+    if (rival && key !== null) out[rival] = key;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
 
 /** A thought given as an object or array (step by step) flattened to one string. */
 function thoughtText(value: unknown): string | undefined {
@@ -150,7 +260,24 @@ export function roundRecord(
     honestEfficiency: info.honest_group.efficiency,
     rivalEfficiency: mean(info.rivals.map((r) => r.efficiency)),
     rivals: Object.fromEntries(info.rivals.map((r) => [r.name, r.efficiency])),
+    rivalActions: rivalMoves(info),
   };
+}
+
+/** The labels of the rivals' moves of the round before `round`, from memory (`{}` if unknown). */
+function lastLabels(memory: MinerMemory, round: number): Record<string, string> {
+  const last = memory.records.at(-1);
+  if (last?.round !== round - 1) return {};
+  return Object.fromEntries(
+    Object.entries(last.rivalActions ?? {}).map(([n, a]) => [n, strategyLabel(a)]),
+  );
+}
+
+/** The rivals' moves of the round just played, by name (from the info after the step). */
+function rivalMoves(info: BlockchainInfo): Record<string, number[]> {
+  return Object.fromEntries(
+    info.rivals.filter((r) => r.last_action !== null).map((r) => [r.name, [...r.last_action!]]),
+  );
 }
 
 /**
@@ -179,6 +306,7 @@ export function minerPrompts(options: {
       narrative: memoryNarrative(memory, observation, info, config, lang),
       memory: memory.view(),
       lang,
+      style: minerSwitches(config).prompt,
     }),
   };
 }
@@ -192,7 +320,8 @@ function memoryNarrative(
   lang: Lang,
 ): string {
   const previous = memory.previousSnapshot(config.eta_init);
-  return narrate({ observation, info, previous, config, lang });
+  const input = { observation, info, previous, config, lang };
+  return minerSwitches(config).prompt.narrative === "terse" ? narrate(input) : narrateSeed(input);
 }
 
 function minerSystemPrompt(
@@ -219,7 +348,12 @@ interface MinerParts {
   sampling: { temperature?: number; maxTokens: number };
   reflectEvery: number;
   parseRetries: number;
-  parasiticClause: boolean;
+  /** The prompt switches in force. */
+  style: MinerPromptSwitches;
+  /** The rivals' names, in config order. */
+  rivals: string[];
+  /** The reply's wire schema (with `rival_labels` when asked for). */
+  wire: z.ZodType;
 }
 
 /** Checks the index, `reflectEvery` and `lang` of {@linkcode createLlmMiner}. */
@@ -260,7 +394,7 @@ async function reflect(
     episodes: memory.episodes,
     reflection: memory.reflection,
     lang,
-    parasiticClause: p.parasiticClause,
+    style: p.style,
   });
   const request: ChatRequest = {
     system: p.system,
@@ -290,7 +424,7 @@ async function reflect(
 async function decide(
   p: MinerParts,
   ctx: DecisionContext<BlockchainObs, BlockchainInfo>,
-): Promise<Decision<BlockchainAction>> {
+): Promise<MinerDecision> {
   const { name, model, recorder, memory, system } = p;
   // A reflection that could not be made after the last round (budget) comes first.
   if (memory.reflectionDue) await reflect(p, ctx.round - 1, ctx.observation, ctx.info);
@@ -306,7 +440,7 @@ async function decide(
     purpose: "decision",
     recorder,
     schema: MinerReplySchema,
-    replySchema: MinerWireSchema,
+    replySchema: p.wire,
     schemaName: "miner_reply",
     parseRetries: p.parseRetries,
     request: { system, messages: [{ role: "user", content: user }], ...p.sampling },
@@ -317,15 +451,45 @@ async function decide(
     return { action: null, error: out.error };
   }
   const thought = out.value.thought?.trim() || undefined;
-  memory.setPending({ thought, parseOk: true });
+  const labels = p.style.rival_labels
+    ? readRivalLabels(out.value.rival_labels, p.rivals)
+    : undefined;
+  memory.setPending({ thought, parseOk: true, ...(labels ? { rivalLabels: labels } : {}) });
   // Negative or non-finite parts are clamped to 0 by the engine: the reply parsed, but
   // the action played is a repair of it.
   const repaired = out.value.action.some((x) => !(Number.isFinite(x) && x >= 0));
   return {
     action: out.value.action,
     ...(thought ? { thought } : {}),
+    ...(labels ? { rival_labels: labels } : {}),
     ...(repaired ? { repaired: true } : {}),
   };
+}
+
+/**
+ * Writes a round's outcome into memory (scoring the rival labels predicted for it) and,
+ * after every `reflectEvery`-th round, makes the reflection call.
+ */
+async function observeOutcome(
+  p: MinerParts,
+  outcome: Outcome<BlockchainObs, BlockchainInfo, BlockchainAction>,
+): Promise<void> {
+  const { memory, reflectEvery } = p;
+  const predicted = memory.pending?.rivalLabels;
+  const record = roundRecord(outcome, memory.pending);
+  if (predicted) {
+    const last = lastLabels(memory, outcome.round);
+    memory.addLabelScore(scoreRivalLabels(predicted, record.rivalActions ?? {}, last));
+  }
+  memory.record(record);
+  if (reflectEvery === 0 || outcome.round % reflectEvery !== 0) return;
+  memory.reflectionDue = true;
+  try {
+    await reflect(p, outcome.round, outcome.observation, outcome.info);
+  } catch (e) {
+    // Out of budget: the runner stops at the next decision; a resumed run reflects first.
+    if (!(e instanceof BudgetExceededError)) throw e;
+  }
 }
 
 /**
@@ -356,6 +520,7 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
   } = options;
   checkMinerOptions(config, index, reflectEvery, lang);
   const switches = minerSwitches(config);
+  const rivals = config.miners.filter((_, j) => j !== index);
   const p: MinerParts = {
     ...options,
     lang,
@@ -368,7 +533,9 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
     sampling: { ...(temperature === undefined ? {} : { temperature }), maxTokens },
     reflectEvery,
     parseRetries,
-    parasiticClause: switches.prompt.parasitic_clause,
+    style: switches.prompt,
+    rivals,
+    wire: minerWireSchema(rivals, switches.prompt.rival_labels),
   };
   const { memory } = p;
   return {
@@ -378,17 +545,8 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
     kind: model.id,
     model: model.model,
     act: (ctx) => decide(p, ctx),
-    async observe(outcome: Outcome<BlockchainObs, BlockchainInfo, BlockchainAction>) {
-      memory.record(roundRecord(outcome, memory.pending));
-      if (reflectEvery === 0 || outcome.round % reflectEvery !== 0) return;
-      memory.reflectionDue = true;
-      try {
-        await reflect(p, outcome.round, outcome.observation, outcome.info);
-      } catch (e) {
-        // Out of budget: the runner stops at the next decision; a resumed run reflects first.
-        if (!(e instanceof BudgetExceededError)) throw e;
-      }
-    },
+    rivalLabelTally: () => p.style.rival_labels ? memory.labels : null,
+    observe: (outcome) => observeOutcome(p, outcome),
     getState: () => memory.getState(),
     setState(state: unknown) {
       memory.setState(state);

@@ -1,12 +1,16 @@
 /**
  * The private memory of one LLM miner, as plain JSON data:
  *
- * - working memory: the last rounds in full (action, thought, reward, own, honest and mean
- *   rival efficiency), 5 by default (`working`, 0 for none);
+ * - working memory: the last rounds in full (action, thought, reward, own, honest and each
+ *   rival's efficiency, each rival's move), 5 by default (`working`, 0 for none);
  * - episodic summaries: every 10 rounds by default (`episodeEvery`, 0 for none) one summary
  *   *computed from the data* (never by the model): rounds covered, mean reward, mean
- *   `c`/`p`/`d` of the first vs the second half of the block, best and worst round;
- * - the latest reflection (the model's own strategy review).
+ *   `c`/`p`/`d` of the first vs the second half of the block, best and worst round, and the
+ *   seed's "key findings" ({@linkcode EpisodeFindings}: the honest group's efficiency over the
+ *   block, each rival's mean move and its label, the reward of each half, the moves of the
+ *   best and worst rounds);
+ * - the latest reflection (the model's own strategy review);
+ * - the running score of its rival-label predictions (`label_accuracy.ts`).
  *
  * @example
  * ```ts
@@ -24,6 +28,13 @@
  * ```
  * @module
  */
+import type { LabelKey } from "./labels.ts";
+import { strategyLabel } from "./labels.ts";
+import {
+  addRivalLabelTally,
+  emptyRivalLabelTally,
+  type RivalLabelTally,
+} from "./label_accuracy.ts";
 import type { EfficiencySnapshot } from "./translator.ts";
 
 /** One played round as the miner remembers it. */
@@ -44,6 +55,8 @@ export interface RoundRecord {
   rivalEfficiency: number;
   /** Each rival's efficiency after the round, by name. */
   rivals: Record<string, number>;
+  /** Each rival's normalised move in the round, by name (absent in states of before). */
+  rivalActions?: Record<string, number[]>;
 }
 
 /** A round and its reward. */
@@ -65,6 +78,24 @@ export interface EpisodeSummary {
   secondHalf: number[];
   best: RoundReward;
   worst: RoundReward;
+  /** The block's key findings (absent in states of before). */
+  findings?: EpisodeFindings;
+}
+
+/** The key findings of a block of rounds (the seed's 关键发现), computed from the records. */
+export interface EpisodeFindings {
+  /** The honest group's efficiency after the block's first and after its last round. */
+  honest: [number, number];
+  /** Mean reward over the first and the second half of the block. */
+  rewardHalves: [number, number];
+  /** Each rival's mean move over the block, by name (rounds whose moves are recorded). */
+  rivalMeans: Record<string, number[]>;
+  /** Each rival's label of its mean move. */
+  rivalLabels: Record<string, LabelKey>;
+  /** The move of the best round. */
+  bestAction: number[];
+  /** The move of the worst round. */
+  worstAction: number[];
 }
 
 /** The latest strategy review. */
@@ -78,6 +109,8 @@ export interface Reflection {
 export interface PendingDecision {
   thought?: string;
   parseOk: boolean;
+  /** The labels it predicted for its rivals' moves this round, by name. */
+  rivalLabels?: Record<string, LabelKey>;
 }
 
 /** The memory's state; plain JSON. */
@@ -91,6 +124,8 @@ export interface MinerMemoryState {
   pending: PendingDecision | null;
   /** A reflection is due but its call could not be made yet (e.g. the budget ran out). */
   reflectionDue: boolean;
+  /** The running score of the rival labels predicted so far. */
+  labels: RivalLabelTally;
 }
 
 /** Options of {@linkcode MinerMemory}. */
@@ -156,6 +191,36 @@ export function summarize(records: readonly RoundRecord[]): EpisodeSummary {
     secondHalf: meanAction(second),
     best: { round: best.round, reward: best.reward },
     worst: { round: worst.round, reward: worst.reward },
+    findings: findingsOf(records, first, second, best, worst),
+  };
+}
+
+/** The key findings of a block (see {@linkcode EpisodeFindings}). */
+function findingsOf(
+  records: readonly RoundRecord[],
+  first: readonly RoundRecord[],
+  second: readonly RoundRecord[],
+  best: RoundRecord,
+  worst: RoundRecord,
+): EpisodeFindings {
+  const moves = new Map<string, number[][]>();
+  for (const r of records) {
+    for (const [name, move] of Object.entries(r.rivalActions ?? {})) {
+      moves.set(name, [...(moves.get(name) ?? []), move]);
+    }
+  }
+  const rivalMeans = Object.fromEntries(
+    [...moves].map(([name, ms]) => [name, [0, 1, 2].map((k) => mean(ms.map((m) => m[k])))]),
+  );
+  return {
+    honest: [records[0].honestEfficiency, records[records.length - 1].honestEfficiency],
+    rewardHalves: [mean(first.map((r) => r.reward)), mean(second.map((r) => r.reward))],
+    rivalMeans,
+    rivalLabels: Object.fromEntries(
+      Object.entries(rivalMeans).map(([name, m]) => [name, strategyLabel(m)]),
+    ),
+    bestAction: [...best.action],
+    worstAction: [...worst.action],
   };
 }
 
@@ -195,6 +260,7 @@ export class MinerMemory {
       reflection: null,
       pending: null,
       reflectionDue: false,
+      labels: emptyRivalLabelTally(),
     };
   }
 
@@ -216,6 +282,16 @@ export class MinerMemory {
   /** The decision awaiting its outcome, or `null`. */
   get pending(): PendingDecision | null {
     return this.#s.pending;
+  }
+
+  /** The running score of the rival labels predicted so far. */
+  get labels(): RivalLabelTally {
+    return { ...this.#s.labels };
+  }
+
+  /** Adds one decision's score to {@linkcode labels}. */
+  addLabelScore(score: RivalLabelTally): void {
+    addRivalLabelTally(this.#s.labels, score);
   }
 
   /** Whether a reflection is due but was not written yet. */
@@ -319,6 +395,7 @@ export class MinerMemory {
       reflection: s.reflection ?? null,
       pending: s.pending ?? null,
       reflectionDue: s.reflectionDue ?? false,
+      labels: { ...emptyRivalLabelTally(), ...s.labels },
     }) as MinerMemoryState;
   }
 }

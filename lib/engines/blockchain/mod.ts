@@ -49,6 +49,7 @@ export * from "./baseline_verdicts.ts";
 export * from "./deviation.ts";
 export * from "./replay_file.ts";
 export * from "./decision_row.ts";
+export * from "./label_accuracy.ts";
 export * from "./analysis.ts";
 export * from "./charts.ts";
 export * from "./report.ts";

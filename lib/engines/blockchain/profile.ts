@@ -108,12 +108,16 @@ export const blockchainProfile: ExperimentProfile = {
 };
 
 /**
- * A brief valid miner reply (a one-line thought), for the stand-in model of `--estimate`;
- * a reflection request accepts it as text too.
+ * A brief valid miner reply (a one-line thought, and a label per rival when the system
+ * prompt asks for `rival_labels`), for the stand-in model of `--estimate`; a reflection
+ * request accepts it as text too.
  */
-export function blockchainSampleReply(_request: ChatRequest): string {
+export function blockchainSampleReply(request: ChatRequest): string {
+  const asked = /"rival_labels": \{([^}]*)\}/.exec(request.system ?? "");
+  const rivals = asked ? [...asked[1].matchAll(/"([^"]+)": "\.\.\."/g)].map((m) => m[1]) : [];
   return JSON.stringify({
     thought: "Keep building while the honest group holds.",
+    ...(asked ? { rival_labels: Object.fromEntries(rivals.map((r) => [r, "balanced"])) } : {}),
     action: [0.8, 0.2, 0],
   });
 }

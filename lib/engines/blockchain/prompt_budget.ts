@@ -1,8 +1,9 @@
 /**
  * The prompt budget of the LLM miner: a realistic decision request at round 30 of the
  * default game with *full* memory (5 working rounds with thoughts, 2 episodic summaries, the
- * latest reflection) and 2 rivals, counted with the real tokenizer (`o200k_base`). The
- * target is at most 1000 input tokens per decision in both languages.
+ * latest reflection) and 2 rivals, counted with the real tokenizer (`o200k_base`), in any
+ * prompt style: the seed's (the default) or the compact one (`COMPACT_PROMPT`), whose target
+ * was at most 1000 input tokens per decision in both languages.
  *
  * The sample texts have typical lengths: in English, thoughts of about 150 characters and a
  * reflection of about 100 words; in Chinese, their translations (thoughts of about 55
@@ -12,14 +13,20 @@
  * @example
  * ```ts
  * import { measurePromptBudget } from "./prompt_budget.ts";
- * const { system, user, total } = measurePromptBudget("en");
- * console.log(system, user, total, total <= 1000);
+ * import { COMPACT_PROMPT } from "./config.ts";
+ * const seed = measurePromptBudget("en");
+ * const compact = measurePromptBudget("en", COMPACT_PROMPT);
+ * console.log(seed.total, compact.total, compact.total <= 1000);
  * ```
  * @module
  */
 import type { ChatRequest } from "../../llm/chat_model.ts";
 import { countRequestTokens, countTokens } from "../../llm/tokens.ts";
-import { type BlockchainConfig, parseBlockchainConfig } from "./config.ts";
+import {
+  type BlockchainConfig,
+  type MinerPromptSwitches,
+  parseBlockchainConfig,
+} from "./config.ts";
 import { BlockchainEngine } from "./engine.ts";
 import { minerPrompts, roundRecord } from "./llm_miner.ts";
 import { MinerMemory } from "./memory.ts";
@@ -73,6 +80,17 @@ const SAMPLES: Record<Lang, { thoughts: string[]; reflection: string }> = {
   },
 };
 
+/**
+ * The sample reflection of the scenario (about 100 words in English, 120 characters in
+ * Chinese), for benchmarks that need a typical one.
+ *
+ * @param lang The language.
+ * @returns The text.
+ */
+export function sampleReflection(lang: Lang): string {
+  return SAMPLES[lang].reflection;
+}
+
 /** miner_a's (scripted) path through the 29 rounds: some attacks early, then building. */
 function minerAAction(round: number): number[] {
   if (round <= 6) return [0.5, 0.3, 0.2];
@@ -92,16 +110,20 @@ function rivalActions(round: number): { miner_b: number[]; miner_c: number[] } {
  * Builds the round-30 decision request of `miner_a` in the default game, with full memory.
  *
  * @param lang The prompt language.
+ * @param prompt The prompt switches (the config's `prompt` section). @default {the seed's}
  * @returns The request, its parts, and the state it was built from.
  */
-export function budgetScenario(lang: Lang): BudgetScenario {
+export function budgetScenario(
+  lang: Lang,
+  prompt: Partial<MinerPromptSwitches> = {},
+): BudgetScenario {
   const sample = SAMPLES[lang];
   if (sample === undefined) {
     throw new RangeError(
       `Cannot build the budget scenario: 'lang' must be "zh" or "en", got ${lang}`,
     );
   }
-  const config = parseBlockchainConfig({});
+  const config = parseBlockchainConfig(Object.keys(prompt).length ? { prompt: { ...prompt } } : {});
   const engine = new BlockchainEngine(config);
   const memory = new MinerMemory();
   let view = engine.reset({ seed: 0 });
@@ -138,10 +160,14 @@ export function budgetScenario(lang: Lang): BudgetScenario {
  * tokenizer.
  *
  * @param lang The prompt language.
+ * @param prompt The prompt switches. @default {the seed's}
  * @returns Tokens of the system prompt, of the user message, and of the whole request.
  */
-export function measurePromptBudget(lang: Lang): PromptBudget {
-  const { request, system, user } = budgetScenario(lang);
+export function measurePromptBudget(
+  lang: Lang,
+  prompt: Partial<MinerPromptSwitches> = {},
+): PromptBudget {
+  const { request, system, user } = budgetScenario(lang, prompt);
   return {
     system: countTokens(system),
     user: countTokens(user),

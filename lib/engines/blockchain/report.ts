@@ -3,8 +3,8 @@
  * numbers behind them and what each measures, the verdicts against the rational baseline
  * (myopic best response) with each agent's play and stage-game regret against it, five
  * charts (Vega-Lite specs), the per-agent table, the honest group's floor round, the
- * constructive trend and, for LLM runs, the miners' own words at their turning points and
- * the LLM usage.
+ * constructive trend and, for LLM runs, the accuracy of the miners' rival labels
+ * (`report_labels.ts`), the miners' own words at their turning points and the LLM usage.
  *
  * {@linkcode blockchainReport} returns a `ReportDocument` built from the run directory alone
  * and writes nothing; the run layer renders it (`writeDocument`). Every number comes from
@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { seatedConfig } from "./seated_config.ts";
 import { basename, join } from "node:path";
 import type { Block, DocSection, ReportDocument, Tone } from "../../core/document.ts";
 import { exists } from "../../core/run_dir.ts";
@@ -52,6 +53,12 @@ import { baselineSections, type ExactBaseline, fmt } from "./report_baseline.ts"
 import type { AgentBaselineVerdict, RunBaselineVerdicts } from "./baseline_verdicts.ts";
 import { blockchainSummaryReport } from "./report_no_rows.ts";
 import { type ReportRows, reportRows } from "./report_rows.ts";
+import {
+  isLabelAccuracy,
+  type LabelAccuracyByAgent,
+  labelAccuracyOfRecords,
+  rivalLabelSection,
+} from "./report_labels.ts";
 
 /** Most quotes shown at turning points. */
 const MAX_QUOTES = 6;
@@ -148,7 +155,9 @@ async function readSummary(runDir: string): Promise<Record<string, unknown> | un
  */
 async function readRun(runDir: string, rowsDir = runDir): Promise<RunView> {
   const configPath = join(runDir, "config.json");
-  const run = parseWith(ConfigFileSchema, await readJsonFile(configPath), configPath);
+  const given = parseWith(ConfigFileSchema, await readJsonFile(configPath), configPath);
+  // the miners and hash powers that played (an agents file seats its own)
+  const run = { ...given, config: seatedConfig(given) };
   const cfg = run.config;
   const df = await loadDecisions(rowsDir);
   if (df.height === 0) {
@@ -422,6 +431,29 @@ function turningPointsSections(v: RunView): DocSection[] {
   }];
 }
 
+/**
+ * The rival-label accuracy of the run: `summary.json`'s (every round, from the miners' own
+ * tallies) when it has one, else counted from the decision rows (a run without a summary, or
+ * from before the figure existed); none for a run without predictions that is not an LLM run.
+ */
+function rivalLabelSections(v: RunView): DocSection[] {
+  const fromSummary = v.summary?.rival_label_accuracy;
+  let accuracy: LabelAccuracyByAgent;
+  let source: string;
+  if (isLabelAccuracy(fromSummary)) {
+    accuracy = fromSummary;
+    source = "summary.json (every round; the miners' own running tallies)";
+  } else {
+    const cols = ["round", "agent", "label", "rival_labels"].filter((c) =>
+      v.df.columns.includes(c)
+    );
+    accuracy = labelAccuracyOfRecords(v.df.select(...cols).toRecords());
+    source = "the decision rows (each rival's label of the same round)";
+  }
+  const any = Object.values(accuracy).some((a) => a !== null);
+  return any || v.isLlm ? [rivalLabelSection(accuracy, source)] : [];
+}
+
 /** The LLM calls section (usage, notes, reflections, transcripts); none without calls. */
 function llmSections(v: RunView): DocSection[] {
   const calls = v.calls.toRecords() as unknown as CallView[];
@@ -514,6 +546,7 @@ async function rowsReport(runDir: string, rows: ReportRows): Promise<ReportDocum
       ),
       chartsSection(v),
       agentsSection(v),
+      ...rivalLabelSections(v),
       honestSection(v),
       trendSection(v),
       ...turningPointsSections(v),

@@ -5,12 +5,14 @@
  *
  * @module
  */
+import { seatedConfig } from "./seated_config.ts";
 import { basename, join } from "node:path";
 import type { Block, DocSection, ReportDocument } from "../../core/document.ts";
 import { readJsonFile } from "../../core/config.ts";
 import { exists } from "../../core/run_dir.ts";
 import { flatTable } from "../../reports/generic_report.ts";
 import { provenanceText, validityBanners, type ValidityView } from "../../reports/html.ts";
+import { isLabelAccuracy, rivalLabelSection } from "./report_labels.ts";
 
 /** The verdicts of `summary.json` shown as badges. */
 const VERDICTS = [
@@ -52,6 +54,7 @@ export async function blockchainSummaryReport(runDir: string): Promise<ReportDoc
     experiment?: string;
     seed?: number;
     config?: Record<string, unknown>;
+    agents?: Record<string, unknown>[] | null;
     provenance?: unknown;
   };
   const path = join(runDir, "summary.json");
@@ -66,7 +69,17 @@ export async function blockchainSummaryReport(runDir: string): Promise<ReportDoc
     }],
     sections: [
       summarySection(s),
-      { title: "Configuration", blocks: [flatTable(run.config ?? {}, ["parameter", "value"])] },
+      ...(isLabelAccuracy(s.rival_label_accuracy) &&
+          Object.values(s.rival_label_accuracy).some((a) => a !== null)
+        ? [rivalLabelSection(s.rival_label_accuracy, "summary.json (the miners' own tallies)")]
+        : []),
+      {
+        title: "Configuration",
+        blocks: [flatTable(seatedConfig({ ...run, config: run.config ?? {} }), [
+          "parameter",
+          "value",
+        ])],
+      },
     ],
     ...(provenance ? { footer: `Provenance: ${provenance}` } : {}),
   };

@@ -13,6 +13,10 @@
  * `ceil(rounds / TRACE_POINTS)`-th round and the last, and the summary then lists those
  * rounds as `honest_efficiency_trace_rounds`.
  *
+ * The rival-label accuracy (`rival_label_accuracy`, see `label_accuracy.ts`) comes from the
+ * miners' own running tallies (part of their checkpointed state), so it too needs no rows;
+ * the rows give the same counts (`rivalLabelAccuracyOfRows`).
+ *
  * @module
  */
 import { join } from "node:path";
@@ -23,6 +27,12 @@ import { usageTotals } from "../../core/summary.ts";
 import type { LateMeansRecord } from "./analysis.ts";
 import type { BlockchainConfig } from "./config.ts";
 import { LABELS, strategyLabel } from "./labels.ts";
+import {
+  RIVAL_LABEL_NOTE,
+  type RivalLabelAccuracy,
+  rivalLabelAccuracy,
+  type RivalLabelTally,
+} from "./label_accuracy.ts";
 import { lateWindow, verdicts, type VerdictThresholds } from "./metrics.ts";
 import {
   type BlockchainTally,
@@ -77,6 +87,30 @@ export interface BlockchainSummaryInput {
   rounds: number;
   /** Per miner, in config order, who sits there. */
   seats: readonly SeatKind[];
+  /**
+   * Per miner, in config order, its rival-label tally (`rivalLabelTallyOf` of its agent):
+   * `null` for a miner that predicts no labels. @default {every miner null}
+   */
+  labelTallies?: readonly (RivalLabelTally | null)[];
+}
+
+/**
+ * `summary.json`'s `rival_label_accuracy`: each miner's accuracy (to 9 decimals), sorted by
+ * name; `null` for a miner that predicted no label.
+ *
+ * @param miners The miners, in engine order.
+ * @param tallies Their tallies in the same order (`rivalLabelTallyOf` of each agent).
+ * @returns The record.
+ */
+export function rivalLabelAccuracyByMiner(
+  miners: readonly string[],
+  tallies: readonly (RivalLabelTally | null | undefined)[] | undefined,
+): Record<string, RivalLabelAccuracy | null> {
+  const order = miners.map((_, i) => i).sort((a, b) => cmp(miners[a], miners[b]));
+  return Object.fromEntries(order.map((i) => {
+    const acc = rivalLabelAccuracy(tallies?.[i]);
+    return [miners[i], acc && rounded(acc) as RivalLabelAccuracy];
+  }));
 }
 
 /** Per-agent token and cost sums of the run's LLM calls, and the calls themselves. */
@@ -303,6 +337,8 @@ export async function summarizeBlockchainRun(
     constructive_trend: trendOf(tally),
     // LLM seats only (scripted seats never fall back); null for a run without LLM seats
     valid_action_rate: llmValidActionRate(tally, llm),
+    rival_label_accuracy: rivalLabelAccuracyByMiner(config.miners, input.labelTallies),
+    rival_label_note: RIVAL_LABEL_NOTE,
     llm: usageTotals(calls),
   };
 }

@@ -21,6 +21,11 @@ import { readRunLogs, usageTotals } from "../../../lib/core/summary.ts";
 import type { BlockchainConfig } from "../../../lib/engines/blockchain/config.ts";
 import { LABELS } from "../../../lib/engines/blockchain/labels.ts";
 import {
+  type LabelRow,
+  RIVAL_LABEL_NOTE,
+  rivalLabelAccuracyOfRows,
+} from "../../../lib/engines/blockchain/label_accuracy.ts";
+import {
   lateWindow,
   verdicts,
   type VerdictThresholds,
@@ -211,6 +216,11 @@ export async function summarizeFromRows(
     },
     // LLM seats only (scripted seats never fall back); null for a run without LLM seats
     valid_action_rate: llmValidActionRate(decisions as Record<string, unknown>[]),
+    // each row's rival_labels against the rivals' rows of the same round
+    rival_label_accuracy: rounded(
+      rivalLabelAccuracyOfRows(decisions as unknown as LabelRow[], config.miners),
+    ),
+    rival_label_note: RIVAL_LABEL_NOTE,
     llm: usageTotals(callRows),
   };
 }

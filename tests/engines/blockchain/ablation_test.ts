@@ -1,9 +1,10 @@
 /**
- * The LLM miners' ablation switches (`prompt.parasitic_clause`, `memory.window`,
+ * The LLM miners' ablation switches (`prompt.parasitic_clause`, `prompt.narrative`,
+ * `prompt.clip_thoughts`, `prompt.length_cap`, `prompt.rival_labels`, `memory.window`,
  * `memory.episodic_every`, `memory.reflection_every`): each changes the prompts the way its
- * doc says, the defaults reproduce the prompts of before the switches byte for byte, bad
- * values are errors naming the field, and a sweep over the clause with LLM miners against
- * the local OpenAI server records one prompt variant per cell.
+ * doc says, the compact switches (`COMPACT_PROMPT`) reproduce the first prompts byte for
+ * byte, bad values are errors naming the field, and a sweep over the clause with LLM miners
+ * against the local OpenAI server records one prompt variant per cell.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { readJsonl } from "../../../lib/core/run_log.ts";
 import { SweepIndexRowSchema } from "../../../lib/core/sweep_dir.ts";
 import { blockchainAblation } from "../../../lib/engines/blockchain/ablation.ts";
 import {
+  COMPACT_PROMPT,
   MINER_SWITCH_DEFAULTS,
   minerSwitches,
   parseBlockchainConfig,
@@ -24,7 +26,7 @@ import { startOpenAIServer } from "../../support/llm_servers.ts";
 
 /**
  * Hashes of every request of a 22-round game of three LLM miners (`_transcript.ts`),
- * captured before the switches existed: the defaults must send exactly these bytes.
+ * captured before the switches existed: the compact switches must send exactly these bytes.
  */
 const BEFORE = {
   en: "88016e8740883f1e3a7d584f3add41398461cf0b7eb5d3688c2fa204674c7e94",
@@ -40,19 +42,33 @@ const CLAUSE = {
 const decisions = (rs: ChatRequest[]) => rs.filter((r) => !isReview(r));
 const reviews = (rs: ChatRequest[]) => rs.filter(isReview);
 const user = (r: ChatRequest) => r.messages[0].content;
-/** The working-memory lines of a decision prompt (after "Last rounds:"). */
-const workingLines = (text: string) =>
-  text.split("\n").filter((l) => /^R\d+ a=\[/.test(l)).map((l) => l.split(" ")[0]);
+/** The compact (first) prompts, as a config section. */
+const COMPACT = { ...COMPACT_PROMPT };
 
-Deno.test("ablation defaults: the prompts are byte-identical to before the switches", async () => {
+/**
+ * The working-memory lines of a decision prompt (after "Last rounds:" or "Your last N
+ * rounds:"), as `R<round>`, in either style.
+ */
+const workingLines = (text: string) =>
+  text.split("\n").map((l) => /^R(\d+) a=\[|^Round (\d+): you played/.exec(l))
+    .filter((m) => m !== null).map((m) => `R${m![1] ?? m![2]}`);
+
+Deno.test("ablation compact prompt: the first prompts byte for byte; the defaults differ", async () => {
   const explicit = {
-    prompt: { parasitic_clause: true },
+    prompt: { parasitic_clause: true, ...COMPACT },
     memory: { window: 5, episodic_every: 10, reflection_every: 7 },
   };
   for (const lang of ["en", "zh"] as const) {
-    assert.equal((await transcript({}, lang)).hash, BEFORE[lang], `${lang}: no sections`);
+    assert.equal((await transcript({ prompt: COMPACT }, lang)).hash, BEFORE[lang], lang);
     assert.equal((await transcript(explicit, lang)).hash, BEFORE[lang], `${lang}: explicit`);
-    assert.equal((await transcript({ prompt: {}, memory: {} }, lang)).hash, BEFORE[lang]);
+    assert.equal(
+      (await transcript({ prompt: COMPACT, memory: {} }, lang)).hash,
+      BEFORE[lang],
+    );
+    // the seed's prompts are the default now
+    const seed = await transcript({}, lang);
+    assert.notEqual(seed.hash, BEFORE[lang]);
+    assert.equal((await transcript({ prompt: {}, memory: {} }, lang)).hash, seed.hash);
   }
   // A config without the sections parses to one without them: config.json, the run's design
   // hash and so the reply caches of existing runs do not change.
@@ -61,7 +77,13 @@ Deno.test("ablation defaults: the prompts are byte-identical to before the switc
   assert.equal("memory" in parsed, false);
   assert.deepEqual(minerSwitches(parsed), MINER_SWITCH_DEFAULTS);
   assert.deepEqual(MINER_SWITCH_DEFAULTS, {
-    prompt: { parasitic_clause: true },
+    prompt: {
+      parasitic_clause: true,
+      narrative: "seed",
+      clip_thoughts: false,
+      length_cap: false,
+      rival_labels: true,
+    },
     memory: { window: 5, episodic_every: 10, reflection_every: 7 },
   });
 });
@@ -101,7 +123,7 @@ Deno.test("ablation prompt.parasitic_clause: false drops the system line and the
 
 Deno.test("ablation memory.window: the decision prompt shows that many last rounds (0: none)", async () => {
   const rounds = (w: number | undefined) =>
-    transcript(w === undefined ? {} : { memory: { window: w } }, "en", 9);
+    transcript({ prompt: COMPACT, ...(w === undefined ? {} : { memory: { window: w } }) }, "en", 9);
   const five = decisions((await rounds(undefined)).requests.miner_a);
   const two = decisions((await rounds(2)).requests.miner_a);
   const none = decisions((await rounds(0)).requests.miner_a);
@@ -117,11 +139,19 @@ Deno.test("ablation memory.window: the decision prompt shows that many last roun
   // the review still looks back on the rounds since the last one
   const review = reviews((await rounds(0)).requests.miner_a)[0];
   assert.deepEqual(workingLines(user(review)), ["R1", "R2", "R3", "R4", "R5", "R6", "R7"]);
+  // the seed's style shows the same rounds
+  const seed = async (w: number) =>
+    decisions((await transcript({ memory: { window: w } }, "en", 9)).requests.miner_a);
+  assert.deepEqual(workingLines(user((await seed(5))[8])), ["R4", "R5", "R6", "R7", "R8"]);
+  assert.match(user((await seed(2))[8]), /Your last 2 rounds:\nRound 7: you played/);
+  assert.deepEqual(workingLines(user((await seed(0))[8])), []);
 });
 
 Deno.test("ablation memory.episodic_every: summaries every that many rounds (0: none)", async () => {
   const run = async (memory: Record<string, number>) =>
-    decisions((await transcript({ memory }, "en", 22)).requests.miner_a).map(user);
+    decisions((await transcript({ prompt: COMPACT, memory }, "en", 22)).requests.miner_a).map(
+      user,
+    );
   const ten = await run({});
   const four = await run({ episodic_every: 4 });
   const none = await run({ episodic_every: 0 });
@@ -136,6 +166,20 @@ Deno.test("ablation memory.episodic_every: summaries every that many rounds (0: 
   ]);
   assert.ok(none.every((t) => !t.includes("Episodes:")), "no summary in any prompt");
   assert.ok(ten[21].includes("Episodes:"));
+  // the seed's style: the same blocks, with key findings
+  const seed = decisions(
+    (await transcript({ memory: { episodic_every: 4 } }, "en", 22)).requests
+      .miner_a,
+  ).map(user);
+  const blocks = seed[21].split("\n").filter((l) => /^Rounds \d+-\d+: mean reward/.test(l));
+  assert.deepEqual(blocks.map((l) => l.split(":")[0]), [
+    "Rounds 1-4",
+    "Rounds 5-8",
+    "Rounds 9-12",
+    "Rounds 13-16",
+    "Rounds 17-20",
+  ]);
+  assert.ok(blocks.every((l) => l.includes(" Key findings: the honest group's efficiency went ")));
 });
 
 Deno.test("ablation memory.reflection_every: a review after every that many rounds (0: none)", async () => {
@@ -150,7 +194,7 @@ Deno.test("ablation memory.reflection_every: a review after every that many roun
     (await transcript({ memory: { reflection_every: 0 } }, "en", 22))
       .requests.miner_c,
   );
-  assert.ok(quiet.every((r) => !user(r).includes("Reflection (")));
+  assert.ok(quiet.every((r) => !/Reflection \(|reflection \(after/.test(user(r))));
   assert.equal(quiet.length, 22);
 });
 
@@ -172,6 +216,19 @@ Deno.test("ablation config: errors name the field", () => {
       "config.memory.reflection_every: must be an integer >= 0, got -7",
     ],
     [{ memory: { windows: 3 } }, "config.memory: unknown field 'windows'"],
+    [
+      { prompt: { narrative: "verbose" } },
+      'config.prompt.narrative: must be one of "seed", "terse", got "verbose"',
+    ],
+    [{ prompt: { clip_thoughts: 1 } }, "config.prompt.clip_thoughts: must be true or false, got 1"],
+    [
+      { prompt: { length_cap: "yes" } },
+      'config.prompt.length_cap: must be true or false, got "yes"',
+    ],
+    [
+      { prompt: { rival_labels: null } },
+      "config.prompt.rival_labels: must be true or false, got null",
+    ],
   ];
   for (const [input, message] of cases) {
     assert.throws(
@@ -188,12 +245,16 @@ Deno.test("ablation record: switches by dotted key and a prompt variant per dist
   const a = await blockchainAblation(parseBlockchainConfig({}), "en");
   assert.deepEqual(a.switches, {
     "prompt.parasitic_clause": true,
+    "prompt.narrative": "seed",
+    "prompt.clip_thoughts": false,
+    "prompt.length_cap": false,
+    "prompt.rival_labels": true,
     "memory.window": 5,
     "memory.episodic_every": 10,
     "memory.reflection_every": 7,
     lang: "en",
   });
-  assert.equal(a.template, "blockchain.miner/1");
+  assert.equal(a.template, "blockchain.miner/2");
   assert.match(a.prompt_variant, /^[0-9a-f]{16}$/);
   // the defaults given explicitly are the same variant
   const same = await blockchainAblation(
@@ -205,6 +266,11 @@ Deno.test("ablation record: switches by dotted key and a prompt variant per dist
   for (
     const [config, lang] of [
       [{ prompt: { parasitic_clause: false } }, "en"],
+      [{ prompt: { narrative: "terse" } }, "en"],
+      [{ prompt: { clip_thoughts: true } }, "en"],
+      [{ prompt: { length_cap: true } }, "en"],
+      [{ prompt: { rival_labels: false } }, "en"],
+      [{ prompt: COMPACT }, "en"],
       [{ memory: { window: 4 } }, "en"],
       [{ memory: { episodic_every: 0 } }, "en"],
       [{ memory: { reflection_every: 0 } }, "en"],
@@ -213,7 +279,7 @@ Deno.test("ablation record: switches by dotted key and a prompt variant per dist
   ) {
     variants.add((await blockchainAblation(parseBlockchainConfig(config), lang)).prompt_variant);
   }
-  assert.equal(variants.size, 6, "every switch changes the variant");
+  assert.equal(variants.size, 11, "every switch changes the variant");
 });
 
 /** A miner's reply: a review as text, a decision as JSON. */

@@ -5,7 +5,11 @@ import { Rng } from "../../../lib/core/rng.ts";
 import { BudgetExceededError } from "../../../lib/llm/budget.ts";
 import type { ChatRequest } from "../../../lib/llm/chat_model.ts";
 import { type Script, ScriptedChatModel } from "../../../lib/llm/scripted.ts";
-import { parseBlockchainConfig } from "../../../lib/engines/blockchain/config.ts";
+import {
+  COMPACT_PROMPT,
+  type MinerPromptSwitches,
+  parseBlockchainConfig,
+} from "../../../lib/engines/blockchain/config.ts";
 import { BlockchainEngine } from "../../../lib/engines/blockchain/engine.ts";
 import { createLlmMiner, type LlmMiner } from "../../../lib/engines/blockchain/llm_miner.ts";
 import {
@@ -41,8 +45,19 @@ interface Setup {
   others: BlockchainAgent[];
 }
 
-function setup(script: Script, options: { rounds?: number; lang?: Lang } = {}): Setup {
-  const config = parseBlockchainConfig({ rounds: options.rounds ?? 20 });
+/**
+ * A miner on a scripted model against two adaptive policies. The prompts are the compact
+ * ones unless `prompt` says otherwise (these tests read their memory lines; the seed's are
+ * tested in `seed_prompts_test.ts`).
+ */
+function setup(
+  script: Script,
+  options: { rounds?: number; lang?: Lang; prompt?: Partial<MinerPromptSwitches> } = {},
+): Setup {
+  const config = parseBlockchainConfig({
+    rounds: options.rounds ?? 20,
+    prompt: options.prompt ?? { ...COMPACT_PROMPT },
+  });
   const recorder = new CallRecorder();
   const rows: LlmCallRecord[] = [];
   recorder.attach((row) => rows.push(row));
@@ -382,6 +397,14 @@ Deno.test("miner memory: state round-trips through JSON; summaries come from the
     secondHalf: [0, 0.5, 0.5],
     best: { round: 3, reward: 3 },
     worst: { round: 4, reward: 0 },
+    findings: {
+      honest: [0.5, 0.5],
+      rewardHalves: [(1 + 2 + 3 + 0 + 1) / 5, (2 + 3 + 0 + 1 + 2) / 5],
+      rivalMeans: {},
+      rivalLabels: {},
+      bestAction: [1, 0, 0],
+      worstAction: [1, 0, 0],
+    },
   }]);
   assert.deepEqual(copy.previousSnapshot(1), {
     own: 0.89,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { countRequestTokens } from "../../../lib/llm/tokens.ts";
-import { parseBlockchainConfig } from "../../../lib/engines/blockchain/config.ts";
+import { COMPACT_PROMPT, parseBlockchainConfig } from "../../../lib/engines/blockchain/config.ts";
 import { BlockchainEngine } from "../../../lib/engines/blockchain/engine.ts";
 import { LABELS } from "../../../lib/engines/blockchain/labels.ts";
 import type { RoundRecord } from "../../../lib/engines/blockchain/memory.ts";
@@ -28,6 +28,9 @@ import {
 } from "../../../lib/engines/blockchain/translator.ts";
 
 const config = parseBlockchainConfig({});
+/** The first (compact) prompts: these tests pin their texts. */
+const compact = parseBlockchainConfig({ prompt: { ...COMPACT_PROMPT } });
+const COMPACT = { ...COMPACT_PROMPT, parasitic_clause: true };
 const rivals = [{ name: "miner_b", alpha: 0.2 }, { name: "miner_c", alpha: 0.15 }];
 const allLabels = (lang: "zh" | "en") => Object.values(LABELS).map((l) => l[lang]);
 
@@ -59,7 +62,7 @@ Deno.test("compact numbers", () => {
 });
 
 Deno.test("system prompt: identity, rules with the config's numbers, setting, format", () => {
-  const en = systemPrompt({ name: "miner_a", alpha: 0.25, config, rivals, lang: "en" });
+  const en = systemPrompt({ name: "miner_a", alpha: 0.25, config: compact, rivals, lang: "en" });
   for (
     const part of [
       "miner_a",
@@ -84,8 +87,35 @@ Deno.test("system prompt: identity, rules with the config's numbers, setting, fo
   assert.ok(other.includes("寄生均衡"));
   assert.ok(other.includes("态势、对手标签、诚实群体趋势、成本收益、社会推理、决策"));
   // Static: no round numbers, same text each time.
-  assert.equal(systemPrompt({ name: "miner_a", alpha: 0.25, config, rivals, lang: "en" }), en);
+  assert.equal(
+    systemPrompt({ name: "miner_a", alpha: 0.25, config: compact, rivals, lang: "en" }),
+    en,
+  );
   assert.ok(!/round \d|\d+\/\d+/i.test(en));
+  assert.ok(en.includes('"thought" ≤50 words'));
+  // the seed's: the label rule, rival_labels asked for, no length cap, no line legend
+  for (const lang of LANGS) {
+    const seed = systemPrompt({ name: "miner_a", alpha: 0.25, config, rivals, lang });
+    assert.ok(
+      seed.includes(
+        '{"thought": "...", "rival_labels": {"miner_b": "...", "miner_c": "..."}, "action": [c, p, d]}',
+      ),
+    );
+    assert.ok(seed.includes("honest_builder") && seed.includes("parasitic_free_rider"));
+    assert.ok(seed.includes(lang === "en" ? "c ≥ 0.6 honest builder" : "c ≥ 0.6 诚实建设者"));
+    assert.doesNotMatch(seed, /≤50 words|≤60字|ηR=/);
+    assert.ok(!/round \d|\d+\/\d+/i.test(seed));
+  }
+  const capped = parseBlockchainConfig({ prompt: { length_cap: true, rival_labels: false } });
+  const zhCapped = systemPrompt({
+    name: "miner_a",
+    alpha: 0.25,
+    config: capped,
+    rivals,
+    lang: "zh",
+  });
+  assert.ok(zhCapped.includes("thought ≤60字"));
+  assert.ok(zhCapped.includes('只回答 JSON：{"thought": "...", "action": [c, p, d]}'));
 });
 
 Deno.test("prompts: labels appear in the prompt's language only", () => {
@@ -99,9 +129,17 @@ Deno.test("prompts: labels appear in the prompt's language only", () => {
   const info = view.infos.miner_a;
   for (const lang of LANGS) {
     const other = lang === "zh" ? "en" : "zh";
-    const system = systemPrompt({ name: "miner_a", alpha: 0.25, config, rivals, lang });
+    const system = systemPrompt({ name: "miner_a", alpha: 0.25, config: compact, rivals, lang });
     for (const label of allLabels(lang)) assert.ok(system.includes(label), `${lang}: ${label}`);
     for (const label of allLabels(other)) assert.ok(!system.includes(label), `${lang}: ${label}`);
+    // the seed's asks for label keys (English identifiers), but names labels in its language
+    const seed = systemPrompt({ name: "miner_a", alpha: 0.25, config, rivals, lang });
+    for (const label of allLabels(lang)) assert.ok(seed.includes(label), `${lang}: ${label}`);
+    if (lang === "zh") {
+      for (const name of ["honest builder", "parasitic free-rider", "balanced strategist"]) {
+        assert.ok(!seed.includes(name), name);
+      }
+    }
     const narrative = narrate({
       observation: view.observations.miner_a,
       info,
@@ -186,7 +224,14 @@ Deno.test("decision prompt: round, narrative, memory lines, answer instruction",
     }],
     reflection: { round: 7, text: "Build more." },
   };
-  const en = decisionPrompt({ round: 13, rounds: 30, narrative: "N", memory, lang: "en" });
+  const en = decisionPrompt({
+    round: 13,
+    rounds: 30,
+    narrative: "N",
+    memory,
+    lang: "en",
+    style: COMPACT,
+  });
   const lines = en.split("\n");
   assert.equal(lines[0], "Round 13/30.");
   assert.equal(lines[1], "N");
@@ -200,7 +245,14 @@ Deno.test("decision prompt: round, narrative, memory lines, answer instruction",
   assert.ok([...shown].length <= THOUGHT_CHARS.en);
   assert.ok(shown.endsWith("Decision: build."));
   assert.equal(lines.at(-1), "Answer with the JSON object only.");
-  const zh = decisionPrompt({ round: 13, rounds: 30, narrative: "N", memory, lang: "zh" });
+  const zh = decisionPrompt({
+    round: 13,
+    rounds: 30,
+    narrative: "N",
+    memory,
+    lang: "zh",
+    style: COMPACT,
+  });
   assert.match(zh, /^第 13\/30 轮。/);
   assert.ok(zh.includes("情节总结"));
   assert.ok(zh.includes("反思（R7）：Build more."));
@@ -213,6 +265,22 @@ Deno.test("decision prompt: round, narrative, memory lines, answer instruction",
     lang: "en",
   });
   assert.equal(empty, "Round 1/30.\nN\nAnswer with the JSON object only.");
+  // the seed's style: the thought in full, the same memory in words
+  const seed = decisionPrompt({ round: 13, rounds: 30, narrative: "N", memory, lang: "en" });
+  assert.ok(seed.includes(`Your reasoning: ${long}`), "the whole thought");
+  assert.ok(seed.includes("Latest reflection (after round 7): Build more."));
+  assert.ok(seed.includes("Your last 2 rounds:\nRound 11: you played [0.60, 0.30, 0.10]"));
+  assert.ok(seed.includes("Rounds 1-10: mean reward 4.20"));
+  const clipped = decisionPrompt({
+    round: 13,
+    rounds: 30,
+    narrative: "N",
+    memory,
+    lang: "en",
+    style: { ...COMPACT, narrative: "seed" },
+  });
+  assert.ok(!clipped.includes(long));
+  assert.ok(clipped.includes("Your reasoning: …"));
 });
 
 Deno.test("round and episode lines; clipping keeps the end of a thought", () => {
@@ -253,20 +321,34 @@ Deno.test("reflection prompt: short plain-text review of own history", () => {
       episodes: [],
       reflection: { round: 7, text: "Old plan." },
       lang,
+      style: COMPACT,
     });
     assert.ok(text.includes(lang === "en" ? "≤120 words" : "不超过120字"));
     assert.ok(text.includes(lang === "en" ? "not JSON" : "不要 JSON"));
     assert.ok(text.includes("R13 a=[.60,.30,.10] r=4.12"));
     assert.ok(text.includes("Old plan."));
     assert.ok(!text.includes("secret"));
+    // the seed's: no cap, the rounds in words, still no thought
+    const seed = reflectionPrompt({
+      round: 14,
+      rounds: 30,
+      narrative: "N",
+      records: [record(13, "secret"), record(14)],
+      episodes: [],
+      reflection: { round: 7, text: "Old plan." },
+      lang,
+    });
+    assert.doesNotMatch(seed, /≤120 words|不超过120字/);
+    assert.ok(seed.includes(lang === "en" ? "Round 13: you played" : "第 13 轮：你出"));
+    assert.ok(!seed.includes("secret"));
   }
 });
 
-Deno.test("prompt budget: round-30 decision with full memory fits 1000 tokens", () => {
+Deno.test("prompt budget: the compact round-30 decision with full memory fits 1000 tokens", () => {
   for (const lang of LANGS) {
-    const budget = measurePromptBudget(lang);
+    const budget = measurePromptBudget(lang, COMPACT_PROMPT);
     assert.ok(budget.total <= 1000, `${lang}: ${budget.total} tokens`);
-    const { request, system, user, engine, memory } = budgetScenario(lang);
+    const { request, system, user, engine, memory } = budgetScenario(lang, COMPACT_PROMPT);
     assert.equal(budget.total, countRequestTokens(request));
     assert.ok(budget.system > 0 && budget.user > 0 && budget.system + budget.user < budget.total);
     // Nothing the SPEC lists was dropped.
