@@ -75,7 +75,7 @@ Deno.test("--estimate on a sweep counts every cell x seed; unpriced models are n
 Deno.test("--estimate on the society: how many citizens the token budget carries for how many days", async () => {
   const capacity = (out: string) => {
     const cost =
-      /society tokens per citizen-day \((\w+) prompt, (\w+)\): [\d,]+ input \+ [\d,]+ output = ([\d,]+) real LLM tokens \(o200k_base\); ([\d,]+) game tokens/
+      /society tokens per citizen-day \((\w+) prompt, (\w+)\): [\d,]+ input \+ [\d,]+ output \(a minimal reply; longer statements cost more\) = ([\d,]+) real LLM tokens \(o200k_base\); ([\d,]+) game tokens/
         .exec(out);
     assert.ok(cost, out);
     const n = (s: string) => Number(s.replaceAll(",", ""));
@@ -115,4 +115,13 @@ Deno.test("--estimate on the society: how many citizens the token budget carries
   assert.deepEqual([d.style, d.lang, d.game], ["verbose", "zh", 500]);
   assert.ok(d.real > c.real, `${d.real} vs ${c.real}`);
   assert.deepEqual(d.carried[1].slice(1), [5, 12, Math.floor(400_000 / (500 * 12))]);
+  // decisions that cost no game tokens: the game's rule carries any number
+  const free = await runCli([
+    "society",
+    "--estimate",
+    "--config",
+    '{"variant": "v2", "base_decision_cost": 0}',
+  ]);
+  assert.equal(free.code, 0, free.err);
+  assert.match(free.out, /by the game's rule: unlimited \(decisions cost no game tokens/);
 });

@@ -6,8 +6,9 @@
  *
  * The switches, with their config keys (the dotted keys a sweep grid varies) and the seed's
  * v3 prompt as the default:
- * - `prompt.style` (`"compact"`): `"verbose"` is the seed's prompt before its token
- *   optimisation (every rule in each day's message, long memory lines; `verbose_prompt.ts`);
+ * - `prompt.style` (`"compact"`): `"verbose"` is a reconstruction of a prompt before the
+ *   seed's token optimisation (every rule in each day's message, long memory lines;
+ *   `verbose_prompt.ts`; the seed gives no text of its earlier prompt);
  * - `prompt.show_token_budget` (`true`): the global token budget's figures are shown (its
  *   total in the system prompt, `consumed | remaining` in each day's message);
  * - `prompt.hint_token_exhaustion` (`true`): the seed's hint that when the tokens run out
@@ -31,6 +32,7 @@
 import { canonicalJson, sha256Hex } from "../../llm/canonical.ts";
 import { citizenSwitches, type SocietyConfig } from "./config.ts";
 import { CITIZEN_PROMPT_TEMPLATE, type Lang } from "./prompts.ts";
+import { proposalRules } from "./variants.ts";
 
 /** The ablation record of a run, as `summary.json` holds it under `ablation`. */
 export interface Ablation {
@@ -40,7 +42,8 @@ export interface Ablation {
   template: string;
   /**
    * The first 16 hex digits of the SHA-256 of the canonical JSON of
-   * `{switches, template}`: equal for runs whose LLM citizens saw the same prompt variant.
+   * `{switches, template, rules}` (`rules`: the proposal types and pass rules the prompt
+   * states): equal for runs whose LLM citizens saw the same prompt variant.
    */
   prompt_variant: string;
 }
@@ -64,6 +67,9 @@ export async function societyAblation(config: SocietyConfig, lang: Lang): Promis
     lang,
   };
   const template = CITIZEN_PROMPT_TEMPLATE;
-  const prompt_variant = (await sha256Hex(canonicalJson({ switches, template }))).slice(0, 16);
+  // the proposal rules change the prompt's rule lines and reply format too
+  const rules = proposalRules(config);
+  const prompt_variant = (await sha256Hex(canonicalJson({ switches, template, rules })))
+    .slice(0, 16);
   return { switches, template, prompt_variant };
 }

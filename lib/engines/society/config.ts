@@ -85,8 +85,8 @@ const citizenPromptObject = z.strictObject({
   /**
    * `compact`: the static rules in the system message, a compact day message (the seed's v3).
    * `verbose`: no system message; every day's user message holds all the rules, memory lines
-   * in long form and the open proposals field by field (the seed's prompt before its token
-   * optimisation, and v2's). @default "compact"
+   * in long form and the open proposals field by field (a reconstruction of a prompt before
+   * the seed's token optimisation, v2's style; the seed gives no text of it). @default "compact"
    */
   style: z.enum(PROMPT_STYLES, {
     error: (iss) => `must be "compact" or "verbose", got ${JSON.stringify(iss.input)}`,

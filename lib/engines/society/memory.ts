@@ -44,7 +44,7 @@ export interface CitizenMemoryOptions {
   /** Lines kept. @default {5} */
   length?: number;
   /**
-   * `verbose`: lines in the long form of the seed's prompt before its token optimisation
+   * `verbose`: lines in long form, as a prompt before the seed's token optimisation had them
    * (`[Day 5] chatgpt requested 50 resources and was granted 50`). @default {"compact"}
    */
   style?: "compact" | "verbose";

@@ -83,8 +83,8 @@ export function seedEventType(e: NamedEvent): string {
 }
 
 /**
- * The engine's name of an event named as the seed names it (a log written with the seed's
- * names reads through this): `revive` for `revival_by_appeal`, `allocation` for
+ * The engine's name of an event named as the seed names it (for reading a log written with the
+ * seed's names): `revive` for `revival_by_appeal`, `allocation` for
  * `allocation_by_proposal`, else the name as it is.
  *
  * @param type A seed (or engine) event name.

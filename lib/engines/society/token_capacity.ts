@@ -125,15 +125,19 @@ export function capacityLines(
   const lines = [
     `society tokens per citizen-day (${cost.style} prompt, ${lang}): ${int(cost.input)} input + ${
       int(cost.output)
-    } output = ${int(real)} real LLM tokens (o200k_base); ${
-      int(cost.game)
-    } game tokens (offline play of this config)`,
+    } output (a minimal reply; longer statements cost more) = ${
+      int(real)
+    } real LLM tokens (o200k_base); ${int(cost.game)} game tokens (offline play of this config)`,
     `  token_budget ${int(config.token_budget)} at ${int(real)} real tokens per citizen-day: ${
       say(tokenCapacity(config.token_budget, real, at))
     }`,
-    `  token_budget ${int(config.token_budget)} by the game's rule (${
-      int(cost.game)
-    } per citizen-day): ${say(tokenCapacity(config.token_budget, cost.game, at))}`,
+    cost.game > 0
+      ? `  token_budget ${int(config.token_budget)} by the game's rule (${
+        int(cost.game)
+      } per citizen-day): ${say(tokenCapacity(config.token_budget, cost.game, at))}`
+      : `  token_budget ${
+        int(config.token_budget)
+      } by the game's rule: unlimited (decisions cost no game tokens in this config)`,
   ];
   if (maxTokens) {
     lines.push(

@@ -1,7 +1,9 @@
 /**
- * The verbose prompt of an LLM citizen (`prompt.style: "verbose"`): the seed's prompt
- * before its token optimisation (and v2's), so that the seed's claim "the compact prompt
- * keeps the decision quality" can be tested. There is no system message: every day's user
+ * The verbose prompt of an LLM citizen (`prompt.style: "verbose"`): a reconstruction of a
+ * prompt before the seed's token optimisation (v2's style; the seed describes that prompt,
+ * 2,500-3,000 tokens a call, but gives no text of it), so that the seed's claim "the compact
+ * prompt keeps the decision quality" can be tested. It is shorter than the seed's (about
+ * 1,200 tokens at 6 citizens). There is no system message: every day's user
  * message repeats all the rules (the text of the compact system prompt, same switches) with
  * worked examples computed from the config (action points per request, game tokens per
  * action, the votes each proposal type needs with today's living, the efficiency after

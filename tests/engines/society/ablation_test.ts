@@ -328,3 +328,16 @@ Deno.test("society ablation sweep: a grid over prompt.show_token_budget records 
   assert.equal(users.length, 8);
   assert.equal(users.filter((u) => TOKEN_LINE.en.test(u)).length, 4);
 });
+
+Deno.test("prompt_variant: the proposal rules the prompt states are part of it", async () => {
+  const plain = await societyAblation(parseSocietyConfig({}), "en");
+  const v3 = await societyAblation(parseSocietyConfig({ variant: "v3" }), "en");
+  const noAppeal = await societyAblation(parseSocietyConfig({ proposals: { appeal: null } }), "en");
+  assert.equal(
+    v3.prompt_variant,
+    plain.prompt_variant,
+    "naming the default variant changes nothing",
+  );
+  assert.deepEqual(noAppeal.switches, plain.switches);
+  assert.notEqual(noAppeal.prompt_variant, plain.prompt_variant);
+});
