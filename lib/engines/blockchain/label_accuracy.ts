@@ -10,8 +10,8 @@
  * miner that predicts nothing (a scripted policy, a replay, or `prompt.rival_labels: false`)
  * has no accuracy: `null`, never 0.
  *
- * Beside it, the same predictions are scored as if the miner had said "each rival repeats
- * the label of its last move" (the label its narrative showed): `repeat_accuracy`. An
+ * Beside it, the baseline: the naive forecast "each rival repeats the label of its last move"
+ * (the label its narrative showed), scored on the same rivals and rounds: `repeat_accuracy`. An
  * accuracy above it means the miner anticipated changes; equal to it, that it copied.
  *
  * @example
@@ -54,8 +54,9 @@ export interface RivalLabelAccuracy extends RivalLabelTally {
 export const RIVAL_LABEL_NOTE: string =
   "Per miner: the labels it predicted for its rivals in each decision (rival_labels), scored " +
   "against the seed's label rule applied to the move each rival actually played that round. " +
-  "repeat_accuracy: the same predictions scored as if each rival repeated the label of its " +
-  "last move (the label the narrative showed). " +
+  "repeat_accuracy: the baseline, what the naive forecast 'each rival repeats the label of " +
+  "its last move' (the label the narrative showed) scores on the same rivals and rounds; an " +
+  "accuracy at or below it shows no opponent modelling beyond copying. " +
   "null: the miner predicted no label (a scripted policy, a replay, or " +
   "prompt.rival_labels false); it is not an accuracy of 0.";
 

@@ -333,7 +333,8 @@ const SEED = {
 
 /** `an attacker`, `a balanced strategist`. */
 function article(label: string): string {
-  return `${/^[aeiou]/i.test(label) ? "an" : "a"} ${label}`;
+  // "an honest builder": the h of "honest" is silent
+  return `${/^([aeiou]|hon)/i.test(label) ? "an" : "a"} ${label}`;
 }
 
 /** `c .50→.62 p .30→.25 d .20→.13`: first half vs second half of a block. */

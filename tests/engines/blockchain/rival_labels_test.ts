@@ -15,13 +15,11 @@ import { ScriptedChatModel } from "../../../lib/llm/scripted.ts";
 import { CallRecorder } from "../../../lib/agents/call_recorder.ts";
 import { readJsonl } from "../../../lib/core/run_log.ts";
 import { findExperiment } from "../../../lib/cli/registry.ts";
-import type { Experiment } from "../../../lib/run/experiment.ts";
 import { openRun, runToEnd } from "../../../lib/run/open.ts";
 import { COMPACT_PROMPT, parseBlockchainConfig } from "../../../lib/engines/blockchain/config.ts";
 import {
   type BlockchainDecision,
   BlockchainDecisionSchema,
-  rivalLabelsColumn,
 } from "../../../lib/engines/blockchain/decision_row.ts";
 import { BlockchainEngine } from "../../../lib/engines/blockchain/engine.ts";
 import {
@@ -38,36 +36,10 @@ import {
 } from "../../../lib/engines/blockchain/llm_miner.ts";
 import { blockchainSampleReply } from "../../../lib/engines/blockchain/profile.ts";
 import { blockchainReport } from "../../../lib/engines/blockchain/report.ts";
-import { rivalLabelAccuracyByMiner } from "../../../lib/engines/blockchain/summary.ts";
 import { startOpenAIServer } from "../../support/llm_servers.ts";
 import { anthropicToolsProblem, openAIStrictSchemaProblem } from "../../support/strict_schema.ts";
 
 const blockchain = findExperiment("blockchain")!;
-
-/**
- * The blockchain experiment with the two lines of wiring that `experiment.ts` needs (the
- * decision row's `rival_labels` column; the miners' tallies into the summary), applied
- * around its `build`. When `experiment.ts` does it itself, this changes nothing: the same
- * column, the same record.
- */
-const wired: Experiment = {
-  ...blockchain,
-  build: async (config, ctx) => {
-    const built = await blockchain.build(config, ctx);
-    const names = built.agents.map((a) => a.name);
-    return {
-      ...built,
-      decisionRow: (agent, decision, step) => ({
-        ...built.decisionRow(agent, decision, step),
-        ...rivalLabelsColumn(decision),
-      }),
-      summarize: async (c) => ({
-        ...await built.summarize(c),
-        rival_label_accuracy: rivalLabelAccuracyByMiner(names, built.agents.map(rivalLabelTallyOf)),
-      }),
-    };
-  },
-};
 
 type Json = Record<string, unknown>;
 
@@ -117,7 +89,7 @@ function agentsOf(baseURL: string) {
 
 async function run(out: string, baseURL: string, logDecisions = "all") {
   const session = await openRun({
-    experiment: wired,
+    experiment: blockchain,
     config: { rounds: 9 },
     seed: 1,
     out,
