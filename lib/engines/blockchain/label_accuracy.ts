@@ -11,8 +11,10 @@
  * has no accuracy: `null`, never 0.
  *
  * Beside it, the baseline: the naive forecast "each rival repeats the label of its last move"
- * (the label its narrative showed), scored on the same rivals and rounds: `repeat_accuracy`. An
- * accuracy above it means the miner anticipated changes; equal to it, that it copied.
+ * (the label its narrative showed), scored on the predictions for rivals that had moved before
+ * (`compared`: round 1 has no last move), beside the miner's own accuracy on those same
+ * predictions (`compared_accuracy`). Above the baseline, the miner anticipated changes; at it,
+ * it may only have copied.
  *
  * @example
  * ```ts
@@ -22,7 +24,7 @@
  *   { miner_b: [0.3, 0.3, 0.4], miner_c: [0.5, 0.5, 0] },
  *   { miner_b: "attacker", miner_c: "honest_builder" },
  * );
- * console.log(tally); // { predicted: 2, hits: 1, repeat_hits: 1 }
+ * console.log(tally); // { predicted: 2, hits: 1, compared: 2, compared_hits: 1, repeat_hits: 1 }
  * console.log(rivalLabelAccuracy(tally)?.accuracy); // 0.5
  * ```
  * @module
@@ -36,9 +38,13 @@ export interface RivalLabelTally {
   /** Predictions equal to the label of the rival's actual move that round. */
   hits: number;
   /**
-   * Of the same predictions, how many "the rival repeats its last label" would have got
-   * right (none for a rival that had not moved yet).
+   * The predictions for a rival that had moved before (whose last label the narrative showed):
+   * the ones the repeat-last baseline can be compared on.
    */
+  compared: number;
+  /** Of those, how many the miner got right. */
+  compared_hits: number;
+  /** Of those, how many "the rival repeats its last label" would have got right. */
   repeat_hits: number;
 }
 
@@ -46,8 +52,10 @@ export interface RivalLabelTally {
 export interface RivalLabelAccuracy extends RivalLabelTally {
   /** `hits / predicted`. */
   accuracy: number;
-  /** `repeat_hits / predicted`: the accuracy of repeating each rival's last label. */
-  repeat_accuracy: number;
+  /** `compared_hits / compared`: the miner's accuracy where the baseline applies (`null`: none). */
+  compared_accuracy: number | null;
+  /** `repeat_hits / compared`: the accuracy of repeating each rival's last label (`null`: none). */
+  repeat_accuracy: number | null;
 }
 
 /** What `summary.json` says its `rival_label_accuracy` is. */
@@ -55,14 +63,15 @@ export const RIVAL_LABEL_NOTE: string =
   "Per miner: the labels it predicted for its rivals in each decision (rival_labels), scored " +
   "against the seed's label rule applied to the move each rival actually played that round. " +
   "repeat_accuracy: the baseline, what the naive forecast 'each rival repeats the label of " +
-  "its last move' (the label the narrative showed) scores on the same rivals and rounds; an " +
-  "accuracy at or below it shows no opponent modelling beyond copying. " +
+  "its last move' (the label the narrative showed) scores on the predictions for rivals that " +
+  "had moved before (compared); compared_accuracy is the miner's on the same predictions, and " +
+  "at or below the baseline it shows no opponent modelling beyond copying. " +
   "null: the miner predicted no label (a scripted policy, a replay, or " +
   "prompt.rival_labels false); it is not an accuracy of 0.";
 
 /** An empty tally. */
 export function emptyRivalLabelTally(): RivalLabelTally {
-  return { predicted: 0, hits: 0, repeat_hits: 0 };
+  return { predicted: 0, hits: 0, compared: 0, compared_hits: 0, repeat_hits: 0 };
 }
 
 /**
@@ -87,6 +96,9 @@ export function scoreRivalLabels(
     const truth = strategyLabel(move);
     tally.predicted++;
     if (truth === label) tally.hits++;
+    if (last[rival] === undefined) continue;
+    tally.compared++;
+    if (truth === label) tally.compared_hits++;
     if (last[rival] === truth) tally.repeat_hits++;
   }
   return tally;
@@ -102,6 +114,8 @@ export function scoreRivalLabels(
 export function addRivalLabelTally(a: RivalLabelTally, b: RivalLabelTally): RivalLabelTally {
   a.predicted += b.predicted;
   a.hits += b.hits;
+  a.compared += b.compared;
+  a.compared_hits += b.compared_hits;
   a.repeat_hits += b.repeat_hits;
   return a;
 }
@@ -116,13 +130,16 @@ export function rivalLabelAccuracy(
   tally: RivalLabelTally | null | undefined,
 ): RivalLabelAccuracy | null {
   if (!tally || tally.predicted === 0) return null;
-  const { predicted, hits, repeat_hits } = tally;
+  const { predicted, hits, compared, compared_hits, repeat_hits } = tally;
   return {
     predicted,
     hits,
+    compared,
+    compared_hits,
     repeat_hits,
     accuracy: hits / predicted,
-    repeat_accuracy: repeat_hits / predicted,
+    compared_accuracy: compared > 0 ? compared_hits / compared : null,
+    repeat_accuracy: compared > 0 ? repeat_hits / compared : null,
   };
 }
 
@@ -173,7 +190,11 @@ export function rivalLabelAccuracyOfRows(
       if (actual === undefined) continue;
       t.predicted++;
       if (actual === label) t.hits++;
-      if (played.get(`${r.round - 1}\u0000${rival}`) === actual) t.repeat_hits++;
+      const before = played.get(`${r.round - 1}\u0000${rival}`);
+      if (before === undefined) continue;
+      t.compared++;
+      if (actual === label) t.compared_hits++;
+      if (before === actual) t.repeat_hits++;
     }
   }
   const names = agents ?? [...new Set(rows.map((r) => r.agent))];

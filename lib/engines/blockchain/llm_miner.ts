@@ -77,6 +77,15 @@ export function rivalLabelTallyOf(agent: unknown): RivalLabelTally | null {
   return typeof f === "function" ? f.call(agent) : null;
 }
 
+/**
+ * The reply's token cap when the agents file sets none: 600 under the compact prompt's length
+ * cap ("thought <= 50 words"), 2,000 without it, so that the seed's full chain of thought is not
+ * cut off before its action (a cut reply is a parse failure, then a fallback).
+ */
+export function defaultMaxTokens(config: BlockchainConfig): number {
+  return minerSwitches(config).prompt.length_cap ? 600 : 2000;
+}
+
 /** Options of {@linkcode createLlmMiner}. */
 export interface LlmMinerOptions {
   /** The miner's name, `config.miners[index]`. */
@@ -92,7 +101,7 @@ export interface LlmMinerOptions {
   lang: Lang;
   /** Sampling temperature. @default {undefined} (the provider's default) */
   temperature?: number;
-  /** Output token limit of each call. @default {600} */
+  /** Output token limit of each call. @default {defaultMaxTokens(config)} (600 or 2,000) */
   maxTokens?: number;
   /**
    * Reflect after every round that is a multiple of this (the review shows the last
@@ -514,7 +523,7 @@ export function createLlmMiner(options: LlmMinerOptions): LlmMiner {
     index,
     lang,
     temperature,
-    maxTokens = 600,
+    maxTokens = defaultMaxTokens(config),
     reflectEvery = minerSwitches(config).memory.reflection_every,
     parseRetries = 1,
   } = options;

@@ -17,7 +17,7 @@ import {
 /** Per agent, its accuracy or `null`. */
 export type LabelAccuracyByAgent = Record<string, RivalLabelAccuracy | null>;
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const pct = (x: number | null) => x === null ? "–" : `${(100 * x).toFixed(1)}%`;
 
 /**
  * The rival-label accuracy of the decision rows of a report's frame (`rival_labels` as JSON
@@ -63,9 +63,15 @@ export function rivalLabelSection(accuracy: LabelAccuracyByAgent, source: string
   const entries = Object.entries(accuracy);
   const none = entries.every(([, a]) => a === null);
   const rows = entries.map(([agent, a]) =>
-    a === null
-      ? [agent, "no predictions", "", "", ""]
-      : [agent, a.predicted, a.hits, pct(a.accuracy), pct(a.repeat_accuracy)]
+    a === null ? [agent, "no predictions", "", "", "", "", ""] : [
+      agent,
+      a.predicted,
+      a.hits,
+      pct(a.accuracy),
+      a.compared ?? "",
+      pct(a.compared_accuracy ?? null),
+      pct(a.repeat_accuracy ?? null),
+    ]
   );
   const blocks: Block[] = none
     ? [{
@@ -75,7 +81,15 @@ export function rivalLabelSection(accuracy: LabelAccuracyByAgent, source: string
     : [
       {
         table: {
-          header: ["agent", "labels predicted", "correct", "accuracy", "repeat-last accuracy"],
+          header: [
+            "agent",
+            "labels predicted",
+            "correct",
+            "accuracy",
+            "after a first move",
+            "accuracy there",
+            "repeat-last baseline there",
+          ],
           rows,
         },
       },

@@ -337,8 +337,10 @@ export class DelegationEngine
   #markupOf(i: number): number {
     const m = this.#m, h = m.pricing!, t = m.t, ex = m.exploration;
     const last = h.last[i];
-    const streak = last === t - 1 ? h.streak[i] : 0;
-    const passes = h.passes[i] + (last === t - 1 ? 0 : 1);
+    // `last` is -1 before the first delegation: neither a streak nor a return
+    const served = last >= 0, cont = served && last === t - 1;
+    const streak = cont ? h.streak[i] : 0;
+    const passes = h.passes[i] + (served && !cont ? 1 : 0);
     const s = m.sums;
     const markup = this.#policies![i]!.setCost(t, {
       t,

@@ -155,13 +155,18 @@ Deno.test("rival labels: asked in a strict schema, recorded per decision, scored
     const s = acc[agent];
     if (a === null) assert.equal(s, null, agent);
     else {
-      assert.deepEqual([s!.predicted, s!.hits, s!.repeat_hits], [
+      assert.deepEqual([s!.predicted, s!.hits, s!.compared, s!.compared_hits, s!.repeat_hits], [
         a.predicted,
         a.hits,
+        a.compared,
+        a.compared_hits,
         a.repeat_hits,
       ]);
+      // round 1 has no last move: the baseline is compared on the later rounds only
+      assert.equal(a.compared, a.predicted - 2, agent);
       assert.ok(Math.abs((s!.accuracy as number) - a.accuracy) < 1e-9, agent);
-      assert.ok(Math.abs((s!.repeat_accuracy as number) - a.repeat_accuracy) < 1e-9, agent);
+      assert.ok(Math.abs((s!.repeat_accuracy as number) - a.repeat_accuracy!) < 1e-9, agent);
+      assert.ok(Math.abs((s!.compared_accuracy as number) - a.compared_accuracy!) < 1e-9, agent);
     }
   }
   // no rows logged: the same accuracy, from the miners' tallies
@@ -275,7 +280,7 @@ Deno.test("rival labels: lenient reading, the miner's tally, state round trip, o
   });
   const engine = new BlockchainEngine(config);
   let view = engine.reset({ seed: 0 });
-  let expected = { predicted: 0, hits: 0, repeat_hits: 0 };
+  let expected = { predicted: 0, hits: 0, compared: 0, compared_hits: 0, repeat_hits: 0 };
   let last: Record<string, string> = {};
   for (k = 0; k < 3; k++) {
     const round = k + 1;
@@ -299,15 +304,23 @@ Deno.test("rival labels: lenient reading, the miner's tally, state round trip, o
     expected = {
       predicted: expected.predicted + s.predicted,
       hits: expected.hits + s.hits,
+      compared: expected.compared + s.compared,
+      compared_hits: expected.compared_hits + s.compared_hits,
       repeat_hits: expected.repeat_hits + s.repeat_hits,
     };
     last = { miner_b: strategyLabel(moves[k]), miner_c: "honest_builder" };
     view = step;
   }
   // round 1: b attacker (right), c right; round 2: b honest builder (wrong), c right;
-  // round 3: b parasitic free-rider (right), c right. Repeating: c right in rounds 2 and 3,
-  // b never.
-  assert.deepEqual(expected, { predicted: 6, hits: 5, repeat_hits: 2 });
+  // round 3: b parasitic free-rider (right), c right. Rounds 2 and 3 can be compared with the
+  // baseline: the miner got 3 of those 4; repeating got c right in both, b never.
+  assert.deepEqual(expected, {
+    predicted: 6,
+    hits: 5,
+    compared: 4,
+    compared_hits: 3,
+    repeat_hits: 2,
+  });
   assert.deepEqual(miner.rivalLabelTally(), expected);
   const copy = createLlmMiner({
     name: "miner_a",
@@ -322,7 +335,13 @@ Deno.test("rival labels: lenient reading, the miner's tally, state round trip, o
   // an old state without a tally starts at zero
   const { labels: _, ...old } = miner.getState() as Json;
   copy.setState(old);
-  assert.deepEqual(copy.rivalLabelTally(), { predicted: 0, hits: 0, repeat_hits: 0 });
+  assert.deepEqual(copy.rivalLabelTally(), {
+    predicted: 0,
+    hits: 0,
+    compared: 0,
+    compared_hits: 0,
+    repeat_hits: 0,
+  });
   // switched off: not asked, not returned, no tally (null, not 0)
   const off = createLlmMiner({
     name: "miner_a",

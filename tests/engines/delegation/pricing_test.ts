@@ -125,13 +125,13 @@ Deno.test("pricing: surge and undercut traced by hand (T = 100, B = 2)", () => {
     { records: tinyRecords() },
   );
   const recs = playAll(engine, 0, honest);
-  // exploration: A at t = 0, 1 (streak 0, 1), B at t = 2, 3 (its first delegation comes after
-  // another provider's: one pass); then A exploits from t = 4 with a new streak
+  // exploration: A at t = 0, 1 (streak 0, 1), B at t = 2, 3 (a first delegation is no return:
+  // no pass, as for A at t = 0); then A exploits from t = 4 with a new streak
   assert.deepEqual(recs.slice(0, 8).map((r) => [r.time, r.provider, r.markup]), [
     [0, "A", 1],
     [1, "A", 1.5],
-    [2, "B", 0.9],
-    [3, "B", 0.9],
+    [2, "B", 1],
+    [3, "B", 1],
     [4, "A", 1],
     [5, "A", 1.5],
     [6, "A", 2],
@@ -143,9 +143,9 @@ Deno.test("pricing: surge and undercut traced by hand (T = 100, B = 2)", () => {
     assert.equal(r.user_utility, r.reward - r.price);
     assert.equal(r.provider_utility, 0.5 * r.price - r.cost);
   }
-  // B comes back in the incentive phase: its second pass, markup 0.8
+  // B comes back in the incentive phase: its first pass, markup 0.9
   const incentive = recs.filter((r) => r.provider === "B" && r.phase === 3);
-  assert.ok(incentive.length > 0 && incentive.every((r) => Math.abs(r.markup! - 0.8) < 1e-15));
+  assert.ok(incentive.length > 0 && incentive.every((r) => Math.abs(r.markup! - 0.9) < 1e-15));
   const s = delegationSummary(engine.config, engine.getState(), engine.phaseSums);
   assert.deepEqual(s.pricing, {
     dynamic: true,
