@@ -191,7 +191,7 @@ export function phaseTableFromDecisions(decisions: DataFrame): DataFrame {
     );
   const mean = (sum: string, name: string) =>
     pl.when(pl.col("delegations").gt(0)).then(pl.col(sum).div(pl.col("delegations")))
-      .otherwise(pl.lit(0)).alias(name);
+      .otherwise(pl.lit(null)).alias(name);
   return pl.concat([total.select(...perProvider.columns), perProvider])
     .withColumns(
       mean("total_reward", "mean_reward"),

@@ -103,12 +103,12 @@ export interface PhaseFigures {
   delegations: number;
   /** Sum of their rewards. */
   total_reward: number;
-  /** `total_reward / delegations` (0 without delegations). */
-  mean_reward: number;
+  /** `total_reward / delegations` (`null` without delegations: no mean). */
+  mean_reward: number | null;
   /** Sum of the user's utilities (`reward - price`). */
   total_user_utility: number;
-  /** `total_user_utility / delegations` (0 without delegations). */
-  mean_user_utility: number;
+  /** `total_user_utility / delegations` (`null` without delegations: no mean). */
+  mean_user_utility: number | null;
   /** What the user paid: the sum of billed prices. */
   payments: number;
   /** Sum of provider utilities (`eta * price - cost`). */
@@ -240,9 +240,9 @@ function phaseFigures(n: number, reward: number, utility: number, price: number,
   return {
     delegations: n,
     total_reward: reward,
-    mean_reward: n > 0 ? reward / n : 0,
+    mean_reward: n > 0 ? reward / n : null,
     total_user_utility: utility,
-    mean_user_utility: n > 0 ? utility / n : 0,
+    mean_user_utility: n > 0 ? utility / n : null,
     payments: price,
     provider_utility: pu,
   };

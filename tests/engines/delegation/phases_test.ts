@@ -60,8 +60,8 @@ Deno.test("per phase: the engine's sums are the delegations', phase by phase", (
     const rows = recs.filter((r) => phaseSlotName(r.phase, r.bonus) === slot);
     close(pp[slot].payments, rows.reduce((a, r) => a + r.price, 0), `${slot} payments`);
     if (rows.length > 0) {
-      close(pp[slot].mean_reward, rows.reduce((a, r) => a + r.reward, 0) / rows.length, slot);
-    }
+      close(pp[slot].mean_reward!, rows.reduce((a, r) => a + r.reward, 0) / rows.length, slot);
+    } else assert.equal(pp[slot].mean_reward, null, `${slot}: no delegations, no mean`);
   }
   for (const id of ["1", "2", "3"]) {
     const n = PHASE_SLOTS.reduce((a, slot) => a + pp[slot].providers[id].delegations, 0);
