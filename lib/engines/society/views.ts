@@ -10,7 +10,7 @@ import type { RunSession } from "../../run/session.ts";
 import type { SocietyEngine } from "./engine.ts";
 import type { DayPoint } from "./history.ts";
 import { availableResources } from "./resources.ts";
-import { type SeedAllocationMethod, seedAllocationMethod } from "./seed_names.ts";
+import { type SeedAllocationMethod, seedAllocationMethod, seedEventType } from "./seed_names.ts";
 import { type ShelterRules, shelterRules } from "./shelter_rules.ts";
 import type { SocietyEvent, SocietyState } from "./state.ts";
 
@@ -58,8 +58,11 @@ export interface DayView {
    * `appeal_revival`: the last applied proposal's kind; `seed_names.ts`).
    */
   seed_allocation_method: SeedAllocationMethod;
-  /** The day's events, each with `type`, `content` and its fields. */
-  events: SocietyEvent[];
+  /**
+   * The day's events, each with `type`, `content` and its fields, and `seed_type`, the
+   * seed's name of the event (`seed_names.ts`; the same as `type` for most).
+   */
+  events: (SocietyEvent & { seed_type: string })[];
   /** AIs alive at the end of the day. */
   alive: number;
   /** `true` once the game is over. */
@@ -103,7 +106,7 @@ export function dayView(session: RunSession): DayView {
     elimination_count: s.elimination_count,
     allocation_method: s.last.allocation_method,
     seed_allocation_method: seedAllocationMethod(s.last.events),
-    events: s.last.events,
+    events: s.last.events.map((e) => ({ ...e, seed_type: seedEventType(e) })),
     alive: engine.agents.filter((n) => s.citizens[n].alive).length,
     done: s.end_reason !== null,
     end_reason: s.end_reason,

@@ -106,6 +106,9 @@ Deno.test("seed names over HTTP: seed_allocation_method per day; a v2 reset show
     assert.equal(day.status, 200);
     assert.equal(day.json.seed_allocation_method, seedAllocationMethod(day.json.events));
     assert.ok(SEED_ALLOCATION_METHODS.includes(day.json.seed_allocation_method));
+    // every event carries the seed's name beside the engine's
+    assert.ok(day.json.events.length > 0);
+    for (const e of day.json.events) assert.equal(e.seed_type, seedEventType(e));
     let state = await (await fetch(`${server.url}/current_state`)).json();
     assert.equal(state.rules.variant, null);
     assert.deepEqual(state.rules.proposals.appeal, { against_factor: 2, quorum: "2/3" });
