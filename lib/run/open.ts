@@ -400,6 +400,31 @@ export function agentsDifference(
   return null;
 }
 
+/** The prompt variant a provenance records (`ablation.prompt_variant`), if any. */
+function promptVariantOf(provenance: unknown): { variant: string; template: unknown } | null {
+  const a = (provenance as { ablation?: { prompt_variant?: unknown; template?: unknown } })
+    ?.ablation;
+  return typeof a?.prompt_variant === "string"
+    ? { variant: a.prompt_variant, template: a.template }
+    : null;
+}
+
+/**
+ * Refuses to resume a run whose LLM agents would see other prompts than they saw (a newer
+ * version of the toolkit whose prompt defaults or templates changed): a run is one design.
+ */
+function checkSamePrompts(dir: string, recorded: unknown, now: unknown): void {
+  const before = promptVariantOf(recorded), after = promptVariantOf(now);
+  if (!before || !after || before.variant === after.variant) return;
+  throw new ConfigError(
+    `--resume: the run in ${dir} was played with prompt variant ${before.variant} (template ${
+      String(before.template)
+    }); this version builds ${after.variant} (template ${
+      String(after.template)
+    }) for its config, so the prompts would change mid-run; finish it with the version that started it, or start a new run`,
+  );
+}
+
 /** Reopens an interrupted run at its last checkpoint. */
 export async function resumeRun(
   dir: string,
@@ -444,6 +469,7 @@ export async function resumeRun(
     env: overrides.env,
   };
   const p = await prepare(request, limits);
+  checkSamePrompts(dir, rc.provenance, await p.built.provenance?.());
   const lock = await acquireLock(dir);
   try {
     let from: CheckpointRecord;

@@ -299,3 +299,32 @@ Deno.test("resume: a run whose marks are sha256 (written before CRC-32) verifies
     await Deno.readTextFile(join(whole, "decisions.jsonl")),
   );
 });
+
+Deno.test("resume refuses a run whose prompts this version would build differently (another prompt variant)", async () => {
+  const blockchain = findExperiment("blockchain")!;
+  const out = join(await tmp(), "run");
+  const s = await openRun({ experiment: blockchain, config: {}, seed: 0, out, reportsRoot: null });
+  await s.run({ until: 3 });
+  s.close();
+  const path = join(out, "config.json");
+  const rc = JSON.parse(await Deno.readTextFile(path));
+  const variant = rc.provenance.ablation.prompt_variant;
+  assert.match(variant, /^[0-9a-f]{16}$/);
+  // as a run started by a version with other prompt defaults would have recorded it
+  rc.provenance.ablation.prompt_variant = "0123456789abcdef";
+  rc.provenance.ablation.template = "blockchain.miner/1";
+  await Deno.writeTextFile(path, JSON.stringify(rc));
+  await assert.rejects(
+    resumeRun(out, findExperiment, { reportsRoot: null }),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      e.message.includes("was played with prompt variant 0123456789abcdef") &&
+      e.message.includes(`this version builds ${variant}`),
+  );
+  // the same variant resumes
+  rc.provenance.ablation.prompt_variant = variant;
+  rc.provenance.ablation.template = "blockchain.miner/2";
+  await Deno.writeTextFile(path, JSON.stringify(rc));
+  const r = await runToEnd(await resumeRun(out, findExperiment, { reportsRoot: null }));
+  assert.equal(r.outcome.status, "completed");
+});
