@@ -412,6 +412,7 @@ function promptVariantOf(provenance: unknown): { variant: string; template: unkn
 /**
  * Refuses to resume a run whose LLM agents would see other prompts than they saw (a newer
  * version of the toolkit whose prompt defaults or templates changed): a run is one design.
+ * (Scripted seats see no prompt: a run without LLM seats is not checked.)
  */
 function checkSamePrompts(dir: string, recorded: unknown, now: unknown): void {
   const before = promptVariantOf(recorded), after = promptVariantOf(now);
@@ -469,7 +470,9 @@ export async function resumeRun(
     env: overrides.env,
   };
   const p = await prepare(request, limits);
-  checkSamePrompts(dir, rc.provenance, await p.built.provenance?.());
+  if (request.agents?.some((a) => a.provider !== "policy")) {
+    checkSamePrompts(dir, rc.provenance, await p.built.provenance?.());
+  }
   const lock = await acquireLock(dir);
   try {
     let from: CheckpointRecord;

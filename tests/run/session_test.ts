@@ -14,6 +14,7 @@ import { parseRunPolicy } from "../../lib/run/run_policy.ts";
 import { acquireLock } from "../../lib/core/run_dir.ts";
 import { sealCheckpoint } from "../../lib/core/verify_logs.ts";
 import { createHash } from "node:crypto";
+import { startOpenAIServer } from "../support/llm_servers.ts";
 
 const ipd = findExperiment("ipd")!;
 
@@ -302,8 +303,26 @@ Deno.test("resume: a run whose marks are sha256 (written before CRC-32) verifies
 
 Deno.test("resume refuses a run whose prompts this version would build differently (another prompt variant)", async () => {
   const blockchain = findExperiment("blockchain")!;
+  await using srv = startOpenAIServer(() => ({
+    reply: '{"thought": "t", "rival_labels": {}, "action": [1, 0, 0]}',
+  }));
+  const agents = ["a", "b", "c"].map((name) => ({
+    name,
+    provider: "openai",
+    model: "gpt-4o-mini",
+    base_url: srv.baseURL,
+    api_key: "k",
+  }));
   const out = join(await tmp(), "run");
-  const s = await openRun({ experiment: blockchain, config: {}, seed: 0, out, reportsRoot: null });
+  const s = await openRun({
+    experiment: blockchain,
+    config: { rounds: 6 },
+    seed: 0,
+    out,
+    reportsRoot: null,
+    // deno-lint-ignore no-explicit-any
+    agents: agents as any,
+  });
   await s.run({ until: 3 });
   s.close();
   const path = join(out, "config.json");
@@ -315,7 +334,11 @@ Deno.test("resume refuses a run whose prompts this version would build different
   rc.provenance.ablation.template = "blockchain.miner/1";
   await Deno.writeTextFile(path, JSON.stringify(rc));
   await assert.rejects(
-    resumeRun(out, findExperiment, { reportsRoot: null }),
+    resumeRun(out, findExperiment, {
+      reportsRoot: null,
+      // deno-lint-ignore no-explicit-any
+      agents: agents as any,
+    }),
     (e: Error) =>
       e instanceof ConfigError &&
       e.message.includes("was played with prompt variant 0123456789abcdef") &&
@@ -325,6 +348,12 @@ Deno.test("resume refuses a run whose prompts this version would build different
   rc.provenance.ablation.prompt_variant = variant;
   rc.provenance.ablation.template = "blockchain.miner/2";
   await Deno.writeTextFile(path, JSON.stringify(rc));
-  const r = await runToEnd(await resumeRun(out, findExperiment, { reportsRoot: null }));
+  const r = await runToEnd(
+    await resumeRun(out, findExperiment, {
+      reportsRoot: null,
+      // deno-lint-ignore no-explicit-any
+      agents: agents as any,
+    }),
+  );
   assert.equal(r.outcome.status, "completed");
 });
