@@ -39,6 +39,8 @@ import {
   tokensFrame,
 } from "./analysis.ts";
 import { type ChartInputs, societyReportCharts, usesDistributions } from "./report_charts.ts";
+import { parseSocietyConfig } from "./config.ts";
+import { shelterRules } from "./shelter_rules.ts";
 import {
   baselineTable,
   citizenTable,
@@ -180,6 +182,23 @@ function proposalsTable(d: SocietyReportData): TableBlock {
   };
 }
 
+/** A warning when the config names a seed version but changes some of its rules. */
+function variantBanners(config: Record<string, unknown>): { tone: "warn"; text: string }[] {
+  let rules;
+  try {
+    rules = shelterRules(parseSocietyConfig(config));
+  } catch {
+    return []; // a config this version cannot read: the configuration table shows it as it is
+  }
+  if (!rules.variant || rules.departs_from_variant.length === 0) return [];
+  return [{
+    tone: "warn",
+    text: `Not the seed's ${rules.variant}: this run names the ${rules.variant} preset but sets ${
+      rules.departs_from_variant.join(", ")
+    } otherwise.`,
+  }];
+}
+
 /**
  * The report as a document, from its data.
  *
@@ -192,7 +211,10 @@ export function societyReportDocument(d: SocietyReportData): ReportDocument {
   const llm = llmSection(d.calls, d.decisionViews, s.llm_budget as BudgetView | undefined);
   return {
     title: `Society run ${d.id}`,
-    banners: validityBanners(s.validity as ValidityView | undefined),
+    banners: [
+      ...validityBanners(s.validity as ValidityView | undefined),
+      ...variantBanners(d.run.config),
+    ],
     intro: [{ text: societyHeadline(s, d.citizens.length) }],
     sections: [
       { title: "Overview", blocks: [{ table: overviewTable(s, d.citizens.length) }] },

@@ -323,6 +323,7 @@ Deno.test("prompt.style verbose: rules and worked examples every day, long memor
 Deno.test("shelter rules in provenance, and a sweep over the variant plays both", async () => {
   assert.deepEqual(shelterRules(parseSocietyConfig({})), {
     variant: null,
+    departs_from_variant: [],
     proposals: V3_PROPOSAL_RULES,
     efficiency_decay: 0.05,
     base_decision_cost: 1500,
@@ -376,4 +377,47 @@ Deno.test("shelter rules in provenance, and a sweep over the variant plays both"
     if (row.params.variant === "v2") assert.equal(summary.game_tokens.consumed, 500 * citizenDays);
     else assert.ok(summary.game_tokens.consumed > 1500 * citizenDays);
   }
+});
+
+Deno.test("a run that names a preset but changes its rules says so: provenance and a report banner", async () => {
+  const { societyReport } = await import("../../../lib/engines/society/report.ts");
+  assert.deepEqual(shelterRules(parseSocietyConfig({ variant: "v2" })).departs_from_variant, []);
+  assert.deepEqual(shelterRules(parseSocietyConfig({})).departs_from_variant, []);
+  assert.deepEqual(
+    shelterRules(parseSocietyConfig({
+      variant: "v2",
+      proposals: { appeal: { against_factor: 3 } },
+      base_decision_cost: 800,
+      prompt: { style: "compact" },
+    })).departs_from_variant,
+    ["proposals.appeal", "base_decision_cost", "prompt.style"],
+  );
+  const dir = await Deno.makeTempDir({ prefix: "lab-society-departs-" });
+  const banners = async (config: unknown) => {
+    const out = join(dir, crypto.randomUUID());
+    const r = await runCli([
+      "society",
+      "--config",
+      JSON.stringify(config),
+      "--rounds",
+      "2",
+      "--out",
+      out,
+      "--no-report",
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const rules = JSON.parse(await Deno.readTextFile(join(out, "config.json"))).provenance.rules;
+    return { rules, banners: (await societyReport(out)).banners ?? [] };
+  };
+  const custom = await banners({ variant: "v2", proposals: { appeal: { against_factor: 3 } } });
+  assert.deepEqual(custom.rules.departs_from_variant, ["proposals.appeal"]);
+  assert.ok(
+    custom.banners.some((b) =>
+      b.tone === "warn" && b.text.includes("Not the seed's v2") &&
+      b.text.includes("proposals.appeal")
+    ),
+  );
+  const plain = await banners({ variant: "v2" });
+  assert.deepEqual(plain.rules.departs_from_variant, []);
+  assert.ok(!plain.banners.some((b) => b.text.includes("Not the seed's")));
 });
