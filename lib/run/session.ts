@@ -393,11 +393,10 @@ export class RunSession {
         const fallback = d.fallback || row.fallback === true;
         const record = () => decisionRecord(step, name, row, fallback, d.repaired);
         if (reservedKeyIn(row)) log.append("decisions", record());
-        else {log.appendJson(
-            "decisions",
-            decisionJson(step, name, row, fallback, d.repaired),
-            record,
-          );}
+        else {
+          const json = decisionJson(step, name, row, fallback, d.repaired);
+          log.appendJson("decisions", json, record);
+        }
         if (this.#returns && typeof row.reward === "number") {
           this.#returns.set(name, (this.#returns.get(name) ?? 0) + row.reward);
         }
