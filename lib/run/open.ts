@@ -470,7 +470,7 @@ export async function resumeRun(
     env: overrides.env,
   };
   const p = await prepare(request, limits);
-  if (request.agents?.some((a) => a.provider !== "policy")) {
+  if (p.built.agents.some((a) => a.llm)) {
     checkSamePrompts(dir, rc.provenance, await p.built.provenance?.());
   }
   const lock = await acquireLock(dir);

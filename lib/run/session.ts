@@ -159,8 +159,8 @@ const YIELD_MS = 200;
 const PROGRESS_MS = 50;
 /** The clock of a synchronous stretch is read less often while checks come closer than this. */
 const CLOCK_MS = 1;
-/** The most steps between two clock reads. */
-const MAX_STRIDE = 256;
+/** The most steps between two clock reads (fast steps turning slow wait at most this many). */
+const MAX_STRIDE = 32;
 
 /** A run played step by step. See the module doc. */
 export class RunSession {
@@ -392,11 +392,9 @@ export class RunSession {
         const row = built.decisionRow(name, d, result);
         const fallback = d.fallback || row.fallback === true;
         const record = () => decisionRecord(step, name, row, fallback, d.repaired);
-        if (reservedKeyIn(row)) log.append("decisions", record());
-        else {
-          const json = decisionJson(step, name, row, fallback, d.repaired);
-          log.appendJson("decisions", json, record);
-        }
+        const json = decisionJson(step, name, row, fallback, d.repaired);
+        if (json === null) log.append("decisions", record());
+        else log.appendJson("decisions", json, record);
         if (this.#returns && typeof row.reward === "number") {
           this.#returns.set(name, (this.#returns.get(name) ?? 0) + row.reward);
         }
@@ -670,6 +668,9 @@ function reservedKeyIn(row: Record<string, unknown>): boolean {
   return false;
 }
 
+/** `0`-`9`: a key serialised first because it may be integer-like (JS orders those first). */
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
 /** A decision row as logged: the run layer's fields around the engine's row. */
 function decisionRecord(
   step: number,
@@ -691,8 +692,10 @@ function decisionRecord(
 }
 
 /**
- * `JSON.stringify(decisionRecord(...))` without building the record (for a row that sets
- * none of the run layer's fields): the engine's row serialised once, framed by strings.
+ * `JSON.stringify(decisionRecord(...))` without building the record: the engine's row
+ * serialised once, framed by strings; `null` when the framing could differ from the record's
+ * JSON (the row sets a field of the run layer's, is not a plain object, has `toJSON`, or has
+ * a key that may be integer-like, which JS orders before `v`), for the caller to build it.
  */
 function decisionJson(
   step: number,
@@ -700,8 +703,12 @@ function decisionJson(
   row: Record<string, unknown>,
   fallback: boolean,
   repaired: boolean | undefined,
-): string {
+): string | null {
+  if (
+    Array.isArray(row) || typeof row.toJSON === "function" || reservedKeyIn(row)
+  ) return null;
   const body = JSON.stringify(row);
+  if (body.length > 3 && isDigit(body.charCodeAt(2))) return null;
   return `{"v":${SCHEMA_VERSION},"round":${step},"agent":${JSON.stringify(agent)}` +
     (body.length > 2 ? "," + body.slice(1, -1) : "") +
     (fallback ? ',"fallback":true,"parse_ok":false' : ',"fallback":false,"parse_ok":true') +

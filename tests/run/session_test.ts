@@ -357,3 +357,38 @@ Deno.test("resume refuses a run whose prompts this version would build different
   );
   assert.equal(r.outcome.status, "completed");
 });
+
+Deno.test("decision rows: integer-like keys and reserved fields are logged as the record's JSON", async () => {
+  const odd: [string, (row: Record<string, unknown>) => Record<string, unknown>][] = [
+    ["an integer-like key", (row) => ({ ...row, "42": 1 })],
+    ["a reserved field", (row) => ({ ...row, round: 99 })],
+    ["a plain row", (row) => ({ ...row, note: 'quote " and \u2028 and 😀' })],
+  ];
+  for (const [what, change] of odd) {
+    const wrapped = {
+      ...ipd,
+      build: async (config: never, ctx: never) => {
+        const built = await ipd.build(config, ctx);
+        return {
+          ...built,
+          decisionRow: (...a: Parameters<typeof built.decisionRow>) =>
+            change(built.decisionRow(...a)),
+        };
+      },
+    } as typeof ipd;
+    const out = join(await tmp(), "run");
+    const s = await openRun({ experiment: wrapped, config: {}, seed: 0, out, reportsRoot: null });
+    await s.run({ until: 3 });
+    s.close();
+    const lines = (await Deno.readTextFile(join(out, "decisions.jsonl"))).trimEnd().split("\n");
+    assert.equal(lines.length, 6, what);
+    for (const line of lines) {
+      // each line is what JSON.stringify makes of the record the run layer builds
+      const r = JSON.parse(line);
+      const { v, round, agent, fallback, parse_ok, ...rest } = r;
+      const row = what === "a reserved field" ? { ...rest, round } : rest;
+      const record = JSON.stringify({ v, round, agent, ...row, fallback, parse_ok });
+      assert.equal(line, record, what);
+    }
+  }
+});
