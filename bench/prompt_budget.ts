@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { markdownTable } from "./_table.ts";
 import { COMPACT_PROMPT } from "../lib/engines/blockchain/config.ts";
 import { measurePromptBudget } from "../lib/engines/blockchain/prompt_budget.ts";
 import { LANGS } from "../lib/engines/blockchain/translator.ts";
@@ -26,8 +27,7 @@ const rows = [false, true].flatMap((compact) =>
   }))
 );
 const header = ["prompt", "lang", "system", "user", "total", `<= ${TARGET}`];
-const table = [
-  header,
+const table = markdownTable(header, [
   ...rows.map((r) => [
     r.prompt,
     r.lang,
@@ -36,11 +36,7 @@ const table = [
     r.total,
     r.compact ? (r.total <= TARGET ? "yes" : "NO") : "-",
   ]),
-].map((row) => row.map(String));
-const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
-const line = (row: string[]) => `| ${row.map((c, i) => c.padStart(widths[i])).join(" | ")} |`;
+], "right");
 console.log("LLM miner, one round-30 decision request (o200k_base tokens)\n");
-console.log(line(table[0]));
-console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-for (const row of table.slice(1)) console.log(line(row));
+for (const line of table) console.log(line);
 if (rows.some((r) => r.compact && r.total > TARGET)) Deno.exitCode = 1;

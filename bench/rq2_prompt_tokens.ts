@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { markdownTable } from "./_table.ts";
 import { findReference } from "../lib/core/reference.ts";
 import { countRequestTokens, countTokens } from "../lib/llm/tokens.ts";
 import { replySchema } from "../lib/llm/structured.ts";
@@ -93,12 +94,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Prints a Markdown table. */
 function table(header: string[], rows: (string | number)[][]): void {
-  const cells = [header, ...rows.map((r) => r.map(String))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-  console.log(line(cells[0]));
-  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-  for (const r of cells.slice(1)) console.log(line(r));
+  for (const line of markdownTable(header, rows)) console.log(line);
   console.log();
 }
 

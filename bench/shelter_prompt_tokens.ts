@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { markdownTable } from "./_table.ts";
 import { countTokens } from "../lib/llm/tokens.ts";
 import { measurePromptBudget } from "../lib/engines/society/prompt_budget.ts";
 import { societySampleReply } from "../lib/engines/society/profile.ts";
@@ -57,12 +58,7 @@ const rows = cases.flatMap(([label, config]) =>
     ].map(String);
   })
 );
-const table = [header, ...rows];
-const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
-const line = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
 console.log(
   `Shelter citizen, one citizen-day decision request (o200k_base), 6 citizens; reply ${OUTPUT} tokens\n`,
 );
-console.log(line(header));
-console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-for (const row of rows) console.log(line(row));
+for (const line of markdownTable(header, rows)) console.log(line);

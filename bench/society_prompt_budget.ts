@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { markdownTable } from "./_table.ts";
 import { measurePromptBudget } from "../lib/engines/society/prompt_budget.ts";
 import { LANGS } from "../lib/engines/society/prompts.ts";
 
@@ -43,8 +44,7 @@ const header = [
   "total",
   `<= ${TARGET}`,
 ];
-const table = [
-  header,
+const table = markdownTable(header, [
   ...rows.map((r) => [
     r.citizens,
     r.prompt,
@@ -57,11 +57,7 @@ const table = [
     r.total,
     r.checked ? (r.total <= TARGET ? "yes" : "NO") : "-",
   ]),
-].map((row) => row.map(String));
-const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
-const line = (row: string[]) => `| ${row.map((c, i) => c.padStart(widths[i])).join(" | ")} |`;
+], "right");
 console.log("LLM citizen, one citizen-day decision request (o200k_base tokens)\n");
-console.log(line(table[0]));
-console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-for (const row of table.slice(1)) console.log(line(row));
+for (const line of table) console.log(line);
 if (rows.some((r) => r.checked && r.total > TARGET)) Deno.exitCode = 1;

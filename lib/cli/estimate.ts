@@ -13,7 +13,7 @@ import { ConfigError, parseWith, readJsonFile } from "../core/config.ts";
 import type { AgentSpec } from "../llm/agents_file.ts";
 import { runConfigOf } from "../run/build.ts";
 import { estimateRuns, formatEstimate } from "../run/estimate.ts";
-import type { Experiment } from "../run/experiment.ts";
+import type { EstimateNotesOptions } from "../run/experiment.ts";
 import type { RunRequest } from "../run/open.ts";
 import { cellConfig, gridCells, GridFileSchema } from "../core/sweep_dir.ts";
 import { type CliArgs, configOf } from "./args.ts";
@@ -46,22 +46,6 @@ export async function requestsOf(args: CliArgs, agents: AgentSpec[] | null): Pro
   return out;
 }
 
-/** Options of an experiment's {@linkcode EstimateNotes.estimateNotes}. */
-export interface EstimateNotesOptions {
-  /** The prompt language. */
-  lang: "zh" | "en";
-  /** `--max-tokens`, the run's real-token cap, when given. */
-  maxTokens?: number | null;
-  /** The agents file's seats, when given. */
-  agents?: AgentSpec[] | null;
-}
-
-/** An experiment that adds lines to `--estimate` (optional; the society declares it). */
-export interface EstimateNotes {
-  /** Lines about a run of this parsed config (its horizon applied). */
-  estimateNotes?(config: unknown, options: EstimateNotesOptions): Promise<string[]>;
-}
-
 /** Most distinct configs whose notes a sweep's estimate prints. */
 export const MAX_NOTED_CONFIGS = 4;
 
@@ -77,8 +61,8 @@ export async function estimateNotesOf(
   const lines: string[] = [];
   let left = 0;
   for (const r of requests) {
-    const notes = (r.experiment as Experiment & EstimateNotes).estimateNotes;
-    if (typeof notes !== "function") continue;
+    const notes = r.experiment.estimateNotes;
+    if (!notes) continue;
     const config = runConfigOf(r);
     const key = JSON.stringify([r.experiment.name, config]);
     if (seen.has(key)) continue;

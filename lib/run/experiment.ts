@@ -319,4 +319,19 @@ export interface Experiment<C = any> {
    * answers nothing usable and every LLM decision is a fallback.
    */
   sampleReply?(request: ChatRequest): string;
+  /**
+   * Lines of its own for `--estimate` about a run of this parsed config (its horizon applied),
+   * e.g. what the society's token budget carries. Without it, the estimate has none.
+   */
+  estimateNotes?(config: C, options: EstimateNotesOptions): Promise<string[]>;
+}
+
+/** Options of {@linkcode Experiment.estimateNotes}. */
+export interface EstimateNotesOptions {
+  /** The prompt language. */
+  lang: "zh" | "en";
+  /** `--max-tokens`, the run's real-token cap, when given. */
+  maxTokens?: number | null;
+  /** The agents file's seats, when given. */
+  agents?: AgentSpec[] | null;
 }

@@ -33,6 +33,30 @@ export interface PhaseTallyRow {
   provider_utility: number;
 }
 
+/** The figures of a delegation the per-phase sums add up. */
+export type PhaseFiguresOf = Pick<
+  PhaseTallyRow,
+  "reward" | "user_utility" | "price" | "provider_utility"
+>;
+
+/**
+ * Adds one delegation of provider `i` (0-based) in phase slot `slot` to per-phase sums laid
+ * out as the module doc says: the one place that layout is written.
+ *
+ * @param sums The sums (`5 * 5 * K` numbers).
+ * @param i The provider, 0-based.
+ * @param slot The phase slot's index in `PHASE_SLOTS`.
+ * @param r The delegation's figures.
+ */
+export function addPhaseSums(sums: Float64Array, i: number, slot: number, r: PhaseFiguresOf): void {
+  const q = 5 * (5 * i + slot);
+  sums[q] += 1;
+  sums[q + 1] += r.reward;
+  sums[q + 2] += r.user_utility;
+  sums[q + 3] += r.price;
+  sums[q + 4] += r.provider_utility;
+}
+
 /** Per-phase sums tallied row by row. */
 export class PhaseTally {
   /** The sums, laid out as `DelegationEngine.phaseSums`. */
@@ -68,12 +92,7 @@ export class PhaseTally {
         `Cannot tally phases: row with provider_id ${r.provider_id} and phase '${r.phase}'`,
       );
     }
-    const b = this.sums, q = 5 * (5 * i + slot);
-    b[q] += 1;
-    b[q + 1] += r.reward;
-    b[q + 2] += r.user_utility;
-    b[q + 3] += r.price;
-    b[q + 4] += r.provider_utility;
+    addPhaseSums(this.sums, i, slot, r);
     this.rows++;
   }
 }

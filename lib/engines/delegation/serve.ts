@@ -16,6 +16,7 @@
  */
 import type { AgentId } from "../../core/game.ts";
 import { billedPrice, servedCost } from "./accounting.ts";
+import { addPhaseSums } from "./phase_tally.ts";
 import type {
   DelegationRecord,
   LiveOutcome,
@@ -198,12 +199,7 @@ export function bookDelegation(
   s.prompt[i] += r.prompt_tokens;
   s.completion[i] += r.completion_tokens;
   s.phaseCounts[slot] += 1;
-  const b = s.byPhase, q = 5 * (5 * i + slot);
-  b[q] += 1;
-  b[q + 1] += r.reward;
-  b[q + 2] += r.user_utility;
-  b[q + 3] += r.price;
-  b[q + 4] += r.provider_utility;
+  addPhaseSums(s.byPhase, i, slot, r);
   if (j !== p.bestModel) bookSubstitution(s, i, slot, r, p, kBest);
 }
 

@@ -43,10 +43,6 @@ export {
  */
 export const societyExperiment: Experiment<SocietyConfig> & {
   serve(options: ServeOptions): Promise<ServedRun>;
-  estimateNotes(
-    config: SocietyConfig,
-    options: { lang: "zh" | "en"; maxTokens?: number | null; agents?: { name: string }[] | null },
-  ): Promise<string[]>;
 } = {
   ...societyRunExperiment,
   // The server loads when used, not when the CLI starts.

@@ -20,6 +20,7 @@ import {
 import { readRunLogs, usageTotals } from "../../../lib/core/summary.ts";
 import type { BlockchainConfig } from "../../../lib/engines/blockchain/config.ts";
 import { LABELS } from "../../../lib/engines/blockchain/labels.ts";
+import { REGRET_NOTE } from "../../../lib/engines/blockchain/summary.ts";
 import {
   type LabelRow,
   RIVAL_LABEL_NOTE,
@@ -56,12 +57,6 @@ function rounded(v: unknown): unknown {
   }
   return v;
 }
-
-/** What `summary.json` says its `regret` is. */
-export const REGRET_NOTE: string =
-  "Stage-game (myopic) regret: per decision, the payoff of the myopic best response in the " +
-  "state the miner met, minus its reward. Not an equilibrium test: in the repeated game " +
-  "cooperation can be sustained by future punishment, and an attack pays only in later rounds.";
 
 /** Each miner's line of `summary.agents`. */
 function agentsSummary(df: pl.DataFrame, calls: pl.DataFrame): Record<string, unknown> {
