@@ -41,6 +41,21 @@ export interface PlayedDecision<A = unknown> extends Decision<A> {
   fallback: boolean;
 }
 
+/** An engine's decision row as {@linkcode BuiltRun.decisionRowJson} serialised it. */
+export interface SerialisedRow {
+  /**
+   * The row's fields as JSON: `JSON.stringify(row())` without its braces, exactly (so the
+   * session frames it without copying it).
+   */
+  readonly fields: string;
+  /** The row's `reward` (summed into `summary.returns`); `undefined` when it has none. */
+  readonly reward: number | undefined;
+  /** `true` when the engine marks the row a fallback (as a row's `fallback: true` does). */
+  readonly fallback?: boolean;
+  /** The row as an object: built only for the rows the run log validates. */
+  row(): Record<string, unknown>;
+}
+
 /** What `summarize` is given: the run directory and the engine in its final state. */
 // deno-lint-ignore no-explicit-any
 export interface SummaryContext<A = any, O = any, I = any, S = any> {
@@ -69,6 +84,18 @@ export interface BuiltRun<A = any, O = any, I = any, S = any> {
     decision: PlayedDecision<A>,
     step: StepResult<O, I>,
   ): Record<string, unknown>;
+  /**
+   * The same row already serialised, for engines that log millions of rows: when given, the
+   * session calls it instead of {@linkcode BuiltRun.decisionRow}. The rows the run log
+   * validates (all, or a sample: `RunLogOptions.validate`) are built with
+   * {@linkcode SerialisedRow.row} and must serialise to {@linkcode SerialisedRow.fields}
+   * exactly, so a wrong serialiser stops the run at its first sampled row.
+   */
+  decisionRowJson?(
+    agent: string,
+    decision: PlayedDecision<A>,
+    step: StepResult<O, I>,
+  ): SerialisedRow;
   /** The engine's part of `summary.json`. */
   summarize(context: SummaryContext<A, O, I, S>): Promise<Record<string, unknown>>;
   /**

@@ -23,7 +23,13 @@ import { readLines, writeJsonAtomic } from "../core/run_log.ts";
 import { sealCheckpoint } from "../core/verify_logs.ts";
 import { redactSecrets } from "../core/redact.ts";
 import { type Budget, BudgetExceededError } from "../llm/budget.ts";
-import type { BuiltRun, Experiment, PlayedDecision, ReportWriter } from "./experiment.ts";
+import type {
+  BuiltRun,
+  Experiment,
+  PlayedDecision,
+  ReportWriter,
+  SerialisedRow,
+} from "./experiment.ts";
 import { exists, RUN_FILES, type RunLock } from "../core/run_dir.ts";
 import { checkpointDue, rowsDue, type RunPolicy } from "./run_policy.ts";
 import { applyValidity, type Validity, validityOf } from "../core/validity.ts";
@@ -190,6 +196,7 @@ export class RunSession {
   #stopped: RunOutcome | null = null;
   /** Each agent's sum of logged rewards, kept as rows are written (`null` after a resume). */
   #returns: Map<string, number> | null = new Map();
+  #quotedNames = new Map<AgentId, string>();
 
   /**
    * A session over the parts `openRun` or `resumeRun` prepared: the engine is reset, or set
@@ -389,14 +396,11 @@ export class RunSession {
     if (rowsDue(this.policy, step)) {
       for (const name of live) {
         const d = played[name];
-        const row = built.decisionRow(name, d, result);
-        const fallback = d.fallback || row.fallback === true;
-        const record = () => decisionRecord(step, name, row, fallback, d.repaired);
-        const json = decisionJson(step, name, row, fallback, d.repaired);
-        if (json === null) log.append("decisions", record());
-        else log.appendJson("decisions", json, record);
-        if (this.#returns && typeof row.reward === "number") {
-          this.#returns.set(name, (this.#returns.get(name) ?? 0) + row.reward);
+        const reward = built.decisionRowJson
+          ? this.#logSerialised(step, name, d, built.decisionRowJson(name, d, result))
+          : this.#logRow(step, name, d, built.decisionRow(name, d, result));
+        if (this.#returns && typeof reward === "number") {
+          this.#returns.set(name, (this.#returns.get(name) ?? 0) + reward);
         }
       }
     }
@@ -406,6 +410,36 @@ export class RunSession {
     const observing = this.#observe(step, actions, result);
     if (observing) return observing.then(() => this.#endStep(step, played, result));
     return this.#endStep(step, played, result);
+  }
+
+  /** Logs an engine's decision row; returns its reward. */
+  #logRow(step: number, agent: AgentId, d: PlayedDecision, row: Record<string, unknown>): unknown {
+    const fallback = d.fallback || row.fallback === true;
+    const record = () => decisionRecord(step, agent, row, fallback, d.repaired);
+    const json = decisionJson(step, this.#quoted(agent), row, fallback, d.repaired);
+    if (json === null) this.#p.log.append("decisions", record());
+    else this.#p.log.appendJson("decisions", json, record);
+    return row.reward;
+  }
+
+  /** Logs a row the engine serialised itself; returns its reward. */
+  #logSerialised(step: number, agent: AgentId, d: PlayedDecision, row: SerialisedRow): unknown {
+    const fallback = d.fallback || row.fallback === true;
+    const json = framed(step, this.#quoted(agent), row.fields, fallback, d.repaired);
+    // the log checks the record it validates against `json`: a wrong serialiser is refused
+    this.#p.log.appendJson(
+      "decisions",
+      json,
+      () => decisionRecord(step, agent, row.row(), fallback, d.repaired),
+    );
+    return row.reward;
+  }
+
+  /** An agent's name as JSON, kept (every row repeats it). */
+  #quoted(agent: AgentId): string {
+    let q = this.#quotedNames.get(agent);
+    if (q === undefined) this.#quotedNames.set(agent, q = JSON.stringify(agent));
+    return q;
   }
 
   /** Keeps the step's observations and checkpoints when due. */
@@ -699,7 +733,7 @@ function decisionRecord(
  */
 function decisionJson(
   step: number,
-  agent: AgentId,
+  quotedAgent: string,
   row: Record<string, unknown>,
   fallback: boolean,
   repaired: boolean | undefined,
@@ -709,8 +743,22 @@ function decisionJson(
   ) return null;
   const body = JSON.stringify(row);
   if (body.length > 3 && isDigit(body.charCodeAt(2))) return null;
-  return `{"v":${SCHEMA_VERSION},"round":${step},"agent":${JSON.stringify(agent)}` +
-    (body.length > 2 ? "," + body.slice(1, -1) : "") +
+  return framed(step, quotedAgent, body.slice(1, -1), fallback, repaired);
+}
+
+/**
+ * A decision row's line from the engine's fields as JSON (without braces): the run layer's
+ * fields around them, as `decisionRecord` orders them.
+ */
+function framed(
+  step: number,
+  quotedAgent: string,
+  fields: string,
+  fallback: boolean,
+  repaired: boolean | undefined,
+): string {
+  return `{"v":${SCHEMA_VERSION},"round":${step},"agent":${quotedAgent}` +
+    (fields.length > 0 ? "," + fields : "") +
     (fallback ? ',"fallback":true,"parse_ok":false' : ',"fallback":false,"parse_ok":true') +
     (repaired ? ',"repaired":true}' : "}");
 }

@@ -392,3 +392,64 @@ Deno.test("decision rows: integer-like keys and reserved fields are logged as th
     }
   }
 });
+
+Deno.test("decision rows an engine serialises itself: logged as decisionRow's would be; a wrong serialiser stops the run at its first validated row", async () => {
+  const withJson = (serialise: (row: Record<string, unknown>) => string) =>
+    ({
+      ...ipd,
+      build: async (config: never, ctx: never) => {
+        const built = await ipd.build(config, ctx);
+        return {
+          ...built,
+          decisionRowJson: (...a: Parameters<typeof built.decisionRow>) => {
+            const row = built.decisionRow(...a);
+            return {
+              fields: serialise(row),
+              reward: row.reward as number,
+              row: () => built.decisionRow(...a),
+            };
+          },
+        };
+      },
+    }) as typeof ipd;
+  const root = await tmp();
+  const run = async (experiment: typeof ipd, name: string) => {
+    const out = join(root, name);
+    const s = await openRun({
+      experiment,
+      config: {},
+      seed: 4,
+      horizon: 300,
+      out,
+      reportsRoot: null,
+    });
+    return { out, result: await runToEnd(s) };
+  };
+  const plain = await run(ipd, "plain");
+  const fast = await run(withJson((row) => JSON.stringify(row).slice(1, -1)), "fast");
+  assert.equal(
+    await Deno.readTextFile(join(fast.out, "decisions.jsonl")),
+    await Deno.readTextFile(join(plain.out, "decisions.jsonl")),
+  );
+  assert.deepEqual(fast.result.summary.returns, plain.result.summary.returns);
+  // a serialiser that writes another value, or drops a field, is caught at the first row
+  for (
+    const wrong of [
+      (row: Record<string, unknown>) => JSON.stringify({ ...row, reward: 0.5 }).slice(1, -1),
+      (row: Record<string, unknown>) => JSON.stringify({ ...row, action: undefined }).slice(1, -1),
+    ]
+  ) {
+    const out = join(root, crypto.randomUUID());
+    const s = await openRun({
+      experiment: withJson(wrong),
+      config: {},
+      seed: 4,
+      horizon: 300,
+      out,
+      reportsRoot: null,
+    });
+    await assert.rejects(s.run(), /serialised form differs from the record's JSON/);
+    s.close();
+    assert.equal(await Deno.readTextFile(join(out, "decisions.jsonl")), "");
+  }
+});

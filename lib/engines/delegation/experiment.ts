@@ -24,8 +24,9 @@ import { readJsonl, streamJsonl } from "../../core/run_log.ts";
 import { usageTotals } from "../../core/summary.ts";
 import type { ChatModel } from "../../llm/chat_model.ts";
 import type { BuildContext, BuiltRun, Experiment } from "../../run/experiment.ts";
+import type { StepResult } from "../../core/game.ts";
 import { DEFAULT_PROVIDERS, type DelegationConfig, parseDelegationConfig } from "./config.ts";
-import { DelegationEngine, type DelegationInfo, type DelegationRecord } from "./engine.ts";
+import { DelegationEngine, type DelegationInfo, type DelegationObs } from "./engine.ts";
 import { liveTaskOptions, servedModelSpec, withLiveServing } from "./live.ts";
 import { createLlmProvider } from "./llm_provider.ts";
 import { loadRecordedRecords, type TaskRecords } from "./records.ts";
@@ -38,6 +39,7 @@ import {
 import { DELEGATION_VERDICTS, delegationSummary, PHASE_SLOTS, pricingView } from "./summary.ts";
 import { pricingPolicyNames } from "./pricing.ts";
 import { PhaseTally } from "./phase_tally.ts";
+import { delegationRow, DelegationRowWriter } from "./row_json.ts";
 import { delegationProfile, delegationSampleReply } from "./profile.ts";
 import { ProviderRegretTally, runCounterfactual } from "./counterfactual.ts";
 
@@ -273,33 +275,6 @@ function seatAgents(cfg: DelegationConfig, ctx: BuildContext, engine: Delegation
   );
 }
 
-/** The decision row of the delegation the agent just served. */
-function delegationRow(
-  d: DelegationRecord,
-  action: string,
-  kind: string,
-  thought: string | undefined,
-): Record<string, unknown> {
-  return {
-    action,
-    reward: d.reward,
-    time: d.time,
-    phase: d.bonus ? "bonus" : PHASE_SLOTS[d.phase === 1 ? 0 : d.phase === 2 ? 1 : d.phase],
-    provider_id: d.provider_id,
-    model: d.model,
-    task: d.task,
-    price: d.price,
-    cost: d.cost,
-    prompt_tokens: d.prompt_tokens,
-    completion_tokens: d.completion_tokens,
-    user_utility: d.user_utility,
-    provider_utility: d.provider_utility,
-    kind,
-    ...(thought ? { thought } : {}),
-    ...(d.markup !== undefined ? { markup: d.markup } : {}),
-  };
-}
-
 /**
  * The providers' stage-game regret from the decision rows (`null` without every row). A run
  * that logged every row in this process tallied them as it went (`logged`); a resumed one
@@ -428,19 +403,34 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
   let logged: ProviderRegretTally | null = cfg.records.mode === "live" || engine.dynamicPricing
     ? null
     : new ProviderRegretTally(engine);
+  /** The delegation `agent` served this step, tallied for the regret as its row is logged. */
+  const served = (agent: string, step: StepResult<DelegationObs, DelegationInfo>) => {
+    const d = step.infos[agent].delegation!;
+    if (logged) {
+      try {
+        logged.add(agent, d.provider_id, d.time, d.provider_utility, llm.has(agent));
+      } catch {
+        logged = null;
+      }
+    }
+    return d;
+  };
+  const writer = new DelegationRowWriter();
   return {
     engine,
     agents,
     decisionRow: (agent, decision, step) => {
-      const d = (step.infos[agent] as DelegationInfo).delegation!;
-      if (logged) {
-        try {
-          logged.add(agent, d.provider_id, d.time, d.provider_utility, llm.has(agent));
-        } catch {
-          logged = null;
-        }
-      }
+      const d = served(agent, step);
       return delegationRow(d, decision.action as string, kinds[agent], decision.thought);
+    },
+    decisionRowJson: (agent, decision, step) => {
+      const d = served(agent, step);
+      const action = decision.action as string, kind = kinds[agent], thought = decision.thought;
+      return {
+        fields: writer.fields(d, action, kind, thought),
+        reward: d.reward,
+        row: () => delegationRow(d, action, kind, thought),
+      };
     },
     summarize: ({ dir }) => summarizeRun(dir, cfg, engine, agents, logged),
     // the providers' pricing, beside the config in config.json, when the config sets any

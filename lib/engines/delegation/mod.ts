@@ -11,7 +11,7 @@
  * shared engine contract over them), `strategies.ts` (honest, worst, random, strategic/ours,
  * best response, custom), `pricing.ts` (the providers' pricing policies: fixed, phase, surge,
  * undercut, custom), `summary.ts` (with the per-phase figures; `phase_tally.ts` rebuilds them
- * from rows), `study.ts` (the 64-combination study), `maxflow.ts` (the live task
+ * from rows), `row_json.ts` (a delegation's decision row, and its JSON written fast), `study.ts` (the 64-combination study), `maxflow.ts` (the live task
  * suite), `live.ts` (live mode), `prompts.ts` and `llm_provider.ts` (an LLM in a provider's
  * seat), `experiment.ts` (the registered experiment and its flags), `study_cli.ts` (the
  * `delegation-study` command), `counterfactual.ts` (the no-mechanism user, the oracle user,
@@ -48,6 +48,7 @@ export * from "./prompts.ts";
 export * from "./python_random.ts";
 export * from "./records.ts";
 export * from "./report.ts";
+export * from "./row_json.ts";
 export * from "./selection.ts";
 export * from "./strategies.ts";
 export * from "./study.ts";
