@@ -10,14 +10,13 @@ import { ConfigError } from "../core/config.ts";
 import { redactUrl } from "../core/redact.ts";
 import type { AgentSpec } from "./agents_file.ts";
 import { resolveApiKey } from "./agents_file.ts";
-import { AnthropicChatModel } from "./anthropic.ts";
 import { type Budget, withBudget } from "./budget.ts";
 import { withCache } from "./cache.ts";
 import { DrawLedger, withDraws } from "./draws.ts";
 import type { ChatModel } from "./chat_model.ts";
 import { type LimiterSource, RateLimiter, withLimits } from "./limits.ts";
-import { OpenAIChatModel } from "./openai.ts";
 import { withRetry } from "./retry.ts";
+import { sdkChatModel } from "./sdk_client.ts";
 import { priceOf } from "./pricing.ts";
 import { checkProxyUrl } from "./proxy.ts";
 import { structuredByDefault } from "./structured.ts";
@@ -147,9 +146,8 @@ export function createChatModel(spec: AgentSpec, options: ModelFactoryOptions = 
     structured: spec.structured ?? structuredByDefault(spec.provider, spec.model, spec.base_url),
     proxy: spec.proxy,
   };
-  let model: ChatModel = spec.provider === "anthropic"
-    ? new AnthropicChatModel(clientOptions)
-    : new OpenAIChatModel(clientOptions);
+  // the SDK loads at the first request
+  let model = sdkChatModel(spec.provider === "anthropic" ? "anthropic" : "openai", clientOptions);
   if (spec.concurrency || spec.requests_per_minute || spec.tokens_per_minute) {
     // The first seat to name a quota sets its limits; later seats on it share them, even
     // when they name other limits.

@@ -8,6 +8,7 @@ import { ChatError } from "../../lib/llm/chat_model.ts";
 import type { ChatModel, ChatRequest } from "../../lib/llm/chat_model.ts";
 import { OpenAIChatModel } from "../../lib/llm/openai.ts";
 import { AnthropicChatModel } from "../../lib/llm/anthropic.ts";
+import { sdkChatModel } from "../../lib/llm/sdk_client.ts";
 import { parseRetryAfter, RetryError, withRetry } from "../../lib/llm/retry.ts";
 import { countRequestTokens, countTokens } from "../../lib/llm/tokens.ts";
 import { Rng } from "../../lib/core/rng.ts";
@@ -458,6 +459,31 @@ Deno.test("clients reject bad options", () => {
     () => new AnthropicChatModel({ model: "m", apiKey: KEY, maxTokens: 1.5 }),
     RangeError,
   );
+});
+
+Deno.test("sdkChatModel: options checked at once, the client's id, and requests served once the SDK loads", async () => {
+  for (const provider of ["openai", "anthropic"] as const) {
+    assert.throws(
+      () => sdkChatModel(provider, { model: "m", apiKey: KEY, timeoutMs: 0 }),
+      RangeError,
+    );
+    assert.throws(() => sdkChatModel(provider, { model: "", apiKey: KEY }), TypeError);
+  }
+  assert.throws(
+    () => sdkChatModel("anthropic", { model: "m", apiKey: KEY, maxTokens: 1.5 }),
+    RangeError,
+  );
+  for (const c of cases) {
+    await using server = c.start([{ reply: '{"action": "C"}' }]);
+    const model = sdkChatModel(c.name as "openai" | "anthropic", {
+      model: c.model,
+      apiKey: KEY,
+      baseURL: server.baseURL,
+    });
+    assert.equal(model.id, `${c.name}:${c.model}`);
+    assert.equal((await model.complete(REQUEST)).text, '{"action": "C"}');
+    assert.equal(c.authHeader(server.requests[0].headers), c.authValue);
+  }
 });
 
 // The retry wrapper on its own.
