@@ -19,6 +19,7 @@
  * ```
  * @module
  */
+import { LineBuffer } from "./line_buffer.ts";
 import { type RunningDigest, runningDigest } from "./log_digest.ts";
 import { join } from "node:path";
 import type { z } from "zod";
@@ -298,13 +299,11 @@ export class RunLog {
   readonly dir: string;
   #files = new Map<Stream, Deno.FsFile>();
   #schemas: Record<Stream, z.ZodType>;
-  #buffers = new Map<Stream, string[]>();
+  #buffers = new Map<Stream, LineBuffer>();
   #autoFlush: boolean;
-  #buffered = 0;
   #cursors = new Map<Stream, LogCursor>();
   #marks = new Map<Stream, LogMark>();
   #sampled: boolean;
-  #scratch = new Uint8Array(0);
   #appended = new Map<Stream, number>();
 
   private constructor(dir: string, options: RunLogOptions) {
@@ -321,7 +320,7 @@ export class RunLog {
     for (const s of STREAMS) {
       log.#cursors.set(s, options.continueFrom?.[s] ?? cursorOfFile(log.path(s)));
       log.#files.set(s, Deno.openSync(log.path(s), { append: true, create: true }));
-      log.#buffers.set(s, []);
+      log.#buffers.set(s, new LineBuffer());
     }
     return log;
   }
@@ -337,7 +336,8 @@ export class RunLog {
    */
   append(stream: Stream, record: Record<string, unknown>): void {
     if (this.#due(stream)) this.#validate(stream, record);
-    this.#push(stream, JSON.stringify(record));
+    this.#buffer(stream).line(JSON.stringify(record));
+    this.#added(stream);
   }
 
   /**
@@ -350,13 +350,61 @@ export class RunLog {
     if (this.#due(stream)) {
       const r = record();
       this.#validate(stream, r);
-      if (JSON.stringify(r) !== json) {
-        throw new LogFormatError(
-          `Cannot log ${stream} record: its serialised form differs from the record's JSON`,
-        );
+      if (JSON.stringify(r) !== json) throw this.#differs(stream);
+    }
+    this.#buffer(stream).line(json);
+    this.#added(stream);
+  }
+
+  /**
+   * Begins a record to be written piece by piece into the stream's buffer (its JSON, no
+   * newline), then ended with {@linkcode RunLog.endLine}: the fastest way to log millions of
+   * similar rows. A line begun and not ended is dropped by the next.
+   *
+   * @example
+   * ```ts
+   * import { RunLog } from "./run_log.ts";
+   * const log = RunLog.create(await Deno.makeTempDir());
+   * const event = { v: 1, round: 1, type: "note" };
+   * const out = log.beginLine("events");
+   * out.text('{"v":1,"round":');
+   * out.number(1);
+   * out.text(',"type":"note"}');
+   * log.endLine("events", () => event); // validated: its JSON is what was written
+   * log.close();
+   * ```
+   */
+  beginLine(stream: Stream): LineBuffer {
+    const out = this.#buffer(stream);
+    out.begin();
+    return out;
+  }
+
+  /**
+   * Ends the record begun with {@linkcode RunLog.beginLine}, as {@linkcode RunLog.appendJson}
+   * appends one: `record` is called only for the records validated, which must serialise to
+   * the bytes written exactly (else the line is dropped and this throws).
+   */
+  endLine(stream: Stream, record: () => Record<string, unknown>): void {
+    const out = this.#buffer(stream);
+    out.end();
+    if (this.#due(stream)) {
+      try {
+        const r = record();
+        this.#validate(stream, r);
+        if (JSON.stringify(r) !== out.lastLine()) throw this.#differs(stream);
+      } catch (e) {
+        out.dropLast();
+        throw e;
       }
     }
-    this.#push(stream, json);
+    this.#added(stream);
+  }
+
+  #differs(stream: Stream): LogFormatError {
+    return new LogFormatError(
+      `Cannot log ${stream} record: its serialised form differs from the record's JSON`,
+    );
   }
 
   /** Whether the next record of `stream` is validated. */
@@ -375,37 +423,35 @@ export class RunLog {
     }
   }
 
-  #push(stream: Stream, json: string): void {
+  #buffer(stream: Stream): LineBuffer {
     const buffer = this.#buffers.get(stream);
     if (!buffer) throw new Error(`Cannot log ${stream} record: the run log is closed`);
-    const line = json + "\n";
-    buffer.push(line);
-    this.#buffered += line.length;
+    return buffer;
+  }
+
+  /** After a line was added to `stream`'s buffer: writes it now, or when enough waits. */
+  #added(stream: Stream): void {
     // A long stretch between checkpoints must not hold its logs in memory.
-    if (this.#autoFlush || this.#buffered > MAX_BUFFERED) this.flush();
+    if (this.#autoFlush || this.#buffers.get(stream)!.length > MAX_BUFFERED) this.flush();
   }
 
   #write(stream: Stream): void {
     const buffer = this.#buffers.get(stream)!;
-    if (buffer.length === 0) return;
-    const text = buffer.join("");
-    // encoded into a buffer kept between writes (UTF-8 takes at most 3 bytes a UTF-16 unit)
-    if (this.#scratch.length < text.length * 3) this.#scratch = new Uint8Array(text.length * 3);
-    const bytes = this.#scratch.subarray(0, encoder.encodeInto(text, this.#scratch).written);
+    if (buffer.lines === 0) return;
+    const bytes = buffer.view();
     const cursor = this.#cursors.get(stream)!;
-    cursor.rows += buffer.length;
+    cursor.rows += buffer.lines;
     cursor.bytes += bytes.length;
     cursor.hash.update(bytes);
-    buffer.length = 0;
     const file = this.#files.get(stream)!;
     let written = 0;
     while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+    buffer.clear();
   }
 
   /** Writes every buffered record; they are on disk when this returns. */
   flush(): void {
     for (const s of STREAMS) if (this.#files.has(s)) this.#write(s);
-    this.#buffered = 0;
   }
 
   /**

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ReportDocument } from "../core/document.ts";
+import type { LineBuffer } from "../core/line_buffer.ts";
 import type { ZodSchema } from "../core/records.ts";
 import type { Agent, Decision } from "../agents/agent.ts";
 import type { CallRecorder } from "../agents/call_recorder.ts";
@@ -41,13 +42,14 @@ export interface PlayedDecision<A = unknown> extends Decision<A> {
   fallback: boolean;
 }
 
-/** An engine's decision row as {@linkcode BuiltRun.decisionRowJson} serialised it. */
+/** An engine's decision row as {@linkcode BuiltRun.decisionRowJson} serialises it. */
 export interface SerialisedRow {
   /**
-   * The row's fields as JSON: `JSON.stringify(row())` without its braces, exactly (so the
-   * session frames it without copying it).
+   * Writes the row's fields as JSON into `out`: `JSON.stringify(row())` without its braces,
+   * exactly (the session writes the run layer's fields around them, straight into the log's
+   * buffer).
    */
-  readonly fields: string;
+  write(out: LineBuffer): void;
   /** The row's `reward` (summed into `summary.returns`); `undefined` when it has none. */
   readonly reward: number | undefined;
   /** `true` when the engine marks the row a fallback (as a row's `fallback: true` does). */
@@ -88,8 +90,8 @@ export interface BuiltRun<A = any, O = any, I = any, S = any> {
    * The same row already serialised, for engines that log millions of rows: when given, the
    * session calls it instead of {@linkcode BuiltRun.decisionRow}. The rows the run log
    * validates (all, or a sample: `RunLogOptions.validate`) are built with
-   * {@linkcode SerialisedRow.row} and must serialise to {@linkcode SerialisedRow.fields}
-   * exactly, so a wrong serialiser stops the run at its first sampled row.
+   * {@linkcode SerialisedRow.row} and must serialise to what
+   * {@linkcode SerialisedRow.write} wrote, exactly, so a wrong serialiser stops the run at its first sampled row.
    */
   decisionRowJson?(
     agent: string,

@@ -197,6 +197,7 @@ export class RunSession {
   /** Each agent's sum of logged rewards, kept as rows are written (`null` after a resume). */
   #returns: Map<string, number> | null = new Map();
   #quotedNames = new Map<AgentId, string>();
+  #agentFields = new Map<AgentId, Uint8Array>();
 
   /**
    * A session over the parts `openRun` or `resumeRun` prepared: the engine is reset, or set
@@ -422,14 +423,19 @@ export class RunSession {
     return row.reward;
   }
 
-  /** Logs a row the engine serialised itself; returns its reward. */
+  /** Logs a row the engine serialises itself, into the log's buffer; returns its reward. */
   #logSerialised(step: number, agent: AgentId, d: PlayedDecision, row: SerialisedRow): unknown {
     const fallback = d.fallback || row.fallback === true;
-    const json = framed(step, this.#quoted(agent), row.fields, fallback, d.repaired);
-    // the log checks the record it validates against `json`: a wrong serialiser is refused
-    this.#p.log.appendJson(
+    const out = this.#p.log.beginLine("decisions");
+    out.bytes(ROW_HEAD);
+    out.number(step);
+    out.bytes(this.#agentBytes(agent));
+    row.write(out);
+    out.bytes(fallback ? ROW_FALLBACK : ROW_PLAYED);
+    out.bytes(d.repaired ? ROW_REPAIRED_END : ROW_END);
+    // the log checks the record it validates against the line: a wrong writer is refused
+    this.#p.log.endLine(
       "decisions",
-      json,
       () => decisionRecord(step, agent, row.row(), fallback, d.repaired),
     );
     return row.reward;
@@ -440,6 +446,15 @@ export class RunSession {
     let q = this.#quotedNames.get(agent);
     if (q === undefined) this.#quotedNames.set(agent, q = JSON.stringify(agent));
     return q;
+  }
+
+  /** `,"agent":<name>,` encoded, kept. */
+  #agentBytes(agent: AgentId): Uint8Array {
+    let b = this.#agentFields.get(agent);
+    if (b === undefined) {
+      this.#agentFields.set(agent, b = encoder.encode(`,"agent":${JSON.stringify(agent)},`));
+    }
+    return b;
   }
 
   /** Keeps the step's observations and checkpoints when due. */
@@ -693,6 +708,14 @@ function roundedByName(totals: Map<string, number>): Record<string, number> {
   );
 }
 
+const encoder = new TextEncoder();
+/** The run layer's fields of a decision row, encoded once (see `#logSerialised`). */
+const ROW_HEAD = encoder.encode(`{"v":${SCHEMA_VERSION},"round":`);
+const ROW_PLAYED = encoder.encode(',"fallback":false,"parse_ok":true');
+const ROW_FALLBACK = encoder.encode(',"fallback":true,"parse_ok":false');
+const ROW_END = encoder.encode("}");
+const ROW_REPAIRED_END = encoder.encode(',"repaired":true}');
+
 /** The fields the run layer puts around an engine's decision row. */
 const RESERVED = ["v", "round", "agent", "fallback", "parse_ok", "repaired"];
 
@@ -743,22 +766,8 @@ function decisionJson(
   ) return null;
   const body = JSON.stringify(row);
   if (body.length > 3 && isDigit(body.charCodeAt(2))) return null;
-  return framed(step, quotedAgent, body.slice(1, -1), fallback, repaired);
-}
-
-/**
- * A decision row's line from the engine's fields as JSON (without braces): the run layer's
- * fields around them, as `decisionRecord` orders them.
- */
-function framed(
-  step: number,
-  quotedAgent: string,
-  fields: string,
-  fallback: boolean,
-  repaired: boolean | undefined,
-): string {
   return `{"v":${SCHEMA_VERSION},"round":${step},"agent":${quotedAgent}` +
-    (fields.length > 0 ? "," + fields : "") +
+    (body.length > 2 ? "," + body.slice(1, -1) : "") +
     (fallback ? ',"fallback":true,"parse_ok":false' : ',"fallback":false,"parse_ok":true') +
     (repaired ? ',"repaired":true}' : "}");
 }

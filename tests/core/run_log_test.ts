@@ -112,6 +112,59 @@ Deno.test("RunLog appendJson: writes the given line; a checked record must seria
   );
 });
 
+Deno.test("RunLog beginLine/endLine: a record written piece by piece; a checked one must serialise to it, else its line is dropped", async () => {
+  const head = new TextEncoder().encode('{"v":1,"round":');
+  const write = (log: RunLog, round: number, type: string) => {
+    const out = log.beginLine("events");
+    out.bytes(head);
+    out.number(round);
+    out.text(`,"type":${JSON.stringify(type)}}`);
+  };
+  const dir = await Deno.makeTempDir();
+  const log = RunLog.create(dir, { validate: "sampled", autoFlush: false });
+  let built = 0;
+  const n = SAMPLED_VALIDATION_HEAD + SAMPLED_VALIDATION_EVERY;
+  for (let i = 1; i <= n; i++) {
+    write(log, i, "é");
+    log.endLine("events", () => (built++, { v: 1, round: i, type: "é" }));
+  }
+  assert.equal(built, SAMPLED_VALIDATION_HEAD + 1, "the head and one in 100 are built");
+  const marks = log.marks();
+  log.close();
+  const text = await Deno.readTextFile(join(dir, "events.jsonl"));
+  const lines = text.trimEnd().split("\n");
+  assert.deepEqual(lines, lines.map((_, i) => JSON.stringify({ v: 1, round: i + 1, type: "é" })));
+  assert.equal(lines.length, n);
+  assert.equal(marks.events.rows, n);
+  assert.equal(marks.events.bytes, new TextEncoder().encode(text).length);
+
+  const strict = await Deno.makeTempDir();
+  const all = RunLog.create(strict, { autoFlush: false });
+  write(all, 1, "a");
+  all.endLine("events", () => ({ v: 1, round: 1, type: "a" }));
+  // a writer that throws half-way leaves nothing behind
+  all.beginLine("events").text('{"v":1,"round":');
+  // a line that is not the record's JSON is refused, and dropped
+  write(all, 2, "a");
+  assert.throws(
+    () => all.endLine("events", () => ({ v: 1, round: 2, type: "b" })),
+    /serialised form differs/,
+  );
+  // and a bad record is refused by the schema, and dropped
+  write(all, 2, "a");
+  assert.throws(
+    () => all.endLine("events", () => ({ v: 1, round: "x", type: "a" })),
+    LogFormatError,
+  );
+  write(all, 2, "c");
+  all.endLine("events", () => ({ v: 1, round: 2, type: "c" }));
+  all.close();
+  assert.equal(
+    await Deno.readTextFile(join(strict, "events.jsonl")),
+    '{"v":1,"round":1,"type":"a"}\n{"v":1,"round":2,"type":"c"}\n',
+  );
+});
+
 Deno.test("streamJsonl: bounded reading of long lines across chunk edges, a torn tail, file:line errors", async () => {
   const dir = await Deno.makeTempDir();
   const path = `${dir}/events.jsonl`;

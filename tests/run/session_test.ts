@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { ConfigError } from "../../lib/core/config.ts";
 import { CheckpointRecordSchema, DecisionRecordSchema } from "../../lib/core/records.ts";
 import { readJsonl } from "../../lib/core/run_log.ts";
+import type { LineBuffer } from "../../lib/core/line_buffer.ts";
 import { findExperiment } from "../../lib/cli/registry.ts";
 import { openRun, resumeRun, runToEnd } from "../../lib/run/open.ts";
 import { RunOverError, SessionBusyError } from "../../lib/run/session.ts";
@@ -404,7 +405,7 @@ Deno.test("decision rows an engine serialises itself: logged as decisionRow's wo
           decisionRowJson: (...a: Parameters<typeof built.decisionRow>) => {
             const row = built.decisionRow(...a);
             return {
-              fields: serialise(row),
+              write: (out: LineBuffer) => out.text(serialise(row)),
               reward: row.reward as number,
               row: () => built.decisionRow(...a),
             };

@@ -427,7 +427,7 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
       const d = served(agent, step);
       const action = decision.action as string, kind = kinds[agent], thought = decision.thought;
       return {
-        fields: writer.fields(d, action, kind, thought),
+        write: (out) => writer.write(out, d, action, kind, thought),
         reward: d.reward,
         row: () => delegationRow(d, action, kind, thought),
       };

@@ -1,28 +1,35 @@
 /**
- * Delegation rows serialised without `JSON.stringify`: a run of `T = 1e6` logs some 700,000
+ * Delegation rows written without `JSON.stringify`: a run of `T = 1e6` logs some 700,000
  * rows, and writing their floating-point fields as text is most of what those rows cost. A
- * recorded run serves a fixed table (each provider's models over the same tasks), so the
- * fields that come from the table (the model, task, price, cost, tokens, reward and both
- * utilities) are written once per table entry and reused; every reuse is checked against the
- * record's values, so a record that differs (live mode, a dynamic price) is written afresh.
- * The output is `JSON.stringify(delegationRow(...))` without its braces, byte for byte (tested, and checked by
- * the run log on the rows it validates).
+ * recorded run serves a fixed table (each provider's models over the same tasks), so a row's
+ * fields but its time (the model, task, price, cost, tokens, reward, both utilities, action,
+ * phase and kind) are encoded once per table entry, provider and phase, and reused; every
+ * reuse is checked against the record's values, so a record that differs (live mode, a
+ * dynamic price) is written afresh. What is written is `JSON.stringify(delegationRow(...))`
+ * without its braces, byte for byte (tested, and checked by the run log on the rows it
+ * validates).
  *
  * @example
  * ```ts
+ * import { LineBuffer } from "../../core/line_buffer.ts";
  * import { delegationRow, DelegationRowWriter } from "./row_json.ts";
  * const d = {
  *   time: 0, phase: 1 as const, bonus: false, provider: "provider_1", provider_id: 1,
  *   model: "o1", task: 6, price: 0.5, cost: 0.1, reward: 7, prompt_tokens: 10,
  *   completion_tokens: 20, user_utility: 6.5, provider_utility: 0,
  * };
- * const writer = new DelegationRowWriter();
- * const fields = writer.fields(d, "o1", "policy:honest", undefined);
+ * const out = new LineBuffer();
+ * out.begin();
+ * out.text("{");
+ * new DelegationRowWriter().write(out, d, "o1", "policy:honest", undefined);
+ * out.text("}");
+ * out.end();
  * const json = JSON.stringify(delegationRow(d, "o1", "policy:honest", undefined));
- * console.log(`{${fields}}` === json); // true
+ * console.log(out.lastLine() === json); // true
  * ```
  * @module
  */
+import type { LineBuffer } from "../../core/line_buffer.ts";
 import { type DelegationRecord, PHASE_SLOTS } from "./types.ts";
 
 /** The phase slot of a delegation (`bonus` for the exploitation bonus). */
@@ -69,10 +76,10 @@ export function delegationRow(
 const num = (x: number): string => Number.isFinite(x) ? String(x) : "null";
 
 /**
- * The text of a row's fields but its time, kept for the rows that repeat them: the fields
+ * A row's fields but its time, encoded, kept for the rows that repeat them: the fields
  * before `time` (`head`, ending `"time":`) and after it (`tail`), and the values they show.
  */
-interface KeptText {
+interface KeptFields {
   action: string;
   kind: string;
   phase: string;
@@ -86,42 +93,55 @@ interface KeptText {
   completion: number;
   user: number;
   provider: number;
-  head: string;
-  tail: string;
+  head: Uint8Array;
+  tail: Uint8Array;
 }
 
-/** Texts kept at most (live tasks never repeat: past this, texts are written, not kept). */
+/** Rows' fields kept at most (live tasks never repeat: past this, they are not kept). */
 const MAX_KEPT = 1 << 16;
 
+const encoder = new TextEncoder();
+
 /**
- * Writes delegation rows as JSON, reusing the text of the rows it has written: a row that
- * repeats an earlier one's fields (a table entry served again by the same provider in the
- * same phase) differs only in its time.
+ * Writes delegation rows as JSON, reusing the encoded fields of the rows it has written: a
+ * row that repeats an earlier one's fields (a table entry served again by the same provider
+ * in the same phase) differs only in its time.
  */
 export class DelegationRowWriter {
-  #kept = new Map<number, KeptText>();
+  #kept = new Map<number, KeptFields>();
 
   /**
-   * The fields of `delegationRow(d, action, kind, thought)` as JSON: its `JSON.stringify`
-   * without the braces, exactly.
+   * Writes the fields of `delegationRow(d, action, kind, thought)` as JSON into `out`: its
+   * `JSON.stringify` without the braces, exactly.
    *
+   * @param out Where the row is being written.
    * @param d The delegation.
    * @param action The provider's action.
    * @param kind The provider's kind.
    * @param thought The provider's thought, omitted when empty.
-   * @returns The row's fields as JSON.
    */
-  fields(d: DelegationRecord, action: string, kind: string, thought: string | undefined): string {
-    const t = this.#text(d, action, kind);
-    return t.head + num(d.time) + t.tail +
-      (thought ? `,"thought":${JSON.stringify(thought)}` : "") +
-      (d.markup !== undefined ? `,"markup":${num(d.markup)}` : "");
+  write(
+    out: LineBuffer,
+    d: DelegationRecord,
+    action: string,
+    kind: string,
+    thought: string | undefined,
+  ): void {
+    const f = this.#fields(d, action, kind);
+    out.bytes(f.head);
+    out.number(d.time);
+    out.bytes(f.tail);
+    if (thought) out.text(`,"thought":${JSON.stringify(thought)}`);
+    if (d.markup !== undefined) {
+      out.text(',"markup":');
+      out.number(d.markup);
+    }
   }
 
-  /** The text of the row's fields but its time: kept when the same values were written. */
-  #text(d: DelegationRecord, action: string, kind: string): KeptText {
+  /** The row's fields but its time: kept when the same values were written before. */
+  #fields(d: DelegationRecord, action: string, kind: string): KeptFields {
     const phase = phaseOf(d);
-    // the key only spreads the texts: one is used when all its values are equal
+    // the key only spreads the rows: a kept one is used when all its values are equal
     const key = ((d.task * 64 + d.provider_id) * 64 + d.model.length) * 8 + phase.length;
     const kept = this.#kept.get(key);
     if (
@@ -132,7 +152,7 @@ export class DelegationRowWriter {
       kept.model === d.model && kept.phase === phase && kept.action === action &&
       kept.kind === kind
     ) return kept;
-    const made: KeptText = {
+    const made: KeptFields = {
       action,
       kind,
       phase,
@@ -146,8 +166,8 @@ export class DelegationRowWriter {
       completion: d.completion_tokens,
       user: d.user_utility,
       provider: d.provider_utility,
-      head: flat(`"action":${JSON.stringify(action)},"reward":${num(d.reward)},"time":`),
-      tail: flat(
+      head: encoder.encode(`"action":${JSON.stringify(action)},"reward":${num(d.reward)},"time":`),
+      tail: encoder.encode(
         `,"phase":"${phase}","provider_id":${num(d.provider_id)},"model":${
           JSON.stringify(d.model)
         },"task":${num(d.task)},"price":${num(d.price)},"cost":${num(d.cost)},"prompt_tokens":${
@@ -160,13 +180,4 @@ export class DelegationRowWriter {
     if (kept !== undefined || this.#kept.size < MAX_KEPT) this.#kept.set(key, made);
     return made;
   }
-}
-
-/**
- * `s`, flattened now: a concatenation is a tree of its parts, which every row that repeats
- * it would otherwise walk again when it is written.
- */
-function flat(s: string): string {
-  s.charCodeAt(0);
-  return s;
 }

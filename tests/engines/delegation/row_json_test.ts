@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { LineBuffer } from "../../../lib/core/line_buffer.ts";
 import { delegationRow, DelegationRowWriter } from "../../../lib/engines/delegation/row_json.ts";
 import type { DelegationRecord } from "../../../lib/engines/delegation/types.ts";
 import { runCli } from "../../support/cli.ts";
@@ -30,6 +31,21 @@ function record(x: Partial<DelegationRecord> = {}): DelegationRecord {
   };
 }
 
+/** The fields the writer writes for a row. */
+function written(
+  w: DelegationRowWriter,
+  d: DelegationRecord,
+  action: string,
+  kind: string,
+  thought?: string,
+): string {
+  const out = new LineBuffer(16);
+  out.begin();
+  w.write(out, d, action, kind, thought);
+  out.end();
+  return out.lastLine();
+}
+
 /** What the writer must give: `JSON.stringify` of the row, without its braces. */
 const expected = (d: DelegationRecord, action: string, kind: string, thought?: string) =>
   JSON.stringify(delegationRow(d, action, kind, thought)).slice(1, -1);
@@ -50,7 +66,7 @@ Deno.test("row JSON: every kind of value is written as JSON.stringify writes it"
     const d = record(x);
     // twice: written, then from the kept text
     for (let i = 0; i < 2; i++) {
-      assert.equal(w.fields(d, action, kind, thought), expected(d, action, kind, thought));
+      assert.equal(written(w, d, action, kind, thought), expected(d, action, kind, thought));
     }
   }
 });
@@ -58,7 +74,7 @@ Deno.test("row JSON: every kind of value is written as JSON.stringify writes it"
 Deno.test("row JSON: a kept text is reused only when every value it shows is equal", () => {
   const w = new DelegationRowWriter();
   const base = record();
-  assert.equal(w.fields(base, "o1", "k", undefined), expected(base, "o1", "k"));
+  assert.equal(written(w, base, "o1", "k", undefined), expected(base, "o1", "k"));
   // each change keeps the key's parts (task, provider, model length, phase) or not: either
   // way the row must show the new value
   const changes: Partial<DelegationRecord>[] = [
@@ -77,11 +93,11 @@ Deno.test("row JSON: a kept text is reused only when every value it shows is equ
   ];
   for (const c of changes) {
     const d = record(c);
-    assert.equal(w.fields(d, "o1", "k", undefined), expected(d, "o1", "k"), JSON.stringify(c));
-    assert.equal(w.fields(base, "o1", "k", undefined), expected(base, "o1", "k"));
+    assert.equal(written(w, d, "o1", "k", undefined), expected(d, "o1", "k"), JSON.stringify(c));
+    assert.equal(written(w, base, "o1", "k", undefined), expected(base, "o1", "k"));
   }
-  assert.equal(w.fields(base, "o3", "k", undefined), expected(base, "o3", "k"));
-  assert.equal(w.fields(base, "o1", "other", undefined), expected(base, "o1", "other"));
+  assert.equal(written(w, base, "o3", "k", undefined), expected(base, "o3", "k"));
+  assert.equal(written(w, base, "o1", "other", undefined), expected(base, "o1", "other"));
   // random records over a small table: hits, misses and key collisions alike
   let seed = 7;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -95,7 +111,7 @@ Deno.test("row JSON: a kept text is reused only when every value it shows is equ
       price: Math.floor(rand() * 4) / 3,
       reward: Math.floor(rand() * 3) / 7,
     });
-    assert.equal(w.fields(d, d.model, "k", undefined), expected(d, d.model, "k"));
+    assert.equal(written(w, d, d.model, "k"), expected(d, d.model, "k"));
   }
 });
 
