@@ -11,6 +11,7 @@ export * from "./rng.ts";
 export * from "./game.ts";
 export * from "./config.ts";
 export * from "./records.ts";
+export * from "./line_buffer.ts";
 export * from "./run_log.ts";
 export * from "./verify_logs.ts";
 export * from "./log_digest.ts";

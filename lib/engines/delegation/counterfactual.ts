@@ -813,6 +813,43 @@ export interface RunCounterfactual {
   contrast: WorldContrast;
 }
 
+/** The no-mechanism user and the oracle of one seed (what a run is compared with). */
+export interface CounterfactualWorlds {
+  /** The no-mechanism user, with the providers' stage-game regret under it. */
+  noMechanism: WorldOutcome & { regret: Record<string, AgentRegret> };
+  /** The oracle user. */
+  oracle: OracleOutcome;
+}
+
+/**
+ * Plays the no-mechanism user and the oracle on one seed: the users a run's counterfactual
+ * block compares the mechanism with ({@linkcode runCounterfactual} plays them itself unless
+ * given them; `counterfactual_worker.ts` plays them on another thread).
+ *
+ * @param options Config, records, seed, strategies.
+ * @returns Both users' outcomes.
+ * @throws {TypeError} In live mode and under dynamic pricing.
+ */
+export function counterfactualWorlds(options: WorldOptions): CounterfactualWorlds {
+  const { config, seed } = options;
+  checkMode(config, "the counterfactual users");
+  const fns = strategiesOf(config, options.strategies);
+  return worldsOn(seededEngine(options).tables, config, seed, fns);
+}
+
+function worldsOn(
+  tables: DelegationTables,
+  config: DelegationConfig,
+  seed: number,
+  fns: Strategy[],
+): CounterfactualWorlds {
+  const B = explorationBlock(config.T, config.epsilon);
+  return {
+    noMechanism: noMechanismOn(tables, config, B, seed, fns),
+    oracle: oracleOn(tables, config, seed, fns),
+  };
+}
+
 /**
  * The counterfactual block of one finished run: the no-mechanism user and the oracle on
  * the run's seed and tables, against the run's own totals.
@@ -827,13 +864,13 @@ export function runCounterfactual(options: {
   seed: number;
   strategies: readonly (string | Strategy)[];
   mechanism: { user_utility: number; substitution_share: number };
+  /** The two users, already played (e.g. off the main thread): not played again. */
+  worlds?: CounterfactualWorlds;
 }): RunCounterfactual {
   const { config, tables, seed } = options;
   checkMode(config, "the counterfactual users");
-  const fns = strategiesOf(config, options.strategies);
-  const B = explorationBlock(config.T, config.epsilon);
-  const base = noMechanismOn(tables, config, B, seed, fns);
-  const oracle = oracleOn(tables, config, seed, fns);
+  const { noMechanism: base, oracle } = options.worlds ??
+    worldsOn(tables, config, seed, strategiesOf(config, options.strategies));
   const T = config.T;
   const mechanism = {
     T,

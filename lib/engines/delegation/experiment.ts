@@ -31,6 +31,7 @@ import { liveTaskOptions, servedModelSpec, withLiveServing } from "./live.ts";
 import { createLlmProvider } from "./llm_provider.ts";
 import { loadRecordedRecords, type TaskRecords } from "./records.ts";
 import {
+  BUILTIN_STRATEGIES,
   createStrategyAgent,
   type ProviderAgent,
   STRATEGIES,
@@ -41,7 +42,12 @@ import { pricingPolicyNames } from "./pricing.ts";
 import { PhaseTally } from "./phase_tally.ts";
 import { delegationRow, DelegationRowWriter } from "./row_json.ts";
 import { delegationProfile, delegationSampleReply } from "./profile.ts";
-import { ProviderRegretTally, runCounterfactual } from "./counterfactual.ts";
+import {
+  type CounterfactualWorlds,
+  ProviderRegretTally,
+  runCounterfactual,
+} from "./counterfactual.ts";
+import { counterfactualOffThread } from "./counterfactual_off_thread.ts";
 
 /** A row of `decisions.jsonl`: one delegation (the SPEC's delegation history). */
 const delegationDecisionObject = decisionRecordObject.extend({
@@ -340,6 +346,44 @@ function notComputed(
     : "needs scripted providers (an LLM seat cannot be replayed against another user)";
 }
 
+/**
+ * Whether a run has a counterfactual block: recorded or synthetic records, fixed prices, the
+ * mechanism on, and every seat scripted (an LLM seat cannot be replayed against another user).
+ */
+function counterfactualOf(
+  cfg: DelegationConfig,
+  engine: DelegationEngine,
+  agents: readonly ProviderAgent[],
+): boolean {
+  return cfg.records.mode !== "live" && !engine.dynamicPricing && cfg.mechanism !== "none" &&
+    agents.every((a) => a.kind.startsWith("policy:"));
+}
+
+/** Runs of at least this `T` play their counterfactual users on another thread. */
+const OFF_THREAD_MIN_T = 100_000;
+
+/**
+ * A long run's counterfactual users, started on another thread while the run plays (`null`:
+ * played at the end, on this thread; so are they when the worker fails).
+ */
+function counterfactualEarly(
+  cfg: DelegationConfig,
+  records: TaskRecords | undefined,
+  engine: DelegationEngine,
+  agents: readonly ProviderAgent[],
+  seed: number,
+): { seed: number; worlds: Promise<CounterfactualWorlds | undefined> } | null {
+  if (!counterfactualOf(cfg, engine, agents) || cfg.T < OFF_THREAD_MIN_T) return null;
+  // a registered strategy is not known to the worker
+  if (!cfg.providers.every((p) => Object.hasOwn(BUILTIN_STRATEGIES, p.strategy))) return null;
+  const strategies = cfg.providers.map((p) => p.strategy);
+  return {
+    seed,
+    worlds: counterfactualOffThread({ config: cfg, records, seed, strategies })
+      .catch(() => undefined),
+  };
+}
+
 /** The run's summary: the engine's, the regret and counterfactual blocks, the seats. */
 async function summarizeRun(
   dir: string,
@@ -347,6 +391,7 @@ async function summarizeRun(
   engine: DelegationEngine,
   agents: readonly ProviderAgent[],
   logged: ProviderRegretTally | null,
+  worlds: CounterfactualWorlds | undefined,
 ): Promise<Record<string, unknown>> {
   const state = engine.getState();
   const s = delegationSummary(cfg, state, await runPhaseSums(dir, engine, state.t));
@@ -361,17 +406,17 @@ async function summarizeRun(
   }]));
   const live = cfg.records.mode === "live", none = cfg.mechanism === "none";
   const dynamic = engine.dynamicPricing;
-  const scripted = agents.every((a) => a.kind.startsWith("policy:"));
   const regret = live || dynamic
     ? null
     : await runRegret(dir, engine, agents, s.total_delegations, logged);
-  const counterfactual = !live && !dynamic && scripted && !none
+  const counterfactual = counterfactualOf(cfg, engine, agents)
     ? runCounterfactual({
       config: cfg,
       tables: engine.tables,
       seed: engine.seed,
       strategies: cfg.providers.map((p) => p.strategy),
       mechanism: { user_utility: s.total_user_utility, substitution_share: s.substitution_rate },
+      worlds,
     })
     : null;
   return {
@@ -394,8 +439,10 @@ async function summarizeRun(
 
 async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Promise<BuiltRun> {
   const cfg = seatConfig(config, ctx);
-  const engine = new DelegationEngine(cfg, { records: await loadRecords(cfg) });
+  const records = await loadRecords(cfg);
+  const engine = new DelegationEngine(cfg, { records });
   const agents = seatAgents(cfg, ctx, engine);
+  const early = counterfactualEarly(cfg, records, engine, agents, ctx.seed);
   const kinds = Object.fromEntries(agents.map((a) => [a.name, a.kind]));
   const llm = new Set(agents.filter((a) => !a.kind.startsWith("policy:")).map((a) => a.name));
   // The regret of the rows logged by this process, tallied as they are logged (a bad row
@@ -432,7 +479,10 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
         row: () => delegationRow(d, action, kind, thought),
       };
     },
-    summarize: ({ dir }) => summarizeRun(dir, cfg, engine, agents, logged),
+    summarize: async ({ dir }) => {
+      const worlds = early?.seed === engine.seed ? await early.worlds : undefined;
+      return summarizeRun(dir, cfg, engine, agents, logged, worlds);
+    },
     // the providers' pricing, beside the config in config.json, when the config sets any
     ...(cfg.providers.some((p) => p.pricing)
       ? {

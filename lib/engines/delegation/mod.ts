@@ -11,12 +11,15 @@
  * shared engine contract over them), `strategies.ts` (honest, worst, random, strategic/ours,
  * best response, custom), `pricing.ts` (the providers' pricing policies: fixed, phase, surge,
  * undercut, custom), `summary.ts` (with the per-phase figures; `phase_tally.ts` rebuilds them
- * from rows), `row_json.ts` (a delegation's decision row, and its JSON written fast), `study.ts` (the 64-combination study), `maxflow.ts` (the live task
- * suite), `live.ts` (live mode), `prompts.ts` and `llm_provider.ts` (an LLM in a provider's
- * seat), `experiment.ts` (the registered experiment and its flags), `study_cli.ts` (the
- * `delegation-study` command), `counterfactual.ts` (the no-mechanism user, the oracle user,
- * regret, the audit's outcome) and `counterfactual_study.ts` (honesty gain, regret as `T`
- * grows, detection power against false stops, and their verdicts across seeds), and
+ * from rows), `row_json.ts` (a delegation's decision row, and its JSON written fast),
+ * `study.ts` (the 64-combination study), `maxflow.ts` (the live task suite), `live.ts` (live
+ * mode), `prompts.ts` and `llm_provider.ts` (an LLM in a provider's seat), `experiment.ts`
+ * (the registered experiment and its flags), `study_cli.ts` (the `delegation-study`
+ * command), `counterfactual.ts` (the no-mechanism user, the oracle user, regret, the audit's
+ * outcome; `counterfactual_off_thread.ts` plays them on another thread, in
+ * `counterfactual_worker.ts`, while a long run plays) and `counterfactual_study.ts` (honesty
+ * gain, regret as `T` grows, detection power against false stops, and their verdicts across
+ * seeds), and
  * `analysis.ts` (Polars DataFrames; `timeline.ts` and `reference_table.ts` are its
  * Polars-free parts), `charts.ts`, and the reports as data: `report.ts` (a run's
  * `ReportDocument`), `report_phases.ts`, `report_counterfactual.ts`, `report_study.ts` (the
@@ -35,6 +38,7 @@ export * from "./analysis.ts";
 export * from "./charts.ts";
 export * from "./config.ts";
 export * from "./counterfactual.ts";
+export * from "./counterfactual_off_thread.ts";
 export * from "./counterfactual_study.ts";
 export * from "./engine.ts";
 export * from "./experiment.ts";

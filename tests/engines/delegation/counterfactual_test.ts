@@ -8,11 +8,14 @@ import { parseDelegationConfig } from "../../../lib/engines/delegation/config.ts
 import {
   compareWorlds,
   contrastWorlds,
+  counterfactualWorlds,
   playMechanism,
   playNoMechanism,
   playOracle,
   providerRegretPoints,
+  runCounterfactual,
 } from "../../../lib/engines/delegation/counterfactual.ts";
+import { counterfactualOffThread } from "../../../lib/engines/delegation/counterfactual_off_thread.ts";
 import {
   DETECTION_MARGIN,
   detectionSummary,
@@ -175,6 +178,61 @@ Deno.test("compareWorlds: deterministic per seed, and the three users share the 
   // oracle = the best served total among providers
   assert.equal(a.oracle.user_utility, Math.max(...a.oracle.served_user_utility));
   close(a.contrast.user_regret, a.oracle.user_utility - a.mechanism.user_utility);
+});
+
+Deno.test("counterfactual users off the main thread: equal to this thread's; a failure rejects", async () => {
+  for (
+    const [config, records] of [[parseDelegationConfig({ T: 2000 }), undefined], [
+      tinyConfig(),
+      tinyRecords(),
+    ]] as const
+  ) {
+    const strategies = ["honest", "ours", "worst"].slice(0, config.providers.length);
+    const options = { config, records, seed: 7, strategies };
+    assert.deepEqual(await counterfactualOffThread(options), counterfactualWorlds(options));
+  }
+  const live = parseDelegationConfig({ T: 50, records: { mode: "live" } });
+  await assert.rejects(
+    counterfactualOffThread({ config: live, seed: 1, strategies: ["honest", "honest", "honest"] }),
+    /live/,
+  );
+});
+
+Deno.test("a run of T >= 1e5 plays its counterfactual users off the main thread: its block equals this thread's", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-cf-thread-" });
+  const configFile = join(dir, "c.json");
+  const raw = { T: 100_000, records: { mode: "synthetic", tasks: 50 } };
+  await Deno.writeTextFile(configFile, JSON.stringify(raw));
+  const out = join(dir, "run");
+  const r = await runCli([
+    "delegation",
+    "--config",
+    configFile,
+    "--seed",
+    "3",
+    "--out",
+    out,
+    "--no-report",
+    "--quiet",
+    "--log-decisions",
+    "none",
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const summary = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
+  const config = parseDelegationConfig(raw);
+  const engine = new DelegationEngine(config);
+  engine.reset({ seed: 3 });
+  const expected = runCounterfactual({
+    config,
+    tables: engine.tables,
+    seed: 3,
+    strategies: config.providers.map((p) => p.strategy),
+    mechanism: {
+      user_utility: summary.total_user_utility,
+      substitution_share: summary.substitution_rate,
+    },
+  });
+  assert.deepEqual(summary.counterfactual, JSON.parse(JSON.stringify(expected)));
 });
 
 // ---- verdict boundaries: each constant's value is pinned by a pair of cases ----
