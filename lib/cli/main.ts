@@ -129,13 +129,12 @@ export async function main(argv: string[]): Promise<number> {
       throw new ConfigError("--agents: not with --replay (the recorded run plays every seat)");
     }
     if (args.estimate) return await (await import("./estimate.ts")).printEstimate(args, agents);
-    const [{ openRun, resumeRun }, { rebuildIndex, regenerateReport, writeRunReport }, registry] =
-      await Promise.all([
-        import("../run/open.ts"),
-        import("./report.ts"),
-        import("./registry.ts"),
-      ]);
-    const { EXPERIMENTS, findExperiment } = registry;
+    // the report writers load only when reports are written (not with --no-report)
+    const [{ openRun, resumeRun }, reports, { EXPERIMENTS, findExperiment }] = await Promise.all([
+      import("../run/open.ts"),
+      args.reports !== null ? import("./report.ts") : null,
+      import("./registry.ts"),
+    ]);
     const limits: SharedLimits = new Map();
     const common = {
       lang: args.lang,
@@ -145,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
       maxTokens: args.maxTokens,
       maxUsd: args.maxUsd,
       reportsRoot: args.reports,
-      writeReport: writeRunReport,
+      writeReport: reports?.writeRunReport,
       maxFallbackShare: args.maxFallback,
     };
     if (args.resume) {
@@ -157,7 +156,8 @@ export async function main(argv: string[]): Promise<number> {
       await printResult(r, args.quiet);
       // The index lists the run as it is now: completed, or stopped again.
       if (args.reports !== null) {
-        console.log(`index: ${await rebuildIndex({ reportsRoot: args.reports, extra: [r.dir] })}`);
+        const index = await reports!.rebuildIndex({ reportsRoot: args.reports, extra: [r.dir] });
+        console.log(`index: ${index}`);
       }
       return exitCode(r);
     }
@@ -165,8 +165,11 @@ export async function main(argv: string[]): Promise<number> {
       const { runSweep } = await import("./sweep.ts");
       const result = await runSweep({ ...args, argv });
       if (args.reports !== null) {
-        const report = await regenerateReport(result.dir, args.reports);
-        const index = await rebuildIndex({ reportsRoot: args.reports, extra: [result.dir] });
+        const report = await reports!.regenerateReport(result.dir, args.reports);
+        const index = await reports!.rebuildIndex({
+          reportsRoot: args.reports,
+          extra: [result.dir],
+        });
         if (!args.quiet) console.log(`  report: ${report}\nindex: ${index}`);
       }
       return result.failed > 0 ? 1 : 0;
@@ -202,7 +205,7 @@ export async function main(argv: string[]): Promise<number> {
       made.push(r.dir);
     }
     if (args.reports !== null) {
-      const index = await rebuildIndex({ reportsRoot: args.reports, extra: made });
+      const index = await reports!.rebuildIndex({ reportsRoot: args.reports, extra: made });
       if (!args.quiet || args.experiments.length === 0) console.log(`index: ${index}`);
     }
     return code;
