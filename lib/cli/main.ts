@@ -130,10 +130,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (args.estimate) return await (await import("./estimate.ts")).printEstimate(args, agents);
     // the report writers load only when reports are written (not with --no-report)
-    const [{ openRun, resumeRun }, reports, { EXPERIMENTS, findExperiment }] = await Promise.all([
+    const [{ openRun, resumeRun }, reports] = await Promise.all([
       import("../run/open.ts"),
       args.reports !== null ? import("./report.ts") : null,
-      import("./registry.ts"),
     ]);
     const limits: SharedLimits = new Map();
     const common = {
@@ -149,6 +148,7 @@ export async function main(argv: string[]): Promise<number> {
     };
     if (args.resume) {
       if (args.experiments.length) throw new ConfigError("--resume: name no experiment with it");
+      const { findExperiment } = await import("./registry.ts");
       const session = await resumeRun(args.resume, findExperiment, common, limits);
       playing = session.dir;
       const r = await play(session, args.quiet);
@@ -174,7 +174,9 @@ export async function main(argv: string[]): Promise<number> {
       }
       return result.failed > 0 ? 1 : 0;
     }
-    const names = args.experiments.length ? args.experiments : EXPERIMENTS.map((e) => e.name);
+    const names = args.experiments.length
+      ? args.experiments
+      : EXPERIMENT_ENTRIES.map((e) => e.name);
     if (names.length > 1 && (args.config || args.out || args.replay)) {
       throw new ConfigError(
         `--${
@@ -185,7 +187,8 @@ export async function main(argv: string[]): Promise<number> {
     const made: string[] = [];
     let code = 0;
     for (const name of names) {
-      const experiment = findExperiment(name)!;
+      // this experiment's module only (the registry would load every engine)
+      const experiment = await EXPERIMENT_ENTRIES.find((e) => e.name === name)!.load();
       const session = await openRun({
         ...common,
         experiment,

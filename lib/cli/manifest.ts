@@ -6,11 +6,13 @@
  * only once it has something to run).
  *
  * It mirrors `registry.ts` and `commands.ts`, in their order: a test checks that they agree,
- * so registering an experiment or a command means adding its entry here too.
+ * so registering an experiment or a command means adding its entry here too. Each entry
+ * loads its experiment alone (`load`, a dynamic import), so that a run of one experiment
+ * does not load the others (the registry loads them all).
  *
  * @module
  */
-import type { ExperimentFlag } from "../run/experiment.ts";
+import type { Experiment, ExperimentFlag } from "../run/experiment.ts";
 
 /** An experiment as `--help` and the flag parser see it. */
 export interface ExperimentEntry {
@@ -22,20 +24,25 @@ export interface ExperimentEntry {
   readonly flags?: Readonly<Record<string, ExperimentFlag>>;
   /** `true` when `deno task serve` can serve it (it has `Experiment.serve`). */
   readonly servable?: boolean;
+  /** Loads the experiment (its module only: the registry's entry, the same object). */
+  readonly load: () => Promise<Experiment>;
 }
 
 /** The registered experiments, in `EXPERIMENTS` order. */
 export const EXPERIMENT_ENTRIES: readonly ExperimentEntry[] = [
   {
     name: "blockchain",
+    load: async () => (await import("../engines/blockchain/experiment.ts")).blockchainExperiment,
     description: "Blockchain CPD mining game (RQ2): construct / parasitic / destroy",
   },
   {
     name: "ipd",
+    load: async () => (await import("../engines/ipd/experiment.ts")).ipdExperiment,
     description: "Iterated prisoner's dilemma (the example engine; template for new games)",
   },
   {
     name: "delegation",
+    load: async () => (await import("../engines/delegation/experiment.ts")).delegationExperiment,
     description: "LLM delegation mechanism (Cao et al.): providers may substitute cheaper models",
     flags: {
       strategies: {
@@ -58,6 +65,7 @@ export const EXPERIMENT_ENTRIES: readonly ExperimentEntry[] = [
   },
   {
     name: "society",
+    load: async () => (await import("../engines/society/experiment.ts")).societyExperiment,
     description: "Emergent society (shelter): resources, proposals, eliminations and appeals",
     servable: true,
   },

@@ -59,6 +59,12 @@ Deno.test("main.ts, serve.ts: their static import graphs load no engine, SDK, po
   assert.ok(registry.some((s) => HEAVY.test(s)));
 });
 
+Deno.test("manifest.ts: each entry loads its experiment alone, the registry's own object", async () => {
+  for (const entry of EXPERIMENT_ENTRIES) {
+    assert.equal(await entry.load(), EXPERIMENTS.find((e) => e.name === entry.name), entry.name);
+  }
+});
+
 Deno.test("manifest.ts agrees with registry.ts and commands.ts (order, descriptions, flags, serve)", () => {
   assert.deepEqual(
     EXPERIMENT_ENTRIES.map((e) => ({
