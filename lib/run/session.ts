@@ -431,8 +431,7 @@ export class RunSession {
     out.number(step);
     out.bytes(this.#agentBytes(agent));
     row.write(out);
-    out.bytes(fallback ? ROW_FALLBACK : ROW_PLAYED);
-    out.bytes(d.repaired ? ROW_REPAIRED_END : ROW_END);
+    out.bytes(ROW_TAILS[(fallback ? 1 : 0) + (d.repaired ? 2 : 0)]);
     // the log checks the record it validates against the line: a wrong writer is refused
     this.#p.log.endLine(
       "decisions",
@@ -711,10 +710,13 @@ function roundedByName(totals: Map<string, number>): Record<string, number> {
 const encoder = new TextEncoder();
 /** The run layer's fields of a decision row, encoded once (see `#logSerialised`). */
 const ROW_HEAD = encoder.encode(`{"v":${SCHEMA_VERSION},"round":`);
-const ROW_PLAYED = encoder.encode(',"fallback":false,"parse_ok":true');
-const ROW_FALLBACK = encoder.encode(',"fallback":true,"parse_ok":false');
-const ROW_END = encoder.encode("}");
-const ROW_REPAIRED_END = encoder.encode(',"repaired":true}');
+/** The row's last fields: played, fallback, played and repaired, fallback and repaired. */
+const ROW_TAILS = [
+  ',"fallback":false,"parse_ok":true}',
+  ',"fallback":true,"parse_ok":false}',
+  ',"fallback":false,"parse_ok":true,"repaired":true}',
+  ',"fallback":true,"parse_ok":false,"repaired":true}',
+].map((s) => encoder.encode(s));
 
 /** The fields the run layer puts around an engine's decision row. */
 const RESERVED = ["v", "round", "agent", "fallback", "parse_ok", "repaired"];

@@ -462,7 +462,7 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
     }
     return d;
   };
-  const writer = new DelegationRowWriter();
+  const row = new DelegationRowWriter();
   return {
     engine,
     agents,
@@ -470,15 +470,8 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
       const d = served(agent, step);
       return delegationRow(d, decision.action as string, kinds[agent], decision.thought);
     },
-    decisionRowJson: (agent, decision, step) => {
-      const d = served(agent, step);
-      const action = decision.action as string, kind = kinds[agent], thought = decision.thought;
-      return {
-        write: (out) => writer.write(out, d, action, kind, thought),
-        reward: d.reward,
-        row: () => delegationRow(d, action, kind, thought),
-      };
-    },
+    decisionRowJson: (agent, decision, step) =>
+      row.of(served(agent, step), decision.action as string, kinds[agent], decision.thought),
     summarize: async ({ dir }) => {
       const worlds = early?.seed === engine.seed ? await early.worlds : undefined;
       return summarizeRun(dir, cfg, engine, agents, logged, worlds);

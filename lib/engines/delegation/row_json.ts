@@ -30,6 +30,7 @@
  * @module
  */
 import type { LineBuffer } from "../../core/line_buffer.ts";
+import type { SerialisedRow } from "../../run/experiment.ts";
 import { type DelegationRecord, PHASE_SLOTS } from "./types.ts";
 
 /** The phase slot of a delegation (`bonus` for the exploitation bonus). */
@@ -109,6 +110,33 @@ const encoder = new TextEncoder();
  */
 export class DelegationRowWriter {
   #kept = new Map<number, KeptFields>();
+  #row = new CurrentRow(this);
+
+  /**
+   * The row of one delegation as the run layer takes it (`BuiltRun.decisionRowJson`): one
+   * object, reused for every row (the session is done with a row before it asks for the
+   * next), so that a million rows allocate nothing here.
+   *
+   * @param d The delegation.
+   * @param action The provider's action.
+   * @param kind The provider's kind.
+   * @param thought The provider's thought, omitted when empty.
+   * @returns The row: its fields written by `write`, built by `row()`, its `reward`.
+   */
+  of(
+    d: DelegationRecord,
+    action: string,
+    kind: string,
+    thought: string | undefined,
+  ): SerialisedRow {
+    const r = this.#row;
+    r.d = d;
+    r.action = action;
+    r.kind = kind;
+    r.thought = thought;
+    r.reward = d.reward;
+    return r;
+  }
 
   /**
    * Writes the fields of `delegationRow(d, action, kind, thought)` as JSON into `out`: its
@@ -179,5 +207,27 @@ export class DelegationRowWriter {
     };
     if (kept !== undefined || this.#kept.size < MAX_KEPT) this.#kept.set(key, made);
     return made;
+  }
+}
+
+/** The row {@linkcode DelegationRowWriter.of} hands out (and sets again for each row). */
+class CurrentRow implements SerialisedRow {
+  d!: DelegationRecord;
+  action = "";
+  kind = "";
+  thought: string | undefined = undefined;
+  reward = 0;
+  #writer: DelegationRowWriter;
+
+  constructor(writer: DelegationRowWriter) {
+    this.#writer = writer;
+  }
+
+  write(out: LineBuffer): void {
+    this.#writer.write(out, this.d, this.action, this.kind, this.thought);
+  }
+
+  row(): Record<string, unknown> {
+    return delegationRow(this.d, this.action, this.kind, this.thought);
   }
 }
