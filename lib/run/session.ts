@@ -187,6 +187,8 @@ export class RunSession {
   #p: SessionParts;
   #agents: Agent<unknown, unknown, unknown>[];
   #byName: Map<string, Agent<unknown, unknown, unknown>>;
+  /** Whether any agent observes its outcomes. */
+  #observing: boolean;
   #observations: Record<AgentId, unknown>;
   #infos: Record<AgentId, unknown>;
   #counts = { llm_decisions: 0, fallbacks: 0 };
@@ -217,6 +219,7 @@ export class RunSession {
     const { engine, agents } = parts.built;
     this.#agents = agents;
     this.#byName = new Map(agents.map((a) => [a.name, a]));
+    this.#observing = agents.some((a) => a.observe);
     for (const name of engine.agents) {
       if (!this.#byName.has(name)) throw new Error(`Cannot run: no agent for player '${name}'`);
     }
@@ -476,6 +479,7 @@ export class RunSession {
     actions: Record<AgentId, unknown>,
     result: StepResult<unknown, unknown>,
   ): Promise<unknown> | undefined {
+    if (!this.#observing) return undefined; // no agent observes (scripted strategies)
     let waits: Promise<void>[] | null = null;
     for (const name in result.observations) {
       const agent = this.#byName.get(name);
