@@ -8,6 +8,7 @@
 export * from "./chat_model.ts";
 export * from "./openai.ts";
 export * from "./anthropic.ts";
+export * from "./sdk_client.ts";
 export * from "./scripted.ts";
 export * from "./retry.ts";
 export * from "./limits.ts";
