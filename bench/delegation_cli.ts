@@ -76,7 +76,7 @@ async function once(
   const stderr = new TextDecoder().decode(r.stderr).trim();
   // /usr/bin/time reports the child's exit status before its own figures
   const status = /Command exited with non-zero status (\d+)/.exec(stderr);
-  if ((status ? Number(status[1]) : 0) !== code) {
+  if (/Command terminated by signal/.test(stderr) || (status ? Number(status[1]) : 0) !== code) {
     throw new Error(`${args.join(" ")}: expected exit ${code}:\n${stderr}`);
   }
   const [user, sys] = (stderr.split("\n").at(-1) ?? "").split(" ").map(Number);

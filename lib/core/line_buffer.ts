@@ -131,10 +131,13 @@ export class LineBuffer {
     return decoder.decode(this.#buf.subarray(this.#lastStart, this.#ended - 1));
   }
 
-  /** Drops the last line ended (after it was found wrong). */
+  /**
+   * Drops the last line ended (after it was found wrong); only that one: a second call, or a
+   * call with no line ended since the buffer was cleared, drops nothing.
+   */
   dropLast(): void {
-    if (this.#lines === 0) return;
-    this.#ended = this.#pos = this.#lastStart;
+    if (this.#lastStart === this.#ended) return;
+    this.#pos = this.#ended = this.#lastStart;
     this.#lines--;
   }
 

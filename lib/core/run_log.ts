@@ -34,7 +34,7 @@ import {
 
 const STREAMS: Stream[] = ["decisions", "llm_calls", "events", "checkpoints"];
 const encoder = new TextEncoder();
-/** Characters buffered before a flush even without a checkpoint (about 1 MB). */
+/** Bytes a log buffers before it is flushed even without a checkpoint (1 MiB per log). */
 const MAX_BUFFERED = 1 << 20;
 
 /** A bad line in a log file. */
@@ -443,10 +443,12 @@ export class RunLog {
     cursor.rows += buffer.lines;
     cursor.bytes += bytes.length;
     cursor.hash.update(bytes);
+    // emptied before the write (the view stays valid until the buffer is written to again): a
+    // failed write is not written or counted twice by a later flush
+    buffer.clear();
     const file = this.#files.get(stream)!;
     let written = 0;
     while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
-    buffer.clear();
   }
 
   /** Writes every buffered record; they are on disk when this returns. */

@@ -15,7 +15,8 @@
 import type { AnthropicChatModelOptions } from "./anthropic.ts";
 import type { ChatModel, ChatRequest, ChatResponse } from "./chat_model.ts";
 import type { OpenAIChatModelOptions } from "./openai.ts";
-import { checkClientOptions, readEnv } from "./_http.ts";
+import { checkClientOptions, readEnv, sdkEndpoint } from "./_http.ts";
+import { proxyFetchOptions } from "./proxy.ts";
 
 /** The options of either client (Anthropic's own `maxTokens` included). */
 export type SdkClientOptions = OpenAIChatModelOptions & AnthropicChatModelOptions;
@@ -46,6 +47,10 @@ export function sdkChatModel(
       `Cannot create an Anthropic chat model: 'maxTokens' must be a positive integer, got ${max}`,
     );
   }
+  // the secrets of the endpoint's query and of the proxy are registered now, as the clients'
+  // constructors register them (so they are scrubbed before any request is made)
+  sdkEndpoint(options.baseURL ?? "");
+  proxyFetchOptions(options.proxy);
   let client: Promise<ChatModel> | null = null;
   const load = async (): Promise<ChatModel> =>
     provider === "openai"

@@ -47,7 +47,9 @@ export interface SerialisedRow {
   /**
    * Writes the row's fields as JSON into `out`: `JSON.stringify(row())` without its braces,
    * exactly (the session writes the run layer's fields around them, straight into the log's
-   * buffer).
+   * buffer). Such a row sets none of the run layer's fields (`v`, `round`, `agent`,
+   * `fallback`, `parse_ok`, `repaired`) and has no integer-like key (JS orders those first):
+   * the session refuses one that does, at its first validated row.
    */
   write(out: LineBuffer): void;
   /** The row's `reward` (summed into `summary.returns`); `undefined` when it has none. */
@@ -100,6 +102,14 @@ export interface BuiltRun<A = any, O = any, I = any, S = any> {
   ): SerialisedRow;
   /** The engine's part of `summary.json`. */
   summarize(context: SummaryContext<A, O, I, S>): Promise<Record<string, unknown>>;
+  /**
+   * Called once the session that plays this build opens (a build that is only checked, as a
+   * sweep's cells and `--estimate` are, never opens): where work beside the play starts
+   * (delegation plays its counterfactual users on another thread).
+   */
+  open?(): void;
+  /** Called when that session closes: stops what {@linkcode BuiltRun.open} started. */
+  close?(): void;
   /**
    * What the engine adds to `config.json`'s provenance, e.g. its ablation switches and
    * prompt-variant hash (`{ablation: {switches, template, prompt_variant}}`).

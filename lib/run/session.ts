@@ -19,7 +19,7 @@ import type { CallRecorder } from "../agents/call_recorder.ts";
 import type { AgentId, StepResult } from "../core/game.ts";
 import { type CheckpointRecord, SCHEMA_VERSION } from "../core/records.ts";
 import type { RunLog } from "../core/run_log.ts";
-import { readLines, writeJsonAtomic } from "../core/run_log.ts";
+import { LogFormatError, readLines, writeJsonAtomic } from "../core/run_log.ts";
 import { sealCheckpoint } from "../core/verify_logs.ts";
 import { redactSecrets } from "../core/redact.ts";
 import { type Budget, BudgetExceededError } from "../llm/budget.ts";
@@ -242,6 +242,7 @@ export class RunSession {
     }
     this.#observations = view.observations;
     this.#infos = view.infos;
+    parts.built.open?.();
   }
 
   /** The engine (read its state; do not step it directly). */
@@ -436,10 +437,17 @@ export class RunSession {
     row.write(out);
     out.bytes(ROW_TAILS[(fallback ? 1 : 0) + (d.repaired ? 2 : 0)]);
     // the log checks the record it validates against the line: a wrong writer is refused
-    this.#p.log.endLine(
-      "decisions",
-      () => decisionRecord(step, agent, row.row(), fallback, d.repaired),
-    );
+    this.#p.log.endLine("decisions", () => {
+      const fields = row.row();
+      if (reservedKeyIn(fields) || Object.keys(fields).some(isIntegerLike)) {
+        throw new LogFormatError(
+          `Cannot log decisions record: a row written by decisionRowJson sets a field of the run layer or an integer-like key (${
+            Object.keys(fields).filter((k) => RESERVED.includes(k) || isIntegerLike(k)).join(", ")
+          }); such rows go through decisionRow`,
+        );
+      }
+      return decisionRecord(step, agent, fields, fallback, d.repaired);
+    });
     return row.reward;
   }
 
@@ -649,8 +657,12 @@ export class RunSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#p.log.close();
-    this.#p.lock.release();
+    try {
+      this.#p.built.close?.();
+    } finally {
+      this.#p.log.close();
+      this.#p.lock.release();
+    }
   }
 }
 
@@ -730,6 +742,9 @@ function reservedKeyIn(row: Record<string, unknown>): boolean {
   for (const k of RESERVED) if (k in row) return true;
   return false;
 }
+
+/** A key JS orders before the others (an array index: `0`, `42`, not `01`). */
+const isIntegerLike = (k: string) => /^(0|[1-9][0-9]*)$/.test(k) && Number(k) < 2 ** 32 - 1;
 
 /** `0`-`9`: a key serialised first because it may be integer-like (JS orders those first). */
 const isDigit = (c: number) => c >= 48 && c <= 57;

@@ -72,6 +72,9 @@ Deno.test("LineBuffer: a line begun and not ended is dropped; the last line can 
   out.dropLast();
   assert.equal(decode(out.view()), "one\n");
   assert.equal(out.lines, 1);
+  out.dropLast(); // only the last line ended: "one" stays
+  assert.equal(decode(out.view()), "one\n");
+  assert.equal(out.lines, 1);
   out.line("three");
   assert.equal(decode(out.view()), "one\nthree\n");
   out.clear();

@@ -9,6 +9,7 @@ import type { ChatModel, ChatRequest } from "../../lib/llm/chat_model.ts";
 import { OpenAIChatModel } from "../../lib/llm/openai.ts";
 import { AnthropicChatModel } from "../../lib/llm/anthropic.ts";
 import { sdkChatModel } from "../../lib/llm/sdk_client.ts";
+import { redactSecrets } from "../../lib/core/redact.ts";
 import { parseRetryAfter, RetryError, withRetry } from "../../lib/llm/retry.ts";
 import { countRequestTokens, countTokens } from "../../lib/llm/tokens.ts";
 import { Rng } from "../../lib/core/rng.ts";
@@ -473,6 +474,14 @@ Deno.test("sdkChatModel: options checked at once, the client's id, and requests 
     () => sdkChatModel("anthropic", { model: "m", apiKey: KEY, maxTokens: 1.5 }),
     RangeError,
   );
+  // an endpoint's key in its query is scrubbed from the start, before any request
+  const secret = "q-secret-5e1f9a7c3b";
+  sdkChatModel("openai", {
+    model: "m",
+    apiKey: KEY,
+    baseURL: `http://127.0.0.1:9/v1?api_key=${secret}`,
+  });
+  assert.ok(!redactSecrets(`the url has ${secret}`).includes(secret));
   for (const c of cases) {
     await using server = c.start([{ reply: '{"action": "C"}' }]);
     const model = sdkChatModel(c.name as "openai" | "anthropic", {

@@ -433,6 +433,30 @@ Deno.test("decision rows an engine serialises itself: logged as decisionRow's wo
     await Deno.readTextFile(join(plain.out, "decisions.jsonl")),
   );
   assert.deepEqual(fast.result.summary.returns, plain.result.summary.returns);
+  // a row with a field of the run layer or an integer-like key is refused, naming the keys
+  for (const [odd, key] of [[{ fallback: true }, "fallback"], [{ "7": 1 }, "7"]] as const) {
+    const writes = (row: Record<string, unknown>) =>
+      JSON.stringify({ ...row, ...odd }).slice(1, -1);
+    const experiment = withJson(writes);
+    const build = experiment.build;
+    const oddRows = {
+      ...experiment,
+      build: async (config: never, ctx: never) => {
+        const built = await build(config, ctx);
+        return {
+          ...built,
+          decisionRowJson: (...a: Parameters<typeof built.decisionRow>) => {
+            const r = built.decisionRowJson!(...a);
+            return { ...r, write: r.write, row: () => ({ ...r.row(), ...odd }) };
+          },
+        };
+      },
+    } as typeof ipd;
+    const out = join(root, crypto.randomUUID());
+    const s = await openRun({ experiment: oddRows, config: {}, seed: 4, out, reportsRoot: null });
+    await assert.rejects(s.run(), new RegExp(`run layer or an integer-like key \\(${key}\\)`));
+    s.close();
+  }
   // a serialiser that writes another value, or drops a field, is caught at the first row
   for (
     const wrong of [

@@ -372,16 +372,13 @@ function counterfactualEarly(
   engine: DelegationEngine,
   agents: readonly ProviderAgent[],
   seed: number,
-): { seed: number; worlds: Promise<CounterfactualWorlds | undefined> } | null {
+): { seed: number; worlds: Promise<CounterfactualWorlds | undefined>; stop(): void } | null {
   if (!counterfactualOf(cfg, engine, agents) || cfg.T < OFF_THREAD_MIN_T) return null;
   // a registered strategy is not known to the worker
   if (!cfg.providers.every((p) => Object.hasOwn(BUILTIN_STRATEGIES, p.strategy))) return null;
   const strategies = cfg.providers.map((p) => p.strategy);
-  return {
-    seed,
-    worlds: counterfactualOffThread({ config: cfg, records, seed, strategies })
-      .catch(() => undefined),
-  };
+  const play = counterfactualOffThread({ config: cfg, records, seed, strategies });
+  return { seed, worlds: play.result.catch(() => undefined), stop: play.stop };
 }
 
 /** The run's summary: the engine's, the regret and counterfactual blocks, the seats. */
@@ -442,7 +439,8 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
   const records = await loadRecords(cfg);
   const engine = new DelegationEngine(cfg, { records });
   const agents = seatAgents(cfg, ctx, engine);
-  const early = counterfactualEarly(cfg, records, engine, agents, ctx.seed);
+  // started when the run opens (a build only checked, e.g. a sweep's cell, starts nothing)
+  let early: ReturnType<typeof counterfactualEarly> = null;
   const kinds = Object.fromEntries(agents.map((a) => [a.name, a.kind]));
   const llm = new Set(agents.filter((a) => !a.kind.startsWith("policy:")).map((a) => a.name));
   // The regret of the rows logged by this process, tallied as they are logged (a bad row
@@ -476,6 +474,10 @@ async function buildDelegation(config: DelegationConfig, ctx: BuildContext): Pro
       const worlds = early?.seed === engine.seed ? await early.worlds : undefined;
       return summarizeRun(dir, cfg, engine, agents, logged, worlds);
     },
+    open: () => {
+      early = counterfactualEarly(cfg, records, engine, agents, engine.seed);
+    },
+    close: () => early?.stop(),
     // the providers' pricing, beside the config in config.json, when the config sets any
     ...(cfg.providers.some((p) => p.pricing)
       ? {

@@ -38,6 +38,8 @@ import type { Strategy } from "../../../lib/engines/delegation/strategies.ts";
 import { delegationSummary } from "../../../lib/engines/delegation/summary.ts";
 import { writeCounterfactualStudyReport } from "../../../lib/engines/delegation/report.ts";
 import { runCli } from "../../support/cli.ts";
+import { delegationExperiment } from "../../../lib/engines/delegation/experiment.ts";
+import { openRun, runToEnd, validateRun } from "../../../lib/run/open.ts";
 import { playAll, tinyConfig, tinyRecords } from "./_fixtures.ts";
 
 const close = (a: number, b: number, eps = 1e-9) =>
@@ -189,50 +191,96 @@ Deno.test("counterfactual users off the main thread: equal to this thread's; a f
   ) {
     const strategies = ["honest", "ours", "worst"].slice(0, config.providers.length);
     const options = { config, records, seed: 7, strategies };
-    assert.deepEqual(await counterfactualOffThread(options), counterfactualWorlds(options));
+    assert.deepEqual(await counterfactualOffThread(options).result, counterfactualWorlds(options));
   }
   const live = parseDelegationConfig({ T: 50, records: { mode: "live" } });
   await assert.rejects(
-    counterfactualOffThread({ config: live, seed: 1, strategies: ["honest", "honest", "honest"] }),
+    counterfactualOffThread({ config: live, seed: 1, strategies: ["honest", "honest", "honest"] })
+      .result,
     /live/,
   );
 });
 
-Deno.test("a run of T >= 1e5 plays its counterfactual users off the main thread: its block equals this thread's", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "lab-cf-thread-" });
-  const configFile = join(dir, "c.json");
-  const raw = { T: 100_000, records: { mode: "synthetic", tasks: 50 } };
-  await Deno.writeTextFile(configFile, JSON.stringify(raw));
-  const out = join(dir, "run");
-  const r = await runCli([
-    "delegation",
-    "--config",
-    configFile,
-    "--seed",
-    "3",
-    "--out",
-    out,
-    "--no-report",
-    "--quiet",
-    "--log-decisions",
-    "none",
-  ]);
-  assert.equal(r.code, 0, r.err);
-  const summary = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
-  const config = parseDelegationConfig(raw);
+/** A worker module that fails as it loads. */
+const BROKEN_WORKER = `data:application/javascript,${
+  encodeURIComponent('throw new Error("broken on purpose")')
+}`;
+
+/** Runs `fn` with every worker made counted (and, when `failing`, broken as it loads). */
+async function countingWorkers<T>(failing: boolean, fn: () => Promise<T>): Promise<[T, number]> {
+  const Real = globalThis.Worker;
+  let made = 0;
+  class Counted extends Real {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(failing ? BROKEN_WORKER : url, options);
+      made++;
+    }
+  }
+  globalThis.Worker = Counted;
+  try {
+    return [await fn(), made];
+  } finally {
+    globalThis.Worker = Real;
+  }
+}
+
+const LONG = { T: 100_000, records: { mode: "synthetic", tasks: 50 } };
+
+/** The counterfactual block of a `LONG` run on seed 3, played on this thread. */
+function expectedBlock(summary: Record<string, unknown>) {
+  const config = parseDelegationConfig(LONG);
   const engine = new DelegationEngine(config);
   engine.reset({ seed: 3 });
-  const expected = runCounterfactual({
+  const block = runCounterfactual({
     config,
     tables: engine.tables,
     seed: 3,
     strategies: config.providers.map((p) => p.strategy),
     mechanism: {
-      user_utility: summary.total_user_utility,
-      substitution_share: summary.substitution_rate,
+      user_utility: summary.total_user_utility as number,
+      substitution_share: summary.substitution_rate as number,
     },
   });
-  assert.deepEqual(summary.counterfactual, JSON.parse(JSON.stringify(expected)));
+  return JSON.parse(JSON.stringify(block));
+}
+
+Deno.test("a run of T >= 1e5 plays its counterfactual users in one worker, equal to this thread's; a broken worker falls back to this thread", async () => {
+  for (const failing of [false, true]) {
+    const dir = await Deno.makeTempDir({ prefix: "lab-cf-thread-" });
+    const [result, made] = await countingWorkers(failing, async () =>
+      await runToEnd(
+        await openRun({
+          experiment: delegationExperiment,
+          config: LONG,
+          seed: 3,
+          out: join(dir, "run"),
+          reportsRoot: null,
+          policy: { logDecisions: "none" },
+        }),
+      ));
+    assert.equal(made, 1, `failing: ${failing}`);
+    assert.equal(result.outcome.status, "completed");
+    assert.deepEqual(result.summary.counterfactual, expectedBlock(result.summary));
+  }
+});
+
+Deno.test("a build only checked starts no worker; a session closed before its summary stops its worker", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab-cf-thread-" });
+  const request = {
+    experiment: delegationExperiment,
+    config: LONG,
+    seed: 3,
+    out: join(dir, "run"),
+    reportsRoot: null,
+  };
+  const [, checked] = await countingWorkers(false, () => validateRun(request));
+  assert.equal(checked, 0, "a dry build (a sweep's cell, --estimate) plays nothing");
+  const [, opened] = await countingWorkers(false, async () => {
+    const session = await openRun(request);
+    await session.run({ until: 10 });
+    session.close(); // the worker is stopped: the test ends with nothing running
+  });
+  assert.equal(opened, 1);
 });
 
 // ---- verdict boundaries: each constant's value is pinned by a pair of cases ----
