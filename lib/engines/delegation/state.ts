@@ -14,7 +14,13 @@
  * @module
  */
 import { streamFromState } from "./python_random.ts";
-import type { DelegationRecord, DelegationState, Mechanism, PricingHistory } from "./types.ts";
+import type {
+  DelegationRecord,
+  DelegationState,
+  ExplorationResult,
+  Mechanism,
+  PricingHistory,
+} from "./types.ts";
 
 /**
  * The state of `m` as plain JSON.
@@ -53,7 +59,7 @@ export function mechanismState(
     substitutionGain: Array.from(s.subGain),
     substitutionLoss: Array.from(s.subLoss),
     ...(m.pricing ? { pricing: pricingState(m.pricing) } : {}),
-    exploration: m.exploration ? structuredClone(m.exploration) : null,
+    exploration: m.exploration ? copyExploration(m.exploration) : null,
     exploit: {
       count: a.count,
       stoppedEarly: a.stopped,
@@ -66,6 +72,11 @@ export function mechanismState(
     last: last ? { ...last } : null,
     seed,
   };
+}
+
+/** A copy of the exploration's results (a plain copy: `structuredClone` costs more). */
+function copyExploration(e: ExplorationResult): ExplorationResult {
+  return { ...e, avgRewards: e.avgRewards.slice(), avgUtilities: e.avgUtilities.slice() };
 }
 
 /** The pricing history as plain arrays. */
