@@ -336,8 +336,9 @@ export class RunLog {
    */
   append(stream: Stream, record: Record<string, unknown>): void {
     if (this.#due(stream)) this.#validate(stream, record);
-    this.#buffer(stream).line(JSON.stringify(record));
-    this.#added(stream);
+    const out = this.#buffer(stream);
+    out.line(JSON.stringify(record));
+    this.#added(out);
   }
 
   /**
@@ -352,8 +353,9 @@ export class RunLog {
       this.#validate(stream, r);
       if (JSON.stringify(r) !== json) throw this.#differs(stream);
     }
-    this.#buffer(stream).line(json);
-    this.#added(stream);
+    const out = this.#buffer(stream);
+    out.line(json);
+    this.#added(out);
   }
 
   /**
@@ -398,7 +400,7 @@ export class RunLog {
         throw e;
       }
     }
-    this.#added(stream);
+    this.#added(out);
   }
 
   #differs(stream: Stream): LogFormatError {
@@ -429,10 +431,10 @@ export class RunLog {
     return buffer;
   }
 
-  /** After a line was added to `stream`'s buffer: writes it now, or when enough waits. */
-  #added(stream: Stream): void {
+  /** After a line was added to a log's buffer: writes it now, or when enough waits. */
+  #added(buffer: LineBuffer): void {
     // A long stretch between checkpoints must not hold its logs in memory.
-    if (this.#autoFlush || this.#buffers.get(stream)!.length > MAX_BUFFERED) this.flush();
+    if (this.#autoFlush || buffer.length > MAX_BUFFERED) this.flush();
   }
 
   #write(stream: Stream): void {

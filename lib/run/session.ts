@@ -462,7 +462,7 @@ export class RunSession {
   #agentBytes(agent: AgentId): Uint8Array {
     let b = this.#agentFields.get(agent);
     if (b === undefined) {
-      this.#agentFields.set(agent, b = encoder.encode(`,"agent":${JSON.stringify(agent)},`));
+      this.#agentFields.set(agent, b = encoder.encode(`,"agent":${this.#quoted(agent)},`));
     }
     return b;
   }

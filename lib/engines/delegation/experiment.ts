@@ -8,8 +8,8 @@
  * file names the providers in order (as many entries as providers) and each entry is a
  * strategy (`{"provider": "policy", "policy": "ours"}`) or an LLM provider.
  *
- * Run policy: a checkpoint every 10,000 delegations (a scripted delegation costs about a
- * microsecond: a resume replays at most about 15 ms) and one decision row per delegation;
+ * Run policy: a checkpoint every 10,000 delegations (a resume replays at most that many
+ * scripted delegations, about a tenth of a second) and one decision row per delegation;
  * LLM seats checkpoint every step. `--log-decisions none` keeps no rows (the summary comes
  * from the engine's final state).
  *

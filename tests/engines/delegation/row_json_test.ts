@@ -1,7 +1,7 @@
 /**
  * The delegation rows written without `JSON.stringify` (`row_json.ts`): byte for byte the
  * JSON of `delegationRow` for every kind of value, a kept text never reused for a row whose
- * values differ, and a whole run's rows equal to their records' JSON.
+ * values differ, and a whole run's rows in the form JSON.stringify writes.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -115,7 +115,7 @@ Deno.test("row JSON: a kept text is reused only when every value it shows is equ
   }
 });
 
-Deno.test("row JSON: a run's rows are their records' JSON, byte for byte", async () => {
+Deno.test("row JSON: a run's rows are JSON as JSON.stringify writes it, over the phases", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab-rowjson-" });
   const out = join(dir, "run");
   const config = join(dir, "c.json");
